@@ -1,0 +1,65 @@
+// swift-tools-version: 6.1
+// sendlint: lint outbound bulk-mail drafts against YAML policies before they are sent.
+import PackageDescription
+
+let package = Package(
+  name: "sendlint",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "sendlint", targets: ["sendlint"]),
+    .library(name: "SendlintEngine", targets: ["SendlintEngine"]),
+  ],
+  dependencies: [
+    // Command-line parsing with generated help and shell completion; the Swift standard.
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // YAML through libyaml, with source marks on every node (policy errors need line:col).
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // Core vocabulary: source files with line indexes, spans, severities, findings.
+    .target(name: "SendlintCore"),
+    // A few ICU calls (UTS #46, UTS #39) behind a header of plain C types: ICU's own headers
+    // clash with Foundation's private copy of ICU when both reach Swift.
+    .target(
+      name: "CICUShim",
+      linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+    ),
+    .target(name: "SendlintMIME", dependencies: ["SendlintCore", "CICUShim"]),
+    .target(name: "SendlintHTML", dependencies: ["SendlintCore"]),
+    .target(name: "SendlintURL", dependencies: ["SendlintCore", "CICUShim"]),
+    .target(
+      name: "SendlintInventory",
+      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "Yams"]
+    ),
+    .target(name: "SendlintRules", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL"]),
+    .target(
+      name: "SendlintPolicy",
+      dependencies: ["SendlintCore", "SendlintRules", "SendlintURL", "Yams"],
+      plugins: ["EmbedPolicyPacks"]
+    ),
+    .target(
+      name: "SendlintEngine",
+      dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
+    ),
+    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules"]),
+    .executableTarget(
+      name: "sendlint",
+      dependencies: [
+        "SendlintEngine", "SendlintReport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // Build-time tool: turns Policies/*.yaml into Swift string literals so the packs ship inside
+    // the binary (no resource bundle to lose when the executable is copied elsewhere).
+    .executableTarget(name: "PolicyPackEmbedder"),
+    .plugin(name: "EmbedPolicyPacks", capability: .buildTool(), dependencies: ["PolicyPackEmbedder"]),
+    .testTarget(
+      name: "SendlintTests",
+      dependencies: [
+        "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
+        "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport",
+      ],
+      exclude: ["Fixtures"]
+    ),
+  ]
+)

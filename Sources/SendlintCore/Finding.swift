@@ -1,0 +1,92 @@
+/// A finding as reported: a rule's hit after the policy gave it a severity.
+public struct Finding: Sendable, Hashable {
+  public let rule: String
+  public let severity: Severity
+  public let message: String
+  public let help: String?
+  /// Where the author fixes it; nil only for findings about a whole draft with no better place.
+  public let range: SourceRange?
+  /// The draft the finding belongs to (a manifest or an `.eml`); may differ from `range.file`.
+  public let draftPath: String
+  /// Stable identity across edits that move lines: rule, path and normalised evidence.
+  public let fingerprint: String
+
+  public init(
+    rule: String, severity: Severity, message: String, help: String?, range: SourceRange?,
+    draftPath: String, evidence: String
+  ) {
+    self.rule = rule
+    self.severity = severity
+    self.message = message
+    self.help = help
+    self.range = range
+    self.draftPath = draftPath
+    let path = range?.file.path ?? draftPath
+    self.fingerprint = Fingerprint.hex(of: "\(rule)\u{1F}\(path)\u{1F}\(evidence)")
+  }
+
+  /// The path findings are reported against.
+  public var path: String { range?.file.path ?? draftPath }
+}
+
+/// FNV-1a, 64 bits twice with different offsets: stable across runs and platforms, which Swift's
+/// `Hasher` is not. Fingerprints identify findings, they do not protect anything.
+public enum Fingerprint {
+  public static func hex(of text: String) -> String {
+    var first: UInt64 = 0xcbf2_9ce4_8422_2325
+    var second: UInt64 = 0x6c62_272e_07bb_0142
+    for byte in text.utf8 {
+      first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+      second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+      second = second &+ first >> 29
+    }
+    return hex64(first) + hex64(second)
+  }
+
+  private static func hex64(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+}
+
+/// An error about sendlint's own inputs (policy, manifest, flags): never mixed with findings, and
+/// always exit code 2.
+public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
+  /// A short stable code such as `policy/unknown-key`.
+  public let code: String
+  public let message: String
+  public let help: String?
+  public let path: String
+  public let position: SourcePosition?
+  /// The offending source line, shown under the message.
+  public let sourceLine: String?
+
+  public init(
+    code: String, message: String, help: String? = nil, path: String,
+    position: SourcePosition? = nil, sourceLine: String? = nil
+  ) {
+    self.code = code
+    self.message = message
+    self.help = help
+    self.path = path
+    self.position = position
+    self.sourceLine = sourceLine
+  }
+
+  public var description: String {
+    var text = path
+    if let position { text += ":\(position.line):\(position.column)" }
+    text += ": error: \(message) [\(code)]"
+    if let sourceLine, let position {
+      text += "\n    \(sourceLine)\n    " + String(repeating: " ", count: max(0, position.column - 1)) + "^"
+    }
+    if let help { text += "\n  help: \(help)" }
+    return text
+  }
+}
+
+/// Diagnostics collected from one stage; throwing this reports all of them at once.
+public struct DiagnosticList: Error, Sendable {
+  public let diagnostics: [Diagnostic]
+  public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+}

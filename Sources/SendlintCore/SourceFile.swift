@@ -1,0 +1,116 @@
+/// One file as read from disk, with a line index so byte offsets become `line:column`.
+///
+/// Everything sendlint reports points into a `SourceFile`: the template an author edits, the raw
+/// `.eml`, a policy or a manifest. Offsets are UTF-8 byte offsets; columns are counted in Unicode
+/// scalars (what editors and SARIF's `unicodeCodePoints` count), one-based.
+public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
+  /// The path as the user should see it (relative to the working directory where possible).
+  public let path: String
+  /// The raw bytes.
+  public let bytes: [UInt8]
+  /// Byte offset at which each line starts; `lineStarts[0] == 0`.
+  public let lineStarts: [Int]
+
+  /// Creates a source file and indexes its lines. A line ends at LF; a CR before it belongs to the
+  /// line terminator. A lone CR also ends a line, as in mail clients. O(n).
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    self.bytes = bytes
+    var starts = [0]
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\n") {
+        starts.append(index + 1)
+      } else if byte == UInt8(ascii: "\r"), index + 1 >= count || bytes[index + 1] != UInt8(ascii: "\n") {
+        starts.append(index + 1)
+      }
+      index += 1
+    }
+    self.lineStarts = starts
+  }
+
+  /// Convenience for tests and synthetic sources.
+  public convenience init(path: String, text: String) {
+    self.init(path: path, bytes: Array(text.utf8))
+  }
+
+  /// The zero-based line that contains `offset` (offsets past the end clamp to the last line).
+  public func lineIndex(of offset: Int) -> Int {
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    }
+    return low
+  }
+
+  /// One-based line and column (in Unicode scalars) of a byte offset.
+  public func position(of offset: Int) -> SourcePosition {
+    let clamped = max(0, min(offset, bytes.count))
+    let line = lineIndex(of: clamped)
+    let start = lineStarts[line]
+    var column = 1
+    var index = start
+    while index < clamped {
+      // Count scalar starts: every byte that is not a UTF-8 continuation byte.
+      if bytes[index] & 0xC0 != 0x80 { column += 1 }
+      index += 1
+    }
+    return SourcePosition(line: line + 1, column: column)
+  }
+
+  /// The text of a one-based line without its terminator, decoded leniently as UTF-8.
+  public func lineText(_ line: Int) -> String {
+    guard line >= 1, line <= lineStarts.count else { return "" }
+    let start = lineStarts[line - 1]
+    var end = line < lineStarts.count ? lineStarts[line] : bytes.count
+    while end > start, bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r") {
+      end -= 1
+    }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
+  /// The whole file decoded leniently as UTF-8 (invalid sequences become U+FFFD).
+  public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  public var description: String { path }
+
+  public static func == (lhs: SourceFile, rhs: SourceFile) -> Bool { lhs === rhs }
+  public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+/// A one-based line and column.
+public struct SourcePosition: Sendable, Hashable, Codable, Comparable {
+  public var line: Int
+  public var column: Int
+  public init(line: Int, column: Int) {
+    self.line = line
+    self.column = column
+  }
+  public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
+    (lhs.line, lhs.column) < (rhs.line, rhs.column)
+  }
+}
+
+/// A byte range in a source file: where a finding points.
+public struct SourceRange: Sendable, Hashable {
+  public let file: SourceFile
+  public let start: Int
+  public let end: Int
+  /// False when the range is only known to the line (e.g. inside a base64 body, which maps back to
+  /// the encoded line, not to a column).
+  public let hasColumn: Bool
+
+  public init(file: SourceFile, start: Int, end: Int, hasColumn: Bool = true) {
+    self.file = file
+    self.start = start
+    self.end = max(start, end)
+    self.hasColumn = hasColumn
+  }
+
+  public var startPosition: SourcePosition { file.position(of: start) }
+  public var endPosition: SourcePosition { file.position(of: end) }
+}

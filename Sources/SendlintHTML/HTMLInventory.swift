@@ -1,0 +1,339 @@
+import SendlintCore
+
+/// What kind of element or construct a link comes from.
+public enum LinkKind: String, Sendable, Codable {
+  case a, area, form, vml, metaRefresh = "meta-refresh", css, background, text
+}
+
+/// A link in HTML as the recipient's client presents it.
+public struct HTMLLink: Sendable {
+  public let kind: LinkKind
+  /// The URL as written (character references decoded, surrounding whitespace kept).
+  public let href: String
+  /// Source offsets of the href value.
+  public let hrefStart: Int
+  public let hrefEnd: Int
+  /// The attribute's value map, for locating things inside the href.
+  public let hrefMap: OffsetMap
+  /// The visible text (entities decoded, whitespace collapsed, hidden text left out).
+  public let text: DecodedText
+  /// Text inside the link that CSS hides from the recipient.
+  public let hiddenText: String
+  /// `alt` text of images inside the link.
+  public let imageAltText: [(text: String, start: Int)]
+  /// Whether the link element itself is hidden.
+  public let hidden: Bool
+  /// Offsets of the opening tag.
+  public let tagStart: Int
+  public let tagEnd: Int
+  /// Whether the link sits in an Outlook conditional comment (`<!--[if mso]>`).
+  public let inConditionalComment: Bool
+}
+
+/// A remote or embedded image.
+public struct HTMLImage: Sendable {
+  public let src: String
+  public let srcStart: Int
+  public let srcEnd: Int
+  public let alt: String?
+  /// `width`/`height` attributes in px, when numeric.
+  public let width: Double?
+  public let height: Double?
+  /// CSS `width`/`height` from the inline style, in px.
+  public let cssWidth: Double?
+  public let cssHeight: Double?
+  /// Why the image is hidden (its own style or an ancestor's), or nil.
+  public let hiddenReason: String?
+  public let tagStart: Int
+  public let tagEnd: Int
+  /// Index into `links` of the link that contains this image.
+  public let linkIndex: Int?
+}
+
+/// Everything sendlint reads from one HTML body.
+public struct HTMLInventory: Sendable {
+  public var links: [HTMLLink] = []
+  public var images: [HTMLImage] = []
+  /// All visible text, with a break at block boundaries.
+  public var visibleText = DecodedText(bytes: [], maps: [])
+  /// Hidden text runs with the reason and source offset.
+  public var hiddenText: [(text: String, reason: String, start: Int)] = []
+  /// `<base href>`, if any.
+  public var baseHref: String?
+  /// Depth limit hits and similar, as messages with offsets.
+  public var problems: [(message: String, offset: Int)] = []
+
+  /// Tokenizes and reads `bytes` (UTF-8 HTML); offsets are shifted by `base` and, when `map` is
+  /// given, are mapped through it by the caller. O(n) apart from a bounded end-tag search.
+  public static func read(_ bytes: [UInt8], base: Int = 0) -> HTMLInventory {
+    let builder = InventoryBuilder(bytes: bytes, base: base)
+    var tokenizer = HTMLTokenizer(bytes: bytes, base: base)
+    tokenizer.tokenize { builder.feed($0) }
+    return builder.finish()
+  }
+}
+
+/// Element stack and text accumulation for `HTMLInventory.read`.
+final class InventoryBuilder {
+  /// Open elements beyond this depth are not tracked (their visibility is their parent's).
+  static let maximumDepth = 512
+  /// Conditional comments nest through tokenizer recursion at most this deep.
+  static let maximumConditionalDepth = 4
+
+  struct OpenElement {
+    let name: String
+    let hiddenReason: String?
+    let linkBuilder: Int?
+  }
+
+  struct LinkBuilder {
+    let kind: LinkKind
+    let attribute: HTMLAttribute
+    let hidden: Bool
+    let tagStart: Int
+    let tagEnd: Int
+    let conditional: Bool
+    var text = TextBuilder(collapseWhitespace: true)
+    var hiddenText = ""
+    var altText: [(text: String, start: Int)] = []
+    var open = true
+  }
+
+  let bytes: [UInt8]
+  let base: Int
+  var stack: [OpenElement] = []
+  var untrackedDepth = 0
+  var links: [LinkBuilder] = []
+  var images: [HTMLImage] = []
+  var visible = TextBuilder(collapseWhitespace: true)
+  var hiddenRuns: [(text: String, reason: String, start: Int)] = []
+  var baseHref: String?
+  var problems: [(message: String, offset: Int)] = []
+  var conditionalDepth = 0
+
+  init(bytes: [UInt8], base: Int) {
+    self.bytes = bytes
+    self.base = base
+  }
+
+  static let voidElements: Set<String> = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "param", "keygen", "basefont", "bgsound", "frame",
+  ]
+  static let invisibleContainers: Set<String> = ["head", "title", "script", "style", "template", "xml", "noembed", "noframes"]
+  static let blockElements: Set<String> = [
+    "p", "div", "br", "table", "tr", "td", "th", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "center", "section", "article", "header", "footer", "hr", "pre", "dl", "dt", "dd",
+    "tbody", "thead", "tfoot", "address", "form", "body", "html",
+  ]
+  /// Start tags that close an open `<p>` (the tree builder's "close a p element").
+  static let closesParagraph: Set<String> = [
+    "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "center", "section",
+    "article", "header", "footer", "hr", "pre", "dl", "address", "form",
+  ]
+
+  var currentHiddenReason: String? { stack.last?.hiddenReason }
+  var isInvisibleContainer: Bool { stack.contains { Self.invisibleContainers.contains($0.name) } }
+  var openLinkIndex: Int? { stack.last(where: { $0.linkBuilder != nil })?.linkBuilder }
+
+  func feed(_ token: HTMLToken) {
+    switch token {
+    case .startTag(let tag): start(tag)
+    case .endTag(let name, let start, _): end(name, at: start)
+    case .characters(let piece, let source, let verbatim): characters(piece, source: source, verbatim: verbatim)
+    case .comment(_, let dataStart, _, let end): comment(dataStart: dataStart, end: end)
+    case .doctype: break
+    }
+  }
+
+  private func start(_ tag: HTMLStartTag) {
+    let name = tag.name
+    if name == "p" || Self.closesParagraph.contains(name), stack.last?.name == "p" { pop(to: "p") }
+    if name == "li", let index = stack.lastIndex(where: { $0.name == "li" }),
+      !stack[index...].contains(where: { $0.name == "ul" || $0.name == "ol" })
+    {
+      pop(to: "li")
+    }
+    if name == "td" || name == "th", let last = stack.last, last.name == "td" || last.name == "th" { pop(to: last.name) }
+    if name == "a", stack.contains(where: { $0.name == "a" }) { pop(to: "a") }
+    if Self.blockElements.contains(name) { breakText(at: tag.start) }
+
+    let style = tag.attribute("style").map { InlineStyle($0.value) }
+    var hiddenReason = currentHiddenReason
+    if hiddenReason == nil {
+      if tag.attribute("hidden") != nil { hiddenReason = "the hidden attribute" } else if let reason = style?.hidingReason {
+        hiddenReason = reason
+      }
+    }
+
+    if name == "base", baseHref == nil, let href = tag.attribute("href") { baseHref = href.value }
+
+    var linkIndex: Int?
+    let conditional = conditionalDepth > 0
+    switch name {
+    case "a", "area":
+      if let href = tag.attribute("href") {
+        links.append(LinkBuilder(kind: name == "a" ? .a : .area, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+        linkIndex = links.count - 1
+        if name == "area", let alt = tag.attribute("alt"), !alt.value.isEmpty {
+          links[links.count - 1].altText.append((alt.value, alt.valueStart))
+          links[links.count - 1].open = false
+        }
+      }
+    case "form":
+      if let action = tag.attribute("action") {
+        links.append(LinkBuilder(kind: .form, attribute: action, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+        links[links.count - 1].open = false
+      }
+    case "meta":
+      if tag.attribute("http-equiv")?.value.lowercased() == "refresh", let content = tag.attribute("content") {
+        let lowered = Array(content.value.lowercased().utf8)
+        if let range = lowered.firstRange(of: Array("url=".utf8)) {
+          let raw = Array(content.value.utf8)
+          var start = range.upperBound
+          var stop = raw.count
+          while start < stop, raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "'") || raw[start] == UInt8(ascii: "\"") { start += 1 }
+          while stop > start, raw[stop - 1] == UInt8(ascii: " ") || raw[stop - 1] == UInt8(ascii: "'") || raw[stop - 1] == UInt8(ascii: "\"") { stop -= 1 }
+          let source = content.valueMap.source(for: start).offset
+          let attribute = HTMLAttribute(
+            name: "content", value: String(decoding: raw[start..<stop], as: UTF8.self), nameStart: content.nameStart,
+            valueStart: source, valueEnd: content.valueMap.source(for: stop).offset, valueMap: .identity(base: source))
+          links.append(LinkBuilder(kind: .metaRefresh, attribute: attribute, hidden: false, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+          links[links.count - 1].open = false
+        }
+      }
+    default:
+      if name.hasPrefix("v:"), let href = tag.attribute("href") {
+        links.append(LinkBuilder(kind: .vml, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+        linkIndex = links.count - 1
+      }
+    }
+    if let background = tag.attribute("background"), !background.value.isEmpty {
+      links.append(LinkBuilder(kind: .background, attribute: background, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+      links[links.count - 1].open = false
+    }
+    if name == "img" || (name == "v:image" || name == "v:fill"), let src = tag.attribute("src") {
+      let alt = tag.attribute("alt")
+      let containing = openLinkIndex
+      images.append(HTMLImage(
+        src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, alt: alt?.value,
+        width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
+        height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
+        cssWidth: style?["width"].flatMap(InlineStyle.length), cssHeight: style?["height"].flatMap(InlineStyle.length),
+        hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing))
+      if let containing, let alt, !alt.value.trimmingWhitespace().isEmpty, hiddenReason == nil {
+        links[containing].altText.append((alt.value, alt.valueStart))
+      }
+    }
+    if name == "br" { breakText(at: tag.start) }
+    // The self-closing flag is ignored on HTML elements but honoured on namespaced (VML) ones.
+    guard !Self.voidElements.contains(name), !(tag.selfClosing && name.contains(":")) else {
+      if let linkIndex { links[linkIndex].open = false }
+      return
+    }
+    if stack.count >= Self.maximumDepth {
+      untrackedDepth += 1
+      if untrackedDepth == 1 { problems.append(("elements nested deeper than \(Self.maximumDepth) levels are not tracked", tag.start)) }
+      return
+    }
+    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex))
+  }
+
+  private func end(_ name: String, at offset: Int) {
+    if Self.blockElements.contains(name) { breakText(at: offset) }
+    if untrackedDepth > 0 {
+      untrackedDepth -= 1
+      return
+    }
+    // Pop to the nearest open element of that name; ignore stray end tags. Search is bounded.
+    guard let index = stack[max(0, stack.count - 64)...].lastIndex(where: { $0.name == name }) else { return }
+    while stack.count > index { closeTop() }
+  }
+
+  private func pop(to name: String) {
+    guard let index = stack.lastIndex(where: { $0.name == name }) else { return }
+    while stack.count > index { closeTop() }
+  }
+
+  private func closeTop() {
+    // `closeTop` runs only while the stack is non-empty.
+    let element = stack.removeLast()
+    if let link = element.linkBuilder { links[link].open = false }
+  }
+
+  private func breakText(at offset: Int) {
+    visible.appendBreak(source: offset)
+    if let link = openLinkIndex, links[link].open { links[link].text.appendVerbatim([UInt8(ascii: " ")], source: offset) }
+  }
+
+  private func characters(_ piece: [UInt8], source: Int, verbatim: Bool) {
+    guard !isInvisibleContainer else { return }
+    if let reason = currentHiddenReason {
+      let text = String(decoding: piece, as: UTF8.self)
+      if !text.trimmingWhitespace().isEmpty || !(hiddenRuns.last.map { $0.reason == reason } ?? false) {
+        if let last = hiddenRuns.last, last.reason == reason, last.start + last.text.utf8.count == source {
+          hiddenRuns[hiddenRuns.count - 1].text += text
+        } else {
+          hiddenRuns.append((text, reason, source))
+        }
+      }
+      if let link = openLinkIndex, links[link].open { links[link].hiddenText += text }
+      return
+    }
+    if verbatim {
+      visible.appendVerbatim(piece, source: source)
+    } else {
+      visible.appendDecoded(piece, source: source)
+    }
+    if let link = openLinkIndex, links[link].open {
+      if verbatim {
+        links[link].text.appendVerbatim(piece, source: source)
+      } else {
+        links[link].text.appendDecoded(piece, source: source)
+      }
+    }
+  }
+
+  /// Outlook conditional comments (`<!--[if mso]> … <![endif]-->`) hold HTML that Outlook renders:
+  /// read their content as HTML too.
+  private func comment(dataStart: Int, end: Int) {
+    let start = dataStart - base
+    let stop = max(start, min(bytes.count, end - base - 3))
+    guard start < stop, stop <= bytes.count, conditionalDepth < Self.maximumConditionalDepth else { return }
+    let data = bytes[start..<stop]
+    guard data.starts(with: "[if".utf8), let close = data.firstRange(of: Array("]>".utf8)) else { return }
+    var contentEnd = data.endIndex
+    if let endif = data.firstRange(of: Array("<![endif]".utf8)) { contentEnd = endif.lowerBound }
+    guard close.upperBound < contentEnd else { return }
+    let inner = Array(data[close.upperBound..<contentEnd])
+    conditionalDepth += 1
+    var tokenizer = HTMLTokenizer(bytes: inner, base: base + close.upperBound)
+    tokenizer.tokenize { feed($0) }
+    conditionalDepth -= 1
+  }
+
+  func finish() -> HTMLInventory {
+    var inventory = HTMLInventory()
+    inventory.links = links.map {
+      HTMLLink(
+        kind: $0.kind, href: $0.attribute.value, hrefStart: $0.attribute.valueStart, hrefEnd: $0.attribute.valueEnd,
+        hrefMap: $0.attribute.valueMap, text: $0.text.build(), hiddenText: $0.hiddenText, imageAltText: $0.altText,
+        hidden: $0.hidden, tagStart: $0.tagStart, tagEnd: $0.tagEnd, inConditionalComment: $0.conditional)
+    }
+    inventory.images = images
+    inventory.visibleText = visible.build()
+    inventory.hiddenText = hiddenRuns.filter { !$0.text.trimmingWhitespace().isEmpty }
+    inventory.baseHref = baseHref
+    inventory.problems = problems
+    return inventory
+  }
+}
+
+extension String {
+  func trimmingQuotes() -> String {
+    var slice = Substring(self)
+    while let first = slice.first, first == "'" || first == "\"" { slice.removeFirst() }
+    while let last = slice.last, last == "'" || last == "\"" { slice.removeLast() }
+    return String(slice)
+  }
+}

@@ -1,0 +1,1043 @@
+import SendlintCore
+
+/// An attribute of a start tag, with where its value sits in the source.
+public struct HTMLAttribute: Sendable {
+  /// Lowercased name.
+  public let name: String
+  /// Value with character references decoded and CR/CRLF normalised to LF.
+  public let value: String
+  public let nameStart: Int
+  /// Offset of the first byte of the value (after the opening quote), or the name's end when the
+  /// attribute has no value.
+  public let valueStart: Int
+  public let valueEnd: Int
+  /// Maps offsets in `value`'s UTF-8 bytes to source offsets.
+  public let valueMap: OffsetMap
+}
+
+/// A start tag token.
+public struct HTMLStartTag: Sendable {
+  public let name: String
+  public let attributes: [HTMLAttribute]
+  public let selfClosing: Bool
+  /// Offset of `<` and just past `>`.
+  public let start: Int
+  public let end: Int
+
+  /// The value of an attribute, if present.
+  public func attribute(_ name: String) -> HTMLAttribute? { attributes.first { $0.name == name } }
+}
+
+/// A token of the WHATWG HTML tokenizer (HTML Living Standard §13.2.5).
+public enum HTMLToken: Sendable {
+  case startTag(HTMLStartTag)
+  case endTag(name: String, start: Int, end: Int)
+  /// Character data. `verbatim` bytes are exactly the source bytes at `source`; otherwise the
+  /// bytes are decoded (a character reference, a replacement character, a normalised newline) and
+  /// all stand for the source at `source`.
+  case characters(bytes: [UInt8], source: Int, verbatim: Bool)
+  /// A comment; `data` decoded, `dataStart` the offset of the data's first byte.
+  case comment(data: String, dataStart: Int, start: Int, end: Int)
+  case doctype(name: String?, publicId: String?, systemId: String?, forceQuirks: Bool, start: Int)
+}
+
+/// The WHATWG HTML tokenizer over UTF-8 bytes, following the states of §13.2.5 one to one.
+///
+/// Content-model switches that the tree builder makes in a browser (RCDATA after `<title>` and
+/// `<textarea>`, RAWTEXT after `<style>`, `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`, script
+/// data after `<script>`, PLAINTEXT after `<plaintext>`) are made here, since sendlint builds no
+/// tree. Linear time: every state consumes at least one byte or changes to a state that does, and
+/// character-reference matching looks ahead at most 32 bytes.
+public struct HTMLTokenizer {
+  /// Tokenizer states (§13.2.5.1 onwards); `public` so conformance tests can set the initial one.
+  public enum State: Sendable {
+    case data, rcdata, rawtext, scriptData, plaintext
+    case tagOpen, endTagOpen, tagName
+    case rcdataLessThan, rcdataEndTagOpen, rcdataEndTagName
+    case rawtextLessThan, rawtextEndTagOpen, rawtextEndTagName
+    case scriptLessThan, scriptEndTagOpen, scriptEndTagName
+    case scriptEscapeStart, scriptEscapeStartDash, scriptEscaped, scriptEscapedDash, scriptEscapedDashDash
+    case scriptEscapedLessThan, scriptEscapedEndTagOpen, scriptEscapedEndTagName
+    case scriptDoubleEscapeStart, scriptDoubleEscaped, scriptDoubleEscapedDash, scriptDoubleEscapedDashDash
+    case scriptDoubleEscapedLessThan, scriptDoubleEscapeEnd
+    case beforeAttributeName, attributeName, afterAttributeName, beforeAttributeValue
+    case attributeValueDoubleQuoted, attributeValueSingleQuoted, attributeValueUnquoted
+    case afterAttributeValueQuoted, selfClosingStartTag
+    case bogusComment, markupDeclarationOpen
+    case commentStart, commentStartDash, comment, commentLessThan, commentLessThanBang
+    case commentLessThanBangDash, commentLessThanBangDashDash, commentEndDash, commentEnd, commentEndBang
+    case doctype, beforeDoctypeName, doctypeName, afterDoctypeName
+    case afterDoctypePublicKeyword, beforeDoctypePublicIdentifier
+    case doctypePublicIdentifierDoubleQuoted, doctypePublicIdentifierSingleQuoted, afterDoctypePublicIdentifier
+    case betweenDoctypePublicAndSystemIdentifiers, afterDoctypeSystemKeyword, beforeDoctypeSystemIdentifier
+    case doctypeSystemIdentifierDoubleQuoted, doctypeSystemIdentifierSingleQuoted, afterDoctypeSystemIdentifier
+    case bogusDoctype, cdataSection, cdataSectionBracket, cdataSectionEnd
+  }
+
+  private let bytes: [UInt8]
+  private let base: Int
+  private var index = 0
+  public var state: State = .data
+  /// The last start tag's name: end tags in RCDATA/RAWTEXT/script data match against it.
+  public var lastStartTagName: String?
+  /// Switch content models after start tags as a tree builder would (off in conformance tests).
+  public var switchesContentModel = true
+
+  // Token under construction.
+  private var tagIsEnd = false
+  private var tagName: [UInt8] = []
+  private var tagStart = 0
+  private var selfClosing = false
+  private var attributes: [HTMLAttribute] = []
+  private var attributeName: [UInt8] = []
+  private var attributeNameStart = 0
+  private var attributeValue = TextBuilder(collapseWhitespace: false)
+  private var attributeValueStart = 0
+  private var attributeValueEnd = 0
+  private var hasAttribute = false
+  private var commentData: [UInt8] = []
+  private var commentDataStart = 0
+  private var tokenStart = 0
+  private var temporaryBuffer: [UInt8] = []
+  private var doctypeName: [UInt8]?
+  private var doctypePublic: [UInt8]?
+  private var doctypeSystem: [UInt8]?
+  private var forceQuirks = false
+  private var pendingTextStart: Int?
+
+  /// `base` is added to every offset (for HTML inside another file, e.g. a MIME part).
+  public init(bytes: [UInt8], base: Int = 0) {
+    self.bytes = bytes
+    self.base = base
+  }
+
+  // MARK: Emitting
+
+  private mutating func flushText(_ emit: (HTMLToken) -> Void, upTo end: Int) {
+    if let start = pendingTextStart, end > start {
+      emit(.characters(bytes: Array(bytes[start..<end]), source: base + start, verbatim: true))
+    }
+    pendingTextStart = nil
+  }
+
+  private mutating func emitDecoded(_ piece: [UInt8], at offset: Int, _ emit: (HTMLToken) -> Void) {
+    flushText(emit, upTo: offset)
+    emit(.characters(bytes: piece, source: base + offset, verbatim: false))
+  }
+
+  /// Marks the byte at `index` as verbatim text.
+  @inline(__always)
+  private mutating func text(at position: Int) {
+    if pendingTextStart == nil { pendingTextStart = position }
+  }
+
+  private mutating func emitTag(_ emit: (HTMLToken) -> Void, end: Int) {
+    finishAttribute()
+    let name = String(decoding: tagName, as: UTF8.self)
+    if tagIsEnd {
+      emit(.endTag(name: name, start: base + tagStart, end: base + end))
+      state = .data
+      return
+    }
+    lastStartTagName = name
+    emit(.startTag(HTMLStartTag(name: name, attributes: attributes, selfClosing: selfClosing, start: base + tagStart, end: base + end)))
+    state = .data
+    if switchesContentModel {
+      switch name {
+      case "title", "textarea": state = .rcdata
+      case "style", "xmp", "iframe", "noembed", "noframes": state = .rawtext
+      case "script": state = .scriptData
+      case "plaintext": state = .plaintext
+      default: break
+      }
+    }
+  }
+
+  private mutating func startTag(end isEnd: Bool, at position: Int) {
+    tagIsEnd = isEnd
+    tagName.removeAll(keepingCapacity: true)
+    tagStart = position
+    selfClosing = false
+    attributes.removeAll()
+    hasAttribute = false
+  }
+
+  private mutating func startAttribute(at position: Int) {
+    finishAttribute()
+    hasAttribute = true
+    attributeName.removeAll(keepingCapacity: true)
+    attributeNameStart = position
+    attributeValue = TextBuilder(collapseWhitespace: false)
+    attributeValueStart = position
+    attributeValueEnd = position
+  }
+
+  private mutating func finishAttribute() {
+    guard hasAttribute else { return }
+    hasAttribute = false
+    let name = String(decoding: attributeName, as: UTF8.self)
+    // Duplicate attributes are dropped (§13.2.5.33).
+    guard !attributes.contains(where: { $0.name == name }) else { return }
+    let built = attributeValue.bytes
+    attributes.append(HTMLAttribute(
+      name: name, value: String(decoding: built, as: UTF8.self), nameStart: base + attributeNameStart,
+      valueStart: base + attributeValueStart, valueEnd: base + attributeValueEnd, valueMap: attributeValue.map))
+  }
+
+  private mutating func emitComment(_ emit: (HTMLToken) -> Void, end: Int) {
+    emit(.comment(data: String(decoding: commentData, as: UTF8.self), dataStart: base + commentDataStart, start: base + tokenStart, end: base + end))
+  }
+
+  private mutating func emitDoctype(_ emit: (HTMLToken) -> Void) {
+    emit(.doctype(
+      name: doctypeName.map { String(decoding: $0, as: UTF8.self) },
+      publicId: doctypePublic.map { String(decoding: $0, as: UTF8.self) },
+      systemId: doctypeSystem.map { String(decoding: $0, as: UTF8.self) },
+      forceQuirks: forceQuirks, start: base + tokenStart))
+  }
+
+  private var isAppropriateEndTag: Bool {
+    guard let last = lastStartTagName else { return false }
+    return tagName.elementsEqual(last.utf8)
+  }
+
+  // MARK: Character classes
+
+  @inline(__always) private static func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x20 || byte == 0x0D
+  }
+  @inline(__always) private static func isAlpha(_ byte: UInt8) -> Bool {
+    (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+  }
+  @inline(__always) private static func isUpper(_ byte: UInt8) -> Bool {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+  }
+  @inline(__always) private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+    isAlpha(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+  }
+  private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+  /// Appends one input byte to a buffer, normalising CR and CRLF to LF and NUL to U+FFFD.
+  @inline(__always)
+  private mutating func appendNormalised(_ byte: UInt8, to buffer: inout [UInt8]) {
+    Self.appendNormalised(byte, bytes: bytes, index: &index, to: &buffer)
+  }
+
+  @inline(__always)
+  private static func appendNormalised(_ byte: UInt8, bytes: [UInt8], index: inout Int, to buffer: inout [UInt8]) {
+    if byte == 0 {
+      buffer.append(contentsOf: replacement)
+    } else if byte == 0x0D {
+      buffer.append(0x0A)
+      if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+    } else {
+      buffer.append(byte)
+    }
+  }
+
+  private mutating func appendToAttributeValue(_ byte: UInt8) {
+    let position = index
+    if byte == 0 {
+      attributeValue.appendDecoded(Self.replacement, source: base + position)
+    } else if byte == 0x0D {
+      attributeValue.appendDecoded([0x0A], source: base + position)
+      if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+    } else {
+      attributeValue.appendVerbatim(CollectionOfOne(byte), source: base + position)
+    }
+    attributeValueEnd = index + 1
+  }
+
+  // MARK: The state machine
+
+  /// Runs the tokenizer to the end of input, calling `emit` for every token.
+  public mutating func tokenize(_ emit: (HTMLToken) -> Void) {
+    let count = bytes.count
+    while true {
+      guard index < count else {
+        finishAtEnd(emit)
+        return
+      }
+      let byte = bytes[index]
+      switch state {
+      case .data:
+        switch byte {
+        case UInt8(ascii: "&"):
+          flushText(emit, upTo: index)
+          consumeCharacterReference(inAttribute: false, emit)
+          continue
+        case UInt8(ascii: "<"):
+          flushText(emit, upTo: index)
+          tokenStart = index
+          state = .tagOpen
+        case 0x0D:
+          emitDecoded([0x0A], at: index, emit)
+          if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+        default:
+          text(at: index)
+        }
+      case .rcdata, .rawtext, .scriptData, .plaintext:
+        if byte == UInt8(ascii: "&"), state == .rcdata {
+          flushText(emit, upTo: index)
+          consumeCharacterReference(inAttribute: false, emit)
+          continue
+        } else if byte == UInt8(ascii: "<"), state != .plaintext {
+          flushText(emit, upTo: index)
+          tokenStart = index
+          state = state == .rcdata ? .rcdataLessThan : state == .rawtext ? .rawtextLessThan : .scriptLessThan
+        } else if byte == 0 {
+          emitDecoded(Self.replacement, at: index, emit)
+        } else if byte == 0x0D {
+          emitDecoded([0x0A], at: index, emit)
+          if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+        } else {
+          text(at: index)
+        }
+
+      case .tagOpen:
+        if byte == UInt8(ascii: "!") {
+          state = .markupDeclarationOpen
+        } else if byte == UInt8(ascii: "/") {
+          state = .endTagOpen
+        } else if Self.isAlpha(byte) {
+          startTag(end: false, at: tokenStart)
+          state = .tagName
+          continue
+        } else if byte == UInt8(ascii: "?") {
+          commentData.removeAll()
+          commentDataStart = index
+          state = .bogusComment
+          continue
+        } else {
+          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          state = .data
+          continue
+        }
+      case .endTagOpen:
+        if Self.isAlpha(byte) {
+          startTag(end: true, at: tokenStart)
+          state = .tagName
+          continue
+        } else if byte == UInt8(ascii: ">") {
+          state = .data
+        } else {
+          commentData.removeAll()
+          commentDataStart = index
+          state = .bogusComment
+          continue
+        }
+      case .tagName:
+        if Self.isWhitespace(byte) {
+          state = .beforeAttributeName
+        } else if byte == UInt8(ascii: "/") {
+          state = .selfClosingStartTag
+        } else if byte == UInt8(ascii: ">") {
+          emitTag(emit, end: index + 1)
+        } else if Self.isUpper(byte) {
+          tagName.append(byte | 0x20)
+        } else if byte == 0 {
+          tagName.append(contentsOf: Self.replacement)
+        } else {
+          tagName.append(byte)
+        }
+
+      case .rcdataLessThan, .rawtextLessThan, .scriptLessThan:
+        let textState: State = state == .rcdataLessThan ? .rcdata : state == .rawtextLessThan ? .rawtext : .scriptData
+        if byte == UInt8(ascii: "/") {
+          temporaryBuffer.removeAll()
+          state = state == .rcdataLessThan ? .rcdataEndTagOpen : state == .rawtextLessThan ? .rawtextEndTagOpen : .scriptEndTagOpen
+        } else if byte == UInt8(ascii: "!"), state == .scriptLessThan {
+          emitDecoded(Array("<!".utf8), at: tokenStart, emit)
+          state = .scriptEscapeStart
+        } else {
+          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          state = textState
+          continue
+        }
+      case .rcdataEndTagOpen, .rawtextEndTagOpen, .scriptEndTagOpen, .scriptEscapedEndTagOpen:
+        let (nameState, textState): (State, State) =
+          switch state {
+          case .rcdataEndTagOpen: (.rcdataEndTagName, .rcdata)
+          case .rawtextEndTagOpen: (.rawtextEndTagName, .rawtext)
+          case .scriptEndTagOpen: (.scriptEndTagName, .scriptData)
+          default: (.scriptEscapedEndTagName, .scriptEscaped)
+          }
+        if Self.isAlpha(byte) {
+          startTag(end: true, at: tokenStart)
+          state = nameState
+          continue
+        }
+        emitDecoded(Array("</".utf8), at: tokenStart, emit)
+        state = textState
+        continue
+      case .rcdataEndTagName, .rawtextEndTagName, .scriptEndTagName, .scriptEscapedEndTagName:
+        let textState: State =
+          switch state {
+          case .rcdataEndTagName: .rcdata
+          case .rawtextEndTagName: .rawtext
+          case .scriptEndTagName: .scriptData
+          default: .scriptEscaped
+          }
+        if Self.isWhitespace(byte), isAppropriateEndTag {
+          state = .beforeAttributeName
+        } else if byte == UInt8(ascii: "/"), isAppropriateEndTag {
+          state = .selfClosingStartTag
+        } else if byte == UInt8(ascii: ">"), isAppropriateEndTag {
+          emitTag(emit, end: index + 1)
+        } else if Self.isAlpha(byte) {
+          tagName.append(Self.isUpper(byte) ? byte | 0x20 : byte)
+          temporaryBuffer.append(byte)
+        } else {
+          emitDecoded(Array("</".utf8) + temporaryBuffer, at: tokenStart, emit)
+          state = textState
+          continue
+        }
+
+      case .scriptEscapeStart, .scriptEscapeStartDash:
+        if byte == UInt8(ascii: "-") {
+          emitDecoded([byte], at: index, emit)
+          state = state == .scriptEscapeStart ? .scriptEscapeStartDash : .scriptEscapedDashDash
+        } else {
+          state = .scriptData
+          continue
+        }
+      case .scriptEscaped, .scriptEscapedDash, .scriptEscapedDashDash:
+        if byte == UInt8(ascii: "-") {
+          emitDecoded([byte], at: index, emit)
+          state = state == .scriptEscaped ? .scriptEscapedDash : .scriptEscapedDashDash
+        } else if byte == UInt8(ascii: "<") {
+          flushText(emit, upTo: index)
+          tokenStart = index
+          state = .scriptEscapedLessThan
+        } else if byte == UInt8(ascii: ">"), state == .scriptEscapedDashDash {
+          emitDecoded([byte], at: index, emit)
+          state = .scriptData
+        } else if byte == 0 {
+          emitDecoded(Self.replacement, at: index, emit)
+          state = .scriptEscaped
+        } else {
+          state = .scriptEscaped
+          if byte == 0x0D {
+            emitDecoded([0x0A], at: index, emit)
+            if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+          } else {
+            text(at: index)
+          }
+        }
+      case .scriptEscapedLessThan:
+        if byte == UInt8(ascii: "/") {
+          temporaryBuffer.removeAll()
+          state = .scriptEscapedEndTagOpen
+        } else if Self.isAlpha(byte) {
+          temporaryBuffer.removeAll()
+          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          state = .scriptDoubleEscapeStart
+          continue
+        } else {
+          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          state = .scriptEscaped
+          continue
+        }
+      case .scriptDoubleEscapeStart, .scriptDoubleEscapeEnd:
+        if Self.isWhitespace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
+          let isScript = temporaryBuffer.elementsEqual("script".utf8)
+          if state == .scriptDoubleEscapeStart {
+            state = isScript ? .scriptDoubleEscaped : .scriptEscaped
+          } else {
+            state = isScript ? .scriptEscaped : .scriptDoubleEscaped
+          }
+          emitDecoded(byte == 0x0D ? [0x0A] : [byte], at: index, emit)
+          if byte == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+        } else if Self.isAlpha(byte) {
+          temporaryBuffer.append(byte | 0x20)
+          emitDecoded([byte], at: index, emit)
+        } else {
+          state = state == .scriptDoubleEscapeStart ? .scriptEscaped : .scriptDoubleEscaped
+          continue
+        }
+      case .scriptDoubleEscaped, .scriptDoubleEscapedDash, .scriptDoubleEscapedDashDash:
+        if byte == UInt8(ascii: "-") {
+          emitDecoded([byte], at: index, emit)
+          state = state == .scriptDoubleEscaped ? .scriptDoubleEscapedDash : .scriptDoubleEscapedDashDash
+        } else if byte == UInt8(ascii: "<") {
+          emitDecoded([byte], at: index, emit)
+          state = .scriptDoubleEscapedLessThan
+        } else if byte == UInt8(ascii: ">"), state == .scriptDoubleEscapedDashDash {
+          emitDecoded([byte], at: index, emit)
+          state = .scriptData
+        } else if byte == 0 {
+          emitDecoded(Self.replacement, at: index, emit)
+          state = .scriptDoubleEscaped
+        } else {
+          state = .scriptDoubleEscaped
+          if byte == 0x0D {
+            emitDecoded([0x0A], at: index, emit)
+            if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+          } else {
+            text(at: index)
+          }
+        }
+      case .scriptDoubleEscapedLessThan:
+        if byte == UInt8(ascii: "/") {
+          temporaryBuffer.removeAll()
+          emitDecoded([byte], at: index, emit)
+          state = .scriptDoubleEscapeEnd
+        } else {
+          state = .scriptDoubleEscaped
+          continue
+        }
+
+      case .beforeAttributeName:
+        if Self.isWhitespace(byte) {
+          break
+        } else if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
+          state = .afterAttributeName
+          continue
+        } else if byte == UInt8(ascii: "=") {
+          startAttribute(at: index)
+          attributeName.append(byte)
+          state = .attributeName
+        } else {
+          startAttribute(at: index)
+          state = .attributeName
+          continue
+        }
+      case .attributeName:
+        if Self.isWhitespace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
+          attributeValueStart = index
+          attributeValueEnd = index
+          state = .afterAttributeName
+          continue
+        } else if byte == UInt8(ascii: "=") {
+          attributeValueStart = index + 1
+          attributeValueEnd = index + 1
+          state = .beforeAttributeValue
+        } else if Self.isUpper(byte) {
+          attributeName.append(byte | 0x20)
+        } else if byte == 0 {
+          attributeName.append(contentsOf: Self.replacement)
+        } else {
+          attributeName.append(byte)
+        }
+      case .afterAttributeName:
+        if Self.isWhitespace(byte) {
+          break
+        } else if byte == UInt8(ascii: "/") {
+          state = .selfClosingStartTag
+        } else if byte == UInt8(ascii: "=") {
+          attributeValueStart = index + 1
+          attributeValueEnd = index + 1
+          state = .beforeAttributeValue
+        } else if byte == UInt8(ascii: ">") {
+          emitTag(emit, end: index + 1)
+        } else {
+          startAttribute(at: index)
+          state = .attributeName
+          continue
+        }
+      case .beforeAttributeValue:
+        if Self.isWhitespace(byte) {
+          break
+        } else if byte == UInt8(ascii: "\"") {
+          attributeValueStart = index + 1
+          attributeValueEnd = index + 1
+          state = .attributeValueDoubleQuoted
+        } else if byte == UInt8(ascii: "'") {
+          attributeValueStart = index + 1
+          attributeValueEnd = index + 1
+          state = .attributeValueSingleQuoted
+        } else if byte == UInt8(ascii: ">") {
+          emitTag(emit, end: index + 1)
+        } else {
+          attributeValueStart = index
+          attributeValueEnd = index
+          state = .attributeValueUnquoted
+          continue
+        }
+      case .attributeValueDoubleQuoted, .attributeValueSingleQuoted:
+        let quote = state == .attributeValueDoubleQuoted ? UInt8(ascii: "\"") : UInt8(ascii: "'")
+        if byte == quote {
+          state = .afterAttributeValueQuoted
+        } else if byte == UInt8(ascii: "&") {
+          consumeCharacterReference(inAttribute: true, emit)
+          continue
+        } else {
+          appendToAttributeValue(byte)
+        }
+      case .attributeValueUnquoted:
+        if Self.isWhitespace(byte) {
+          state = .beforeAttributeName
+        } else if byte == UInt8(ascii: "&") {
+          consumeCharacterReference(inAttribute: true, emit)
+          continue
+        } else if byte == UInt8(ascii: ">") {
+          emitTag(emit, end: index + 1)
+        } else {
+          appendToAttributeValue(byte)
+        }
+      case .afterAttributeValueQuoted:
+        if Self.isWhitespace(byte) {
+          state = .beforeAttributeName
+        } else if byte == UInt8(ascii: "/") {
+          state = .selfClosingStartTag
+        } else if byte == UInt8(ascii: ">") {
+          emitTag(emit, end: index + 1)
+        } else {
+          state = .beforeAttributeName
+          continue
+        }
+      case .selfClosingStartTag:
+        if byte == UInt8(ascii: ">") {
+          selfClosing = true
+          emitTag(emit, end: index + 1)
+        } else {
+          state = .beforeAttributeName
+          continue
+        }
+
+      case .bogusComment:
+        if byte == UInt8(ascii: ">") {
+          emitComment(emit, end: index + 1)
+          state = .data
+        } else {
+          Self.appendNormalised(byte, bytes: bytes, index: &index, to: &commentData)
+        }
+      case .markupDeclarationOpen:
+        if matches("--", caseInsensitive: false) {
+          index += 2
+          commentData.removeAll()
+          commentDataStart = index
+          state = .commentStart
+          continue
+        } else if matches("doctype", caseInsensitive: true) {
+          index += 7
+          state = .doctype
+          continue
+        } else if matches("[CDATA[", caseInsensitive: false) {
+          // Outside foreign content CDATA is a bogus comment whose data starts "[CDATA[".
+          commentData.removeAll()
+          commentDataStart = index
+          state = .bogusComment
+          continue
+        } else {
+          commentData.removeAll()
+          commentDataStart = index
+          state = .bogusComment
+          continue
+        }
+      case .commentStart:
+        if byte == UInt8(ascii: "-") {
+          state = .commentStartDash
+        } else if byte == UInt8(ascii: ">") {
+          emitComment(emit, end: index + 1)
+          state = .data
+        } else {
+          state = .comment
+          continue
+        }
+      case .commentStartDash:
+        if byte == UInt8(ascii: "-") {
+          state = .commentEnd
+        } else if byte == UInt8(ascii: ">") {
+          emitComment(emit, end: index + 1)
+          state = .data
+        } else {
+          commentData.append(UInt8(ascii: "-"))
+          state = .comment
+          continue
+        }
+      case .comment:
+        if byte == UInt8(ascii: "<") {
+          commentData.append(byte)
+          state = .commentLessThan
+        } else if byte == UInt8(ascii: "-") {
+          state = .commentEndDash
+        } else {
+          Self.appendNormalised(byte, bytes: bytes, index: &index, to: &commentData)
+        }
+      case .commentLessThan:
+        if byte == UInt8(ascii: "!") {
+          commentData.append(byte)
+          state = .commentLessThanBang
+        } else if byte == UInt8(ascii: "<") {
+          commentData.append(byte)
+        } else {
+          state = .comment
+          continue
+        }
+      case .commentLessThanBang:
+        if byte == UInt8(ascii: "-") { state = .commentLessThanBangDash } else { state = .comment; continue }
+      case .commentLessThanBangDash:
+        if byte == UInt8(ascii: "-") { state = .commentLessThanBangDashDash } else { state = .commentEndDash; continue }
+      case .commentLessThanBangDashDash:
+        state = .commentEnd
+        continue
+      case .commentEndDash:
+        if byte == UInt8(ascii: "-") {
+          state = .commentEnd
+        } else {
+          commentData.append(UInt8(ascii: "-"))
+          state = .comment
+          continue
+        }
+      case .commentEnd:
+        if byte == UInt8(ascii: ">") {
+          emitComment(emit, end: index + 1)
+          state = .data
+        } else if byte == UInt8(ascii: "!") {
+          state = .commentEndBang
+        } else if byte == UInt8(ascii: "-") {
+          commentData.append(byte)
+        } else {
+          commentData.append(contentsOf: Array("--".utf8))
+          state = .comment
+          continue
+        }
+      case .commentEndBang:
+        if byte == UInt8(ascii: "-") {
+          commentData.append(contentsOf: Array("--!".utf8))
+          state = .commentEndDash
+        } else if byte == UInt8(ascii: ">") {
+          emitComment(emit, end: index + 1)
+          state = .data
+        } else {
+          commentData.append(contentsOf: Array("--!".utf8))
+          state = .comment
+          continue
+        }
+
+      case .doctype:
+        doctypeName = nil
+        doctypePublic = nil
+        doctypeSystem = nil
+        forceQuirks = false
+        if Self.isWhitespace(byte) {
+          state = .beforeDoctypeName
+        } else {
+          state = .beforeDoctypeName
+          continue
+        }
+      case .beforeDoctypeName:
+        if Self.isWhitespace(byte) {
+          break
+        } else if byte == UInt8(ascii: ">") {
+          forceQuirks = true
+          emitDoctype(emit)
+          state = .data
+        } else {
+          var name: [UInt8] = []
+          appendNormalised(Self.isUpper(byte) ? byte | 0x20 : byte, to: &name)
+          doctypeName = name
+          state = .doctypeName
+        }
+      case .doctypeName:
+        if Self.isWhitespace(byte) {
+          state = .afterDoctypeName
+        } else if byte == UInt8(ascii: ">") {
+          emitDoctype(emit)
+          state = .data
+        } else {
+          var name = doctypeName ?? []
+          appendNormalised(Self.isUpper(byte) ? byte | 0x20 : byte, to: &name)
+          doctypeName = name
+        }
+      case .afterDoctypeName:
+        if Self.isWhitespace(byte) {
+          break
+        } else if byte == UInt8(ascii: ">") {
+          emitDoctype(emit)
+          state = .data
+        } else if matches("public", caseInsensitive: true) {
+          index += 6
+          state = .afterDoctypePublicKeyword
+          continue
+        } else if matches("system", caseInsensitive: true) {
+          index += 6
+          state = .afterDoctypeSystemKeyword
+          continue
+        } else {
+          forceQuirks = true
+          state = .bogusDoctype
+        }
+      case .afterDoctypePublicKeyword, .beforeDoctypePublicIdentifier:
+        if Self.isWhitespace(byte) {
+          state = .beforeDoctypePublicIdentifier
+        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+          doctypePublic = []
+          state = byte == UInt8(ascii: "\"") ? .doctypePublicIdentifierDoubleQuoted : .doctypePublicIdentifierSingleQuoted
+        } else if byte == UInt8(ascii: ">") {
+          forceQuirks = true
+          emitDoctype(emit)
+          state = .data
+        } else {
+          forceQuirks = true
+          state = .bogusDoctype
+        }
+      case .doctypePublicIdentifierDoubleQuoted, .doctypePublicIdentifierSingleQuoted:
+        let quote = state == .doctypePublicIdentifierDoubleQuoted ? UInt8(ascii: "\"") : UInt8(ascii: "'")
+        if byte == quote {
+          state = .afterDoctypePublicIdentifier
+        } else if byte == UInt8(ascii: ">") {
+          forceQuirks = true
+          emitDoctype(emit)
+          state = .data
+        } else {
+          var value = doctypePublic ?? []
+          appendNormalised(byte, to: &value)
+          doctypePublic = value
+        }
+      case .afterDoctypePublicIdentifier, .betweenDoctypePublicAndSystemIdentifiers:
+        if Self.isWhitespace(byte) {
+          state = .betweenDoctypePublicAndSystemIdentifiers
+        } else if byte == UInt8(ascii: ">") {
+          emitDoctype(emit)
+          state = .data
+        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+          doctypeSystem = []
+          state = byte == UInt8(ascii: "\"") ? .doctypeSystemIdentifierDoubleQuoted : .doctypeSystemIdentifierSingleQuoted
+        } else {
+          forceQuirks = true
+          state = .bogusDoctype
+        }
+      case .afterDoctypeSystemKeyword, .beforeDoctypeSystemIdentifier:
+        if Self.isWhitespace(byte) {
+          state = .beforeDoctypeSystemIdentifier
+        } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+          doctypeSystem = []
+          state = byte == UInt8(ascii: "\"") ? .doctypeSystemIdentifierDoubleQuoted : .doctypeSystemIdentifierSingleQuoted
+        } else if byte == UInt8(ascii: ">") {
+          forceQuirks = true
+          emitDoctype(emit)
+          state = .data
+        } else {
+          forceQuirks = true
+          state = .bogusDoctype
+        }
+      case .doctypeSystemIdentifierDoubleQuoted, .doctypeSystemIdentifierSingleQuoted:
+        let quote = state == .doctypeSystemIdentifierDoubleQuoted ? UInt8(ascii: "\"") : UInt8(ascii: "'")
+        if byte == quote {
+          state = .afterDoctypeSystemIdentifier
+        } else if byte == UInt8(ascii: ">") {
+          forceQuirks = true
+          emitDoctype(emit)
+          state = .data
+        } else {
+          var value = doctypeSystem ?? []
+          appendNormalised(byte, to: &value)
+          doctypeSystem = value
+        }
+      case .afterDoctypeSystemIdentifier:
+        if Self.isWhitespace(byte) {
+          break
+        } else if byte == UInt8(ascii: ">") {
+          emitDoctype(emit)
+          state = .data
+        } else {
+          state = .bogusDoctype
+        }
+      case .bogusDoctype:
+        if byte == UInt8(ascii: ">") {
+          emitDoctype(emit)
+          state = .data
+        }
+      case .cdataSection, .cdataSectionBracket, .cdataSectionEnd:
+        // Only reachable in foreign content, which sendlint does not track.
+        state = .data
+        continue
+      }
+      index += 1
+    }
+  }
+
+  private func matches(_ word: String, caseInsensitive: Bool) -> Bool {
+    let pattern = Array(word.utf8)
+    guard index + pattern.count <= bytes.count else { return false }
+    for (offset, expected) in pattern.enumerated() {
+      let actual = bytes[index + offset]
+      if caseInsensitive ? (actual | 0x20) != expected : actual != expected { return false }
+    }
+    return true
+  }
+
+  /// End of input in each state (§13.2.5: "EOF" rows).
+  private mutating func finishAtEnd(_ emit: (HTMLToken) -> Void) {
+    switch state {
+    case .data, .rcdata, .rawtext, .scriptData, .plaintext, .scriptEscaped, .scriptEscapedDash,
+      .scriptEscapedDashDash, .scriptDoubleEscaped, .scriptDoubleEscapedDash, .scriptDoubleEscapedDashDash,
+      .scriptEscapeStart, .scriptEscapeStartDash, .scriptDoubleEscapeStart, .scriptDoubleEscapedLessThan,
+      .scriptDoubleEscapeEnd:
+      flushText(emit, upTo: bytes.count)
+    case .tagOpen, .rcdataLessThan, .rawtextLessThan, .scriptLessThan, .scriptEscapedLessThan:
+      flushText(emit, upTo: tokenStart)
+      emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+    case .endTagOpen, .rcdataEndTagOpen, .rawtextEndTagOpen, .scriptEndTagOpen, .scriptEscapedEndTagOpen:
+      emitDecoded(Array("</".utf8), at: tokenStart, emit)
+    case .rcdataEndTagName, .rawtextEndTagName, .scriptEndTagName, .scriptEscapedEndTagName:
+      emitDecoded(Array("</".utf8) + temporaryBuffer, at: tokenStart, emit)
+    case .tagName, .beforeAttributeName, .attributeName, .afterAttributeName, .beforeAttributeValue,
+      .attributeValueDoubleQuoted, .attributeValueSingleQuoted, .attributeValueUnquoted,
+      .afterAttributeValueQuoted, .selfClosingStartTag:
+      break  // the unfinished tag is dropped
+    case .bogusComment, .commentStart, .commentStartDash, .comment, .commentLessThan, .commentLessThanBang,
+      .commentLessThanBangDash, .commentLessThanBangDashDash, .commentEndDash, .commentEnd, .commentEndBang:
+      emitComment(emit, end: bytes.count)
+    case .markupDeclarationOpen:
+      commentData.removeAll()
+      emitComment(emit, end: bytes.count)
+    case .doctype, .beforeDoctypeName:
+      doctypeName = nil
+      forceQuirks = true
+      emitDoctype(emit)
+    case .doctypeName, .afterDoctypeName, .afterDoctypePublicKeyword, .beforeDoctypePublicIdentifier,
+      .doctypePublicIdentifierDoubleQuoted, .doctypePublicIdentifierSingleQuoted, .afterDoctypePublicIdentifier,
+      .betweenDoctypePublicAndSystemIdentifiers, .afterDoctypeSystemKeyword, .beforeDoctypeSystemIdentifier,
+      .doctypeSystemIdentifierDoubleQuoted, .doctypeSystemIdentifierSingleQuoted, .afterDoctypeSystemIdentifier:
+      forceQuirks = true
+      emitDoctype(emit)
+    case .bogusDoctype:
+      emitDoctype(emit)
+    case .cdataSection, .cdataSectionBracket, .cdataSectionEnd:
+      flushText(emit, upTo: bytes.count)
+    }
+  }
+
+  // MARK: Character references (§13.2.5.72–80)
+
+  /// Consumes a character reference starting at `&` (the current byte) and emits or appends what
+  /// it stands for. Leaves `index` after what was consumed.
+  private mutating func consumeCharacterReference(inAttribute: Bool, _ emit: (HTMLToken) -> Void) {
+    let ampersand = index
+    index += 1
+    func output(_ piece: [UInt8], verbatimFrom start: Int? = nil) {
+      if inAttribute {
+        if let start {
+          attributeValue.appendVerbatim(piece, source: base + start)
+        } else {
+          attributeValue.appendDecoded(piece, source: base + ampersand)
+        }
+        attributeValueEnd = index
+      } else if let start {
+        // Not a reference after all: the bytes stay text.
+        if pendingTextStart == nil { pendingTextStart = start }
+      } else {
+        emitDecoded(piece, at: ampersand, emit)
+      }
+    }
+    guard index < bytes.count else {
+      output([UInt8(ascii: "&")], verbatimFrom: ampersand)
+      return
+    }
+    let next = bytes[index]
+    if next == UInt8(ascii: "#") {
+      index += 1
+      var hex = false
+      if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "x") {
+        hex = true
+        index += 1
+      }
+      var value: UInt32 = 0
+      var digits = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        let digit: UInt32
+        if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+          digit = UInt32(byte - UInt8(ascii: "0"))
+        } else if hex, let hexDigit = Self.hexDigit(byte) {
+          digit = UInt32(hexDigit)
+        } else {
+          break
+        }
+        value = min(value &* (hex ? 16 : 10) &+ digit, 0x11_0000)  // clamp: stays above the maximum
+        digits += 1
+        index += 1
+      }
+      guard digits > 0 else {
+        // "&#" or "&#x" with no digits: not a reference, the bytes are text.
+        output(Array(bytes[ampersand..<index]), verbatimFrom: ampersand)
+        return
+      }
+      if index < bytes.count, bytes[index] == UInt8(ascii: ";") { index += 1 }
+      output(Self.utf8(Self.numericReplacement(value)))
+      return
+    }
+    guard Self.isAlphanumeric(next) else {
+      output([UInt8(ascii: "&")], verbatimFrom: ampersand)
+      return
+    }
+    // Longest name in the table that prefixes the input (names are at most 32 bytes with ";").
+    var end = index
+    while end < bytes.count, end - index < 32, Self.isAlphanumeric(bytes[end]) { end += 1 }
+    if end < bytes.count, bytes[end] == UInt8(ascii: ";") { end += 1 }
+    var length = end - index
+    var match: [UInt8]?
+    while length > 0 {
+      if let found = NamedReferences.table[String(decoding: bytes[index..<index + length], as: UTF8.self)] {
+        match = found
+        break
+      }
+      length -= 1
+    }
+    if let match {
+      let lastIsSemicolon = bytes[index + length - 1] == UInt8(ascii: ";")
+      let following = index + length < bytes.count ? bytes[index + length] : 0
+      if inAttribute, !lastIsSemicolon, following == UInt8(ascii: "=") || Self.isAlphanumeric(following) {
+        // Historical reasons (§13.2.5.73): "&amp=" in attributes stays as written.
+        index += length
+        output(Array(bytes[ampersand..<index]), verbatimFrom: ampersand)
+        return
+      }
+      index += length
+      output(match)
+      return
+    }
+    // No match: the ampersand and the alphanumerics stay text.
+    while index < bytes.count, Self.isAlphanumeric(bytes[index]) { index += 1 }
+    output(Array(bytes[ampersand..<index]), verbatimFrom: ampersand)
+  }
+
+  private static func hexDigit(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+
+  /// The numeric character reference end state's replacements (§13.2.5.80).
+  static func numericReplacement(_ value: UInt32) -> UInt32 {
+    if value == 0 || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { return 0xFFFD }
+    if (0x80...0x9F).contains(value), let mapped = c1Replacements[value] { return mapped }
+    return value
+  }
+
+  private static let c1Replacements: [UInt32: UInt32] = [
+    0x80: 0x20AC, 0x82: 0x201A, 0x83: 0x0192, 0x84: 0x201E, 0x85: 0x2026, 0x86: 0x2020, 0x87: 0x2021,
+    0x88: 0x02C6, 0x89: 0x2030, 0x8A: 0x0160, 0x8B: 0x2039, 0x8C: 0x0152, 0x8E: 0x017D, 0x91: 0x2018,
+    0x92: 0x2019, 0x93: 0x201C, 0x94: 0x201D, 0x95: 0x2022, 0x96: 0x2013, 0x97: 0x2014, 0x98: 0x02DC,
+    0x99: 0x2122, 0x9A: 0x0161, 0x9B: 0x203A, 0x9C: 0x0153, 0x9E: 0x017E, 0x9F: 0x0178,
+  ]
+
+  static func utf8(_ scalar: UInt32) -> [UInt8] {
+    guard let value = Unicode.Scalar(scalar) else { return replacement }
+    return Array(String(Character(value)).utf8)
+  }
+}
+
+/// The named character reference table, parsed once from its generated text form.
+enum NamedReferences {
+  static let table: [String: [UInt8]] = {
+    var table: [String: [UInt8]] = [:]
+    table.reserveCapacity(2_300)
+    for line in namedCharacterReferenceTable.split(separator: "\n") {
+      let fields = line.split(separator: "\t")
+      guard fields.count == 2 else { continue }
+      var bytes: [UInt8] = []
+      for code in fields[1].split(separator: " ") {
+        if let value = UInt32(code, radix: 16) { bytes += HTMLTokenizer.utf8(value) }
+      }
+      table[String(fields[0])] = bytes
+    }
+    return table
+  }()
+}

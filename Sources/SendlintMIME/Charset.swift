@@ -1,0 +1,123 @@
+import SendlintCore
+
+import CICUShim
+
+/// Charset conversion to UTF-8. UTF-8 and ASCII are checked in Swift; Latin-1 and Windows-1252 (the
+/// usual mislabelled pair) are converted in Swift with exact offsets; everything else goes through
+/// ICU, which knows every IANA name and alias.
+public enum Charset {
+  /// Converts `bytes` labelled `charset` (nil: undeclared) to UTF-8 with an offset map back to the
+  /// input. Unknown charsets fall back to Windows-1252 for 8-bit input, as mail clients do; the
+  /// second result says whether a fallback or replacement happened.
+  public static func toUTF8(_ bytes: [UInt8], charset: String?) -> (text: DecodedText, lossy: Bool) {
+    let label = (charset ?? "").lowercased().trimmingASCIIWhitespace()
+    if bytes.allSatisfy({ $0 < 0x80 }) {
+      return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false)
+    }
+    switch label {
+    case "", "us-ascii", "ascii", "utf-8", "utf8", "unicode-1-1-utf-8":
+      if isValidUTF8(bytes) { return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false) }
+      // Undeclared or mislabelled 8-bit text: what mail clients show is Windows-1252.
+      return (windows1252(bytes), true)
+    case "iso-8859-1", "latin1", "iso_8859-1", "l1", "windows-1252", "cp1252", "x-cp1252":
+      // WHATWG Encoding: the iso-8859-1 label means windows-1252.
+      return (windows1252(bytes), false)
+    default:
+      if let converted = convertWithICU(bytes, charset: label) { return (converted, false) }
+      return (windows1252(bytes), true)
+    }
+  }
+
+  /// Convenience for header words: bytes in a charset to a Swift string.
+  public static func string(_ bytes: [UInt8], charset: String?) -> String {
+    String(decoding: toUTF8(bytes, charset: charset).text.bytes, as: UTF8.self)
+  }
+
+  static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue: continue
+      case .emptyInput: return true
+      case .error: return false
+      }
+    }
+  }
+
+  /// Windows-1252 bytes 0x80…0x9F; other bytes are Latin-1.
+  private static let windows1252High: [UInt32] = [
+    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+    0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
+    0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+  ]
+
+  /// Windows-1252 to UTF-8 with an exact map (a segment at each multi-byte character). O(n).
+  static func windows1252(_ bytes: [UInt8]) -> DecodedText {
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count + bytes.count / 4)
+    var map = OffsetMap()
+    map.add(decoded: 0, source: 0, exact: true)
+    for (index, byte) in bytes.enumerated() {
+      if byte < 0x80 {
+        if out.count != index { map.add(decoded: out.count, source: index, exact: true) }
+        out.append(byte)
+        continue
+      }
+      map.add(decoded: out.count, source: index, exact: true)
+      let scalar = byte < 0xA0 ? windows1252High[Int(byte - 0x80)] : UInt32(byte)
+      // Every value in the table and 0xA0…0xFF is a valid scalar.
+      out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+      map.add(decoded: out.count, source: index + 1, exact: true)
+    }
+    return DecodedText(bytes: out, maps: [map])
+  }
+
+  /// Converts line by line so that offsets map to the right line even for multi-byte charsets.
+  static func convertWithICU(_ bytes: [UInt8], charset: String) -> DecodedText? {
+    var out = [UInt8]()
+    var map = OffsetMap()
+    var lineStart = 0
+    var known = true
+    func flush(_ end: Int) {
+      guard known, end > lineStart else { return }
+      map.add(decoded: out.count, source: lineStart, exact: false)
+      let slice = Array(bytes[lineStart..<end])
+      var capacity = slice.count * 4 + 16
+      while true {
+        var buffer = [UInt8](repeating: 0, count: capacity)
+        let written = charset.withCString { name in
+          slice.withUnsafeBufferPointer { input in
+            buffer.withUnsafeMutableBufferPointer { output in
+              input.baseAddress!.withMemoryRebound(to: CChar.self, capacity: slice.count) { source in  // slice non-empty
+                output.baseAddress!.withMemoryRebound(to: CChar.self, capacity: capacity) { target in  // capacity > 0
+                  sendlint_convert_to_utf8(name, source, Int32(slice.count), target, Int32(capacity))
+                }
+              }
+            }
+          }
+        }
+        if written == -2 { capacity *= 2; continue }
+        if written < 0 { known = false; return }
+        out.append(contentsOf: buffer[0..<Int(written)])
+        return
+      }
+    }
+    for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
+      flush(index + 1)
+      lineStart = index + 1
+    }
+    flush(bytes.count)
+    return known ? DecodedText(bytes: out, maps: [map]) : nil
+  }
+}
+
+extension String {
+  /// The string without leading and trailing ASCII whitespace.
+  public func trimmingASCIIWhitespace() -> String {
+    let scalars = unicodeScalars
+    guard let first = scalars.firstIndex(where: { !($0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n") }) else { return "" }
+    let last = scalars.lastIndex(where: { !($0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n") })!  // exists: first exists
+    return String(scalars[first...last])
+  }
+}

@@ -1,0 +1,361 @@
+import SendlintCore
+
+/// A `type/subtype; parameters` value (RFC 2045 §5.1) or a Content-Disposition (RFC 2183), with
+/// RFC 2231 parameter continuations and charsets.
+public struct ContentType: Sendable, Hashable {
+  /// Lowercased `type/subtype` (or disposition type).
+  public let value: String
+  /// Lowercased parameter names → decoded values.
+  public let parameters: [String: String]
+
+  public init(value: String, parameters: [String: String] = [:]) {
+    self.value = value
+    self.parameters = parameters
+  }
+
+  public var type: String { String(value.split(separator: "/", maxSplits: 1).first ?? "") }
+  public var subtype: String {
+    let parts = value.split(separator: "/", maxSplits: 1)
+    return parts.count > 1 ? String(parts[1]) : ""
+  }
+
+  /// Parses a header value; an empty or garbled value yields nil.
+  public static func parse(_ text: String) -> ContentType? {
+    var scanner = ParameterScanner(text)
+    let value = scanner.token(until: ";").lowercased().trimmingASCIIWhitespace()
+    guard !value.isEmpty else { return nil }
+    var plain: [String: String] = [:]
+    var sections: [String: [(index: Int, encoded: Bool, value: String)]] = [:]
+    while scanner.skip(";") {
+      let rawName = scanner.token(until: "=;").trimmingASCIIWhitespace().lowercased()
+      guard scanner.skip("=") else { continue }
+      let rawValue = scanner.value()
+      guard !rawName.isEmpty else { continue }
+      // RFC 2231: name*N*=…, name*N=…, name*=…
+      let pieces = rawName.split(separator: "*", omittingEmptySubsequences: false)
+      if pieces.count == 1 {
+        if plain[rawName] == nil { plain[rawName] = rawValue }
+      } else {
+        let name = String(pieces[0])
+        let encoded = rawName.hasSuffix("*")
+        let index = pieces.count >= 2 ? Int(pieces[1]) ?? 0 : 0
+        sections[name, default: []].append((index, encoded, rawValue))
+      }
+    }
+    for (name, parts) in sections {
+      let ordered = parts.sorted { $0.index < $1.index }
+      var charset: String?
+      var bytes: [UInt8] = []
+      for (position, part) in ordered.enumerated() {
+        var value = Substring(part.value)
+        if part.encoded, position == 0 {
+          // charset'language'value
+          let fields = value.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+          if fields.count == 3 {
+            charset = String(fields[0])
+            value = fields[2]
+          }
+        }
+        bytes += part.encoded ? percentDecoded(value) : Array(value.utf8)
+      }
+      // An RFC 2231 value beats a plain one of the same name (RFC 2231 §3).
+      plain[name] = Charset.string(bytes, charset: charset)
+    }
+    for (name, value) in plain where value.contains("=?") {
+      plain[name] = EncodedWords.decode(value)  // common non-standard practice for filenames
+    }
+    return ContentType(value: value, parameters: plain)
+  }
+
+  static func percentDecoded(_ text: Substring) -> [UInt8] {
+    var out: [UInt8] = []
+    let bytes = Array(text.utf8)
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+        let high = TransferDecoding.hexValue(bytes[index + 1]), let low = TransferDecoding.hexValue(bytes[index + 2])
+      {
+        out.append(high << 4 | low)
+        index += 3
+      } else {
+        out.append(bytes[index])
+        index += 1
+      }
+    }
+    return out
+  }
+}
+
+/// A tiny scanner over a structured header value: tokens, quoted strings, comments skipped.
+struct ParameterScanner {
+  private let scalars: [Unicode.Scalar]
+  private var index = 0
+
+  init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+  mutating func skipWhitespaceAndComments() {
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" {
+        index += 1
+      } else if scalar == "(" {
+        var depth = 0
+        while index < scalars.count {
+          if scalars[index] == "\\" { index += 2; continue }
+          if scalars[index] == "(" { depth += 1 }
+          if scalars[index] == ")" { depth -= 1; if depth == 0 { index += 1; break } }
+          index += 1
+        }
+      } else {
+        return
+      }
+    }
+  }
+
+  mutating func skip(_ character: Unicode.Scalar) -> Bool {
+    skipWhitespaceAndComments()
+    if index < scalars.count, scalars[index] == character {
+      index += 1
+      return true
+    }
+    return false
+  }
+
+  /// Characters up to any of `stops` (or the end), skipping comments.
+  mutating func token(until stops: String) -> String {
+    skipWhitespaceAndComments()
+    let stopSet = Set(stops.unicodeScalars)
+    var out = String.UnicodeScalarView()
+    while index < scalars.count, !stopSet.contains(scalars[index]) {
+      if scalars[index] == "(" { skipWhitespaceAndComments(); continue }
+      out.append(scalars[index])
+      index += 1
+    }
+    return String(out)
+  }
+
+  /// A parameter value: a quoted string (backslash escapes removed) or a token.
+  mutating func value() -> String {
+    skipWhitespaceAndComments()
+    guard index < scalars.count else { return "" }
+    if scalars[index] == "\"" {
+      index += 1
+      var out = String.UnicodeScalarView()
+      while index < scalars.count, scalars[index] != "\"" {
+        if scalars[index] == "\\", index + 1 < scalars.count { index += 1 }
+        out.append(scalars[index])
+        index += 1
+      }
+      index += 1
+      return String(out)
+    }
+    return token(until: ";").trimmingASCIIWhitespace()
+  }
+}
+
+/// A mailbox from an address header (RFC 5322 §3.4).
+public struct Mailbox: Sendable, Hashable, Codable {
+  /// The display name, RFC 2047 words decoded; nil when absent.
+  public let displayName: String?
+  /// `local@domain` as written (without angle brackets).
+  public let address: String
+
+  public init(displayName: String?, address: String) {
+    self.displayName = displayName
+    self.address = address
+  }
+
+  /// The domain part, lowercased; nil for an address without `@`.
+  public var domain: String? {
+    guard let at = address.lastIndex(of: "@") else { return nil }
+    let domain = address[address.index(after: at)...].lowercased()
+    return domain.isEmpty ? nil : domain.trimmingCharacters(in: "[]")
+  }
+
+  /// Parses an address list: mailboxes, `name <addr>`, groups (`team: a@x, b@y;`), comments,
+  /// quoted strings. Tolerates the obsolete and broken forms mail clients accept.
+  public static func parseList(_ text: String) -> [Mailbox] {
+    var result: [Mailbox] = []
+    var phrase = ""
+    var address: String?
+    var plain = ""
+    var scalars = Array(text.unicodeScalars)[...]
+    func finish() {
+      let name = phrase.trimmingASCIIWhitespace()
+      if let address {
+        let trimmed = address.trimmingASCIIWhitespace()
+        if !trimmed.isEmpty {
+          result.append(Mailbox(displayName: name.isEmpty ? nil : EncodedWords.decode(name), address: trimmed))
+        }
+      } else {
+        let bare = plain.trimmingASCIIWhitespace()
+        if !bare.isEmpty { result.append(Mailbox(displayName: nil, address: bare)) }
+      }
+      phrase = ""
+      plain = ""
+      address = nil
+    }
+    while let scalar = scalars.popFirst() {
+      switch scalar {
+      case "\"":
+        var quoted = ""
+        while let inner = scalars.popFirst(), inner != "\"" {
+          if inner == "\\", let escaped = scalars.popFirst() { quoted.unicodeScalars.append(escaped) } else {
+            quoted.unicodeScalars.append(inner)
+          }
+        }
+        phrase += quoted
+        plain += "\"" + quoted + "\""
+      case "(":
+        var depth = 1
+        while depth > 0, let inner = scalars.popFirst() {
+          if inner == "\\" { _ = scalars.popFirst(); continue }
+          if inner == "(" { depth += 1 }
+          if inner == ")" { depth -= 1 }
+        }
+      case "<":
+        var inner = ""
+        while let next = scalars.popFirst(), next != ">" { inner.unicodeScalars.append(next) }
+        // Strip an obsolete route (`@a,@b:user@host`).
+        if let colon = inner.lastIndex(of: ":"), inner.hasPrefix("@") { inner = String(inner[inner.index(after: colon)...]) }
+        address = inner
+      case ",":
+        finish()
+      case ":":
+        // Group name: discard it, the mailboxes follow.
+        phrase = ""
+        plain = ""
+      case ";":
+        finish()
+      default:
+        phrase.unicodeScalars.append(scalar)
+        plain.unicodeScalars.append(scalar)
+      }
+    }
+    finish()
+    return result
+  }
+}
+
+extension String {
+  func trimmingCharacters(in set: String) -> String {
+    let characters = Set(set)
+    var slice = Substring(self)
+    while let first = slice.first, characters.contains(first) { slice.removeFirst() }
+    while let last = slice.last, characters.contains(last) { slice.removeLast() }
+    return String(slice)
+  }
+}
+
+/// The parts of a `Received` field (RFC 5321 §4.4) that tell where mail came from.
+public struct ReceivedHop: Sendable, Hashable {
+  /// The name after `from` (often the HELO/EHLO name), if it is not an address literal.
+  public let fromName: String?
+  /// The address of the connecting host: a bracketed literal in the `from` clause or its comment.
+  public let fromIP: String?
+  /// A reverse-DNS name recorded in the `from` comment (`from helo (rdns [ip])`), if any.
+  public let reverseName: String?
+  /// The host that added the field.
+  public let byHost: String?
+
+  /// Parses a Received value; clauses it does not recognise are ignored.
+  public static func parse(_ value: String) -> ReceivedHop {
+    // Drop the date after the last ";".
+    let clauses = value.split(separator: ";").first.map(String.init) ?? value
+    let words = tokenize(clauses)
+    var fromName: String?
+    var fromIP: String?
+    var reverseName: String?
+    var byHost: String?
+    var index = 0
+    var inFrom = false
+    while index < words.count {
+      let word = words[index]
+      let lower = word.text.lowercased()
+      if !word.isComment, lower == "from" {
+        inFrom = true
+        if index + 1 < words.count, !words[index + 1].isComment {
+          let name = words[index + 1].text
+          if let literal = addressLiteral(name) { fromIP = literal } else { fromName = name }
+          index += 1
+        }
+      } else if !word.isComment, lower == "by" {
+        inFrom = false
+        if index + 1 < words.count, !words[index + 1].isComment { byHost = words[index + 1].text; index += 1 }
+      } else if !word.isComment, ["with", "id", "via", "for"].contains(lower) {
+        inFrom = false
+      } else if inFrom {
+        // A comment such as "(mail.example.com [192.0.2.1])", "([192.0.2.1])",
+        // "(HELO x) (192.0.2.1)" or "(helo=x)".
+        for piece in word.text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+          let text = String(piece)
+          if let literal = addressLiteral(text) {
+            if fromIP == nil { fromIP = literal }
+          } else if let bare = bareIP(text) {
+            if fromIP == nil { fromIP = bare }
+          } else if word.isComment, text.contains("."), !text.contains("="), !text.lowercased().hasPrefix("helo"),
+            reverseName == nil
+          {
+            reverseName = text.trimmingCharacters(in: "()")
+          }
+        }
+      }
+      index += 1
+    }
+    return ReceivedHop(fromName: fromName, fromIP: fromIP, reverseName: reverseName, byHost: byHost)
+  }
+
+  private struct Word { let text: String; let isComment: Bool }
+
+  private static func tokenize(_ text: String) -> [Word] {
+    var words: [Word] = []
+    var current = ""
+    var scalars = Array(text.unicodeScalars)[...]
+    func flush() {
+      if !current.isEmpty { words.append(Word(text: current, isComment: false)) }
+      current = ""
+    }
+    while let scalar = scalars.popFirst() {
+      if scalar == "(" {
+        flush()
+        var depth = 1
+        var comment = ""
+        while depth > 0, let inner = scalars.popFirst() {
+          if inner == "(" { depth += 1 }
+          if inner == ")" { depth -= 1; if depth == 0 { break } }
+          comment.unicodeScalars.append(inner)
+        }
+        words.append(Word(text: comment, isComment: true))
+      } else if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" {
+        flush()
+      } else {
+        current.unicodeScalars.append(scalar)
+      }
+    }
+    flush()
+    return words
+  }
+
+  /// `[192.0.2.1]` or `[IPv6:2001:db8::1]` → the address text.
+  static func addressLiteral(_ text: String) -> String? {
+    guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]"), open < close else { return nil }
+    var inner = String(text[text.index(after: open)..<close])
+    if inner.lowercased().hasPrefix("ipv6:") { inner = String(inner.dropFirst(5)) }
+    return bareIP(inner)
+  }
+
+  /// A bare IPv4 dotted quad or IPv6 address (loosely checked; the URL layer parses strictly).
+  static func bareIP(_ text: String) -> String? {
+    let trimmed = text.trimmingCharacters(in: "()[],;")
+    let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
+    if parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy({ $0 >= "0" && $0 <= "9" }) && Int($0)! <= 255 }) {
+      return trimmed  // Int() cannot fail: at most three ASCII digits
+    }
+    if trimmed.contains(":"), trimmed.count >= 2,
+      trimmed.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }), trimmed.filter({ $0 == ":" }).count >= 2
+    {
+      return trimmed
+    }
+    return nil
+  }
+}
