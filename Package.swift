@@ -24,17 +24,20 @@ let package = Package(
       name: "CICUShim",
       linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
     ),
+    // Strict YAML reading over Yams nodes: unknown keys, wrong types and bad values become
+    // diagnostics with line:col, shared by the policy and campaign manifests.
+    .target(name: "SendlintYAML", dependencies: ["SendlintCore", "Yams"]),
     .target(name: "SendlintMIME", dependencies: ["SendlintCore", "CICUShim"]),
     .target(name: "SendlintHTML", dependencies: ["SendlintCore"]),
     .target(name: "SendlintURL", dependencies: ["SendlintCore", "CICUShim"]),
     .target(
       name: "SendlintInventory",
-      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "Yams"]
+      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML"]
     ),
     .target(name: "SendlintRules", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL"]),
     .target(
       name: "SendlintPolicy",
-      dependencies: ["SendlintCore", "SendlintRules", "SendlintURL", "Yams"],
+      dependencies: ["SendlintCore", "SendlintRules", "SendlintURL", "SendlintYAML"],
       plugins: ["EmbedPolicyPacks"]
     ),
     .target(
@@ -56,7 +59,7 @@ let package = Package(
     .testTarget(
       name: "SendlintTests",
       dependencies: [
-        "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
+        "SendlintCore", "SendlintYAML", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
         "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport",
       ],
       exclude: ["Fixtures"]

@@ -169,7 +169,7 @@ public struct Mailbox: Sendable, Hashable, Codable {
   public var domain: String? {
     guard let at = address.lastIndex(of: "@") else { return nil }
     let domain = address[address.index(after: at)...].lowercased()
-    return domain.isEmpty ? nil : domain.trimmingCharacters(in: "[]")
+    return domain.isEmpty ? nil : domain.trimming("[]")
   }
 
   /// Parses an address list: mailboxes, `name <addr>`, groups (`team: a@x, b@y;`), comments,
@@ -238,7 +238,7 @@ public struct Mailbox: Sendable, Hashable, Codable {
 }
 
 extension String {
-  func trimmingCharacters(in set: String) -> String {
+  func trimming(_ set: String) -> String {
     let characters = Set(set)
     var slice = Substring(self)
     while let first = slice.first, characters.contains(first) { slice.removeFirst() }
@@ -296,7 +296,7 @@ public struct ReceivedHop: Sendable, Hashable {
           } else if word.isComment, text.contains("."), !text.contains("="), !text.lowercased().hasPrefix("helo"),
             reverseName == nil
           {
-            reverseName = text.trimmingCharacters(in: "()")
+            reverseName = text.trimming("()")
           }
         }
       }
@@ -346,7 +346,7 @@ public struct ReceivedHop: Sendable, Hashable {
 
   /// A bare IPv4 dotted quad or IPv6 address (loosely checked; the URL layer parses strictly).
   static func bareIP(_ text: String) -> String? {
-    let trimmed = text.trimmingCharacters(in: "()[],;")
+    let trimmed = text.trimming("()[],;")
     let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
     if parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy({ $0 >= "0" && $0 <= "9" }) && Int($0)! <= 255 }) {
       return trimmed  // Int() cannot fail: at most three ASCII digits

@@ -1,0 +1,243 @@
+import SendlintCore
+import SendlintHTML
+import SendlintMIME
+import SendlintURL
+
+/// Maps offsets in some decoded text back to a source file through a chain of offset maps.
+public struct Locator: Sendable {
+  public let file: SourceFile
+  public let maps: [OffsetMap]
+
+  public init(file: SourceFile, maps: [OffsetMap] = []) {
+    self.file = file
+    self.maps = maps
+  }
+
+  /// The locator for text whose own map leads into this locator's text.
+  public func through(_ map: OffsetMap) -> Locator { Locator(file: file, maps: [map] + maps) }
+
+  public func offset(_ decoded: Int) -> (offset: Int, exact: Bool) {
+    var offset = decoded
+    var exact = true
+    for map in maps {
+      let step = map.source(for: offset)
+      offset = step.offset
+      exact = exact && step.exact
+    }
+    return (offset, exact)
+  }
+
+  /// The source range of decoded bytes `start..<end`.
+  public func range(_ start: Int, _ end: Int) -> SourceRange {
+    let first = offset(start)
+    guard end > start else { return SourceRange(file: file, start: first.offset, end: first.offset, hasColumn: first.exact) }
+    let last = offset(end - 1)
+    let stop = last.exact && last.offset >= first.offset ? last.offset + 1 : first.offset
+    return SourceRange(file: file, start: first.offset, end: stop, hasColumn: first.exact)
+  }
+}
+
+/// What kind of draft an inventory describes.
+public enum DraftKind: String, Sendable, Codable {
+  case eml, campaign, template
+}
+
+/// A header as the recipient's client will see it.
+public struct InventoryHeader: Sendable {
+  public let name: String
+  /// Decoded value (RFC 2047 words decoded for unstructured fields).
+  public let value: String
+  /// The raw value as written.
+  public let rawValue: String
+  /// Where the field (or the manifest entry that produces it) is written.
+  public let range: SourceRange
+}
+
+/// A mailbox and where it is written.
+public struct Identity: Sendable {
+  public let mailbox: Mailbox
+  public let range: SourceRange
+  /// Which header or manifest field it comes from (`From`, `Reply-To`, `Return-Path`).
+  public let field: String
+}
+
+/// A `Received` field parsed.
+public struct ReceivedEntry: Sendable {
+  public let hop: ReceivedHop
+  public let range: SourceRange
+  /// Index from the top (0 = added last, nearest the recipient).
+  public let index: Int
+}
+
+/// An IP the message is (or will be) sent from, as stated by a manifest.
+public struct StatedSendingIP: Sendable {
+  /// The text as written: an address, or a pool name for the policy to resolve.
+  public let text: String
+  public let address: IPAddress?
+  public let range: SourceRange
+}
+
+/// The send-time click rewrite that applies to a link.
+public struct ClickRewrite: Sendable {
+  /// The tracking host links will be rewritten through.
+  public let domain: String
+  /// Where the manifest turns click tracking on.
+  public let range: SourceRange
+}
+
+/// A link in the message.
+public struct Link: Sendable {
+  public let kind: LinkKind
+  /// The href as written (references decoded).
+  public let href: String
+  /// The URL after merge-tag substitution and resolution against `<base href>`; nil when it
+  /// cannot be parsed or is relative without a base.
+  public let url: URLRecord?
+  /// Lowercased ASCII host of `url`.
+  public var host: String? { url?.host.map { HostName.normalise($0.description) } }
+  /// A merge tag that stands where the host should be (`{{tracking_url}}`), if any.
+  public let unresolvedHostTag: String?
+  /// The text a recipient sees (hidden text excluded, whitespace collapsed).
+  public let text: String
+  /// Locates byte offsets of `text` in the source.
+  public let textLocator: Locator?
+  /// Text inside the link that CSS hides.
+  public let hiddenText: String
+  /// `alt` text of images inside the link, with its source.
+  public let imageAltTexts: [(text: String, range: SourceRange)]
+  public let hidden: Bool
+  /// Where the href value is written.
+  public let range: SourceRange
+  /// The ESP's click rewrite that will apply at send time, if any.
+  public let rewrite: ClickRewrite?
+  public let inConditionalComment: Bool
+  /// True for links found in a text/plain body rather than HTML.
+  public let fromText: Bool
+
+  /// The host the recipient's click will actually go to first.
+  public var deliveredHost: String? { rewrite?.domain ?? host }
+}
+
+/// An image (remote or embedded), or the open pixel the ESP will add.
+public struct Image: Sendable {
+  public let src: String
+  public let url: URLRecord?
+  public var host: String? { url?.host.map { HostName.normalise($0.description) } }
+  public let width: Double?
+  public let height: Double?
+  public let cssWidth: Double?
+  public let cssHeight: Double?
+  public let hiddenReason: String?
+  public let alt: String?
+  public let range: SourceRange
+  /// Merge tags left in the URL: a per-recipient token.
+  public let recipientTags: [String]
+  /// Set when the image is the ESP's open-tracking pixel added at send time.
+  public let addedByOpenTracking: Bool
+}
+
+/// A URL in plain text or visible HTML text.
+public struct TextURLEntry: Sendable {
+  public let url: TextURL
+  public let range: SourceRange
+  /// Where the continuation after the break is, when the URL was split.
+  public let splitRange: SourceRange?
+  /// The joined URL when split.
+  public var joined: String? {
+    guard let split = url.split, let locatorText else { return nil }
+    return url.text + String(decoding: locatorText[split], as: UTF8.self)
+  }
+  /// The searched text (kept to render the continuation).
+  let locatorText: [UInt8]?
+  public let inHTML: Bool
+}
+
+/// An attachment.
+public struct Attachment: Sendable {
+  public let filename: String?
+  public let contentType: String
+  public let range: SourceRange
+  public let size: Int
+}
+
+/// A MIME part as `inspect` shows it.
+public struct InventoryPart: Sendable, Codable {
+  public let contentType: String
+  public let charset: String?
+  public let transferEncoding: String
+  public let filename: String?
+  public let disposition: String?
+  public let size: Int
+  public let children: [InventoryPart]
+
+  enum CodingKeys: String, CodingKey {
+    case contentType = "content_type"
+    case charset, filename, disposition, size, children
+    case transferEncoding = "transfer_encoding"
+  }
+}
+
+/// A problem reading the draft, reported as an `input/…` finding.
+public struct InputProblem: Sendable {
+  public let code: String
+  public let message: String
+  public let range: SourceRange?
+}
+
+/// How a draft is signed.
+public enum Signature: String, Sendable {
+  case smime, pgp
+}
+
+/// Everything the rules read about one draft, computed once.
+public struct Inventory: Sendable {
+  public let draftPath: String
+  public let kind: DraftKind
+  /// The file that represents the draft (the .eml, the manifest, the template).
+  public let draftFile: SourceFile
+  /// Every file the draft was read from.
+  public var files: [SourceFile] = []
+  /// The category the draft states (manifest `category`).
+  public var statedCategory: Located<String>?
+  /// True when headers are known (an .eml or a manifest); bare templates have none.
+  public var hasHeaders = false
+  public var headers: [InventoryHeader] = []
+  public var subject: InventoryHeader? { headers.first { $0.name.caseInsensitiveEquals("Subject") } }
+  public var from: [Identity] = []
+  public var replyTo: [Identity] = []
+  public var returnPath: Identity?
+  public var dkimDomains: [Located<String>] = []
+  public var received: [ReceivedEntry] = []
+  public var statedSendingIPs: [StatedSendingIP] = []
+  public var helo: Located<String>?
+  public var links: [Link] = []
+  public var images: [Image] = []
+  public var textURLs: [TextURLEntry] = []
+  public var attachments: [Attachment] = []
+  public var signature: Signature?
+  /// Whether the signature is known (an .eml's structure, or a manifest's `signing`).
+  public var signatureKnown = false
+  public var clickRewrite: ClickRewrite?
+  public var openPixelHost: Located<String>?
+  /// Visible HTML text runs hidden by CSS, with the reason.
+  public var hiddenText: [(text: String, reason: String, range: SourceRange)] = []
+  public var problems: [InputProblem] = []
+  /// The MIME structure of an .eml.
+  public var parts: InventoryPart?
+  public var htmlBodyCount = 0
+  public var textBodyCount = 0
+  /// Merge-tag values from the manifest.
+  public var variables: [String: String] = [:]
+
+  public init(draftPath: String, kind: DraftKind, draftFile: SourceFile) {
+    self.draftPath = draftPath
+    self.kind = kind
+    self.draftFile = draftFile
+    self.files = [draftFile]
+  }
+
+  /// All header fields with a name.
+  public func headers(named name: String) -> [InventoryHeader] {
+    headers.filter { $0.name.caseInsensitiveEquals(name) }
+  }
+}

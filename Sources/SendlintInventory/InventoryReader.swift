@@ -1,0 +1,267 @@
+import SendlintCore
+import SendlintHTML
+import SendlintMIME
+import SendlintURL
+
+/// Builds inventories from the three kinds of draft. Parsers do the reading; this only assembles
+/// what they found, applies merge-tag values and the send-time view, and maps every position back
+/// to the file the author edits.
+public enum InventoryReader {
+  /// A raw RFC 5322 message.
+  public static func eml(_ file: SourceFile, finder: TextURLFinder = TextURLFinder()) -> Inventory {
+    var inventory = Inventory(draftPath: file.path, kind: .eml, draftFile: file)
+    inventory.hasHeaders = true
+    inventory.signatureKnown = true
+    let message = MIMEMessage.parse(file)
+    for problem in message.problems {
+      inventory.problems.append(InputProblem(code: problem.code, message: problem.message, range: SourceRange(file: file, start: problem.offset, end: problem.offset)))
+    }
+    let root = message.root
+    if root.headers.isEmpty {
+      inventory.problems.append(InputProblem(code: "input/unparseable", message: "no RFC 5322 header fields found; is this really an .eml message?", range: SourceRange(file: file, start: 0, end: 0)))
+    }
+    for field in root.headers {
+      let range = SourceRange(file: file, start: field.start, end: field.end)
+      inventory.headers.append(InventoryHeader(name: field.name, value: field.decodedValue, rawValue: field.value, range: range))
+      let valueRange = SourceRange(file: file, start: field.valueStart, end: field.end)
+      if field.is("From") || field.is("Reply-To") || field.is("Return-Path") {
+        let mailboxes = Mailbox.parseList(field.value)
+        let identities = mailboxes.map { Identity(mailbox: $0, range: valueRange, field: field.name) }
+        if field.is("From") { inventory.from += identities } else if field.is("Reply-To") { inventory.replyTo += identities } else {
+          inventory.returnPath = identities.first
+        }
+      } else if field.is("DKIM-Signature") {
+        if let domain = tag("d", in: field.value) { inventory.dkimDomains.append(Located(domain.lowercased(), valueRange)) }
+      } else if field.is("Received") {
+        inventory.received.append(ReceivedEntry(hop: ReceivedHop.parse(field.value), range: range, index: inventory.received.count))
+      }
+    }
+    inventory.parts = part(root)
+    // Bodies, attachments and signatures, depth first.
+    var collector = BodyCollector(finder: finder)
+    root.walk { entity, _ in
+      if entity.contentType.value == "multipart/signed" {
+        let protocolName = entity.contentType.parameters["protocol"]?.lowercased() ?? ""
+        if protocolName.contains("pkcs7-signature") { inventory.signature = .smime }
+        if protocolName.contains("pgp-signature") { inventory.signature = .pgp }
+      }
+      if entity.isMultipart || entity.isEncapsulatedMessage { return }
+      let bodyRange = SourceRange(file: file, start: entity.bodyStart, end: entity.bodyStart)
+      if entity.isAttachment {
+        if entity.contentType.value == "application/pkcs7-signature" || entity.contentType.value == "application/pgp-signature"
+          || entity.contentType.value == "application/x-pkcs7-signature"
+        {
+          return  // the signature part of a signed message is not an attachment in the user's sense
+        }
+        inventory.attachments.append(Attachment(filename: entity.filename, contentType: entity.contentType.value, range: SourceRange(file: file, start: entity.start, end: entity.start), size: entity.bodyEnd - entity.bodyStart))
+        return
+      }
+      if entity.contentType.value == "text/html" {
+        let decoded = entity.decodedText(in: file)
+        if decoded.lossy { inventory.problems.append(InputProblem(code: "input/charset", message: "the HTML part's bytes are not valid in its declared charset \"\(entity.contentType.parameters["charset"] ?? "none")\"; undecodable bytes were read as Windows-1252", range: bodyRange)) }
+        collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps), variables: [:])
+      } else if entity.contentType.type == "text" || !entity.hasExplicitContentType {
+        let decoded = entity.decodedText(in: file)
+        collector.text(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps))
+      }
+    }
+    collector.finish(into: &inventory)
+    return inventory
+  }
+
+  /// A campaign manifest with its templates, read as the recipient will receive it.
+  public static func campaign(
+    _ manifest: CampaignManifest, html: SourceFile?, text: SourceFile?, finder: TextURLFinder = TextURLFinder()
+  ) -> Inventory {
+    let file = manifest.file
+    var inventory = Inventory(draftPath: file.path, kind: .campaign, draftFile: file)
+    inventory.hasHeaders = true
+    inventory.statedCategory = manifest.category
+    inventory.variables = manifest.variables
+    if let html { inventory.files.append(html) }
+    if let text { inventory.files.append(text) }
+    func header(_ name: String, _ value: Located<String>) {
+      inventory.headers.append(InventoryHeader(name: name, value: EncodedWords.decode(value.value), rawValue: value.value, range: value.range))
+    }
+    if let from = manifest.from {
+      header("From", from)
+      inventory.from = Mailbox.parseList(from.value).map { Identity(mailbox: $0, range: from.range, field: "From") }
+    }
+    if let replyTo = manifest.replyTo {
+      header("Reply-To", replyTo)
+      inventory.replyTo = Mailbox.parseList(replyTo.value).map { Identity(mailbox: $0, range: replyTo.range, field: "Reply-To") }
+    }
+    if let subject = manifest.subject { header("Subject", subject) }
+    for (name, value) in manifest.headers { header(name.value, value) }
+    if let returnPath = manifest.returnPath {
+      inventory.returnPath = Mailbox.parseList(returnPath.value).first.map { Identity(mailbox: $0, range: returnPath.range, field: "Return-Path") }
+    }
+    inventory.dkimDomains = manifest.dkimDomains.map { Located($0.value.lowercased(), $0.range) }
+    inventory.helo = manifest.helo
+    inventory.statedSendingIPs = manifest.sendingIPs.map { StatedSendingIP(text: $0.value, address: IPAddress($0.value), range: $0.range) }
+    if let signing = manifest.signing {
+      inventory.signatureKnown = true
+      inventory.signature = Signature(rawValue: signing.value)
+    }
+    for attachment in manifest.attachments {
+      inventory.attachments.append(Attachment(filename: attachment.value, contentType: "application/octet-stream", range: attachment.range, size: 0))
+    }
+    // The send-time view: what the ESP adds.
+    if let clicks = manifest.clickTracking, clicks.enabled, let domain = clicks.domain {
+      inventory.clickRewrite = ClickRewrite(domain: HostName.normalise(domain.value), range: domain.range)
+    }
+    if let opens = manifest.openTracking, opens.enabled, let host = opens.pixelHost {
+      inventory.openPixelHost = host
+    }
+    var collector = BodyCollector(finder: finder)
+    collector.rewrite = inventory.clickRewrite
+    if let html { collector.html(html.bytes, locator: Locator(file: html), variables: manifest.variables) }
+    if let text { collector.text(text.bytes, locator: Locator(file: text)) }
+    collector.finish(into: &inventory)
+    if let host = inventory.openPixelHost {
+      let src = "https://\(host.value)/open.gif"
+      inventory.images.append(Image(
+        src: src, url: URLRecord.parse(src), width: 1, height: 1, cssWidth: nil, cssHeight: nil, hiddenReason: nil,
+        alt: nil, range: host.range, recipientTags: ["recipient"], addedByOpenTracking: true))
+    }
+    return inventory
+  }
+
+  /// A bare template: only what the template itself shows is known.
+  public static func template(_ file: SourceFile, isHTML: Bool, finder: TextURLFinder = TextURLFinder()) -> Inventory {
+    var inventory = Inventory(draftPath: file.path, kind: .template, draftFile: file)
+    var collector = BodyCollector(finder: finder)
+    if isHTML { collector.html(file.bytes, locator: Locator(file: file), variables: [:]) } else {
+      collector.text(file.bytes, locator: Locator(file: file))
+    }
+    collector.finish(into: &inventory)
+    return inventory
+  }
+
+  static func part(_ entity: MIMEEntity) -> InventoryPart {
+    InventoryPart(
+      contentType: entity.contentType.value, charset: entity.contentType.parameters["charset"],
+      transferEncoding: entity.transferEncoding, filename: entity.filename, disposition: entity.disposition?.value,
+      size: entity.bodyEnd - entity.bodyStart, children: entity.children.map(part))
+  }
+
+  /// A `tag=value` from a DKIM-Signature (RFC 6376 §3.2 tag lists).
+  static func tag(_ name: String, in value: String) -> String? {
+    for pair in value.split(separator: ";") {
+      let parts = pair.split(separator: "=", maxSplits: 1)
+      guard parts.count == 2 else { continue }
+      if String(parts[0]).trimming(" \t\r\n") == name {
+        return String(parts[1].filter { !$0.isWhitespace })
+      }
+    }
+    return nil
+  }
+}
+
+/// Gathers links, images and text URLs from HTML and text bodies, then detects split URLs with
+/// knowledge of every link in the message.
+struct BodyCollector {
+  let finder: TextURLFinder
+  var rewrite: ClickRewrite?
+  var links: [Link] = []
+  var images: [Image] = []
+  var hiddenText: [(String, String, SourceRange)] = []
+  var texts: [(bytes: [UInt8], locator: Locator, inHTML: Bool)] = []
+  var problems: [InputProblem] = []
+  var htmlCount = 0
+  var textCount = 0
+
+  init(finder: TextURLFinder) { self.finder = finder }
+
+  mutating func html(_ bytes: [UInt8], locator: Locator, variables: [String: String]) {
+    htmlCount += 1
+    let html = HTMLInventory.read(bytes)
+    let base = html.baseHref.flatMap { URLRecord.parse($0) }
+    for problem in html.problems {
+      problems.append(InputProblem(code: "input/limit-exceeded", message: problem.message, range: locator.range(problem.offset, problem.offset)))
+    }
+    for link in html.links {
+      let resolved = Self.resolve(link.href, base: base, variables: variables)
+      let isWeb = resolved.url.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
+      let hrefLocator = locator
+      links.append(Link(
+        kind: link.kind, href: link.href, url: resolved.url, unresolvedHostTag: resolved.hostTag,
+        text: link.text.string, textLocator: locator.through(link.text.maps.first ?? OffsetMap()),
+        hiddenText: link.hiddenText,
+        imageAltTexts: link.imageAltText.map { ($0.text, locator.range($0.start, $0.start + $0.text.utf8.count)) },
+        hidden: link.hidden, range: hrefLocator.range(link.hrefStart, link.hrefEnd),
+        rewrite: isWeb && (link.kind == .a || link.kind == .area || link.kind == .vml) ? rewrite : nil,
+        inConditionalComment: link.inConditionalComment, fromText: false))
+    }
+    for image in html.images {
+      let resolved = Self.resolve(image.src, base: base, variables: variables)
+      images.append(Image(
+        src: image.src, url: resolved.url, width: image.width, height: image.height, cssWidth: image.cssWidth,
+        cssHeight: image.cssHeight, hiddenReason: image.hiddenReason, alt: image.alt,
+        range: locator.range(image.srcStart, image.srcEnd), recipientTags: resolved.unresolved, addedByOpenTracking: false))
+    }
+    for run in html.hiddenText {
+      hiddenText.append((run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count)))
+    }
+    texts.append((html.visibleText.bytes, locator.through(html.visibleText.maps.first ?? OffsetMap()), true))
+  }
+
+  mutating func text(_ bytes: [UInt8], locator: Locator) {
+    textCount += 1
+    texts.append((bytes, locator, false))
+  }
+
+  mutating func finish(into inventory: inout Inventory) {
+    let known = Set(links.compactMap { $0.url?.href } + links.map(\.href))
+    var textURLs: [TextURLEntry] = []
+    for (bytes, locator, inHTML) in texts {
+      for url in finder.find(in: bytes, knownURLs: known) {
+        let splitRange = url.split.map { locator.range($0.lowerBound, $0.upperBound) }
+        textURLs.append(TextURLEntry(url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes, inHTML: inHTML))
+        if !inHTML {
+          // URLs in a text part are links the recipient's client will make clickable.
+          let parsed = URLRecord.parse(url.openable)
+          let isWeb = parsed.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
+          links.append(Link(
+            kind: .text, href: url.text, url: parsed, unresolvedHostTag: nil, text: url.text,
+            textLocator: Locator(file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
+            hiddenText: "", imageAltTexts: [], hidden: false, range: locator.range(url.start, url.end),
+            rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true))
+        }
+      }
+    }
+    inventory.links = links
+    inventory.images += images
+    inventory.textURLs = textURLs
+    inventory.hiddenText = hiddenText
+    inventory.problems += problems
+    inventory.htmlBodyCount += htmlCount
+    inventory.textBodyCount += textCount
+  }
+
+  /// Substitutes merge tags, notes a tag standing in the host, and parses the URL.
+  static func resolve(_ href: String, base: URLRecord?, variables: [String: String]) -> (url: URLRecord?, hostTag: String?, unresolved: [String]) {
+    let trimmed = href.trimming(" \t\r\n")
+    let (substituted, unresolved) = MergeTags.substitute(trimmed, variables: variables)
+    guard !unresolved.isEmpty else { return (URLRecord.parse(substituted, base: base), nil, []) }
+    // Where does the authority end? A tag before it (or a tag that is the whole URL) hides the host.
+    let bytes = Array(substituted.utf8)
+    var authorityEnd = 0
+    if let schemeSeparator = substituted.firstRange(of: "://") {
+      let afterScheme = substituted.utf8.distance(from: substituted.startIndex, to: schemeSeparator.upperBound)
+      authorityEnd = bytes[afterScheme...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+    }
+    if let hostTag = unresolved.first(where: { $0.range.lowerBound < authorityEnd || $0.range.lowerBound == 0 }) {
+      return (nil, hostTag.name, unresolved.map(\.name))
+    }
+    // Tags only in path or query: a placeholder keeps the URL parseable.
+    var output: [UInt8] = []
+    var cursor = 0
+    for tag in unresolved {
+      output += bytes[cursor..<tag.range.lowerBound] + Array("TAG".utf8)
+      cursor = tag.range.upperBound
+    }
+    output += bytes[cursor...]
+    return (URLRecord.parse(String(decoding: output, as: UTF8.self), base: base), nil, unresolved.map(\.name))
+  }
+}

@@ -1,0 +1,22 @@
+import SendlintCore
+import SendlintInventory
+
+/// Every built-in rule, sorted by id. A test fails when a rule type is missing here.
+public enum RuleRegistry {
+  public static let builtin: [any Rule.Type] = [
+    UnauthorizedSendingIP.self,
+    SplitURL.self,
+    TemplateHost.self,
+    TextHostMismatch.self,
+    TrackingPixel.self,
+  ].sorted { $0.metadata.id < $1.metadata.id }
+
+  /// Metadata of built-in rules and input ids, sorted by id.
+  public static let allMetadata: [RuleMetadata] = (builtin.map { $0.metadata } + InputProblems.all).sorted { $0.id < $1.id }
+
+  public static func metadata(for id: String) -> RuleMetadata? { allMetadata.first { $0.id == id } }
+
+  public static func ruleType(for id: String) -> (any Rule.Type)? { builtin.first { $0.metadata.id == id } }
+
+  public static var ids: [String] { allMetadata.map(\.id) }
+}

@@ -1,0 +1,171 @@
+import SendlintCore
+import SendlintHTML
+import SendlintInventory
+import SendlintURL
+
+/// `link/text-host-mismatch`: the visible text shows one host, the link goes to another.
+public struct TextHostMismatch: Rule {
+  public static let metadata = RuleMetadata(
+    id: "link/text-host-mismatch",
+    summary: "Link text shows a URL or host, and the link goes to a different host.",
+    defaultSeverity: .error,
+    whatItDoes: """
+      For every link whose visible text (or the `alt` text of an image inside it) shows a URL or a host \
+      name, compares that host with the host the recipient's click will go to — after the ESP's send-time \
+      click rewrite when the campaign turns click tracking on. The link passes when it goes to the same \
+      host, to a subdomain of it, to the same host with or without `www.`, or to a tracking domain the \
+      brand declares in `brand.tracking_domains`. Hosts are compared exactly by default (`match: host`) \
+      because a subdomain run by a vendor (`email.brand.com`) is exactly what made the 2003 Microsoft \
+      mail look like phishing; `match: registrable-domain` only compares registrable domains.
+      """,
+    whyIsThisBad: """
+      "The text says one address, the link goes to another" is the first thing anti-phishing training \
+      teaches people to check, and what inbound filters score (SpamAssassin's `HTTPS_HTTP_MISMATCH`, \
+      rspamd's `PHISHING`). Genuine mail that does it teaches customers to ignore the warning.
+      """,
+    example: """
+      ```html
+      <a href="http://email.microsoft.com/redirect?id=71">http://windowsupdate.microsoft.com</a>
+      ```
+      """,
+    useInstead: """
+      Link to the host you show, or show text that is not an address:
+
+      ```html
+      <a href="https://windowsupdate.microsoft.com/">Windows Update</a>
+      ```
+
+      If the brand runs its own click-tracking host, declare it in `brand.tracking_domains`.
+      """,
+    references: [
+      "SpamAssassin rule HTTPS_HTTP_MISMATCH and rspamd's phishing module (PHISHING symbol)",
+      "M3AAWG Sender Best Common Practices v3, §3.7 (links and click tracking)",
+      "RFC 3986 §3.2.2 (host)",
+    ],
+    options: [
+      OptionSpec(
+        name: "match", kind: .choice(["host", "registrable-domain"]), defaultValue: .string("host"),
+        help: "`host` compares host names (subdomains of the shown host pass); `registrable-domain` only compares registrable domains."),
+      OptionSpec(
+        name: "include_alt_text", kind: .bool, defaultValue: .bool(true),
+        help: "Also judge URLs and hosts shown in the alt text of images inside links."),
+    ],
+    examples: [
+      RuleExample(
+        "visible URL goes elsewhere", flagged: true,
+        .html(#"<p>Visit <a href="https://contoso.example.net/login">https://«www.contoso.com/account</a></p>"#)),
+      RuleExample(
+        "the same host, a subdomain and www. all pass", flagged: false,
+        .html(#"<a href="https://www.contoso.com/a">contoso.com</a> <a href="https://help.contoso.com/">contoso.com</a> <a href="https://contoso.com/">www.contoso.com</a>"#)),
+      RuleExample(
+        "text that is not an address is not judged", flagged: false,
+        .html(#"<a href="https://partner.example/">Read the report</a>"#)),
+      RuleExample(
+        "the brand's declared tracking domain passes", flagged: false,
+        .html(#"<a href="https://click.contoso.com/t/1">www.contoso.com</a>"#)),
+      RuleExample(
+        "click tracking rewrites the link through a vendor subdomain", flagged: true,
+        .campaign(
+          manifest: """
+            campaign: spring
+            category: marketing
+            html: body.html
+            tracking:
+              clicks: { enabled: true, domain: email.contoso.com }
+            """,
+          html: #"<a href="https://www.contoso.com/spring">«www.contoso.com/spring</a>"#, text: nil)),
+      RuleExample(
+        "an image's alt text shows a host", flagged: true,
+        .html(#"<a href="https://evil.example/"><img src="https://www.contoso.com/logo.png" alt="«www.contoso.com"></a>"#)),
+    ],
+    tags: ["phishing", "links"])
+
+  let matchRegistrableDomain: Bool
+  let includeAltText: Bool
+
+  public init(options: RuleOptions) {
+    matchRegistrableDomain = options.string("match", default: "host") == "registrable-domain"
+    includeAltText = options.bool("include_alt_text", default: true)
+  }
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    var hits: [Hit] = []
+    for link in inventory.links where link.kind == .a || link.kind == .area || link.kind == .vml || link.kind == .text {
+      // A URL in a text part is its own text; only the send-time rewrite can make it lie.
+      if link.fromText && link.rewrite == nil { continue }
+      guard let delivered = link.deliveredHost else { continue }
+      var shown: [(host: String, range: SourceRange?, written: String)] = []
+      if link.fromText {
+        if let host = link.host { shown.append((host, link.range, link.href)) }
+      } else {
+        shown += shownHosts(in: link.text, locator: link.textLocator, context: context).map { ($0.host, $0.range, $0.written) }
+        if includeAltText {
+          for alt in link.imageAltTexts {
+            for found in shownHosts(in: alt.text, locator: nil, context: context) {
+              // Alt text positions are inside the attribute; point at its start plus the offset.
+              shown.append((found.host, SourceRange(file: alt.range.file, start: alt.range.start + (found.offset ?? 0), end: alt.range.start + (found.offset ?? 0) + found.written.utf8.count), found.written))
+            }
+          }
+        }
+      }
+      guard let first = shown.first(where: { !matches(shown: $0.host, delivered: delivered, context: context) }) else { continue }
+      if matchRegistrableDomain, context.suffixes == nil { continue }  // cannot judge without the PSL
+      let shownDisplay = Host.domain(first.host).displayName
+      var placeholders = ["shown": shownDisplay, "host": delivered, "href": link.href]
+      if let rewrite = link.rewrite {
+        placeholders["tracking_domain"] = rewrite.domain
+        hits.append(Hit(
+          range: first.range ?? link.range,
+          message: "link text shows \(shownDisplay), but click tracking will rewrite the link to \(rewrite.domain), which is not \(shownDisplay)",
+          help: "the ESP's click tracking (set in \(rewrite.range.file.path):\(rewrite.range.startPosition.line)) sends every click through \(rewrite.domain); declare it in brand.tracking_domains if the brand itself operates it for tracking, or turn click tracking off for security mail",
+          evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
+      } else {
+        hits.append(Hit(
+          range: first.range ?? link.range,
+          message: "link text shows \(shownDisplay) but the link goes to \(delivered)",
+          help: "point the link at \(shownDisplay) (the href is \"\(link.href)\"), or use link text that is not an address",
+          evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
+      }
+    }
+    return hits
+  }
+
+  private func matches(shown: String, delivered: String, context: RuleContext) -> Bool {
+    let shown = HostName.normalise(shown)
+    let delivered = HostName.normalise(delivered)
+    if shown == delivered || HostName.host(delivered, isWithin: shown) { return true }
+    if HostName.strippingWWW(shown) == HostName.strippingWWW(delivered) { return true }
+    if context.brand.isTrackingDomain(delivered) { return true }
+    if matchRegistrableDomain, let suffixes = context.suffixes,
+      let left = suffixes.registrableDomain(of: shown), let right = suffixes.registrableDomain(of: delivered)
+    {
+      return left == right
+    }
+    return false
+  }
+
+  /// Hosts shown in a text: URLs with a scheme, `www.` hosts, and bare host names whose suffix is
+  /// public. Returns each with its source range when a locator is given, else its byte offset.
+  private func shownHosts(in text: String, locator: Locator?, context: RuleContext) -> [(host: String, range: SourceRange?, written: String, offset: Int?)] {
+    let bytes = Array(text.utf8)
+    var result: [(String, SourceRange?, String, Int?)] = []
+    for url in context.finder.find(in: bytes) {
+      guard url.form != .delimited || url.text.contains("://") else { continue }
+      if url.text.lowercased().hasPrefix("mailto:") { continue }
+      guard let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .domain(let name) = host else {
+        if let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .ip = host {
+          result.append((host.description, locator?.range(url.start, url.end), url.text, url.start))
+        }
+        continue
+      }
+      // Point at the host inside the written URL.
+      var hostStart = url.start
+      if let separator = url.text.firstRange(of: "://") {
+        hostStart += url.text.utf8.distance(from: url.text.startIndex, to: separator.upperBound)
+      }
+      let hostLength = url.text.utf8.dropFirst(hostStart - url.start).prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }.count
+      result.append((name, locator?.range(hostStart, hostStart + hostLength), url.text, hostStart))
+    }
+    return result.map { (host: $0.0, range: $0.1, written: $0.2, offset: $0.3) }
+  }
+}

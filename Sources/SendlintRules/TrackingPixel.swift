@@ -1,0 +1,103 @@
+import SendlintCore
+import SendlintInventory
+import SendlintURL
+
+/// `tracking/pixel`: web bugs that report opens.
+public struct TrackingPixel: Rule {
+  public static let metadata = RuleMetadata(
+    id: "tracking/pixel",
+    summary: "Tracking pixels: tiny, zero-size or hidden remote images, per-recipient image URLs, the ESP's open pixel.",
+    defaultSeverity: .info,
+    categorySeverities: ["security-notice": .error],
+    whatItDoes: """
+      Flags remote images that exist to report an open rather than to be seen: images of at most \
+      `max_size`×`max_size` pixels (by attribute or inline CSS, or with either side 0), images hidden by \
+      CSS, images whose URL carries a per-recipient merge tag, and the open-tracking pixel the ESP adds \
+      at send time when the manifest turns `tracking.opens` on.
+      """,
+    whyIsThisBad: """
+      A 1×1 "web bug" tells a third party when and where each recipient read the mail. In a security \
+      notice it looks like surveillance and is exactly what phishing kits use to confirm live addresses; \
+      Apple Mail Privacy Protection and Gmail's image proxy also make open counts unreliable.
+      """,
+    example: """
+      ```html
+      <img src="http://m0.net/m/s.asp?HB4162878203X1075628X73339X" width="1" height="1">
+      ```
+      """,
+    useInstead: """
+      Leave tracking out of security notices (`tracking: { opens: false }` in the manifest); measure \
+      marketing with aggregate, consented analytics.
+      """,
+    references: [
+      "Electronic Frontier Foundation, 'Web Bug FAQ' (1999)",
+      "Apple Mail Privacy Protection (support.apple.com/guide/mail/mlhl03be2866)",
+      "EU ePrivacy Directive 2002/58/EC Art. 5(3) (consent to access terminal equipment)",
+    ],
+    options: [
+      OptionSpec(name: "max_size", kind: .int(0...10), defaultValue: .int(2), help: "Images at most this many pixels wide and high count as pixels.")
+    ],
+    examples: [
+      RuleExample("a 1×1 image", flagged: true, .html(#"<p>Hi</p><img src="«https://t.example/o.gif?u=8812" width="1" height="1">"#)),
+      RuleExample("a CSS-hidden remote image", flagged: true, .html(#"<div style="display:none"><img src="«https://t.example/o.gif"></div>"#)),
+      RuleExample("a per-recipient token", flagged: true, .html(#"<img src="«https://www.contoso.com/logo.png?r={{recipient_id}}" width="120" height="40">"#)),
+      RuleExample(
+        "the ESP's open pixel from the send-time view", flagged: true,
+        .campaign(
+          manifest: """
+            campaign: notice
+            category: security-notice
+            html: body.html
+            tracking:
+              opens: { enabled: true, pixel_host: «opens.example.net }
+            """,
+          html: "<p>Please update.</p>", text: nil)),
+      RuleExample("a normal logo", flagged: false, .html(#"<img src="https://www.contoso.com/logo.png" width="120" height="40" alt="Contoso">"#)),
+      RuleExample("an embedded (cid:) spacer", flagged: false, .html(#"<img src="cid:spacer" width="1" height="1">"#)),
+    ],
+    tags: ["privacy", "tracking"])
+
+  let maxSize: Double
+
+  public init(options: RuleOptions) {
+    maxSize = Double(options.int("max_size", default: 2))
+  }
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    var hits: [Hit] = []
+    for image in inventory.images {
+      guard let url = image.url, url.scheme == "http" || url.scheme == "https", let host = image.host else { continue }
+      if image.addedByOpenTracking {
+        hits.append(Hit(
+          range: image.range,
+          message: "open tracking will add a 1×1 pixel from \(host) that reports each open to the ESP",
+          help: "turn off tracking.opens in the campaign manifest\(context.category == "security-notice" ? "; security notices must not track their readers" : "")",
+          evidence: "open-pixel|\(host)", placeholders: ["host": host]))
+        continue
+      }
+      let width = image.width ?? image.cssWidth
+      let height = image.height ?? image.cssHeight
+      var reason: String?
+      if let width, let height, width <= maxSize, height <= maxSize {
+        reason = "is \(format(width))×\(format(height)) pixels"
+      } else if width == 0 || height == 0 {
+        reason = "has a side of 0 pixels"
+      } else if let hidden = image.hiddenReason {
+        reason = "is hidden (\(hidden))"
+      } else if !image.recipientTags.isEmpty {
+        reason = "carries the per-recipient merge tag \(image.recipientTags.map { "\"\($0)\"" }.joined(separator: ", ")) in its URL"
+      }
+      guard let reason else { continue }
+      hits.append(Hit(
+        range: image.range,
+        message: "remote image from \(host) \(reason): a tracking pixel",
+        help: "remove the image, or serve it without a per-recipient URL from a brand host at a visible size",
+        evidence: "\(host)\(url.path)", placeholders: ["host": host, "src": image.src]))
+    }
+    return hits
+  }
+
+  private func format(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(value)
+  }
+}

@@ -1,0 +1,122 @@
+import CICUShim
+
+/// A URL host after the WHATWG host parser: a domain in ASCII (IDNA-processed), an IP address,
+/// or an opaque host of a non-special URL.
+public enum Host: Sendable, Hashable, CustomStringConvertible {
+  case domain(String)
+  case ip(IPAddress)
+  case opaque(String)
+  case empty
+
+  public var description: String {
+    switch self {
+    case .domain(let name): name
+    case .ip(.v4(let value)): IPAddress.v4(value).description
+    case .ip(let address): "[\(address)]"
+    case .opaque(let text): text
+    case .empty: ""
+    }
+  }
+
+  /// The domain name, if this is one.
+  public var domain: String? {
+    if case .domain(let name) = self { return name }
+    return nil
+  }
+
+  /// The name for people: punycode labels shown as Unicode.
+  public var displayName: String {
+    guard case .domain(let name) = self, name.contains("xn--") else { return description }
+    return IDNA.toUnicode(name) ?? name
+  }
+}
+
+/// UTS #46 processing through ICU, with the options the WHATWG URL standard uses.
+public enum IDNA {
+  /// Domain to ASCII: nil when UTS #46 reports an error (the URL is then invalid).
+  public static func toASCII(_ domain: String) -> String? {
+    // Fast path: lowercase ASCII labels without punycode need no ICU round trip.
+    if domain.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 || $0 == 95 }),
+      !domain.contains("xn--"), !domain.isEmpty
+    {
+      return domain
+    }
+    return call(domain, sendlint_idna_to_ascii)
+  }
+
+  /// Domain to Unicode for display; nil on error.
+  public static func toUnicode(_ domain: String) -> String? {
+    call(domain, sendlint_idna_to_unicode)
+  }
+
+  private static func call(
+    _ input: String,
+    _ function: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32, UnsafeMutablePointer<UInt32>?) -> Int32
+  ) -> String? {
+    let utf8 = Array(input.utf8)
+    guard utf8.count < 4096 else { return nil }
+    var capacity = max(64, utf8.count * 4 + 16)
+    while true {
+      var output = [CChar](repeating: 0, count: capacity)
+      var errors: UInt32 = 0
+      let written = utf8.withUnsafeBufferPointer { source in
+        source.withMemoryRebound(to: CChar.self) { chars in
+          function(chars.baseAddress, Int32(utf8.count), &output, Int32(capacity), &errors)
+        }
+      }
+      if written < 0 { return nil }
+      if Int(written) > capacity {
+        capacity = Int(written) + 1
+        continue
+      }
+      guard errors == 0 else { return nil }
+      return String(decoding: output[0..<Int(written)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+  }
+}
+
+/// UTS #39 confusable skeletons through ICU: two strings with the same skeleton look alike.
+public enum Confusables {
+  public static func skeleton(_ text: String) -> String {
+    let utf8 = Array(text.utf8)
+    var capacity = max(64, utf8.count * 4 + 16)
+    for _ in 0..<3 {
+      var output = [CChar](repeating: 0, count: capacity)
+      let written = utf8.withUnsafeBufferPointer { source in
+        source.withMemoryRebound(to: CChar.self) { chars in
+          sendlint_confusable_skeleton(chars.baseAddress, Int32(utf8.count), &output, Int32(capacity))
+        }
+      }
+      if written < 0 { return text }
+      if Int(written) > capacity {
+        capacity = Int(written) + 1
+        continue
+      }
+      return String(decoding: output[0..<Int(written)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+    return text
+  }
+}
+
+/// Host names compared the way link rules need.
+public enum HostName {
+  /// Lowercased, without a trailing dot.
+  public static func normalise(_ host: String) -> String {
+    var lowered = host.lowercased()
+    while lowered.hasSuffix(".") { lowered.removeLast() }
+    return lowered
+  }
+
+  /// `host` equals `domain` or is a subdomain of it (label-wise, so `evilcontoso.com` is not).
+  public static func host(_ host: String, isWithin domain: String) -> Bool {
+    let host = normalise(host)
+    let domain = normalise(domain)
+    return host == domain || host.hasSuffix("." + domain)
+  }
+
+  /// The host without one leading `www.` label.
+  public static func strippingWWW(_ host: String) -> String {
+    let host = normalise(host)
+    return host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+  }
+}

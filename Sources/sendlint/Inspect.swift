@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import SendlintCore
+import SendlintInventory
+import SendlintURL
+
+/// `sendlint inspect`: what sendlint sees in one draft.
+struct Inspect: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Show what sendlint sees in a draft: headers, parts, links, images, text URLs, sending path.")
+
+  @Argument(help: "The draft: an .eml, a campaign manifest or a template.")
+  var file: String
+
+  @Option(help: "Output format.")
+  var format: OutputFormat = .text
+
+  struct View: Codable {
+    struct Header: Codable { let name: String; let value: String; let line: Int }
+    struct LinkView: Codable {
+      let kind: String; let href: String; let url: String?; let host: String?; let registrable_domain: String?
+      let delivered_host: String?; let text: String; let hidden: Bool; let line: Int?; let column: Int?
+    }
+    struct ImageView: Codable {
+      let src: String; let host: String?; let width: Double?; let height: Double?; let hidden: Bool
+      let added_by_open_tracking: Bool; let line: Int?; let column: Int?
+    }
+    struct TextURLView: Codable { let url: String; let split: Bool; let joined: String?; let line: Int?; let column: Int? }
+    struct Sending: Codable { let ips: [String]; let helo: String?; let return_path: String?; let dkim_domains: [String]; let received: [String] }
+    let draft: String
+    let kind: String
+    let category: String?
+    let headers: [Header]
+    let parts: InventoryPart?
+    let links: [LinkView]
+    let images: [ImageView]
+    let text_urls: [TextURLView]
+    let sending: Sending
+    let attachments: [String]
+    let problems: [String]
+  }
+
+  func run() throws {
+    let loader = DraftLoader()
+    let (drafts, diagnostics) = loader.discover([file])
+    guard diagnostics.isEmpty, let draft = drafts.first else {
+      throw ValidationError(diagnostics.first?.message ?? "no draft found in \(file)")
+    }
+    let (loaded, loadDiagnostics) = loader.load(draft)
+    guard let inventory = loaded else {
+      throw ValidationError(loadDiagnostics.map(\.description).joined(separator: "\n"))
+    }
+    let suffixes = PublicSuffixList.shared
+    func position(_ range: SourceRange?) -> (Int?, Int?) {
+      guard let range else { return (nil, nil) }
+      let start = range.startPosition
+      return (start.line, range.hasColumn ? start.column : nil)
+    }
+    let view = View(
+      draft: inventory.draftPath, kind: inventory.kind.rawValue, category: inventory.statedCategory?.value,
+      headers: inventory.headers.map { .init(name: $0.name, value: $0.value, line: $0.range.startPosition.line) },
+      parts: inventory.parts,
+      links: inventory.links.map { link in
+        let (line, column) = position(link.range)
+        return .init(
+          kind: link.kind.rawValue, href: link.href, url: link.url?.href, host: link.host,
+          registrable_domain: link.host.flatMap { suffixes?.registrableDomain(of: $0) }, delivered_host: link.deliveredHost,
+          text: link.text, hidden: link.hidden, line: line, column: column)
+      },
+      images: inventory.images.map { image in
+        let (line, column) = position(image.range)
+        return .init(
+          src: image.src, host: image.host, width: image.width ?? image.cssWidth, height: image.height ?? image.cssHeight,
+          hidden: image.hiddenReason != nil, added_by_open_tracking: image.addedByOpenTracking, line: line, column: column)
+      },
+      text_urls: inventory.textURLs.map { entry in
+        let (line, column) = position(entry.range)
+        return .init(url: entry.url.text, split: entry.url.split != nil, joined: entry.joined, line: line, column: column)
+      },
+      sending: .init(
+        ips: inventory.statedSendingIPs.map(\.text) + inventory.received.compactMap(\.hop.fromIP), helo: inventory.helo?.value,
+        return_path: inventory.returnPath?.mailbox.address, dkim_domains: inventory.dkimDomains.map(\.value),
+        received: inventory.received.map { "from \($0.hop.fromName ?? "?") [\($0.hop.fromIP ?? "?")] by \($0.hop.byHost ?? "?")" }),
+      attachments: inventory.attachments.map { $0.filename ?? $0.contentType },
+      problems: inventory.problems.map { "\($0.code): \($0.message)" })
+    switch format {
+    case .json:
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      print(String(decoding: try encoder.encode(view), as: UTF8.self))
+    case .text:
+      print("draft: \(view.draft) (\(view.kind))\(view.category.map { ", category \($0)" } ?? "")")
+      if !view.headers.isEmpty {
+        print("headers:")
+        for header in view.headers { print("  \(header.name): \(header.value)") }
+      }
+      if !view.links.isEmpty {
+        print("links:")
+        for link in view.links {
+          print("  [\(link.kind)] \(link.line.map { "\($0):\(link.column.map(String.init) ?? "-")" } ?? "-") \"\(link.text)\" → \(link.url ?? link.href)\(link.delivered_host != link.host ? " (delivered via \(link.delivered_host ?? "?"))" : "")\(link.hidden ? " (hidden)" : "")")
+        }
+      }
+      if !view.images.isEmpty {
+        print("images:")
+        for image in view.images {
+          print("  \(image.src) \(image.width.map { "\($0)" } ?? "?")×\(image.height.map { "\($0)" } ?? "?")\(image.hidden ? " hidden" : "")\(image.added_by_open_tracking ? " (open pixel added at send time)" : "")")
+        }
+      }
+      if !view.text_urls.isEmpty {
+        print("text URLs:")
+        for url in view.text_urls { print("  \(url.url)\(url.split ? " — split; joined: \(url.joined ?? "")" : "")") }
+      }
+      print("sending: ips \(view.sending.ips), helo \(view.sending.helo ?? "-"), return-path \(view.sending.return_path ?? "-"), dkim \(view.sending.dkim_domains)")
+      for problem in view.problems { print("problem: \(problem)") }
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import SendlintCore
+import SendlintEngine
+import SendlintInventory
+import SendlintPolicy
+import SendlintReport
+import SendlintRules
+
+/// The version reported by `--version` and in JSON output.
+let sendlintVersion = "0.1.0"
+
+@main
+struct Sendlint: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sendlint",
+    abstract: "Lint outbound bulk-mail drafts against your brand's policy before they are sent.",
+    discussion: """
+      Exit codes: 0 no findings at or above --fail-on; 1 findings at or above it; 2 usage, policy, \
+      manifest or internal error.
+      """,
+    version: sendlintVersion,
+    subcommands: [Lint.self, Rules.self, Explain.self, Inspect.self, PolicyCommand.self],
+    defaultSubcommand: Lint.self)
+
+  /// Runs the command; usage errors exit with 2 as documented, not ArgumentParser's 64.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let exit as ExitCode {
+      Foundation.exit(exit.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        print(fullMessage(for: error))
+        Foundation.exit(0)
+      }
+      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      Foundation.exit(2)
+    }
+  }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
+}
+
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+  case error, warning, info, never
+
+  var severity: Severity? {
+    switch self {
+    case .error: .error
+    case .warning: .warning
+    case .info: .info
+    case .never: nil
+    }
+  }
+}
+
+/// Writes `text` to a file atomically, or to standard output.
+func emit(_ text: String, to path: String?) throws {
+  guard let path else {
+    FileHandle.standardOutput.write(Data(text.utf8))
+    return
+  }
+  do {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+  } catch {
+    throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+  }
+}
+
+func useColor(disabled: Bool) -> Bool {
+  if disabled || ProcessInfo.processInfo.environment["NO_COLOR"] != nil { return false }
+  return isatty(STDOUT_FILENO) == 1
+}
+
+struct Lint: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Lint drafts: .eml files, campaign manifests and templates, in files or folders.")
+
+  @Argument(help: "Files and folders to lint (default: the current folder).")
+  var paths: [String] = []
+
+  @Option(help: "Policy file to use instead of the nearest .sendlint.yaml.")
+  var policy: String?
+
+  @Option(help: "Output format.")
+  var format: OutputFormat = .text
+
+  @Option(help: "Write the report to this file instead of standard output.")
+  var output: String?
+
+  @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has at least this severity.")
+  var failOn: FailOn = .error
+
+  @Option(name: .customLong("max-warnings"), help: "Exit 1 when there are more warnings than this.")
+  var maxWarnings: Int?
+
+  @Option(help: "Category for drafts that do not state one (overrides the policy's classify).")
+  var category: String?
+
+  @Flag(name: .customLong("no-color"), help: "Never colour the text output.")
+  var noColor = false
+
+  func run() throws {
+    let report = Engine().lint(LintRequest(paths: paths, policyPath: policy, category: category))
+    let text: String
+    switch format {
+    case .text:
+      text = TextFormatter(color: output == nil && useColor(disabled: noColor)).format(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
+    case .json:
+      text = JSONReport(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: sendlintVersion).encoded()
+    }
+    try emit(text, to: output)
+    throw ExitCode(report.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
+  }
+}
+
+struct Rules: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "List every built-in rule with its default severity.")
+
+  func run() throws {
+    print(RuleCatalogue.table(RuleRegistry.allMetadata), terminator: "")
+  }
+}
+
+struct Explain: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Show a rule's documentation.")
+
+  @Argument(help: "The rule id, e.g. link/text-host-mismatch.")
+  var rule: String
+
+  func run() throws {
+    guard let metadata = RuleRegistry.metadata(for: rule) else {
+      let suggestion = Suggestion.nearest(to: rule, in: RuleRegistry.ids)
+      throw ValidationError("unknown rule \"\(rule)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "; `sendlint rules` lists them"))
+    }
+    print(RuleCatalogue.explain(metadata), terminator: "")
+  }
+}
+
+struct PolicyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "policy", abstract: "Work with policy files.", subcommands: [Validate.self])
+
+  struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check a policy file; exit 0 when valid, 2 when not.")
+
+    @Argument(help: "The policy file (default: the nearest .sendlint.yaml).")
+    var file: String?
+
+    @Flag(name: .customLong("no-color"), help: "Never colour the output.")
+    var noColor = false
+
+    func run() throws {
+      let loader = DraftLoader()
+      guard let path = file ?? PolicyLoader.discover(from: FileManager.default.currentDirectoryPath) else {
+        throw ValidationError("no .sendlint.yaml found here or above; give a policy file")
+      }
+      let formatter = TextFormatter(color: useColor(disabled: noColor))
+      switch PolicyLoader.load(path: loader.absolutePath(path), displayPath: loader.displayPath) {
+      case .success(let policy):
+        let rules = policy.rules.count
+        print("\(loader.displayPath(loader.absolutePath(path))): valid (\(policy.layers.count) layer\(policy.layers.count == 1 ? "" : "s"): \(policy.layers.joined(separator: ", ")); \(rules) rule setting\(rules == 1 ? "" : "s"))")
+      case .failure(let list):
+        for diagnostic in list.diagnostics { print(formatter.formatDiagnostic(diagnostic)) }
+        print("\(list.diagnostics.count) error\(list.diagnostics.count == 1 ? "" : "s") in the policy")
+        throw ExitCode(2)
+      }
+    }
+  }
+}
