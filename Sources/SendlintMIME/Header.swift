@@ -94,15 +94,17 @@ enum HeaderParser {
       // before the colon is obsolete syntax (§4.5) and tolerated.
       var colon = index
       while colon < line.end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-      guard colon < line.end, colon > index else {
+      var nameEnd = colon
+      while nameEnd > index, bytes[nameEnd - 1] == UInt8(ascii: " ") || bytes[nameEnd - 1] == UInt8(ascii: "\t") {
+        nameEnd -= 1
+      }
+      // ftext (RFC 5322 §3.6.8): printable ASCII other than ":"; no spaces inside the name.
+      let validName = nameEnd > index && bytes[index..<nameEnd].allSatisfy { $0 >= 33 && $0 <= 126 }
+      guard colon < line.end, validName else {
         // Not a header line. Mail clients treat this as the start of the body when no blank line
         // separates them; do the same.
         problems.append(ParseProblem(code: "input/malformed-header", message: "line in the header block is not a header field; treating the rest as the body", offset: index))
         return (fields, index)
-      }
-      var nameEnd = colon
-      while nameEnd > index, bytes[nameEnd - 1] == UInt8(ascii: " ") || bytes[nameEnd - 1] == UInt8(ascii: "\t") {
-        nameEnd -= 1
       }
       let name = String(decoding: bytes[index..<nameEnd], as: UTF8.self)
       // Value: the rest of this line and all continuation lines, unfolded.

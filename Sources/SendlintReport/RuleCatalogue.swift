@@ -6,13 +6,17 @@ public enum RuleCatalogue {
   /// One line per rule: id, default severity, summary.
   public static func table(_ rules: [RuleMetadata]) -> String {
     let width = rules.map(\.id.count).max() ?? 0
+    func severity(_ rule: RuleMetadata) -> String {
+      var text = rule.defaultSeverity.rawValue
+      if !rule.categorySeverities.isEmpty {
+        text += " (" + rule.categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }.joined(separator: ", ") + ")"
+      }
+      return text
+    }
+    let severityWidth = rules.map { severity($0).count }.max() ?? 0
     var out = ""
     for rule in rules {
-      var severity = rule.defaultSeverity.rawValue
-      if !rule.categorySeverities.isEmpty {
-        severity += " (" + rule.categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }.joined(separator: ", ") + ")"
-      }
-      out += rule.id.padding(to: width) + "  " + severity.padding(to: 8) + "  " + rule.summary + "\n"
+      out += rule.id.padding(to: width) + "  " + severity(rule).padding(to: severityWidth) + "  " + rule.summary + "\n"
     }
     return out
   }

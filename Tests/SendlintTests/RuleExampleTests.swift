@@ -1,0 +1,206 @@
+import Foundation
+import SendlintCore
+import SendlintEngine
+import SendlintInventory
+import SendlintPolicy
+import SendlintRules
+import Testing
+
+/// One (rule, example, encoding) triple: every rule's documented examples run as tests, and the
+/// bare-template ones again inside messages encoded the ways mail encodes them. A flagged example
+/// must hit exactly where it marks; a clean one must stay silent.
+struct ExampleCase: Sendable, CustomTestStringConvertible {
+  enum Variant: String, Sendable, CaseIterable {
+    case asWritten = "as written"
+    case crlf = "CRLF"
+    case eightBit = "in a message, 8bit"
+    case quotedPrintable = "in a message, quoted-printable"
+    case base64 = "in a message, base64"
+    case multibytePrefix = "in a message after a multibyte line"
+  }
+
+  let rule: String
+  let example: RuleExample
+  let variant: Variant
+
+  var testDescription: String { "\(rule): \(example.title) [\(variant.rawValue)]" }
+
+  static let all: [ExampleCase] = RuleRegistry.builtin.flatMap { type in
+    type.metadata.examples.flatMap { example -> [ExampleCase] in
+      switch example.draft {
+      case .html, .text: Variant.allCases.map { ExampleCase(rule: type.metadata.id, example: example, variant: $0) }
+      case .eml, .campaign: [ExampleCase(rule: type.metadata.id, example: example, variant: .asWritten)]
+      }
+    }
+  }
+}
+
+/// Wraps a template body in a message, returning the message and where the body's markers land.
+struct EncodedMessage {
+  let text: String
+  /// Marker positions in the message; `hasColumn` false for base64 (the encoded line only).
+  let markers: [SourcePosition]
+  let hasColumn: Bool
+}
+
+func wrap(_ body: String, isHTML: Bool, variant: ExampleCase.Variant) -> EncodedMessage {
+  let prefix = variant == .multibytePrefix ? "Grüße aus Köln — 東京\n" : ""
+  var headers = """
+    From: Contoso <news@contoso.com>
+    Subject: Example
+    MIME-Version: 1.0
+    Content-Type: \(isHTML ? "text/html" : "text/plain"); charset=utf-8
+
+    """
+  let full = prefix + body
+  let encoding: String
+  switch variant {
+  case .quotedPrintable: encoding = "quoted-printable"
+  case .base64: encoding = "base64"
+  default: encoding = "8bit"
+  }
+  headers = headers.replacingOccurrences(of: "charset=utf-8\n", with: "charset=utf-8\nContent-Transfer-Encoding: \(encoding)\n\n")
+  let headerLines = headers.components(separatedBy: "\n").count - 1
+  let (clean, bodyMarkers) = stripMarkers(full)
+  switch variant {
+  case .quotedPrintable:
+    // Encode, tracking where each marker lands; lines are cut at 60 with soft breaks.
+    var encoded = ""
+    var markers: [SourcePosition] = []
+    var line = headerLines + 1
+    var column = 1
+    for scalar in full.unicodeScalars {
+      if scalar == "«" {
+        markers.append(SourcePosition(line: line, column: column))
+        continue
+      }
+      var piece: String
+      if scalar == "\n" {
+        encoded += "\n"
+        line += 1
+        column = 1
+        continue
+      } else if scalar == "=" || scalar.value > 126 {
+        piece = String(scalar).utf8.map { String(format: "=%02X", $0) }.joined()
+      } else {
+        piece = String(scalar)
+      }
+      if column + piece.count > 60 {
+        encoded += "=\n"
+        line += 1
+        column = 1
+      }
+      encoded += piece
+      column += piece.count
+    }
+    return EncodedMessage(text: headers + encoded, markers: markers, hasColumn: true)
+  case .base64:
+    let data = Array(clean.utf8)
+    let encoded = Data(data).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+    // Marker byte offsets in the clean body → encoded line (57 bytes per 76-char line).
+    var markers: [SourcePosition] = []
+    for marker in bodyMarkers {
+      let lines = clean.components(separatedBy: "\n")
+      var offset = lines.prefix(marker.line - 1).reduce(0) { $0 + $1.utf8.count + 1 }
+      offset += String(lines[marker.line - 1].unicodeScalars.prefix(marker.column - 1)).utf8.count
+      markers.append(SourcePosition(line: headerLines + 1 + offset / 57, column: 1))
+    }
+    return EncodedMessage(text: headers + encoded + "\n", markers: markers, hasColumn: false)
+  default:
+    let markers = bodyMarkers.map { SourcePosition(line: $0.line + headerLines, column: $0.column) }
+    return EncodedMessage(text: headers + clean, markers: markers, hasColumn: true)
+  }
+}
+
+@Suite struct RuleExampleTests {
+  @Test(arguments: ExampleCase.all)
+  func example(_ testCase: ExampleCase) throws {
+    let example = testCase.example
+    let policy = try policy(example.policy.map { RuleExample.examplePolicy + "\n" + $0 } ?? RuleExample.examplePolicy)
+    var inventory: Inventory
+    // Expected hit positions per file path.
+    var expected: [String: [SourcePosition]] = [:]
+    var columns = true
+    switch (example.draft, testCase.variant) {
+    case (.html(let body), .asWritten), (.text(let body), .asWritten):
+      let (clean, markers) = stripMarkers(body)
+      let isHTML = { if case .html = example.draft { return true } else { return false } }()
+      inventory = InventoryReader.template(SourceFile(path: isHTML ? "t.html" : "t.txt", text: clean), isHTML: isHTML)
+      expected[isHTML ? "t.html" : "t.txt"] = markers
+    case (.html(let body), .crlf), (.text(let body), .crlf):
+      let (clean, markers) = stripMarkers(body)
+      let isHTML = { if case .html = example.draft { return true } else { return false } }()
+      inventory = InventoryReader.template(SourceFile(path: "t", text: clean.replacingOccurrences(of: "\n", with: "\r\n")), isHTML: isHTML)
+      expected["t"] = markers
+    case (.html(let body), _), (.text(let body), _):
+      let isHTML = { if case .html = example.draft { return true } else { return false } }()
+      let message = wrap(body, isHTML: isHTML, variant: testCase.variant)
+      inventory = InventoryReader.eml(SourceFile(path: "m.eml", text: message.text))
+      expected["m.eml"] = message.markers
+      columns = message.hasColumn
+    case (.eml(let text), _):
+      let (clean, markers) = stripMarkers(text)
+      inventory = InventoryReader.eml(SourceFile(path: "m.eml", text: clean))
+      expected["m.eml"] = markers
+    case (.campaign(let manifestText, let html, let text), _):
+      let (manifestClean, manifestMarkers) = stripMarkers(manifestText)
+      let manifestFile = SourceFile(path: "campaign.yaml", text: manifestClean)
+      let (manifest, diagnostics) = CampaignManifest.read(manifestFile)
+      #expect(diagnostics.isEmpty, "example manifest: \(diagnostics)")
+      let htmlParts = html.map(stripMarkers)
+      let textParts = text.map(stripMarkers)
+      inventory = InventoryReader.campaign(
+        try #require(manifest), html: htmlParts.map { SourceFile(path: "body.html", text: $0.text) },
+        text: textParts.map { SourceFile(path: "body.txt", text: $0.text) })
+      expected["campaign.yaml"] = manifestMarkers
+      expected["body.html"] = htmlParts?.markers ?? []
+      expected["body.txt"] = textParts?.markers ?? []
+    }
+    let category = example.category ?? inventory.statedCategory?.value
+    let metadata = try #require(RuleRegistry.metadata(for: testCase.rule))
+    let ruleType = try #require(RuleRegistry.ruleType(for: testCase.rule))
+    let hits = ruleType.init(options: policy.options(for: metadata)).check(inventory, RuleContext(brand: policy.brand, category: category))
+    let expectedCount = expected.values.reduce(0) { $0 + $1.count }
+    if example.flagged {
+      #expect(expectedCount > 0, "a flagged example must mark where it hits with «")
+      var actual: [String: [SourcePosition]] = [:]
+      for hit in hits {
+        guard let range = hit.range else { continue }
+        let position = range.startPosition
+        actual[range.file.path, default: []].append(columns ? position : SourcePosition(line: position.line, column: 1))
+      }
+      let want = expected.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
+      #expect(actual.mapValues { $0.sorted() } == want, "hits: \(hits.map(\.message))")
+      for hit in hits { #expect(!hit.message.isEmpty && hit.help?.isEmpty == false, "every hit has a message and help") }
+    } else {
+      #expect(hits.isEmpty, "clean example hit: \(hits.map(\.message))")
+    }
+  }
+
+  @Test func everyRuleHasFlaggedAndCleanExamples() {
+    for type in RuleRegistry.builtin {
+      let examples = type.metadata.examples
+      #expect(examples.contains { $0.flagged }, "\(type.metadata.id) has no flagged example")
+      #expect(examples.contains { !$0.flagged }, "\(type.metadata.id) has no clean example")
+    }
+  }
+
+  /// The registry is written by hand; this fails when a rule file is not in it.
+  @Test func registryListsEveryRuleFile() throws {
+    let directory = TestPaths.packageRoot + "/Sources/SendlintRules"
+    var declared: Set<String> = []
+    for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasSuffix(".swift") {
+      let text = try String(contentsOfFile: directory + "/" + file, encoding: .utf8)
+      for line in text.split(separator: "\n") where line.hasPrefix("public struct ") && line.hasSuffix(": Rule {") {
+        declared.insert(String(line.dropFirst("public struct ".count).prefix { $0 != ":" }))
+      }
+    }
+    let registered = Set(RuleRegistry.builtin.map { String(describing: $0) })
+    #expect(declared == registered)
+    #expect(RuleRegistry.builtin.map { $0.metadata.id } == RuleRegistry.builtin.map { $0.metadata.id }.sorted())
+    for metadata in RuleRegistry.allMetadata {
+      #expect(metadata.id.split(separator: "/").count == 2, "\(metadata.id) is group/name")
+      #expect(metadata.id == metadata.id.lowercased())
+    }
+  }
+}
