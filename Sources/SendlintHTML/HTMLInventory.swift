@@ -80,10 +80,15 @@ final class InventoryBuilder {
   /// Conditional comments nest through tokenizer recursion at most this deep.
   static let maximumConditionalDepth = 4
 
+  /// Links and images beyond these counts are not inventoried (a problem says so).
+  static let maximumLinks = 10_000
+  static let maximumImages = 10_000
+
   struct OpenElement {
     let name: String
     let hiddenReason: String?
     let linkBuilder: Int?
+    let invisible: Bool
   }
 
   struct LinkBuilder {
@@ -132,9 +137,25 @@ final class InventoryBuilder {
     "article", "header", "footer", "hr", "pre", "dl", "address", "form",
   ]
 
+  /// Kept incrementally so that per-token questions are O(1), whatever the nesting depth.
+  var invisibleDepth = 0
+  var openLinks: [Int] = []
+  var reportedLinkLimit = false
+  var reportedImageLimit = false
+
   var currentHiddenReason: String? { stack.last?.hiddenReason }
-  var isInvisibleContainer: Bool { stack.contains { Self.invisibleContainers.contains($0.name) } }
-  var openLinkIndex: Int? { stack.last(where: { $0.linkBuilder != nil })?.linkBuilder }
+  var isInvisibleContainer: Bool { invisibleDepth > 0 }
+  var openLinkIndex: Int? { openLinks.last }
+
+  /// Whether another link or image may be added; reports the limit once.
+  private func admit(_ count: Int, limit: Int, reported: inout Bool, what: String, at offset: Int) -> Bool {
+    if count < limit { return true }
+    if !reported {
+      reported = true
+      problems.append(("more than \(limit) \(what) in one HTML body; the rest were not checked", offset))
+    }
+    return false
+  }
 
   func feed(_ token: HTMLToken) {
     switch token {
@@ -170,9 +191,10 @@ final class InventoryBuilder {
 
     var linkIndex: Int?
     let conditional = conditionalDepth > 0
+    let mayAddLink = { self.admit(self.links.count, limit: Self.maximumLinks, reported: &self.reportedLinkLimit, what: "links", at: tag.start) }
     switch name {
     case "a", "area":
-      if let href = tag.attribute("href") {
+      if let href = tag.attribute("href"), mayAddLink() {
         links.append(LinkBuilder(kind: name == "a" ? .a : .area, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
         linkIndex = links.count - 1
         if name == "area", let alt = tag.attribute("alt"), !alt.value.isEmpty {
@@ -181,12 +203,12 @@ final class InventoryBuilder {
         }
       }
     case "form":
-      if let action = tag.attribute("action") {
+      if let action = tag.attribute("action"), mayAddLink() {
         links.append(LinkBuilder(kind: .form, attribute: action, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
         links[links.count - 1].open = false
       }
     case "meta":
-      if tag.attribute("http-equiv")?.value.lowercased() == "refresh", let content = tag.attribute("content") {
+      if tag.attribute("http-equiv")?.value.lowercased() == "refresh", let content = tag.attribute("content"), mayAddLink() {
         let lowered = Array(content.value.lowercased().utf8)
         if let range = lowered.firstRange(of: Array("url=".utf8)) {
           let raw = Array(content.value.utf8)
@@ -203,16 +225,18 @@ final class InventoryBuilder {
         }
       }
     default:
-      if name.hasPrefix("v:"), let href = tag.attribute("href") {
+      if name.hasPrefix("v:"), let href = tag.attribute("href"), mayAddLink() {
         links.append(LinkBuilder(kind: .vml, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
         linkIndex = links.count - 1
       }
     }
-    if let background = tag.attribute("background"), !background.value.isEmpty {
+    if let background = tag.attribute("background"), !background.value.isEmpty, mayAddLink() {
       links.append(LinkBuilder(kind: .background, attribute: background, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
       links[links.count - 1].open = false
     }
-    if name == "img" || (name == "v:image" || name == "v:fill"), let src = tag.attribute("src") {
+    if name == "img" || (name == "v:image" || name == "v:fill"), let src = tag.attribute("src"),
+      admit(images.count, limit: Self.maximumImages, reported: &reportedImageLimit, what: "images", at: tag.start)
+    {
       let alt = tag.attribute("alt")
       let containing = openLinkIndex
       images.append(HTMLImage(
@@ -236,7 +260,10 @@ final class InventoryBuilder {
       if untrackedDepth == 1 { problems.append(("elements nested deeper than \(Self.maximumDepth) levels are not tracked", tag.start)) }
       return
     }
-    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex))
+    let invisible = Self.invisibleContainers.contains(name)
+    if invisible { invisibleDepth += 1 }
+    if let linkIndex { openLinks.append(linkIndex) }
+    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible))
   }
 
   private func end(_ name: String, at offset: Int) {
@@ -258,7 +285,11 @@ final class InventoryBuilder {
   private func closeTop() {
     // `closeTop` runs only while the stack is non-empty.
     let element = stack.removeLast()
-    if let link = element.linkBuilder { links[link].open = false }
+    if element.invisible { invisibleDepth -= 1 }
+    if let link = element.linkBuilder {
+      links[link].open = false
+      if openLinks.last == link { openLinks.removeLast() }
+    }
   }
 
   private func breakText(at offset: Int) {

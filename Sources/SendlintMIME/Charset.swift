@@ -52,13 +52,29 @@ public enum Charset {
     0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
   ]
 
-  /// Windows-1252 to UTF-8 with an exact map (a segment at each multi-byte character). O(n).
+  /// Beyond this many 8-bit bytes the map keeps one segment per line instead of two per
+  /// character, bounding its memory on binary data mislabelled as text.
+  static let maximumExactSegments = 16_384
+
+  /// Windows-1252 to UTF-8 with an exact map (a segment at each multi-byte character), or a
+  /// per-line map for mostly 8-bit input. O(n).
   static func windows1252(_ bytes: [UInt8]) -> DecodedText {
     var out = [UInt8]()
     out.reserveCapacity(bytes.count + bytes.count / 4)
     var map = OffsetMap()
     map.add(decoded: 0, source: 0, exact: true)
+    let exact = bytes.lazy.filter { $0 >= 0x80 }.count <= maximumExactSegments
     for (index, byte) in bytes.enumerated() {
+      if !exact {
+        if index == 0 || bytes[index - 1] == UInt8(ascii: "\n") { map.add(decoded: out.count, source: index, exact: false) }
+        if byte < 0x80 {
+          out.append(byte)
+        } else {
+          let scalar = byte < 0xA0 ? windows1252High[Int(byte - 0x80)] : UInt32(byte)
+          out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))  // valid scalars, see below
+        }
+        continue
+      }
       if byte < 0x80 {
         if out.count != index { map.add(decoded: out.count, source: index, exact: true) }
         out.append(byte)

@@ -79,31 +79,49 @@ public struct TextURLFinder: Sendable {
   /// the message links to elsewhere: a joined form equal to one of them is a split whatever the
   /// continuation looks like.
   public func find(in bytes: [UInt8], knownURLs: Set<String> = []) -> [TextURL] {
+    // Linear: the text is cut into tokens (runs without whitespace); within a token a URL can
+    // start at a scheme or `www.` on a word boundary, or — for bare hosts — at the token's start
+    // after opening punctuation. Each byte is looked at a bounded number of times, so hostile
+    // input (a megabyte of "a.a.a.") costs no more than prose.
     var results: [TextURL] = []
     var index = 0
     let count = bytes.count
     while index < count {
-      let byte = bytes[index]
-      // A URL starts at a word boundary.
-      let atBoundary = index == 0 || !Self.isAlphanumeric(bytes[index - 1]) && bytes[index - 1] != UInt8(ascii: "@")
-        && bytes[index - 1] != UInt8(ascii: ".") && bytes[index - 1] != UInt8(ascii: "/")
-      guard atBoundary, Self.isAlphanumeric(byte) || byte == UInt8(ascii: "<") else {
-        index += 1
-        continue
+      while index < count, Self.isSpace(bytes[index]) { index += 1 }
+      let tokenStart = index
+      while index < count, !Self.isSpace(bytes[index]) { index += 1 }
+      let tokenEnd = index
+      guard tokenEnd > tokenStart else { continue }
+      // `<…>` delimited URLs may cross whitespace; they start at a "<".
+      var position = tokenStart
+      var bareChecked = false
+      while position < tokenEnd {
+        let byte = bytes[position]
+        if byte == UInt8(ascii: "<"), let delimited = delimitedURL(bytes, at: position) {
+          results.append(delimited)
+          position = delimited.end + 1
+          if position > index { index = min(count, position) }
+          break
+        }
+        let atBoundary = position == 0 || !Self.isAlphanumeric(bytes[position - 1]) && bytes[position - 1] != UInt8(ascii: "@")
+          && bytes[position - 1] != UInt8(ascii: ".") && bytes[position - 1] != UInt8(ascii: "/")
+        if atBoundary, Self.isAlphanumeric(byte) {
+          let triggered = Self.schemes.contains { hasPrefix(bytes, at: position, $0) } || hasPrefix(bytes, at: position, Array("www.".utf8))
+          // A bare host is only tried once per token, at its first word.
+          let tryBare = !bareChecked && !triggered
+          if triggered || tryBare {
+            bareChecked = true
+            if let url = url(bytes, at: position, knownURLs: knownURLs) {
+              results.append(url)
+              let resume = url.split?.upperBound ?? url.end
+              position = resume
+              if resume > index { index = resume }
+              continue
+            }
+          }
+        }
+        position += 1
       }
-      if byte == UInt8(ascii: "<"), let delimited = delimitedURL(bytes, at: index) {
-        results.append(delimited)
-        index = delimited.end + 1
-        continue
-      }
-      if let url = url(bytes, at: index, knownURLs: knownURLs) {
-        results.append(url)
-        index = url.split?.upperBound ?? url.end
-        continue
-      }
-      // Skip the rest of this word.
-      while index < count, Self.isAlphanumeric(bytes[index]) { index += 1 }
-      if index < count, !Self.isAlphanumeric(bytes[index]) { index += 1 }
     }
     return results
   }
@@ -144,7 +162,8 @@ public struct TextURLFinder: Sendable {
   private func isBareHost(_ text: String) -> Bool {
     guard let suffixes else { return false }
     let hostPart = text.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" }
-    guard !hostPart.contains("@"), hostPart.contains(".") else { return false }
+    // A domain name has at most 253 characters (RFC 1035 §2.3.4); longer runs are not hosts.
+    guard hostPart.utf8.count <= 253, !hostPart.contains("@"), hostPart.contains(".") else { return false }
     let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
     guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { Self.isAlphanumeric($0) || $0 == 45 || $0 >= 0x80 } })
     else { return false }
