@@ -840,10 +840,34 @@ public struct HTMLTokenizer {
           emitDoctype(emit)
           state = .data
         }
-      case .cdataSection, .cdataSectionBracket, .cdataSectionEnd:
-        // Only reachable in foreign content, which sendlint does not track.
-        state = .data
-        continue
+      case .cdataSection:
+        // Reachable in foreign content (and as an initial state in conformance tests).
+        if byte == UInt8(ascii: "]") {
+          flushText(emit, upTo: index)
+          tokenStart = index
+          state = .cdataSectionBracket
+        } else {
+          text(at: index)
+        }
+      case .cdataSectionBracket:
+        if byte == UInt8(ascii: "]") {
+          state = .cdataSectionEnd
+        } else {
+          emitDecoded([UInt8(ascii: "]")], at: tokenStart, emit)
+          state = .cdataSection
+          continue
+        }
+      case .cdataSectionEnd:
+        if byte == UInt8(ascii: "]") {
+          emitDecoded([UInt8(ascii: "]")], at: tokenStart, emit)
+          tokenStart += 1
+        } else if byte == UInt8(ascii: ">") {
+          state = .data
+        } else {
+          emitDecoded(Array("]]".utf8), at: tokenStart, emit)
+          state = .cdataSection
+          continue
+        }
       }
       index += 1
     }
@@ -896,8 +920,12 @@ public struct HTMLTokenizer {
       emitDoctype(emit)
     case .bogusDoctype:
       emitDoctype(emit)
-    case .cdataSection, .cdataSectionBracket, .cdataSectionEnd:
+    case .cdataSection:
       flushText(emit, upTo: bytes.count)
+    case .cdataSectionBracket:
+      emitDecoded([UInt8(ascii: "]")], at: tokenStart, emit)
+    case .cdataSectionEnd:
+      emitDecoded(Array("]]".utf8), at: tokenStart, emit)
     }
   }
 
