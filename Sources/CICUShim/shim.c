@@ -10,6 +10,8 @@
 #include <unicode/uversion.h>
 
 static UIDNA *idna_instance = NULL;
+static UIDNA *strict_instance = NULL;
+static pthread_once_t strict_once = PTHREAD_ONCE_INIT;
 static USpoofChecker *spoof_instance = NULL;
 static pthread_once_t idna_once = PTHREAD_ONCE_INIT;
 static pthread_once_t spoof_once = PTHREAD_ONCE_INIT;
@@ -22,16 +24,25 @@ static void open_idna(void) {
   if (U_FAILURE(status)) idna_instance = NULL;
 }
 
+static void open_strict(void) {
+  UErrorCode status = U_ZERO_ERROR;
+  uint32_t options = UIDNA_USE_STD3_RULES | UIDNA_CHECK_BIDI | UIDNA_CHECK_CONTEXTJ |
+                     UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_NONTRANSITIONAL_TO_UNICODE;
+  strict_instance = uidna_openUTS46(options, &status);
+  if (U_FAILURE(status)) strict_instance = NULL;
+}
+
 static void open_spoof(void) {
   UErrorCode status = U_ZERO_ERROR;
   spoof_instance = uspoof_open(&status);
   if (U_FAILURE(status)) spoof_instance = NULL;
 }
 
-// WHATWG's "domain to ASCII" runs UTS #46 with CheckHyphens=false; ICU always checks them, so
-// those bits are ignored here.
+// WHATWG's "domain to ASCII" runs UTS #46 with CheckHyphens=false and VerifyDnsLength=false;
+// ICU always checks both, so those bits are ignored here.
 static const uint32_t ignored_errors =
-    UIDNA_ERROR_LEADING_HYPHEN | UIDNA_ERROR_TRAILING_HYPHEN | UIDNA_ERROR_HYPHEN_3_4;
+    UIDNA_ERROR_LEADING_HYPHEN | UIDNA_ERROR_TRAILING_HYPHEN | UIDNA_ERROR_HYPHEN_3_4 |
+    UIDNA_ERROR_EMPTY_LABEL | UIDNA_ERROR_LABEL_TOO_LONG | UIDNA_ERROR_DOMAIN_NAME_TOO_LONG;
 
 static int32_t convert(int to_ascii, const char *input, int32_t length, char *out, int32_t capacity,
                        uint32_t *errors) {
@@ -53,6 +64,19 @@ int32_t sendlint_idna_to_ascii(const char *input, int32_t length, char *out, int
 
 int32_t sendlint_idna_to_unicode(const char *input, int32_t length, char *out, int32_t capacity, uint32_t *errors) {
   return convert(0, input, length, out, capacity, errors);
+}
+
+int32_t sendlint_idna_strict(int to_ascii, const char *input, int32_t length, char *out, int32_t capacity, uint32_t *errors) {
+  pthread_once(&strict_once, open_strict);
+  if (strict_instance == NULL) return -1;
+  UErrorCode status = U_ZERO_ERROR;
+  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+  int32_t written = to_ascii
+      ? uidna_nameToASCII_UTF8(strict_instance, input, length, out, capacity, &info, &status)
+      : uidna_nameToUnicodeUTF8(strict_instance, input, length, out, capacity, &info, &status);
+  if (errors) *errors = info.errors;
+  if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING) return -1;
+  return written;
 }
 
 int32_t sendlint_confusable_skeleton(const char *input, int32_t length, char *out, int32_t capacity) {

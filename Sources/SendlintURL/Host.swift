@@ -34,14 +34,37 @@ public enum Host: Sendable, Hashable, CustomStringConvertible {
 /// UTS #46 processing through ICU, with the options the WHATWG URL standard uses.
 public enum IDNA {
   /// Domain to ASCII: nil when UTS #46 reports an error (the URL is then invalid).
+  ///
+  /// An all-ASCII domain is only lowercased: the current URL standard's UTS #46 revision accepts
+  /// every ASCII label (including `xn--` labels ICU 72's Unicode 15.0 revision rejects), as the
+  /// WPT expectations show; the forbidden-code-point check that follows still applies.
   public static func toASCII(_ domain: String) -> String? {
-    // Fast path: lowercase ASCII labels without punycode need no ICU round trip.
-    if domain.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 || $0 == 95 }),
-      !domain.contains("xn--"), !domain.isEmpty
-    {
-      return domain
+    if !domain.isEmpty, domain.utf8.allSatisfy({ $0 < 0x80 }) {
+      return String(decoding: domain.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
     return call(domain, sendlint_idna_to_ascii)
+  }
+
+  /// UTS #46 with the options of its conformance file (STD3 rules, hyphen and length checks):
+  /// the result and whether any error was recorded.
+  public static func strict(_ domain: String, toASCII: Bool) -> (value: String, failed: Bool) {
+    let utf8 = Array(domain.utf8)
+    var capacity = max(64, utf8.count * 4 + 16)
+    while true {
+      var output = [CChar](repeating: 0, count: capacity)
+      var errors: UInt32 = 0
+      let written = utf8.withUnsafeBufferPointer { source in
+        source.withMemoryRebound(to: CChar.self) { chars in
+          sendlint_idna_strict(toASCII ? 1 : 0, chars.baseAddress, Int32(utf8.count), &output, Int32(capacity), &errors)
+        }
+      }
+      if written < 0 { return ("", true) }
+      if Int(written) > capacity {
+        capacity = Int(written) + 1
+        continue
+      }
+      return (String(decoding: output[0..<Int(written)].map { UInt8(bitPattern: $0) }, as: UTF8.self), errors != 0)
+    }
   }
 
   /// Domain to Unicode for display; nil on error.

@@ -95,4 +95,12 @@ public final class PublicSuffixList: Sendable {
     if let dot = suffix.firstIndex(of: "."), wildcards.contains(String(suffix[suffix.index(after: dot)...])) { return true }
     return false
   }
+
+  /// The registrable domain of a host as written, in the same form: a Unicode input gives a
+  /// Unicode answer. Leading dots and empty labels give nil (the PSL test suite's conventions).
+  public static func registrableDomainForDisplay(of host: String, in list: PublicSuffixList) -> String? {
+    guard !host.hasPrefix("."), let ascii = IDNA.toASCII(host.lowercased()) else { return nil }
+    guard let domain = list.registrableDomain(of: ascii) else { return nil }
+    return host.unicodeScalars.allSatisfy(\.isASCII) ? domain : IDNA.toUnicode(domain) ?? domain
+  }
 }

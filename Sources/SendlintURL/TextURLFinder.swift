@@ -16,15 +16,21 @@ public struct TextURL: Sendable, Hashable {
     case schemed
     /// `www.example.com/…`
     case www
-    /// `example.com/…` with a suffix the Public Suffix List knows.
+    /// `example.com/…` with a suffix the Public Suffix List knows, or a dotted IPv4 address.
     case bare
     /// `<http://…>` (RFC 3986 Appendix C), possibly across lines.
     case delimited
+    /// `name@example.com`: an address clients link as `mailto:`.
+    case email
   }
 
   /// The URL with a scheme, as a mail client would open it.
   public var openable: String {
-    form == .www || form == .bare ? "http://" + text : text
+    switch form {
+    case .www, .bare: "http://" + text
+    case .email: "mailto:" + text
+    case .schemed, .delimited: text
+    }
   }
 }
 
@@ -32,8 +38,11 @@ public struct TextURL: Sendable, Hashable {
 ///
 /// Recognised: `http(s)://`, `ftp://`, `mailto:` URLs; `www.` hosts; bare `host.tld/…` when the
 /// Public Suffix List knows the suffix (without a list, bare hosts are not recognised rather than
-/// guessed); `<…>`-delimited URLs, which may continue across line breaks (RFC 3986 Appendix C).
-/// Trailing punctuation and unbalanced closing brackets are not part of a URL. O(n).
+/// guessed) and dotted IPv4 addresses; e-mail addresses; `<…>`-delimited URLs, which may continue
+/// across line breaks (RFC 3986 Appendix C). A URL ends at whitespace, at Unicode punctuation, at
+/// an unbalanced closing bracket; trailing sentence punctuation and unbalanced quotes are not part
+/// of it. Hosts must be valid (no empty labels, no leading or trailing hyphen, a valid port).
+/// Linear in the input.
 public struct TextURLFinder: Sendable {
   public let suffixes: PublicSuffixList?
   /// A continuation after a break must have at least this many characters to count as a split.
@@ -45,22 +54,10 @@ public struct TextURLFinder: Sendable {
   }
 
   static let schemes: [[UInt8]] = ["https://", "http://", "ftp://", "mailto:"].map { Array($0.utf8) }
+  static let www = Array("www.".utf8)
 
   @inline(__always) static func isSpace(_ byte: UInt8) -> Bool {
     byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
-  }
-
-  /// Bytes that can be inside a URL in running text (RFC 3986 unreserved, reserved, "%", and any
-  /// non-ASCII byte for IRIs), excluding the delimiters people put around URLs.
-  @inline(__always) static func isURLByte(_ byte: UInt8) -> Bool {
-    if byte >= 0x80 { return true }
-    if byte <= 0x20 || byte == 0x7F { return false }
-    switch byte {
-    case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "`"), UInt8(ascii: "{"),
-      UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"):
-      return false
-    default: return true
-    }
   }
 
   @inline(__always) static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -75,14 +72,89 @@ public struct TextURLFinder: Sendable {
     return true
   }
 
+  /// The scalar starting at `index` and its length in bytes (invalid UTF-8 reads as one byte).
+  static func scalar(_ bytes: [UInt8], at index: Int) -> (Unicode.Scalar?, Int) {
+    let lead = bytes[index]
+    if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
+    let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+    guard length > 1, index + length <= bytes.count else { return (nil, 1) }
+    var value = UInt32(lead) & (0xFF >> (length + 1))
+    for offset in 1..<length {
+      let byte = bytes[index + offset]
+      guard byte & 0xC0 == 0x80 else { return (nil, 1) }
+      value = value << 6 | UInt32(byte & 0x3F)
+    }
+    return (Unicode.Scalar(value), length)
+  }
+
+  /// Non-ASCII scalars that end a URL in running text: spaces, punctuation, math symbols
+  /// (e.g. the fullwidth vertical bar). Letters, marks, digits, emoji and format characters
+  /// (ZWJ) stay part of it.
+  static func endsURL(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .spaceSeparator, .lineSeparator, .paragraphSeparator, .openPunctuation, .closePunctuation,
+      .initialPunctuation, .finalPunctuation, .otherPunctuation, .dashPunctuation, .mathSymbol, .control:
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// ASCII bytes that can be inside a URL in running text.
+  @inline(__always) static func isURLASCII(_ byte: UInt8) -> Bool {
+    if byte <= 0x20 || byte == 0x7F { return false }
+    switch byte {
+    case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"), UInt8(ascii: "\\"), UInt8(ascii: "^"): return false
+    default: return true
+    }
+  }
+
+  /// The end of the URL that starts at `start`: stops at whitespace, delimiters, Unicode
+  /// punctuation and at a closing bracket that has no opening one inside the URL.
+  func scanEnd(_ bytes: [UInt8], from start: Int) -> Int {
+    var index = start
+    var parentheses = 0
+    var brackets = 0
+    var braces = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte < 0x80 {
+        guard Self.isURLASCII(byte) else { break }
+        switch byte {
+        case UInt8(ascii: "("): parentheses += 1
+        case UInt8(ascii: ")"):
+          if parentheses == 0 { return index }
+          parentheses -= 1
+        case UInt8(ascii: "["): brackets += 1
+        case UInt8(ascii: "]"):
+          if brackets == 0 { return index }
+          brackets -= 1
+        case UInt8(ascii: "{"): braces += 1
+        case UInt8(ascii: "}"):
+          if braces == 0 { return index }
+          braces -= 1
+        case UInt8(ascii: "|"):
+          return index
+        default: break
+        }
+        index += 1
+      } else {
+        let (scalar, length) = Self.scalar(bytes, at: index)
+        if let scalar, Self.endsURL(scalar) { break }
+        index += length
+      }
+    }
+    return index
+  }
+
   /// All URLs in `bytes` (UTF-8), in order, with split continuations marked. `knownURLs` are URLs
   /// the message links to elsewhere: a joined form equal to one of them is a split whatever the
   /// continuation looks like.
   public func find(in bytes: [UInt8], knownURLs: Set<String> = []) -> [TextURL] {
-    // Linear: the text is cut into tokens (runs without whitespace); within a token a URL can
-    // start at a scheme or `www.` on a word boundary, or — for bare hosts — at the token's start
-    // after opening punctuation. Each byte is looked at a bounded number of times, so hostile
-    // input (a megabyte of "a.a.a.") costs no more than prose.
+    // The text is cut into tokens (runs without whitespace); within a token a URL can start at a
+    // scheme or `www.` on a word boundary, a bare host only once per token, at its first word, and
+    // an e-mail address around an "@". Each byte is looked at a bounded number of times, so
+    // hostile input (a megabyte of "a.a.a.") costs no more than prose.
     var results: [TextURL] = []
     var index = 0
     let count = bytes.count
@@ -92,33 +164,51 @@ public struct TextURLFinder: Sendable {
       while index < count, !Self.isSpace(bytes[index]) { index += 1 }
       let tokenEnd = index
       guard tokenEnd > tokenStart else { continue }
-      // `<…>` delimited URLs may cross whitespace; they start at a "<".
       var position = tokenStart
       var bareChecked = false
+      var consumedUpTo = tokenStart
       while position < tokenEnd {
         let byte = bytes[position]
         if byte == UInt8(ascii: "<"), let delimited = delimitedURL(bytes, at: position) {
           results.append(delimited)
           position = delimited.end + 1
+          consumedUpTo = position
           if position > index { index = min(count, position) }
           break
         }
-        let atBoundary = position == 0 || !Self.isAlphanumeric(bytes[position - 1]) && bytes[position - 1] != UInt8(ascii: "@")
-          && bytes[position - 1] != UInt8(ascii: ".") && bytes[position - 1] != UInt8(ascii: "/")
-        if atBoundary, Self.isAlphanumeric(byte) {
-          let triggered = Self.schemes.contains { hasPrefix(bytes, at: position, $0) } || hasPrefix(bytes, at: position, Array("www.".utf8))
-          // A bare host is only tried once per token, at its first word.
-          let tryBare = !bareChecked && !triggered
-          if triggered || tryBare {
-            bareChecked = true
-            if let url = url(bytes, at: position, knownURLs: knownURLs) {
+        let previous: UInt8? = position > 0 ? bytes[position - 1] : nil
+        var wordStart = previous.map { !Self.isAlphanumeric($0) && $0 != UInt8(ascii: "_") && $0 < 0x80 } ?? true
+        if let previous, previous >= 0x80, byte < 0x80 {
+          // After a non-ASCII character: a boundary when that character is punctuation or space.
+          var lead = position - 1
+          while lead > max(0, position - 4), bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+          if let scalar = Self.scalar(bytes, at: lead).0 { wordStart = Self.endsURL(scalar) }
+        }
+        let startsWord = wordStart && (Self.isAlphanumeric(byte) || byte >= 0xC0)
+        if startsWord {
+          let schemed = Self.schemes.contains { hasPrefix(bytes, at: position, $0) }
+          let hostStart = previous.map {
+            $0 != UInt8(ascii: "@") && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: ":")
+          } ?? true
+          let www = hostStart && hasPrefix(bytes, at: position, Self.www)
+          let tryBare = hostStart && !bareChecked && !schemed && !www
+          if schemed || www || tryBare {
+            if tryBare { bareChecked = true }
+            if let url = url(bytes, at: position, form: schemed ? .schemed : www ? .www : .bare, knownURLs: knownURLs) {
               results.append(url)
               let resume = url.split?.upperBound ?? url.end
               position = resume
+              consumedUpTo = resume
               if resume > index { index = resume }
               continue
             }
           }
+        }
+        if byte == UInt8(ascii: "@"), position >= consumedUpTo, let email = email(bytes, at: position, lowerBound: consumedUpTo, tokenEnd: tokenEnd) {
+          results.append(email)
+          position = email.end
+          consumedUpTo = email.end
+          continue
         }
         position += 1
       }
@@ -126,31 +216,25 @@ public struct TextURLFinder: Sendable {
     return results
   }
 
-  private func url(_ bytes: [UInt8], at start: Int, knownURLs: Set<String>) -> TextURL? {
-    var form: TextURL.Form
-    if Self.schemes.contains(where: { hasPrefix(bytes, at: start, $0) }) {
-      form = .schemed
-    } else if hasPrefix(bytes, at: start, Array("www.".utf8)) {
-      form = .www
-    } else {
-      form = .bare
-    }
-    var end = start
-    while end < bytes.count, Self.isURLByte(bytes[end]) { end += 1 }
+  private func url(_ bytes: [UInt8], at start: Int, form: TextURL.Form, knownURLs: Set<String>) -> TextURL? {
+    var end = scanEnd(bytes, from: start)
     end = trimTrailing(bytes, start: start, end: end)
     guard end > start else { return nil }
     let text = String(decoding: bytes[start..<end], as: UTF8.self)
     switch form {
     case .schemed:
-      // Require something after the scheme.
-      guard let colon = text.firstIndex(of: ":"), text[text.index(after: colon)...].contains(where: { $0 != "/" }) else {
-        return nil
+      if text.lowercased().hasPrefix("mailto:") {
+        guard text.contains("@"), text.count > 8 else { return nil }
+      } else {
+        guard let parsed = URLRecord.parse(text), let host = parsed.host, isValidHost(host) else { return nil }
       }
     case .www:
-      guard text.count > 4 else { return nil }
+      guard text.count > 4, let parsed = URLRecord.parse("http://" + text), let host = parsed.host, isValidHost(host) else {
+        return nil
+      }
     case .bare:
-      guard isBareHost(text) else { return nil }
-    case .delimited:
+      guard isBareHost(text), URLRecord.parse("http://" + text) != nil else { return nil }
+    case .delimited, .email:
       break
     }
     var result = TextURL(text: text, start: start, end: end, form: form)
@@ -158,36 +242,84 @@ public struct TextURLFinder: Sendable {
     return result
   }
 
-  /// A bare `host.tld[/…]` whose last label is a public suffix; e-mail addresses are not URLs.
+  /// Hosts people write: domains whose labels are letters, digits and inner hyphens (or non-ASCII),
+  /// and IP addresses.
+  func isValidHost(_ host: Host) -> Bool {
+    switch host {
+    case .ip: return true
+    case .empty, .opaque: return false
+    case .domain(let name):
+      let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+      guard !labels.isEmpty else { return false }
+      for (index, label) in labels.enumerated() {
+        if label.isEmpty { return index == labels.count - 1 && labels.count > 1 }  // a trailing dot is fine
+        guard label.first != "-", label.last != "-", label.utf8.allSatisfy({ Self.isAlphanumeric($0) || $0 == 45 }) else { return false }
+      }
+      return true
+    }
+  }
+
+  /// A bare `host.tld[/…]` whose last label is a public suffix, or a dotted IPv4 address.
   private func isBareHost(_ text: String) -> Bool {
-    guard let suffixes else { return false }
     let hostPart = text.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" }
     // A domain name has at most 253 characters (RFC 1035 §2.3.4); longer runs are not hosts.
     guard hostPart.utf8.count <= 253, !hostPart.contains("@"), hostPart.contains(".") else { return false }
+    if IPAddress(String(hostPart)) != nil { return true }
+    guard let suffixes else { return false }
     let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
-    guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { Self.isAlphanumeric($0) || $0 == 45 || $0 >= 0x80 } })
+    guard labels.count >= 2,
+      labels.allSatisfy({ !$0.isEmpty && $0.first != "-" && $0.last != "-" && $0.utf8.allSatisfy { Self.isAlphanumeric($0) || $0 == 45 || $0 >= 0x80 } })
     else { return false }
-    // The top-level label must be a suffix the list knows and not be all digits.
     guard let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
     let ascii = IDNA.toASCII(String(last).lowercased()) ?? String(last).lowercased()
     return suffixes.isKnownSuffix(ascii)
   }
 
-  /// Drops trailing punctuation that ends sentences and closing brackets that have no opening one
-  /// inside the URL (as GitHub, Thunderbird and linkify do).
+  /// `local@domain.tld` around the "@" at `at`, within the token.
+  private func email(_ bytes: [UInt8], at: Int, lowerBound: Int, tokenEnd: Int) -> TextURL? {
+    guard suffixes != nil else { return nil }
+    // RFC 5322 atext plus dots and quoted parts, scanning back from the "@".
+    var start = at
+    while start > lowerBound {
+      let byte = bytes[start - 1]
+      let isLocal = Self.isAlphanumeric(byte) || "!#$%&'*+/=?^_`{|}~.-\"".utf8.contains(byte)
+      guard isLocal else { break }
+      start -= 1
+    }
+    while start < at, bytes[start] == UInt8(ascii: ".") || bytes[start] == UInt8(ascii: "'") { start += 1 }
+    // A quote that opens before the address and has no partner inside it is not part of it.
+    if start < at, bytes[start] == UInt8(ascii: "\""), bytes[start..<at].filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 { start += 1 }
+    guard start < at else { return nil }
+    var end = at + 1
+    while end < tokenEnd {
+      let byte = bytes[end]
+      if byte < 0x80 {
+        guard Self.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") else { break }
+        end += 1
+      } else {
+        let (scalar, length) = Self.scalar(bytes, at: end)
+        guard let scalar, !Self.endsURL(scalar) else { break }
+        end += length
+      }
+    }
+    while end > at + 1, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: "-") { end -= 1 }
+    let domain = String(decoding: bytes[(at + 1)..<end], as: UTF8.self)
+    guard domain.contains("."), isBareHost(domain) else { return nil }
+    return TextURL(text: String(decoding: bytes[start..<end], as: UTF8.self), start: start, end: end, form: .email)
+  }
+
+  /// Drops trailing punctuation that ends sentences, and quotes without a partner inside the URL.
   func trimTrailing(_ bytes: [UInt8], start: Int, end: Int) -> Int {
     var end = end
     while end > start {
       let last = bytes[end - 1]
       switch last {
       case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
-        UInt8(ascii: "?"), UInt8(ascii: "'"), UInt8(ascii: "*"):
+        UInt8(ascii: "?"), UInt8(ascii: "*"):
         end -= 1
-      case UInt8(ascii: ")"), UInt8(ascii: "]"):
-        let open = last == UInt8(ascii: ")") ? UInt8(ascii: "(") : UInt8(ascii: "[")
-        let opens = bytes[start..<end].filter { $0 == open }.count
-        let closes = bytes[start..<end].filter { $0 == last }.count
-        if closes > opens { end -= 1 } else { return end }
+      case UInt8(ascii: "\""), UInt8(ascii: "'"):
+        let quotes = bytes[start..<end].filter { $0 == last }.count
+        if quotes % 2 == 1 { end -= 1 } else { return end }
       default:
         return end
       }
@@ -221,7 +353,6 @@ public struct TextURLFinder: Sendable {
   /// links to elsewhere.
   func continuation(_ bytes: [UInt8], of url: TextURL, knownURLs: Set<String>) -> Range<Int>? {
     var index = url.end
-    // Only trailing punctuation we trimmed that could be part of the path may sit between.
     var lineBreaks = 0
     var spaces = 0
     while index < bytes.count, Self.isSpace(bytes[index]) {
@@ -229,10 +360,8 @@ public struct TextURLFinder: Sendable {
       index += 1
     }
     guard index > url.end, lineBreaks <= 1, spaces <= 2 || lineBreaks == 1, index < bytes.count else { return nil }
-    // A quoted reply marker at the start of the next line is not part of anything.
     let start = index
-    var end = start
-    while end < bytes.count, Self.isURLByte(bytes[end]) { end += 1 }
+    var end = scanEnd(bytes, from: start)
     end = trimTrailing(bytes, start: start, end: end)
     guard end > start else { return nil }
     let piece = Array(bytes[start..<end])
@@ -241,7 +370,7 @@ public struct TextURLFinder: Sendable {
     if knownURLs.contains(joined) || knownURLs.contains("http://" + joined) { return start..<end }
     guard piece.count >= minimumContinuation else { return nil }
     // A new URL or an e-mail address is not a continuation.
-    if Self.schemes.contains(where: { hasPrefix(bytes, at: start, $0) }) || hasPrefix(bytes, at: start, Array("www.".utf8)) {
+    if Self.schemes.contains(where: { hasPrefix(bytes, at: start, $0) }) || hasPrefix(bytes, at: start, Self.www) {
       return nil
     }
     if pieceText.contains("@") { return nil }

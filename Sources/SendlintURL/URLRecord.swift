@@ -1,17 +1,18 @@
-/// A parsed URL, following the WHATWG URL standard's basic URL parser for the parts a mail client
-/// acts on: scheme, credentials, host, port, path, query, fragment.
+/// A parsed URL, following the WHATWG URL standard's basic URL parser (url.spec.whatwg.org §4.4)
+/// state by state, with its percent-encode sets, so that sendlint reads hrefs exactly as the
+/// recipient's browser will.
 public struct URLRecord: Sendable, Hashable, CustomStringConvertible {
   public var scheme: String
   public var username: String = ""
   public var password: String = ""
   public var host: Host?
   public var port: Int?
-  /// The path as serialised (for special URLs always starting with "/").
-  public var path: String = ""
+  /// Path segments, or nil when the URL has an opaque path (`mailto:x`, `javascript:…`).
+  public var pathSegments: [String] = []
+  public var opaquePath: String?
   public var query: String?
   public var fragment: String?
-  /// Things about the written form that a recipient would not notice but a rule should: a
-  /// percent-encoded host, an IPv4 address in a legacy form, credentials, backslashes.
+  /// Things about the written form that a recipient would not notice but a rule should.
   public var notes: Set<Note> = []
 
   public enum Note: String, Sendable, Hashable {
@@ -20,9 +21,17 @@ public struct URLRecord: Sendable, Hashable, CustomStringConvertible {
 
   static let specialSchemes: [String: Int?] = ["http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21, "file": nil]
 
+  public init(scheme: String) { self.scheme = scheme }
+
   public var isSpecial: Bool { Self.specialSchemes[scheme] != nil }
 
-  /// The serialised URL.
+  /// The serialised path.
+  public var path: String {
+    if let opaquePath { return opaquePath }
+    return pathSegments.map { "/" + $0 }.joined()
+  }
+
+  /// The URL serializer (§4.5).
   public var href: String {
     var output = scheme + ":"
     if let host {
@@ -35,6 +44,7 @@ public struct URLRecord: Sendable, Hashable, CustomStringConvertible {
       output += host.description
       if let port { output += ":\(port)" }
     }
+    if host == nil, opaquePath == nil, pathSegments.count > 1, pathSegments[0].isEmpty { output += "/." }
     output += path
     if let query { output += "?" + query }
     if let fragment { output += "#" + fragment }
@@ -46,225 +56,472 @@ public struct URLRecord: Sendable, Hashable, CustomStringConvertible {
   /// Parses `input`, resolving it against `base` when it is relative. Nil means failure.
   public static func parse(_ input: String, base: URLRecord? = nil) -> URLRecord? {
     var parser = URLParser(input: input, base: base)
-    return parser.parse()
+    return parser.run()
   }
 }
 
-/// The state machine behind `URLRecord.parse`, condensed: it follows the standard's states but
-/// walks the input in larger steps where the standard's per-character states agree.
+/// Percent-encode sets (§1.3).
+enum PercentEncodeSet {
+  case c0Control, fragment, query, specialQuery, path, userinfo
+
+  func contains(_ scalar: UInt32) -> Bool {
+    if scalar < 0x20 || scalar > 0x7E { return true }
+    let c = UInt8(scalar)
+    switch self {
+    case .c0Control: return false
+    case .fragment: return c == 0x20 || c == 0x22 || c == 0x3C || c == 0x3E || c == 0x60
+    case .query: return c == 0x20 || c == 0x22 || c == 0x23 || c == 0x3C || c == 0x3E
+    case .specialQuery: return PercentEncodeSet.query.contains(scalar) || c == 0x27
+    case .path: return PercentEncodeSet.query.contains(scalar) || c == 0x3F || c == 0x5E || c == 0x60 || c == 0x7B || c == 0x7D
+    case .userinfo:
+      return PercentEncodeSet.path.contains(scalar) || c == 0x2F || c == 0x3A || c == 0x3B || c == 0x3D || c == 0x40
+        || (c >= 0x5B && c <= 0x5D) || c == 0x7C
+    }
+  }
+
+  static let hex = Array("0123456789ABCDEF".utf8)
+
+  /// UTF-8 percent-encodes `scalar` into `output` if it is in the set.
+  func append(_ scalar: Unicode.Scalar, to output: inout String) {
+    guard contains(scalar.value) else {
+      output.unicodeScalars.append(scalar)
+      return
+    }
+    for byte in String(scalar).utf8 {
+      output.unicodeScalars.append("%")
+      output.unicodeScalars.append(Unicode.Scalar(Self.hex[Int(byte >> 4)]))
+      output.unicodeScalars.append(Unicode.Scalar(Self.hex[Int(byte & 0xF)]))
+    }
+  }
+}
+
+/// The basic URL parser's state machine (§4.4), over code points.
 struct URLParser {
-  var input: [UInt8]
+  enum State {
+    case schemeStart, scheme, noScheme, specialRelativeOrAuthority, pathOrAuthority, relative, relativeSlash
+    case specialAuthoritySlashes, specialAuthorityIgnoreSlashes, authority, host, port, file, fileSlash, fileHost
+    case pathStart, path, opaquePath, query, fragment
+  }
+
+  var input: [Unicode.Scalar]
   let base: URLRecord?
   var notes: Set<URLRecord.Note> = []
 
   init(input: String, base: URLRecord?) {
-    var bytes = Array(input.utf8)
-    // Strip leading and trailing C0 controls and spaces; remove tabs and newlines anywhere.
-    while let first = bytes.first, first <= 0x20 { bytes.removeFirst() }
-    while let last = bytes.last, last <= 0x20 { bytes.removeLast() }
-    let before = bytes.count
-    bytes.removeAll { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-    if bytes.count != before { notes.insert(.whitespaceRemoved) }
-    self.input = bytes
+    var scalars = Array(input.unicodeScalars)
+    // Strip leading and trailing C0 controls and spaces; remove ASCII tab and newline anywhere.
+    while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
+    while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
+    let before = scalars.count
+    scalars.removeAll { $0 == "\t" || $0 == "\n" || $0 == "\r" }
+    if scalars.count != before { notes.insert(.whitespaceRemoved) }
+    self.input = scalars
     self.base = base
   }
 
-  static func isAlpha(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
-  static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+  static func isAlpha(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+  static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+  static func isHex(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F") }
 
-  mutating func parse() -> URLRecord? {
-    // Scheme.
-    var schemeEnd: Int?
-    if let first = input.first, Self.isAlpha(first) {
-      var index = 1
-      while index < input.count {
-        let byte = input[index]
-        if Self.isAlpha(byte) || Self.isDigit(byte) || byte == 43 || byte == 45 || byte == 46 {
-          index += 1
-          continue
+  static func isWindowsDriveLetter(_ text: [Unicode.Scalar], normalized: Bool = false) -> Bool {
+    text.count == 2 && isAlpha(text[0]) && (text[1] == ":" || (!normalized && text[1] == "|"))
+  }
+
+  /// "Starts with a Windows drive letter" (§4.3) for the input from `index`.
+  func startsWithWindowsDriveLetter(_ index: Int) -> Bool {
+    guard index + 1 < input.count, Self.isWindowsDriveLetter([input[index], input[index + 1]]) else { return false }
+    if index + 2 == input.count { return true }
+    let third = input[index + 2]
+    return third == "/" || third == "\\" || third == "?" || third == "#"
+  }
+
+  static func isSingleDot(_ segment: String) -> Bool { segment == "." || segment.lowercased() == "%2e" }
+  static func isDoubleDot(_ segment: String) -> Bool {
+    let lowered = segment.lowercased()
+    return lowered == ".." || lowered == ".%2e" || lowered == "%2e." || lowered == "%2e%2e"
+  }
+
+  static func shortenPath(_ url: inout URLRecord) {
+    if url.scheme == "file", url.pathSegments.count == 1,
+      isWindowsDriveLetter(Array(url.pathSegments[0].unicodeScalars), normalized: true)
+    {
+      return
+    }
+    if !url.pathSegments.isEmpty { url.pathSegments.removeLast() }
+  }
+
+  mutating func run() -> URLRecord? {
+    var url = URLRecord(scheme: "")
+    var state = State.schemeStart
+    var buffer = ""
+    var atSignSeen = false
+    var insideBrackets = false
+    var passwordTokenSeen = false
+    var pointer = 0
+    let eof = Unicode.Scalar(0x110000 - 1)!  // sentinel outside real input; U+10FFFF never compared as data below
+    func c(_ index: Int) -> Unicode.Scalar? { index < input.count ? input[index] : nil }
+
+    while true {
+      let current = c(pointer)
+      let special = url.isSpecial
+      switch state {
+      case .schemeStart:
+        if let ch = current, Self.isAlpha(ch) {
+          buffer.unicodeScalars.append(Unicode.Scalar(UInt8(ch.value) | 0x20))
+          state = .scheme
+        } else {
+          state = .noScheme
+          pointer -= 1
         }
-        if byte == UInt8(ascii: ":") { schemeEnd = index }
-        break
+      case .scheme:
+        if let ch = current, Self.isAlpha(ch) || Self.isDigit(ch) || ch == "+" || ch == "-" || ch == "." {
+          buffer.unicodeScalars.append(Self.isAlpha(ch) ? Unicode.Scalar(UInt8(ch.value) | 0x20) : ch)
+        } else if current == ":" {
+          url.scheme = buffer
+          buffer = ""
+          if url.scheme == "file" {
+            state = .file
+          } else if url.isSpecial, let base, base.scheme == url.scheme {
+            state = .specialRelativeOrAuthority
+          } else if url.isSpecial {
+            state = .specialAuthoritySlashes
+          } else if c(pointer + 1) == "/" {
+            state = .pathOrAuthority
+            pointer += 1
+          } else {
+            url.opaquePath = ""
+            state = .opaquePath
+          }
+        } else {
+          buffer = ""
+          state = .noScheme
+          pointer = -1
+        }
+      case .noScheme:
+        guard let base else { return nil }
+        if base.opaquePath != nil {
+          guard current == "#" else { return nil }
+          url = base
+          url.fragment = ""
+          state = .fragment
+        } else if base.scheme != "file" {
+          state = .relative
+          pointer -= 1
+        } else {
+          state = .file
+          pointer -= 1
+        }
+      case .specialRelativeOrAuthority:
+        if current == "/", c(pointer + 1) == "/" {
+          state = .specialAuthorityIgnoreSlashes
+          pointer += 1
+        } else {
+          state = .relative
+          pointer -= 1
+        }
+      case .pathOrAuthority:
+        if current == "/" {
+          state = .authority
+        } else {
+          state = .path
+          pointer -= 1
+        }
+      case .relative:
+        guard let base else { return nil }  // reached only with a base
+        url.scheme = base.scheme
+        if current == "/" {
+          state = .relativeSlash
+        } else if url.isSpecial, current == "\\" {
+          notes.insert(.backslashes)
+          state = .relativeSlash
+        } else {
+          url.username = base.username
+          url.password = base.password
+          url.host = base.host
+          url.port = base.port
+          url.pathSegments = base.pathSegments
+          url.query = base.query
+          if current == "?" {
+            url.query = ""
+            state = .query
+          } else if current == "#" {
+            url.fragment = ""
+            state = .fragment
+          } else if current != nil {
+            url.query = nil
+            Self.shortenPath(&url)
+            state = .path
+            pointer -= 1
+          }
+        }
+      case .relativeSlash:
+        if url.isSpecial, current == "/" || current == "\\" {
+          if current == "\\" { notes.insert(.backslashes) }
+          state = .specialAuthorityIgnoreSlashes
+        } else if current == "/" {
+          state = .authority
+        } else {
+          guard let base else { return nil }
+          url.username = base.username
+          url.password = base.password
+          url.host = base.host
+          url.port = base.port
+          state = .path
+          pointer -= 1
+        }
+      case .specialAuthoritySlashes:
+        if current == "/", c(pointer + 1) == "/" {
+          state = .specialAuthorityIgnoreSlashes
+          pointer += 1
+        } else {
+          state = .specialAuthorityIgnoreSlashes
+          pointer -= 1
+        }
+      case .specialAuthorityIgnoreSlashes:
+        if current != "/" && current != "\\" {
+          state = .authority
+          pointer -= 1
+        } else if current == "\\" {
+          notes.insert(.backslashes)
+        }
+      case .authority:
+        if current == "@" {
+          notes.insert(.credentials)
+          if atSignSeen { buffer = "%40" + buffer }
+          atSignSeen = true
+          for scalar in buffer.unicodeScalars {
+            if scalar == ":" && !passwordTokenSeen {
+              passwordTokenSeen = true
+              continue
+            }
+            if passwordTokenSeen {
+              PercentEncodeSet.userinfo.append(scalar, to: &url.password)
+            } else {
+              PercentEncodeSet.userinfo.append(scalar, to: &url.username)
+            }
+          }
+          buffer = ""
+        } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
+          if atSignSeen && buffer.isEmpty { return nil }
+          pointer -= buffer.unicodeScalars.count + 1
+          buffer = ""
+          state = .host
+        } else if let ch = current {
+          buffer.unicodeScalars.append(ch)
+        }
+      case .host:
+        if url.scheme == "file" {
+          pointer -= 1
+          state = .fileHost
+        } else if current == ":", !insideBrackets {
+          if buffer.isEmpty { return nil }
+          guard let host = parseHost(buffer, special: special) else { return nil }
+          url.host = host
+          buffer = ""
+          state = .port
+        } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
+          pointer -= 1
+          if special, buffer.isEmpty { return nil }
+          guard let host = parseHost(buffer, special: special) else { return nil }
+          url.host = host
+          buffer = ""
+          state = .pathStart
+        } else if let ch = current {
+          if ch == "[" { insideBrackets = true }
+          if ch == "]" { insideBrackets = false }
+          buffer.unicodeScalars.append(ch)
+        }
+      case .port:
+        if let ch = current, Self.isDigit(ch) {
+          buffer.unicodeScalars.append(ch)
+        } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
+          if !buffer.isEmpty {
+            let digits = buffer.drop { $0 == "0" }
+            guard digits.count <= 5, let port = Int(digits.isEmpty ? "0" : String(digits)), port <= 65535 else { return nil }
+            url.port = URLRecord.specialSchemes[url.scheme] == .some(port) ? nil : port
+            buffer = ""
+          }
+          state = .pathStart
+          pointer -= 1
+        } else {
+          return nil
+        }
+      case .file:
+        url.scheme = "file"
+        url.host = .empty
+        if current == "/" || current == "\\" {
+          if current == "\\" { notes.insert(.backslashes) }
+          state = .fileSlash
+        } else if let base, base.scheme == "file" {
+          url.host = base.host
+          url.pathSegments = base.pathSegments
+          url.query = base.query
+          if current == "?" {
+            url.query = ""
+            state = .query
+          } else if current == "#" {
+            url.fragment = ""
+            state = .fragment
+          } else if current != nil {
+            url.query = nil
+            if !startsWithWindowsDriveLetter(pointer) {
+              Self.shortenPath(&url)
+            } else {
+              url.pathSegments = []
+            }
+            state = .path
+            pointer -= 1
+          }
+        } else {
+          state = .path
+          pointer -= 1
+        }
+      case .fileSlash:
+        if current == "/" || current == "\\" {
+          if current == "\\" { notes.insert(.backslashes) }
+          state = .fileHost
+        } else {
+          if let base, base.scheme == "file" {
+            url.host = base.host
+            if !startsWithWindowsDriveLetter(pointer), let first = base.pathSegments.first,
+              Self.isWindowsDriveLetter(Array(first.unicodeScalars), normalized: true)
+            {
+              url.pathSegments.append(first)
+            }
+          }
+          state = .path
+          pointer -= 1
+        }
+      case .fileHost:
+        if current == nil || current == "/" || current == "\\" || current == "?" || current == "#" {
+          pointer -= 1
+          if Self.isWindowsDriveLetter(Array(buffer.unicodeScalars)) {
+            state = .path
+          } else if buffer.isEmpty {
+            url.host = .empty
+            state = .pathStart
+          } else {
+            guard var host = parseHost(buffer, special: true) else { return nil }
+            if host == .domain("localhost") { host = .empty }
+            url.host = host
+            buffer = ""
+            state = .pathStart
+          }
+        } else if let ch = current {
+          buffer.unicodeScalars.append(ch)
+        }
+      case .pathStart:
+        if special {
+          if current == "\\" { notes.insert(.backslashes) }
+          state = .path
+          if current != "/" && current != "\\" { pointer -= 1 }
+        } else if current == "?" {
+          url.query = ""
+          state = .query
+        } else if current == "#" {
+          url.fragment = ""
+          state = .fragment
+        } else if current != nil {
+          state = .path
+          if current != "/" { pointer -= 1 }
+        } else if url.host == nil {
+          // Nothing: an empty path.
+        }
+      case .path:
+        let atEnd = current == nil || current == "/" || (special && current == "\\") || current == "?" || current == "#"
+        if atEnd {
+          if special, current == "\\" { notes.insert(.backslashes) }
+          if Self.isDoubleDot(buffer) {
+            Self.shortenPath(&url)
+            if current != "/" && !(special && current == "\\") { url.pathSegments.append("") }
+          } else if Self.isSingleDot(buffer) && current != "/" && !(special && current == "\\") {
+            url.pathSegments.append("")
+          } else if !Self.isSingleDot(buffer) {
+            if url.scheme == "file", url.pathSegments.isEmpty, Self.isWindowsDriveLetter(Array(buffer.unicodeScalars)) {
+              var scalars = Array(buffer.unicodeScalars)
+              scalars[1] = ":"
+              buffer = String(String.UnicodeScalarView(scalars))
+            }
+            url.pathSegments.append(buffer)
+          }
+          buffer = ""
+          if current == "?" {
+            url.query = ""
+            state = .query
+          } else if current == "#" {
+            url.fragment = ""
+            state = .fragment
+          }
+        } else if let ch = current {
+          PercentEncodeSet.path.append(ch, to: &buffer)
+        }
+      case .opaquePath:
+        if current == "?" {
+          url.query = ""
+          state = .query
+        } else if current == "#" {
+          url.fragment = ""
+          state = .fragment
+        } else if current == " " {
+          let next = c(pointer + 1)
+          if next == "?" || next == "#" { url.opaquePath! += "%20" } else { url.opaquePath! += " " }  // set on entering this state
+        } else if let ch = current {
+          var text = url.opaquePath ?? ""
+          PercentEncodeSet.c0Control.append(ch, to: &text)
+          url.opaquePath = text
+        }
+      case .query:
+        if current == "#" || current == nil {
+          let set: PercentEncodeSet = special ? .specialQuery : .query
+          var encoded = url.query ?? ""
+          for scalar in buffer.unicodeScalars { set.append(scalar, to: &encoded) }
+          url.query = encoded
+          buffer = ""
+          if current == "#" {
+            url.fragment = ""
+            state = .fragment
+          }
+        } else if let ch = current {
+          buffer.unicodeScalars.append(ch)
+        }
+      case .fragment:
+        if let ch = current {
+          var text = url.fragment ?? ""
+          PercentEncodeSet.fragment.append(ch, to: &text)
+          url.fragment = text
+        }
       }
+      if current == nil && pointer >= input.count { break }
+      pointer += 1
+      if pointer > input.count { break }
     }
-    guard let schemeEnd else { return parseRelative() }
-    let scheme = String(decoding: input[0..<schemeEnd], as: UTF8.self).lowercased()
-    var rest = Array(input[(schemeEnd + 1)...])
-    var url = URLRecord(scheme: scheme)
-    if url.isSpecial {
-      if scheme != "file", let base, base.scheme == scheme, !(rest.first == 47 || rest.first == 92) {
-        // "http:foo" with an http base is relative to it.
-        input = rest
-        return parseRelative()
-      }
-      var slashes = 0
-      while let first = rest.first, first == 47 || first == 92 {
-        if first == 92 { notes.insert(.backslashes) }
-        rest.removeFirst()
-        slashes += 1
-      }
-      _ = slashes
-      if scheme == "file" {
-        return parseFile(rest)
-      }
-      return parseAuthorityAndRest(rest, into: &url)
+    _ = eof
+    // Strip trailing spaces from an opaque path when there is no query or fragment (§4.4 note).
+    if url.opaquePath != nil, url.query == nil, url.fragment == nil {
+      while url.opaquePath?.hasSuffix(" ") == true { url.opaquePath?.removeLast() }
     }
-    if rest.starts(with: [47, 47]) {
-      return parseAuthorityAndRest(Array(rest.dropFirst(2)), into: &url)
-    }
-    // Opaque path (mailto:, tel:, javascript:, data:).
-    let (pathPart, query, fragment) = splitQueryAndFragment(rest)
-    url.path = String(decoding: pathPart, as: UTF8.self)
-    url.query = query
-    url.fragment = fragment
     url.notes = notes
     return url
   }
 
-  private func splitQueryAndFragment(_ bytes: [UInt8]) -> ([UInt8], String?, String?) {
-    var body = bytes
-    var fragment: String?
-    if let hash = body.firstIndex(of: 35) {
-      fragment = String(decoding: body[(hash + 1)...], as: UTF8.self)
-      body = Array(body[..<hash])
-    }
-    var query: String?
-    if let question = body.firstIndex(of: 63) {
-      query = String(decoding: body[(question + 1)...], as: UTF8.self)
-      body = Array(body[..<question])
-    }
-    return (body, query, fragment)
-  }
-
-  private mutating func parseAuthorityAndRest(_ bytes: [UInt8], into url: inout URLRecord) -> URLRecord? {
-    let special = url.isSpecial
-    let authorityEnd = bytes.firstIndex { $0 == 47 || $0 == 63 || $0 == 35 || (special && $0 == 92) } ?? bytes.count
-    var authority = Array(bytes[..<authorityEnd])
-    if let at = authority.lastIndex(of: 64) {
-      notes.insert(.credentials)
-      let credentials = authority[..<at]
-      if let colon = credentials.firstIndex(of: 58) {
-        url.username = String(decoding: credentials[..<colon], as: UTF8.self)
-        url.password = String(decoding: credentials[(colon + 1)...], as: UTF8.self)
-      } else {
-        url.username = String(decoding: credentials, as: UTF8.self)
-      }
-      authority = Array(authority[(at + 1)...])
-    }
-    // Port: after the last ":" outside brackets.
-    var hostBytes = authority
-    if let colon = authority.lastIndex(of: 58), !(authority.lastIndex(of: 93).map { $0 > colon } ?? false) {
-      let portBytes = authority[(colon + 1)...]
-      hostBytes = Array(authority[..<colon])
-      if !portBytes.isEmpty {
-        guard portBytes.allSatisfy(Self.isDigit), portBytes.count <= 5, let port = Int(String(decoding: portBytes, as: UTF8.self)),
-          port <= 65535
-        else { return nil }
-        if URLRecord.specialSchemes[url.scheme] != .some(port) { url.port = port }
-      }
-    }
-    if special, hostBytes.isEmpty { return nil }
-    guard let host = parseHost(hostBytes, special: special) else { return nil }
-    url.host = host
-    var (pathBytes, query, fragment) = splitQueryAndFragment(Array(bytes[authorityEnd...]))
-    if special {
-      if pathBytes.contains(92) { notes.insert(.backslashes) }
-      pathBytes = pathBytes.map { $0 == 92 ? 47 : $0 }
-      if pathBytes.isEmpty { pathBytes = [47] }
-    }
-    url.path = Self.normalisePath(String(decoding: pathBytes, as: UTF8.self))
-    url.query = query
-    url.fragment = fragment
-    url.notes = notes
-    return url
-  }
-
-  private mutating func parseFile(_ rest: [UInt8]) -> URLRecord? {
-    var url = URLRecord(scheme: "file")
-    let hostEnd = rest.firstIndex { $0 == 47 || $0 == 92 || $0 == 63 || $0 == 35 } ?? rest.count
-    let hostBytes = Array(rest[..<hostEnd])
-    if hostBytes.isEmpty || String(decoding: hostBytes, as: UTF8.self).lowercased() == "localhost" {
-      url.host = .empty
-    } else {
-      guard let host = parseHost(hostBytes, special: true) else { return nil }
-      url.host = host
-    }
-    let (pathBytes, query, fragment) = splitQueryAndFragment(Array(rest[hostEnd...]))
-    url.path = Self.normalisePath(String(decoding: pathBytes.map { $0 == 92 ? 47 : $0 }, as: UTF8.self))
-    if url.path.isEmpty { url.path = "/" }
-    url.query = query
-    url.fragment = fragment
-    return url
-  }
-
-  private mutating func parseRelative() -> URLRecord? {
-    guard var url = base else { return nil }
-    url.notes = notes
-    let special = url.isSpecial
-    let bytes = input
-    if bytes.starts(with: [47, 47]) || (special && bytes.count >= 2 && (bytes[0] == 47 || bytes[0] == 92) && (bytes[1] == 47 || bytes[1] == 92)) {
-      var fresh = URLRecord(scheme: url.scheme)
-      return parseAuthorityAndRest(Array(bytes.dropFirst(2)), into: &fresh)
-    }
-    let (pathBytes, query, fragment) = splitQueryAndFragment(bytes)
-    if pathBytes.isEmpty {
-      if bytes.first == 63 {
-        url.query = query
-        url.fragment = fragment
-      } else if bytes.first == 35 {
-        url.fragment = fragment
-      }
-      return url
-    }
-    let path = String(decoding: special ? pathBytes.map { $0 == 92 ? 47 : $0 } : pathBytes, as: UTF8.self)
-    if path.hasPrefix("/") {
-      url.path = Self.normalisePath(path)
-    } else {
-      let directory = url.path.lastIndex(of: "/").map { String(url.path[...$0]) } ?? "/"
-      url.path = Self.normalisePath(directory + path)
-    }
-    url.query = query
-    url.fragment = fragment
-    return url
-  }
-
-  /// Removes `.` and `..` segments (including their percent-encoded forms) as the standard does.
-  static func normalisePath(_ path: String) -> String {
-    guard path.contains(".") else { return path }
-    var output: [Substring] = []
-    let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-    for (index, segment) in segments.enumerated() {
-      let lowered = segment.lowercased()
-      let isLast = index == segments.count - 1
-      if index == 0, segment.isEmpty { continue }
-      if lowered == "." || lowered == "%2e" {
-        if isLast { output.append("") }
-      } else if [".." , ".%2e", "%2e.", "%2e%2e"].contains(lowered) {
-        if !output.isEmpty { output.removeLast() }
-        if isLast { output.append("") }
-      } else {
-        output.append(segment)
-      }
-    }
-    return (path.hasPrefix("/") ? "/" : "") + output.joined(separator: "/")
-  }
-
-  /// The host parser (§3.5): IPv6 in brackets, opaque hosts for non-special URLs, otherwise
-  /// percent-decoding, UTS #46 ToASCII, forbidden code points, and IPv4 in any legacy form.
-  mutating func parseHost(_ bytes: [UInt8], special: Bool) -> Host? {
-    if bytes.first == 91 {
-      guard bytes.last == 93, let pieces = IPv6Parser.parse(Array(bytes.dropFirst().dropLast())) else { return nil }
+  /// The host parser (§3.5).
+  mutating func parseHost(_ input: String, special: Bool) -> Host? {
+    let scalars = Array(input.unicodeScalars)
+    if scalars.first == "[" {
+      guard scalars.last == "]", let pieces = IPv6Parser.parse(Array(String(String.UnicodeScalarView(scalars.dropFirst().dropLast())).utf8)) else { return nil }
       return .ip(.v6(pieces))
     }
     if !special {
-      let forbidden: Set<UInt8> = [0, 9, 10, 13, 32, 35, 47, 58, 60, 62, 63, 64, 91, 92, 93, 94, 124]
-      guard !bytes.contains(where: { forbidden.contains($0) }) else { return nil }
-      return bytes.isEmpty ? .empty : .opaque(String(decoding: bytes, as: UTF8.self))
+      let forbidden: Set<Unicode.Scalar> = ["\0", "\t", "\n", "\r", " ", "#", "/", ":", "<", ">", "?", "@", "[", "\\", "]", "^", "|"]
+      guard !scalars.contains(where: forbidden.contains) else { return nil }
+      var output = ""
+      for scalar in scalars { PercentEncodeSet.c0Control.append(scalar, to: &output) }
+      return output.isEmpty ? .empty : .opaque(output)
     }
-    let decoded = Self.percentDecode(bytes)
-    if decoded.count != bytes.count { notes.insert(.percentEncodedHost) }
-    let text = String(decoding: decoded, as: UTF8.self)
-    guard let ascii = IDNA.toASCII(text.lowercased()), !ascii.isEmpty else { return nil }
+    let decoded = Self.percentDecode(Array(input.utf8))
+    if decoded.count != input.utf8.count { notes.insert(.percentEncodedHost) }
+    let domain = String(decoding: decoded, as: UTF8.self)
+    guard let ascii = IDNA.toASCII(domain), !ascii.isEmpty else { return nil }
     let forbiddenDomain: Set<UInt8> = [0, 9, 10, 13, 32, 35, 37, 47, 58, 60, 62, 63, 64, 91, 92, 93, 94, 124, 127]
     guard !ascii.utf8.contains(where: { forbiddenDomain.contains($0) || $0 < 0x20 }) else { return nil }
     if Self.endsInNumber(ascii) {
@@ -301,7 +558,7 @@ struct URLParser {
       parts.removeLast()
     }
     guard let last = parts.last, !last.isEmpty else { return false }
-    if last.utf8.allSatisfy(isDigit) { return true }
+    if last.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) { return true }
     return parseIPv4Number(last) != nil
   }
 
@@ -336,7 +593,9 @@ struct URLParser {
       radix = 8
     }
     if text.isEmpty { return 0 }
-    guard text.count <= 20 else { return text.allSatisfy({ $0.isHexDigit }) ? UInt64.max : nil }
-    return UInt64(text, radix: radix)
+    let valid = text.allSatisfy { radix == 16 ? $0.isHexDigit && $0.isASCII : radix == 8 ? ("0"..."7").contains($0) : ("0"..."9").contains($0) }
+    guard valid else { return nil }
+    // Long numbers overflow: they are valid numbers, just too large for any IPv4 part.
+    return UInt64(text, radix: radix) ?? UInt64.max
   }
 }

@@ -18,6 +18,11 @@ int32_t sendlint_idna_to_ascii(const char *input, int32_t length, char *out, int
 /// UTS #46 ToUnicode, same options; for showing hosts to people.
 int32_t sendlint_idna_to_unicode(const char *input, int32_t length, char *out, int32_t capacity, uint32_t *errors);
 
+/// UTS #46 with the options of its own conformance tests (UseSTD3ASCIIRules, CheckHyphens,
+/// CheckBidi, CheckJoiners, VerifyDnsLength, nontransitional): `to_ascii` selects the direction.
+/// Returns the length, or -1 on error; `*errors` receives every UIDNA_ERROR_* bit.
+int32_t sendlint_idna_strict(int to_ascii, const char *input, int32_t length, char *out, int32_t capacity, uint32_t *errors);
+
 /// UTS #39 confusable skeleton of a UTF-8 string. Returns the length, or -1 on error.
 int32_t sendlint_confusable_skeleton(const char *input, int32_t length, char *out, int32_t capacity);
 
