@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unicode/ucnv.h>
 #include <unicode/uidna.h>
+#include <unicode/uscript.h>
 #include <unicode/uspoof.h>
 #include <unicode/uversion.h>
 
@@ -100,6 +101,13 @@ int32_t sendlint_convert_to_utf8(const char *charset, const char *input, int32_t
   if (status == U_BUFFER_OVERFLOW_ERROR) return -2;
   if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING) return -1;
   return written;
+}
+
+int32_t sendlint_script(uint32_t codepoint) {
+  UErrorCode status = U_ZERO_ERROR;
+  UScriptCode code = uscript_getScript((UChar32)codepoint, &status);
+  if (U_FAILURE(status)) return -1;
+  return (int32_t)code;
 }
 
 const char *sendlint_icu_version(void) { return U_ICU_VERSION; }

@@ -35,6 +35,8 @@ public struct HTMLImage: Sendable {
   public let src: String
   public let srcStart: Int
   public let srcEnd: Int
+  /// The attribute's value map, for locating things inside the src.
+  public let srcMap: OffsetMap
   public let alt: String?
   /// `width`/`height` attributes in px, when numeric.
   public let width: Double?
@@ -240,7 +242,7 @@ final class InventoryBuilder {
       let alt = tag.attribute("alt")
       let containing = openLinkIndex
       images.append(HTMLImage(
-        src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, alt: alt?.value,
+        src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, srcMap: src.valueMap, alt: alt?.value,
         width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
         height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
         cssWidth: style?["width"].flatMap(InlineStyle.length), cssHeight: style?["height"].flatMap(InlineStyle.length),

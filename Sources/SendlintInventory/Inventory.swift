@@ -108,6 +108,8 @@ public struct Link: Sendable {
   public let hidden: Bool
   /// Where the href value is written.
   public let range: SourceRange
+  /// Locates byte offsets of `href` in the source (nil for synthetic links).
+  public let hrefLocator: Locator?
   /// The ESP's click rewrite that will apply at send time, if any.
   public let rewrite: ClickRewrite?
   public let inConditionalComment: Bool
@@ -116,6 +118,12 @@ public struct Link: Sendable {
 
   /// The host the recipient's click will actually go to first.
   public var deliveredHost: String? { rewrite?.domain ?? host }
+
+  /// Where the host is written inside the href, or the whole href when it cannot be found.
+  public var hostRange: SourceRange {
+    guard let hrefLocator, let span = HostSpan.find(in: href) else { return range }
+    return hrefLocator.range(span.lowerBound, span.upperBound)
+  }
 }
 
 /// An image (remote or embedded), or the open pixel the ESP will add.
@@ -130,10 +138,44 @@ public struct Image: Sendable {
   public let hiddenReason: String?
   public let alt: String?
   public let range: SourceRange
+  /// Locates byte offsets of `src` in the source (nil for the synthetic open pixel).
+  public let srcLocator: Locator?
   /// Merge tags left in the URL: a per-recipient token.
   public let recipientTags: [String]
   /// Set when the image is the ESP's open-tracking pixel added at send time.
   public let addedByOpenTracking: Bool
+}
+
+extension Image {
+  /// Where the host is written inside the src, or the whole src when it cannot be found.
+  public var hostRange: SourceRange {
+    guard let srcLocator, let span = HostSpan.find(in: src) else { return range }
+    return srcLocator.range(span.lowerBound, span.upperBound)
+  }
+}
+
+/// Finds the host inside a URL as written.
+public enum HostSpan {
+  /// Byte offsets of the host in `url`: after `scheme://` and any `userinfo@`, up to the port,
+  /// path, query or fragment. Nil for URLs without an authority.
+  public static func find(in url: String) -> Range<Int>? {
+    let bytes = Array(url.utf8)
+    var index = 0
+    while index < bytes.count, bytes[index] <= 0x20 { index += 1 }
+    guard let separator = bytes[index...].firstRange(of: Array("//".utf8)) else { return nil }
+    var start = separator.upperBound
+    var end = start
+    while end < bytes.count, ![UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\")].contains(bytes[end]) { end += 1 }
+    if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) { start = at + 1 }
+    var hostEnd = start
+    if hostEnd < end, bytes[hostEnd] == UInt8(ascii: "[") {
+      while hostEnd < end, bytes[hostEnd] != UInt8(ascii: "]") { hostEnd += 1 }
+      hostEnd = min(end, hostEnd + 1)
+    } else {
+      while hostEnd < end, bytes[hostEnd] != UInt8(ascii: ":") { hostEnd += 1 }
+    }
+    return hostEnd > start ? start..<hostEnd : nil
+  }
 }
 
 /// A URL in plain text or visible HTML text.

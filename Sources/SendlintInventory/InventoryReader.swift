@@ -122,7 +122,7 @@ public enum InventoryReader {
       let src = "https://\(host.value)/open.gif"
       inventory.images.append(Image(
         src: src, url: URLRecord.parse(src), width: 1, height: 1, cssWidth: nil, cssHeight: nil, hiddenReason: nil,
-        alt: nil, range: host.range, recipientTags: ["recipient"], addedByOpenTracking: true))
+        alt: nil, range: host.range, srcLocator: nil, recipientTags: ["recipient"], addedByOpenTracking: true))
     }
     return inventory
   }
@@ -190,6 +190,7 @@ struct BodyCollector {
         hiddenText: link.hiddenText,
         imageAltTexts: link.imageAltText.map { ($0.text, locator.range($0.start, $0.start + $0.text.utf8.count)) },
         hidden: link.hidden, range: hrefLocator.range(link.hrefStart, link.hrefEnd),
+        hrefLocator: locator.through(link.hrefMap),
         rewrite: isWeb && (link.kind == .a || link.kind == .area || link.kind == .vml) ? rewrite : nil,
         inConditionalComment: link.inConditionalComment, fromText: false))
     }
@@ -198,7 +199,8 @@ struct BodyCollector {
       images.append(Image(
         src: image.src, url: resolved.url, width: image.width, height: image.height, cssWidth: image.cssWidth,
         cssHeight: image.cssHeight, hiddenReason: image.hiddenReason, alt: image.alt,
-        range: locator.range(image.srcStart, image.srcEnd), recipientTags: resolved.unresolved, addedByOpenTracking: false))
+        range: locator.range(image.srcStart, image.srcEnd), srcLocator: locator.through(image.srcMap),
+        recipientTags: resolved.unresolved, addedByOpenTracking: false))
     }
     for run in html.hiddenText {
       hiddenText.append((run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count)))
@@ -226,6 +228,7 @@ struct BodyCollector {
             kind: .text, href: url.text, url: parsed, unresolvedHostTag: nil, text: url.text,
             textLocator: Locator(file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
             hiddenText: "", imageAltTexts: [], hidden: false, range: locator.range(url.start, url.end),
+            hrefLocator: Locator(file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
             rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true))
         }
       }

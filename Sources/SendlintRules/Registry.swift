@@ -4,6 +4,8 @@ import SendlintInventory
 /// Every built-in rule, sorted by id. A test fails when a rule type is missing here.
 public enum RuleRegistry {
   public static let builtin: [any Rule.Type] = [
+    LookalikeDomain.self,
+    Obfuscated.self,
     UnauthorizedSendingIP.self,
     SplitURL.self,
     TemplateHost.self,

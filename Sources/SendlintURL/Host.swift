@@ -121,6 +121,54 @@ public enum Confusables {
   }
 }
 
+/// Unicode scripts of host labels (UTS #39 "mixed script" detection), through ICU.
+public enum Scripts {
+  /// The distinct scripts of a string's letters, ignoring Common and Inherited (digits,
+  /// punctuation, combining marks).
+  public static func scripts(of text: String) -> Set<Int32> {
+    var result = Set<Int32>()
+    for scalar in text.unicodeScalars {
+      let script = sendlint_script(scalar.value)
+      if script > 1 { result.insert(script) }
+    }
+    return result
+  }
+
+  /// Whether a label mixes scripts in a way UTS #39's "highly restrictive" level forbids. Han with
+  /// Hiragana/Katakana (Japanese) or Hangul (Korean) and Han with Bopomofo are allowed mixes.
+  public static func isMixed(_ label: String) -> Bool {
+    let found = scripts(of: label)
+    guard found.count > 1 else { return false }
+    // USCRIPT_HAN 17, HIRAGANA 20, KATAKANA 22, HANGUL 18, BOPOMOFO 5, LATIN 25.
+    let japanese: Set<Int32> = [17, 20, 22, 25]
+    let korean: Set<Int32> = [17, 18, 25]
+    let chinese: Set<Int32> = [17, 5, 25]
+    return !(found.isSubset(of: japanese) || found.isSubset(of: korean) || found.isSubset(of: chinese))
+  }
+}
+
+/// Characters that change how a host or text looks without being seen.
+public enum InvisibleCharacters {
+  /// Zero-width characters and bidirectional controls.
+  public static func find(in text: String) -> [Unicode.Scalar] {
+    text.unicodeScalars.filter { isInvisible($0) }
+  }
+
+  public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF, 0x00AD, 0x180E, 0x061C: true
+    default: false
+    }
+  }
+
+  /// `U+200B ZERO WIDTH SPACE`-style names for messages.
+  public static func describe(_ scalar: Unicode.Scalar) -> String {
+    let hex = String(scalar.value, radix: 16, uppercase: true)
+    let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    return "U+\(padded) \(scalar.properties.name ?? "")"
+  }
+}
+
 /// Host names compared the way link rules need.
 public enum HostName {
   /// Lowercased, without a trailing dot.

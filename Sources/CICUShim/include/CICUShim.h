@@ -30,6 +30,9 @@ int32_t sendlint_confusable_skeleton(const char *input, int32_t length, char *ou
 /// U+FFFD. Returns the output length, -1 for an unknown charset, -2 when `capacity` is too small.
 int32_t sendlint_convert_to_utf8(const char *charset, const char *input, int32_t length, char *out, int32_t capacity);
 
+/// The Unicode script (ICU UScriptCode) of a code point; 0 = Common, 1 = Inherited, -1 on error.
+int32_t sendlint_script(uint32_t codepoint);
+
 /// The ICU version string (e.g. "72.1"), for `sendlint --version` and reports.
 const char *sendlint_icu_version(void);
 
