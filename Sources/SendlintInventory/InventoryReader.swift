@@ -62,7 +62,15 @@ public enum InventoryReader {
         collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps), variables: [:])
       } else if entity.contentType.type == "text" || !entity.hasExplicitContentType {
         let decoded = entity.decodedText(in: file)
-        collector.text(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps))
+        var locator = Locator(file: file, maps: decoded.text.maps)
+        var text = decoded.text.bytes
+        if entity.contentType.parameters["format"]?.lowercased() == "flowed" {
+          // Read the text as clients display it: soft line breaks joined (RFC 3676).
+          let flowed = FormatFlowed.unwrap(text, deleteSpace: entity.contentType.parameters["delsp"]?.lowercased() == "yes")
+          text = flowed.bytes
+          locator = locator.through(flowed.map)
+        }
+        collector.text(text, locator: locator)
       }
     }
     collector.finish(into: &inventory)

@@ -38,7 +38,10 @@ public struct SplitURL: Rule {
       "RFC 2045 §6.7 rule 5 (quoted-printable soft line breaks)",
     ],
     options: [
-      OptionSpec(name: "min_path_chars", kind: .int(1...64), defaultValue: .int(3), help: "The continuation must have at least this many characters.")
+      OptionSpec(name: "min_path_chars", kind: .int(1...64), defaultValue: .int(3), help: "The continuation must have at least this many characters."),
+      OptionSpec(
+        name: "max_text_url_length", kind: .int(0...998), defaultValue: .int(0),
+        help: "Flag URLs in text parts longer than this that are not wrapped in <…>, which line-wrapping clients and ESPs break; 0 turns the check off (sendlint:security-notice sets 78)."),
     ],
     examples: [
       RuleExample(
@@ -53,6 +56,10 @@ public struct SplitURL: Rule {
       RuleExample(
         "whitespace inside an href", flagged: true,
         .html(#"<a href="«https://www.contoso.com/a b">Read more</a>"#)),
+      RuleExample(
+        "a long text URL without angle brackets", flagged: true,
+        .text("Read «https://www.contoso.com/security/bulletins/2003/ms03-026/remote-procedure-call-buffer-overrun.asp\n"),
+        policy: "rules: { link/split-url: { options: { max_text_url_length: 78 } } }"),
       RuleExample(
         "a URL followed by prose", flagged: false,
         .text("Visit http://www.contoso.com/security/ for details.\nThen restart.\n")),
@@ -75,9 +82,11 @@ public struct SplitURL: Rule {
     tags: ["links", "content"])
 
   let minimumPathCharacters: Int
+  let maximumTextURLLength: Int
 
   public init(options: RuleOptions) {
     minimumPathCharacters = options.int("min_path_chars", default: 3)
+    maximumTextURLLength = options.int("max_text_url_length", default: 0)
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
@@ -93,6 +102,16 @@ public struct SplitURL: Rule {
         message: "URL \"\(entry.url.text)\" is broken by \(sameLine ? "a space" : "a line break"); the rest of its path \"\(continuation)\" follows it",
         help: "remove the break so the URL reads \(joined)\(entry.inHTML ? "" : ", or wrap it in angle brackets: <\(entry.url.form == .schemed ? joined : "http://" + joined)>")",
         evidence: joined, placeholders: ["url": entry.url.text, "joined": joined]))
+    }
+    if maximumTextURLLength > 0 {
+      for entry in inventory.textURLs where !entry.inHTML && entry.url.split == nil {
+        guard entry.url.form == .schemed || entry.url.form == .www, entry.url.text.count > maximumTextURLLength else { continue }
+        hits.append(Hit(
+          range: entry.range,
+          message: "URL of \(entry.url.text.count) characters in a text part is not wrapped in <…>; clients and ESPs that wrap lines at \(maximumTextURLLength) characters will break it",
+          help: "wrap it in angle brackets (<\(entry.url.openable)>) or use a shorter URL on the brand's domain",
+          evidence: "long|\(entry.url.text)", placeholders: ["url": entry.url.text]))
+      }
     }
     for link in inventory.links where !link.fromText {
       // Browsers strip tabs and newlines from URLs but keep spaces, which break the link.
