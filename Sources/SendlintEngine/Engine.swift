@@ -27,8 +27,8 @@ public struct LintReport: Sendable {
   public var findings: [Finding] = []
   public var diagnostics: [Diagnostic] = []
   public var draftCount = 0
-  /// Per draft: its path, category and policy, for summaries and JUnit.
-  public var drafts: [(path: String, category: String?, policy: String?)] = []
+  /// Per draft: its path, category, policy and the rules that ran, for summaries and JUnit.
+  public var drafts: [DraftSummary] = []
 
   public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
@@ -38,6 +38,22 @@ public struct LintReport: Sendable {
     if let failOn, findings.contains(where: { $0.severity >= failOn && $0.severity != .off }) { return 1 }
     if let maxWarnings, count(.warning) > maxWarnings { return 1 }
     return 0
+  }
+}
+
+/// What was checked in one draft.
+public struct DraftSummary: Sendable {
+  public let path: String
+  public let category: String?
+  public let policy: String
+  /// Ids of the rules that ran, sorted.
+  public let rules: [String]
+
+  public init(path: String, category: String?, policy: String, rules: [String]) {
+    self.path = path
+    self.category = category
+    self.policy = policy
+    self.rules = rules
   }
 }
 
@@ -89,7 +105,9 @@ public struct Engine: Sendable {
       } else {
         category = policy.classify(path: draft.path, subject: inventory.subject?.value)
       }
-      report.drafts.append((inventory.draftPath, category, policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)"))
+      report.drafts.append(DraftSummary(
+        path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
+        rules: Self.enabledRules(policy: policy, category: category).map(\.metadata.id)))
       report.findings += Self.check(inventory, policy: policy, category: category)
     }
     report.findings.sort { lhs, rhs in
@@ -102,16 +120,22 @@ public struct Engine: Sendable {
     return report
   }
 
+  /// The rules that run for a draft of `category` under `policy`, with their severities.
+  public static func enabledRules(policy: ResolvedPolicy, category: String?) -> [(metadata: RuleMetadata, severity: Severity)] {
+    RuleRegistry.allMetadata.compactMap { metadata in
+      let setting = policy.rules[metadata.id]
+      if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { return nil }
+      let severity = setting?.severity ?? metadata.defaultSeverity(for: category)
+      return severity == .off ? nil : (metadata, severity)
+    }
+  }
+
   /// Runs every enabled rule on one inventory under a policy. Pure apart from the rules it calls.
   public static func check(_ inventory: Inventory, policy: ResolvedPolicy, category: String?) -> [Finding] {
     let context = RuleContext(brand: policy.brand, category: category)
     var findings: [Finding] = []
-    func severity(for metadata: RuleMetadata) -> Severity? {
-      let setting = policy.rules[metadata.id]
-      if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { return nil }
-      let severity = setting?.severity ?? metadata.defaultSeverity(for: category)
-      return severity == .off ? nil : severity
-    }
+    let enabled = Dictionary(uniqueKeysWithValues: enabledRules(policy: policy, category: category).map { ($0.metadata.id, $0.severity) })
+    func severity(for metadata: RuleMetadata) -> Severity? { enabled[metadata.id] }
     func add(_ hits: [Hit], _ metadata: RuleMetadata, _ severity: Severity) {
       for hit in hits {
         findings.append(Finding(

@@ -79,10 +79,14 @@ public struct TextFormatter: Sendable {
     let drafts = "\(draftCount) draft\(draftCount == 1 ? "" : "s")"
     if !diagnostics.isEmpty {
       return paint("sendlint stopped: \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") with its own inputs (policy, manifest or arguments); fix \(diagnostics.count == 1 ? "it" : "them") first", "1;31")
-        + (findings.isEmpty ? "" : "\n\(errors) errors, \(warnings) warnings, \(infos) infos in \(drafts)")
+        + (findings.isEmpty ? "" : "\n" + counts(errors, warnings, infos) + " in \(drafts)")
     }
     if findings.isEmpty { return paint("✓ no problems in \(drafts)", "1;32") }
     let total = findings.count
-    return paint("✖ \(total) problem\(total == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) info\(infos == 1 ? "" : "s")) in \(drafts)", errors > 0 ? "1;31" : "1;33")
+    return paint("✖ \(total) problem\(total == 1 ? "" : "s") (\(counts(errors, warnings, infos))) in \(drafts)", errors > 0 ? "1;31" : "1;33")
+  }
+
+  private func counts(_ errors: Int, _ warnings: Int, _ infos: Int) -> String {
+    "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) info\(infos == 1 ? "" : "s")"
   }
 }

@@ -12,7 +12,7 @@ struct Inspect: ParsableCommand {
   var file: String
 
   @Option(help: "Output format.")
-  var format: OutputFormat = .text
+  var format: InspectFormat = .text
 
   struct View: Codable {
     struct Header: Codable { let name: String; let value: String; let line: Int }

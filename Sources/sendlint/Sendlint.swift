@@ -43,7 +43,15 @@ struct Sendlint: ParsableCommand {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, sarif, github, junit
+}
+
+enum InspectFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json
+}
+
+enum CatalogueFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, markdown
 }
 
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -86,11 +94,20 @@ struct Lint: ParsableCommand {
   @Option(help: "Policy file to use instead of the nearest .sendlint.yaml.")
   var policy: String?
 
-  @Option(help: "Output format.")
-  var format: OutputFormat = .text
+  @Option(help: "Output format (default: github under GitHub Actions, else text).")
+  var format: OutputFormat?
 
   @Option(help: "Write the report to this file instead of standard output.")
   var output: String?
+
+  @Option(name: .customLong("sarif-output"), help: "Also write SARIF 2.1.0 to this file.")
+  var sarifOutput: String?
+
+  @Option(name: .customLong("json-output"), help: "Also write the JSON report to this file.")
+  var jsonOutput: String?
+
+  @Option(name: .customLong("junit-output"), help: "Also write JUnit XML to this file.")
+  var junitOutput: String?
 
   @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has at least this severity.")
   var failOn: FailOn = .error
@@ -105,24 +122,57 @@ struct Lint: ParsableCommand {
   var noColor = false
 
   func run() throws {
+    let environment = ProcessInfo.processInfo.environment
     let report = Engine().lint(LintRequest(paths: paths, policyPath: policy, category: category))
-    let text: String
+    let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
+    try emit(render(report, as: chosen, color: output == nil && useColor(disabled: noColor)), to: output)
+    for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit)] {
+      if let path { try emit(render(report, as: extra, color: false), to: path) }
+    }
+    if chosen == .github, let summaryPath = environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty,
+      let handle = FileHandle(forWritingAtPath: summaryPath)
+    {
+      // The step summary is appended to, as GitHub documents.
+      handle.seekToEndOfFile()
+      handle.write(Data(GitHubFormatter.summary(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount).utf8))
+      handle.closeFile()
+    }
+    throw ExitCode(report.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
+  }
+
+  func render(_ report: LintReport, as format: OutputFormat, color: Bool) -> String {
     switch format {
     case .text:
-      text = TextFormatter(color: output == nil && useColor(disabled: noColor)).format(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
+      return TextFormatter(color: color).format(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
     case .json:
-      text = JSONReport(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: sendlintVersion).encoded()
+      return JSONReport(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: sendlintVersion).encoded()
+    case .sarif:
+      return SARIFLog(
+        findings: report.findings, diagnostics: report.diagnostics, rules: RuleRegistry.allMetadata, toolVersion: sendlintVersion,
+        workingDirectory: FileManager.default.currentDirectoryPath
+      ).encoded()
+    case .github:
+      return GitHubFormatter.format(findings: report.findings, diagnostics: report.diagnostics)
+    case .junit:
+      return JUnitFormatter.format(
+        findings: report.findings, diagnostics: report.diagnostics,
+        drafts: report.drafts.map { JUnitFormatter.Draft(path: $0.path, rules: $0.rules) })
     }
-    try emit(text, to: output)
-    throw ExitCode(report.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
   }
 }
 
 struct Rules: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "List every built-in rule with its default severity.")
 
+  @Option(help: "Output format.")
+  var format: CatalogueFormat = .text
+
   func run() throws {
-    print(RuleCatalogue.table(RuleRegistry.allMetadata), terminator: "")
+    switch format {
+    case .text: print(RuleCatalogue.table(RuleRegistry.allMetadata), terminator: "")
+    case .json: print(RuleCatalogue.json(RuleRegistry.allMetadata), terminator: "")
+    case .markdown: print(RuleCatalogue.markdownIndex(RuleRegistry.allMetadata), terminator: "")
+    }
   }
 }
 

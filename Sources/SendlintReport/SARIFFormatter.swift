@@ -1,0 +1,173 @@
+import Foundation
+import SendlintCore
+import SendlintRules
+
+/// SARIF 2.1.0 (OASIS), built from Codable structs: what code-scanning UIs (GitHub, Azure DevOps,
+/// VS Code's SARIF viewer) show inline.
+public struct SARIFLog: Codable, Sendable {
+  public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
+  /// Where rule documentation lives, for `helpUri`.
+  public static let documentationBase = "https://github.com/sendlint/sendlint/blob/main/docs/rules/"
+
+  public struct Message: Codable, Sendable {
+    public var text: String
+    public var markdown: String?
+  }
+
+  public struct ReportingDescriptor: Codable, Sendable {
+    public struct Configuration: Codable, Sendable { public var level: String }
+    public struct Properties: Codable, Sendable { public var tags: [String] }
+    public var id: String
+    public var name: String
+    public var shortDescription: Message
+    public var fullDescription: Message
+    public var help: Message
+    public var helpUri: String
+    public var defaultConfiguration: Configuration
+    public var properties: Properties
+  }
+
+  public struct ArtifactLocation: Codable, Sendable {
+    public var uri: String
+    public var uriBaseId: String?
+  }
+
+  public struct Region: Codable, Sendable {
+    public var startLine: Int
+    public var startColumn: Int?
+    public var endLine: Int?
+    public var endColumn: Int?
+  }
+
+  public struct PhysicalLocation: Codable, Sendable {
+    public var artifactLocation: ArtifactLocation
+    public var region: Region?
+  }
+
+  public struct Location: Codable, Sendable {
+    public var physicalLocation: PhysicalLocation
+  }
+
+  public struct Result: Codable, Sendable {
+    public var ruleId: String
+    public var ruleIndex: Int?
+    public var level: String
+    public var message: Message
+    public var locations: [Location]
+    public var partialFingerprints: [String: String]
+  }
+
+  public struct Notification: Codable, Sendable {
+    public struct Descriptor: Codable, Sendable { public var id: String }
+    public var level: String
+    public var message: Message
+    public var locations: [Location]?
+    public var descriptor: Descriptor
+  }
+
+  public struct Invocation: Codable, Sendable {
+    public var executionSuccessful: Bool
+    public var toolConfigurationNotifications: [Notification]?
+  }
+
+  public struct Driver: Codable, Sendable {
+    public var name: String
+    public var version: String
+    public var semanticVersion: String
+    public var informationUri: String
+    public var rules: [ReportingDescriptor]
+  }
+
+  public struct Tool: Codable, Sendable { public var driver: Driver }
+  public struct AutomationDetails: Codable, Sendable { public var id: String }
+  public struct BaseURI: Codable, Sendable { public var uri: String }
+
+  public struct Run: Codable, Sendable {
+    public var tool: Tool
+    public var automationDetails: AutomationDetails
+    public var originalUriBaseIds: [String: BaseURI]?
+    public var columnKind: String
+    public var invocations: [Invocation]
+    public var results: [Result]
+  }
+
+  public var schema: String = SARIFLog.schemaURI
+  public var version: String = "2.1.0"
+  public var runs: [Run]
+
+  enum CodingKeys: String, CodingKey {
+    case schema = "$schema"
+    case version, runs
+  }
+
+  static func level(_ severity: Severity) -> String {
+    switch severity {
+    case .error: "error"
+    case .warning: "warning"
+    case .info, .off: "note"
+    }
+  }
+
+  /// A repository-relative path as a URI reference: each segment percent-encoded (RFC 3986).
+  static func uri(_ path: String) -> String {
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/".utf8)
+    var output = ""
+    for byte in path.utf8 {
+      if allowed.contains(byte) { output.unicodeScalars.append(Unicode.Scalar(byte)) } else { output += String(format: "%%%02X", byte) }
+    }
+    return output
+  }
+
+  static func location(path: String, position: SourcePosition?, end: SourcePosition?, hasColumn: Bool) -> Location {
+    let relative = !path.hasPrefix("/")
+    let region = position.map {
+      Region(startLine: $0.line, startColumn: hasColumn ? $0.column : nil, endLine: hasColumn ? end?.line : nil, endColumn: hasColumn ? end?.column : nil)
+    }
+    return Location(physicalLocation: PhysicalLocation(
+      artifactLocation: ArtifactLocation(uri: relative ? uri(path) : "file://" + uri(path), uriBaseId: relative ? "%SRCROOT%" : nil),
+      region: region))
+  }
+
+  /// Builds the log: every known rule in the driver, one result per finding, policy errors as
+  /// tool configuration notifications with `executionSuccessful: false`.
+  public init(findings: [Finding], diagnostics: [Diagnostic], rules: [RuleMetadata], toolVersion: String, workingDirectory: String?) {
+    let descriptors = rules.map { rule -> ReportingDescriptor in
+      let name = rule.id.split(separator: "/").last.map { $0.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() } ?? rule.id
+      return ReportingDescriptor(
+        id: rule.id, name: name, shortDescription: Message(text: rule.summary), fullDescription: Message(text: rule.whatItDoes),
+        help: Message(text: rule.summary + " " + rule.useInstead, markdown: rule.markdown),
+        helpUri: SARIFLog.documentationBase + rule.id + ".md",
+        defaultConfiguration: .init(level: SARIFLog.level(rule.defaultSeverity)), properties: .init(tags: rule.tags))
+    }
+    let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
+    let results = findings.map { finding -> Result in
+      let start = finding.range?.startPosition
+      let end = finding.range?.endPosition
+      var text = finding.message
+      if let help = finding.help { text += "\nhelp: " + help }
+      return Result(
+        ruleId: finding.rule, ruleIndex: index[finding.rule], level: SARIFLog.level(finding.severity), message: Message(text: text),
+        locations: [SARIFLog.location(path: finding.path, position: start, end: end, hasColumn: finding.range?.hasColumn ?? false)],
+        partialFingerprints: ["sendlint/v1": finding.fingerprint])
+    }
+    let notifications = diagnostics.map { diagnostic in
+      Notification(
+        level: "error", message: Message(text: diagnostic.message + (diagnostic.help.map { "\nhelp: " + $0 } ?? "")),
+        locations: [SARIFLog.location(path: diagnostic.path, position: diagnostic.position, end: nil, hasColumn: diagnostic.position != nil)],
+        descriptor: .init(id: diagnostic.code))
+    }
+    let base = workingDirectory.map { ["%SRCROOT%": BaseURI(uri: "file://" + SARIFLog.uri($0.hasSuffix("/") ? $0 : $0 + "/"))] }
+    runs = [Run(
+      tool: Tool(driver: Driver(name: "sendlint", version: toolVersion, semanticVersion: toolVersion, informationUri: "https://github.com/sendlint/sendlint", rules: descriptors)),
+      automationDetails: AutomationDetails(id: "sendlint/"), originalUriBaseIds: base, columnKind: "unicodeCodePoints",
+      invocations: [Invocation(executionSuccessful: diagnostics.isEmpty, toolConfigurationNotifications: notifications.isEmpty ? nil : notifications)],
+      results: results)]
+  }
+
+  public func encoded() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Plain Codable structs of strings and numbers always encode.
+    return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+  }
+}
