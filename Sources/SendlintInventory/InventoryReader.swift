@@ -37,42 +37,51 @@ public enum InventoryReader {
       }
     }
     inventory.parts = part(root)
-    // Bodies, attachments and signatures, depth first.
+    // Bodies, attachments and signatures, depth first; attached messages sent base64 or
+    // quoted-printable are read from their decoded bytes, as files of their own.
     var collector = BodyCollector(finder: finder)
-    root.walk { entity, _ in
-      if entity.contentType.value == "multipart/signed" {
-        let protocolName = entity.contentType.parameters["protocol"]?.lowercased() ?? ""
-        if protocolName.contains("pkcs7-signature") { inventory.signature = .smime }
-        if protocolName.contains("pgp-signature") { inventory.signature = .pgp }
-      }
-      if entity.isMultipart || entity.isEncapsulatedMessage { return }
-      let bodyRange = SourceRange(file: file, start: entity.bodyStart, end: entity.bodyStart)
-      if entity.isAttachment {
-        if entity.contentType.value == "application/pkcs7-signature" || entity.contentType.value == "application/pgp-signature"
-          || entity.contentType.value == "application/x-pkcs7-signature"
-        {
-          return  // the signature part of a signed message is not an attachment in the user's sense
+    func collect(_ root: MIMEEntity, in file: SourceFile) {
+      root.walk { entity, _ in
+        if entity.contentType.value == "multipart/signed" {
+          let protocolName = entity.contentType.parameters["protocol"]?.lowercased() ?? ""
+          if protocolName.contains("pkcs7-signature") { inventory.signature = .smime }
+          if protocolName.contains("pgp-signature") { inventory.signature = .pgp }
         }
-        inventory.attachments.append(Attachment(filename: entity.filename, contentType: entity.contentType.value, range: SourceRange(file: file, start: entity.start, end: entity.start), size: entity.bodyEnd - entity.bodyStart))
-        return
-      }
-      if entity.contentType.value == "text/html" {
-        let decoded = entity.decodedText(in: file)
-        if decoded.lossy { inventory.problems.append(InputProblem(code: "input/charset", message: "the HTML part's bytes are not valid in its declared charset \"\(entity.contentType.parameters["charset"] ?? "none")\"; undecodable bytes were read as Windows-1252", range: bodyRange)) }
-        collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps), variables: [:])
-      } else if entity.contentType.type == "text" || !entity.hasExplicitContentType {
-        let decoded = entity.decodedText(in: file)
-        var locator = Locator(file: file, maps: decoded.text.maps)
-        var text = decoded.text.bytes
-        if entity.contentType.parameters["format"]?.lowercased() == "flowed" {
-          // Read the text as clients display it: soft line breaks joined (RFC 3676).
-          let flowed = FormatFlowed.unwrap(text, deleteSpace: entity.contentType.parameters["delsp"]?.lowercased() == "yes")
-          text = flowed.bytes
-          locator = locator.through(flowed.map)
+        for attached in entity.decodedMessage { collect(attached.root, in: attached.file) }
+        if entity.isMultipart || entity.isEncapsulatedMessage { return }
+        let bodyRange = SourceRange(file: file, start: entity.bodyStart, end: entity.bodyStart)
+        if entity.isAttachment {
+          if entity.contentType.value == "application/pkcs7-signature" || entity.contentType.value == "application/pgp-signature"
+            || entity.contentType.value == "application/x-pkcs7-signature"
+          {
+            return  // the signature part of a signed message is not an attachment in the user's sense
+          }
+          inventory.attachments.append(Attachment(filename: entity.filename, contentType: entity.contentType.value, range: SourceRange(file: file, start: entity.start, end: entity.start), size: entity.bodyEnd - entity.bodyStart))
+          return
         }
-        collector.text(text, locator: locator)
+        let charset = entity.contentType.parameters["charset"] ?? "none"
+        if entity.contentType.value == "text/html" {
+          let decoded = entity.decodedText(in: file)
+          if decoded.lossy {
+            inventory.problems.append(InputProblem(code: "input/charset", message: "the HTML part's bytes are not valid in its declared charset \"\(charset)\"; they were read as mail clients read them (U+FFFD for bad UTF-8, Windows-1252 for undeclared 8-bit text)", range: bodyRange))
+          }
+          collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps), variables: [:])
+        } else if entity.contentType.type == "text" || entity.contentType.type == "multipart" || !entity.hasExplicitContentType {
+          // A multipart whose boundary never occurs is shown as text, so it is read as text.
+          let decoded = entity.decodedText(in: file)
+          var locator = Locator(file: file, maps: decoded.text.maps)
+          var text = decoded.text.bytes
+          if entity.contentType.parameters["format"]?.lowercased() == "flowed" {
+            // Read the text as clients display it: soft line breaks joined (RFC 3676).
+            let flowed = FormatFlowed.unwrap(text, deleteSpace: entity.contentType.parameters["delsp"]?.lowercased() == "yes")
+            text = flowed.bytes
+            locator = locator.through(flowed.map)
+          }
+          collector.text(text, locator: locator)
+        }
       }
     }
+    collect(root, in: file)
     collector.finish(into: &inventory)
     return inventory
   }

@@ -11,11 +11,19 @@ public enum Charset {
   /// second result says whether a fallback or replacement happened.
   public static func toUTF8(_ bytes: [UInt8], charset: String?) -> (text: DecodedText, lossy: Bool) {
     let label = (charset ?? "").lowercased().trimmingASCIIWhitespace()
-    if bytes.allSatisfy({ $0 < 0x80 }) {
+    // Charsets that encode text in ASCII bytes (UTF-7, ISO-2022-*, HZ) or are not ASCII-based
+    // at all (UTF-16/32) must be converted even when every byte is below 0x80.
+    let asciiCompatible = !["utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz", "csiso2022"]
+      .contains { label.hasPrefix($0) }
+    if asciiCompatible, bytes.allSatisfy({ $0 < 0x80 }) {
       return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false)
     }
     switch label {
-    case "", "us-ascii", "ascii", "utf-8", "utf8", "unicode-1-1-utf-8":
+    case "utf-8", "utf8", "unicode-1-1-utf-8":
+      if isValidUTF8(bytes) { return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false) }
+      // Declared UTF-8 with bad sequences: each becomes U+FFFD, the rest stays UTF-8 (WHATWG).
+      return (lenientUTF8(bytes), true)
+    case "", "us-ascii", "ascii":
       if isValidUTF8(bytes) { return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false) }
       // Undeclared or mislabelled 8-bit text: what mail clients show is Windows-1252.
       return (windows1252(bytes), true)
@@ -51,6 +59,35 @@ public enum Charset {
     0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
     0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
   ]
+
+  /// UTF-8 with each maximal invalid subsequence replaced by U+FFFD, with an exact map. O(n).
+  static func lenientUTF8(_ bytes: [UInt8]) -> DecodedText {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var map = OffsetMap()
+    map.add(decoded: 0, source: 0, exact: true)
+    var index = 0
+    while index < bytes.count {
+      let lead = bytes[index]
+      let length = lead < 0x80 ? 1 : lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0
+      var valid = length > 0 && index + length <= bytes.count
+      if valid, length > 1 {
+        for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { valid = false }
+        if valid, String(validating: bytes[index..<(index + length)], as: UTF8.self) == nil { valid = false }
+      }
+      if valid {
+        if out.count != index { map.add(decoded: out.count, source: index, exact: true) }
+        out.append(contentsOf: bytes[index..<(index + length)])
+        index += length
+      } else {
+        map.add(decoded: out.count, source: index, exact: true)
+        out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+        index += 1
+        map.add(decoded: out.count, source: index, exact: true)
+      }
+    }
+    return DecodedText(bytes: out, maps: [map])
+  }
 
   /// Beyond this many 8-bit bytes the map keeps one segment per line instead of two per
   /// character, bounding its memory on binary data mislabelled as text.
@@ -119,9 +156,14 @@ public enum Charset {
         return
       }
     }
-    for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-      flush(index + 1)
-      lineStart = index + 1
+    // Line by line keeps positions on the right line; charsets whose bytes are not ASCII-based
+    // (UTF-16, UTF-32) must be converted whole.
+    let wide = charset.contains("16") || charset.contains("32") || charset.hasPrefix("ucs")
+    if !wide {
+      for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
+        flush(index + 1)
+        lineStart = index + 1
+      }
     }
     flush(bytes.count)
     return known ? DecodedText(bytes: out, maps: [map]) : nil

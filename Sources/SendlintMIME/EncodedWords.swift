@@ -2,73 +2,94 @@ import SendlintCore
 
 /// RFC 2047 encoded words: `=?charset?B|Q?text?=`, with the language suffix of RFC 2231 §5.
 public enum EncodedWords {
-  /// Decodes every encoded word in an unstructured header value. Whitespace between two adjacent
-  /// encoded words is dropped (§6.2). Malformed words are left as written.
+  /// Decodes every encoded word in an unstructured header value given as a string.
   public static func decode(_ value: String) -> String {
     guard value.contains("=?") else { return value }
+    return decode(bytes: Array(value.utf8))
+  }
+
+  /// Decodes every encoded word in raw header bytes. Whitespace between two adjacent encoded words
+  /// is dropped (§6.2); malformed words are left as written. Raw 8-bit bytes — outside words, or
+  /// inside them where senders put them unencoded — are read as UTF-8 when valid, else as the
+  /// word's charset (or Windows-1252 outside words), as mail clients do. O(n).
+  public static func decode(bytes: [UInt8]) -> String {
     var result = ""
-    var pendingWhitespace = ""
+    var pending: [UInt8] = []  // undecoded bytes since the last word
     var lastWasEncoded = false
-    var remainder = Substring(value)
-    while !remainder.isEmpty {
-      if remainder.hasPrefix("=?"), let (decoded, rest) = decodeWord(remainder) {
-        if !lastWasEncoded { result += pendingWhitespace }
-        pendingWhitespace = ""
+    var index = 0
+    func flushPending(dropIfWhitespaceBetweenWords: Bool) {
+      if dropIfWhitespaceBetweenWords, pending.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+        pending.removeAll()
+        return
+      }
+      if !pending.isEmpty { result += Charset.string(pending, charset: nil) }
+      pending.removeAll()
+    }
+    while index < bytes.count {
+      if bytes[index] == UInt8(ascii: "="), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "?"),
+        let (decoded, next) = decodeWord(bytes, at: index)
+      {
+        flushPending(dropIfWhitespaceBetweenWords: lastWasEncoded)
         result += decoded
-        remainder = rest
+        index = next
         lastWasEncoded = true
         continue
       }
-      let character = remainder.removeFirst()
-      if character == " " || character == "\t" || character == "\r" || character == "\n" {
-        pendingWhitespace.append(character)
-      } else {
-        result += pendingWhitespace
-        pendingWhitespace = ""
-        result.append(character)
-        lastWasEncoded = false
-      }
+      let byte = bytes[index]
+      if !(byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A) { lastWasEncoded = false }
+      pending.append(byte)
+      index += 1
     }
-    return result + pendingWhitespace
+    flushPending(dropIfWhitespaceBetweenWords: false)
+    return result
   }
 
-  private static func decodeWord(_ text: Substring) -> (String, Substring)? {
+  private static func decodeWord(_ bytes: [UInt8], at start: Int) -> (String, Int)? {
     // =?charset?encoding?encoded-text?=
-    let body = text.dropFirst(2)
-    guard let firstQuestion = body.firstIndex(of: "?") else { return nil }
-    var charset = String(body[..<firstQuestion])
+    var index = start + 2
+    let charsetStart = index
+    while index < bytes.count, bytes[index] != UInt8(ascii: "?") {
+      if bytes[index] == 0x20 || bytes[index] == 0x0A || index - charsetStart > 64 { return nil }
+      index += 1
+    }
+    guard index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "?") else { return nil }
+    var charset = String(decoding: bytes[charsetStart..<index], as: UTF8.self)
     if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }
-    let afterCharset = body[body.index(after: firstQuestion)...]
-    guard let encoding = afterCharset.first, afterCharset.dropFirst().first == "?" else { return nil }
-    let encoded = afterCharset.dropFirst(2)
-    guard let end = encoded.firstRange(of: "?=") else { return nil }
-    let payload = Array(encoded[..<end.lowerBound].utf8)
-    let bytes: [UInt8]
+    let encoding = bytes[index + 1] | 0x20
+    let payloadStart = index + 3
+    var end = payloadStart
+    while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "?") && bytes[end + 1] == UInt8(ascii: "=")) {
+      if bytes[end] == 0x0A || bytes[end] == 0x0D { return nil }
+      end += 1
+    }
+    guard end + 1 < bytes.count else { return nil }
+    let payload = Array(bytes[payloadStart..<end])
+    let decoded: [UInt8]
     switch encoding {
-    case "B", "b":
-      bytes = TransferDecoding.base64(payload)
-    case "Q", "q":
+    case UInt8(ascii: "b"):
+      decoded = TransferDecoding.base64(payload)
+    case UInt8(ascii: "q"):
       var out: [UInt8] = []
-      var index = 0
-      while index < payload.count {
-        let byte = payload[index]
+      var position = 0
+      while position < payload.count {
+        let byte = payload[position]
         if byte == UInt8(ascii: "_") {
           out.append(UInt8(ascii: " "))
-        } else if byte == UInt8(ascii: "="), index + 2 < payload.count,
-          let high = TransferDecoding.hexValue(payload[index + 1]),
-          let low = TransferDecoding.hexValue(payload[index + 2])
+        } else if byte == UInt8(ascii: "="), position + 2 < payload.count,
+          let high = TransferDecoding.hexValue(payload[position + 1]),
+          let low = TransferDecoding.hexValue(payload[position + 2])
         {
           out.append(high << 4 | low)
-          index += 2
+          position += 2
         } else {
           out.append(byte)
         }
-        index += 1
+        position += 1
       }
-      bytes = out
+      decoded = out
     default:
       return nil
     }
-    return (Charset.string(bytes, charset: charset), encoded[end.upperBound...])
+    return (Charset.string(decoded, charset: charset), end + 2)
   }
 }

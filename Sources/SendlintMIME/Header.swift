@@ -18,7 +18,7 @@ public struct HeaderField: Sendable {
   public var value: String { String(decoding: rawValue, as: UTF8.self) }
 
   /// The value with RFC 2047 encoded words decoded, as an unstructured field (Subject).
-  public var decodedValue: String { EncodedWords.decode(value) }
+  public var decodedValue: String { EncodedWords.decode(bytes: rawValue) }
 
   /// Case-insensitive name comparison.
   public func `is`(_ other: String) -> Bool { name.caseInsensitiveEquals(other) }
@@ -100,6 +100,13 @@ enum HeaderParser {
       }
       // ftext (RFC 5322 §3.6.8): printable ASCII other than ":"; no spaces inside the name.
       let validName = nameEnd > index && bytes[index..<nameEnd].allSatisfy { $0 >= 33 && $0 <= 126 }
+      if !(colon < line.end && validName), line.end - index >= 2, bytes[index] == UInt8(ascii: "-"), bytes[index + 1] == UInt8(ascii: "-") {
+        // A boundary-like line inside a header block (a part cut short by a broken generator):
+        // skip it and keep reading fields, as stalwart and Dovecot do.
+        problems.append(ParseProblem(code: "input/malformed-header", message: "boundary-like line inside a header block was skipped", offset: index))
+        index = line.next
+        continue
+      }
       guard colon < line.end, validName else {
         // Not a header line. Mail clients treat this as the start of the body when no blank line
         // separates them; do the same.

@@ -19,13 +19,21 @@ public struct MIMEEntity: Sendable {
   public let children: [MIMEEntity]
   /// Offset of the entity's first header byte.
   public let start: Int
+  /// For multiparts: whether any delimiter was found (otherwise the body is read as text).
+  public let hasParts: Bool
+  /// A message/rfc822 body sent base64 or quoted-printable: the message parsed from the decoded
+  /// bytes, as a file of its own (positions in it are positions in the decoded message).
+  public let decodedMessage: [MIMEMessage]
 
   /// All header fields with a name, in order.
   public func fields(named name: String) -> [HeaderField] { headers.filter { $0.is(name) } }
   /// The first field with a name.
-  public func field(named name: String) -> HeaderField? { headers.first { $0.is(name) } }
+  /// The field with a name; when it repeats, the last one, which parsers act on (as for
+  /// Content-Type). `fields(named:)` gives every occurrence.
+  public func field(named name: String) -> HeaderField? { headers.last { $0.is(name) } }
 
-  public var isMultipart: Bool { contentType.type == "multipart" }
+  /// A multipart whose boundary occurs; one whose boundary never does is read as text.
+  public var isMultipart: Bool { contentType.type == "multipart" && hasParts }
   public var isEncapsulatedMessage: Bool {
     contentType.value == "message/rfc822" || contentType.value == "message/global"
   }
@@ -81,7 +89,7 @@ public struct MIMEMessage: Sendable {
   /// Parses a raw RFC 5322 message. Never fails: broken input yields a best-effort tree and
   /// problems. O(n) per nesting level, with nesting bounded by `MIMELimits.maximumDepth`.
   public static func parse(_ file: SourceFile) -> MIMEMessage {
-    var parser = EntityParser(bytes: file.bytes)
+    var parser = EntityParser(bytes: file.bytes, path: file.path)
     let root = parser.parseEntity(start: 0, end: file.bytes.count, depth: 0, defaultType: nil)
     return MIMEMessage(file: file, root: root, problems: parser.problems)
   }
@@ -89,109 +97,169 @@ public struct MIMEMessage: Sendable {
 
 struct EntityParser {
   let bytes: [UInt8]
+  let path: String
   var problems: [ParseProblem] = []
   var partCount = 0
   var reportedPartLimit = false
+  /// Encoded message/rfc822 parts are parsed as messages of their own at most this deep.
+  var encodedNesting = 0
 
-  init(bytes: [UInt8]) { self.bytes = bytes }
+  init(bytes: [UInt8], path: String) {
+    self.bytes = bytes
+    self.path = path
+  }
 
   mutating func parseEntity(start: Int, end: Int, depth: Int, defaultType: ContentType?) -> MIMEEntity {
+    parseEntity(start: start, limit: end, depth: depth, defaultType: defaultType, boundary: nil).entity
+  }
+
+  /// Parses the entity at `start`. Inside a multipart (`boundary` set) a leaf ends at the next
+  /// delimiter line of that boundary; a nested multipart ends after its own close delimiter.
+  /// Returns the entity and where it stopped.
+  mutating func parseEntity(
+    start: Int, limit: Int, depth: Int, defaultType: ContentType?, boundary: [UInt8]?
+  ) -> (entity: MIMEEntity, stop: Int) {
     partCount += 1
-    let header = HeaderParser.parse(bytes, from: start, to: end, problems: &problems)
-    let contentTypeField = header.fields.first { $0.is("Content-Type") }
+    // The header block runs to its blank line even past a delimiter-like line (the header parser
+    // skips those), as stalwart and Dovecot read truncated parts.
+    let header = HeaderParser.parse(bytes, from: start, to: limit, problems: &problems)
+    let nextDelimiter = boundary.flatMap { self.nextDelimiter(from: header.bodyStart, limit: limit, boundary: $0) }
+    // When a field occurs twice, the last one wins, as in stalwart and Dovecot.
+    let contentTypeField = header.fields.last { $0.is("Content-Type") }
     let parsedType = contentTypeField.flatMap { ContentType.parse($0.value) }
-    if contentTypeField != nil, parsedType == nil {
-      problems.append(ParseProblem(code: "input/malformed-header", message: "Content-Type \"\(contentTypeField!.value)\" cannot be parsed; treating the part as text/plain", offset: contentTypeField!.start))  // checked non-nil
+    if let contentTypeField, parsedType == nil {
+      problems.append(ParseProblem(code: "input/malformed-header", message: "Content-Type \"\(contentTypeField.value)\" cannot be parsed; treating the part as text/plain", offset: contentTypeField.start))
     }
     let contentType = parsedType ?? defaultType ?? ContentType(value: "text/plain", parameters: ["charset": "us-ascii"])
-    let encoding = header.fields.first { $0.is("Content-Transfer-Encoding") }?.value.lowercased()
+    let encoding = header.fields.last { $0.is("Content-Transfer-Encoding") }?.value.lowercased()
       .trimmingASCIIWhitespace() ?? "7bit"
-    let disposition = header.fields.first { $0.is("Content-Disposition") }.flatMap { ContentType.parse($0.value) }
-    let bodyStart = min(header.bodyStart, end)
+    let disposition = header.fields.last { $0.is("Content-Disposition") }.flatMap { ContentType.parse($0.value) }
+    let bodyStart = min(max(header.bodyStart, start), limit)
     var children: [MIMEEntity] = []
+    var hasParts = false
+    // A leaf ends at the enclosing multipart's next delimiter (the line break before it belongs to
+    // the delimiter), or at the limit.
+    var stop = nextDelimiter?.offset ?? limit
+    var bodyEnd = stop < limit ? trimLineBreak(before: stop, notBefore: bodyStart) : limit
 
     let canNest = depth < MIMELimits.maximumDepth
-    if contentType.type == "multipart" || contentType.value == "message/rfc822" || contentType.value == "message/global" {
-      if !canNest {
-        problems.append(ParseProblem(code: "input/limit-exceeded", message: "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; inner parts were not parsed", offset: start))
-      } else if contentType.type == "multipart" {
-        if let boundary = contentType.parameters["boundary"], !boundary.isEmpty {
-          let childDefault = contentType.subtype == "digest" ? ContentType(value: "message/rfc822") : nil
-          for range in partRanges(boundary: Array(boundary.utf8), start: bodyStart, end: end, entityStart: start) {
-            guard partCount < MIMELimits.maximumParts else {
-              if !reportedPartLimit {
-                reportedPartLimit = true
-                problems.append(ParseProblem(code: "input/limit-exceeded", message: "more than \(MIMELimits.maximumParts) MIME parts; the rest were not parsed", offset: range.lowerBound))
-              }
-              break
-            }
-            children.append(parseEntity(start: range.lowerBound, end: range.upperBound, depth: depth + 1, defaultType: childDefault))
-          }
+    if contentType.type == "multipart" {
+      if let own = contentType.parameters["boundary"], !own.isEmpty, canNest {
+        let childDefault = contentType.subtype == "digest" ? ContentType(value: "message/rfc822") : nil
+        // The multipart reads up to the end of what contains it, not just to the next outer
+        // delimiter: only the innermost boundary counts (stalwart's and Dovecot's reading).
+        if let result = parseMultipart(boundary: Array(own.utf8), bodyStart: bodyStart, limit: limit, depth: depth, childDefault: childDefault) {
+          children = result.children
+          hasParts = true
+          stop = result.stop
+          bodyEnd = result.stop
         } else {
-          problems.append(ParseProblem(code: "input/malformed-mime", message: "multipart part has no boundary parameter; its body is treated as text", offset: contentTypeField?.start ?? start))
+          problems.append(ParseProblem(code: "input/malformed-mime", message: "boundary \"\(own)\" never occurs in the multipart body; it is read as text", offset: contentTypeField?.start ?? start))
         }
-      } else if encoding == "7bit" || encoding == "8bit" || encoding == "binary" {
-        children.append(parseEntity(start: bodyStart, end: end, depth: depth + 1, defaultType: nil))
-      }
-    }
-    return MIMEEntity(
-      headers: header.fields, contentType: contentType, hasExplicitContentType: parsedType != nil,
-      transferEncoding: encoding, disposition: disposition, bodyStart: bodyStart, bodyEnd: end,
-      children: children, start: start)
-  }
-
-  /// Byte ranges of the parts between delimiter lines `--boundary` (RFC 2046 §5.1.1). The CRLF
-  /// before a delimiter belongs to the delimiter. A missing close delimiter ends the last part at
-  /// the end of the body, as mail clients do. O(n).
-  mutating func partRanges(boundary: [UInt8], start: Int, end: Int, entityStart: Int) -> [Range<Int>] {
-    var ranges: [Range<Int>] = []
-    var partStart: Int?
-    var lineStart = start
-    var closed = false
-    while lineStart < end {
-      let line = HeaderParser.lineEnd(bytes, from: lineStart, limit: end)
-      if isDelimiter(at: lineStart, lineEnd: line.end, boundary: boundary) {
-        let isClose = line.end - lineStart >= boundary.count + 4
-          && bytes[lineStart + 2 + boundary.count] == UInt8(ascii: "-")
-          && bytes[lineStart + 3 + boundary.count] == UInt8(ascii: "-")
-        if let begin = partStart {
-          // Exclude the line break that precedes the delimiter.
-          var stop = lineStart
-          if stop > begin, bytes[stop - 1] == UInt8(ascii: "\n") { stop -= 1 }
-          if stop > begin, bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
-          ranges.append(begin..<max(begin, stop))
-        }
-        if isClose {
-          closed = true
-          break
-        }
-        partStart = line.next
-      }
-      lineStart = line.next
-    }
-    if !closed {
-      if let begin = partStart {
-        ranges.append(begin..<end)
-        problems.append(ParseProblem(code: "input/malformed-mime", message: "multipart body has no closing boundary \"--\(String(decoding: boundary, as: UTF8.self))--\"; the last part runs to the end", offset: begin))
+      } else if !canNest {
+        problems.append(ParseProblem(code: "input/limit-exceeded", message: "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; inner parts were not parsed", offset: start))
       } else {
-        problems.append(ParseProblem(code: "input/malformed-mime", message: "boundary \"\(String(decoding: boundary, as: UTF8.self))\" never occurs in the multipart body", offset: entityStart))
+        problems.append(ParseProblem(code: "input/malformed-mime", message: "multipart part has no boundary parameter; its body is read as text", offset: contentTypeField?.start ?? start))
+      }
+    } else if contentType.value == "message/rfc822" || contentType.value == "message/global", canNest,
+      encoding == "7bit" || encoding == "8bit" || encoding == "binary"
+    {
+      // Inside a multipart the encapsulated message is read in the stream: its own multiparts'
+      // boundaries come first, so a forwarded message whose boundary extends ours stays whole.
+      let inner = parseEntity(start: bodyStart, limit: boundary == nil ? bodyEnd : limit, depth: depth + 1, defaultType: nil, boundary: boundary)
+      // A "message" without any header field is not one (a broken attachment): keep it a leaf.
+      if !inner.entity.headers.isEmpty {
+        children.append(inner.entity)
+        if boundary != nil, inner.stop != stop {
+          stop = inner.stop
+          bodyEnd = inner.entity.isMultipart ? inner.stop : inner.entity.bodyEnd
+        }
+      } else {
+        partCount -= 1
       }
     }
-    return ranges
+    var decodedMessage: [MIMEMessage] = []
+    if contentType.value == "message/rfc822" || contentType.value == "message/global", encoding == "base64" || encoding == "quoted-printable",
+      canNest, encodedNesting < 4, bodyEnd > bodyStart
+    {
+      // Decode, then read the attached message as a file of its own.
+      let slice = bytes[bodyStart..<bodyEnd]
+      let decoded = encoding == "base64" ? TransferDecoding.base64(slice, base: bodyStart).bytes : TransferDecoding.quotedPrintable(slice, base: bodyStart).bytes
+      let name = disposition?.parameters["filename"] ?? contentType.parameters["name"] ?? "attached message"
+      let file = SourceFile(path: "\(path) › \(name)", bytes: decoded)
+      var inner = EntityParser(bytes: decoded, path: file.path)
+      inner.encodedNesting = encodedNesting + 1
+      inner.partCount = partCount
+      let root = inner.parseEntity(start: 0, end: decoded.count, depth: depth + 1, defaultType: nil)
+      partCount = inner.partCount
+      if !root.headers.isEmpty { decodedMessage = [MIMEMessage(file: file, root: root, problems: inner.problems)] }
+    }
+    let entity = MIMEEntity(
+      headers: header.fields, contentType: contentType, hasExplicitContentType: parsedType != nil,
+      transferEncoding: encoding, disposition: disposition, bodyStart: bodyStart, bodyEnd: max(bodyStart, bodyEnd),
+      children: children, start: start, hasParts: hasParts, decodedMessage: decodedMessage)
+    return (entity, stop)
   }
 
-  func isDelimiter(at lineStart: Int, lineEnd: Int, boundary: [UInt8]) -> Bool {
-    guard lineEnd - lineStart >= boundary.count + 2,
-      bytes[lineStart] == UInt8(ascii: "-"), bytes[lineStart + 1] == UInt8(ascii: "-")
-    else { return false }
-    for (offset, byte) in boundary.enumerated() where bytes[lineStart + 2 + offset] != byte { return false }
-    // After the boundary: optional "--", then only transport padding (whitespace).
-    var index = lineStart + 2 + boundary.count
-    if index + 1 < lineEnd, bytes[index] == UInt8(ascii: "-"), bytes[index + 1] == UInt8(ascii: "-") { index += 2 }
-    while index < lineEnd {
-      if bytes[index] != UInt8(ascii: " ") && bytes[index] != UInt8(ascii: "\t") { return false }
-      index += 1
+  /// The parts of a multipart body (RFC 2046 §5.1.1), read as stalwart and Dovecot read them: a
+  /// delimiter is a line that starts with "--" and the boundary, whatever follows it; only the
+  /// innermost open multipart's boundary counts; a missing close delimiter ends the last part
+  /// where the enclosing body ends. Nil when the boundary never occurs. O(n) per level.
+  mutating func parseMultipart(
+    boundary: [UInt8], bodyStart: Int, limit: Int, depth: Int, childDefault: ContentType?
+  ) -> (children: [MIMEEntity], stop: Int)? {
+    guard var delimiter = nextDelimiter(from: bodyStart, limit: limit, boundary: boundary) else { return nil }
+    var children: [MIMEEntity] = []
+    while true {
+      let line = HeaderParser.lineEnd(bytes, from: delimiter.offset, limit: limit)
+      if delimiter.isClose { return (children, line.next) }
+      // A delimiter at the very end opens no part.
+      if line.next >= limit { return (children, limit) }
+      guard partCount < MIMELimits.maximumParts else {
+        if !reportedPartLimit {
+          reportedPartLimit = true
+          problems.append(ParseProblem(code: "input/limit-exceeded", message: "more than \(MIMELimits.maximumParts) MIME parts; the rest were not parsed", offset: delimiter.offset))
+        }
+        return (children, limit)
+      }
+      let part = parseEntity(start: line.next, limit: limit, depth: depth + 1, defaultType: childDefault, boundary: boundary)
+      children.append(part.entity)
+      guard part.stop < limit, let next = nextDelimiter(from: part.stop, limit: limit, boundary: boundary) else {
+        problems.append(ParseProblem(code: "input/malformed-mime", message: "multipart body has no closing delimiter \"--\(String(decoding: boundary, as: UTF8.self))--\"; the last part runs to the end", offset: line.next))
+        return (children, limit)
+      }
+      delimiter = next
     }
-    return true
+  }
+
+  struct Delimiter {
+    let offset: Int
+    let isClose: Bool
+  }
+
+  /// The first line at or after `from` that starts with "--" and `boundary`.
+  func nextDelimiter(from: Int, limit: Int, boundary: [UInt8]) -> Delimiter? {
+    var lineStart = from
+    while lineStart < limit {
+      if let found = delimiterAt(lineStart, limit: limit, boundary: boundary) { return found }
+      lineStart = HeaderParser.lineEnd(bytes, from: lineStart, limit: limit).next
+    }
+    return nil
+  }
+
+  func delimiterAt(_ lineStart: Int, limit: Int, boundary: [UInt8]) -> Delimiter? {
+    let end = lineStart + 2 + boundary.count
+    guard end <= limit, bytes[lineStart] == UInt8(ascii: "-"), bytes[lineStart + 1] == UInt8(ascii: "-") else { return nil }
+    for (offset, byte) in boundary.enumerated() where bytes[lineStart + 2 + offset] != byte { return nil }
+    let isClose = end + 1 < limit && bytes[end] == UInt8(ascii: "-") && bytes[end + 1] == UInt8(ascii: "-")
+    return Delimiter(offset: lineStart, isClose: isClose)
+  }
+
+  /// The offset before the line break that precedes `offset` (the break belongs to the delimiter).
+  func trimLineBreak(before offset: Int, notBefore floor: Int) -> Int {
+    var stop = offset
+    if stop > floor, stop <= bytes.count, bytes[stop - 1] == UInt8(ascii: "\n") { stop -= 1 }
+    if stop > floor, stop <= bytes.count, bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
+    return stop
   }
 }

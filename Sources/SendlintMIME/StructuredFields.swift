@@ -22,11 +22,12 @@ public struct ContentType: Sendable, Hashable {
   /// Parses a header value; an empty or garbled value yields nil.
   public static func parse(_ text: String) -> ContentType? {
     var scanner = ParameterScanner(text)
-    let value = scanner.token(until: ";").lowercased().trimmingASCIIWhitespace()
+    // The type ends at ";" — or at whitespace, since senders forget the ";" before parameters.
+    let value = scanner.token(until: "; \t\r\n").lowercased().trimmingASCIIWhitespace()
     guard !value.isEmpty else { return nil }
     var plain: [String: String] = [:]
     var sections: [String: [(index: Int, encoded: Bool, value: String)]] = [:]
-    while scanner.skip(";") {
+    while scanner.skip(";") || scanner.hasMore {
       let rawName = scanner.token(until: "=;").trimmingASCIIWhitespace().lowercased()
       guard scanner.skip("=") else { continue }
       let rawValue = scanner.value()
@@ -112,6 +113,14 @@ struct ParameterScanner {
     }
   }
 
+  /// Whether anything but whitespace and comments is left.
+  var hasMore: Bool {
+    mutating get {
+      skipWhitespaceAndComments()
+      return index < scalars.count
+    }
+  }
+
   mutating func skip(_ character: Unicode.Scalar) -> Bool {
     skipWhitespaceAndComments()
     if index < scalars.count, scalars[index] == character {
@@ -189,7 +198,8 @@ public struct Mailbox: Sendable, Hashable, Codable {
         }
       } else {
         let bare = plain.trimmingASCIIWhitespace()
-        if !bare.isEmpty { result.append(Mailbox(displayName: nil, address: bare)) }
+        // A bare word without "@" is a name without an address (RFC 5322 has no such mailbox).
+        if !bare.isEmpty, bare.contains("@") { result.append(Mailbox(displayName: nil, address: bare)) }
       }
       phrase = ""
       plain = ""

@@ -45,7 +45,7 @@ public enum TransferDecoding {
     return (out, map)
   }
 
-  /// Base64 (RFC 2045 §6.8), skipping characters outside the alphabet and stopping at padding.
+  /// Base64 (RFC 2045 §6.8), skipping characters outside the alphabet; padding ends the line's data.
   /// Offsets map to the start of the encoded line. O(n).
   public static func base64(_ input: ArraySlice<UInt8>, base: Int) -> (bytes: [UInt8], map: OffsetMap) {
     var out = [UInt8]()
@@ -71,9 +71,11 @@ public enum TransferDecoding {
           out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
         }
       } else if byte == UInt8(ascii: "=") {
-        // Padding ends a quantum; lenient decoders go on after it (concatenated base64 blocks).
+        // Padding ends the data (RFC 2045 §6.8). Senders that concatenate encoded blocks start
+        // each on a new line, so decoding resumes at the next line; the rest of this one is junk.
         accumulator = 0
         bits = 0
+        while index + 1 < input.endIndex, input[index + 1] != UInt8(ascii: "\n") { index += 1 }
       }
       index += 1
     }
