@@ -77,6 +77,7 @@ enum HeaderParser {
       index = lineEnd(bytes, from: index, limit: limit).next
     }
     var reportedFieldLimit = false
+    var reportedInvalidLine = false
     while index < limit {
       let line = lineEnd(bytes, from: index, limit: limit)
       if line.end == index {
@@ -100,18 +101,15 @@ enum HeaderParser {
       }
       // ftext (RFC 5322 §3.6.8): printable ASCII other than ":"; no spaces inside the name.
       let validName = nameEnd > index && bytes[index..<nameEnd].allSatisfy { $0 >= 33 && $0 <= 126 }
-      if !(colon < line.end && validName), line.end - index >= 2, bytes[index] == UInt8(ascii: "-"), bytes[index + 1] == UInt8(ascii: "-") {
-        // A boundary-like line inside a header block (a part cut short by a broken generator):
-        // skip it and keep reading fields, as stalwart and Dovecot do.
-        problems.append(ParseProblem(code: "input/malformed-header", message: "boundary-like line inside a header block was skipped", offset: index))
+      guard colon < line.end, validName else {
+        // Not a field: skipped, and the header block goes on to its blank line, as mime4j,
+        // stalwart and Dovecot read such mail (a stray line, a boundary cut into a header block).
+        if !reportedInvalidLine {
+          reportedInvalidLine = true
+          problems.append(ParseProblem(code: "input/malformed-header", message: "line in the header block is not a header field and was skipped: \"\(String(decoding: bytes[index..<min(line.end, index + 60)], as: UTF8.self))\"", offset: index))
+        }
         index = line.next
         continue
-      }
-      guard colon < line.end, validName else {
-        // Not a header line. Mail clients treat this as the start of the body when no blank line
-        // separates them; do the same.
-        problems.append(ParseProblem(code: "input/malformed-header", message: "line in the header block is not a header field; treating the rest as the body", offset: index))
-        return (fields, index)
       }
       let name = String(decoding: bytes[index..<nameEnd], as: UTF8.self)
       // Value: the rest of this line and all continuation lines, unfolded.
