@@ -55,6 +55,8 @@ let package = Package(
     // Build-time tool: turns Policies/*.yaml into Swift string literals so the packs ship inside
     // the binary (no resource bundle to lose when the executable is copied elsewhere).
     .executableTarget(name: "PolicyPackEmbedder"),
+    // Throughput measurements for Scripts/benchmark.sh; never run by swift test.
+    .executableTarget(name: "SendlintBenchmarks", dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML"]),
     .plugin(name: "EmbedPolicyPacks", capability: .buildTool(), dependencies: ["PolicyPackEmbedder"]),
     .testTarget(
       name: "SendlintTests",

@@ -10,11 +10,27 @@ public struct TextBuilder: Sendable {
 
   public init(collapseWhitespace: Bool) { self.collapseWhitespace = collapseWhitespace }
 
-  /// Appends bytes that came verbatim from `source...`.
+  /// Appends bytes that came verbatim from `source...`. Runs that continue the previous run in
+  /// the source need no new map segment, so plain text costs one comparison per byte.
   public mutating func appendVerbatim(_ piece: some Collection<UInt8>, source: Int) {
+    if !collapseWhitespace {
+      map.add(decoded: bytes.count, source: source, exact: true)
+      bytes.append(contentsOf: piece)
+      return
+    }
     var offset = source
+    var continuesSegment = false
     for byte in piece {
-      appendByte(byte, source: offset, exact: true)
+      let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+      if isSpace {
+        if pendingSpace == nil { pendingSpace = offset }
+        continuesSegment = false
+      } else if pendingSpace == nil, continuesSegment {
+        bytes.append(byte)
+      } else {
+        appendByte(byte, source: offset, exact: true)
+        continuesSegment = true
+      }
       offset += 1
     }
   }

@@ -561,8 +561,20 @@ public struct HTMLTokenizer {
         } else if byte == UInt8(ascii: "&") {
           consumeCharacterReference(inAttribute: true, emit)
           continue
-        } else {
+        } else if byte == 0 || byte == 0x0D {
           appendToAttributeValue(byte)
+        } else {
+          // The run up to the next byte this state treats specially is copied at once.
+          var runEnd = index + 1
+          while runEnd < count {
+            let next = bytes[runEnd]
+            if next == quote || next == UInt8(ascii: "&") || next == 0 || next == 0x0D { break }
+            runEnd += 1
+          }
+          attributeValue.appendVerbatim(bytes[index..<runEnd], source: base + index)
+          attributeValueEnd = runEnd
+          index = runEnd
+          continue
         }
       case .attributeValueUnquoted:
         if Self.isWhitespace(byte) {

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Parser throughput, measured against a baseline in the same run: sendlint's MIME reader against
+# Python's standard `email` package on the same files, and the HTML tokenizer on the corpora and
+# on hostile inputs. Numbers are ratios and MB/s for this machine, never assertions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpora="${1:-../shared/corpora}"
+[ -d "$corpora" ] || { echo "no corpora at $corpora; pass a folder of messages"; exit 0; }
+swift build -c release --product SendlintBenchmarks >/dev/null
+bench="$(swift build -c release --show-bin-path)/SendlintBenchmarks"
+list="$(mktemp)"
+find "$corpora" -type f \( -name '*.eml' -o -name '*.msg' -o -path '*/mails/*' \) -size -20M | sort > "$list"
+echo "== MIME: $(wc -l < "$list") messages"
+swift_line="$("$bench" mime "$list" | tee /dev/stderr | tail -1)"
+python_line="$(python3 - "$list" <<'PY'
+import email, email.policy, sys, time
+paths = [line.strip() for line in open(sys.argv[1]) if line.strip()]
+data = [open(p, "rb").read() for p in paths]
+total = sum(len(d) for d in data)
+best = float("inf")
+for _ in range(3):
+    start = time.perf_counter()
+    for raw in data:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                try:
+                    part.get_content()
+                except Exception:
+                    pass
+    best = min(best, time.perf_counter() - start)
+mb = total / 1048576
+print(f"python email (policy.default) parse + decode text parts: {mb:.2f} MB in {best:.3f} s = {mb / best:.1f} MB/s")
+PY
+)"
+echo "$python_line"
+python3 - "$swift_line" "$python_line" <<'PY'
+import re, sys
+rate = lambda line: float(re.search(r"= ([0-9.]+) MB/s", line).group(1))
+print(f"ratio: sendlint is {rate(sys.argv[1]) / rate(sys.argv[2]):.1f}x Python's email package on the same files")
+PY
+echo "== HTML"
+"$bench" html "$list"
+"$bench" adversarial
+rm -f "$list"
