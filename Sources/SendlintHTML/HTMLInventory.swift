@@ -52,6 +52,15 @@ public struct HTMLImage: Sendable {
   public let linkIndex: Int?
 }
 
+/// Text a recipient does not see.
+public struct HiddenRun: Sendable {
+  public var text: String
+  public let reason: String
+  public let start: Int
+  /// Whether no visible text came before it: where the preheader idiom puts the inbox preview.
+  public let beforeVisibleText: Bool
+}
+
 /// Everything sendlint reads from one HTML body.
 public struct HTMLInventory: Sendable {
   public var links: [HTMLLink] = []
@@ -59,7 +68,7 @@ public struct HTMLInventory: Sendable {
   /// All visible text, with a break at block boundaries.
   public var visibleText = DecodedText(bytes: [], maps: [])
   /// Hidden text runs with the reason and source offset.
-  public var hiddenText: [(text: String, reason: String, start: Int)] = []
+  public var hiddenText: [HiddenRun] = []
   /// `<base href>`, if any.
   public var baseHref: String?
   /// Depth limit hits and similar, as messages with offsets.
@@ -91,7 +100,14 @@ final class InventoryBuilder {
     let hiddenReason: String?
     let linkBuilder: Int?
     let invisible: Bool
+    /// Serial number of the element whose style hides this one (itself or an ancestor).
+    let hidingElement: Int?
   }
+
+  var elementSerial = 0
+  /// The hiding element of the last hidden run, so that text of one hidden element (split by
+  /// character references or inline tags) forms one run.
+  var lastHiddenOwner: Int?
 
   struct LinkBuilder {
     let kind: LinkKind
@@ -113,7 +129,7 @@ final class InventoryBuilder {
   var links: [LinkBuilder] = []
   var images: [HTMLImage] = []
   var visible = TextBuilder(collapseWhitespace: true)
-  var hiddenRuns: [(text: String, reason: String, start: Int)] = []
+  var hiddenRuns: [HiddenRun] = []
   var baseHref: String?
   var problems: [(message: String, offset: Int)] = []
   var conditionalDepth = 0
@@ -183,10 +199,13 @@ final class InventoryBuilder {
 
     let style = tag.attribute("style").map { InlineStyle($0.value) }
     var hiddenReason = currentHiddenReason
+    elementSerial += 1
+    var hidingElement = stack.last?.hidingElement
     if hiddenReason == nil {
       if tag.attribute("hidden") != nil { hiddenReason = "the hidden attribute" } else if let reason = style?.hidingReason {
         hiddenReason = reason
       }
+      if hiddenReason != nil { hidingElement = elementSerial }
     }
 
     if name == "base", baseHref == nil, let href = tag.attribute("href") { baseHref = href.value }
@@ -265,7 +284,7 @@ final class InventoryBuilder {
     let invisible = Self.invisibleContainers.contains(name)
     if invisible { invisibleDepth += 1 }
     if let linkIndex { openLinks.append(linkIndex) }
-    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible))
+    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement))
   }
 
   private func end(_ name: String, at offset: Int) {
@@ -303,12 +322,12 @@ final class InventoryBuilder {
     guard !isInvisibleContainer else { return }
     if let reason = currentHiddenReason {
       let text = String(decoding: piece, as: UTF8.self)
-      if !text.trimmingWhitespace().isEmpty || !(hiddenRuns.last.map { $0.reason == reason } ?? false) {
-        if let last = hiddenRuns.last, last.reason == reason, last.start + last.text.utf8.count == source {
-          hiddenRuns[hiddenRuns.count - 1].text += text
-        } else {
-          hiddenRuns.append((text, reason, source))
-        }
+      let owner = stack.last?.hidingElement
+      if !hiddenRuns.isEmpty, owner != nil, owner == lastHiddenOwner {
+        hiddenRuns[hiddenRuns.count - 1].text += text
+      } else if !text.trimmingWhitespace().isEmpty {
+        hiddenRuns.append(HiddenRun(text: text, reason: reason, start: source, beforeVisibleText: visible.isEmpty))
+        lastHiddenOwner = owner
       }
       if let link = openLinkIndex, links[link].open { links[link].hiddenText += text }
       return

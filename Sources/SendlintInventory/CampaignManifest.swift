@@ -38,6 +38,8 @@ public struct CampaignManifest: Sendable {
   public struct ClickTracking: Sendable {
     public let enabled: Bool
     public let domain: Located<String>?
+    /// The rewritten URL (`{{url}}` stands for the original); without it each link gets its own.
+    public let urlTemplate: Located<String>?
     public let range: SourceRange
   }
 
@@ -105,12 +107,18 @@ public struct CampaignManifest: Sendable {
         for (kind, _, item) in reader.mapping(value, allowed: ["clicks", "opens"], context: "tracking") {
           var enabled = true
           var host: Located<String>?
+          var template: Located<String>?
           let hostKey = kind == "clicks" ? "domain" : "pixel_host"
           if case .scalar = item {
             enabled = reader.bool(item, context: "tracking.\(kind)") ?? false
           } else {
-            for (field, _, fieldValue) in reader.mapping(item, allowed: ["enabled", hostKey], context: "tracking.\(kind)") {
-              if field == "enabled" { enabled = reader.bool(fieldValue, context: "tracking.\(kind).enabled") ?? false } else {
+            let allowed = kind == "clicks" ? ["enabled", hostKey, "url"] : ["enabled", hostKey]
+            for (field, _, fieldValue) in reader.mapping(item, allowed: allowed, context: "tracking.\(kind)") {
+              if field == "enabled" {
+                enabled = reader.bool(fieldValue, context: "tracking.\(kind).enabled") ?? false
+              } else if field == "url" {
+                template = located(fieldValue, "tracking.clicks.url")
+              } else {
                 host = located(fieldValue, "tracking.\(kind).\(hostKey)")
               }
             }
@@ -119,7 +127,7 @@ public struct CampaignManifest: Sendable {
             reader.report("missing-key", "tracking.\(kind) is enabled but names no \(hostKey)", at: item, help: "add `\(hostKey): HOST` — the host the ESP will \(kind == "clicks" ? "rewrite links through" : "load the open pixel from")")
           }
           if kind == "clicks" {
-            manifest.clickTracking = ClickTracking(enabled: enabled, domain: host, range: reader.range(of: item))
+            manifest.clickTracking = ClickTracking(enabled: enabled, domain: host, urlTemplate: template, range: reader.range(of: item))
           } else {
             manifest.openTracking = OpenTracking(enabled: enabled, pixelHost: host, range: reader.range(of: item))
           }

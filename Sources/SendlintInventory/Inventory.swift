@@ -83,6 +83,21 @@ public struct ClickRewrite: Sendable {
   public let domain: String
   /// Where the manifest turns click tracking on.
   public let range: SourceRange
+  /// The rewritten URL as the manifest gives it (`tracking.clicks.url`); without `{{url}}` (or
+  /// `{{link}}`) in it, every link becomes the same URL.
+  public let urlTemplate: String?
+
+  public init(domain: String, range: SourceRange, urlTemplate: String? = nil) {
+    self.domain = domain
+    self.range = range
+    self.urlTemplate = urlTemplate
+  }
+
+  /// The URL a link becomes at send time.
+  public func rewritten(_ original: String) -> String {
+    guard let urlTemplate else { return "https://\(domain)/click?url=\(original)" }
+    return urlTemplate.replacingOccurrences(of: "{{url}}", with: original).replacingOccurrences(of: "{{link}}", with: original)
+  }
 }
 
 /// A link in the message.
@@ -118,6 +133,12 @@ public struct Link: Sendable {
 
   /// The host the recipient's click will actually go to first.
   public var deliveredHost: String? { rewrite?.domain ?? host }
+
+  /// The URL the recipient's click will actually request first.
+  public var deliveredURL: String? {
+    guard let url else { return nil }
+    return rewrite?.rewritten(url.href) ?? url.href
+  }
 
   /// Where the host is written inside the href, or the whole href when it cannot be found.
   public var hostRange: SourceRange {
@@ -200,6 +221,16 @@ public struct Attachment: Sendable {
   public let contentType: String
   public let range: SourceRange
   public let size: Int
+  /// File names inside a ZIP archive, read from its central directory.
+  public let archiveEntries: [String]
+
+  public init(filename: String?, contentType: String, range: SourceRange, size: Int, archiveEntries: [String] = []) {
+    self.filename = filename
+    self.contentType = contentType
+    self.range = range
+    self.size = size
+    self.archiveEntries = archiveEntries
+  }
 }
 
 /// A MIME part as `inspect` shows it.
@@ -261,8 +292,11 @@ public struct Inventory: Sendable {
   public var signatureKnown = false
   public var clickRewrite: ClickRewrite?
   public var openPixelHost: Located<String>?
-  /// Visible HTML text runs hidden by CSS, with the reason.
-  public var hiddenText: [(text: String, reason: String, range: SourceRange)] = []
+  /// HTML text hidden by CSS, with the reason; `preheader` marks the inbox-preview idiom (the first
+  /// hidden run, before any visible text).
+  public var hiddenText: [(text: String, reason: String, range: SourceRange, preheader: Bool)] = []
+  /// Visible text of the HTML bodies and the text of text parts, for content rules.
+  public var visibleTexts: [(text: String, locator: Locator, inHTML: Bool)] = []
   public var problems: [InputProblem] = []
   /// The MIME structure of an .eml.
   public var parts: InventoryPart?

@@ -56,7 +56,10 @@ public enum InventoryReader {
           {
             return  // the signature part of a signed message is not an attachment in the user's sense
           }
-          inventory.attachments.append(Attachment(filename: entity.filename, contentType: entity.contentType.value, range: SourceRange(file: file, start: entity.start, end: entity.start), size: entity.bodyEnd - entity.bodyStart))
+          let isZip = entity.contentType.value.contains("zip") || (entity.filename?.lowercased().hasSuffix(".zip") ?? false)
+        inventory.attachments.append(Attachment(
+          filename: entity.filename, contentType: entity.contentType.value, range: SourceRange(file: file, start: entity.start, end: entity.start),
+          size: entity.bodyEnd - entity.bodyStart, archiveEntries: isZip ? ZipDirectory.names(in: entity.decodedBody(in: file).bytes) : []))
           return
         }
         let charset = entity.contentType.parameters["charset"] ?? "none"
@@ -116,16 +119,15 @@ public enum InventoryReader {
     inventory.dkimDomains = manifest.dkimDomains.map { Located($0.value.lowercased(), $0.range) }
     inventory.helo = manifest.helo
     inventory.statedSendingIPs = manifest.sendingIPs.map { StatedSendingIP(text: $0.value, address: IPAddress($0.value), range: $0.range) }
-    if let signing = manifest.signing {
-      inventory.signatureKnown = true
-      inventory.signature = Signature(rawValue: signing.value)
-    }
+    // A campaign states how it is sent: no `signing` means unsigned.
+    inventory.signatureKnown = true
+    inventory.signature = manifest.signing.flatMap { Signature(rawValue: $0.value) }
     for attachment in manifest.attachments {
       inventory.attachments.append(Attachment(filename: attachment.value, contentType: "application/octet-stream", range: attachment.range, size: 0))
     }
     // The send-time view: what the ESP adds.
     if let clicks = manifest.clickTracking, clicks.enabled, let domain = clicks.domain {
-      inventory.clickRewrite = ClickRewrite(domain: HostName.normalise(domain.value), range: domain.range)
+      inventory.clickRewrite = ClickRewrite(domain: HostName.normalise(domain.value), range: domain.range, urlTemplate: clicks.urlTemplate?.value)
     }
     if let opens = manifest.openTracking, opens.enabled, let host = opens.pixelHost {
       inventory.openPixelHost = host
@@ -182,7 +184,7 @@ struct BodyCollector {
   var rewrite: ClickRewrite?
   var links: [Link] = []
   var images: [Image] = []
-  var hiddenText: [(String, String, SourceRange)] = []
+  var hiddenText: [(String, String, SourceRange, Bool)] = []
   var texts: [(bytes: [UInt8], locator: Locator, inHTML: Bool)] = []
   var problems: [InputProblem] = []
   var htmlCount = 0
@@ -219,8 +221,8 @@ struct BodyCollector {
         range: locator.range(image.srcStart, image.srcEnd), srcLocator: locator.through(image.srcMap),
         recipientTags: resolved.unresolved, addedByOpenTracking: false))
     }
-    for run in html.hiddenText {
-      hiddenText.append((run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count)))
+    for (index, run) in html.hiddenText.enumerated() {
+      hiddenText.append((run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count), index == 0 && run.beforeVisibleText))
     }
     texts.append((html.visibleText.bytes, locator.through(html.visibleText.maps.first ?? OffsetMap()), true))
   }
@@ -253,7 +255,8 @@ struct BodyCollector {
     inventory.links = links
     inventory.images += images
     inventory.textURLs = textURLs
-    inventory.hiddenText = hiddenText
+    inventory.hiddenText = hiddenText.map { ($0.0, $0.1, $0.2, $0.3) }
+    inventory.visibleTexts = texts.map { (String(decoding: $0.bytes, as: UTF8.self), $0.locator, $0.inHTML) }
     inventory.problems += problems
     inventory.htmlBodyCount += htmlCount
     inventory.textBodyCount += textCount

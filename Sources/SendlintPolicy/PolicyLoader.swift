@@ -16,7 +16,7 @@ public struct PolicyLoader {
   public static let defaultPack = "recommended"
 
   static let topKeys = ["version", "extends", "brand", "categories", "classify", "rules"]
-  static let brandKeys = ["name", "domains", "sending_domains", "tracking_domains", "sending_ips", "vendors", "postal_address"]
+  static let brandKeys = ["name", "domains", "sending_domains", "tracking_domains", "sending_ips", "vendors", "postal_address", "allowed_hosts"]
   static let vendorKeys = ["name", "sending_ips", "hosts", "categories"]
   static let ruleKeys = ["severity", "options", "categories"]
   static let classifyKeys = ["files", "subject", "category"]
@@ -166,6 +166,7 @@ public struct PolicyLoader {
       case "domains": policy.brand.domains = merge(policy.brand.domains, domains(value, "brand.domains", &reader))
       case "sending_domains": policy.brand.sendingDomains = merge(policy.brand.sendingDomains, domains(value, "brand.sending_domains", &reader))
       case "tracking_domains": policy.brand.trackingDomains = merge(policy.brand.trackingDomains, domains(value, "brand.tracking_domains", &reader))
+      case "allowed_hosts": policy.brand.allowedHosts = merge(policy.brand.allowedHosts, domains(value, "brand.allowed_hosts", &reader))
       case "sending_ips": policy.brand.sendingIPs += cidrs(value, "brand.sending_ips", &reader)
       case "vendors":
         for item in reader.sequence(value, context: "brand.vendors") {

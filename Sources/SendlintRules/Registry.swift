@@ -4,12 +4,31 @@ import SendlintInventory
 /// Every built-in rule, sorted by id. A test fails when a rule type is missing here.
 public enum RuleRegistry {
   public static let builtin: [any Rule.Type] = [
+    DangerousAttachment.self,
+    MissingBodyUnsubscribe.self,
+    MissingListUnsubscribe.self,
+    MissingOneClick.self,
+    MissingPostalAddress.self,
+    DeceptiveSubject.self,
+    HiddenText.self,
+    DMARCMisaligned.self,
+    MissingRDNS.self,
+    UnauthorizedSendingIP.self,
+    UnownedFromDomain.self,
+    UnownedReplyTo.self,
+    Insecure.self,
     LookalikeDomain.self,
     Obfuscated.self,
-    UnauthorizedSendingIP.self,
+    OffBrandHost.self,
+    Redirector.self,
+    SameTarget.self,
     SplitURL.self,
     TemplateHost.self,
     TextHostMismatch.self,
+    InvalidHeaders.self,
+    SecurityAttachment.self,
+    SecurityForm.self,
+    SecurityUnsigned.self,
     TrackingPixel.self,
   ].sorted { $0.metadata.id < $1.metadata.id }
 

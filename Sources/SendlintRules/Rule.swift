@@ -98,8 +98,24 @@ public struct BrandFacts: Sendable {
   public var sendingIPs: [CIDR] = []
   public var vendors: [Vendor] = []
   public var postalAddress: String?
+  /// Third-party hosts the brand accepts in links and images (a payment provider, a CDN).
+  public var allowedHosts: [String] = []
 
   public init() {}
+
+  /// Exact match against `sending_domains` (a vendor subdomain must be listed itself).
+  public func isSendingDomain(_ domain: String) -> Bool {
+    sendingDomains.contains { HostName.normalise($0) == HostName.normalise(domain) }
+  }
+
+  /// The vendor operating a brand host, if any.
+  public func vendor(operating host: String) -> Vendor? {
+    vendors.first { $0.hosts.contains { HostName.normalise($0) == HostName.normalise(host) } }
+  }
+
+  public func isAllowed(_ host: String) -> Bool {
+    allowedHosts.contains { HostName.host(host, isWithin: $0) }
+  }
 
   /// Whether the policy says anything about sending infrastructure.
   public var knowsSendingInfrastructure: Bool { !sendingIPs.isEmpty || vendors.contains { !$0.sendingIPs.isEmpty } }

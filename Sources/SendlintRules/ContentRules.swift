@@ -1,0 +1,72 @@
+import SendlintCore
+import SendlintInventory
+
+/// `content/hidden-text`: text CSS hides from the recipient, beyond a preheader.
+public struct HiddenText: Rule {
+  public static let metadata = RuleMetadata(
+    id: "content/hidden-text",
+    summary: "Text is hidden by CSS (display:none, zero size, off-screen, …) beyond a preheader.",
+    defaultSeverity: .warning,
+    whatItDoes: """
+      Flags text that inline CSS or the `hidden` attribute hides (display:none, visibility:hidden, \
+      opacity:0, font-size:0, zero height with overflow:hidden, mso-hide:all, off-screen positions). \
+      The preheader idiom — the first hidden text, before any visible text, shown as the inbox preview — \
+      is not flagged.
+      """,
+    whyIsThisBad: "Hidden text is how spam pads mail to fool content filters (\"hidden text salting\"), and filters penalise it; readers cannot see what the filter reads.",
+    example: "```html\n<div style=\"font-size:0\">free money winner</div>\n```",
+    useInstead: "Delete text nobody should read; keep a single preheader at the top if you want an inbox preview.",
+    references: ["Cisco Talos, 'Hidden text salting in email' (2025)", "SpamAssassin rules HTML_FONT_SIZE_TINY, HIDDEN_TEXT"],
+    examples: [
+      RuleExample("hidden text mid-body", flagged: true, .html(#"<p>Hello</p><div style="font-size:0">«keywords keywords</div>"#)),
+      RuleExample("a preheader", flagged: false, .html(#"<div style="display:none;max-height:0;overflow:hidden">Spring is here</div><p>Hello</p>"#)),
+    ],
+    tags: ["content", "spam"])
+
+  public init(options: RuleOptions) {}
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    inventory.hiddenText.filter { !$0.preheader }.map { run in
+      let snippet = run.text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+      let shown = snippet.count > 60 ? String(snippet.prefix(60)) + "…" : snippet
+      // Point at the first non-blank character of the run.
+      let leading = run.text.utf8.prefix { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.count
+      let range = SourceRange(file: run.range.file, start: run.range.start + leading, end: run.range.end, hasColumn: run.range.hasColumn)
+      return Hit(range: range, message: "text \"\(shown)\" is hidden (\(run.reason))", help: "remove the hidden text, or make it visible", evidence: snippet, placeholders: ["text": shown])
+    }
+  }
+}
+
+/// `content/deceptive-subject`: `Re:`/`Fwd:` without a conversation.
+public struct DeceptiveSubject: Rule {
+  static let prefixes = ["re:", "fw:", "fwd:", "aw:", "wg:", "sv:", "vs:", "rv:", "tr:", "r:", "antw:"]
+
+  public static let metadata = RuleMetadata(
+    id: "content/deceptive-subject",
+    summary: "The subject starts with Re: or Fwd: but the message is not a reply or forward.",
+    defaultSeverity: .warning,
+    whatItDoes: "Flags subjects starting with a reply or forward prefix (Re:, Fwd:, AW:, WG:, SV:, …) in campaigns, and in messages without In-Reply-To or References.",
+    whyIsThisBad: "A fake reply tricks people into opening bulk mail as if it were a conversation; CAN-SPAM forbids deceptive subject lines and filters score the pattern.",
+    example: "`Subject: Re: your order` on a newsletter.",
+    useInstead: "Write a subject that says what the mail is.",
+    references: ["CAN-SPAM Act, 15 U.S.C. §7704(a)(2) (deceptive subject headings)", "RFC 5322 §3.6.4 (In-Reply-To, References)"],
+    examples: [
+      RuleExample("a fake reply", flagged: true, .campaign(manifest: "campaign: c\ncategory: marketing\nsubject: «\"Re: your order\"\ntext: body.txt\n", html: nil, text: "x\n")),
+      RuleExample(
+        "a real reply", flagged: false,
+        .eml("From: a@contoso.com\nSubject: Re: your question\nIn-Reply-To: <1@example.com>\nReferences: <1@example.com>\n\nx\n")),
+    ],
+    tags: ["can-spam", "content"])
+
+  public init(options: RuleOptions) {}
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    guard let subject = inventory.subject else { return [] }
+    let lowered = subject.value.trimmingCharacters(in: .whitespaces).lowercased()
+    guard let prefix = Self.prefixes.first(where: { lowered.hasPrefix($0) }) else { return [] }
+    if inventory.kind == .eml, !inventory.headers(named: "In-Reply-To").isEmpty || !inventory.headers(named: "References").isEmpty { return [] }
+    return [Hit(
+      range: subject.range, message: "subject \"\(subject.value)\" starts with \"\(prefix.dropLast())\" but the message is not part of a conversation",
+      help: "drop the reply/forward prefix", evidence: subject.value, placeholders: ["subject": subject.value])]
+  }
+}

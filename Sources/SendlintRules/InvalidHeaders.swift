@@ -1,0 +1,87 @@
+import SendlintCore
+import SendlintInventory
+
+/// `message/invalid-headers`: the header fields RFC 5322 and MIME require, once and well-formed.
+public struct InvalidHeaders: Rule {
+  public static let metadata = RuleMetadata(
+    id: "message/invalid-headers",
+    summary: "Date, From or Message-ID missing, repeated or malformed; MIME-Version missing; a line over 998 characters.",
+    defaultSeverity: .error,
+    whatItDoes: """
+      In an `.eml`: `Date` and `From` must appear exactly once (RFC 5322 §3.6), `Message-ID` once and as \
+      `<left@right>` (§3.6.4), `MIME-Version` when MIME fields are used (RFC 2045 §4), and no line may \
+      exceed 998 characters (§2.1.1). In a campaign (whose Date and Message-ID the ESP adds), `From` \
+      must be given. Bare templates have no headers and are not checked.
+      """,
+    whyIsThisBad: "Gmail's and Yahoo's bulk-sender rules require RFC 5322-compliant messages; malformed or duplicated origin fields are also a classic spoofing trick (two From fields, one shown, one checked).",
+    example: "A message with two `From:` fields, or `Message-ID: 12345`.",
+    useInstead: "One `From`, one `Date`, one `Message-ID: <unique@contoso.com>`, and `MIME-Version: 1.0`.",
+    references: ["RFC 5322 §2.1.1, §3.6, §3.6.4", "RFC 2045 §4", "Gmail email sender guidelines: format messages according to RFC 5322"],
+    examples: [
+      RuleExample(
+        "two From fields and a bad Message-ID", flagged: true,
+        .eml("Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\n«From: b@evil.example\n«Message-ID: 12345\nSubject: s\n\nx\n")),
+      RuleExample(
+        "a well-formed message", flagged: false,
+        .eml("Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nMessage-ID: <1@contoso.com>\nMIME-Version: 1.0\nContent-Type: text/plain\nSubject: s\n\nx\n")),
+    ],
+    tags: ["rfc5322", "bulk-sender"])
+
+  public init(options: RuleOptions) {}
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    var hits: [Hit] = []
+    let start = SourceRange(file: inventory.draftFile, start: 0, end: 0)
+    switch inventory.kind {
+    case .template:
+      return []
+    case .campaign:
+      if inventory.from.isEmpty {
+        hits.append(Hit(range: start, message: "the campaign states no From address", help: "add `from: \"Name <address@brand.example>\"` to the manifest", evidence: "from-missing"))
+      }
+      return hits
+    case .eml:
+      break
+    }
+    for name in ["Date", "From"] {
+      let fields = inventory.headers(named: name)
+      if fields.isEmpty {
+        hits.append(Hit(range: start, message: "the message has no \(name) field", help: "add exactly one \(name) field", evidence: "\(name)-missing"))
+      }
+      for extra in fields.dropFirst() {
+        hits.append(Hit(range: extra.range, message: "\(name) appears \(fields.count) times; RFC 5322 allows one", help: "keep one \(name) field", evidence: "\(name)-repeated"))
+      }
+    }
+    let ids = inventory.headers(named: "Message-ID")
+    if ids.isEmpty {
+      hits.append(Hit(range: start, message: "the message has no Message-ID field", help: "add Message-ID: <unique@your-domain>", evidence: "message-id-missing"))
+    }
+    for id in ids.dropFirst() {
+      hits.append(Hit(range: id.range, message: "Message-ID appears \(ids.count) times; RFC 5322 allows one", help: "keep one Message-ID", evidence: "message-id-repeated"))
+    }
+    if let id = ids.first {
+      let value = id.value.trimmingCharacters(in: .whitespaces)
+      let valid = value.hasPrefix("<") && value.hasSuffix(">") && value.dropFirst().dropLast().split(separator: "@").count == 2
+        && !value.contains(" ")
+      if !valid {
+        hits.append(Hit(range: id.range, message: "Message-ID \"\(value)\" is not of the form <left@right>", help: "use Message-ID: <unique-id@your-domain>", evidence: "message-id-invalid"))
+      }
+    }
+    let usesMIME = inventory.headers.contains { $0.name.lowercased().hasPrefix("content-") }
+    if usesMIME, inventory.headers(named: "MIME-Version").isEmpty {
+      hits.append(Hit(range: start, message: "the message uses MIME fields but has no MIME-Version", help: "add MIME-Version: 1.0", evidence: "mime-version-missing"))
+    }
+    let file = inventory.draftFile
+    for line in 0..<file.lineStarts.count {
+      let begin = file.lineStarts[line]
+      let end = line + 1 < file.lineStarts.count ? file.lineStarts[line + 1] : file.bytes.count
+      var length = end - begin
+      while length > 0, file.bytes[begin + length - 1] == 0x0A || file.bytes[begin + length - 1] == 0x0D { length -= 1 }
+      if length > 998 {
+        hits.append(Hit(range: SourceRange(file: file, start: begin + 998, end: begin + length), message: "line \(line + 1) is \(length) characters long; RFC 5322 limits lines to 998", help: "encode the part as quoted-printable or base64, which wrap lines", evidence: "long-line"))
+        break
+      }
+    }
+    return hits
+  }
+}

@@ -1,0 +1,139 @@
+import SendlintCore
+import SendlintHTML
+import SendlintInventory
+import SendlintURL
+
+/// `link/redirector`: links that pass through someone else's redirector, shortener or click tracker.
+public struct Redirector: Rule {
+  /// URL shorteners: their links say nothing about where they go.
+  public static let shorteners: Set<String> = [
+    "bit.ly", "bitly.com", "t.co", "tinyurl.com", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly",
+    "shorturl.at", "t.ly", "rb.gy", "tiny.cc", "s.id", "lnkd.in", "bl.ink", "short.io", "v.gd", "qr.net", "trib.al",
+    "shorte.st", "adf.ly", "soo.gd", "clck.ru", "tr.im", "x.co", "y2u.be", "amzn.to", "fb.me",
+  ]
+  /// Query parameters that carry the real destination of a redirect.
+  static let targetParameters: Set<String> = ["url", "u", "redirect", "redirect_url", "redirect_uri", "target", "dest", "destination", "link", "goto", "to", "next", "out", "r", "q"]
+
+  public static let metadata = RuleMetadata(
+    id: "link/redirector",
+    summary: "A link goes through a third-party redirector, shortener or click tracker the brand does not operate.",
+    defaultSeverity: .warning,
+    categorySeverities: ["security-notice": .error],
+    whatItDoes: """
+      Flags links whose first hop is not the brand's own: URL shorteners; redirects that carry the real \
+      destination in a query parameter (`?url=https://…`, unwrapped and named in the message); brand \
+      hosts a vendor operates (`brand.vendors[].hosts`) used as a redirect; and the ESP's send-time \
+      click rewrite through a host that is not in `brand.tracking_domains`.
+      """,
+    whyIsThisBad: """
+      A redirector decides at click time where the reader goes. Filters treat open redirects and \
+      shorteners as phishing signals, and a vendor-run redirect on a brand subdomain — the 2003 \
+      `email.microsoft.com/redirect.asp` — hands the brand's name to someone else's server.
+      """,
+    example: "```html\n<a href=\"http://email.microsoft.com/redirect.asp?HB41\">http://windowsupdate.microsoft.com</a>\n```",
+    useInstead: "Link directly; if clicks must be tracked, run the tracking host yourself and declare it in `brand.tracking_domains`.",
+    references: [
+      "OWASP 'Unvalidated Redirects and Forwards' cheat sheet", "Spamhaus, 'URL shorteners and spam' (2020)",
+      "Google Safe Browsing: redirect chains",
+    ],
+    examples: [
+      RuleExample("a shortener", flagged: true, .html(#"<a href="https://«bit.ly/3xYz">Read more</a>"#)),
+      RuleExample("an embedded destination", flagged: true, .html(#"<a href="https://«go.example.net/r?url=https%3A%2F%2Fevil.example%2F">Account</a>"#)),
+      RuleExample(
+        "a vendor-run brand host used as a redirect", flagged: true,
+        .html(#"<a href="http://«email.contoso.com/redirect.asp?id=7">Update</a>"#)),
+      RuleExample(
+        "send-time click tracking through a vendor host", flagged: true,
+        .campaign(
+          manifest: """
+            campaign: notice
+            category: marketing
+            html: body.html
+            tracking:
+              clicks: { enabled: true, domain: «email.contoso.com }
+            """,
+          html: #"<a href="https://www.contoso.com/a">Read</a>"#, text: nil)),
+      RuleExample("the brand's own tracking host", flagged: false, .html(#"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fwww.contoso.com%2F">Read</a>"#)),
+      RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/search?q=coffee">Search</a>"#)),
+    ],
+    tags: ["phishing", "links", "tracking"])
+
+  public init(options: RuleOptions) {}
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    let brand = context.brand
+    var hits: [Hit] = []
+    var reportedRewrite = false
+    for link in inventory.links where link.kind != .background && link.kind != .css && link.kind != .form {
+      if let rewrite = link.rewrite, !brand.isTrackingDomain(rewrite.domain) {
+        if !reportedRewrite {
+          reportedRewrite = true
+          let operatedBy = brand.vendor(operating: rewrite.domain).map { ", operated by \($0.name)" } ?? ""
+          hits.append(Hit(
+            range: rewrite.range,
+            message: "click tracking sends every link through \(rewrite.domain)\(operatedBy), a click tracker the brand does not declare as its own",
+            help: "turn click tracking off, or track through a host the brand runs and list it in brand.tracking_domains",
+            evidence: "rewrite|\(rewrite.domain)", placeholders: ["host": rewrite.domain]))
+        }
+        continue
+      }
+      guard let url = link.url, ["http", "https"].contains(url.scheme), let host = link.host else { continue }
+      if brand.isTrackingDomain(host) { continue }
+      if Self.shorteners.contains(host) || Self.shorteners.contains(HostName.strippingWWW(host)) {
+        hits.append(Hit(
+          range: link.hostRange, message: "link goes through the URL shortener \(host); nobody can tell where it leads",
+          help: "link to the destination directly", evidence: "shortener|\(host)", placeholders: ["host": host]))
+        continue
+      }
+      if let embedded = Self.embeddedTarget(url), !brand.isOwned(host) || brand.vendor(operating: host) != nil {
+        hits.append(Hit(
+          range: link.hostRange,
+          message: "link goes through the redirector \(host) to \(embedded.host.map { $0.description } ?? embedded.href)",
+          help: "link to \(embedded.href) directly",
+          evidence: "redirect|\(host)|\(embedded.href)", placeholders: ["host": host, "target": embedded.href]))
+        continue
+      }
+      if let vendor = brand.vendor(operating: host), Self.looksLikeRedirect(url) {
+        hits.append(Hit(
+          range: link.hostRange,
+          message: "link goes through \(host), a brand host operated by \(vendor.name), as a redirect (\(url.path))",
+          help: "link to the destination on the brand's own host; a vendor-run redirect on a brand subdomain is what made the 2003 mail look forged",
+          evidence: "vendor|\(host)", placeholders: ["host": host, "vendor": vendor.name]))
+      }
+    }
+    return hits
+  }
+
+  /// A single absolute URL carried in a query parameter, unwrapped.
+  static func embeddedTarget(_ url: URLRecord) -> URLRecord? {
+    guard let query = url.query else { return nil }
+    var candidates: [URLRecord] = []
+    for pair in query.split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1)
+      guard parts.count == 2, targetParameters.contains(parts[0].lowercased()) else { continue }
+      let value = String(decoding: percentDecoded(Array(parts[1].utf8)), as: UTF8.self)
+      if let target = URLRecord.parse(value), ["http", "https"].contains(target.scheme), target.host != nil { candidates.append(target) }
+    }
+    return candidates.count == 1 ? candidates[0] : nil
+  }
+
+  static func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+        out.append(value)
+        index += 3
+      } else {
+        out.append(bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index])
+        index += 1
+      }
+    }
+    return out
+  }
+
+  static func looksLikeRedirect(_ url: URLRecord) -> Bool {
+    let path = url.path.lowercased()
+    return ["redirect", "click", "track", "trk", "/r/", "/ls/", "/c/", "/l/", "/go/", "/out"].contains { path.contains($0) }
+  }
+}

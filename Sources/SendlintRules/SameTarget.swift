@@ -1,0 +1,89 @@
+import SendlintCore
+import SendlintHTML
+import SendlintInventory
+import SendlintURL
+
+/// `link/same-target`: several links show different addresses and all go to one place.
+public struct SameTarget: Rule {
+  public static let metadata = RuleMetadata(
+    id: "link/same-target",
+    summary: "Several links show different addresses but all go to one target.",
+    defaultSeverity: .warning,
+    whatItDoes: """
+      Groups the links whose visible text shows an address by the URL the click actually requests \
+      (after the send-time click rewrite) and flags a group whose links show two or more different \
+      addresses.
+      """,
+    whyIsThisBad: """
+      The MS03-026 reminder showed three different microsoft.com addresses, and all three went to one \
+      redirect on the vendor's host. Links that say different things and do the same thing are what \
+      phishing looks like.
+      """,
+    example: """
+      ```html
+      <a href="http://email.microsoft.com/redirect.asp?HB41">http://windowsupdate.microsoft.com</a>
+      <a href="http://email.microsoft.com/redirect.asp?HB41">http://www.microsoft.com/protect</a>
+      ```
+      """,
+    useInstead: "Give each link its own target (an ESP must rewrite each link to its own tracked URL).",
+    references: ["Microsoft Security Bulletin MS03-026 reminder (August 2003)", "RFC 3986 §7.6 (semantic attacks)"],
+    examples: [
+      RuleExample(
+        "two addresses, one redirect", flagged: true,
+        .html(#"<a href="https://r.example/x?1">www.contoso.com/a</a> <a href="https://r.example/x?1">«help.contoso.com</a>"#)),
+      RuleExample(
+        "one click-tracking URL for every link", flagged: true,
+        .campaign(
+          manifest: """
+            campaign: notice
+            category: marketing
+            html: body.html
+            tracking:
+              clicks: { enabled: true, domain: click.contoso.com, url: "https://click.contoso.com/r?id=7" }
+            """,
+          html: #"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://help.contoso.com/">«help.contoso.com</a>"#,
+          text: nil)),
+      RuleExample(
+        "the same address twice", flagged: false,
+        .html(#"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://www.contoso.com/a">www.contoso.com/a</a>"#)),
+    ],
+    tags: ["phishing", "links"])
+
+  public init(options: RuleOptions) {}
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    var groups: [String: [(link: Link, shown: String)]] = [:]
+    var order: [String] = []
+    for link in inventory.links where link.kind == .a || link.kind == .area || link.kind == .vml {
+      guard let target = link.deliveredURL else { continue }
+      guard let shown = context.finder.find(in: Array(link.text.utf8)).first(where: { $0.form != .email }) else { continue }
+      let normalised = shown.text.lowercased().replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
+        .trimmingTrailingSlash()
+      if groups[target] == nil { order.append(target) }
+      groups[target, default: []].append((link, normalised))
+    }
+    var hits: [Hit] = []
+    for target in order {
+      guard let members = groups[target] else { continue }
+      let distinct = members.map(\.shown).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+      guard distinct.count >= 2, let second = members.first(where: { $0.shown != members[0].shown }) else { continue }
+      let viaRewrite = second.link.rewrite != nil
+      hits.append(Hit(
+        range: second.link.textLocator.map { locator in
+          locator.range(0, second.link.text.utf8.count)
+        } ?? second.link.range,
+        message: "\(members.count) links show \(distinct.count) different addresses (\(distinct.joined(separator: ", "))) but all go to \(target)\(viaRewrite ? " after the click rewrite" : "")",
+        help: viaRewrite ? "have the ESP rewrite each link to its own tracked URL (tracking.clicks.url needs {{url}})" : "point each link at the address it shows",
+        evidence: "\(target)|\(distinct.sorted().joined(separator: ","))", placeholders: ["target": target]))
+    }
+    return hits
+  }
+}
+
+extension String {
+  func trimmingTrailingSlash() -> String {
+    var text = self
+    while text.hasSuffix("/") { text.removeLast() }
+    return text
+  }
+}
