@@ -102,6 +102,55 @@ final class InventoryBuilder {
     let invisible: Bool
     /// Serial number of the element whose style hides this one (itself or an ancestor).
     let hidingElement: Int?
+    let classes: [String]
+    let id: String?
+  }
+
+  /// Rules of the `<style>` blocks read so far.
+  var styleRules: [StyleRule] = []
+  /// The text of the `<style>` element being read, mapped to source offsets.
+  var styleText: TextBuilder?
+
+  func mayAddCSSLink(at offset: Int) -> Bool {
+    admit(links.count, limit: Self.maximumLinks, reported: &reportedLinkLimit, what: "links", at: offset)
+  }
+
+  /// Whether a selector chain matches the element being opened: its last compound matches the
+  /// element, the others match ancestors in order (descendant semantics).
+  func matches(_ selector: [CompoundSelector], tag: String, classes: [String], id: String?) -> Bool {
+    guard let last = selector.last, last.matches(tag: tag, classes: classes, id: id) else { return false }
+    var ancestor = stack.count - 1
+    for compound in selector.dropLast().reversed() {
+      while ancestor >= 0, !compound.matches(tag: stack[ancestor].name, classes: stack[ancestor].classes, id: stack[ancestor].id) { ancestor -= 1 }
+      if ancestor < 0 { return false }
+      ancestor -= 1
+    }
+    return true
+  }
+
+  /// Parses a finished `<style>` element and records its url() references as links.
+  func finishStyle(at offset: Int) {
+    guard let builder = styleText else { return }
+    styleText = nil
+    var text = builder.bytes
+    // Old mail habit: the style text wrapped in <!-- -->; blank the markers, keep offsets.
+    for marker in [Array("<!--".utf8), Array("-->".utf8)] {
+      var from = text.startIndex
+      while let found = text[from...].firstRange(of: marker) {
+        for position in found { text[position] = 0x20 }
+        from = found.upperBound
+      }
+    }
+    let rules = StyleSheetParser.parse(text)
+    styleRules += rules.filter { !$0.selectors.isEmpty }
+    for rule in rules {
+      for (url, position) in rule.urls where mayAddCSSLink(at: offset) {
+        let source = builder.map.source(for: position).offset
+        let reference = HTMLAttribute(name: "style", value: url, nameStart: source, valueStart: source, valueEnd: source + url.utf8.count, valueMap: .identity(base: source))
+        links.append(LinkBuilder(kind: .css, attribute: reference, hidden: false, tagStart: source, tagEnd: source, conditional: conditionalDepth > 0))
+        links[links.count - 1].open = false
+      }
+    }
   }
 
   var elementSerial = 0
@@ -197,15 +246,53 @@ final class InventoryBuilder {
     if name == "a", stack.contains(where: { $0.name == "a" }) { pop(to: "a") }
     if Self.blockElements.contains(name) { breakText(at: tag.start) }
 
-    let style = tag.attribute("style").map { InlineStyle($0.value) }
+    let classes = tag.attribute("class").map { $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } ?? []
+    let elementID = tag.attribute("id")?.value
+    // The cascade, simplified: matching <style> rules in order, then the inline style.
+    var declarations: [String: String] = [:]
+    var revealedByMedia = false
+    for rule in styleRules where rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) {
+      if rule.inMedia {
+        if let display = rule.declarations["display"], display != "none" { revealedByMedia = true }
+        if let height = rule.declarations["max-height"], InlineStyle.length(height).map({ $0 > 0.5 }) ?? true { revealedByMedia = true }
+      } else {
+        declarations.merge(rule.declarations) { $1 }
+      }
+    }
+    let inline = tag.attribute("style").map { InlineStyle($0.value) }
+    if let inline { declarations.merge(inline.declarations) { $1 } }
+    let style: InlineStyle? = declarations.isEmpty ? nil : InlineStyle(declarations: declarations)
     var hiddenReason = currentHiddenReason
     elementSerial += 1
     var hidingElement = stack.last?.hidingElement
+    // Inherited hiding that a child may undo: font-size:0 (children set their own size, the
+    // inline-block layout idiom) and visibility:hidden (visibility:visible).
+    if let inherited = hiddenReason {
+      if inherited.hasPrefix("font-size"), let size = style?["font-size"], let value = InlineStyle.length(size), value > 0.5 {
+        hiddenReason = nil
+        hidingElement = nil
+      } else if inherited.hasPrefix("visibility"), style?["visibility"] == "visible" {
+        hiddenReason = nil
+        hidingElement = nil
+      }
+    }
     if hiddenReason == nil {
       if tag.attribute("hidden") != nil { hiddenReason = "the hidden attribute" } else if let reason = style?.hidingReason {
         hiddenReason = reason
       }
+      // Responsive layouts hide one variant inline and reveal it in an @media rule: some clients
+      // show it, so it is not hidden text.
+      if revealedByMedia, hiddenReason != nil, tag.attribute("hidden") == nil { hiddenReason = nil }
       if hiddenReason != nil { hidingElement = elementSerial }
+    }
+    // CSS url() references of the inline style.
+    if let attribute = tag.attribute("style") {
+      for (url, offset) in CSSURLs.find(in: Array(attribute.value.utf8), base: 0) where mayAddCSSLink(at: tag.start) {
+        let source = attribute.valueMap.source(for: offset).offset
+        let reference = HTMLAttribute(name: "style", value: url, nameStart: attribute.nameStart, valueStart: source, valueEnd: source + url.utf8.count, valueMap: .identity(base: source))
+        links.append(LinkBuilder(kind: .css, attribute: reference, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditionalDepth > 0))
+        links[links.count - 1].open = false
+      }
     }
 
     if name == "base", baseHref == nil, let href = tag.attribute("href") { baseHref = href.value }
@@ -284,10 +371,12 @@ final class InventoryBuilder {
     let invisible = Self.invisibleContainers.contains(name)
     if invisible { invisibleDepth += 1 }
     if let linkIndex { openLinks.append(linkIndex) }
-    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement))
+    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes, id: elementID))
+    if name == "style" { styleText = TextBuilder(collapseWhitespace: false) }
   }
 
   private func end(_ name: String, at offset: Int) {
+    if name == "style" { finishStyle(at: offset) }
     if Self.blockElements.contains(name) { breakText(at: offset) }
     if untrackedDepth > 0 {
       untrackedDepth -= 1
@@ -319,6 +408,10 @@ final class InventoryBuilder {
   }
 
   private func characters(_ piece: [UInt8], source: Int, verbatim: Bool) {
+    if styleText != nil, stack.last?.name == "style" {
+      if verbatim { styleText?.appendVerbatim(piece, source: source) } else { styleText?.appendDecoded(piece, source: source) }
+      return
+    }
     guard !isInvisibleContainer else { return }
     if let reason = currentHiddenReason {
       let text = String(decoding: piece, as: UTF8.self)
@@ -365,6 +458,7 @@ final class InventoryBuilder {
   }
 
   func finish() -> HTMLInventory {
+    finishStyle(at: bytes.count + base)
     var inventory = HTMLInventory()
     inventory.links = links.map {
       HTMLLink(

@@ -72,3 +72,166 @@ extension StringProtocol {
     return String(self[first...last])
   }
 }
+
+/// A compound selector: `div.note#main` — tag, classes, id.
+public struct CompoundSelector: Sendable, Hashable {
+  public var tag: String?
+  public var classes: [String] = []
+  public var id: String?
+
+  func matches(tag elementTag: String, classes elementClasses: [String], id elementID: String?) -> Bool {
+    if let tag, tag != "*", tag != elementTag { return false }
+    if let id, id != elementID { return false }
+    return classes.allSatisfy(elementClasses.contains)
+  }
+}
+
+/// A CSS rule from a `<style>` block, with the selector forms mail clients commonly support:
+/// tags, classes, ids, compounds of them, and descendant/child combinators (both read as
+/// descendant). Rules with other selectors (attributes, pseudo-classes) are kept out.
+public struct StyleRule: Sendable {
+  /// Each selector is a chain of compounds, outermost first.
+  public let selectors: [[CompoundSelector]]
+  public let declarations: [String: String]
+  /// Inside an `@media` block: applies only on some screens.
+  public let inMedia: Bool
+  /// `url(...)` references in the declarations, with their offsets in the style text.
+  public let urls: [(url: String, offset: Int)]
+}
+
+/// Parses the text of `<style>` elements. Linear; nesting is bounded by the input.
+public enum StyleSheetParser {
+  public static func parse(_ text: [UInt8]) -> [StyleRule] {
+    var rules: [StyleRule] = []
+    var index = 0
+    parseBlock(text, &index, inMedia: false, depth: 0, into: &rules)
+    return rules
+  }
+
+  private static func skipComment(_ text: [UInt8], _ index: inout Int) -> Bool {
+    guard index + 1 < text.count, text[index] == UInt8(ascii: "/"), text[index + 1] == UInt8(ascii: "*") else { return false }
+    index += 2
+    while index + 1 < text.count, !(text[index] == UInt8(ascii: "*") && text[index + 1] == UInt8(ascii: "/")) { index += 1 }
+    index = min(text.count, index + 2)
+    return true
+  }
+
+  private static func parseBlock(_ text: [UInt8], _ index: inout Int, inMedia: Bool, depth: Int, into rules: inout [StyleRule]) {
+    while index < text.count {
+      if skipComment(text, &index) { continue }
+      let byte = text[index]
+      if byte == UInt8(ascii: "}") {
+        index += 1
+        return
+      }
+      if byte <= 0x20 || byte == UInt8(ascii: ";") {
+        index += 1
+        continue
+      }
+      // Prelude up to "{" or ";".
+      let preludeStart = index
+      while index < text.count, text[index] != UInt8(ascii: "{"), text[index] != UInt8(ascii: ";"), text[index] != UInt8(ascii: "}") {
+        if skipComment(text, &index) { continue }
+        index += 1
+      }
+      let prelude = String(decoding: text[preludeStart..<index], as: UTF8.self).trimmingWhitespace()
+      guard index < text.count, text[index] == UInt8(ascii: "{") else {
+        if index < text.count, text[index] == UInt8(ascii: ";") { index += 1 }  // @import …;
+        continue
+      }
+      index += 1
+      if prelude.hasPrefix("@") {
+        let lowered = prelude.lowercased()
+        if (lowered.hasPrefix("@media") || lowered.hasPrefix("@supports")), depth < 8 {
+          parseBlock(text, &index, inMedia: true, depth: depth + 1, into: &rules)
+        } else {
+          skipBlock(text, &index)
+        }
+        continue
+      }
+      let bodyStart = index
+      while index < text.count, text[index] != UInt8(ascii: "}") {
+        if skipComment(text, &index) { continue }
+        index += 1
+      }
+      let body = Array(text[bodyStart..<index])
+      index = min(text.count, index + 1)
+      let selectors = prelude.split(separator: ",").compactMap { parseSelector(String($0)) }
+      let style = InlineStyle(String(decoding: body, as: UTF8.self))
+      rules.append(StyleRule(selectors: selectors, declarations: style.declarations, inMedia: inMedia, urls: CSSURLs.find(in: body, base: bodyStart)))
+    }
+  }
+
+  private static func skipBlock(_ text: [UInt8], _ index: inout Int) {
+    var depth = 1
+    while index < text.count, depth > 0 {
+      if text[index] == UInt8(ascii: "{") { depth += 1 }
+      if text[index] == UInt8(ascii: "}") { depth -= 1 }
+      index += 1
+    }
+  }
+
+  /// `div.a .b > #c` → compounds; nil for selector forms not supported.
+  static func parseSelector(_ text: String) -> [CompoundSelector]? {
+    var compounds: [CompoundSelector] = []
+    for part in text.split(whereSeparator: { $0 == " " || $0 == ">" || $0 == "\n" || $0 == "\t" || $0 == "+" || $0 == "~" }) {
+      var compound = CompoundSelector()
+      var current = ""
+      var kind: Character = "t"
+      func flush() {
+        guard !current.isEmpty else { return }
+        switch kind {
+        case ".": compound.classes.append(current)
+        case "#": compound.id = current
+        default: compound.tag = current.lowercased()
+        }
+        current = ""
+      }
+      for character in part {
+        if character == "." || character == "#" {
+          flush()
+          kind = character
+        } else if character == ":" || character == "[" || character == "(" {
+          return nil
+        } else {
+          current.append(character)
+        }
+      }
+      flush()
+      compounds.append(compound)
+    }
+    return compounds.isEmpty ? nil : compounds
+  }
+}
+
+/// `url(...)` references in CSS text.
+public enum CSSURLs {
+  public static func find(in text: [UInt8], base: Int) -> [(url: String, offset: Int)] {
+    var found: [(String, Int)] = []
+    var index = 0
+    while index + 4 < text.count {
+      if (text[index] | 0x20) == UInt8(ascii: "u"), (text[index + 1] | 0x20) == UInt8(ascii: "r"), (text[index + 2] | 0x20) == UInt8(ascii: "l"),
+        text[index + 3] == UInt8(ascii: "(")
+      {
+        var start = index + 4
+        while start < text.count, text[start] == 0x20 || text[start] == UInt8(ascii: "'") || text[start] == UInt8(ascii: "\"") { start += 1 }
+        var end = start
+        while end < text.count, text[end] != UInt8(ascii: ")") { end += 1 }
+        var stop = end
+        while stop > start, text[stop - 1] == 0x20 || text[stop - 1] == UInt8(ascii: "'") || text[stop - 1] == UInt8(ascii: "\"") { stop -= 1 }
+        if stop > start { found.append((String(decoding: text[start..<stop], as: UTF8.self), base + start)) }
+        index = end
+        continue
+      }
+      index += 1
+    }
+    return found
+  }
+}
+
+extension InlineStyle {
+  /// A style from declarations already parsed (a `<style>` rule cascade plus the inline style).
+  public init(declarations: [String: String]) {
+    self.declarations = declarations
+  }
+}

@@ -89,7 +89,13 @@ public struct MissingOneClick: Rule {
 
 /// `bulk/missing-body-unsubscribe`: a visible unsubscribe link in the body.
 public struct MissingBodyUnsubscribe: Rule {
-  static let words = ["unsubscribe", "opt-out", "opt out", "optout", "abmelden", "désabonner", "desabonner", "désinscri", "darse de baja", "cancelar suscrip", "afmelden", "annulla iscrizione", "manage preferences", "email preferences"]
+  /// Unsubscribe wording in the languages of the corpora and the major markets (stems).
+  static let words = [
+    "unsubscribe", "opt-out", "opt out", "optout", "manage preferences", "email preferences", "manage your subscription",
+    "abmeld", "abzumelden", "abbestell", "austragen", "auszutragen", "abonnement verwalten", "désabonn", "desabonn",
+    "désinscri", "desinscri", "darse de baja", "dar de baja", "cancelar suscrip", "afmelden", "uitschrijven",
+    "annulla iscrizione", "disiscri", "cancella iscrizione", "avregistrer", "odhlásit",
+  ]
 
   public static let metadata = RuleMetadata(
     id: "bulk/missing-body-unsubscribe",
@@ -104,6 +110,9 @@ public struct MissingBodyUnsubscribe: Rule {
     examples: [
       RuleExample("no link", flagged: true, .campaign(manifest: "«campaign: c\ncategory: marketing\nhtml: body.html\n", html: "<p>News</p>", text: nil)),
       RuleExample("a footer link", flagged: false, .campaign(manifest: "campaign: c\ncategory: marketing\nhtml: body.html\n", html: #"<p>News</p><a href="https://www.contoso.com/u?x=1">Unsubscribe</a>"#, text: nil)),
+      RuleExample(
+        "wording beside a \"here\" link", flagged: false,
+        .campaign(manifest: "campaign: c\ncategory: marketing\nhtml: body.html\n", html: #"<p>Um sich vom Newsletter abzumelden, klicken Sie <a href="https://www.contoso.com/x?y=1">hier</a>.</p>"#, text: nil)),
     ],
     tags: ["can-spam", "unsubscribe"],
     needs: "an HTML or text body; marketing category")
@@ -112,9 +121,25 @@ public struct MissingBodyUnsubscribe: Rule {
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     guard inventory.htmlBodyCount + inventory.textBodyCount > 0 else { return [] }
+    // "Um sich abzumelden, klicken Sie hier": the wording may sit next to a link saying "here";
+    // a link within a few hundred source bytes after the wording counts.
+    var wordingOffsets: [(file: SourceFile, offset: Int)] = []
+    for entry in inventory.visibleTexts where entry.inHTML {
+      let lowered = Array(entry.text.lowercased().utf8)
+      for word in Self.words {
+        var from = 0
+        let pattern = Array(word.utf8)
+        while let found = lowered[from...].firstRange(of: pattern) {
+          wordingOffsets.append((entry.locator.file, entry.locator.offset(found.lowerBound).offset))
+          from = found.upperBound
+          if wordingOffsets.count > 64 { break }
+        }
+      }
+    }
     let found = inventory.links.contains { link in
       let text = (link.text + " " + link.href).lowercased()
-      return Self.words.contains { text.contains($0) } || text.contains("unsub")
+      if Self.words.contains(where: { text.contains($0) }) || text.contains("unsub") { return true }
+      return wordingOffsets.contains { $0.file == link.range.file && abs(link.range.start - $0.offset) < 400 }
     } || inventory.visibleTexts.contains { entry in
       // Text parts: "Unsubscribe: https://…" on one line.
       !entry.inHTML && entry.text.lowercased().split(separator: "\n").contains { line in Self.words.contains { line.contains($0) } && line.contains("http") }

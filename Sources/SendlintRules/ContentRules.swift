@@ -20,13 +20,30 @@ public struct HiddenText: Rule {
     examples: [
       RuleExample("hidden text mid-body", flagged: true, .html(#"<p>Hello</p><div style="font-size:0">«keywords keywords</div>"#)),
       RuleExample("a preheader", flagged: false, .html(#"<div style="display:none;max-height:0;overflow:hidden">Spring is here</div><p>Hello</p>"#)),
+      RuleExample(
+        "text hidden by a <style> rule", flagged: true,
+        .html("<style>.seo { display: none }</style><p>Hello</p><p class=\"seo\">«cheap watches</p>")),
+      RuleExample(
+        "a mobile variant revealed by a media query", flagged: false,
+        .html("<style>@media (max-width: 600px) { .mobile { display: block !important } }</style><p>Hello</p><div class=\"mobile\" style=\"display:none\">Tap to read</div>")),
+      RuleExample(
+        "font-size:0 layout containers with sized children", flagged: false,
+        .html(#"<p>Hello</p><div style="font-size:0"><span style="font-size:14px">Column one</span><span style="font-size:14px">Column two</span></div>"#)),
     ],
     tags: ["content", "spam"])
 
   public init(options: RuleOptions) {}
 
+  /// Spacer characters preheaders pad with (&zwnj;, &shy;, &nbsp;, CGJ…): no text to hide.
+  static func isSpacer(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.properties.isWhitespace || [0x00A0, 0x00AD, 0x034F, 0x200B, 0x200C, 0x200D, 0x2007, 0xFEFF].contains(scalar.value)
+  }
+
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
-    inventory.hiddenText.filter { !$0.preheader }.map { run in
+    // mso-hide:all hides an alternative from Outlook only (the bulletproof-button idiom).
+    inventory.hiddenText.filter { run in
+      !run.preheader && !run.reason.hasPrefix("mso-hide") && !run.text.unicodeScalars.allSatisfy(Self.isSpacer)
+    }.map { run in
       let snippet = run.text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
       let shown = snippet.count > 60 ? String(snippet.prefix(60)) + "…" : snippet
       // Point at the first non-blank character of the run.
