@@ -447,6 +447,10 @@ final class InventoryBuilder {
     guard start < stop, stop <= bytes.count, conditionalDepth < Self.maximumConditionalDepth else { return }
     let data = bytes[start..<stop]
     guard data.starts(with: "[if".utf8), let close = data.firstRange(of: Array("]>".utf8)) else { return }
+    // Only conditions Outlook takes as true render anywhere: the content of `[if !mso]` inside a
+    // comment is skipped by Outlook and, being a comment, by every other client too.
+    let condition = String(decoding: data[data.startIndex..<close.lowerBound].filter { $0 != 0x20 }, as: UTF8.self).lowercased()
+    guard condition.contains("mso"), !condition.contains("!mso"), !condition.contains("!(mso") else { return }
     var contentEnd = data.endIndex
     if let endif = data.firstRange(of: Array("<![endif]".utf8)) { contentEnd = endif.lowerBound }
     guard close.upperBound < contentEnd else { return }
@@ -464,7 +468,8 @@ final class InventoryBuilder {
       HTMLLink(
         kind: $0.kind, href: $0.attribute.value, hrefStart: $0.attribute.valueStart, hrefEnd: $0.attribute.valueEnd,
         hrefMap: $0.attribute.valueMap, text: $0.text.build(), hiddenText: $0.hiddenText, imageAltText: $0.altText,
-        hidden: $0.hidden, tagStart: $0.tagStart, tagEnd: $0.tagEnd, inConditionalComment: $0.conditional)
+        // A link whose own box inherits hiding (font-size:0 layout) but shows text is visible.
+        hidden: $0.hidden && $0.text.build().bytes.isEmpty, tagStart: $0.tagStart, tagEnd: $0.tagEnd, inConditionalComment: $0.conditional)
     }
     inventory.images = images
     inventory.visibleText = visible.build()

@@ -32,7 +32,8 @@ public struct InlineStyle: Sendable {
     if let visibility = self["visibility"], visibility == "hidden" || visibility == "collapse" {
       return "visibility:\(visibility)"
     }
-    if self["mso-hide"] == "all" { return "mso-hide:all" }
+    // mso-hide:all hides from Outlook only; every other client shows the element (it is how
+    // templates pair a VML button for Outlook with an HTML one for everyone else).
     if let opacity = self["opacity"], let value = Double(opacity), value <= 0.01 { return "opacity:\(opacity)" }
     if let size = self["font-size"], let value = InlineStyle.length(size), value <= 0.5 { return "font-size:\(size)" }
     if let overflow = self["overflow"], overflow == "hidden" {

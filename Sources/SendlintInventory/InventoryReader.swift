@@ -63,6 +63,9 @@ public enum InventoryReader {
           return
         }
         let charset = entity.contentType.parameters["charset"] ?? "none"
+        if entity.contentType.type == "text", entity.isMislabelledQuotedPrintable(in: file) {
+          inventory.problems.append(InputProblem(code: "input/malformed-mime", message: "the \(entity.contentType.value) part is quoted-printable but declares Content-Transfer-Encoding \(entity.transferEncoding); it was read decoded, as its author meant it", range: bodyRange))
+        }
         if entity.contentType.value == "text/html" {
           let decoded = entity.decodedText(in: file)
           if decoded.lossy {

@@ -59,8 +59,34 @@ public struct MIMEEntity: Sendable {
     switch transferEncoding {
     case "quoted-printable": return TransferDecoding.quotedPrintable(slice, base: bodyStart)
     case "base64": return TransferDecoding.base64(slice, base: bodyStart)
-    default: return (Array(slice), .identity(base: bodyStart))
+    default:
+      if Self.looksQuotedPrintable(slice) { return TransferDecoding.quotedPrintable(slice, base: bodyStart) }
+      return (Array(slice), .identity(base: bodyStart))
     }
+  }
+
+  /// Whether a body declared 7bit/8bit (or nothing) is in fact quoted-printable: several "=3D"
+  /// (an encoded "=") and soft line breaks, which no plain text or HTML contains by accident.
+  /// Such mislabelled mail is read decoded, and the inventory reports the mislabel.
+  public static func looksQuotedPrintable(_ body: ArraySlice<UInt8>) -> Bool {
+    var encodedEquals = 0
+    var softBreaks = 0
+    var index = body.startIndex
+    while index + 2 < body.endIndex {
+      if body[index] == UInt8(ascii: "=") {
+        if body[index + 1] == UInt8(ascii: "3"), body[index + 2] == UInt8(ascii: "D") || body[index + 2] == UInt8(ascii: "d") { encodedEquals += 1 }
+        if body[index + 1] == 0x0A || (body[index + 1] == 0x0D && body[index + 2] == 0x0A) { softBreaks += 1 }
+      }
+      if encodedEquals >= 3 && softBreaks >= 1 { return true }
+      index += 1
+    }
+    return false
+  }
+
+  /// True when a body's declared encoding says it is not quoted-printable but it is.
+  public func isMislabelledQuotedPrintable(in file: SourceFile) -> Bool {
+    guard transferEncoding != "quoted-printable", transferEncoding != "base64" else { return false }
+    return Self.looksQuotedPrintable(file.bytes[bodyStart..<bodyEnd])
   }
 
   /// Text of a text part as UTF-8, mapped back to raw offsets.

@@ -36,7 +36,10 @@ public struct Obfuscated: Rule {
       RuleExample("a hexadecimal IP host", flagged: true, .html(#"<a href="«http://0xC0.0x00.0x02.0x01/">Update</a>"#)),
       RuleExample("a percent-encoded host", flagged: true, .html(#"<a href="«https://%63ontoso.example/">Account</a>"#)),
       RuleExample("a zero-width space in the link text", flagged: true, .html("<a href=\"https://www.contoso.com/\">www.con«\u{200B}toso.com</a>")),
+      RuleExample("a defanged address in the text", flagged: true, .text("Log in at «hxxps://contoso-login.example/verify today.\n")),
+      RuleExample("a spelled-out dot", flagged: true, .text("Write to us at «secure-login dot net for help.\n")),
       RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/account?id=1">Your account</a>"#)),
+      RuleExample("prose about the dot com era", flagged: false, .text("In the dot com era, mail was simpler. Visit https://www.contoso.com/ today.\n")),
     ],
     tags: ["phishing", "links"])
 
@@ -71,6 +74,12 @@ public struct Obfuscated: Rule {
           help: "write the host name \(host) without percent-escapes",
           evidence: "escaped|\(host)", placeholders: ["host": host]))
       }
+      if url.notes.contains(.backslashes) {
+        hits.append(Hit(
+          range: link.range,
+          message: "href \"\(link.href)\" uses backslashes, which browsers read as slashes (it goes to \(host))",
+          help: "write the URL with forward slashes only", evidence: "backslash|\(link.href)"))
+      }
       let hrefInvisible = InvisibleCharacters.find(in: link.href)
       if let first = hrefInvisible.first {
         hits.append(Hit(
@@ -97,6 +106,110 @@ public struct Obfuscated: Rule {
         break
       }
     }
+    // Defanged or spelled-out addresses in the text (hxxp://, example[.]com, "h t t p s : / /",
+    // "secure-login dot net"): ways to get a URL past filters that genuine mail never needs.
+    for entry in inventory.visibleTexts {
+      for found in Self.defanged(in: Array(entry.text.utf8), suffixes: context.suffixes).prefix(20) {
+        hits.append(Hit(
+          range: entry.locator.range(found.start, found.end),
+          message: "text \"\(found.snippet)\" is a disguised address (\(found.kind)); filters and readers treat it as an evasion",
+          help: "write a normal link to the brand's own https address", evidence: "defanged|\(found.snippet)", placeholders: ["text": found.snippet]))
+      }
+    }
     return hits
+  }
+
+  /// Finds disguised URLs in text. Linear: each check at a position reads a bounded window.
+  static func defanged(in bytes: [UInt8], suffixes: PublicSuffixList?) -> [(start: Int, end: Int, snippet: String, kind: String)] {
+    func lower(_ i: Int) -> UInt8 { i < bytes.count ? (bytes[i] >= 65 && bytes[i] <= 90 ? bytes[i] | 0x20 : bytes[i]) : 0 }
+    func isAlnum(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 97 && b <= 122) || (b >= 65 && b <= 90) }
+    func skipSpaces(_ i: inout Int) { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 } }
+    var found: [(Int, Int, String, String)] = []
+    var i = 0
+    while i < bytes.count {
+      let c = lower(i)
+      if c == UInt8(ascii: "h"), i == 0 || !isAlnum(bytes[i - 1]) {
+        // hxxp:// and hxxp[:]//
+        if lower(i + 1) == UInt8(ascii: "x"), lower(i + 2) == UInt8(ascii: "x"), lower(i + 3) == UInt8(ascii: "p") {
+          var j = i + 4
+          if lower(j) == UInt8(ascii: "s") { j += 1 }
+          if lower(j) == UInt8(ascii: "[") { j += 1 }
+          if lower(j) == UInt8(ascii: ":") {
+            var end = j
+            while end < bytes.count, end - i < 200, !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D) { end += 1 }
+            found.append((i, end, String(decoding: bytes[i..<end], as: UTF8.self), "hxxp scheme"))
+            i = end
+            continue
+          }
+        }
+        // h t t p s : / /  (letters separated by spaces)
+        var j = i + 1
+        var spaced = false
+        var matched = true
+        for letter in Array("ttp".utf8) {
+          let before = j
+          skipSpaces(&j)
+          if j > before { spaced = true }
+          if lower(j) != letter { matched = false; break }
+          j += 1
+        }
+        if matched {
+          var k = j
+          skipSpaces(&k)
+          if lower(k) == UInt8(ascii: "s") { j = k + 1 }
+          var m = j
+          skipSpaces(&m)
+          if m > j { spaced = true }
+          if lower(m) == UInt8(ascii: ":") {
+            m += 1
+            skipSpaces(&m)
+            if lower(m) == UInt8(ascii: "/") {
+              m += 1
+              skipSpaces(&m)
+              if lower(m) == UInt8(ascii: "/"), spaced {
+                var end = m + 1
+                skipSpaces(&end)
+                while end < bytes.count, end - i < 200, !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D) { end += 1 }
+                found.append((i, end, String(decoding: bytes[i..<end], as: UTF8.self), "a URL spelled with spaces"))
+                i = end
+                continue
+              }
+            }
+          }
+        }
+      }
+      // example[.]com, example(.)com, example[dot]com
+      if c == UInt8(ascii: "[") || c == UInt8(ascii: "(") || c == UInt8(ascii: "{"), i > 0, isAlnum(bytes[i - 1]) {
+        let close: UInt8 = c == UInt8(ascii: "[") ? UInt8(ascii: "]") : c == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}")
+        var inner = 0
+        if lower(i + 1) == UInt8(ascii: "."), lower(i + 2) == close { inner = 3 }
+        if lower(i + 1) == UInt8(ascii: "d"), lower(i + 2) == UInt8(ascii: "o"), lower(i + 3) == UInt8(ascii: "t"), lower(i + 4) == close { inner = 5 }
+        if inner > 0, i + inner < bytes.count, isAlnum(bytes[i + inner]) {
+          var start = i
+          while start > 0, isAlnum(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "-") || bytes[start - 1] == UInt8(ascii: ".") { start -= 1 }
+          var end = i + inner
+          while end < bytes.count, end - start < 200, !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D) { end += 1 }
+          found.append((start, end, String(decoding: bytes[start..<end], as: UTF8.self), "a dot written in brackets"))
+          i = end
+          continue
+        }
+      }
+      // secure-login dot net
+      if c == 0x20, lower(i + 1) == UInt8(ascii: "d"), lower(i + 2) == UInt8(ascii: "o"), lower(i + 3) == UInt8(ascii: "t"), lower(i + 4) == 0x20, let suffixes {
+        var start = i
+        while start > 0, isAlnum(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "-") { start -= 1 }
+        var end = i + 5
+        while end < bytes.count, isAlnum(bytes[end]) { end += 1 }
+        let label = bytes[start..<i]
+        let tld = String(decoding: bytes[(i + 5)..<end], as: UTF8.self).lowercased()
+        if label.count >= 4, (label.contains(UInt8(ascii: "-")) || label.allSatisfy({ !($0 >= 65 && $0 <= 90) })), suffixes.isKnownSuffix(tld), end - (i + 5) >= 2 {
+          found.append((start, end, String(decoding: bytes[start..<end], as: UTF8.self), "\"dot\" spelled out"))
+          i = end
+          continue
+        }
+      }
+      i += 1
+    }
+    return found.map { (start: $0.0, end: $0.1, snippet: $0.2, kind: $0.3) }
   }
 }

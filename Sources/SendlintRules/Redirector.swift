@@ -85,12 +85,16 @@ public struct Redirector: Rule {
           help: "link to the destination directly", evidence: "shortener|\(host)", placeholders: ["host": host]))
         continue
       }
-      if let embedded = Self.embeddedTarget(url), !brand.isOwned(host) || brand.vendor(operating: host) != nil {
+      let embedded = Self.embeddedTargets(url)
+      if !embedded.isEmpty, !brand.isOwned(host) || brand.vendor(operating: host) != nil {
+        let description = embedded.count == 1
+          ? "to \(embedded[0].host.map { $0.description } ?? embedded[0].href)"
+          : "carrying \(embedded.count) URLs (\(embedded.compactMap { $0.host?.description }.joined(separator: ", "))), so where it goes is up to the redirector"
         hits.append(Hit(
           range: link.hostRange,
-          message: "link goes through the redirector \(host) to \(embedded.host.map { $0.description } ?? embedded.href)",
-          help: "link to \(embedded.href) directly",
-          evidence: "redirect|\(host)|\(embedded.href)", placeholders: ["host": host, "target": embedded.href]))
+          message: "link goes through the redirector \(host) \(description)",
+          help: embedded.count == 1 ? "link to \(embedded[0].href) directly" : "link to the destination directly",
+          evidence: "redirect|\(host)|\(embedded.map(\.href).joined(separator: ","))", placeholders: ["host": host, "target": embedded.first?.href ?? ""]))
         continue
       }
       if let vendor = brand.vendor(operating: host), Self.looksLikeRedirect(url) {
@@ -104,17 +108,41 @@ public struct Redirector: Rule {
     return hits
   }
 
-  /// A single absolute URL carried in a query parameter, unwrapped.
-  static func embeddedTarget(_ url: URLRecord) -> URLRecord? {
-    guard let query = url.query else { return nil }
+  /// Absolute http(s) URLs carried in query parameters (any parameter whose decoded value is one).
+  public static func embeddedTargets(_ url: URLRecord) -> [URLRecord] {
+    guard let query = url.query else { return [] }
     var candidates: [URLRecord] = []
     for pair in query.split(separator: "&") {
       let parts = pair.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2, targetParameters.contains(parts[0].lowercased()) else { continue }
+      guard parts.count == 2 else { continue }
       let value = String(decoding: percentDecoded(Array(parts[1].utf8)), as: UTF8.self)
-      if let target = URLRecord.parse(value), ["http", "https"].contains(target.scheme), target.host != nil { candidates.append(target) }
+      let lowered = value.lowercased()
+      guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { continue }
+      if let target = URLRecord.parse(value), target.host != nil { candidates.append(target) }
     }
-    return candidates.count == 1 ? candidates[0] : nil
+    return candidates
+  }
+
+  /// The single embedded target, unwrapped through nested redirects up to `maximumDepth` levels;
+  /// nil when there is none, when a level carries several (ambiguous), or when nesting goes deeper.
+  public static let maximumUnwrapDepth = 4
+
+  public static func finalTarget(_ url: URLRecord) -> URLRecord? {
+    var current = url
+    var unwrapped: URLRecord?
+    for _ in 0...maximumUnwrapDepth {
+      let targets = embeddedTargets(current)
+      if targets.isEmpty { return unwrapped }
+      guard targets.count == 1 else { return nil }
+      unwrapped = targets[0]
+      current = targets[0]
+    }
+    return nil  // nested beyond any sane limit
+  }
+
+  static func embeddedTarget(_ url: URLRecord) -> URLRecord? {
+    let targets = embeddedTargets(url)
+    return targets.count == 1 ? targets[0] : nil
   }
 
   static func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {

@@ -108,7 +108,13 @@ public struct TextHostMismatch: Rule {
           }
         }
       }
-      guard let first = shown.first(where: { !matches(shown: $0.host, delivered: delivered, context: context) }) else { continue }
+      // A redirect that carries a single destination (unwrapped through nested redirects) is judged
+      // by that destination; link/redirector reports the redirect itself.
+      let unwrappedHost = link.rewrite == nil ? link.url.flatMap(Redirector.finalTarget)?.host.map { HostName.normalise($0.description) } : nil
+      guard let first = shown.first(where: { entry in
+        !matches(shown: entry.host, delivered: delivered, context: context)
+          && !(unwrappedHost.map { matches(shown: entry.host, delivered: $0, context: context) } ?? false)
+      }) else { continue }
       if matchRegistrableDomain, context.suffixes == nil { continue }  // cannot judge without the PSL
       let shownDisplay = Host.domain(first.host).displayName
       var placeholders = ["shown": shownDisplay, "host": delivered, "href": link.href]
@@ -151,6 +157,8 @@ public struct TextHostMismatch: Rule {
     var result: [(String, SourceRange?, String, Int?)] = []
     for url in context.finder.find(in: bytes) {
       guard url.form != .delimited || url.text.contains("://") else { continue }
+      // "ODP.NET", "ASP.NET": product names written in capitals, not host names.
+      if url.form == .bare, !url.text.contains("/"), url.text.unicodeScalars.allSatisfy({ !("a"..."z").contains($0) }) { continue }
       if url.text.lowercased().hasPrefix("mailto:") { continue }
       guard let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .domain(let name) = host else {
         if let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .ip = host {
