@@ -104,6 +104,8 @@ final class InventoryBuilder {
     let hidingElement: Int?
     let classes: [String]
     let id: String?
+    /// The background colour in effect (own or inherited), normalised.
+    let background: String?
   }
 
   /// Rules of the `<style>` blocks read so far.
@@ -263,6 +265,12 @@ final class InventoryBuilder {
     if let inline { declarations.merge(inline.declarations) { $1 } }
     let style: InlineStyle? = declarations.isEmpty ? nil : InlineStyle(declarations: declarations)
     var hiddenReason = currentHiddenReason
+    // The background the element's text sits on: its own colour, or unknown where a picture or a
+    // VML shape (fillcolor, v:fill) paints it, or the parent's.
+    let paintsUnknown = name.hasPrefix("v:") || tag.attribute("background") != nil || tag.attribute("fillcolor") != nil
+      || (style?["background-image"] ?? style?["background"] ?? "").contains("url(")
+    let background = style.flatMap(CSSColor.background) ?? tag.attribute("bgcolor").flatMap { CSSColor.normalise($0.value) }
+      ?? (paintsUnknown ? "unknown" : stack.last?.background)
     elementSerial += 1
     var hidingElement = stack.last?.hidingElement
     // Inherited hiding that a child may undo: font-size:0 (children set their own size, the
@@ -283,6 +291,10 @@ final class InventoryBuilder {
       // Responsive layouts hide one variant inline and reveal it in an @media rule: some clients
       // show it, so it is not hidden text.
       if revealedByMedia, hiddenReason != nil, tag.attribute("hidden") == nil { hiddenReason = nil }
+      // Text coloured like the background it sits on.
+      if hiddenReason == nil, let colour = style?["color"].flatMap(CSSColor.normalise), colour == background {
+        hiddenReason = "color \(colour) on a \(colour) background"
+      }
       if hiddenReason != nil { hidingElement = elementSerial }
     }
     // CSS url() references of the inline style.
@@ -371,7 +383,7 @@ final class InventoryBuilder {
     let invisible = Self.invisibleContainers.contains(name)
     if invisible { invisibleDepth += 1 }
     if let linkIndex { openLinks.append(linkIndex) }
-    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes, id: elementID))
+    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes, id: elementID, background: background))
     if name == "style" { styleText = TextBuilder(collapseWhitespace: false) }
   }
 

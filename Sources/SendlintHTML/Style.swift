@@ -1,3 +1,5 @@
+import Foundation
+
 /// Inline CSS declarations (`style="…"`), read as mail clients apply them: last declaration wins.
 public struct InlineStyle: Sendable {
   /// Lowercased property → lowercased value without `!important`.
@@ -227,6 +229,42 @@ public enum CSSURLs {
       index += 1
     }
     return found
+  }
+}
+
+/// CSS colours normalised for comparison: `#fff`, `#FFFFFF`, `white`, `rgb(255,255,255)` are one.
+public enum CSSColor {
+  static let named: [String: String] = [
+    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "blue": "#0000ff", "yellow": "#ffff00",
+    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "navy": "#000080", "orange": "#ffa500", "purple": "#800080",
+  ]
+
+  public static func normalise(_ value: String) -> String? {
+    var text = value.trimmingWhitespace().lowercased()
+    if let bang = text.firstRange(of: "!") { text = String(text[..<bang.lowerBound]).trimmingWhitespace() }
+    if let name = named[text] { return name }
+    if text.hasPrefix("#") {
+      let digits = text.dropFirst()
+      guard digits.allSatisfy(\.isHexDigit) else { return nil }
+      if digits.count == 3 { return "#" + digits.map { "\($0)\($0)" }.joined() }
+      if digits.count == 6 { return text }
+      return nil
+    }
+    if text.hasPrefix("rgb("), text.hasSuffix(")") {
+      let parts = text.dropFirst(4).dropLast().split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
+      guard parts.count == 3, parts.allSatisfy({ (0...255).contains($0) }) else { return nil }
+      return "#" + parts.map { String(format: "%02x", $0) }.joined()
+    }
+    return nil
+  }
+
+  /// The background colour a style sets (`background-color`, or a colour in `background`).
+  public static func background(of style: InlineStyle) -> String? {
+    if let value = style["background-color"], let colour = normalise(value) { return colour }
+    if let value = style["background"] {
+      for part in value.split(separator: " ") { if let colour = normalise(String(part)) { return colour } }
+    }
+    return nil
   }
 }
 

@@ -24,6 +24,9 @@ public struct HiddenText: Rule {
         "text hidden by a <style> rule", flagged: true,
         .html("<style>.seo { display: none }</style><p>Hello</p><p class=\"seo\">«cheap watches</p>")),
       RuleExample(
+        "white text on a white background", flagged: true,
+        .html(##"<p>Hello</p><table bgcolor="#FFFFFF"><tr><td><span style="color:#fff">«free prize winner</span></td></tr></table>"##)),
+      RuleExample(
         "a mobile variant revealed by a media query", flagged: false,
         .html("<style>@media (max-width: 600px) { .mobile { display: block !important } }</style><p>Hello</p><div class=\"mobile\" style=\"display:none\">Tap to read</div>")),
       RuleExample(
