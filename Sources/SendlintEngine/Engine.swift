@@ -13,6 +13,10 @@ public struct LintRequest: Sendable {
   /// Category for drafts that state none (before `classify`).
   public var category: String?
   public var workingDirectory: String
+  /// A baseline file: findings whose fingerprints it lists are not reported.
+  public var baselinePath: String?
+  /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
+  public var today: String = Engine.todayString()
 
   public init(paths: [String], policyPath: String? = nil, category: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
     self.paths = paths.isEmpty ? ["."] : paths
@@ -33,6 +37,10 @@ public struct LintReport: Sendable {
   public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
   /// Exit status: 2 for diagnostics, 1 when a finding reaches `failOn` (nil: never), else 0.
+  /// Findings left out because a suppression or the baseline covers them.
+  public var suppressedCount = 0
+  public var baselinedCount = 0
+
   public func exitCode(failOn: Severity?, maxWarnings: Int? = nil) -> Int32 {
     if !diagnostics.isEmpty { return 2 }
     if let failOn, findings.contains(where: { $0.severity >= failOn && $0.severity != .off }) { return 1 }
@@ -82,8 +90,10 @@ public struct Engine: Sendable {
         return nil
       }
     }
+    var suppressions = SuppressionTracker()
     for draft in drafts {
       guard let policy = policy(for: draft.path) else { continue }
+      suppressions.register(policy, draft: draft.path)
       let (inventory, diagnostics) = loader.load(draft)
       report.diagnostics += diagnostics
       guard let inventory else { continue }
@@ -107,8 +117,22 @@ public struct Engine: Sendable {
       }
       report.drafts.append(DraftSummary(
         path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
-        rules: Self.enabledRules(policy: policy, category: category).map(\.metadata.id)))
-      report.findings += Self.check(inventory, policy: policy, category: category)
+        rules: Self.enabledRules(policy: policy, category: category, path: draft.path).map(\.metadata.id)))
+      var findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
+      findings = suppressions.apply(findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
+      report.findings += findings
+    }
+    report.findings += suppressions.unused()
+    report.suppressedCount = suppressions.suppressed
+    if let baselinePath = request.baselinePath {
+      switch Baseline.read(loader.absolutePath(baselinePath)) {
+      case .success(let baseline):
+        let kept = baseline.filter(report.findings)
+        report.baselinedCount = report.findings.count - kept.count
+        report.findings = kept
+      case .failure(let diagnostic):
+        report.diagnostics.append(diagnostic)
+      }
     }
     report.findings.sort { lhs, rhs in
       if lhs.path != rhs.path { return lhs.path < rhs.path }
@@ -120,38 +144,58 @@ public struct Engine: Sendable {
     return report
   }
 
-  /// The rules that run for a draft of `category` under `policy`, with their severities.
-  public static func enabledRules(policy: ResolvedPolicy, category: String?) -> [(metadata: RuleMetadata, severity: Severity)] {
-    RuleRegistry.allMetadata.compactMap { metadata in
-      let setting = policy.rules[metadata.id]
+  static func todayString() -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd"
+    return formatter.string(from: Date())
+  }
+
+  /// The rules that run for a draft of `category` under `policy`, with their severities and
+  /// settings (overrides applied).
+  public static func enabledRules(policy: ResolvedPolicy, category: String?, path: String = "") -> [(metadata: RuleMetadata, severity: Severity, setting: RuleSetting?)] {
+    let settings = policy.effectiveRules(path: path, category: category)
+    return policy.allRuleMetadata.compactMap { metadata in
+      let setting = settings[metadata.id]
       if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { return nil }
       let severity = setting?.severity ?? metadata.defaultSeverity(for: category)
-      return severity == .off ? nil : (metadata, severity)
+      return severity == .off ? nil : (metadata, severity, setting)
     }
   }
 
   /// Runs every enabled rule on one inventory under a policy. Pure apart from the rules it calls.
-  public static func check(_ inventory: Inventory, policy: ResolvedPolicy, category: String?) -> [Finding] {
+  public static func check(_ inventory: Inventory, policy: ResolvedPolicy, category: String?, path: String = "") -> [Finding] {
     let context = RuleContext(brand: policy.brand, category: category)
     var findings: [Finding] = []
-    let enabled = Dictionary(uniqueKeysWithValues: enabledRules(policy: policy, category: category).map { ($0.metadata.id, $0.severity) })
-    func severity(for metadata: RuleMetadata) -> Severity? { enabled[metadata.id] }
-    func add(_ hits: [Hit], _ metadata: RuleMetadata, _ severity: Severity) {
+    let enabled = Dictionary(uniqueKeysWithValues: enabledRules(policy: policy, category: category, path: path).map { ($0.metadata.id, ($0.severity, $0.setting)) })
+    func add(_ hits: [Hit], _ metadata: RuleMetadata) {
+      guard let (severity, setting) = enabled[metadata.id] else { return }
       for hit in hits {
+        var message = hit.message
+        if let template = setting?.message {
+          // The policy's wording, with the rule's named values.
+          var values = hit.placeholders
+          values["message"] = hit.message
+          values["rule"] = metadata.id
+          message = template
+          for (name, value) in values { message = message.replacingOccurrences(of: "{{\(name)}}", with: value) }
+        }
         findings.append(Finding(
-          rule: metadata.id, severity: severity, message: hit.message, help: hit.help, range: hit.range,
+          rule: metadata.id, severity: severity, message: message, help: hit.help, range: hit.range,
           draftPath: inventory.draftPath, evidence: hit.evidence))
       }
     }
-    for ruleType in RuleRegistry.builtin {
+    for ruleType in RuleRegistry.builtin where enabled[ruleType.metadata.id] != nil {
       let metadata = ruleType.metadata
-      guard let severity = severity(for: metadata) else { continue }
-      let rule = ruleType.init(options: policy.options(for: metadata))
-      add(rule.check(inventory, context), metadata, severity)
+      let rule = ruleType.init(options: policy.options(for: metadata, setting: enabled[metadata.id]?.1))
+      add(rule.check(inventory, context), metadata)
     }
-    for metadata in InputProblems.all {
-      guard let severity = severity(for: metadata) else { continue }
-      add(InputProblems.hits(for: metadata.id, in: inventory), metadata, severity)
+    for metadata in InputProblems.all { add(InputProblems.hits(for: metadata.id, in: inventory), metadata) }
+    for custom in policy.customRules where enabled[custom.metadata.id] != nil { add(custom.check(inventory, context), custom.metadata) }
+    // Directives in HTML comments are findings themselves (they ship); see SuppressionTracker.
+    if let meta = MetaRules.all.first(where: { $0.id == "sendlint/html-comment-suppression" }) {
+      add(InlineDirectives.htmlCommentDirectives(in: inventory), meta)
     }
     return findings
   }

@@ -107,9 +107,14 @@ public struct DraftLoader: Sendable {
     return (drafts, diagnostics)
   }
 
-  private func walk(_ directory: String) -> [String] {
+  /// A folder with this file holds policy-test fixtures: walking a tree skips it (name it on the
+  /// command line, or run `sendlint policy test`).
+  public static let policyTestsFile = "sendlint-tests.yaml"
+
+  private func walk(_ directory: String, isRoot: Bool = true) -> [String] {
     var result: [String] = []
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+    if !isRoot, entries.contains(Self.policyTestsFile) { return [] }
     for entry in entries.sorted() {
       if Self.skippedFolders.contains(entry) { continue }
       let path = (directory as NSString).appendingPathComponent(entry)
@@ -117,7 +122,7 @@ public struct DraftLoader: Sendable {
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
       if isDirectory.boolValue {
         if entry.hasPrefix(".") { continue }
-        result += walk(path)
+        result += walk(path, isRoot: false)
       } else {
         result.append(path)
       }

@@ -9,8 +9,60 @@ public struct RuleSetting: Sendable {
   public var options: [String: OptionValue] = [:]
   /// Only in drafts of these categories; nil: all.
   public var categories: [String]?
-  /// Where the severity was last set (`file:line`), for `policy show`.
+  /// Where the severity was last set (`file:line`, or the override's name), for `policy show`.
   public var source: String?
+  /// A message template with `{{placeholders}}`, replacing the rule's own message.
+  public var message: String?
+
+  /// This setting with another laid over it: fields the other sets win.
+  public func overlaid(with other: RuleSetting) -> RuleSetting {
+    var merged = self
+    if let severity = other.severity {
+      merged.severity = severity
+      merged.source = other.source
+    }
+    for (name, value) in other.options { merged.options[name] = value }
+    if let categories = other.categories { merged.categories = categories }
+    if let message = other.message { merged.message = message }
+    return merged
+  }
+}
+
+/// A named block of rule settings for some files and/or categories (`overrides`).
+public struct OverrideBlock: Sendable {
+  public let name: String
+  public let files: [Glob]
+  public let categories: [String]?
+  public let baseDirectory: String
+  public let rules: [String: RuleSetting]
+
+  public func applies(to path: String, category: String?) -> Bool {
+    if !files.isEmpty, !files.contains(where: { $0.matches(relativePath(path, to: baseDirectory)) }) { return false }
+    if let categories, !(category.map(categories.contains) ?? false) { return false }
+    return true
+  }
+}
+
+/// A policy suppression (`suppress`): findings it matches are not reported.
+public struct Suppression: Sendable {
+  public let rule: String
+  public let files: [Glob]
+  /// Matches findings whose message or evidence contains this text (a host, an address…).
+  public let value: String?
+  public let reason: String
+  /// `YYYY-MM-DD`; from that day on the finding comes back, with a note.
+  public let expires: String?
+  public let baseDirectory: String
+  /// Where it is written, for the unused-suppression report.
+  public let file: String
+  public let line: Int
+
+  public func matches(_ finding: Finding, absolutePath: String) -> Bool {
+    guard finding.rule == rule else { return false }
+    if !files.isEmpty, !files.contains(where: { $0.matches(relativePath(absolutePath, to: baseDirectory)) }) { return false }
+    if let value, !finding.message.contains(value) { return false }
+    return true
+  }
 }
 
 /// How a draft without a stated category gets one.
@@ -23,7 +75,6 @@ public struct ClassifyEntry: Sendable {
   public let baseDirectory: String
 }
 
-extension Regex: @retroactive @unchecked Sendable {}
 
 /// A policy with `extends` resolved and every value validated: nothing after this sees YAML.
 public struct ResolvedPolicy: Sendable {
@@ -34,6 +85,9 @@ public struct ResolvedPolicy: Sendable {
   public var categories: [String] = []
   public var classify: [ClassifyEntry] = []
   public var rules: [String: RuleSetting] = [:]
+  public var overrides: [OverrideBlock] = []
+  public var customRules: [CustomRule] = []
+  public var suppressions: [Suppression] = []
   /// Files the policy was built from, in merge order (packs as `sendlint:NAME`).
   public var layers: [String] = []
 
@@ -44,10 +98,31 @@ public struct ResolvedPolicy: Sendable {
 
   /// The options for a rule: declared defaults overlaid with the policy's values.
   public func options(for metadata: RuleMetadata) -> RuleOptions {
+    options(for: metadata, setting: rules[metadata.id])
+  }
+
+  public func options(for metadata: RuleMetadata, setting: RuleSetting?) -> RuleOptions {
     var values: [String: OptionValue] = [:]
     for option in metadata.options { values[option.name] = option.defaultValue }
-    for (name, value) in rules[metadata.id]?.options ?? [:] { values[name] = value }
+    for (name, value) in setting?.options ?? [:] { values[name] = value }
     return RuleOptions(values)
+  }
+
+  /// Rule settings for one draft: the policy's, then every override that applies, in order
+  /// (last match wins, field by field).
+  public func effectiveRules(path: String, category: String?) -> [String: RuleSetting] {
+    var result = rules
+    for block in overrides where block.applies(to: path, category: category) {
+      for (id, setting) in block.rules {
+        result[id] = (result[id] ?? RuleSetting()).overlaid(with: setting)
+      }
+    }
+    return result
+  }
+
+  /// Metadata of built-in and custom rules, sorted by id.
+  public var allRuleMetadata: [RuleMetadata] {
+    (RuleRegistry.allMetadata + customRules.map(\.metadata)).sorted { $0.id < $1.id }
   }
 
   /// The category of a draft that states none: the first `classify` entry that matches its path

@@ -15,10 +15,18 @@ public struct PolicyLoader {
   /// The pack used when no policy file is found.
   public static let defaultPack = "recommended"
 
-  static let topKeys = ["version", "extends", "brand", "categories", "classify", "rules"]
+  static let topKeys = ["version", "extends", "brand", "categories", "classify", "rules", "overrides", "custom_rules", "suppress"]
   static let brandKeys = ["name", "domains", "sending_domains", "tracking_domains", "sending_ips", "vendors", "postal_address", "allowed_hosts"]
   static let vendorKeys = ["name", "sending_ips", "hosts", "categories"]
-  static let ruleKeys = ["severity", "options", "categories"]
+  static let ruleKeys = ["severity", "options", "categories", "message"]
+  static let overrideKeys = ["name", "files", "categories", "rules"]
+  static let suppressKeys = ["rule", "files", "value", "host", "reason", "expires"]
+  static let customRuleKinds = ["pattern", "require", "forbid", "link-host"]
+  static let customCommonKeys = ["kind", "description", "rationale", "help_uri", "tags", "severity", "message", "categories"]
+  static let customKindKeys: [String: [String]] = [
+    "pattern": ["in", "pattern"], "require": ["header", "link_hosts", "attachment_types"],
+    "forbid": ["header", "link_hosts", "attachment_types"], "link-host": ["text", "url", "hosts", "list"],
+  ]
   static let classifyKeys = ["files", "subject", "category"]
 
   /// Names of the built-in packs.
@@ -112,8 +120,15 @@ public struct PolicyLoader {
       }
     }
     policy.layers.append(file.path)
-    for (key, _, value) in entries {
+    // A fixed order: brand facts before the custom rules that use them (`list: brand.domains`),
+    // custom rules before `rules`, `overrides` and `suppress`, which may name them.
+    let order = ["version", "brand", "categories", "classify", "custom_rules", "rules", "overrides", "suppress"]
+    let ordered = entries.sorted { (order.firstIndex(of: $0.key) ?? 99) < (order.firstIndex(of: $1.key) ?? 99) }
+    for (key, _, value) in ordered {
       switch key {
+      case "custom_rules": readCustomRules(value, reader: &reader)
+      case "overrides": readOverrides(value, reader: &reader, directory: directory)
+      case "suppress": readSuppressions(value, reader: &reader, directory: directory)
       case "version":
         if let version = reader.string(value, context: "version"), version != "1" {
           reader.report("unsupported-version", "policy version \(version) is not supported", at: value, help: "this sendlint reads `version: 1`")
@@ -269,14 +284,29 @@ public struct PolicyLoader {
   }
 
   private mutating func readRules(_ node: YAMLNode, reader: inout YAMLReader) {
-    for (id, keyNode, value) in reader.openMapping(node, context: "rules") {
-      guard let metadata = RuleRegistry.metadata(for: id) else {
-        let suggestion = Suggestion.nearest(to: id, in: RuleRegistry.ids)
+    let parsed = ruleSettings(node, reader: &reader, context: "rules", source: nil)
+    for (id, setting) in parsed { policy.rules[id] = (policy.rules[id] ?? RuleSetting()).overlaid(with: setting) }
+  }
+
+  /// The metadata of a built-in rule or of a custom rule defined so far.
+  func metadata(for id: String) -> RuleMetadata? {
+    RuleRegistry.metadata(for: id) ?? policy.customRules.first { $0.metadata.id == id }?.metadata
+  }
+
+  var knownRuleIDs: [String] { RuleRegistry.ids + policy.customRules.map(\.metadata.id) }
+
+  /// Parses a `rules:` mapping (top level or in an override). `source` names the override.
+  private mutating func ruleSettings(_ node: YAMLNode, reader: inout YAMLReader, context: String, source overrideName: String?) -> [String: RuleSetting] {
+    var result: [String: RuleSetting] = [:]
+    for (id, keyNode, value) in reader.openMapping(node, context: context) {
+      guard let metadata = metadata(for: id) else {
+        let suggestion = Suggestion.nearest(to: id, in: knownRuleIDs)
         reader.report("unknown-rule", "unknown rule \"\(id)\"", at: keyNode, help: suggestion.map { "did you mean \"\($0)\"?" } ?? "`sendlint rules` lists every rule")
         continue
       }
-      var setting = policy.rules[id] ?? RuleSetting()
-      let source = "\(reader.file.path):\(reader.position(of: value)?.line ?? 0)"
+      var setting = RuleSetting()
+      let source = overrideName.map { "override \"\($0)\" (\(reader.file.path):\(reader.position(of: value)?.line ?? 0))" }
+        ?? "\(reader.file.path):\(reader.position(of: value)?.line ?? 0)"
       switch value {
       case .scalar:
         if let severity = severity(value, reader: &reader) {
@@ -298,6 +328,11 @@ public struct PolicyLoader {
               categoryReferences.append((category, reader.position(of: categoryNode), reader.file, "rule \(id)"))
             }
             setting.categories = categories
+          case "message":
+            if let template = reader.string(field, context: "message of \(id)") {
+              checkPlaceholders(template, allowed: ["message", "rule"] + metadata.placeholders, rule: id, node: field, reader: &reader)
+              setting.message = template
+            }
           case "options":
             for (name, optionKey, optionValue) in reader.openMapping(field, context: "options of \(id)") {
               guard let spec = metadata.options.first(where: { $0.name == name }) else {
@@ -311,7 +346,232 @@ public struct PolicyLoader {
           }
         }
       }
-      policy.rules[id] = setting
+      result[id] = (result[id] ?? RuleSetting()).overlaid(with: setting)
+    }
+    return result
+  }
+
+  /// Every `{{name}}` in a message template must be one the rule provides.
+  private func checkPlaceholders(_ template: String, allowed: [String], rule: String, node: YAMLNode, reader: inout YAMLReader) {
+    var remainder = Substring(template)
+    while let open = remainder.firstRange(of: "{{") {
+      guard let close = remainder[open.upperBound...].firstRange(of: "}}") else {
+        reader.report("bad-placeholder", "message of \(rule) opens a placeholder with {{ that never closes", at: node, help: "write placeholders as {{name}}")
+        return
+      }
+      let name = remainder[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+      if !allowed.contains(name) {
+        reader.report(
+          "unknown-placeholder", "message of \(rule) uses the unknown placeholder {{\(name)}}", at: node,
+          help: (Suggestion.nearest(to: name, in: allowed).map { "did you mean {{\($0)}}? " } ?? "") + "\(rule) provides: \(allowed.map { "{{\($0)}}" }.joined(separator: ", "))")
+      }
+      remainder = remainder[close.upperBound...]
+    }
+  }
+
+  private mutating func readOverrides(_ node: YAMLNode, reader: inout YAMLReader, directory: String) {
+    for (index, item) in reader.sequence(node, context: "overrides").enumerated() {
+      var name = "override #\(index + 1)"
+      var files: [Glob] = []
+      var categories: [String]?
+      var rules: [String: RuleSetting] = [:]
+      var rulesNode: YAMLNode?
+      for (key, _, value) in reader.mapping(item, allowed: Self.overrideKeys, context: "an override") {
+        switch key {
+        case "name": name = reader.string(value, context: "override name") ?? name
+        case "files": files = reader.strings(value, context: "override files").map { Glob($0.value) }
+        case "categories":
+          categories = reader.strings(value, context: "override categories").map { entry in
+            categoryReferences.append((entry.value, reader.position(of: entry.node), reader.file, "override \(name)"))
+            return entry.value
+          }
+        case "rules": rulesNode = value
+        default: break
+        }
+      }
+      if let rulesNode { rules = ruleSettings(rulesNode, reader: &reader, context: "rules of override \(name)", source: name) }
+      if files.isEmpty, categories == nil {
+        reader.report("missing-key", "override \(name) matches every draft", at: item, help: "give it `files:` globs and/or `categories:`; settings for every draft belong under the top-level `rules:`")
+      }
+      policy.overrides.append(OverrideBlock(name: name, files: files, categories: categories, baseDirectory: directory, rules: rules))
+    }
+  }
+
+  private mutating func readSuppressions(_ node: YAMLNode, reader: inout YAMLReader, directory: String) {
+    for item in reader.sequence(node, context: "suppress") {
+      var rule: String?
+      var files: [Glob] = []
+      var value: String?
+      var reason: String?
+      var expires: String?
+      for (key, keyNode, field) in reader.mapping(item, allowed: Self.suppressKeys, context: "a suppression") {
+        switch key {
+        case "rule":
+          rule = reader.string(field, context: "suppression rule")
+          if let id = rule, metadata(for: id) == nil {
+            reader.report("unknown-rule", "suppression names the unknown rule \"\(id)\"", at: field, help: Suggestion.nearest(to: id, in: knownRuleIDs).map { "did you mean \"\($0)\"?" })
+            rule = nil
+          }
+        case "files": files = reader.strings(field, context: "suppression files").map { Glob($0.value) }
+        case "value", "host": value = reader.string(field, context: "suppression \(key)")
+        case "reason": reason = reader.string(field, context: "suppression reason")
+        case "expires":
+          expires = reader.string(field, context: "suppression expires")
+          if let date = expires, !Self.isDate(date) {
+            reader.report("bad-date", "expires \"\(date)\" is not a date", at: field, help: "write YYYY-MM-DD, e.g. 2027-01-31")
+            expires = nil
+          }
+        default: _ = keyNode
+        }
+      }
+      guard let rule else {
+        reader.report("missing-key", "a suppression needs the rule it suppresses", at: item, help: "add `rule: GROUP/NAME`")
+        continue
+      }
+      guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+        reader.report("missing-reason", "the suppression of \(rule) gives no reason", at: item, help: "add `reason:` — a ticket or a sentence saying why this finding is accepted")
+        continue
+      }
+      policy.suppressions.append(Suppression(
+        rule: rule, files: files, value: value, reason: reason, expires: expires, baseDirectory: directory, file: reader.file.path,
+        line: reader.position(of: item)?.line ?? 0))
+    }
+  }
+
+  static func isDate(_ text: String) -> Bool {
+    let parts = text.split(separator: "-")
+    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+      let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil
+    else { return false }
+    return (1...12).contains(month) && (1...31).contains(day)
+  }
+
+  private mutating func readCustomRules(_ node: YAMLNode, reader: inout YAMLReader) {
+    for (id, keyNode, value) in reader.openMapping(node, context: "custom_rules") {
+      let parts = id.split(separator: "/")
+      guard parts.count == 2, id == id.lowercased(), !id.contains(" ") else {
+        reader.report("bad-rule-id", "custom rule id \"\(id)\" is not of the form group/name in lowercase", at: keyNode, help: "name it like contoso/no-password-prompt")
+        continue
+      }
+      guard RuleRegistry.metadata(for: id) == nil else {
+        reader.report("duplicate-rule", "custom rule \"\(id)\" has the id of a built-in rule", at: keyNode, help: "use your own group, e.g. \(id.split(separator: "/").last.map { "contoso/\($0)" } ?? "contoso/name")")
+        continue
+      }
+      // Kind first: it decides which other keys are allowed.
+      guard case .mapping(let mapping) = value else {
+        reader.report("wrong-type", "custom rule \(id) must be a mapping", at: value)
+        continue
+      }
+      let kindNode = mapping.first { $0.key.string == "kind" }?.value
+      guard let kindNode, let kind = reader.string(kindNode, context: "kind of \(id)") else {
+        reader.report("missing-key", "custom rule \(id) has no kind", at: value, help: "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
+        continue
+      }
+      guard Self.customRuleKinds.contains(kind) else {
+        reader.report("unknown-kind", "custom rule \(id) has the unknown kind \"\(kind)\"", at: kindNode, help: Suggestion.nearest(to: kind, in: Self.customRuleKinds).map { "did you mean \"\($0)\"?" } ?? "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
+        continue
+      }
+      var description = "Custom rule \(id)."
+      var rationale = ""
+      var helpURI: String?
+      var tags: [String] = ["custom"]
+      var severity: Severity = .warning
+      var message: String?
+      var categories: [String]?
+      var fields: [CustomRule.Field] = []
+      var pattern: (regex: Regex<AnyRegexOutput>, source: String)?
+      var subject: CustomRule.Subject?
+      var textPattern: Regex<AnyRegexOutput>?
+      var urlPattern: Regex<AnyRegexOutput>?
+      var hosts: [String] = []
+      var listName = "the allowed hosts"
+      var failed = false
+      func compile(_ node: YAMLNode, _ what: String) -> (Regex<AnyRegexOutput>, String)? {
+        guard let source = reader.string(node, context: what) else { return nil }
+        if let problem = CustomRule.catastrophicBacktracking(in: source) {
+          reader.report("unsafe-regex", "\(what) \"\(source)\" is unsafe: \(problem)", at: node, help: "remove the nested repetition, e.g. (a+)+ → a+")
+          return nil
+        }
+        do { return (try Regex(source), source) } catch {
+          reader.report("bad-regex", "\(what) \"\(source)\" is not a valid regular expression: \(error)", at: node)
+          return nil
+        }
+      }
+      let allowed = Self.customCommonKeys + (Self.customKindKeys[kind] ?? [])
+      for (key, _, field) in reader.mapping(value, allowed: allowed, context: "custom rule \(id) (kind \(kind))") {
+        switch key {
+        case "kind": break
+        case "description": description = reader.string(field, context: "description") ?? description
+        case "rationale": rationale = reader.string(field, context: "rationale") ?? ""
+        case "help_uri":
+          helpURI = reader.string(field, context: "help_uri")
+          if let uri = helpURI, URLRecord.parse(uri).map({ $0.scheme == "https" || $0.scheme == "http" }) != true {
+            reader.report("bad-uri", "help_uri \"\(uri)\" is not an http(s) URL", at: field)
+          }
+        case "tags": tags += reader.strings(field, context: "tags").map(\.value)
+        case "severity": severity = self.severity(field, reader: &reader) ?? severity
+        case "message":
+          message = reader.string(field, context: "message")
+          if let template = message { checkPlaceholders(template, allowed: ["message", "rule"] + CustomRule.placeholders(for: kind), rule: id, node: field, reader: &reader) }
+        case "categories":
+          categories = reader.strings(field, context: "categories").map { entry in
+            categoryReferences.append((entry.value, reader.position(of: entry.node), reader.file, "custom rule \(id)"))
+            return entry.value
+          }
+        case "in":
+          for (name, fieldNode) in reader.strings(field, context: "in") {
+            if let parsed = CustomRule.Field(name) { fields.append(parsed) } else {
+              reader.report("unknown-field", "custom rule \(id) cannot look in \"\(name)\"", at: fieldNode, help: (Suggestion.nearest(to: name, in: CustomRule.Field.names).map { "did you mean \"\($0)\"? " } ?? "") + "fields: \(CustomRule.Field.names.joined(separator: ", "))")
+              failed = true
+            }
+          }
+        case "pattern": pattern = compile(field, "pattern of \(id)").map { (regex: $0.0, source: $0.1) }; if pattern == nil { failed = true }
+        case "header": subject = .header(reader.string(field, context: "header") ?? "")
+        case "link_hosts": subject = .linkHosts(reader.strings(field, context: "link_hosts").map { HostName.normalise($0.value) })
+        case "attachment_types": subject = .attachmentTypes(reader.strings(field, context: "attachment_types").map { $0.value.trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
+        case "text": textPattern = compile(field, "text pattern of \(id)")?.0; if textPattern == nil { failed = true }
+        case "url": urlPattern = compile(field, "url pattern of \(id)")?.0; if urlPattern == nil { failed = true }
+        case "hosts": hosts += reader.strings(field, context: "hosts").map { HostName.normalise($0.value) }
+        case "list":
+          let list = reader.string(field, context: "list") ?? ""
+          let lists = ["brand.domains": policy.brand.domains, "brand.tracking_domains": policy.brand.trackingDomains, "brand.sending_domains": policy.brand.sendingDomains, "brand.allowed_hosts": policy.brand.allowedHosts]
+          if let values = lists[list] {
+            hosts += values
+            listName = list
+          } else {
+            reader.report("unknown-list", "custom rule \(id) names the unknown list \"\(list)\"", at: field, help: "lists: \(lists.keys.sorted().joined(separator: ", ")) (declared in the brand before this rule)")
+            failed = true
+          }
+        default: break
+        }
+      }
+      let ruleKind: CustomRule.Kind?
+      switch kind {
+      case "pattern":
+        if fields.isEmpty, !failed { reader.report("missing-key", "pattern rule \(id) names no fields to look in", at: value, help: "add `in: [subject, text, html.visible]`") }
+        if pattern == nil, !failed { reader.report("missing-key", "pattern rule \(id) has no pattern", at: value, help: "add `pattern: \"(?i)…\"`") }
+        ruleKind = pattern.flatMap { fields.isEmpty ? nil : .pattern(fields: fields, regex: $0.regex, source: $0.source) }
+      case "require", "forbid":
+        if subject == nil { reader.report("missing-key", "\(kind) rule \(id) says nothing to \(kind)", at: value, help: "add one of header:, link_hosts:, attachment_types:") }
+        ruleKind = subject.map { kind == "require" ? .require($0) : .forbid($0) }
+      default:
+        if textPattern == nil, urlPattern == nil, !failed { reader.report("missing-key", "link-host rule \(id) matches no links", at: value, help: "add `text:` and/or `url:` patterns") }
+        if hosts.isEmpty, !failed { reader.report("missing-key", "link-host rule \(id) allows no hosts", at: value, help: "add `hosts: [...]` or `list: brand.domains`") }
+        ruleKind = (textPattern != nil || urlPattern != nil) && !hosts.isEmpty ? .linkHost(text: textPattern, url: urlPattern, hosts: hosts, listName: listName) : nil
+      }
+      guard let ruleKind, !failed else { continue }
+      let metadata = RuleMetadata(
+        id: id, summary: description, defaultSeverity: severity, whatItDoes: description,
+        whyIsThisBad: rationale.isEmpty ? "Defined by the policy \(reader.file.path)." : rationale,
+        example: "See the policy \(reader.file.path).", useInstead: "", references: helpURI.map { [$0] } ?? [],
+        placeholders: CustomRule.placeholders(for: kind), tags: tags)
+      policy.customRules.removeAll { $0.metadata.id == id }
+      policy.customRules.append(CustomRule(metadata: metadata, kind: ruleKind, message: message))
+      if let categories {
+        var setting = policy.rules[id] ?? RuleSetting()
+        setting.categories = categories
+        policy.rules[id] = setting
+      }
     }
   }
 

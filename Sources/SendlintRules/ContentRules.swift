@@ -33,6 +33,7 @@ public struct HiddenText: Rule {
         "font-size:0 layout containers with sized children", flagged: false,
         .html(#"<p>Hello</p><div style="font-size:0"><span style="font-size:14px">Column one</span><span style="font-size:14px">Column two</span></div>"#)),
     ],
+    placeholders: ["text"],
     tags: ["content", "spam"])
 
   public init(options: RuleOptions) {}
@@ -76,6 +77,7 @@ public struct DeceptiveSubject: Rule {
         "a real reply", flagged: false,
         .eml("From: a@contoso.com\nSubject: Re: your question\nIn-Reply-To: <1@example.com>\nReferences: <1@example.com>\n\nx\n")),
     ],
+    placeholders: ["subject"],
     tags: ["can-spam", "content"])
 
   public init(options: RuleOptions) {}

@@ -49,6 +49,7 @@ public struct DMARCMisaligned: Rule {
             sending: { return_path: bounce@esp.example, dkim_domain: mail.contoso.com }
             """, html: nil, text: "Hello.\n")),
     ],
+    placeholders: ["domain"],
     tags: ["authentication", "bulk-sender"],
     needs: "a From field and a DKIM d= domain or Return-Path; relaxed mode also needs the Public Suffix List")
 

@@ -32,6 +32,7 @@ public struct DangerousAttachment: Rule {
         .campaign(manifest: "campaign: c\ncategory: marketing\ntext: body.txt\nattachments: [«invoice.pdf.exe]\n", html: nil, text: "x\n")),
       RuleExample("a PDF", flagged: false, .campaign(manifest: "campaign: c\ncategory: marketing\ntext: body.txt\nattachments: [brochure.pdf]\n", html: nil, text: "x\n")),
     ],
+    placeholders: ["filename"],
     tags: ["attachments", "malware"])
 
   public init(options: RuleOptions) {}

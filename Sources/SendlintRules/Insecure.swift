@@ -23,6 +23,7 @@ public struct Insecure: Rule {
       RuleExample("an http URL in a text part", flagged: true, .text("See «http://www.contoso.com/update now.\n")),
       RuleExample("https and mailto", flagged: false, .html(#"<a href="https://www.contoso.com/">Home</a> <a href="mailto:help@contoso.com">Mail us</a>"#)),
     ],
+    placeholders: ["url"],
     tags: ["links", "transport"])
 
   public init(options: RuleOptions) {}

@@ -42,6 +42,7 @@ public struct LookalikeDomain: Rule {
       RuleExample("the brand's own hosts", flagged: false, .html(#"<a href="https://help.contoso.com/">Help</a> <img src="https://www.contoso.com/a.png">"#)),
       RuleExample("an unrelated domain", flagged: false, .html(#"<a href="https://www.fabrikam.example/">Partner</a>"#)),
     ],
+    placeholders: ["host", "brand_domain"],
     tags: ["phishing", "links"],
     needs: "brand.domains in the policy; the edit-distance check also needs the Public Suffix List")
 

@@ -36,6 +36,7 @@ public struct MissingRDNS: Rule {
         "a named brand relay", flagged: false,
         .eml("Received: from out.contoso.com (out.contoso.com [203.0.113.5]) by mx.recipient.example; Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nSubject: s\n\nx\n")),
     ],
+    placeholders: ["ip", "helo"],
     tags: ["infrastructure"],
     needs: "Received fields in an .eml or sending.helo in a manifest; the HELO check needs brand.domains")
 

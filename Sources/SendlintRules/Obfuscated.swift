@@ -41,6 +41,7 @@ public struct Obfuscated: Rule {
       RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/account?id=1">Your account</a>"#)),
       RuleExample("prose about the dot com era", flagged: false, .text("In the dot com era, mail was simpler. Visit https://www.contoso.com/ today.\n")),
     ],
+    placeholders: ["host", "text"],
     tags: ["phishing", "links"])
 
   public init(options: RuleOptions) {}

@@ -30,6 +30,7 @@ public struct OffBrandHost: Rule {
         .html(#"<a href="https://pay.example.org/x">Pay</a> <a href="https://www.contoso.com/">Home</a> <img src="https://click.contoso.com/o.gif">"#),
         policy: "brand: { allowed_hosts: [pay.example.org] }"),
     ],
+    placeholders: ["host"],
     tags: ["links", "brand"],
     needs: "brand.domains in the policy")
 

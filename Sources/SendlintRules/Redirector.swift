@@ -56,6 +56,7 @@ public struct Redirector: Rule {
       RuleExample("the brand's own tracking host", flagged: false, .html(#"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fwww.contoso.com%2F">Read</a>"#)),
       RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/search?q=coffee">Search</a>"#)),
     ],
+    placeholders: ["host", "target", "vendor"],
     tags: ["phishing", "links", "tracking"])
 
   public init(options: RuleOptions) {}

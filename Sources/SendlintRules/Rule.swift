@@ -222,6 +222,8 @@ public struct RuleMetadata: Sendable {
   public let references: [String]
   public let options: [OptionSpec]
   public let examples: [RuleExample]
+  /// Named values a policy's `message` override may use, besides `{{message}}` and `{{rule}}`.
+  public let placeholders: [String]
   public let tags: [String]
   /// What the rule needs to say anything, for `--verbose` and documentation.
   public let needs: String?
@@ -229,7 +231,7 @@ public struct RuleMetadata: Sendable {
   public init(
     id: String, summary: String, defaultSeverity: Severity, categorySeverities: [String: Severity] = [:],
     whatItDoes: String, whyIsThisBad: String, example: String, useInstead: String, references: [String],
-    options: [OptionSpec] = [], examples: [RuleExample] = [], tags: [String] = [], needs: String? = nil
+    options: [OptionSpec] = [], examples: [RuleExample] = [], placeholders: [String] = [], tags: [String] = [], needs: String? = nil
   ) {
     self.id = id
     self.summary = summary
@@ -242,6 +244,7 @@ public struct RuleMetadata: Sendable {
     self.references = references
     self.options = options
     self.examples = examples
+    self.placeholders = placeholders
     self.tags = tags
     self.needs = needs
   }
@@ -264,6 +267,9 @@ public struct RuleMetadata: Sendable {
       text += "## Options\n\n"
       for option in options { text += "- `\(option.name)` (default `\(option.defaultValue)`): \(option.help)\n" }
       text += "\n"
+    }
+    if !placeholders.isEmpty {
+      text += "## Message placeholders\n\n" + (["message", "rule"] + placeholders).map { "`{{\($0)}}`" }.joined(separator: ", ") + "\n\n"
     }
     if let needs { text += "## Needs\n\n\(needs)\n\n" }
     text += "## References\n\n" + references.map { "- \($0)" }.joined(separator: "\n") + "\n"

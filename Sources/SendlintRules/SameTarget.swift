@@ -47,6 +47,7 @@ public struct SameTarget: Rule {
         "the same address twice", flagged: false,
         .html(#"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://www.contoso.com/a">www.contoso.com/a</a>"#)),
     ],
+    placeholders: ["target"],
     tags: ["phishing", "links"])
 
   public init(options: RuleOptions) {}

@@ -24,6 +24,7 @@ public struct SecurityAttachment: Rule {
         .campaign(manifest: "campaign: n\ncategory: security-notice\ntext: body.txt\nsigning: smime\nattachments: [«advisory.pdf]\n", html: nil, text: "See the advisory.\n")),
       RuleExample("no attachment", flagged: false, .campaign(manifest: "campaign: n\ncategory: security-notice\ntext: body.txt\nsigning: smime\n", html: nil, text: "See https://www.contoso.com/advisory\n")),
     ],
+    placeholders: ["filename"],
     tags: ["security-notice"])
 
   public init(options: RuleOptions) {}
@@ -89,6 +90,7 @@ public struct SecurityForm: Rule {
       RuleExample("a form", flagged: true, .html(#"<form action="«https://www.contoso.com/verify"><input type="password"></form>"#), category: "security-notice"),
       RuleExample("links only", flagged: false, .html(#"<a href="https://www.contoso.com/security">Security centre</a>"#), category: "security-notice"),
     ],
+    placeholders: ["action"],
     tags: ["security-notice", "phishing"])
 
   public init(options: RuleOptions) {}

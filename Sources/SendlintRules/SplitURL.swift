@@ -79,6 +79,7 @@ public struct SplitURL: Rule {
           bulletins/ms03-026.asp today.
           """)),
     ],
+    placeholders: ["url", "joined"],
     tags: ["links", "content"])
 
   let minimumPathCharacters: Int

@@ -42,6 +42,7 @@ public struct TemplateHost: Rule {
             """,
           html: #"<a href="{{offer_url}}">See the offer</a>"#, text: nil)),
     ],
+    placeholders: ["tag"],
     tags: ["links", "templates"])
 
   public init(options: RuleOptions) {}

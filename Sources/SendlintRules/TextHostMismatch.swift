@@ -78,6 +78,7 @@ public struct TextHostMismatch: Rule {
         "an image's alt text shows a host", flagged: true,
         .html(#"<a href="https://evil.example/"><img src="https://www.contoso.com/logo.png" alt="«www.contoso.com"></a>"#)),
     ],
+    placeholders: ["shown", "host", "href", "tracking_domain"],
     tags: ["phishing", "links"])
 
   let matchRegistrableDomain: Bool

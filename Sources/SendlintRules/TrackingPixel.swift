@@ -55,6 +55,7 @@ public struct TrackingPixel: Rule {
       RuleExample("a normal logo", flagged: false, .html(#"<img src="https://www.contoso.com/logo.png" width="120" height="40" alt="Contoso">"#)),
       RuleExample("an embedded (cid:) spacer", flagged: false, .html(#"<img src="cid:spacer" width="1" height="1">"#)),
     ],
+    placeholders: ["host", "src"],
     tags: ["privacy", "tracking"])
 
   let maxSize: Double

@@ -81,6 +81,7 @@ public struct UnauthorizedSendingIP: Rule {
           Hello.
           """)),
     ],
+    placeholders: ["ip", "vendor"],
     tags: ["authentication", "infrastructure"],
     needs: "brand.sending_ips or vendors with sending_ips in the policy, and sending.ips in the manifest or Received fields in the .eml")
 

@@ -20,6 +20,7 @@ public struct UnownedFromDomain: Rule {
       RuleExample("an undeclared domain", flagged: true, .eml("From: Contoso <«news@contoso-mail.example>\nSubject: Hi\n\nHello.\n")),
       RuleExample("a declared sending domain", flagged: false, .eml("From: Contoso News <news@news.contoso.com>\nSubject: Hi\n\nHello.\n")),
     ],
+    placeholders: ["address", "domain"],
     tags: ["identity", "authentication"],
     needs: "brand.sending_domains in the policy, and a From field")
 
@@ -53,6 +54,7 @@ public struct UnownedReplyTo: Rule {
         .eml("From: Contoso <news@contoso.com>\nReply-To: «replies@email.contoso.com\nSubject: Hi\n\nHello.\n")),
       RuleExample("a declared domain", flagged: false, .eml("From: Contoso <news@contoso.com>\nReply-To: help@contoso.com\nSubject: Hi\n\nHello.\n")),
     ],
+    placeholders: ["address", "domain"],
     tags: ["identity"],
     needs: "brand.sending_domains in the policy, and a Reply-To field")
 

@@ -20,7 +20,7 @@ struct Sendlint: ParsableCommand {
       manifest or internal error.
       """,
     version: sendlintVersion,
-    subcommands: [Lint.self, Rules.self, Explain.self, Inspect.self, PolicyCommand.self],
+    subcommands: [Lint.self, Rules.self, Explain.self, Inspect.self, PolicyCommand.self, Init.self, BaselineCommand.self],
     defaultSubcommand: Lint.self)
 
   /// Runs the command; usage errors exit with 2 as documented, not ArgumentParser's 64.
@@ -121,9 +121,14 @@ struct Lint: ParsableCommand {
   @Flag(name: .customLong("no-color"), help: "Never colour the text output.")
   var noColor = false
 
+  @Option(help: "A baseline file: findings it lists are not reported (see `sendlint baseline`).")
+  var baseline: String?
+
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
-    let report = Engine().lint(LintRequest(paths: paths, policyPath: policy, category: category))
+    var request = LintRequest(paths: paths, policyPath: policy, category: category)
+    request.baselinePath = baseline
+    let report = Engine().lint(request)
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     try emit(render(report, as: chosen, color: output == nil && useColor(disabled: noColor)), to: output)
     for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit)] {
@@ -193,7 +198,72 @@ struct Explain: ParsableCommand {
 
 struct PolicyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "policy", abstract: "Work with policy files.", subcommands: [Validate.self])
+    commandName: "policy", abstract: "Work with policy files.", subcommands: [Validate.self, Show.self, Test.self])
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the effective policy for a draft: its category and each rule's severity, and what set it.")
+
+    @Argument(help: "A draft (an .eml, a campaign manifest or a template).")
+    var draft: String
+
+    @Option(help: "Policy file to use instead of the nearest .sendlint.yaml.")
+    var policy: String?
+
+    func run() throws {
+      let loader = DraftLoader()
+      let absolute = loader.absolutePath(draft)
+      let directory = (absolute as NSString).deletingLastPathComponent
+      let resolved: ResolvedPolicy
+      if let path = policy.map(loader.absolutePath) ?? PolicyLoader.discover(from: directory) {
+        switch PolicyLoader.load(path: path, displayPath: loader.displayPath) {
+        case .success(let loaded): resolved = loaded
+        case .failure(let list):
+          for diagnostic in list.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
+          throw ExitCode(2)
+        }
+      } else {
+        resolved = PolicyLoader.builtinDefault(directory: directory)
+      }
+      let (drafts, _) = loader.discover([draft])
+      var category: String?
+      if let source = drafts.first, let inventory = loader.load(source).inventory {
+        category = inventory.statedCategory?.value ?? resolved.classify(path: absolute, subject: inventory.subject?.value)
+      }
+      print("draft: \(loader.displayPath(absolute))")
+      print("policy: \(resolved.path.map(loader.displayPath) ?? "sendlint:recommended (no .sendlint.yaml found)") — layers: \(resolved.layers.joined(separator: ", "))")
+      print("category: \(category ?? "none")")
+      let applying = resolved.overrides.filter { $0.applies(to: absolute, category: category) }.map(\.name)
+      print("overrides applying: \(applying.isEmpty ? "none" : applying.joined(separator: ", "))")
+      let settings = resolved.effectiveRules(path: absolute, category: category)
+      let width = resolved.allRuleMetadata.map(\.id.count).max() ?? 0
+      for metadata in resolved.allRuleMetadata {
+        let setting = settings[metadata.id]
+        var severity = (setting?.severity ?? metadata.defaultSeverity(for: category)).rawValue
+        if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { severity = "off (only in \(categories.joined(separator: ", ")))" }
+        let source = setting?.severity != nil ? (setting?.source ?? "policy") : "rule default\(metadata.categorySeverities.isEmpty ? "" : " for \(category ?? "no category")")"
+        print("  \(metadata.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.count < 9 ? severity.padding(toLength: 9, withPad: " ", startingAt: 0) : severity)  \(source)")
+      }
+    }
+  }
+
+  struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run policy tests: fixture drafts with expected findings (sendlint-tests.yaml); closes with \"N passed, N failed\".")
+
+    @Argument(help: "A folder with sendlint-tests.yaml files (searched recursively; default: the current folder).")
+    var directory: String = "."
+
+    func run() throws {
+      let loader = DraftLoader()
+      let result = PolicyTests.run(in: loader.absolutePath(directory), loader: loader)
+      for line in result.lines { print(line) }
+      if !result.diagnostics.isEmpty {
+        for diagnostic in result.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
+      }
+      print("\(result.passed) passed, \(result.failed) failed")
+      if !result.diagnostics.isEmpty { throw ExitCode(2) }
+      if result.failed > 0 { throw ExitCode(1) }
+    }
+  }
 
   struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check a policy file; exit 0 when valid, 2 when not.")
@@ -219,6 +289,69 @@ struct PolicyCommand: ParsableCommand {
         print("\(list.diagnostics.count) error\(list.diagnostics.count == 1 ? "" : "s") in the policy")
         throw ExitCode(2)
       }
+    }
+  }
+}
+
+struct Init: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Write a commented starter policy (.sendlint.yaml) in the current folder.")
+
+  @Flag(help: "Overwrite an existing .sendlint.yaml.")
+  var force = false
+
+  func run() throws {
+    let path = FileManager.default.currentDirectoryPath + "/.sendlint.yaml"
+    if FileManager.default.fileExists(atPath: path), !force {
+      throw ValidationError(".sendlint.yaml already exists here; use --force to overwrite it")
+    }
+    try emit(StarterPolicy.text, to: path)
+    print("wrote .sendlint.yaml — fill in the brand facts, then run `sendlint policy validate`")
+  }
+}
+
+struct BaselineCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "baseline", abstract: "Accept today's findings so that only new ones are reported.",
+    subcommands: [Update.self, Prune.self])
+
+  struct Options: ParsableArguments {
+    @Argument(help: "Files and folders to lint (default: the current folder).")
+    var paths: [String] = []
+
+    @Option(help: "The baseline file.")
+    var baseline: String = ".sendlint-baseline.json"
+
+    @Option(help: "Policy file to use instead of the nearest .sendlint.yaml.")
+    var policy: String?
+  }
+
+  struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write every current finding's fingerprint to the baseline.")
+    @OptionGroup var options: Options
+
+    func run() throws {
+      let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
+      guard report.diagnostics.isEmpty else {
+        for diagnostic in report.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
+        throw ExitCode(2)
+      }
+      try Baseline(report.findings).write(to: options.baseline)
+      print("baseline \(options.baseline): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") accepted")
+    }
+  }
+
+  struct Prune: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Drop baseline entries that no longer occur.")
+    @OptionGroup var options: Options
+
+    func run() throws {
+      guard case .success(let existing) = Baseline.read(options.baseline) else {
+        throw ValidationError("cannot read baseline \(options.baseline)")
+      }
+      let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
+      let pruned = existing.pruned(by: report.findings)
+      try pruned.write(to: options.baseline)
+      print("baseline \(options.baseline): \(existing.findings.count - pruned.findings.count) entr\(existing.findings.count - pruned.findings.count == 1 ? "y" : "ies") removed, \(pruned.findings.count) kept")
     }
   }
 }

@@ -1,0 +1,241 @@
+import SendlintCore
+import SendlintInventory
+import SendlintURL
+
+/// A rule a policy defines (`custom_rules`), of one of a small closed set of kinds. It carries the
+/// same metadata as a built-in rule and reports the same way.
+public struct CustomRule: Sendable {
+  /// Where a `pattern` rule looks.
+  public enum Field: Sendable, Hashable, CustomStringConvertible {
+    case subject, text, htmlVisible, linkText, linkURL, linkHost, imageSource
+    case header(String)
+
+    /// Parses a field name as written in a policy (`subject`, `headers.List-Id`, `html.visible`…).
+    public init?(_ name: String) {
+      switch name {
+      case "subject": self = .subject
+      case "text": self = .text
+      case "html.visible", "html": self = .htmlVisible
+      case "link.text": self = .linkText
+      case "link.url": self = .linkURL
+      case "link.host": self = .linkHost
+      case "image.src": self = .imageSource
+      default:
+        guard name.hasPrefix("headers."), name.count > 8 else { return nil }
+        self = .header(String(name.dropFirst(8)))
+      }
+    }
+
+    public static let names = ["subject", "headers.NAME", "text", "html.visible", "link.text", "link.url", "link.host", "image.src"]
+
+    public var description: String {
+      switch self {
+      case .subject: "subject"
+      case .text: "text"
+      case .htmlVisible: "html.visible"
+      case .linkText: "link.text"
+      case .linkURL: "link.url"
+      case .linkHost: "link.host"
+      case .imageSource: "image.src"
+      case .header(let name): "headers.\(name)"
+      }
+    }
+  }
+
+  /// What `require` and `forbid` rules are about.
+  public enum Subject: Sendable {
+    case header(String)
+    /// Links to these hosts (or their subdomains).
+    case linkHosts([String])
+    /// Attachments with these file extensions.
+    case attachmentTypes([String])
+  }
+
+  public enum Kind: Sendable {
+    case pattern(fields: [Field], regex: Regex<AnyRegexOutput>, source: String)
+    case require(Subject)
+    case forbid(Subject)
+    /// Links whose text or URL matches must go to one of `hosts` (or a subdomain).
+    case linkHost(text: Regex<AnyRegexOutput>?, url: Regex<AnyRegexOutput>?, hosts: [String], listName: String)
+  }
+
+  public let metadata: RuleMetadata
+  public let kind: Kind
+  /// The policy's message, with `{{placeholders}}`; nil for the default message.
+  public let message: String?
+
+  /// Field values longer than this are matched on their first part only: regular expressions
+  /// then cost a bounded amount of work per field, whatever the input.
+  public static let maximumMatchedBytes = 65_536
+
+  /// Placeholders each kind offers to its message.
+  public static func placeholders(for kind: String) -> [String] {
+    switch kind {
+    case "pattern": ["match", "field"]
+    case "require", "forbid": ["header", "host", "filename"]
+    case "link-host": ["host", "text", "allowed"]
+    default: []
+    }
+  }
+
+  public init(metadata: RuleMetadata, kind: Kind, message: String?) {
+    self.metadata = metadata
+    self.kind = kind
+    self.message = message
+  }
+
+  /// Rejects regular expressions that can take exponential time: a quantified group whose body is
+  /// itself quantified (`(a+)+`, `(\w*)*`, `(x|x?)+`). Returns the reason, or nil when it is safe.
+  public static func catastrophicBacktracking(in pattern: String) -> String? {
+    var stack: [(start: Int, hasQuantifier: Bool)] = []
+    let scalars = Array(pattern.unicodeScalars)
+    var index = 0
+    var lastGroupHadQuantifier = false
+    var inClass = false
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if scalar == "\\" {
+        index += 2
+        continue
+      }
+      if inClass {
+        if scalar == "]" { inClass = false }
+        index += 1
+        continue
+      }
+      switch scalar {
+      case "[": inClass = true
+      case "(": stack.append((index, false))
+      case ")":
+        lastGroupHadQuantifier = stack.popLast()?.hasQuantifier ?? false
+        if index + 1 < scalars.count, ["+", "*", "{"].contains(scalars[index + 1]), lastGroupHadQuantifier {
+          return "the group ending at position \(index + 1) repeats something that itself repeats, which can take exponential time"
+        }
+        if lastGroupHadQuantifier, !stack.isEmpty { stack[stack.count - 1].hasQuantifier = true }
+      case "+", "*", "?", "{":
+        if !stack.isEmpty { stack[stack.count - 1].hasQuantifier = true }
+      default: break
+      }
+      index += 1
+    }
+    return nil
+  }
+
+  // MARK: Checking
+
+  struct Value {
+    let text: String
+    let locate: (Range<String.Index>) -> SourceRange?
+  }
+
+  func values(of field: Field, in inventory: Inventory) -> [Value] {
+    func locator(_ locator: Locator?, _ text: String) -> (Range<String.Index>) -> SourceRange? {
+      { range in
+        guard let locator else { return nil }
+        let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
+        let end = text.utf8.distance(from: text.startIndex, to: range.upperBound)
+        return locator.range(start, end)
+      }
+    }
+    switch field {
+    case .subject:
+      return inventory.subject.map { subject in [Value(text: subject.value, locate: { _ in subject.range })] } ?? []
+    case .header(let name):
+      return inventory.headers(named: name).map { header in Value(text: header.value, locate: { _ in header.range }) }
+    case .text:
+      return inventory.visibleTexts.filter { !$0.inHTML }.map { Value(text: $0.text, locate: locator($0.locator, $0.text)) }
+    case .htmlVisible:
+      return inventory.visibleTexts.filter(\.inHTML).map { Value(text: $0.text, locate: locator($0.locator, $0.text)) }
+    case .linkText:
+      return inventory.links.filter { !$0.fromText }.map { Value(text: $0.text, locate: locator($0.textLocator, $0.text)) }
+    case .linkURL:
+      return inventory.links.map { link in Value(text: link.href, locate: { _ in link.range }) }
+    case .linkHost:
+      return inventory.links.compactMap { link in link.deliveredHost.map { host in Value(text: host, locate: { _ in link.hostRange }) } }
+    case .imageSource:
+      return inventory.images.map { image in Value(text: image.src, locate: { _ in image.range }) }
+    }
+  }
+
+  func render(_ fallback: String, _ placeholders: [String: String]) -> String {
+    guard var text = message else { return fallback }
+    for (name, value) in placeholders { text = text.replacingOccurrences(of: "{{\(name)}}", with: value) }
+    return text
+  }
+
+  public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
+    let help = metadata.useInstead.isEmpty ? nil : metadata.useInstead
+    switch kind {
+    case .pattern(let fields, let regex, _):
+      var hits: [Hit] = []
+      for field in fields {
+        for value in values(of: field, in: inventory) {
+          let text = value.text.utf8.count > Self.maximumMatchedBytes ? String(value.text.utf8.prefix(Self.maximumMatchedBytes)) ?? "" : value.text
+          guard let match = try? regex.firstMatch(in: text) else { continue }
+          let matched = String(text[match.range])
+          hits.append(Hit(
+            range: value.locate(match.range) ?? SourceRange(file: inventory.draftFile, start: 0, end: 0),
+            message: render("\(field) matches \(metadata.id): \"\(matched)\"", ["match": matched, "field": field.description]),
+            help: help, evidence: "\(field)|\(matched)", placeholders: ["match": matched, "field": field.description]))
+        }
+      }
+      return hits
+    case .require(let subject):
+      guard let missing = requirementUnmet(subject, in: inventory) else { return [] }
+      return [Hit(range: SourceRange(file: inventory.draftFile, start: 0, end: 0), message: render(missing.message, missing.placeholders), help: help, evidence: "require|\(missing.message)", placeholders: missing.placeholders)]
+    case .forbid(let subject):
+      return forbidden(subject, in: inventory).map { found in
+        Hit(range: found.range, message: render(found.message, found.placeholders), help: help, evidence: "forbid|\(found.message)", placeholders: found.placeholders)
+      }
+    case .linkHost(let textPattern, let urlPattern, let hosts, let listName):
+      var hits: [Hit] = []
+      for link in inventory.links where link.kind != .background && link.kind != .css {
+        let textMatches = textPattern.map { (try? $0.firstMatch(in: String(link.text.prefix(4096)))) != nil } ?? false
+        let urlMatches = urlPattern.map { (try? $0.firstMatch(in: String(link.href.prefix(4096)))) != nil } ?? false
+        guard textMatches || urlMatches, let host = link.deliveredHost else { continue }
+        guard !hosts.contains(where: { HostName.host(host, isWithin: $0) }) else { continue }
+        let placeholders = ["host": host, "text": link.text, "allowed": listName]
+        hits.append(Hit(
+          range: link.hostRange, message: render("link \"\(link.text)\" goes to \(host), which is not in \(listName)", placeholders),
+          help: help, evidence: "\(host)|\(link.text)", placeholders: placeholders))
+      }
+      return hits
+    }
+  }
+
+  private func requirementUnmet(_ subject: Subject, in inventory: Inventory) -> (message: String, placeholders: [String: String])? {
+    switch subject {
+    case .header(let name):
+      guard inventory.hasHeaders, inventory.headers(named: name).isEmpty else { return nil }
+      return ("required header \(name) is missing", ["header": name])
+    case .linkHosts(let hosts):
+      guard !inventory.links.contains(where: { link in link.deliveredHost.map { host in hosts.contains { HostName.host(host, isWithin: $0) } } ?? false }) else { return nil }
+      return ("no link goes to \(hosts.joined(separator: " or "))", ["host": hosts.joined(separator: ", ")])
+    case .attachmentTypes(let types):
+      guard !inventory.attachments.contains(where: { attachment in types.contains { (attachment.filename ?? "").lowercased().hasSuffix("." + $0.lowercased()) } }) else { return nil }
+      return ("no attachment of type \(types.joined(separator: ", "))", ["filename": types.joined(separator: ", ")])
+    }
+  }
+
+  private func forbidden(_ subject: Subject, in inventory: Inventory) -> [(range: SourceRange, message: String, placeholders: [String: String])] {
+    switch subject {
+    case .header(let name):
+      return inventory.headers(named: name).map { ($0.range, "header \(name) is not allowed", ["header": name]) }
+    case .linkHosts(let hosts):
+      return inventory.links.compactMap { link in
+        guard let host = link.deliveredHost, hosts.contains(where: { HostName.host(host, isWithin: $0) }) else { return nil }
+        return (link.hostRange, "link to \(host) is not allowed", ["host": host])
+      }
+    case .attachmentTypes(let types):
+      return inventory.attachments.compactMap { attachment in
+        let name = attachment.filename ?? ""
+        guard types.contains(where: { name.lowercased().hasSuffix("." + $0.lowercased()) }) else { return nil }
+        return (attachment.range, "attachment \"\(name)\" is of a forbidden type", ["filename": name])
+      }
+    }
+  }
+}
+
+// Compiled regular expressions are shared read-only by the rules of a policy; sendlint's engine
+// checks drafts on one thread, so the lazily compiled program inside a Regex is never raced.
+extension Regex: @retroactive @unchecked Sendable {}
