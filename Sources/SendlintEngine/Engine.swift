@@ -37,6 +37,9 @@ public struct LintReport: Sendable {
   public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
   /// Exit status: 2 for diagnostics, 1 when a finding reaches `failOn` (nil: never), else 0.
+  /// Metadata of every rule the run knew: built-in and the custom rules of the policies used.
+  public var ruleMetadata: [RuleMetadata] = RuleRegistry.allMetadata
+
   /// Findings left out because a suppression or the baseline covers them.
   public var suppressedCount = 0
   public var baselinedCount = 0
@@ -94,6 +97,9 @@ public struct Engine: Sendable {
     for draft in drafts {
       guard let policy = policy(for: draft.path) else { continue }
       suppressions.register(policy, draft: draft.path)
+      for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
+        report.ruleMetadata.append(custom.metadata)
+      }
       let (inventory, diagnostics) = loader.load(draft)
       report.diagnostics += diagnostics
       guard let inventory else { continue }

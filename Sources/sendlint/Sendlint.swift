@@ -153,7 +153,7 @@ struct Lint: ParsableCommand {
       return JSONReport(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: sendlintVersion).encoded()
     case .sarif:
       return SARIFLog(
-        findings: report.findings, diagnostics: report.diagnostics, rules: RuleRegistry.allMetadata, toolVersion: sendlintVersion,
+        findings: report.findings, diagnostics: report.diagnostics, rules: report.ruleMetadata.sorted { $0.id < $1.id }, toolVersion: sendlintVersion,
         workingDirectory: FileManager.default.currentDirectoryPath
       ).encoded()
     case .github:
