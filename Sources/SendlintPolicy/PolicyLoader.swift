@@ -15,15 +15,15 @@ public struct PolicyLoader {
   /// The pack used when no policy file is found.
   public static let defaultPack = "recommended"
 
-  static let topKeys = ["version", "extends", "brand", "categories", "classify", "rules", "overrides", "custom_rules", "suppress"]
-  static let brandKeys = ["name", "domains", "sending_domains", "tracking_domains", "sending_ips", "vendors", "postal_address", "allowed_hosts"]
-  static let vendorKeys = ["name", "sending_ips", "hosts", "categories"]
+  public static let topKeys = ["version", "extends", "brand", "categories", "classify", "rules", "overrides", "custom_rules", "suppress"]
+  public static let brandKeys = ["name", "domains", "sending_domains", "tracking_domains", "sending_ips", "vendors", "postal_address", "allowed_hosts"]
+  public static let vendorKeys = ["name", "sending_ips", "hosts", "categories"]
   static let ruleKeys = ["severity", "options", "categories", "message"]
-  static let overrideKeys = ["name", "files", "categories", "rules"]
-  static let suppressKeys = ["rule", "files", "value", "host", "reason", "expires"]
-  static let customRuleKinds = ["pattern", "require", "forbid", "link-host"]
-  static let customCommonKeys = ["kind", "description", "rationale", "help_uri", "tags", "severity", "message", "categories"]
-  static let customKindKeys: [String: [String]] = [
+  public static let overrideKeys = ["name", "files", "categories", "rules"]
+  public static let suppressKeys = ["rule", "files", "value", "host", "reason", "expires"]
+  public static let customRuleKinds = ["pattern", "require", "forbid", "link-host"]
+  public static let customCommonKeys = ["kind", "description", "rationale", "help_uri", "tags", "severity", "message", "categories"]
+  public static let customKindKeys: [String: [String]] = [
     "pattern": ["in", "pattern"], "require": ["header", "link_hosts", "attachment_types"],
     "forbid": ["header", "link_hosts", "attachment_types"], "link-host": ["text", "url", "hosts", "list"],
   ]

@@ -198,7 +198,7 @@ struct Explain: ParsableCommand {
 
 struct PolicyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "policy", abstract: "Work with policy files.", subcommands: [Validate.self, Show.self, Test.self])
+    commandName: "policy", abstract: "Work with policy files.", subcommands: [Validate.self, Show.self, Test.self, Schema.self])
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the effective policy for a draft: its category and each rule's severity, and what set it.")
@@ -263,6 +263,11 @@ struct PolicyCommand: ParsableCommand {
       if !result.diagnostics.isEmpty { throw ExitCode(2) }
       if result.failed > 0 { throw ExitCode(1) }
     }
+  }
+
+  struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of .sendlint.yaml, for editor completion.")
+    func run() throws { print(PolicySchema.generate(), terminator: "") }
   }
 
   struct Validate: ParsableCommand {

@@ -4,6 +4,7 @@ import Foundation
 #endif
 import SendlintCore
 import SendlintReport
+import SendlintPolicy
 import SendlintRules
 import Testing
 
@@ -129,5 +130,21 @@ import Testing
     }
     let onDisk = (FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".md") }) ?? []
     #expect(Set(onDisk) == Set(files.keys), "docs/rules has pages for rules that no longer exist")
+  }
+}
+
+/// `docs/sendlint-policy.schema.json` is generated from the loader's definitions.
+@Suite struct PolicySchemaTests {
+  @Test func schemaIsCurrentAndValidatesTheExamples() throws {
+    let path = TestPaths.packageRoot + "/docs/sendlint-policy.schema.json"
+    let generated = PolicySchema.generate()
+    if ProcessInfo.processInfo.environment["SENDLINT_UPDATE_DOCS"] == "1" {
+      try generated.write(toFile: path, atomically: true, encoding: .utf8)
+      return
+    }
+    #expect((try? String(contentsOfFile: path, encoding: .utf8)) == generated, "the policy schema is stale; run SENDLINT_UPDATE_DOCS=1 swift test --filter PolicySchema")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(generated.utf8)) as? [String: Any])
+    let rules = try #require(((object["properties"] as? [String: Any])?["rules"] as? [String: Any])?["properties"] as? [String: Any])
+    #expect(Set(rules.keys) == Set(RuleRegistry.ids))
   }
 }
