@@ -250,6 +250,15 @@ public struct InventoryPart: Sendable, Codable {
   }
 }
 
+/// The visible text of one body. The bytes share storage with what the URL finder read; `text`
+/// makes a String on demand, so a large body is not kept twice.
+public struct VisibleText: Sendable {
+  public let bytes: [UInt8]
+  public let locator: Locator
+  public let inHTML: Bool
+  public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 /// A problem reading the draft, reported as an `input/…` finding.
 public struct InputProblem: Sendable {
   public let code: String
@@ -296,7 +305,7 @@ public struct Inventory: Sendable {
   /// hidden run, before any visible text).
   public var hiddenText: [(text: String, reason: String, range: SourceRange, preheader: Bool)] = []
   /// Visible text of the HTML bodies and the text of text parts, for content rules.
-  public var visibleTexts: [(text: String, locator: Locator, inHTML: Bool)] = []
+  public var visibleTexts: [VisibleText] = []
   public var problems: [InputProblem] = []
   /// The MIME structure of an .eml.
   public var parts: InventoryPart?

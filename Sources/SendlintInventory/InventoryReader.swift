@@ -259,7 +259,7 @@ struct BodyCollector {
     inventory.images += images
     inventory.textURLs = textURLs
     inventory.hiddenText = hiddenText.map { ($0.0, $0.1, $0.2, $0.3) }
-    inventory.visibleTexts = texts.map { (String(decoding: $0.bytes, as: UTF8.self), $0.locator, $0.inHTML) }
+    inventory.visibleTexts = texts.map { VisibleText(bytes: $0.bytes, locator: $0.locator, inHTML: $0.inHTML) }
     inventory.problems += problems
     inventory.htmlBodyCount += htmlCount
     inventory.textBodyCount += textCount

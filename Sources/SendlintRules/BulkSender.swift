@@ -125,7 +125,7 @@ public struct MissingBodyUnsubscribe: Rule {
     // a link within a few hundred source bytes after the wording counts.
     var wordingOffsets: [(file: SourceFile, offset: Int)] = []
     for entry in inventory.visibleTexts where entry.inHTML {
-      let lowered = Array(entry.text.lowercased().utf8)
+      let lowered = entry.bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
       for word in Self.words {
         var from = 0
         let pattern = Array(word.utf8)

@@ -110,7 +110,7 @@ public struct Obfuscated: Rule {
     // Defanged or spelled-out addresses in the text (hxxp://, example[.]com, "h t t p s : / /",
     // "secure-login dot net"): ways to get a URL past filters that genuine mail never needs.
     for entry in inventory.visibleTexts {
-      for found in Self.defanged(in: Array(entry.text.utf8), suffixes: context.suffixes).prefix(20) {
+      for found in Self.defanged(in: entry.bytes, suffixes: context.suffixes).prefix(20) {
         hits.append(Hit(
           range: entry.locator.range(found.start, found.end),
           message: "text \"\(found.snippet)\" is a disguised address (\(found.kind)); filters and readers treat it as an evasion",
