@@ -31,6 +31,18 @@ public struct OffsetMap: Sendable {
     segments.append(Segment(decoded: decoded, source: source, exact: exact))
   }
 
+  /// Applies a chain of maps, innermost first; exact only if every step was.
+  public static func resolve(_ decoded: Int, through maps: [OffsetMap]) -> (offset: Int, exact: Bool) {
+    var offset = decoded
+    var exact = true
+    for map in maps {
+      let step = map.source(for: offset)
+      offset = step.offset
+      exact = exact && step.exact
+    }
+    return (offset, exact)
+  }
+
   /// The source offset for a decoded offset, and whether it is exact. O(log n).
   public func source(for decoded: Int) -> (offset: Int, exact: Bool) {
     guard !segments.isEmpty else { return (decoded, true) }
@@ -64,13 +76,6 @@ public struct DecodedText: Sendable {
 
   /// The raw-file offset of a decoded offset; exact only if every layer was exact.
   public func sourceOffset(for decoded: Int) -> (offset: Int, exact: Bool) {
-    var offset = decoded
-    var exact = true
-    for map in maps {
-      let step = map.source(for: offset)
-      offset = step.offset
-      exact = exact && step.exact
-    }
-    return (offset, exact)
+    OffsetMap.resolve(decoded, through: maps)
   }
 }

@@ -17,14 +17,7 @@ public struct Locator: Sendable {
   public func through(_ map: OffsetMap) -> Locator { Locator(file: file, maps: [map] + maps) }
 
   public func offset(_ decoded: Int) -> (offset: Int, exact: Bool) {
-    var offset = decoded
-    var exact = true
-    for map in maps {
-      let step = map.source(for: offset)
-      offset = step.offset
-      exact = exact && step.exact
-    }
-    return (offset, exact)
+    OffsetMap.resolve(decoded, through: maps)
   }
 
   /// The source range of decoded bytes `start..<end`.

@@ -1,3 +1,5 @@
+import SendlintCore
+
 /// Template merge tags: `{{var}}`, `{{{var}}}`, `{% … %}`, `*|VAR|*`, `%%var%%`, `${var}`.
 /// Values come from the manifest's `variables`; an unknown tag stays a tag.
 public enum MergeTags {
@@ -82,13 +84,5 @@ public enum MergeTags {
 }
 
 extension String {
-  func trimming(_ set: String) -> String {
-    let characters = Set(set)
-    var slice = Substring(self)
-    while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-    while let last = slice.last, characters.contains(last) { slice.removeLast() }
-    return String(slice)
-  }
-
   func caseInsensitiveCompare(_ other: String) -> Bool { lowercased() == other.lowercased() }
 }

@@ -57,7 +57,7 @@ public struct ContentType: Sendable, Hashable {
             value = fields[2]
           }
         }
-        bytes += part.encoded ? percentDecoded(value) : Array(value.utf8)
+        bytes += part.encoded ? PercentDecoding.decode(value.utf8) : Array(value.utf8)
       }
       // An RFC 2231 value beats a plain one of the same name (RFC 2231 §3).
       plain[name] = Charset.string(bytes, charset: charset)
@@ -68,23 +68,6 @@ public struct ContentType: Sendable, Hashable {
     return ContentType(value: value, parameters: plain)
   }
 
-  static func percentDecoded(_ text: Substring) -> [UInt8] {
-    var out: [UInt8] = []
-    let bytes = Array(text.utf8)
-    var index = 0
-    while index < bytes.count {
-      if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-        let high = TransferDecoding.hexValue(bytes[index + 1]), let low = TransferDecoding.hexValue(bytes[index + 2])
-      {
-        out.append(high << 4 | low)
-        index += 3
-      } else {
-        out.append(bytes[index])
-        index += 1
-      }
-    }
-    return out
-  }
 }
 
 /// A tiny scanner over a structured header value: tokens, quoted strings, comments skipped.
@@ -244,16 +227,6 @@ public struct Mailbox: Sendable, Hashable, Codable {
     }
     finish()
     return result
-  }
-}
-
-extension String {
-  func trimming(_ set: String) -> String {
-    let characters = Set(set)
-    var slice = Substring(self)
-    while let first = slice.first, characters.contains(first) { slice.removeFirst() }
-    while let last = slice.last, characters.contains(last) { slice.removeLast() }
-    return String(slice)
   }
 }
 

@@ -89,14 +89,7 @@ public enum TransferDecoding {
   }
 
   @inline(__always)
-  static func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    default: nil
-    }
-  }
+  static func hexValue(_ byte: UInt8) -> UInt8? { PercentDecoding.hexValue(byte) }
 
   @inline(__always)
   static func base64Value(_ byte: UInt8) -> UInt8? {

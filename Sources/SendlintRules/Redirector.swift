@@ -116,7 +116,7 @@ public struct Redirector: Rule {
     for pair in query.split(separator: "&") {
       let parts = pair.split(separator: "=", maxSplits: 1)
       guard parts.count == 2 else { continue }
-      let value = String(decoding: percentDecoded(Array(parts[1].utf8)), as: UTF8.self)
+      let value = String(decoding: PercentDecoding.decode(parts[1].utf8, plusAsSpace: true), as: UTF8.self)
       let lowered = value.lowercased()
       guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { continue }
       if let target = URLRecord.parse(value), target.host != nil { candidates.append(target) }
@@ -144,21 +144,6 @@ public struct Redirector: Rule {
   static func embeddedTarget(_ url: URLRecord) -> URLRecord? {
     let targets = embeddedTargets(url)
     return targets.count == 1 ? targets[0] : nil
-  }
-
-  static func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
-    var out: [UInt8] = []
-    var index = 0
-    while index < bytes.count {
-      if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
-        out.append(value)
-        index += 3
-      } else {
-        out.append(bytes[index] == UInt8(ascii: "+") ? UInt8(ascii: " ") : bytes[index])
-        index += 1
-      }
-    }
-    return out
   }
 
   static func looksLikeRedirect(_ url: URLRecord) -> Bool {

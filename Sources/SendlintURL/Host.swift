@@ -48,23 +48,8 @@ public enum IDNA {
   /// UTS #46 with the options of its conformance file (STD3 rules, hyphen and length checks):
   /// the result and whether any error was recorded.
   public static func strict(_ domain: String, toASCII: Bool) -> (value: String, failed: Bool) {
-    let utf8 = Array(domain.utf8)
-    var capacity = max(64, utf8.count * 4 + 16)
-    while true {
-      var output = [CChar](repeating: 0, count: capacity)
-      var errors: UInt32 = 0
-      let written = utf8.withUnsafeBufferPointer { source in
-        source.withMemoryRebound(to: CChar.self) { chars in
-          sendlint_idna_strict(toASCII ? 1 : 0, chars.baseAddress, Int32(utf8.count), &output, Int32(capacity), &errors)
-        }
-      }
-      if written < 0 { return ("", true) }
-      if Int(written) > capacity {
-        capacity = Int(written) + 1
-        continue
-      }
-      return (String(decoding: output[0..<Int(written)].map { UInt8(bitPattern: $0) }, as: UTF8.self), errors != 0)
-    }
+    let result = convert(domain) { sendlint_idna_strict(toASCII ? 1 : 0, $0, $1, $2, $3, $4) }
+    return (result?.value ?? "", result.map { $0.errors != 0 } ?? true)
   }
 
   /// Domain to Unicode for display; nil on error.
@@ -76,8 +61,16 @@ public enum IDNA {
     _ input: String,
     _ function: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32, UnsafeMutablePointer<UInt32>?) -> Int32
   ) -> String? {
+    guard input.utf8.count < 4096, let result = convert(input, function), result.errors == 0 else { return nil }
+    return result.value
+  }
+
+  /// Runs an ICU conversion into a buffer that grows until the output fits.
+  private static func convert(
+    _ input: String,
+    _ function: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32, UnsafeMutablePointer<UInt32>?) -> Int32
+  ) -> (value: String, errors: UInt32)? {
     let utf8 = Array(input.utf8)
-    guard utf8.count < 4096 else { return nil }
     var capacity = max(64, utf8.count * 4 + 16)
     while true {
       var output = [CChar](repeating: 0, count: capacity)
@@ -92,8 +85,7 @@ public enum IDNA {
         capacity = Int(written) + 1
         continue
       }
-      guard errors == 0 else { return nil }
-      return String(decoding: output[0..<Int(written)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      return (String(decoding: output[0..<Int(written)].map { UInt8(bitPattern: $0) }, as: UTF8.self), errors)
     }
   }
 }

@@ -1,3 +1,5 @@
+import SendlintCore
+
 /// A parsed URL, following the WHATWG URL standard's basic URL parser (url.spec.whatwg.org §4.4)
 /// state by state, with its percent-encode sets, so that sendlint reads hrefs exactly as the
 /// recipient's browser will.
@@ -518,7 +520,7 @@ struct URLParser {
       for scalar in scalars { PercentEncodeSet.c0Control.append(scalar, to: &output) }
       return output.isEmpty ? .empty : .opaque(output)
     }
-    let decoded = Self.percentDecode(Array(input.utf8))
+    let decoded = PercentDecoding.decode(input.utf8)
     if decoded.count != input.utf8.count { notes.insert(.percentEncodedHost) }
     let domain = String(decoding: decoded, as: UTF8.self)
     guard let ascii = IDNA.toASCII(domain), !ascii.isEmpty else { return nil }
@@ -530,24 +532,6 @@ struct URLParser {
       return .ip(.v4(value))
     }
     return .domain(ascii)
-  }
-
-  static func percentDecode(_ bytes: [UInt8]) -> [UInt8] {
-    var output: [UInt8] = []
-    output.reserveCapacity(bytes.count)
-    var index = 0
-    while index < bytes.count {
-      if bytes[index] == 37, index + 2 < bytes.count, let high = IPv6Parser.hexValue(bytes[index + 1]),
-        let low = IPv6Parser.hexValue(bytes[index + 2])
-      {
-        output.append(high << 4 | low)
-        index += 3
-      } else {
-        output.append(bytes[index])
-        index += 1
-      }
-    }
-    return output
   }
 
   /// The "ends in a number" checker (§3.5).

@@ -1,0 +1,41 @@
+/// `%XX` decoding (RFC 3986 §2.1), lenient: a `%` not followed by two hex digits stays as it is.
+public enum PercentDecoding {
+  /// Decodes `bytes`; with `plusAsSpace`, `+` is a space (HTML form and query encoding).
+  public static func decode(_ bytes: some Collection<UInt8>, plusAsSpace: Bool = false) -> [UInt8] {
+    let input = Array(bytes)
+    var output: [UInt8] = []
+    output.reserveCapacity(input.count)
+    var index = 0
+    while index < input.count {
+      let byte = input[index]
+      if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
+        output.append(high << 4 | low)
+        index += 3
+      } else {
+        output.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+        index += 1
+      }
+    }
+    return output
+  }
+
+  @inline(__always) public static func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    default: nil
+    }
+  }
+}
+
+extension String {
+  /// The string without leading and trailing characters from `set`.
+  public func trimming(_ set: String) -> String {
+    let characters = Set(set)
+    var slice = Substring(self)
+    while let first = slice.first, characters.contains(first) { slice.removeFirst() }
+    while let last = slice.last, characters.contains(last) { slice.removeLast() }
+    return String(slice)
+  }
+}
