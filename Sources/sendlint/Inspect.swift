@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SendlintCore
 import SendlintInventory
+import SendlintPolicy
 import SendlintURL
 
 /// `sendlint inspect`: what sendlint sees in one draft.
@@ -39,6 +40,15 @@ struct Inspect: ParsableCommand {
     let problems: [String]
   }
 
+  /// The category as `lint` decides it: the manifest's, else the nearest policy's classify.
+  func category(of inventory: Inventory, draft path: String) -> String? {
+    if let stated = inventory.statedCategory { return stated.value }
+    guard let policyPath = PolicyLoader.discover(from: (path as NSString).deletingLastPathComponent),
+      case .success(let policy) = PolicyLoader.load(path: policyPath)
+    else { return nil }
+    return policy.classify(path: path, subject: inventory.subject?.value)
+  }
+
   func run() throws {
     let loader = DraftLoader()
     let (drafts, diagnostics) = loader.discover([file])
@@ -56,7 +66,7 @@ struct Inspect: ParsableCommand {
       return (start.line, range.hasColumn ? start.column : nil)
     }
     let view = View(
-      draft: inventory.draftPath, kind: inventory.kind.rawValue, category: inventory.statedCategory?.value,
+      draft: inventory.draftPath, kind: inventory.kind.rawValue, category: category(of: inventory, draft: draft.path),
       headers: inventory.headers.map { .init(name: $0.name, value: $0.value, line: $0.range.startPosition.line) },
       parts: inventory.parts,
       links: inventory.links.map { link in

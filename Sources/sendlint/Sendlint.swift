@@ -166,17 +166,35 @@ struct Lint: ParsableCommand {
   }
 }
 
+/// Built-in rules plus the custom rules of a policy (`--policy`, or the nearest .sendlint.yaml).
+func catalogue(policy: String?) throws -> [RuleMetadata] {
+  let loader = DraftLoader()
+  guard let path = policy.map(loader.absolutePath) ?? PolicyLoader.discover(from: FileManager.default.currentDirectoryPath) else {
+    return RuleRegistry.allMetadata
+  }
+  switch PolicyLoader.load(path: path, displayPath: loader.displayPath) {
+  case .success(let resolved): return resolved.allRuleMetadata
+  case .failure(let list):
+    for diagnostic in list.diagnostics { FileHandle.standardError.write(Data((TextFormatter(color: false).formatDiagnostic(diagnostic) + "\n").utf8)) }
+    throw ExitCode(2)
+  }
+}
+
 struct Rules: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "List every built-in rule with its default severity.")
+  static let configuration = CommandConfiguration(abstract: "List every rule — built-in and the policy's custom rules — with its default severity.")
 
   @Option(help: "Output format.")
   var format: CatalogueFormat = .text
 
+  @Option(help: "Policy whose custom rules to include (default: the nearest .sendlint.yaml).")
+  var policy: String?
+
   func run() throws {
+    let rules = try catalogue(policy: policy)
     switch format {
-    case .text: print(RuleCatalogue.table(RuleRegistry.allMetadata), terminator: "")
-    case .json: print(RuleCatalogue.json(RuleRegistry.allMetadata), terminator: "")
-    case .markdown: print(RuleCatalogue.markdownIndex(RuleRegistry.allMetadata), terminator: "")
+    case .text: print(RuleCatalogue.table(rules), terminator: "")
+    case .json: print(RuleCatalogue.json(rules), terminator: "")
+    case .markdown: print(RuleCatalogue.markdownIndex(rules), terminator: "")
     }
   }
 }
@@ -187,9 +205,13 @@ struct Explain: ParsableCommand {
   @Argument(help: "The rule id, e.g. link/text-host-mismatch.")
   var rule: String
 
+  @Option(help: "Policy whose custom rules to include (default: the nearest .sendlint.yaml).")
+  var policy: String?
+
   func run() throws {
-    guard let metadata = RuleRegistry.metadata(for: rule) else {
-      let suggestion = Suggestion.nearest(to: rule, in: RuleRegistry.ids)
+    let rules = try catalogue(policy: policy)
+    guard let metadata = rules.first(where: { $0.id == rule }) else {
+      let suggestion = Suggestion.nearest(to: rule, in: rules.map(\.id))
       throw ValidationError("unknown rule \"\(rule)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "; `sendlint rules` lists them"))
     }
     print(RuleCatalogue.explain(metadata), terminator: "")
