@@ -10,28 +10,34 @@ public enum Charset {
   /// input. Unknown charsets fall back to Windows-1252 for 8-bit input, as mail clients do; the
   /// second result says whether a fallback or replacement happened.
   public static func toUTF8(_ bytes: [UInt8], charset: String?) -> (text: DecodedText, lossy: Bool) {
+    toUTF8(bytes[...], charset: charset)
+  }
+
+  /// The same for a slice (a body inside the raw message): offsets in the result's map are relative
+  /// to the slice's start, and the slice is copied at most once.
+  public static func toUTF8(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: DecodedText, lossy: Bool) {
     let label = (charset ?? "").lowercased().trimmingASCIIWhitespace()
     // Charsets that encode text in ASCII bytes (UTF-7, ISO-2022-*, HZ) or are not ASCII-based
     // at all (UTF-16/32) must be converted even when every byte is below 0x80.
     let asciiCompatible = !["utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz", "csiso2022"]
       .contains { label.hasPrefix($0) }
     if asciiCompatible, bytes.allSatisfy({ $0 < 0x80 }) {
-      return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false)
+      return (DecodedText(bytes: Array(bytes), maps: [.identity(base: 0)]), false)
     }
     switch label {
     case "utf-8", "utf8", "unicode-1-1-utf-8":
-      if isValidUTF8(bytes) { return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false) }
+      if isValidUTF8(bytes) { return (DecodedText(bytes: Array(bytes), maps: [.identity(base: 0)]), false) }
       // Declared UTF-8 with bad sequences: each becomes U+FFFD, the rest stays UTF-8 (WHATWG).
-      return (lenientUTF8(bytes), true)
+      return (lenientUTF8(Array(bytes)), true)
     case "", "us-ascii", "ascii":
-      if isValidUTF8(bytes) { return (DecodedText(bytes: bytes, maps: [.identity(base: 0)]), false) }
+      if isValidUTF8(bytes) { return (DecodedText(bytes: Array(bytes), maps: [.identity(base: 0)]), false) }
       // Undeclared or mislabelled 8-bit text: what mail clients show is Windows-1252.
       return (windows1252(bytes), true)
     case "iso-8859-1", "latin1", "iso_8859-1", "l1", "windows-1252", "cp1252", "x-cp1252":
       // WHATWG Encoding: the iso-8859-1 label means windows-1252.
       return (windows1252(bytes), false)
     default:
-      if let converted = convertWithICU(bytes, charset: label) { return (converted, false) }
+      if let converted = convertWithICU(Array(bytes), charset: label) { return (converted, false) }
       return (windows1252(bytes), true)
     }
   }
@@ -41,7 +47,7 @@ public enum Charset {
     String(decoding: toUTF8(bytes, charset: charset).text.bytes, as: UTF8.self)
   }
 
-  static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+  static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
     var iterator = bytes.makeIterator()
     var decoder = UTF8()
     while true {
@@ -95,7 +101,12 @@ public enum Charset {
 
   /// Windows-1252 to UTF-8 with an exact map (a segment at each multi-byte character), or a
   /// per-line map for mostly 8-bit input. O(n).
-  static func windows1252(_ bytes: [UInt8]) -> DecodedText {
+  static func windows1252(_ slice: ArraySlice<UInt8>) -> DecodedText {
+    // Offsets relative to the slice: the caller's map adds the slice's place in the file.
+    slice.withUnsafeBufferPointer { windows1252(buffer: $0) }
+  }
+
+  private static func windows1252(buffer bytes: UnsafeBufferPointer<UInt8>) -> DecodedText {
     var out = [UInt8]()
     out.reserveCapacity(bytes.count + bytes.count / 4)
     var map = OffsetMap()

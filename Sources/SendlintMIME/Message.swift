@@ -91,6 +91,12 @@ public struct MIMEEntity: Sendable {
 
   /// Text of a text part as UTF-8, mapped back to raw offsets.
   public func decodedText(in file: SourceFile) -> (text: DecodedText, lossy: Bool) {
+    let charset = contentType.parameters["charset"]
+    if transferEncoding != "quoted-printable", transferEncoding != "base64", !isMislabelledQuotedPrintable(in: file) {
+      // Identity encodings: convert straight from the raw bytes, copying them once.
+      let converted = Charset.toUTF8(file.bytes[bodyStart..<bodyEnd], charset: charset)
+      return (DecodedText(bytes: converted.text.bytes, maps: converted.text.maps + [.identity(base: bodyStart)]), converted.lossy)
+    }
     let body = decodedBody(in: file)
     let converted = Charset.toUTF8(body.bytes, charset: contentType.parameters["charset"])
     return (DecodedText(bytes: converted.text.bytes, maps: converted.text.maps + [body.map]), converted.lossy)

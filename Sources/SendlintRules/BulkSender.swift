@@ -141,8 +141,17 @@ public struct MissingBodyUnsubscribe: Rule {
       if Self.words.contains(where: { text.contains($0) }) || text.contains("unsub") { return true }
       return wordingOffsets.contains { $0.file == link.range.file && abs(link.range.start - $0.offset) < 400 }
     } || inventory.visibleTexts.contains { entry in
-      // Text parts: "Unsubscribe: https://…" on one line.
-      !entry.inHTML && entry.text.lowercased().split(separator: "\n").contains { line in Self.words.contains { line.contains($0) } && line.contains("http") }
+      // Text parts: "Unsubscribe: https://…" on one line (ASCII-lowercased bytes, line by line).
+      guard !entry.inHTML else { return false }
+      let patterns = Self.words.map { Array($0.utf8) }
+      var lineStart = entry.bytes.startIndex
+      while lineStart < entry.bytes.endIndex {
+        let lineEnd = entry.bytes[lineStart...].firstIndex(of: 0x0A) ?? entry.bytes.endIndex
+        let line = entry.bytes[lineStart..<lineEnd].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        if line.firstRange(of: Array("http".utf8)) != nil, patterns.contains(where: { line.firstRange(of: $0) != nil }) { return true }
+        lineStart = lineEnd + 1
+      }
+      return false
     }
     guard !found else { return [] }
     return [Hit(range: SourceRange(file: inventory.draftFile, start: 0, end: 0), message: "marketing mail has no visible unsubscribe link", help: "add a visible unsubscribe link to the footer of every body", evidence: "none")]
