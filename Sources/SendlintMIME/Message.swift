@@ -149,13 +149,19 @@ struct EntityParser {
   /// delimiter line of that boundary; a nested multipart ends after its own close delimiter.
   /// Returns the entity and where it stopped.
   mutating func parseEntity(
-    start: Int, limit: Int, depth: Int, defaultType: ContentType?, boundary: [UInt8]?
+    start: Int, limit: Int, depth: Int, defaultType: ContentType?, boundary: [UInt8]?, isPart: Bool = false
   ) -> (entity: MIMEEntity, stop: Int) {
     partCount += 1
     // The header block runs to its blank line even past a delimiter-like line (the header parser
     // skips those), as stalwart and Dovecot read truncated parts.
-    let header = HeaderParser.parse(bytes, from: start, to: limit, problems: &problems)
-    let nextDelimiter = boundary.flatMap { self.nextDelimiter(from: header.bodyStart, limit: limit, boundary: $0) }
+    // A part's own header block ends at a line that is exactly the enclosing delimiter: a doubled
+    // boundary line opens an empty part and an unterminated header ends there, as mime4j and
+    // MIME-tools read them. Any other delimiter-like line in a header block (a longer boundary
+    // that merely starts with ours, or a boundary cut into a forwarded message's header) is
+    // skipped, as stalwart reads it.
+    let cut = isPart ? boundary.flatMap { exactDelimiterInHeaderBlock(from: start, limit: limit, boundary: $0) } : nil
+    let header = HeaderParser.parse(bytes, from: start, to: cut?.offset ?? limit, problems: &problems)
+    let nextDelimiter = cut ?? boundary.flatMap { self.nextDelimiter(from: header.bodyStart, limit: limit, boundary: $0) }
     // When a field occurs twice, the last one wins, as in stalwart and Dovecot.
     let contentTypeField = header.fields.last { $0.is("Content-Type") }
     let parsedType = contentTypeField.flatMap { ContentType.parse($0.value) }
@@ -254,7 +260,7 @@ struct EntityParser {
         }
         return (children, limit)
       }
-      let part = parseEntity(start: line.next, limit: limit, depth: depth + 1, defaultType: childDefault, boundary: boundary)
+      let part = parseEntity(start: line.next, limit: limit, depth: depth + 1, defaultType: childDefault, boundary: boundary, isPart: true)
       children.append(part.entity)
       guard part.stop < limit, let next = nextDelimiter(from: part.stop, limit: limit, boundary: boundary) else {
         problems.append(ParseProblem(code: "input/malformed-mime", message: "multipart body has no closing delimiter \"--\(String(decoding: boundary, as: UTF8.self))--\"; the last part runs to the end", offset: line.next))
@@ -285,6 +291,23 @@ struct EntityParser {
     for (offset, byte) in boundary.enumerated() where bytes[lineStart + 2 + offset] != byte { return nil }
     let isClose = end + 1 < limit && bytes[end] == UInt8(ascii: "-") && bytes[end + 1] == UInt8(ascii: "-")
     return Delimiter(offset: lineStart, isClose: isClose)
+  }
+
+  /// The first line of the header block at `from` (up to its blank line) that is exactly the
+  /// delimiter or close delimiter of `boundary`, trailing spaces and tabs allowed.
+  func exactDelimiterInHeaderBlock(from: Int, limit: Int, boundary: [UInt8]) -> Delimiter? {
+    var lineStart = from
+    while lineStart < limit {
+      let line = HeaderParser.lineEnd(bytes, from: lineStart, limit: limit)
+      if line.end == lineStart { return nil }
+      if let found = delimiterAt(lineStart, limit: limit, boundary: boundary) {
+        var index = lineStart + 2 + boundary.count + (found.isClose ? 2 : 0)
+        while index < line.end, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+        if index == line.end { return found }
+      }
+      lineStart = line.next
+    }
+    return nil
   }
 
   /// The offset before the line break that precedes `offset` (the break belongs to the delimiter).

@@ -89,13 +89,24 @@ import Testing
     }
     var passed = 0
     var failures: [String] = []
+    var configVariants: [String] = []
     for folder in ["testmsgs", "mimetools-testmsgs"] {
       let directory = shared + "/corpora/mime/mime4j/core/src/test/resources/" + folder
       for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".msg") {
         let base = directory + "/" + file.dropLast(4)
-        guard let xml = FileManager.default.contents(atPath: base + ".xml"),
+        guard let stored = FileManager.default.contents(atPath: base + ".xml"),
           let raw = FileManager.default.contents(atPath: directory + "/" + file)
         else { continue }
+        if file.hasPrefix("malformedHeaderStartsBody") {
+          // mime4j's own test parses these with the non-default malformedHeaderStartsBody option;
+          // the same bytes under the default option are malformedHeader-*.msg, compared above.
+          configVariants.append(file)
+          continue
+        }
+        // mime4j's test reads the expected XML as ISO-8859-1; the files declare no encoding, and
+        // some hold Latin-1 bytes that are not UTF-8.
+        let xml = String(data: stored, encoding: .utf8) == nil
+          ? Data(#"<?xml version="1.0" encoding="ISO-8859-1"?>"#.utf8) + stored : stored
         let tree = XMLTree()
         let parser = XMLParser(data: xml)
         parser.delegate = tree
@@ -110,9 +121,12 @@ import Testing
     let total = passed + failures.count
     let rate = Double(passed) / Double(max(1, total)) * 100
     print("mime4j expected structures: \(passed)/\(total) agree (\(String(format: "%.2f", rate))%)")
+    print("  not compared (expected under a non-default mime4j option): \(configVariants.joined(separator: ", "))")
     for failure in failures { print("  DIFF \(failure)") }
-    // mime4j and stalwart read unclosed inner multiparts differently (mime4j honours enclosing
-    // boundaries, stalwart only the innermost); sendlint follows stalwart, the 97% reference.
-    #expect(rate >= 90)
+    // The two known disagreements are where mime4j and stalwart conflict and sendlint follows
+    // stalwart (docs/decisions.md): an unclosed inner multipart (mime4j ends it at the enclosing
+    // boundary, stalwart's malformed/*.eml expect it to run on) and a repeated Content-Type
+    // (mime4j takes the first, stalwart and Dovecot the last).
+    #expect(rate >= 97)
   }
 }
