@@ -4,6 +4,9 @@
 //   sendlint-bench mime FILE-LIST      MIME parse + text decoding over the listed files
 //   sendlint-bench html FILE-LIST      HTML inventory over the listed files' HTML parts
 //   sendlint-bench adversarial         tokenizer on hostile inputs (nesting, huge attribute, entities)
+//   sendlint-bench parse FILE          one file, once: MIME parse, every part transfer-decoded and
+//                                      text parts charset-converted, attached messages likewise
+//                                      (for peak-memory measurement, Scripts/memory.sh)
 import Foundation
 import SendlintCore
 import SendlintHTML
@@ -75,6 +78,38 @@ case "adversarial":
     let seconds = best(rounds: 2) { sink &+= HTMLInventory.read(bytes).links.count }
     report("HTML \(name)", bytes: bytes.count, seconds: seconds)
   }
+case "parse":
+  // Read straight into one array (as DraftLoader does), so the file is held once.
+  guard arguments.count >= 3, let handle = FileHandle(forReadingAtPath: arguments[2]),
+    let size = try? handle.seekToEnd(), (try? handle.seek(toOffset: 0)) != nil
+  else {
+    print("usage: sendlint-bench parse FILE")
+    exit(2)
+  }
+  let bytes = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, count in
+    count = 0
+    while count < buffer.count {
+      let got = read(handle.fileDescriptor, buffer.baseAddress! + count, buffer.count - count)
+      if got <= 0 { break }
+      count += got
+    }
+  }
+  // Everything held at once, as the inventory reader holds it: the message and every decoded body.
+  var held: [[UInt8]] = []
+  func readAll(_ message: MIMEMessage) {
+    message.root.walk { entity, _ in
+      if entity.contentType.type == "text" {
+        held.append(entity.decodedText(in: message.file).text.bytes)
+      } else if !entity.isMultipart, !entity.isEncapsulatedMessage {
+        held.append(entity.decodedBody(in: message.file).bytes)
+      }
+      for inner in entity.decodedMessage { readAll(inner) }
+    }
+  }
+  let message = MIMEMessage.parse(SourceFile(path: arguments[2], bytes: bytes))
+  readAll(message)
+  sink &+= held.reduce(0) { $0 + $1.count }
+  print("decoded bytes: \(sink)")
 default:
   print("unknown benchmark \(arguments[1])")
   exit(2)

@@ -4,10 +4,21 @@
 /// `source + (d - decoded)`; in an inexact one (base64, converted charsets) only the start is known,
 /// so every byte maps to `source` and the location has a line but no column.
 public struct OffsetMap: Sendable {
+  /// 12 bytes: offsets are stored as UInt32, enough for every input sendlint reads (files are
+  /// capped at 64 MiB and decoding at most triples a byte). Maps are kept for every body, so
+  /// their size is a large part of the memory a big message costs.
   public struct Segment: Sendable {
-    public let decoded: Int
-    public let source: Int
+    let storedDecoded: UInt32
+    let storedSource: UInt32
     public let exact: Bool
+    public var decoded: Int { Int(storedDecoded) }
+    public var source: Int { Int(storedSource) }
+
+    init(decoded: Int, source: Int, exact: Bool) {
+      storedDecoded = UInt32(clamping: decoded)
+      storedSource = UInt32(clamping: source)
+      self.exact = exact
+    }
   }
 
   public private(set) var segments: [Segment] = []
@@ -29,6 +40,13 @@ public struct OffsetMap: Sendable {
       if last.decoded == decoded { segments.removeLast() }
     }
     segments.append(Segment(decoded: decoded, source: source, exact: exact))
+  }
+
+  /// The same map in storage of exactly its size (growth leaves up to twice the room).
+  public func compacted() -> OffsetMap {
+    var copy = OffsetMap()
+    copy.segments = segments.withUnsafeBufferPointer { Array($0) }
+    return copy
   }
 
   /// Applies a chain of maps, innermost first; exact only if every step was.

@@ -79,7 +79,7 @@ public struct TextBuilder: Sendable {
   public func build() -> DecodedText {
     var end = bytes.count
     while end > 0, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
-    return DecodedText(bytes: Array(bytes[0..<end]), maps: [map])
+    return DecodedText(bytes: Array(bytes[0..<end]), maps: [map.compacted()])
   }
 
   public var isEmpty: Bool { bytes.isEmpty }

@@ -53,21 +53,25 @@ public struct SameTarget: Rule {
   public init(options: RuleOptions) {}
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
-    var groups: [String: [(link: Link, shown: String)]] = [:]
+    // Members are kept as indices into the inventory's links: a message can hold thousands.
+    var groups: [String: [(index: Int, shown: String)]] = [:]
     var order: [String] = []
-    for link in inventory.links where link.kind == .a || link.kind == .area || link.kind == .vml {
+    let links = inventory.links
+    for (index, link) in links.enumerated() where link.kind == .a || link.kind == .area || link.kind == .vml {
       guard let target = link.deliveredURL else { continue }
       guard let shown = context.finder.find(in: Array(link.text.utf8)).first(where: { $0.form != .email }) else { continue }
       let normalised = shown.text.lowercased().replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
         .trimmingTrailingSlash()
       if groups[target] == nil { order.append(target) }
-      groups[target, default: []].append((link, normalised))
+      groups[target, default: []].append((index, normalised))
     }
     var hits: [Hit] = []
     for target in order {
       guard let members = groups[target] else { continue }
-      let distinct = members.map(\.shown).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-      guard distinct.count >= 2, let second = members.first(where: { $0.shown != members[0].shown }) else { continue }
+      var seen: Set<String> = []
+      let distinct = members.map(\.shown).filter { seen.insert($0).inserted }
+      guard distinct.count >= 2, let secondMember = members.first(where: { $0.shown != members[0].shown }) else { continue }
+      let second = (link: links[secondMember.index], shown: secondMember.shown)
       let viaRewrite = second.link.rewrite != nil
       hits.append(Hit(
         range: second.link.textLocator.map { locator in

@@ -39,3 +39,21 @@ import Testing
     #expect(root.children.first?.contentType.value == "text/plain")
   }
 }
+
+/// Undeclared 8-bit text is read as Windows-1252, as mail clients show it.
+@Suite struct CharsetReadingTests {
+  @Test func undeclaredEightBitIsWindows1252() {
+    // é (Latin-1 range, 2 UTF-8 bytes), € and – (0x80–0x9F table, 3 bytes), ÿ (0xFF).
+    let raw: [UInt8] = Array("caf".utf8) + [0xE9, 0x20, 0x80, 0x20, 0x96, 0x20, 0xFF]
+    let converted = Charset.toUTF8(raw, charset: nil)
+    #expect(converted.text.string == "café € – ÿ")
+    #expect(converted.lossy)
+    // Offsets map back: "€" starts at decoded byte 6 and came from raw byte 5.
+    #expect(converted.text.sourceOffset(for: 6).offset == 5)
+    #expect(converted.text.sourceOffset(for: 10).offset == 7)
+  }
+
+  @Test func latin1LabelMeansWindows1252() {
+    #expect(Charset.toUTF8([0x93, 0x68, 0x69, 0x94], charset: "ISO-8859-1").text.string == "\u{201C}hi\u{201D}")
+  }
+}
