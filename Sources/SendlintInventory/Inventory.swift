@@ -282,6 +282,10 @@ public struct Inventory: Sendable {
   public var replyTo: [Identity] = []
   public var returnPath: Identity?
   public var dkimDomains: [Located<String>] = []
+  /// `DKIM-Signature` fields of an `.eml`, read as tag lists, with the field's value range.
+  public var dkimSignatures: [Located<DKIMSignature>] = []
+  /// `Authentication-Results` fields of an `.eml` (a received message or one re-sent as a sample).
+  public var authenticationResults: [Located<AuthenticationResults>] = []
   public var received: [ReceivedEntry] = []
   public var statedSendingIPs: [StatedSendingIP] = []
   public var helo: Located<String>?

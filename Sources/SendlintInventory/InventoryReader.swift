@@ -31,7 +31,11 @@ public enum InventoryReader {
           inventory.returnPath = identities.first
         }
       } else if field.is("DKIM-Signature") {
-        if let domain = tag("d", in: field.value) { inventory.dkimDomains.append(Located(domain.lowercased(), valueRange)) }
+        let signature = DKIMSignature.parse(field.value)
+        inventory.dkimSignatures.append(Located(signature, valueRange))
+        if let domain = signature.domain, !domain.isEmpty { inventory.dkimDomains.append(Located(domain, valueRange)) }
+      } else if field.is("Authentication-Results") {
+        if let results = AuthenticationResults.parse(field.decodedValue) { inventory.authenticationResults.append(Located(results, valueRange)) }
       } else if field.is("Received") {
         inventory.received.append(ReceivedEntry(hop: ReceivedHop.parse(field.value), range: range, index: inventory.received.count))
       }
@@ -165,18 +169,6 @@ public enum InventoryReader {
       contentType: entity.contentType.value, charset: entity.contentType.parameters["charset"],
       transferEncoding: entity.transferEncoding, filename: entity.filename, disposition: entity.disposition?.value,
       size: entity.bodyEnd - entity.bodyStart, children: entity.children.map(part))
-  }
-
-  /// A `tag=value` from a DKIM-Signature (RFC 6376 §3.2 tag lists).
-  static func tag(_ name: String, in value: String) -> String? {
-    for pair in value.split(separator: ";") {
-      let parts = pair.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2 else { continue }
-      if String(parts[0]).trimming(" \t\r\n") == name {
-        return String(parts[1].filter { !$0.isWhitespace })
-      }
-    }
-    return nil
   }
 }
 

@@ -12,6 +12,7 @@ public enum RuleRegistry {
     DeceptiveSubject.self,
     HiddenText.self,
     DMARCMisaligned.self,
+    WeakDKIMSignature.self,
     MissingRDNS.self,
     UnauthorizedSendingIP.self,
     UnownedFromDomain.self,

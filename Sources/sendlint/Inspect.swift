@@ -26,7 +26,18 @@ struct Inspect: ParsableCommand {
       let added_by_open_tracking: Bool; let line: Int?; let column: Int?
     }
     struct TextURLView: Codable { let url: String; let split: Bool; let joined: String?; let line: Int?; let column: Int? }
-    struct Sending: Codable { let ips: [String]; let helo: String?; let return_path: String?; let dkim_domains: [String]; let received: [String] }
+    struct Sending: Codable {
+      let ips: [String]; let helo: String?; let return_path: String?; let dkim_domains: [String]; let received: [String]
+      let dkim_signatures: [DKIMView]; let authentication_results: [AuthenticationView]
+    }
+    struct DKIMView: Codable {
+      let domain: String?; let selector: String?; let algorithm: String?; let signed_headers: [String]; let body_length: Int?
+      let missing_tags: [String]; let line: Int?
+    }
+    struct AuthenticationView: Codable {
+      let authserv_id: String; let results: [ResultView]; let line: Int?
+      struct ResultView: Codable { let method: String; let result: String; let reason: String?; let properties: [String: String] }
+    }
     let draft: String
     let kind: String
     let category: String?
@@ -89,7 +100,19 @@ struct Inspect: ParsableCommand {
       sending: .init(
         ips: inventory.statedSendingIPs.map(\.text) + inventory.received.compactMap(\.hop.fromIP), helo: inventory.helo?.value,
         return_path: inventory.returnPath?.mailbox.address, dkim_domains: inventory.dkimDomains.map(\.value),
-        received: inventory.received.map { "from \($0.hop.fromName ?? "?") [\($0.hop.fromIP ?? "?")] by \($0.hop.byHost ?? "?")" }),
+        received: inventory.received.map { "from \($0.hop.fromName ?? "?") [\($0.hop.fromIP ?? "?")] by \($0.hop.byHost ?? "?")" },
+        dkim_signatures: inventory.dkimSignatures.map { located in
+          let signature = located.value
+          return .init(
+            domain: signature.domain, selector: signature["s"], algorithm: signature.algorithm, signed_headers: signature.signedHeaders,
+            body_length: signature.bodyLength, missing_tags: signature.missingRequiredTags, line: located.range.startPosition.line)
+        },
+        authentication_results: inventory.authenticationResults.map { located in
+          .init(
+            authserv_id: located.value.authservID,
+            results: located.value.results.map { .init(method: $0.method, result: $0.result, reason: $0.reason, properties: $0.properties) },
+            line: located.range.startPosition.line)
+        }),
       attachments: inventory.attachments.map { $0.filename ?? $0.contentType },
       problems: inventory.problems.map { "\($0.code): \($0.message)" })
     switch format {
@@ -120,6 +143,13 @@ struct Inspect: ParsableCommand {
         for url in view.text_urls { print("  \(url.url)\(url.split ? " — split; joined: \(url.joined ?? "")" : "")") }
       }
       print("sending: ips \(view.sending.ips), helo \(view.sending.helo ?? "-"), return-path \(view.sending.return_path ?? "-"), dkim \(view.sending.dkim_domains)")
+      for signature in view.sending.dkim_signatures {
+        print("  DKIM-Signature (line \(signature.line.map(String.init) ?? "-")): d=\(signature.domain ?? "-") s=\(signature.selector ?? "-") a=\(signature.algorithm ?? "-") h=\(signature.signed_headers.joined(separator: ":"))\(signature.body_length.map { " l=\($0)" } ?? "")\(signature.missing_tags.isEmpty ? "" : " (missing \(signature.missing_tags.joined(separator: ", ")))")")
+      }
+      for results in view.sending.authentication_results {
+        let summary = results.results.map { "\($0.method)=\($0.result)" + ($0.properties.isEmpty ? "" : " (" + $0.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")") }
+        print("  Authentication-Results (line \(results.line.map(String.init) ?? "-")) by \(results.authserv_id): \(summary.joined(separator: "; "))")
+      }
       for problem in view.problems { print("problem: \(problem)") }
     }
   }

@@ -21,8 +21,9 @@ import Testing
     for expected in [
       "security/form account-check.html:6", "link/lookalike-domain account-check.html:3", "link/obfuscated account-check.html:4",
       "link/template-host account-check.html:5", "link/split-url account-check.txt:2", "link/obfuscated account-check.txt:3",
-      "attachment/dangerous-type spring-offers.eml:37", "message/invalid-headers spring-offers.eml:4",
-      "link/split-url spring-offers.eml:18", "content/deceptive-subject spring-offers.eml:6",
+      "attachment/dangerous-type spring-offers.eml:38", "message/invalid-headers spring-offers.eml:5",
+      "link/split-url spring-offers.eml:19", "content/deceptive-subject spring-offers.eml:7",
+      "identity/weak-dkim-signature spring-offers.eml:2",
     ] {
       #expect(located.contains(expected), "missing \(expected) in \(located.sorted())")
     }

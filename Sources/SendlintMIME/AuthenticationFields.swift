@@ -1,0 +1,206 @@
+/// A `DKIM-Signature` field read as its tag list (RFC 6376 §3.2, §3.5).
+///
+///     tag-list = tag-spec *( ";" tag-spec ) [ ";" ]
+///     tag-spec = [FWS] tag-name [FWS] "=" [FWS] tag-value [FWS]
+///
+/// Folding whitespace inside values is removed (it is insignificant in every tag sendlint reads).
+/// Unknown tags are kept; a repeated tag makes the signature invalid (§3.2) and is recorded.
+public struct DKIMSignature: Sendable, Hashable {
+  /// Tags in their order of appearance (the first occurrence of a repeated tag).
+  public let tags: [Tag]
+  /// Tag names that occur more than once.
+  public let repeatedTags: [String]
+
+  public struct Tag: Sendable, Hashable {
+    public let name: String
+    public let value: String
+  }
+
+  /// The value of a tag; tag names are case-sensitive.
+  public subscript(_ name: String) -> String? { tags.first { $0.name == name }?.value }
+
+  /// `d=`, the signing domain, lowercased.
+  public var domain: String? { self["d"].map { $0.lowercased() } }
+  /// `a=`, the signing algorithm (`rsa-sha256`, `ed25519-sha256`, `rsa-sha1`).
+  public var algorithm: String? { self["a"].map { $0.lowercased() } }
+  /// `h=`, the signed header fields, lowercased.
+  public var signedHeaders: [String] {
+    (self["h"] ?? "").split(separator: ":").map { $0.lowercased() }.filter { !$0.isEmpty }
+  }
+  /// `l=`, the number of body octets the signature covers, when limited.
+  public var bodyLength: Int? { self["l"].flatMap { Int($0) } }
+
+  /// Tags RFC 6376 §3.5 requires that are absent.
+  public var missingRequiredTags: [String] {
+    ["v", "a", "b", "bh", "d", "h", "s"].filter { self[$0] == nil }
+  }
+
+  public static func parse(_ value: String) -> DKIMSignature {
+    var tags: [Tag] = []
+    var repeated: [String] = []
+    for spec in value.split(separator: ";", omittingEmptySubsequences: true) {
+      guard let equals = spec.firstIndex(of: "=") else { continue }
+      let name = spec[..<equals].filter { !$0.isWhitespace }
+      guard !name.isEmpty else { continue }
+      let tagValue = spec[spec.index(after: equals)...].filter { !$0.isWhitespace }
+      if tags.contains(where: { $0.name == name }) {
+        if !repeated.contains(name) { repeated.append(name) }
+        continue
+      }
+      tags.append(Tag(name: name, value: tagValue))
+    }
+    return DKIMSignature(tags: tags, repeatedTags: repeated)
+  }
+}
+
+/// An `Authentication-Results` field (RFC 8601 §2.2): the verifying host and its results.
+///
+///     authres-header = [CFWS] authserv-id [ CFWS authres-version ] ( no-result / 1*resinfo )
+///     resinfo        = [CFWS] ";" methodspec [ CFWS reasonspec ] [ 1*( CFWS propspec ) ]
+///     methodspec     = [CFWS] method [CFWS] "=" [CFWS] result
+///     propspec       = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
+public struct AuthenticationResults: Sendable, Hashable {
+  public let authservID: String
+  public let results: [Result]
+
+  public struct Result: Sendable, Hashable {
+    /// The method, lowercased (`spf`, `dkim`, `dmarc`, `arc`, `iprev`, `auth`).
+    public let method: String
+    /// The result, lowercased (`pass`, `fail`, `softfail`, `neutral`, `none`, `temperror`, …).
+    public let result: String
+    public let reason: String?
+    /// Properties by `ptype.property`, lowercased name (`header.d`, `smtp.mailfrom`, `header.from`).
+    public let properties: [String: String]
+  }
+
+  /// The first result of a method.
+  public func result(for method: String) -> Result? { results.first { $0.method == method } }
+
+  public static func parse(_ value: String) -> AuthenticationResults? {
+    let statements = split(removingComments(value))
+    guard let head = statements.first else { return nil }
+    let authserv = head.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+    guard !authserv.isEmpty else { return nil }
+    var results: [Result] = []
+    for statement in statements.dropFirst() {
+      let words = tokens(statement)
+      guard let first = words.first, let equals = first.firstIndex(of: "=") else { continue }
+      var method = first[..<equals].lowercased()
+      if let slash = method.firstIndex(of: "/") { method = String(method[..<slash]) }
+      let result = first[first.index(after: equals)...].lowercased()
+      var reason: String?
+      var properties: [String: String] = [:]
+      for word in words.dropFirst() {
+        guard let equals = word.firstIndex(of: "=") else { continue }
+        let name = word[..<equals].lowercased()
+        let value = unquote(String(word[word.index(after: equals)...]))
+        if name == "reason" { reason = value } else if name.contains(".") { properties[name] = value }
+      }
+      results.append(Result(method: method, result: result, reason: reason, properties: properties))
+    }
+    return AuthenticationResults(authservID: authserv.lowercased(), results: results)
+  }
+
+  /// The value with RFC 5322 comments removed (nested, quoted strings respected).
+  static func removingComments(_ value: String) -> String {
+    var out = ""
+    var depth = 0
+    var quoted = false
+    var escaped = false
+    for character in value {
+      if escaped {
+        if depth == 0 { out.append(character) }
+        escaped = false
+        continue
+      }
+      if character == "\\" {
+        escaped = true
+        if depth == 0 { out.append(character) }
+        continue
+      }
+      if quoted {
+        out.append(character)
+        if character == "\"" { quoted = false }
+        continue
+      }
+      switch character {
+      case "(": depth += 1
+      case ")": depth = max(0, depth - 1)
+      case "\"" where depth == 0:
+        quoted = true
+        out.append(character)
+      default:
+        if depth == 0 { out.append(character) } else if character.isNewline { continue }
+      }
+    }
+    return out
+  }
+
+  /// Splits on ";" outside quoted strings.
+  static func split(_ value: String) -> [String] {
+    var parts: [String] = []
+    var current = ""
+    var quoted = false
+    for character in value {
+      if character == "\"" { quoted.toggle() }
+      if character == ";", !quoted {
+        parts.append(current)
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    parts.append(current)
+    return parts
+  }
+
+  /// Whitespace-separated words, with the optional whitespace around "=", "." and "/" removed so
+  /// that `dkim = pass` and `header . d = x` read as one word each.
+  static func tokens(_ statement: String) -> [String] {
+    var compact = ""
+    var pendingSpace = false
+    var quoted = false
+    for character in statement {
+      if character == "\"" { quoted.toggle() }
+      if !quoted, character.isWhitespace {
+        pendingSpace = true
+        continue
+      }
+      if pendingSpace {
+        let joins = "=./".contains(character) || compact.last.map { "=./".contains($0) } == true
+        if !joins, !compact.isEmpty { compact.append(" ") }
+        pendingSpace = false
+      }
+      compact.append(character)
+    }
+    var words: [String] = []
+    var current = ""
+    quoted = false
+    for character in compact {
+      if character == "\"" { quoted.toggle() }
+      if character == " ", !quoted {
+        if !current.isEmpty { words.append(current) }
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    if !current.isEmpty { words.append(current) }
+    return words
+  }
+
+  static func unquote(_ value: String) -> String {
+    guard value.count >= 2, value.first == "\"", value.last == "\"" else { return value }
+    var out = ""
+    var escaped = false
+    for character in value.dropFirst().dropLast() {
+      if escaped || character != "\\" {
+        out.append(character)
+        escaped = false
+      } else {
+        escaped = true
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import SendlintCore
+import SendlintMIME
+import Testing
+
+/// DKIM-Signature tag lists (RFC 6376) and Authentication-Results (RFC 8601), on the shapes of
+/// the RFCs' own examples and of what receivers write.
+@Suite struct AuthenticationFieldTests {
+  @Test func dkimSignatureTags() {
+    // RFC 6376 §3.5's example, folded as it would be in a message.
+    let signature = DKIMSignature.parse("""
+      v=1; a=rsa-sha256; d=example.net; s=brisbane;\r\n c=simple; q=dns/txt; i=@eng.example.net;\r\n\
+       t=1117574938; x=1118006938; l=200;\r\n h=from:to:subject:date;\r\n z=From:foo@eng.example.net|To:joe@example.com;\r\n\
+       bh=MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=;\r\n b=dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSbav+yuU4zGeeruD00lszZ\r\n VoG4ZHRNiYzR
+      """)
+    #expect(signature.domain == "example.net")
+    #expect(signature["s"] == "brisbane")
+    #expect(signature.algorithm == "rsa-sha256")
+    #expect(signature.signedHeaders == ["from", "to", "subject", "date"])
+    #expect(signature.bodyLength == 200)
+    #expect(signature["b"] == "dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSbav+yuU4zGeeruD00lszZVoG4ZHRNiYzR")
+    #expect(signature.missingRequiredTags.isEmpty)
+    #expect(signature.repeatedTags.isEmpty)
+  }
+
+  @Test func dkimSignatureProblems() {
+    let signature = DKIMSignature.parse("v=1; d=Contoso.COM; d=evil.example; h=to:subject; bh=x")
+    #expect(signature.domain == "contoso.com")
+    #expect(signature.repeatedTags == ["d"])
+    #expect(signature.missingRequiredTags == ["a", "b", "s"])
+    #expect(signature.bodyLength == nil)
+  }
+
+  @Test func authenticationResults() throws {
+    // RFC 8601 Appendix B.4, with comments, a version and properties.
+    let results = try #require(AuthenticationResults.parse("""
+      example.com 1;\r\n spf=pass smtp.mailfrom=example.net (sender verified);\r\n \
+      dkim = pass (good signature) header.d=example.net header.s = "sel 1";\r\n \
+      dmarc=fail reason="policy \\"reject\\"" header.from=contoso.com
+      """))
+    #expect(results.authservID == "example.com")
+    #expect(results.results.map(\.method) == ["spf", "dkim", "dmarc"])
+    #expect(results.result(for: "spf")?.properties["smtp.mailfrom"] == "example.net")
+    #expect(results.result(for: "dkim")?.result == "pass")
+    #expect(results.result(for: "dkim")?.properties["header.d"] == "example.net")
+    #expect(results.result(for: "dkim")?.properties["header.s"] == "sel 1")
+    #expect(results.result(for: "dmarc")?.result == "fail")
+    #expect(results.result(for: "dmarc")?.reason == "policy \"reject\"")
+    #expect(results.result(for: "dmarc")?.properties["header.from"] == "contoso.com")
+  }
+
+  @Test func authenticationResultsWithoutResults() throws {
+    // RFC 8601 Appendix B.2: no authentication was done.
+    let results = try #require(AuthenticationResults.parse("example.org 1; none"))
+    #expect(results.authservID == "example.org")
+    #expect(results.results.isEmpty)
+    #expect(AuthenticationResults.parse("   ") == nil)
+  }
+
+  /// Every DKIM-Signature and Authentication-Results field in the corpora reads without a crash,
+  /// and real signatures carry the tags RFC 6376 requires.
+  @Test func corpusFields() throws {
+    guard let shared = TestPaths.shared else {
+      print("skipped: ../shared/corpora is absent")
+      return
+    }
+    var signatures = 0
+    var complete = 0
+    var results = 0
+    let enumerator = FileManager.default.enumerator(atPath: shared + "/corpora")
+    while let path = enumerator?.nextObject() as? String {
+      guard path.hasSuffix(".eml"), let data = FileManager.default.contents(atPath: shared + "/corpora/" + path), data.count < 4_000_000 else { continue }
+      let message = MIMEMessage.parse(SourceFile(path: path, bytes: Array(data)))
+      for field in message.root.headers {
+        if field.is("DKIM-Signature") {
+          signatures += 1
+          if DKIMSignature.parse(field.value).missingRequiredTags.isEmpty { complete += 1 }
+        } else if field.is("Authentication-Results"), AuthenticationResults.parse(field.decodedValue) != nil {
+          results += 1
+        }
+      }
+    }
+    print("corpus: \(signatures) DKIM-Signature fields (\(complete) with every required tag), \(results) Authentication-Results fields read")
+    #expect(signatures > 0 && Double(complete) / Double(signatures) > 0.9)
+  }
+}
