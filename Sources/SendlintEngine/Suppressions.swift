@@ -44,9 +44,9 @@ enum InlineDirectives {
     for file in inventory.files {
       var from = 0
       let bytes = file.bytes
-      while let open = bytes[from...].firstRange(of: Array("<!--".utf8)) {
-        let close = bytes[open.upperBound...].firstRange(of: Array("-->".utf8))?.lowerBound ?? bytes.count
-        if bytes[open.upperBound..<close].firstRange(of: Array("sendlint-disable".utf8)) != nil {
+      while let open = bytes[from...].firstByteRange(of: Array("<!--".utf8)) {
+        let close = bytes[open.upperBound...].firstByteRange(of: Array("-->".utf8))?.lowerBound ?? bytes.count
+        if bytes[open.upperBound..<close].firstByteRange(of: Array("sendlint-disable".utf8)) != nil {
           hits.append(Hit(
             range: SourceRange(file: file, start: open.lowerBound, end: min(bytes.count, close + 3)),
             message: "sendlint directive in an HTML comment: it ships to every recipient and sendlint ignores it",

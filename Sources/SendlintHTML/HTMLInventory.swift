@@ -109,7 +109,51 @@ final class InventoryBuilder {
   }
 
   /// Rules of the `<style>` blocks read so far.
-  var styleRules: [StyleRule] = []
+  var styleRules: [StyleRule] = [] {
+    didSet { indexStyleRules() }
+  }
+  /// Rule indices by the id, first class or tag their selectors' last compound requires, so an
+  /// element is matched only against rules that could apply to it (newsletters carry hundreds of
+  /// rules and thousands of elements). A prefilter: `matches` still decides.
+  var rulesByID: [String: [Int]] = [:]
+  var rulesByClass: [String: [Int]] = [:]
+  var rulesByTag: [String: [Int]] = [:]
+  var universalRules: [Int] = []
+
+  func indexStyleRules() {
+    rulesByID = [:]
+    rulesByClass = [:]
+    rulesByTag = [:]
+    universalRules = []
+    for (index, rule) in styleRules.enumerated() {
+      for selector in rule.selectors {
+        guard let key = selector.last else { continue }
+        if let id = key.id {
+          rulesByID[id, default: []].append(index)
+        } else if let first = key.classes.first {
+          rulesByClass[first, default: []].append(index)
+        } else if let tag = key.tag, tag != "*" {
+          rulesByTag[tag, default: []].append(index)
+        } else {
+          universalRules.append(index)
+        }
+      }
+    }
+  }
+
+  /// Indices of the rules that may match an element, in document order, each once.
+  func candidateRules(tag: String, classes: [String], id: String?) -> [Int] {
+    var candidates = universalRules
+    if let id, let found = rulesByID[id] { candidates += found }
+    for name in classes { if let found = rulesByClass[name] { candidates += found } }
+    if let found = rulesByTag[tag] { candidates += found }
+    guard candidates.count > 1 else { return candidates }
+    candidates.sort()
+    var unique: [Int] = []
+    unique.reserveCapacity(candidates.count)
+    for index in candidates where unique.last != index { unique.append(index) }
+    return unique
+  }
   /// The text of the `<style>` element being read, mapped to source offsets.
   var styleText: TextBuilder?
 
@@ -138,7 +182,7 @@ final class InventoryBuilder {
     // Old mail habit: the style text wrapped in <!-- -->; blank the markers, keep offsets.
     for marker in [Array("<!--".utf8), Array("-->".utf8)] {
       var from = text.startIndex
-      while let found = text[from...].firstRange(of: marker) {
+      while let found = text[from...].firstByteRange(of: marker) {
         for position in found { text[position] = 0x20 }
         from = found.upperBound
       }
@@ -253,7 +297,9 @@ final class InventoryBuilder {
     // The cascade, simplified: matching <style> rules in order, then the inline style.
     var declarations: [String: String] = [:]
     var revealedByMedia = false
-    for rule in styleRules where rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) {
+    for ruleIndex in candidateRules(tag: name, classes: classes, id: elementID) {
+      let rule = styleRules[ruleIndex]
+      guard rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) else { continue }
       if rule.inMedia {
         if let display = rule.declarations["display"], display != "none" { revealedByMedia = true }
         if let height = rule.declarations["max-height"], InlineStyle.length(height).map({ $0 > 0.5 }) ?? true { revealedByMedia = true }
@@ -330,7 +376,7 @@ final class InventoryBuilder {
     case "meta":
       if tag.attribute("http-equiv")?.value.lowercased() == "refresh", let content = tag.attribute("content"), mayAddLink() {
         let lowered = Array(content.value.lowercased().utf8)
-        if let range = lowered.firstRange(of: Array("url=".utf8)) {
+        if let range = lowered.firstByteRange(of: Array("url=".utf8)) {
           let raw = Array(content.value.utf8)
           var start = range.upperBound
           var stop = raw.count
@@ -458,13 +504,13 @@ final class InventoryBuilder {
     let stop = max(start, min(bytes.count, end - base - 3))
     guard start < stop, stop <= bytes.count, conditionalDepth < Self.maximumConditionalDepth else { return }
     let data = bytes[start..<stop]
-    guard data.starts(with: "[if".utf8), let close = data.firstRange(of: Array("]>".utf8)) else { return }
+    guard data.starts(with: "[if".utf8), let close = data.firstByteRange(of: Array("]>".utf8)) else { return }
     // Only conditions Outlook takes as true render anywhere: the content of `[if !mso]` inside a
     // comment is skipped by Outlook and, being a comment, by every other client too.
     let condition = String(decoding: data[data.startIndex..<close.lowerBound].filter { $0 != 0x20 }, as: UTF8.self).lowercased()
     guard condition.contains("mso"), !condition.contains("!mso"), !condition.contains("!(mso") else { return }
     var contentEnd = data.endIndex
-    if let endif = data.firstRange(of: Array("<![endif]".utf8)) { contentEnd = endif.lowerBound }
+    if let endif = data.firstByteRange(of: Array("<![endif]".utf8)) { contentEnd = endif.lowerBound }
     guard close.upperBound < contentEnd else { return }
     let inner = Array(data[close.upperBound..<contentEnd])
     conditionalDepth += 1

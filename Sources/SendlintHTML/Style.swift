@@ -5,23 +5,67 @@ public struct InlineStyle: Sendable {
   /// Lowercased property → lowercased value without `!important`.
   public let declarations: [String: String]
 
-  /// Parses `prop: value; prop: value`. Comments are removed; malformed declarations skipped. O(n).
+  /// Parses `prop: value; prop: value`. Comments are removed; malformed declarations skipped.
+  /// One pass over the UTF-8 bytes: every element's style attribute goes through here.
   public init(_ text: String) {
     var declarations: [String: String] = [:]
-    var cleaned = text
-    while let open = cleaned.firstRange(of: "/*") {
-      if let close = cleaned[open.upperBound...].firstRange(of: "*/") {
-        cleaned.removeSubrange(open.lowerBound..<close.upperBound)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    // Comments out first (an unclosed one runs to the end).
+    var iterator = text.utf8.makeIterator()
+    var previous: UInt8?
+    var inComment = false
+    while let byte = iterator.next() {
+      if inComment {
+        if previous == UInt8(ascii: "*"), byte == UInt8(ascii: "/") {
+          inComment = false
+          previous = nil
+          continue
+        }
+      } else if previous == UInt8(ascii: "/"), byte == UInt8(ascii: "*") {
+        bytes.removeLast()
+        inComment = true
+        previous = nil
+        continue
       } else {
-        cleaned.removeSubrange(open.lowerBound...)
+        bytes.append(byte)
       }
+      previous = byte
     }
-    for declaration in cleaned.split(separator: ";") {
-      guard let colon = declaration.firstIndex(of: ":") else { continue }
-      let property = declaration[..<colon].trimmingWhitespace().lowercased()
-      var value = declaration[declaration.index(after: colon)...].trimmingWhitespace().lowercased()
-      if let bang = value.firstRange(of: "!important") { value = String(value[..<bang.lowerBound]).trimmingWhitespace() }
-      if !property.isEmpty { declarations[property] = value }
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
+    func lowered(_ slice: ArraySlice<UInt8>) -> String {
+      var start = slice.startIndex
+      var end = slice.endIndex
+      while start < end, isSpace(slice[start]) { start += 1 }
+      while end > start, isSpace(slice[end - 1]) { end -= 1 }
+      let trimmed = slice[start..<end]
+      if trimmed.allSatisfy({ $0 < 0x80 }) {
+        return String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+      }
+      return String(decoding: trimmed, as: UTF8.self).lowercased()
+    }
+    let important = Array("!important".utf8)
+    var declarationStart = 0
+    var index = 0
+    while index <= bytes.count {
+      if index == bytes.count || bytes[index] == UInt8(ascii: ";") {
+        let declaration = bytes[declarationStart..<index]
+        if let colon = declaration.firstIndex(of: UInt8(ascii: ":")) {
+          let property = lowered(declaration[..<colon])
+          var value = lowered(declaration[(colon + 1)...])
+          var search = value.startIndex
+          while let bang = value[search...].firstIndex(of: "!") {
+            if value[bang...].utf8.starts(with: important) {
+              value = String(value[..<bang]).trimmingWhitespace()
+              break
+            }
+            search = value.index(after: bang)
+          }
+          if !property.isEmpty { declarations[property] = value }
+        }
+        declarationStart = index + 1
+      }
+      index += 1
     }
     self.declarations = declarations
   }

@@ -176,7 +176,7 @@ public enum HostSpan {
     let bytes = Array(url.utf8)
     var index = 0
     while index < bytes.count, bytes[index] <= 0x20 { index += 1 }
-    guard let separator = bytes[index...].firstRange(of: Array("//".utf8)) else { return nil }
+    guard let separator = bytes[index...].firstByteRange(of: Array("//".utf8)) else { return nil }
     var start = separator.upperBound
     var end = start
     while end < bytes.count, ![UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\")].contains(bytes[end]) { end += 1 }

@@ -57,3 +57,17 @@ import Testing
     #expect(Charset.toUTF8([0x93, 0x68, 0x69, 0x94], charset: "ISO-8859-1").text.string == "\u{201C}hi\u{201D}")
   }
 }
+
+@Suite struct ByteSearchTests {
+  @Test func firstByteRange() {
+    let bytes = Array("a<!-<!--x-->-->".utf8)
+    #expect(bytes.firstByteRange(of: Array("<!--".utf8)) == 4..<8)
+    #expect(bytes[9...].firstByteRange(of: Array("-->".utf8)) == 9..<12)
+    #expect(bytes.firstByteRange(of: Array("<![".utf8)) == nil)
+    #expect(bytes.firstByteRange(of: Array("-->".utf8)) == 9..<12)
+    #expect(bytes[13...].firstByteRange(of: Array("-->".utf8)) == nil)
+    #expect(Array("ab".utf8).firstByteRange(of: Array("abc".utf8)) == nil)
+    #expect(Array("abc".utf8).firstByteRange(of: Array("abc".utf8)) == 0..<3)
+    #expect([UInt8]().firstByteRange(of: Array("a".utf8)) == nil)
+  }
+}
