@@ -41,5 +41,12 @@ print(f"ratio: sendlint is {rate(sys.argv[1]) / rate(sys.argv[2]):.1f}x Python's
 PY
 echo "== HTML"
 "$bench" html "$list"
+if [ -d "$corpora/legit" ]; then
+  # Newsletters are what sendlint reads most: big <style> blocks, deep tables, inline styles.
+  grep '/legit/' "$list" > "$list.legit" || true
+  echo "-- newsletters only ($(wc -l < "$list.legit") messages)"
+  "$bench" html "$list.legit"
+  rm -f "$list.legit"
+fi
 "$bench" adversarial
 rm -f "$list"
