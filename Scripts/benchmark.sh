@@ -11,7 +11,10 @@ bench="$(swift build -c release --show-bin-path)/SendlintBenchmarks"
 list="$(mktemp)"
 find "$corpora" -type f \( -name '*.eml' -o -name '*.msg' -o -path '*/mails/*' \) -size -20M | sort > "$list"
 echo "== MIME: $(wc -l < "$list") messages"
-swift_line="$("$bench" mime "$list" | tee /dev/stderr | tail -1)"
+# (Printed after capture: `tee /dev/stderr` would reopen, and truncate, a log file stderr points to.)
+swift_output="$("$bench" mime "$list")"
+echo "$swift_output"
+swift_line="$(echo "$swift_output" | tail -1)"
 python_line="$(python3 - "$list" <<'PY'
 import email, email.policy, sys, time
 paths = [line.strip() for line in open(sys.argv[1]) if line.strip()]
