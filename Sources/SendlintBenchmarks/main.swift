@@ -88,8 +88,9 @@ case "parse":
   }
   let bytes = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, count in
     count = 0
+    guard let base = buffer.baseAddress else { return }  // nil only for an empty file
     while count < buffer.count {
-      let got = read(handle.fileDescriptor, buffer.baseAddress! + count, buffer.count - count)
+      let got = read(handle.fileDescriptor, base + count, buffer.count - count)
       if got <= 0 { break }
       count += got
     }
