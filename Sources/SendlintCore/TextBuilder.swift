@@ -21,7 +21,7 @@ public struct TextBuilder: Sendable {
     var offset = source
     var continuesSegment = false
     for byte in piece {
-      let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+      let isSpace = byte.isASCIIWhitespace
       if isSpace {
         if pendingSpace == nil { pendingSpace = offset }
         continuesSegment = false
@@ -56,7 +56,7 @@ public struct TextBuilder: Sendable {
   }
 
   private mutating func appendByte(_ byte: UInt8, source: Int, exact: Bool) {
-    let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+    let isSpace = byte.isASCIIWhitespace
     if collapseWhitespace {
       if isSpace {
         if pendingSpace == nil { pendingSpace = source }

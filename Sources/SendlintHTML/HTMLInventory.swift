@@ -411,7 +411,7 @@ final class InventoryBuilder {
         height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
         cssWidth: style?["width"].flatMap(InlineStyle.length), cssHeight: style?["height"].flatMap(InlineStyle.length),
         hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing))
-      if let containing, let alt, !alt.value.trimmingWhitespace().isEmpty, hiddenReason == nil {
+      if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, hiddenReason == nil {
         links[containing].altText.append((alt.value, alt.valueStart))
       }
     }
@@ -476,7 +476,7 @@ final class InventoryBuilder {
       let owner = stack.last?.hidingElement
       if !hiddenRuns.isEmpty, owner != nil, owner == lastHiddenOwner {
         hiddenRuns[hiddenRuns.count - 1].text += text
-      } else if !text.trimmingWhitespace().isEmpty {
+      } else if !text.trimmingASCIIWhitespace().isEmpty {
         hiddenRuns.append(HiddenRun(text: text, reason: reason, start: source, beforeVisibleText: visible.isEmpty))
         lastHiddenOwner = owner
       }
@@ -531,18 +531,9 @@ final class InventoryBuilder {
     }
     inventory.images = images
     inventory.visibleText = visible.build()
-    inventory.hiddenText = hiddenRuns.filter { !$0.text.trimmingWhitespace().isEmpty }
+    inventory.hiddenText = hiddenRuns.filter { !$0.text.trimmingASCIIWhitespace().isEmpty }
     inventory.baseHref = baseHref
     inventory.problems = problems
     return inventory
-  }
-}
-
-extension String {
-  func trimmingQuotes() -> String {
-    var slice = Substring(self)
-    while let first = slice.first, first == "'" || first == "\"" { slice.removeFirst() }
-    while let last = slice.last, last == "'" || last == "\"" { slice.removeLast() }
-    return String(slice)
   }
 }

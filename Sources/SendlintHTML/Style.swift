@@ -32,12 +32,11 @@ public struct InlineStyle: Sendable {
       }
       previous = byte
     }
-    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D }
     func lowered(_ slice: ArraySlice<UInt8>) -> String {
       var start = slice.startIndex
       var end = slice.endIndex
-      while start < end, isSpace(slice[start]) { start += 1 }
-      while end > start, isSpace(slice[end - 1]) { end -= 1 }
+      while start < end, slice[start].isASCIIWhitespace { start += 1 }
+      while end > start, slice[end - 1].isASCIIWhitespace { end -= 1 }
       let trimmed = slice[start..<end]
       if trimmed.allSatisfy({ $0 < 0x80 }) {
         return String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
@@ -56,7 +55,7 @@ public struct InlineStyle: Sendable {
           var search = value.startIndex
           while let bang = value[search...].firstIndex(of: "!") {
             if value[bang...].utf8.starts(with: important) {
-              value = String(value[..<bang]).trimmingWhitespace()
+              value = String(value[..<bang]).trimmingASCIIWhitespace()
               break
             }
             search = value.index(after: bang)
@@ -98,7 +97,7 @@ public struct InlineStyle: Sendable {
 
   /// A CSS length in px (px, pt and unitless; em/rem as 16px); nil for percentages and keywords.
   public static func length(_ text: String) -> Double? {
-    var number = text.trimmingWhitespace()
+    var number = text.trimmingASCIIWhitespace()
     var scale = 1.0
     for (unit, factor) in [("px", 1.0), ("pt", 4.0 / 3.0), ("rem", 16.0), ("em", 16.0)] where number.hasSuffix(unit) {
       number = String(number.dropLast(unit.count))
@@ -110,15 +109,6 @@ public struct InlineStyle: Sendable {
   }
 }
 
-extension StringProtocol {
-  /// Without leading and trailing ASCII whitespace.
-  func trimmingWhitespace() -> String {
-    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" }
-    guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-    let last = lastIndex(where: { !isSpace($0) })!  // exists because `first` does
-    return String(self[first...last])
-  }
-}
 
 /// A compound selector: `div.note#main` — tag, classes, id.
 public struct CompoundSelector: Sendable, Hashable {
@@ -181,7 +171,7 @@ public enum StyleSheetParser {
         if skipComment(text, &index) { continue }
         index += 1
       }
-      let prelude = String(decoding: text[preludeStart..<index], as: UTF8.self).trimmingWhitespace()
+      let prelude = String(decoding: text[preludeStart..<index], as: UTF8.self).trimmingASCIIWhitespace()
       guard index < text.count, text[index] == UInt8(ascii: "{") else {
         if index < text.count, text[index] == UInt8(ascii: ";") { index += 1 }  // @import …;
         continue
@@ -284,8 +274,8 @@ public enum CSSColor {
   ]
 
   public static func normalise(_ value: String) -> String? {
-    var text = value.trimmingWhitespace().lowercased()
-    if let bang = text.firstRange(of: "!") { text = String(text[..<bang.lowerBound]).trimmingWhitespace() }
+    var text = value.trimmingASCIIWhitespace().lowercased()
+    if let bang = text.firstRange(of: "!") { text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace() }
     if let name = named[text] { return name }
     if text.hasPrefix("#") {
       let digits = text.dropFirst()
@@ -295,7 +285,7 @@ public enum CSSColor {
       return nil
     }
     if text.hasPrefix("rgb("), text.hasSuffix(")") {
-      let parts = text.dropFirst(4).dropLast().split(separator: ",").compactMap { Int($0.trimmingWhitespace()) }
+      let parts = text.dropFirst(4).dropLast().split(separator: ",").compactMap { Int($0.trimmingASCIIWhitespace()) }
       guard parts.count == 3, parts.allSatisfy({ (0...255).contains($0) }) else { return nil }
       return "#" + parts.map { String(format: "%02x", $0) }.joined()
     }

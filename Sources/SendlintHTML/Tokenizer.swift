@@ -203,9 +203,6 @@ public struct HTMLTokenizer {
 
   // MARK: Character classes
 
-  @inline(__always) private static func isWhitespace(_ byte: UInt8) -> Bool {
-    byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x20 || byte == 0x0D
-  }
   @inline(__always) private static func isAlpha(_ byte: UInt8) -> Bool {
     (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
   }
@@ -327,7 +324,7 @@ public struct HTMLTokenizer {
           continue
         }
       case .tagName:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .beforeAttributeName
         } else if byte == UInt8(ascii: "/") {
           state = .selfClosingStartTag
@@ -378,7 +375,7 @@ public struct HTMLTokenizer {
           case .scriptEndTagName: .scriptData
           default: .scriptEscaped
           }
-        if Self.isWhitespace(byte), isAppropriateEndTag {
+        if byte.isASCIIWhitespace, isAppropriateEndTag {
           state = .beforeAttributeName
         } else if byte == UInt8(ascii: "/"), isAppropriateEndTag {
           state = .selfClosingStartTag
@@ -439,7 +436,7 @@ public struct HTMLTokenizer {
           continue
         }
       case .scriptDoubleEscapeStart, .scriptDoubleEscapeEnd:
-        if Self.isWhitespace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
+        if byte.isASCIIWhitespace || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
           let isScript = temporaryBuffer.elementsEqual("script".utf8)
           if state == .scriptDoubleEscapeStart {
             state = isScript ? .scriptDoubleEscaped : .scriptEscaped
@@ -488,7 +485,7 @@ public struct HTMLTokenizer {
         }
 
       case .beforeAttributeName:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           break
         } else if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
           state = .afterAttributeName
@@ -503,7 +500,7 @@ public struct HTMLTokenizer {
           continue
         }
       case .attributeName:
-        if Self.isWhitespace(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
+        if byte.isASCIIWhitespace || byte == UInt8(ascii: "/") || byte == UInt8(ascii: ">") {
           attributeValueStart = index
           attributeValueEnd = index
           state = .afterAttributeName
@@ -520,7 +517,7 @@ public struct HTMLTokenizer {
           attributeName.append(byte)
         }
       case .afterAttributeName:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           break
         } else if byte == UInt8(ascii: "/") {
           state = .selfClosingStartTag
@@ -536,7 +533,7 @@ public struct HTMLTokenizer {
           continue
         }
       case .beforeAttributeValue:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           break
         } else if byte == UInt8(ascii: "\"") {
           attributeValueStart = index + 1
@@ -577,7 +574,7 @@ public struct HTMLTokenizer {
           continue
         }
       case .attributeValueUnquoted:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .beforeAttributeName
         } else if byte == UInt8(ascii: "&") {
           consumeCharacterReference(inAttribute: true, emit)
@@ -588,7 +585,7 @@ public struct HTMLTokenizer {
           appendToAttributeValue(byte)
         }
       case .afterAttributeValueQuoted:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .beforeAttributeName
         } else if byte == UInt8(ascii: "/") {
           state = .selfClosingStartTag
@@ -723,14 +720,14 @@ public struct HTMLTokenizer {
         doctypePublic = nil
         doctypeSystem = nil
         forceQuirks = false
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .beforeDoctypeName
         } else {
           state = .beforeDoctypeName
           continue
         }
       case .beforeDoctypeName:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           break
         } else if byte == UInt8(ascii: ">") {
           forceQuirks = true
@@ -743,7 +740,7 @@ public struct HTMLTokenizer {
           state = .doctypeName
         }
       case .doctypeName:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .afterDoctypeName
         } else if byte == UInt8(ascii: ">") {
           emitDoctype(emit)
@@ -754,7 +751,7 @@ public struct HTMLTokenizer {
           doctypeName = name
         }
       case .afterDoctypeName:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           break
         } else if byte == UInt8(ascii: ">") {
           emitDoctype(emit)
@@ -772,7 +769,7 @@ public struct HTMLTokenizer {
           state = .bogusDoctype
         }
       case .afterDoctypePublicKeyword, .beforeDoctypePublicIdentifier:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .beforeDoctypePublicIdentifier
         } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
           doctypePublic = []
@@ -799,7 +796,7 @@ public struct HTMLTokenizer {
           doctypePublic = value
         }
       case .afterDoctypePublicIdentifier, .betweenDoctypePublicAndSystemIdentifiers:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .betweenDoctypePublicAndSystemIdentifiers
         } else if byte == UInt8(ascii: ">") {
           emitDoctype(emit)
@@ -812,7 +809,7 @@ public struct HTMLTokenizer {
           state = .bogusDoctype
         }
       case .afterDoctypeSystemKeyword, .beforeDoctypeSystemIdentifier:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           state = .beforeDoctypeSystemIdentifier
         } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
           doctypeSystem = []
@@ -839,7 +836,7 @@ public struct HTMLTokenizer {
           doctypeSystem = value
         }
       case .afterDoctypeSystemIdentifier:
-        if Self.isWhitespace(byte) {
+        if byte.isASCIIWhitespace {
           break
         } else if byte == UInt8(ascii: ">") {
           emitDoctype(emit)

@@ -205,12 +205,3 @@ public enum Charset {
   }
 }
 
-extension String {
-  /// The string without leading and trailing ASCII whitespace.
-  public func trimmingASCIIWhitespace() -> String {
-    let scalars = unicodeScalars
-    guard let first = scalars.firstIndex(where: { !($0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n") }) else { return "" }
-    let last = scalars.lastIndex(where: { !($0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n") })!  // exists: first exists
-    return String(scalars[first...last])
-  }
-}

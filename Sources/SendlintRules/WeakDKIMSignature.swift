@@ -101,7 +101,7 @@ public struct WeakDKIMSignature: Rule {
       let byte = bytes[index]
       if byte == UInt8(ascii: ";") {
         atSpecStart = true
-      } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+      } else if byte.isASCIIWhitespace {
         // whitespace keeps the state
       } else if atSpecStart {
         var end = index

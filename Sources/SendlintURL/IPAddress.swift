@@ -73,10 +73,10 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
   /// write `203.0.113.7/24`; they are ignored.
   public init?(_ text: String) {
     let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-    guard let address = IPAddress(String(parts[0]).trimmingSpaces()) else { return nil }
+    guard let address = IPAddress(parts[0].trimmingASCIIWhitespace()) else { return nil }
     self.address = address
     if parts.count == 2 {
-      guard let length = Int(parts[1].trimmingSpaces()), length >= 0, length <= address.bitCount else { return nil }
+      guard let length = Int(parts[1].trimmingASCIIWhitespace()), length >= 0, length <= address.bitCount else { return nil }
       prefixLength = length
     } else {
       prefixLength = address.bitCount
@@ -98,11 +98,6 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
   public var description: String { "\(address)/\(prefixLength)" }
 }
 
-extension StringProtocol {
-  func trimmingSpaces() -> String {
-    String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-  }
-}
 
 /// IPv6 text parsing and serialisation following the WHATWG URL standard's IPv6 parser, which
 /// accepts exactly the RFC 4291 forms including a trailing dotted IPv4 part.

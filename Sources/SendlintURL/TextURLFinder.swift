@@ -56,9 +56,6 @@ public struct TextURLFinder: Sendable {
   static let schemes: [[UInt8]] = ["https://", "http://", "ftp://", "mailto:"].map { Array($0.utf8) }
   static let www = Array("www.".utf8)
 
-  @inline(__always) static func isSpace(_ byte: UInt8) -> Bool {
-    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
-  }
 
   @inline(__always) static func isAlphanumeric(_ byte: UInt8) -> Bool {
     (byte >= 48 && byte <= 57) || ((byte | 0x20) >= 97 && (byte | 0x20) <= 122)
@@ -159,9 +156,9 @@ public struct TextURLFinder: Sendable {
     var index = 0
     let count = bytes.count
     while index < count {
-      while index < count, Self.isSpace(bytes[index]) { index += 1 }
+      while index < count, bytes[index].isASCIIWhitespace { index += 1 }
       let tokenStart = index
-      while index < count, !Self.isSpace(bytes[index]) { index += 1 }
+      while index < count, !bytes[index].isASCIIWhitespace { index += 1 }
       let tokenEnd = index
       guard tokenEnd > tokenStart else { continue }
       var position = tokenStart
@@ -339,7 +336,7 @@ public struct TextURLFinder: Sendable {
       let byte = bytes[index]
       if byte == 0x0A { lineBreaks += 1 }
       if lineBreaks > 4 || byte == UInt8(ascii: "<") { return nil }
-      if !Self.isSpace(byte) { joined.append(byte) }
+      if !byte.isASCIIWhitespace { joined.append(byte) }
       index += 1
     }
     guard index < bytes.count, !joined.isEmpty else { return nil }
@@ -355,7 +352,7 @@ public struct TextURLFinder: Sendable {
     var index = url.end
     var lineBreaks = 0
     var spaces = 0
-    while index < bytes.count, Self.isSpace(bytes[index]) {
+    while index < bytes.count, bytes[index].isASCIIWhitespace {
       if bytes[index] == 0x0A { lineBreaks += 1 } else { spaces += 1 }
       index += 1
     }

@@ -70,4 +70,11 @@ import Testing
     #expect(Array("abc".utf8).firstByteRange(of: Array("abc".utf8)) == 0..<3)
     #expect([UInt8]().firstByteRange(of: Array("a".utf8)) == nil)
   }
+
+  @Test func trimmingASCIIWhitespace() {
+    #expect(" \t\u{0C}a b\r\n".trimmingASCIIWhitespace() == "a b")
+    #expect("\r\n\r\n".trimmingASCIIWhitespace() == "")
+    #expect("\u{00A0}x\u{00A0}".trimmingASCIIWhitespace() == "\u{00A0}x\u{00A0}")
+    #expect(Array(" x".utf8).map(\.isASCIIWhitespace) == [true, false])
+  }
 }
