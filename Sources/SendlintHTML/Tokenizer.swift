@@ -1044,20 +1044,16 @@ public struct HTMLTokenizer {
   /// The numeric character reference end state's replacements (§13.2.5.80).
   static func numericReplacement(_ value: UInt32) -> UInt32 {
     if value == 0 || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { return 0xFFFD }
-    if (0x80...0x9F).contains(value), let mapped = c1Replacements[value] { return mapped }
+    // The C1 row is read as Windows-1252, except the five bytes it leaves undefined.
+    if (0x80...0x9F).contains(value) { return Windows1252.scalar(for: UInt8(value)).value }
     return value
   }
 
-  private static let c1Replacements: [UInt32: UInt32] = [
-    0x80: 0x20AC, 0x82: 0x201A, 0x83: 0x0192, 0x84: 0x201E, 0x85: 0x2026, 0x86: 0x2020, 0x87: 0x2021,
-    0x88: 0x02C6, 0x89: 0x2030, 0x8A: 0x0160, 0x8B: 0x2039, 0x8C: 0x0152, 0x8E: 0x017D, 0x91: 0x2018,
-    0x92: 0x2019, 0x93: 0x201C, 0x94: 0x201D, 0x95: 0x2022, 0x96: 0x2013, 0x97: 0x2014, 0x98: 0x02DC,
-    0x99: 0x2122, 0x9A: 0x0161, 0x9B: 0x203A, 0x9C: 0x0153, 0x9E: 0x017E, 0x9F: 0x0178,
-  ]
-
   static func utf8(_ scalar: UInt32) -> [UInt8] {
     guard let value = Unicode.Scalar(scalar) else { return replacement }
-    return Array(String(Character(value)).utf8)
+    var bytes: [UInt8] = []
+    UTF8.encode(value) { bytes.append($0) }
+    return bytes
   }
 }
 

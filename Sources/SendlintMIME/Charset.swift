@@ -59,27 +59,6 @@ public enum Charset {
     }
   }
 
-  /// Windows-1252 bytes 0x80…0x9F; other bytes are Latin-1.
-  private static let windows1252High: [UInt32] = [
-    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
-    0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
-    0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
-  ]
-
-  /// Appends a scalar below U+10000 (every Windows-1252 value is) as UTF-8.
-  private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
-    if scalar < 0x80 {
-      out.append(UInt8(scalar))
-    } else if scalar < 0x800 {
-      out.append(UInt8(0xC0 | (scalar >> 6)))
-      out.append(UInt8(0x80 | (scalar & 0x3F)))
-    } else {
-      out.append(UInt8(0xE0 | (scalar >> 12)))
-      out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-      out.append(UInt8(0x80 | (scalar & 0x3F)))
-    }
-  }
-
   /// UTF-8 with each maximal invalid subsequence replaced by U+FFFD, with an exact map. O(n).
   static func lenientUTF8(_ bytes: [UInt8]) -> DecodedText {
     var out: [UInt8] = []
@@ -130,8 +109,7 @@ public enum Charset {
         outputSize += 1
       } else {
         highBytes += 1
-        let scalar = byte < 0xA0 ? windows1252High[Int(byte - 0x80)] : UInt32(byte)
-        outputSize += scalar < 0x800 ? 2 : 3
+        outputSize += UTF8.width(Windows1252.scalar(for: byte))
       }
     }
     var out = [UInt8]()
@@ -145,7 +123,7 @@ public enum Charset {
         if byte < 0x80 {
           out.append(byte)
         } else {
-          appendUTF8(byte < 0xA0 ? windows1252High[Int(byte - 0x80)] : UInt32(byte), to: &out)
+          UTF8.encode(Windows1252.scalar(for: byte)) { out.append($0) }
         }
         continue
       }
@@ -155,7 +133,7 @@ public enum Charset {
         continue
       }
       map.add(decoded: out.count, source: index, exact: true)
-      appendUTF8(byte < 0xA0 ? windows1252High[Int(byte - 0x80)] : UInt32(byte), to: &out)
+      UTF8.encode(Windows1252.scalar(for: byte)) { out.append($0) }
       map.add(decoded: out.count, source: index + 1, exact: true)
     }
     return DecodedText(bytes: out, maps: [map])
