@@ -14,7 +14,7 @@ import SendlintMIME
 
 func files(_ listPath: String) -> [[UInt8]] {
   let list = (try? String(contentsOfFile: listPath, encoding: .utf8)) ?? ""
-  return list.split(separator: "\n").compactMap { FileManager.default.contents(atPath: String($0)).map { Array($0) } }
+  return list.split(separator: "\n").compactMap { SourceFile.readBytes(atPath: String($0), maximumBytes: .max) }
 }
 
 /// Runs `body` `rounds` times and returns the best time in seconds (least disturbed run).
@@ -80,20 +80,9 @@ case "adversarial":
   }
 case "parse":
   // Read straight into one array (as DraftLoader does), so the file is held once.
-  guard arguments.count >= 3, let handle = FileHandle(forReadingAtPath: arguments[2]),
-    let size = try? handle.seekToEnd(), (try? handle.seek(toOffset: 0)) != nil
-  else {
+  guard arguments.count >= 3, let bytes = SourceFile.readBytes(atPath: arguments[2], maximumBytes: .max) else {
     print("usage: sendlint-bench parse FILE")
     exit(2)
-  }
-  let bytes = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, count in
-    count = 0
-    guard let base = buffer.baseAddress else { return }  // nil only for an empty file
-    while count < buffer.count {
-      let got = read(handle.fileDescriptor, base + count, buffer.count - count)
-      if got <= 0 { break }
-      count += got
-    }
   }
   // Everything held at once, as the inventory reader holds it: the message and every decoded body.
   var held: [[UInt8]] = []

@@ -130,26 +130,9 @@ public struct DraftLoader: Sendable {
     return result
   }
 
-  /// Reads a file straight into one byte array (no intermediate Data copy), refusing files over
-  /// the size limit.
+  /// Reads a file into one byte array, refusing files over the size limit.
   func readBytes(_ path: String) -> [UInt8]? {
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-      let size = (attributes[.size] as? NSNumber)?.intValue, size <= Self.maximumFileBytes
-    else { return nil }
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var failed = false
-    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-      count = 0
-      while count < size {
-        let read = Foundation.read(descriptor, buffer.baseAddress! + count, size - count)  // capacity is `size`
-        if read < 0 { failed = true; break }
-        if read == 0 { break }
-        count += read
-      }
-    }
-    return failed ? nil : bytes
+    SourceFile.readBytes(atPath: path, maximumBytes: Self.maximumFileBytes)
   }
 
   /// Reads a draft. Problems with the draft itself are findings in the inventory; problems with the
