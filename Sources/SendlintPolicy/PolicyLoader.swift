@@ -32,9 +32,6 @@ public struct PolicyLoader {
   /// Names of the built-in packs.
   public static var packNames: [String] { builtinPackSources.keys.sorted() }
 
-  /// The YAML of a built-in pack.
-  public static func packSource(_ name: String) -> String? { builtinPackSources[name] }
-
   private var diagnostics: [Diagnostic] = []
   /// Category references to check once all layers are merged.
   private var categoryReferences: [(name: String, position: SourcePosition?, file: SourceFile, what: String)] = []

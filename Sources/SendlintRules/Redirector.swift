@@ -141,11 +141,6 @@ public struct Redirector: Rule {
     return nil  // nested beyond any sane limit
   }
 
-  static func embeddedTarget(_ url: URLRecord) -> URLRecord? {
-    let targets = embeddedTargets(url)
-    return targets.count == 1 ? targets[0] : nil
-  }
-
   static func looksLikeRedirect(_ url: URLRecord) -> Bool {
     let path = url.path.lowercased()
     return ["redirect", "click", "track", "trk", "/r/", "/ls/", "/c/", "/l/", "/go/", "/out"].contains { path.contains($0) }

@@ -70,13 +70,12 @@ public struct SameTarget: Rule {
       guard let members = groups[target] else { continue }
       var seen: Set<String> = []
       let distinct = members.map(\.shown).filter { seen.insert($0).inserted }
-      guard distinct.count >= 2, let secondMember = members.first(where: { $0.shown != members[0].shown }) else { continue }
-      let second = (link: links[secondMember.index], shown: secondMember.shown)
-      let viaRewrite = second.link.rewrite != nil
+      // Reported at the first link that shows a second address.
+      guard distinct.count >= 2, let member = members.first(where: { $0.shown == distinct[1] }) else { continue }
+      let second = links[member.index]
+      let viaRewrite = second.rewrite != nil
       hits.append(Hit(
-        range: second.link.textLocator.map { locator in
-          locator.range(0, second.link.text.utf8.count)
-        } ?? second.link.range,
+        range: second.textLocator.map { $0.range(0, second.text.utf8.count) } ?? second.range,
         message: "\(members.count) links show \(distinct.count) different addresses (\(distinct.joined(separator: ", "))) but all go to \(target)\(viaRewrite ? " after the click rewrite" : "")",
         help: viaRewrite ? "have the ESP rewrite each link to its own tracked URL (tracking.clicks.url needs {{url}})" : "point each link at the address it shows",
         evidence: "\(target)|\(distinct.sorted().joined(separator: ","))", placeholders: ["target": target]))

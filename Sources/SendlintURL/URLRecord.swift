@@ -123,7 +123,6 @@ struct URLParser {
 
   static func isAlpha(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
   static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
-  static func isHex(_ c: Unicode.Scalar) -> Bool { isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F") }
 
   static func isWindowsDriveLetter(_ text: [Unicode.Scalar], normalized: Bool = false) -> Bool {
     text.count == 2 && isAlpha(text[0]) && (text[1] == ":" || (!normalized && text[1] == "|"))
