@@ -1,0 +1,42 @@
+import SendlintCore
+import SendlintMIME
+import Testing
+
+/// Undeclared 8-bit text is read as Windows-1252, as mail clients show it.
+@Suite struct CharsetReadingTests {
+  @Test func undeclaredEightBitIsWindows1252() {
+    // é (Latin-1 range, 2 UTF-8 bytes), € and – (0x80–0x9F table, 3 bytes), ÿ (0xFF).
+    let raw: [UInt8] = Array("caf".utf8) + [0xE9, 0x20, 0x80, 0x20, 0x96, 0x20, 0xFF]
+    let converted = Charset.toUTF8(raw, charset: nil)
+    #expect(converted.text.string == "café € – ÿ")
+    #expect(converted.lossy)
+    // Offsets map back: "€" starts at decoded byte 6 and came from raw byte 5.
+    #expect(converted.text.sourceOffset(for: 6).offset == 5)
+    #expect(converted.text.sourceOffset(for: 10).offset == 7)
+  }
+
+  @Test func latin1LabelMeansWindows1252() {
+    #expect(Charset.toUTF8([0x93, 0x68, 0x69, 0x94], charset: "ISO-8859-1").text.string == "\u{201C}hi\u{201D}")
+  }
+}
+
+@Suite struct ByteSearchTests {
+  @Test func firstByteRange() {
+    let bytes = Array("a<!-<!--x-->-->".utf8)
+    #expect(bytes.firstByteRange(of: Array("<!--".utf8)) == 4..<8)
+    #expect(bytes[9...].firstByteRange(of: Array("-->".utf8)) == 9..<12)
+    #expect(bytes.firstByteRange(of: Array("<![".utf8)) == nil)
+    #expect(bytes.firstByteRange(of: Array("-->".utf8)) == 9..<12)
+    #expect(bytes[13...].firstByteRange(of: Array("-->".utf8)) == nil)
+    #expect(Array("ab".utf8).firstByteRange(of: Array("abc".utf8)) == nil)
+    #expect(Array("abc".utf8).firstByteRange(of: Array("abc".utf8)) == 0..<3)
+    #expect([UInt8]().firstByteRange(of: Array("a".utf8)) == nil)
+  }
+
+  @Test func trimmingASCIIWhitespace() {
+    #expect(" \t\u{0C}a b\r\n".trimmingASCIIWhitespace() == "a b")
+    #expect("\r\n\r\n".trimmingASCIIWhitespace() == "")
+    #expect("\u{00A0}x\u{00A0}".trimmingASCIIWhitespace() == "\u{00A0}x\u{00A0}")
+    #expect(Array(" x".utf8).map(\.isASCIIWhitespace) == [true, false])
+  }
+}
