@@ -45,39 +45,33 @@ static const uint32_t ignored_errors =
     UIDNA_ERROR_LEADING_HYPHEN | UIDNA_ERROR_TRAILING_HYPHEN | UIDNA_ERROR_HYPHEN_3_4 |
     UIDNA_ERROR_EMPTY_LABEL | UIDNA_ERROR_LABEL_TOO_LONG | UIDNA_ERROR_DOMAIN_NAME_TOO_LONG;
 
-static int32_t convert(int to_ascii, const char *input, int32_t length, char *out, int32_t capacity,
-                       uint32_t *errors) {
-  pthread_once(&idna_once, open_idna);
-  if (idna_instance == NULL) return -1;
+// One UTS #46 conversion with `idna`; error bits in `ignored` are not reported.
+static int32_t run(const UIDNA *idna, int to_ascii, const char *input, int32_t length, char *out,
+                   int32_t capacity, uint32_t *errors, uint32_t ignored) {
+  if (idna == NULL) return -1;
   UErrorCode status = U_ZERO_ERROR;
   UIDNAInfo info = UIDNA_INFO_INITIALIZER;
   int32_t written = to_ascii
-      ? uidna_nameToASCII_UTF8(idna_instance, input, length, out, capacity, &info, &status)
-      : uidna_nameToUnicodeUTF8(idna_instance, input, length, out, capacity, &info, &status);
-  if (errors) *errors = info.errors & ~ignored_errors;
+      ? uidna_nameToASCII_UTF8(idna, input, length, out, capacity, &info, &status)
+      : uidna_nameToUnicodeUTF8(idna, input, length, out, capacity, &info, &status);
+  if (errors) *errors = info.errors & ~ignored;
   if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING) return -1;
   return written;
 }
 
 int32_t sendlint_idna_to_ascii(const char *input, int32_t length, char *out, int32_t capacity, uint32_t *errors) {
-  return convert(1, input, length, out, capacity, errors);
+  pthread_once(&idna_once, open_idna);
+  return run(idna_instance, 1, input, length, out, capacity, errors, ignored_errors);
 }
 
 int32_t sendlint_idna_to_unicode(const char *input, int32_t length, char *out, int32_t capacity, uint32_t *errors) {
-  return convert(0, input, length, out, capacity, errors);
+  pthread_once(&idna_once, open_idna);
+  return run(idna_instance, 0, input, length, out, capacity, errors, ignored_errors);
 }
 
 int32_t sendlint_idna_strict(int to_ascii, const char *input, int32_t length, char *out, int32_t capacity, uint32_t *errors) {
   pthread_once(&strict_once, open_strict);
-  if (strict_instance == NULL) return -1;
-  UErrorCode status = U_ZERO_ERROR;
-  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
-  int32_t written = to_ascii
-      ? uidna_nameToASCII_UTF8(strict_instance, input, length, out, capacity, &info, &status)
-      : uidna_nameToUnicodeUTF8(strict_instance, input, length, out, capacity, &info, &status);
-  if (errors) *errors = info.errors;
-  if (U_FAILURE(status) && status != U_STRING_NOT_TERMINATED_WARNING) return -1;
-  return written;
+  return run(strict_instance, to_ascii, input, length, out, capacity, errors, 0);
 }
 
 int32_t sendlint_confusable_skeleton(const char *input, int32_t length, char *out, int32_t capacity) {
