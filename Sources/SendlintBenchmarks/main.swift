@@ -73,6 +73,10 @@ case "adversarial":
     ("a 20 MB attribute", Array(("<a href=\"" + String(repeating: "a", count: 20_000_000) + "\">x</a>").utf8)),
     ("a million entities", Array(String(repeating: "&amp;", count: 1_000_000).utf8)),
     ("a million unclosed comments", Array(String(repeating: "<!--", count: 1_000_000).utf8)),
+    (
+      "100k universal style rules over 100k elements",
+      Array(("<style>" + String(repeating: "*{color:red}", count: 100_000) + "</style>" + String(repeating: "<b>x</b>", count: 100_000)).utf8)
+    ),
   ]
   for (name, bytes) in cases {
     let seconds = best(rounds: 2) { sink &+= HTMLInventory.read(bytes).links.count }

@@ -94,6 +94,14 @@ final class InventoryBuilder {
   /// Links and images beyond these counts are not inventoried (a problem says so).
   static let maximumLinks = 10_000
   static let maximumImages = 10_000
+  /// `<style>` rules beyond this count are not applied: each element is matched against the rules
+  /// that could apply to it, so a hostile mass of universal rules would make the cascade quadratic.
+  /// Newsletters carry a few hundred.
+  static let maximumStyleRules = 5_000
+  /// Element-against-rule checks allowed in one body; past it, elements keep their inline styles
+  /// only. Bounds the cascade to linear time whatever the rules and elements (a newsletter of
+  /// 3,000 elements and 300 rules needs well under 1% of it).
+  static let maximumCascadeChecks = 2_000_000
 
   struct OpenElement {
     let name: String
@@ -109,9 +117,7 @@ final class InventoryBuilder {
   }
 
   /// Rules of the `<style>` blocks read so far.
-  var styleRules: [StyleRule] = [] {
-    didSet { indexStyleRules() }
-  }
+  private(set) var styleRules: [StyleRule] = []
   /// Rule indices by the id, first class or tag their selectors' last compound requires, so an
   /// element is matched only against rules that could apply to it (newsletters carry hundreds of
   /// rules and thousands of elements). A prefilter: `matches` still decides.
@@ -120,12 +126,13 @@ final class InventoryBuilder {
   var rulesByTag: [String: [Int]] = [:]
   var universalRules: [Int] = []
 
-  func indexStyleRules() {
-    rulesByID = [:]
-    rulesByClass = [:]
-    rulesByTag = [:]
-    universalRules = []
-    for (index, rule) in styleRules.enumerated() {
+  /// Appends rules and indexes only those: each `<style>` block costs its own size, however
+  /// many blocks came before it.
+  func addStyleRules(_ rules: [StyleRule], at offset: Int) {
+    for rule in rules {
+      guard admit(styleRules.count, limit: Self.maximumStyleRules, reported: &reportedStyleRuleLimit, what: "style rules", at: offset) else { return }
+      let index = styleRules.count
+      styleRules.append(rule)
       for selector in rule.selectors {
         guard let key = selector.last else { continue }
         if let id = key.id {
@@ -139,6 +146,22 @@ final class InventoryBuilder {
         }
       }
     }
+  }
+
+  /// The candidate rules of an element while the cascade budget lasts; none after it (counted
+  /// before the list is built, so an exhausted budget costs nothing more).
+  func admittedCandidateRules(tag: String, classes: [String], id: String?, at offset: Int) -> [Int] {
+    guard !styleRules.isEmpty, !reportedCascadeLimit else { return [] }
+    var count = universalRules.count + (rulesByTag[tag]?.count ?? 0)
+    if let id { count += rulesByID[id]?.count ?? 0 }
+    for name in classes { count += rulesByClass[name]?.count ?? 0 }
+    cascadeChecks += count
+    guard cascadeChecks <= Self.maximumCascadeChecks else {
+      reportedCascadeLimit = true
+      problems.append(("more than \(Self.maximumCascadeChecks) element-to-style-rule checks in one HTML body; later elements were judged by their inline styles only", offset))
+      return []
+    }
+    return candidateRules(tag: tag, classes: classes, id: id)
   }
 
   /// Indices of the rules that may match an element, in document order, each once.
@@ -188,7 +211,7 @@ final class InventoryBuilder {
       }
     }
     let rules = StyleSheetParser.parse(text)
-    styleRules += rules.filter { !$0.selectors.isEmpty }
+    addStyleRules(rules.filter { !$0.selectors.isEmpty }, at: offset)
     for rule in rules {
       for (url, position) in rule.urls where mayAddCSSLink(at: offset) {
         let source = builder.map.source(for: position).offset
@@ -254,6 +277,9 @@ final class InventoryBuilder {
   var invisibleDepth = 0
   var openLinks: [Int] = []
   var reportedLinkLimit = false
+  var reportedStyleRuleLimit = false
+  var reportedCascadeLimit = false
+  var cascadeChecks = 0
   var reportedImageLimit = false
 
   var currentHiddenReason: String? { stack.last?.hiddenReason }
@@ -297,7 +323,7 @@ final class InventoryBuilder {
     // The cascade, simplified: matching <style> rules in order, then the inline style.
     var declarations: [String: String] = [:]
     var revealedByMedia = false
-    for ruleIndex in candidateRules(tag: name, classes: classes, id: elementID) {
+    for ruleIndex in admittedCandidateRules(tag: name, classes: classes, id: elementID, at: tag.start) {
       let rule = styleRules[ruleIndex]
       guard rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) else { continue }
       if rule.inMedia {

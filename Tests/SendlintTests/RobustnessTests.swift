@@ -1,6 +1,7 @@
 import Foundation
 import SendlintCore
 import SendlintEngine
+import SendlintHTML
 import SendlintInventory
 import SendlintPolicy
 import Testing
@@ -31,7 +32,7 @@ import Testing
     let seed = try String(contentsOfFile: TestPaths.examples + "/ms03-026/ms03-026.eml", encoding: .utf8)
     var random = SplitMix(state: 2003)
     let original = Array(seed.utf8)
-    var inventories = 0
+    var misplaced: [String] = []
     for _ in 0..<400 {
       var bytes = original
       for _ in 0..<Int.random(in: 1...12, using: &random) {
@@ -47,10 +48,15 @@ import Testing
       let eml = InventoryReader.eml(file)
       _ = InventoryReader.template(file, isHTML: true)
       _ = InventoryReader.template(file, isHTML: false)
-      _ = Engine.check(eml, policy: PolicyLoader.builtinDefault(directory: "/"), category: nil)
-      inventories += 1
+      // Not crashing is the point; what it reports must still point inside the file it names.
+      for finding in Engine.check(eml, policy: PolicyLoader.builtinDefault(directory: "/"), category: nil) {
+        guard let range = finding.range else { continue }
+        if !(0 <= range.start && range.start <= range.end && range.end <= range.file.bytes.count) {
+          misplaced.append("\(finding.rule) \(range.start)..<\(range.end) in \(range.file.bytes.count) bytes")
+        }
+      }
     }
-    #expect(inventories == 400)
+    #expect(misplaced.isEmpty, "findings outside their file: \(misplaced.prefix(5))")
   }
 
   @Test func emptyAndTinyInputs() {
@@ -82,5 +88,24 @@ import Testing
     }
     print("read \(count) corpus files")
     #expect(count > 1000)
+  }
+}
+
+/// The cascade's limits: hostile `<style>` masses are cut off with a problem, not matched
+/// quadratically.
+@Suite struct CascadeLimitTests {
+  @Test func tooManyStyleRules() {
+    let html = "<style>" + String(repeating: ".a{color:red}", count: 5_001) + "</style><p class=a>x</p>"
+    let inventory = HTMLInventory.read(Array(html.utf8))
+    #expect(inventory.problems.contains { $0.message.contains("more than 5000 style rules") })
+  }
+
+  @Test func cascadeBudget() {
+    let html = "<style>" + String(repeating: "*{color:red}", count: 2_000) + "</style>" + String(repeating: "<b>x</b>", count: 1_100)
+    let inventory = HTMLInventory.read(Array(html.utf8))
+    #expect(inventory.problems.contains { $0.message.contains("element-to-style-rule checks") })
+    // A newsletter-sized stylesheet stays within it.
+    let modest = "<style>" + String(repeating: "*{color:red}", count: 100) + "</style>" + String(repeating: "<b>x</b>", count: 1_100)
+    #expect(HTMLInventory.read(Array(modest.utf8)).problems.isEmpty)
   }
 }
