@@ -46,44 +46,71 @@ public enum PolicyTests {
         if key == "cases" { cases = reader.sequence(value, context: "cases") }
       }
       for item in cases {
-        var draft: String?
-        var expect: [String] = []
-        var expectNot: [String] = []
+        var draft: (value: String, node: YAMLNode)?
+        var expect: [(value: String, node: YAMLNode)] = []
+        var expectNot: [(value: String, node: YAMLNode)] = []
         for (key, _, value) in reader.mapping(item, allowed: ["draft", "expect", "expect_not", "category"], context: "a case") {
           switch key {
-          case "draft": draft = reader.string(value, context: "draft")
-          case "expect": expect = reader.strings(value, context: "expect").map(\.value)
-          case "expect_not": expectNot = reader.strings(value, context: "expect_not").map(\.value)
+          case "draft": draft = reader.string(value, context: "draft").map { ($0, value) }
+          case "expect": expect = reader.strings(value, context: "expect")
+          case "expect_not": expectNot = reader.strings(value, context: "expect_not")
           default: break
           }
         }
         guard let draft else {
           reader.report("missing-key", "a case needs a draft", at: item, help: "add `draft: FILE` relative to \(fileName)")
+          result.failed += 1
+          result.lines.append("FAIL \(loader.displayPath(path)):\(reader.position(of: item)?.line ?? 0) (a case without a draft)")
           continue
         }
-        let draftPath = (folder as NSString).appendingPathComponent(draft)
+        let name = "\(loader.displayPath(folder))/\(draft.value)"
+        let draftPath = (folder as NSString).appendingPathComponent(draft.value)
+        // Every case counts: one that cannot run is a failure, and its problem points at the case.
+        func fail(_ problems: [String]) {
+          result.failed += 1
+          result.lines.append("FAIL \(name)")
+          result.lines += problems.map { "  " + $0 }
+        }
+        guard FileManager.default.fileExists(atPath: draftPath) else {
+          reader.report(
+            "missing-fixture", "fixture draft \"\(draft.value)\" not found (looked for \(loader.displayPath(draftPath)))",
+            at: draft.node, help: "fixture paths are relative to \(fileName)")
+          fail(["fixture not found: \(loader.displayPath(draftPath))"])
+          continue
+        }
         var request = LintRequest(paths: [draftPath], policyPath: policy, workingDirectory: loader.workingDirectory)
         request.today = "2000-01-01"
         let report = Engine().lint(request)
         if !report.diagnostics.isEmpty {
           result.diagnostics += report.diagnostics
+          fail(report.diagnostics.map { "\($0.path): \($0.message) [\($0.code)]" })
           continue
         }
-        var problems: [String] = []
-        for expectation in expect where !matches(expectation, report.findings) {
+        // An expectation naming a rule that does not exist can never be met (expect) or can never
+        // fail (expect_not): both are mistakes in the test file, not results.
+        let known = report.ruleMetadata.map(\.id)
+        var unknown: [String] = []
+        for (expectation, node) in expect + expectNot {
+          let rule = String(expectation.split(separator: "@", maxSplits: 1).first ?? "")
+          guard !known.contains(rule) else { continue }
+          let suggestion = Suggestion.nearest(to: rule, in: known)
+          reader.report(
+            "unknown-rule", "unknown rule \"\(rule)\" in an expectation", at: node,
+            help: suggestion.map { "did you mean \"\($0)\"?" } ?? "`sendlint rules` lists the rule ids")
+          unknown.append("unknown rule \(rule)")
+        }
+        var problems: [String] = unknown
+        for (expectation, _) in expect where !matches(expectation, report.findings) {
           problems.append("expected \(expectation), got \(report.findings.map { "\($0.rule)@\(($0.path as NSString).lastPathComponent):\($0.range?.startPosition.line ?? 0)" }.joined(separator: ", ").nilIfEmptyString ?? "no findings")")
         }
-        for rule in expectNot where report.findings.contains(where: { $0.rule == rule }) {
+        for (rule, _) in expectNot where report.findings.contains(where: { $0.rule == rule }) {
           problems.append("expected no \(rule), got: \(report.findings.filter { $0.rule == rule }.map(\.message).joined(separator: "; "))")
         }
-        let name = "\(loader.displayPath(folder))/\(draft)"
         if problems.isEmpty {
           result.passed += 1
           result.lines.append("PASS \(name)")
         } else {
-          result.failed += 1
-          result.lines.append("FAIL \(name)")
-          result.lines += problems.map { "  " + $0 }
+          fail(problems)
         }
       }
       result.diagnostics += reader.diagnostics
@@ -110,9 +137,15 @@ extension String {
   var nilIfEmptyString: String? { isEmpty ? nil : self }
 }
 
-/// The policy `sendlint init` writes: every section, commented, and it validates.
+/// The policy `sendlint init` writes: every section, commented, and it validates. Its first line
+/// points YAML language servers (VS Code, Neovim, JetBrains) at the policy's JSON Schema, so
+/// editors complete and check keys; `sendlint policy schema` prints the same schema offline.
 public enum StarterPolicy {
+  /// Where editors fetch the schema from; the file is generated by `sendlint policy schema`.
+  public static let schemaURL = "https://raw.githubusercontent.com/sendlint/sendlint/main/docs/sendlint-policy.schema.json"
+
   public static let text = """
+    # yaml-language-server: $schema=\(schemaURL)
     # sendlint policy — what "genuine mail from us" means. Docs: README.md, docs/rules/.
     # Check it with `sendlint policy validate`; see what applies to a draft with
     # `sendlint policy show DRAFT`.
@@ -149,5 +182,6 @@ public enum StarterPolicy {
 
     # Findings you accept, with a reason (and optionally an end date).
     suppress: []
+
     """
 }
