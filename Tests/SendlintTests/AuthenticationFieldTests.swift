@@ -59,11 +59,9 @@ import Testing
 
   /// Every DKIM-Signature and Authentication-Results field in the corpora reads without a crash,
   /// and real signatures carry the tags RFC 6376 requires.
-  @Test func corpusFields() throws {
-    guard let shared = TestPaths.shared else {
-      print("skipped: ../shared/corpora is absent")
-      return
-    }
+  @Test(.enabled(if: TestPaths.sharedHas("corpora"), "../shared/corpora is absent"))
+  func corpusFields() throws {
+    let shared = try #require(TestPaths.shared)
     var signatures = 0
     var complete = 0
     var results = 0

@@ -88,11 +88,9 @@ import Testing
     ]),
   ]
 
-  @Test func linksAndVisibleTextMatchTheReading() throws {
-    guard let shared = TestPaths.shared else {
-      print("skipped: ../shared/corpora is absent")
-      return
-    }
+  @Test(.enabled(if: TestPaths.sharedHas("corpora"), "../shared/corpora is absent"))
+  func linksAndVisibleTextMatchTheReading() throws {
+    let shared = try #require(TestPaths.shared)
     var checked = 0
     for (path, expected) in Self.expectations {
       let data = try Data(contentsOf: URL(fileURLWithPath: shared + "/corpora/" + path))

@@ -37,11 +37,9 @@ import Testing
     return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".eml") }.sorted().map { folder + "/" + $0 }
   }
 
-  @Test func legitimateNewslettersAreCleanOfLinkDeception() throws {
-    guard let shared = TestPaths.shared else {
-      print("skipped: ../shared/corpora/legit is absent")
-      return
-    }
+  @Test(.enabled(if: TestPaths.sharedHas("corpora/legit"), "../shared/corpora/legit is absent"))
+  func legitimateNewslettersAreCleanOfLinkDeception() throws {
+    let shared = try #require(TestPaths.shared)
     var counts: [String: Int] = [:]
     var undocumented: [String] = []
     var checked = 0
@@ -68,11 +66,9 @@ import Testing
     #expect(undocumented.isEmpty, "link-deception findings on legitimate mail without a documented reason")
   }
 
-  @Test func detectionCorporaCountsPerRule() throws {
-    guard let shared = TestPaths.shared else {
-      print("skipped: ../shared/corpora/detection is absent")
-      return
-    }
+  @Test(.enabled(if: TestPaths.sharedHas("corpora/detection"), "../shared/corpora/detection is absent"))
+  func detectionCorporaCountsPerRule() throws {
+    let shared = try #require(TestPaths.shared)
     let policy = try SendlintTests.policy("version: 1\ncategories: [marketing, security-notice]\n")
     for corpus in ["rspamd", "spamassassin-tdata", "phishing-pot"] {
       var counts: [String: Int] = [:]

@@ -67,12 +67,9 @@ import Testing
     Case(spamassassin + "spam/decodeshorturl/anchor.eml", expect: ["link/redirector": 1]),
   ]
 
-  @Test(arguments: cases)
+  @Test(.enabled(if: TestPaths.sharedHas("corpora/detection"), "../shared/corpora/detection is absent"), arguments: cases)
   func labelledCase(_ testCase: Case) throws {
-    guard let shared = TestPaths.shared else {
-      print("skipped: ../shared/corpora/detection is absent")
-      return
-    }
+    let shared = try #require(TestPaths.shared)
     let path = shared + "/corpora/" + testCase.path
     guard let data = FileManager.default.contents(atPath: path) else {
       Issue.record("missing corpus file \(testCase.path)")
@@ -95,11 +92,9 @@ import Testing
 
   /// SpamAssassin's welcomelisted mail (legitimate bulk mail of 2000–2002): no link deception
   /// unless the message really shows one host and links another (documented below).
-  @Test func welcomelistedMailHasNoUndocumentedDeception() throws {
-    guard let shared = TestPaths.shared else {
-      print("skipped: ../shared/corpora/detection is absent")
-      return
-    }
+  @Test(.enabled(if: TestPaths.sharedHas("corpora/detection"), "../shared/corpora/detection is absent"))
+  func welcomelistedMailHasNoUndocumentedDeception() throws {
+    let shared = try #require(TestPaths.shared)
     let folder = shared + "/corpora/" + Self.spamassassin + "welcomelists"
     let policy = try SendlintTests.policy("version: 1\ncategories: [marketing]\n")
     var reported: [String] = []

@@ -69,11 +69,9 @@ import Testing
   }
 
   /// Every file of the shared corpora (real, malformed and hostile mail) reads without a crash.
-  @Test func everyCorpusFileReads() throws {
-    guard let shared = TestPaths.shared else {
-      print("skipped: ../shared is absent, so the mail corpora cannot be read")
-      return
-    }
+  @Test(.enabled(if: TestPaths.sharedHas("corpora"), "../shared is absent, so the mail corpora cannot be read"))
+  func everyCorpusFileReads() throws {
+    let shared = try #require(TestPaths.shared)
     let root = shared + "/corpora"
     guard let enumerator = FileManager.default.enumerator(atPath: root) else { return }
     var count = 0

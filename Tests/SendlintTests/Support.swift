@@ -3,6 +3,7 @@ import SendlintCore
 import SendlintInventory
 import SendlintPolicy
 import SendlintRules
+import Testing
 
 /// Paths the tests need, derived from this file's location.
 enum TestPaths {
@@ -51,4 +52,81 @@ func stripMarkers(_ text: String) -> (text: String, markers: [SourcePosition]) {
     }
   }
   return (output, markers)
+}
+
+extension TestPaths {
+  /// Whether `../shared/<relative>` exists: suites that read it are enabled by this, so a run
+  /// without `../shared` reports them as skipped (with the reason) rather than as passed.
+  static func sharedHas(_ relative: String) -> Bool {
+    guard let shared else { return false }
+    return FileManager.default.fileExists(atPath: shared + "/" + relative)
+  }
+}
+
+/// The exact cases a peer conformance suite is known to fail, each with its reason, read from
+/// `Fixtures/known-failures/NAME.json` (`[{"case": "…", "reason": "…"}]`). A suite passes only
+/// when its failures are exactly these: one new failure fails it, and so does a known failure
+/// that now passes (remove it from the file). No pass-rate threshold.
+struct KnownFailures {
+  let name: String
+  /// Case key → reason; a key may be listed more than once when the suite repeats a case.
+  let cases: [(key: String, reason: String)]
+
+  init(_ name: String) throws {
+    self.name = name
+    let path = TestPaths.fixtures + "/known-failures/\(name).json"
+    guard FileManager.default.fileExists(atPath: path) else {
+      cases = []
+      return
+    }
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let entries = try JSONSerialization.jsonObject(with: data) as? [[String: String]] ?? []
+    cases = entries.map { ($0["case"] ?? "", $0["reason"] ?? "") }
+  }
+
+  /// Compares a run's failures (key and a description of what differed) with the known list,
+  /// records an issue for each difference, and prints one summary line.
+  func check(
+    suite: String, passed: Int, failures: [(key: String, detail: String)],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    var expected: [String: Int] = [:]
+    for (key, _) in cases { expected[key, default: 0] += 1 }
+    var unexpected: [String] = []
+    for (key, detail) in failures {
+      if let count = expected[key], count > 0 {
+        expected[key] = count - 1
+      } else {
+        unexpected.append(detail)
+      }
+    }
+    let nowPassing = expected.filter { $0.value > 0 }.map(\.key).sorted()
+    if ProcessInfo.processInfo.environment["SENDLINT_UPDATE_KNOWN_FAILURES"] == "1" {
+      // Rewrites the list from this run, keeping the reasons already written; a new entry gets
+      // no reason, which fails below until someone writes one.
+      var reasons: [String: String] = [:]
+      for (key, reason) in cases { reasons[key] = reason }
+      let entries = failures.map { ["case": $0.key, "reason": reasons[$0.key] ?? ""] }
+      let path = TestPaths.fixtures + "/known-failures/\(name).json"
+      if entries.isEmpty { try? FileManager.default.removeItem(atPath: path) } else if let data = try? JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+        try? FileManager.default.createDirectory(atPath: TestPaths.fixtures + "/known-failures", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path, contents: data + Data("\n".utf8))
+      }
+    }
+    for (key, reason) in cases where reason.trimmingCharacters(in: .whitespaces).isEmpty {
+      Issue.record("\(suite): known failure \(key.debugDescription) has no reason in Fixtures/known-failures/\(name).json", sourceLocation: sourceLocation)
+    }
+    let total = passed + failures.count
+    print(
+      "\(suite): \(passed)/\(total) pass; \(failures.count - unexpected.count) known failure\(failures.count - unexpected.count == 1 ? "" : "s")"
+        + (cases.isEmpty ? "" : " (Fixtures/known-failures/\(name).json)")
+        + "; \(unexpected.count) unexpected; \(nowPassing.count) known failure\(nowPassing.count == 1 ? "" : "s") now passing")
+    for detail in unexpected.prefix(50) {
+      Issue.record("\(suite): new failure: \(detail)", sourceLocation: sourceLocation)
+    }
+    if unexpected.count > 50 { Issue.record("\(suite): \(unexpected.count - 50) more new failures", sourceLocation: sourceLocation) }
+    for key in nowPassing.prefix(50) {
+      Issue.record("\(suite): \(key.debugDescription) is listed as a known failure but passes; remove it from Fixtures/known-failures/\(name).json", sourceLocation: sourceLocation)
+    }
+  }
 }
