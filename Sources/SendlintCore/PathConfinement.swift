@@ -75,6 +75,12 @@ public struct PathConfinement: Sendable, Hashable {
       }
     }
 
+    /// True when the file exists but is over a size limit (an `…/limit-exceeded` diagnostic).
+    public var isLimit: Bool {
+      if case .tooLarge = self { return true }
+      return false
+    }
+
     /// How to fix it.
     public var help: String {
       switch self {
