@@ -33,6 +33,10 @@ public struct LintReport: Sendable {
   public var draftCount = 0
   /// Per draft: its path, category, policy and the rules that ran, for summaries and JUnit.
   public var drafts: [DraftSummary] = []
+  /// Files and folders found but not linted, with the reason: nothing is skipped silently.
+  public var skipped: [SkippedPath] = []
+  /// Skipped files (folders aside), for summaries.
+  public var skippedFileCount: Int { skipped.filter { !$0.isFolder }.count }
 
   public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
@@ -74,18 +78,20 @@ public struct Engine: Sendable {
 
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
-    let loader = DraftLoader(workingDirectory: request.workingDirectory)
-    let (drafts, discoveryDiagnostics) = loader.discover(request.paths)
-    report.diagnostics += discoveryDiagnostics
+    let loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    let discovery = loader.discoverAll(request.paths)
+    let drafts = discovery.drafts
+    report.diagnostics += discovery.diagnostics
+    report.skipped = discovery.skipped
     var policies: [String: Result<ResolvedPolicy, DiagnosticList>] = [:]
     var reportedPolicies: Set<String> = []
     func policy(for draft: String) -> ResolvedPolicy? {
       let explicit = request.policyPath.map(loader.absolutePath)
       let directory = (draft as NSString).deletingLastPathComponent
-      guard let path = explicit ?? PolicyLoader.discover(from: directory) else {
+      guard let path = explicit ?? PolicyLoader.discover(from: directory, within: loader.confinement) else {
         return PolicyLoader.builtinDefault(directory: request.workingDirectory)
       }
-      if policies[path] == nil { policies[path] = PolicyLoader.load(path: path, displayPath: loader.displayPath) }
+      if policies[path] == nil { policies[path] = PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement) }
       switch policies[path]! {  // set just above
       case .success(let policy): return policy
       case .failure(let list):

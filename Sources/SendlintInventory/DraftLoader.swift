@@ -7,13 +7,36 @@ public enum DraftSource: Sendable, Hashable {
   case eml(path: String)
   case campaign(manifestPath: String)
   case template(path: String, isHTML: Bool)
+  /// A path found in a walk that may not be read (a link out of the repository root, a FIFO):
+  /// loading it yields an `input/unparseable` finding saying why, never its content.
+  case refused(path: String, reason: String)
 
   /// The absolute path of the file that stands for the draft.
   public var path: String {
     switch self {
-    case .eml(let path), .campaign(let path), .template(let path, _): path
+    case .eml(let path), .campaign(let path), .template(let path, _), .refused(let path, _): path
     }
   }
+}
+
+/// A file or folder that discovery did not lint, and why: nothing is skipped silently.
+public struct SkippedPath: Sendable, Hashable {
+  /// The path as shown to users.
+  public let path: String
+  public let reason: String
+  public let isFolder: Bool
+  public init(path: String, reason: String, isFolder: Bool = false) {
+    self.path = path
+    self.reason = reason
+    self.isFolder = isFolder
+  }
+}
+
+/// What discovery found: drafts, problems with the paths given, and what it did not lint.
+public struct Discovery: Sendable {
+  public var drafts: [DraftSource] = []
+  public var diagnostics: [Diagnostic] = []
+  public var skipped: [SkippedPath] = []
 }
 
 /// Finds drafts under paths and reads them into inventories.
@@ -23,12 +46,25 @@ public struct DraftLoader: Sendable {
   /// Files larger than this are not read (a finding says so).
   public static let maximumFileBytes = 64 * 1024 * 1024
 
+  /// Bytes of a file without a draft extension read to decide whether it is a message.
+  public static let sniffBytes = 1024
+  /// Files sendlint itself reads (policies, tests, baselines): not drafts, and not "skipped".
+  static let ownFiles: Set<String> = [".sendlint.yaml", ".sendlint.yml", "sendlint-tests.yaml", ".sendlint-baseline.json"]
+
   public let workingDirectory: String
   public let finder: TextURLFinder
+  /// What may be read: the repository root and the trees of the paths the user named.
+  public let confinement: PathConfinement
 
-  public init(workingDirectory: String = FileManager.default.currentDirectoryPath, finder: TextURLFinder = TextURLFinder()) {
+  /// A loader for a run in `workingDirectory`; `explicitPaths` are the paths named on the command
+  /// line (drafts, `--policy`), which may lie outside the repository root.
+  public init(
+    workingDirectory: String = FileManager.default.currentDirectoryPath, finder: TextURLFinder = TextURLFinder(),
+    explicitPaths: [String] = []
+  ) {
     self.workingDirectory = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
     self.finder = finder
+    self.confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: explicitPaths)
   }
 
   /// A path as shown to users: relative to the working directory when inside it.
@@ -48,22 +84,40 @@ public struct DraftLoader: Sendable {
   /// Walks `paths` (files and folders, recursively) in a stable order. Templates a manifest uses
   /// are part of that campaign, not drafts of their own.
   public func discover(_ paths: [String]) -> (drafts: [DraftSource], diagnostics: [Diagnostic]) {
-    var diagnostics: [Diagnostic] = []
+    let found = discoverAll(paths)
+    return (found.drafts, found.diagnostics)
+  }
+
+  /// `discover`, with the files and folders that were not linted and why.
+  ///
+  /// Walking follows a link only when its target's real path is allowed by `confinement`, and
+  /// visits each real folder once (device and inode), so `a -> .` loops end. Files without a draft
+  /// extension (`.msg`, `.raw`, none, or in a maildir `cur/`/`new/` folder) are linted as
+  /// messages when their first bytes are a header field; everything else is listed as skipped.
+  public func discoverAll(_ paths: [String]) -> Discovery {
+    var result = Discovery()
     var manifests: [String] = []
     var emls: [String] = []
     var templates: [(String, Bool)] = []
     var explicitTemplates: Set<String> = []
-    let fileManager = FileManager.default
+    var refused: [DraftSource] = []
+    let confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: paths)
+    var visited: Set<FileIdentity> = []
     for path in paths {
       let absolute = absolutePath(path)
-      var isDirectory: ObjCBool = false
-      guard fileManager.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-        diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no such file or folder: \(path)", help: "give files or folders holding drafts (.eml, *.campaign.yaml, .html, .txt)", path: path))
+      guard var status = Self.linkStatus(absolute) else {
+        result.diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no such file or folder: \(path)", help: "give files or folders holding drafts (.eml, *.campaign.yaml, .html, .txt)", path: path))
         continue
       }
+      if case .failure(let refusal) = confinement.check(absolute) {
+        refused.append(.refused(path: absolute, reason: refusal.message(displayPath(absolute), root: confinement.root)))
+        continue
+      }
+      if (status.st_mode & S_IFMT) == S_IFLNK, let followed = Self.status(absolute) { status = followed }
+      let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
       var files: [String] = []
-      if isDirectory.boolValue {
-        files = walk(absolute)
+      if isDirectory {
+        walk(absolute, isRoot: true, confinement: confinement, visited: &visited, files: &files, skipped: &result.skipped, refused: &refused)
       } else {
         files = [absolute]
       }
@@ -76,12 +130,18 @@ public struct DraftLoader: Sendable {
           emls.append(file)
         } else if lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") {
           templates.append((file, true))
-          if !isDirectory.boolValue { explicitTemplates.insert(file) }
+          if !isDirectory { explicitTemplates.insert(file) }
         } else if lowered.hasSuffix(".txt") {
           templates.append((file, false))
-          if !isDirectory.boolValue { explicitTemplates.insert(file) }
-        } else if !isDirectory.boolValue {
+          if !isDirectory { explicitTemplates.insert(file) }
+        } else if !isDirectory {
           // A file named on the command line with another extension: read it as a message.
+          emls.append(file)
+        } else if Self.ownFiles.contains(name) {
+          continue
+        } else if let reason = sniff(file) {
+          result.skipped.append(SkippedPath(path: displayPath(file), reason: reason))
+        } else {
           emls.append(file)
         }
       }
@@ -103,47 +163,144 @@ public struct DraftLoader: Sendable {
     for (template, isHTML) in templates where (!used.contains(template) || explicitTemplates.contains(template)) && seen.insert(template).inserted {
       drafts.append(.template(path: template, isHTML: isHTML))
     }
+    for source in refused where seen.insert(source.path).inserted { drafts.append(source) }
     drafts.sort { $0.path < $1.path }
-    return (drafts, diagnostics)
+    result.drafts = drafts
+    return result
   }
 
   /// A folder with this file holds policy-test fixtures: walking a tree skips it (name it on the
   /// command line, or run `sendlint policy test`).
   public static let policyTestsFile = "sendlint-tests.yaml"
 
-  private func walk(_ directory: String, isRoot: Bool = true) -> [String] {
-    var result: [String] = []
-    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
-    if !isRoot, entries.contains(Self.policyTestsFile) { return [] }
+  /// A real file or folder, as the kernel identifies it.
+  struct FileIdentity: Hashable {
+    let device: UInt64
+    let inode: UInt64
+    init(_ status: stat) {
+      device = UInt64(status.st_dev)
+      inode = UInt64(status.st_ino)
+    }
+  }
+
+  static func linkStatus(_ path: String) -> stat? {
+    var status = stat()
+    return lstat(path, &status) == 0 ? status : nil
+  }
+
+  static func status(_ path: String) -> stat? {
+    var status = stat()
+    return stat(path, &status) == 0 ? status : nil
+  }
+
+  private func walk(
+    _ directory: String, isRoot: Bool, confinement: PathConfinement, visited: inout Set<FileIdentity>,
+    files: inout [String], skipped: inout [SkippedPath], refused: inout [DraftSource]
+  ) {
+    // Each real folder once: two `-> .` links would otherwise give 2^depth paths.
+    guard let own = Self.status(directory), visited.insert(FileIdentity(own)).inserted else {
+      skipped.append(SkippedPath(path: displayPath(directory), reason: "already searched (a link to a folder visited before)", isFolder: true))
+      return
+    }
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+      skipped.append(SkippedPath(path: displayPath(directory), reason: "cannot list this folder", isFolder: true))
+      return
+    }
+    if !isRoot, entries.contains(Self.policyTestsFile) {
+      skipped.append(SkippedPath(path: displayPath(directory), reason: "holds policy-test fixtures (\(Self.policyTestsFile)); run `sendlint policy test`", isFolder: true))
+      return
+    }
     for entry in entries.sorted() {
-      if Self.skippedFolders.contains(entry) { continue }
       let path = (directory as NSString).appendingPathComponent(entry)
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-      if isDirectory.boolValue {
-        if entry.hasPrefix(".") { continue }
-        result += walk(path, isRoot: false)
-      } else {
-        result.append(path)
+      if Self.skippedFolders.contains(entry) {
+        skipped.append(SkippedPath(path: displayPath(path), reason: "never searched (\(entry))", isFolder: true))
+        continue
+      }
+      guard var status = Self.linkStatus(path) else { continue }  // removed while walking
+      if (status.st_mode & S_IFMT) == S_IFLNK {
+        switch confinement.check(path) {
+        case .failure(let refusal):
+          // Refused as a draft of its own, so the run reports it as a finding, located at the link.
+          refused.append(.refused(path: path, reason: "the link " + refusal.message(displayPath(path), root: confinement.root)))
+          continue
+        case .success:
+          guard let followed = Self.status(path) else { continue }  // check resolved it just now
+          status = followed
+        }
+      }
+      switch status.st_mode & S_IFMT {
+      case S_IFDIR:
+        if entry.hasPrefix(".") {
+          skipped.append(SkippedPath(path: displayPath(path), reason: "hidden folder", isFolder: true))
+          continue
+        }
+        walk(path, isRoot: false, confinement: confinement, visited: &visited, files: &files, skipped: &skipped, refused: &refused)
+      case S_IFREG:
+        files.append(path)
+      default:
+        let lowered = entry.lowercased()
+        if Self.isManifest(lowered) || [".eml", ".html", ".htm", ".txt"].contains(where: lowered.hasSuffix) {
+          // Named like a draft: loading refuses it with a finding that says what it is.
+          files.append(path)
+        } else {
+          skipped.append(SkippedPath(path: displayPath(path), reason: "\(SourceFile.fileKind(status.st_mode)), not a regular file"))
+        }
       }
     }
-    return result
+  }
+
+  /// Nil when a file found in a walk without a draft extension should be linted as a message,
+  /// else why it is skipped. Only `.msg`, `.raw`, extensionless files and files in maildir
+  /// `cur/`/`new/` folders are looked at, and only their first `sniffBytes`.
+  func sniff(_ path: String) -> String? {
+    let name = (path as NSString).lastPathComponent.lowercased()
+    let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+    let inMaildir = folder == "cur" || folder == "new"
+    let candidate = inMaildir || name.hasSuffix(".msg") || name.hasSuffix(".raw") || !name.contains(".")
+    guard candidate else { return "not a draft (drafts are .eml, *.campaign.yaml, campaign.yaml, .html, .htm, .txt)" }
+    guard let head = headBytes(path) else { return "cannot be read" }
+    return Self.startsWithHeaderField(head) ? nil : "does not start with a mail header field, so it is not read as a message"
+  }
+
+  private func headBytes(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+    var buffer = [UInt8](repeating: 0, count: Self.sniffBytes)
+    let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, Self.sniffBytes) }
+    return got < 0 ? nil : Array(buffer.prefix(got))
+  }
+
+  /// RFC 5322 §2.2: a field name is printable ASCII except colon, followed by a colon. Outlook's
+  /// binary `.msg` (an OLE compound file) fails this at its first byte.
+  static func startsWithHeaderField(_ bytes: [UInt8]) -> Bool {
+    var index = 0
+    while index < bytes.count, (33...126).contains(bytes[index]), bytes[index] != UInt8(ascii: ":") { index += 1 }
+    return index > 0 && index < bytes.count && bytes[index] == UInt8(ascii: ":")
   }
 
   /// Reads a file into one byte array, refusing files over the size limit.
   func readBytes(_ path: String) -> [UInt8]? {
-    SourceFile.readBytes(atPath: path, maximumBytes: Self.maximumFileBytes)
+    try? confinement.read(path, maximumBytes: Self.maximumFileBytes).get().bytes
   }
 
   /// Reads a draft. Problems with the draft itself are findings in the inventory; problems with the
   /// manifest (sendlint's own input format) are diagnostics.
   public func load(_ source: DraftSource) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
     let display = displayPath(source.path)
-    guard let bytes = readBytes(source.path) else {
+    func unreadable(_ message: String) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
       let file = SourceFile(path: display, bytes: [])
       var inventory = Inventory(draftPath: display, kind: .template, draftFile: file)
-      inventory.problems.append(InputProblem(code: "input/unparseable", message: "cannot read \(display): unreadable or larger than \(Self.maximumFileBytes / 1024 / 1024) MiB", range: nil))
+      inventory.problems.append(InputProblem(code: "input/unparseable", message: message, range: nil))
       return (inventory, [])
+    }
+    if case .refused(_, let reason) = source { return unreadable(reason) }
+    let bytes: [UInt8]
+    switch confinement.read(source.path, maximumBytes: Self.maximumFileBytes) {
+    case .success(let read): bytes = read.bytes
+    case .failure(let refusal): return unreadable(refusal.message(display, root: confinement.root))
     }
     let file = SourceFile(path: display, bytes: bytes)
     switch source {
@@ -151,6 +308,7 @@ public struct DraftLoader: Sendable {
       return (InventoryReader.eml(file, finder: finder), [])
     case .template(_, let isHTML):
       return (InventoryReader.template(file, isHTML: isHTML, finder: finder), [])
+    case .refused: return unreadable("")  // returned above
     case .campaign(let manifestPath):
       let (manifest, diagnostics) = CampaignManifest.read(file)
       guard let manifest, diagnostics.isEmpty else { return (nil, diagnostics) }
@@ -158,13 +316,22 @@ public struct DraftLoader: Sendable {
       var problems: [Diagnostic] = []
       func template(_ reference: Located<String>?) -> SourceFile? {
         guard let reference else { return nil }
-        let path = URL(fileURLWithPath: reference.value, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
-        guard let bytes = readBytes(path) else {
-          let position = reference.range.startPosition
-          problems.append(Diagnostic(code: "manifest/missing-template", message: "template \"\(reference.value)\" not found (looked for \(displayPath(path)))", help: "template paths are relative to the manifest", path: display, position: position, sourceLine: file.lineText(position.line)))
+        let position = reference.range.startPosition
+        // Templates are relative to the manifest by definition: an absolute path is refused
+        // outright, a relative one must stay inside what the confinement allows.
+        if reference.value.hasPrefix("/") {
+          problems.append(Diagnostic(code: "manifest/refused-template", message: "template \"\(reference.value)\" is an absolute path; it was not read", help: "write template paths relative to the manifest, inside the repository", path: display, position: position, sourceLine: file.lineText(position.line)))
           return nil
         }
-        return SourceFile(path: displayPath(path), bytes: bytes)
+        let path = URL(fileURLWithPath: reference.value, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+        switch confinement.read(path, maximumBytes: Self.maximumFileBytes) {
+        case .success(let read): return SourceFile(path: displayPath(path), bytes: read.bytes)
+        case .failure(.missing):
+          problems.append(Diagnostic(code: "manifest/missing-template", message: "template \"\(reference.value)\" not found (looked for \(displayPath(path)))", help: "template paths are relative to the manifest", path: display, position: position, sourceLine: file.lineText(position.line)))
+        case .failure(let refusal):
+          problems.append(Diagnostic(code: "manifest/refused-template", message: "template " + refusal.message("\"\(reference.value)\"", root: confinement.root), help: refusal.help, path: display, position: position, sourceLine: file.lineText(position.line)))
+        }
+        return nil
       }
       let html = template(manifest.html)
       let text = template(manifest.text)

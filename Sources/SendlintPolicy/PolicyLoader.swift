@@ -29,6 +29,14 @@ public struct PolicyLoader {
   ]
   static let classifyKeys = ["files", "subject", "category"]
 
+  /// Policies larger than this are refused: a policy is a page of facts and rules, and a hostile
+  /// one of 100 MB would take minutes to compose.
+  public static let maximumPolicyBytes = 1024 * 1024
+  /// At most this many policy files are loaded through `extends` (each file once).
+  public static let maximumLayers = 64
+  /// Diagnostics shown per policy file; the rest are counted in one closing diagnostic.
+  public static let maximumDiagnosticsPerFile = 50
+
   /// Names of the built-in packs.
   public static var packNames: [String] { builtinPackSources.keys.sorted() }
 
@@ -37,20 +45,37 @@ public struct PolicyLoader {
   private var categoryReferences: [(name: String, position: SourcePosition?, file: SourceFile, what: String)] = []
   private var policy: ResolvedPolicy
   private let displayPath: (String) -> String
+  /// What `extends` may reach.
+  private let confinement: PathConfinement?
+  /// Real paths of the files already loaded: a diamond of `extends` loads each file once.
+  private var loaded: Set<String> = []
 
-  private init(path: String?, directory: String, displayPath: @escaping (String) -> String) {
+  private init(path: String?, directory: String, displayPath: @escaping (String) -> String, confinement: PathConfinement? = nil) {
     policy = ResolvedPolicy(path: path, directory: directory)
     self.displayPath = displayPath
+    self.confinement = confinement
   }
 
   /// Loads the policy at `path` (absolute or relative to the working directory).
-  public static func load(path: String, displayPath: @escaping (String) -> String = { $0 }) -> Result<ResolvedPolicy, DiagnosticList> {
+  ///
+  /// `confinement` says what the policy and its `extends` may read; by default the repository
+  /// root of the working directory plus the tree of `path` (a path the caller names is allowed).
+  public static func load(
+    path: String, displayPath: @escaping (String) -> String = { $0 }, confinement: PathConfinement? = nil
+  ) -> Result<ResolvedPolicy, DiagnosticList> {
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-    var loader = PolicyLoader(path: absolute, directory: (absolute as NSString).deletingLastPathComponent, displayPath: displayPath)
-    guard let data = FileManager.default.contents(atPath: absolute) else {
-      return .failure(DiagnosticList([Diagnostic(code: "policy/not-found", message: "cannot read policy file \(displayPath(absolute))", help: "check the path given to --policy", path: displayPath(absolute))]))
+    let confinement = confinement ?? PathConfinement(workingDirectory: FileManager.default.currentDirectoryPath, explicitPaths: [absolute])
+    var loader = PolicyLoader(path: absolute, directory: (absolute as NSString).deletingLastPathComponent, displayPath: displayPath, confinement: confinement)
+    switch confinement.read(absolute, maximumBytes: maximumPolicyBytes) {
+    case .success(let read):
+      loader.loaded.insert(read.realPath)
+      loader.loadLayer(SourceFile(path: displayPath(absolute), bytes: read.bytes), absolutePath: absolute, chain: [absolute])
+    case .failure(let refusal):
+      let code = refusal == .missing ? "policy/not-found" : (refusal.isLimit ? "policy/limit-exceeded" : "policy/refused-path")
+      return .failure(DiagnosticList([Diagnostic(
+        code: code, message: "cannot read policy file: " + refusal.message(displayPath(absolute), root: confinement.root),
+        help: refusal == .missing ? "check the path given to --policy" : refusal.help, path: displayPath(absolute))]))
     }
-    loader.loadLayer(SourceFile(path: displayPath(absolute), bytes: Array(data)), absolutePath: absolute, chain: [absolute])
     return loader.finish()
   }
 
@@ -71,19 +96,30 @@ public struct PolicyLoader {
   }
 
   /// Finds the nearest policy file above `directory`, stopping at a repository root (a folder
-  /// with `.git`).
-  public static func discover(from directory: String) -> String? {
+  /// with `.git`) and never leaving the trees `confinement` allows (by default the repository
+  /// root of the working directory, plus `directory`'s own tree when it lies outside it).
+  public static func discover(from directory: String, within confinement: PathConfinement? = nil) -> String? {
     var current = URL(fileURLWithPath: directory).standardizedFileURL
-    while true {
+    let confinement = confinement ?? PathConfinement(workingDirectory: FileManager.default.currentDirectoryPath, explicitPaths: [current.path])
+    let real = PathConfinement.realPath(current.path) ?? current.path
+    guard let tree = confinement.trees.first(where: { PathConfinement.isInside(real, $0) }) else { return nil }
+    // Walk the lexical path, but stop at the allowed tree's top: a draft's folder is inside it.
+    var depth = real.split(separator: "/").count - tree.split(separator: "/").count
+    while depth >= 0 {
       for name in fileNames {
         let candidate = current.appendingPathComponent(name).path
-        if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        var status = stat()
+        // lstat: a link is found here and judged (refused if it points out) when loaded.
+        if lstat(candidate, &status) == 0 { return candidate }
       }
-      if FileManager.default.fileExists(atPath: current.appendingPathComponent(".git").path) { return nil }
+      var status = stat()
+      if lstat(current.appendingPathComponent(".git").path, &status) == 0 { return nil }
       let parent = current.deletingLastPathComponent()
       if parent.path == current.path { return nil }
       current = parent
+      depth -= 1
     }
+    return nil
   }
 
   private mutating func finish() -> Result<ResolvedPolicy, DiagnosticList> {
@@ -97,8 +133,33 @@ public struct PolicyLoader {
           ?? (policy.categories.isEmpty ? "declare it under `categories:`" : "declared categories: \(policy.categories.joined(separator: ", ")); add it to `categories:` to use it"),
         path: reference.file.path, position: reference.position, sourceLine: reference.position.map { reference.file.lineText($0.line) }))
     }
-    if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }
+    if !diagnostics.isEmpty { return .failure(DiagnosticList(Self.capped(diagnostics))) }
     return .success(policy)
+  }
+
+  /// The first `maximumDiagnosticsPerFile` diagnostics of each file, then one saying how many
+  /// more there were: a hostile policy with 200,000 errors must not print them all.
+  static func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    var shown: [String: Int] = [:]
+    var hidden: [(path: String, count: Int)] = []
+    var result: [Diagnostic] = []
+    for diagnostic in diagnostics {
+      let count = shown[diagnostic.path, default: 0]
+      shown[diagnostic.path] = count + 1
+      if count < maximumDiagnosticsPerFile {
+        result.append(diagnostic)
+      } else if let index = hidden.firstIndex(where: { $0.path == diagnostic.path }) {
+        hidden[index].count += 1
+      } else {
+        hidden.append((diagnostic.path, 1))
+      }
+    }
+    for (path, count) in hidden {
+      result.append(Diagnostic(
+        code: "policy/limit-exceeded", message: "…and \(count) more error\(count == 1 ? "" : "s") in \(path), not shown",
+        help: "fix the errors above first; at most \(maximumDiagnosticsPerFile) are shown per file", path: path))
+    }
+    return result
   }
 
   // MARK: Layers
@@ -163,11 +224,37 @@ public struct PolicyLoader {
       reader.report("extends-cycle", "extends cycle: \((chain + [absolute]).map(displayPath).joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
       return
     }
-    guard let data = FileManager.default.contents(atPath: absolute) else {
-      reader.report("extends-not-found", "extends \"\(reference)\": no such file \(displayPath(absolute))", at: node, help: "paths are relative to the policy that declares them; built-in packs are written sendlint:NAME")
+    // Only policy files: anything else (`/etc/passwd`, a draft) would have its lines quoted in
+    // syntax errors. The check is on the name as written and on the real path.
+    let lowered = absolute.lowercased()
+    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
+      reader.report("refused-path", "extends \"\(reference)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
       return
     }
-    loadLayer(SourceFile(path: displayPath(absolute), bytes: Array(data)), absolutePath: absolute, chain: chain + [absolute])
+    let confinement = self.confinement ?? PathConfinement(workingDirectory: directory)
+    if case .success(let real) = confinement.check(absolute) {
+      let realLowered = real.lowercased()
+      guard realLowered.hasSuffix(".yaml") || realLowered.hasSuffix(".yml") else {
+        reader.report("refused-path", "extends \"\(reference)\": a link to \(real), not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
+        return
+      }
+      // A diamond (two layers extending one file) loads it once, at its first mention: loading it
+      // again would add nothing, and n levels of diamonds would take 2^n loads.
+      if loaded.contains(real) { return }
+    }
+    guard loaded.count < Self.maximumLayers else {
+      reader.report("limit-exceeded", "extends \"\(reference)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
+      return
+    }
+    switch confinement.read(absolute, maximumBytes: Self.maximumPolicyBytes) {
+    case .success(let read):
+      loaded.insert(read.realPath)
+      loadLayer(SourceFile(path: displayPath(absolute), bytes: read.bytes), absolutePath: absolute, chain: chain + [absolute])
+    case .failure(.missing):
+      reader.report("extends-not-found", "extends \"\(reference)\": no such file \(displayPath(absolute))", at: node, help: "paths are relative to the policy that declares them; built-in packs are written sendlint:NAME")
+    case .failure(let refusal):
+      reader.report(refusal.isLimit ? "limit-exceeded" : "refused-path", "extends " + refusal.message("\"\(reference)\"", root: confinement.root), at: node, help: refusal.help)
+    }
   }
 
   private mutating func readBrand(_ node: YAMLNode, reader: inout YAMLReader) {

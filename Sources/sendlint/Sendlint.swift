@@ -124,13 +124,21 @@ struct Lint: ParsableCommand {
   @Option(help: "A baseline file: findings it lists are not reported (see `sendlint baseline`).")
   var baseline: String?
 
+  @Flag(help: "List every file and folder that was not linted, and why.")
+  var verbose = false
+
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
     let report = Engine().lint(request)
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
-    try emit(render(report, as: chosen, color: output == nil && useColor(disabled: noColor)), to: output)
+    var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))
+    // Skipped paths: in the text report itself; beside a machine format, on standard error, so
+    // its output stays one document.
+    let notes = skippedNotes(report)
+    if chosen == .text { rendered += notes } else { FileHandle.standardError.write(Data(notes.utf8)) }
+    try emit(rendered, to: output)
     for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit)] {
       if let path { try emit(render(report, as: extra, color: false), to: path) }
     }
@@ -143,6 +151,19 @@ struct Lint: ParsableCommand {
       handle.closeFile()
     }
     throw ExitCode(report.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
+  }
+
+  /// "N files skipped" (and with `--verbose` each skipped path and why), or nothing.
+  func skippedNotes(_ report: LintReport) -> String {
+    var text = ""
+    if verbose {
+      for entry in report.skipped { text += "skipped \(entry.path)\(entry.isFolder ? "/" : ""): \(entry.reason)\n" }
+    }
+    let count = report.skippedFileCount
+    if count > 0 {
+      text += "\(count) file\(count == 1 ? "" : "s") skipped (not drafts)\(verbose ? "" : "; --verbose lists them")\n"
+    }
+    return text
   }
 
   func render(_ report: LintReport, as format: OutputFormat, color: Bool) -> String {
