@@ -35,7 +35,7 @@ public final class LinearRegex: Sendable {
   /// Compiles `pattern` in RE2 syntax, or throws RE2's reason.
   public init(_ pattern: String) throws(CompileError) {
     var error = sendlint_re2_error(code: 0, message: nil, argument: nil)
-    var source = pattern
+    var source = Self.withoutFreeSpacing(pattern)
     let compiled = source.withUTF8 { bytes in
       bytes.withMemoryRebound(to: CChar.self) { chars in
         sendlint_re2_compile(chars.baseAddress, chars.count, Self.maximumMemory, &error)
@@ -53,6 +53,42 @@ public final class LinearRegex: Sendable {
   }
 
   deinit { sendlint_re2_free(program) }
+
+  /// RE2 has no free-spacing flag; a pattern opening with `(?x)` (alone or among other flags, as in
+  /// `(?xi)`) is rewritten without it: unescaped white space outside a character class is dropped
+  /// and `#` starts a comment to the end of the line, as Perl, PCRE and Swift Regex read it. One
+  /// pass, linear in the pattern.
+  public static func withoutFreeSpacing(_ pattern: String) -> String {
+    let scalars = Array(pattern.unicodeScalars)
+    guard scalars.count >= 4, scalars[0] == "(", scalars[1] == "?",
+      let close = scalars.firstIndex(of: ")"), close > 2,
+      scalars[2..<close].allSatisfy({ "imsUx".unicodeScalars.contains($0) }), scalars[2..<close].contains("x")
+    else { return pattern }
+    var result = String.UnicodeScalarView()
+    let flags = scalars[2..<close].filter { $0 != "x" }
+    if !flags.isEmpty { result.append(contentsOf: ["(", "?"] + flags + [")"]) }
+    var index = close + 1
+    var inClass = false
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if scalar == "\\", index + 1 < scalars.count {
+        result.append(contentsOf: scalars[index...(index + 1)])
+        index += 2
+        continue
+      }
+      if inClass {
+        if scalar == "]" { inClass = false }
+        result.append(scalar)
+      } else if scalar == "#" {
+        while index < scalars.count, scalars[index] != "\n" { index += 1 }
+      } else if !scalar.properties.isWhitespace {
+        if scalar == "[" { inClass = true }
+        result.append(scalar)
+      }
+      index += 1
+    }
+    return String(result)
+  }
 
   /// The UTF-8 byte range of the leftmost-first match in `text`, or nil. Linear in `text`.
   public func firstMatch(in text: String) -> Range<Int>? {
