@@ -24,6 +24,9 @@ let package = Package(
       name: "CICUShim",
       linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
     ),
+    // RE2 behind a header of plain C types: policy regular expressions run on an automaton, linear
+    // in the text by construction, however hostile the pattern or the draft.
+    .target(name: "CRE2Shim", linkerSettings: [.linkedLibrary("re2")]),
     // Strict YAML reading over Yams nodes: unknown keys, wrong types and bad values become
     // diagnostics with line:col, shared by the policy and campaign manifests.
     .target(name: "SendlintYAML", dependencies: ["SendlintCore", "Yams"]),
@@ -34,7 +37,9 @@ let package = Package(
       name: "SendlintInventory",
       dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML"]
     ),
-    .target(name: "SendlintRules", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL"]),
+    .target(
+      name: "SendlintRules", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "CRE2Shim"]
+    ),
     .target(
       name: "SendlintPolicy",
       dependencies: ["SendlintCore", "SendlintRules", "SendlintURL", "SendlintYAML"],

@@ -68,7 +68,7 @@ public struct Suppression: Sendable {
 /// How a draft without a stated category gets one.
 public struct ClassifyEntry: Sendable {
   public let files: [Glob]
-  public let subject: Regex<AnyRegexOutput>?
+  public let subject: LinearRegex?
   public let subjectPattern: String?
   public let category: String
   /// Files globs are relative to this directory.
@@ -134,7 +134,7 @@ public struct ResolvedPolicy: Sendable {
         guard entry.files.contains(where: { $0.matches(relative) }) else { continue }
       }
       if let regex = entry.subject {
-        guard let subject, (try? regex.firstMatch(in: subject)) != nil else { continue }
+        guard let subject, regex.matches(subject) else { continue }
       }
       return entry.category
     }

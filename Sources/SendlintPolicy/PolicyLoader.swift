@@ -330,11 +330,48 @@ public struct PolicyLoader {
     return result
   }
 
+  /// What RE2 leaves out, for the help line of a pattern it rejects.
+  static let regexSyntaxHelp = "sendlint uses RE2 syntax, which runs in linear time and so has no backreferences "
+    + "(\\1), lookahead ((?=, (?!), lookbehind ((?<=, (?<!), possessive (a++) or atomic ((?>) groups; rewrite the "
+    + "pattern without them, e.g. spell out both alternatives instead of a backreference"
+
+  /// Compiles a policy regular expression on the linear-time engine, or reports where and why not.
+  static func compileRegex(_ source: String, _ what: String, at node: YAMLNode, reader: inout YAMLReader) -> LinearRegex? {
+    do { return try LinearRegex(source) } catch {
+      let quoted = "\"\(escapedForMessage(source))\""
+      if error.isTooLarge {
+        reader.report(
+          "bad-regex", "\(what) \(quoted) needs more than the \(LinearRegex.maximumMemory >> 20) MiB a compiled pattern may use",
+          at: node, help: "shorten the pattern or lower its repetition counts (e.g. x{1000} → x+)")
+      } else {
+        // RE2's message already ends with the offending fragment: "invalid perl operator: (?=".
+        reader.report(
+          "bad-regex", "\(what) \(quoted) is not a valid regular expression: \(escapedForMessage(error.message))",
+          at: node, help: regexSyntaxHelp)
+      }
+      return nil
+    }
+  }
+
+  /// The pattern with control, line-breaking and bidirectional characters written as `\u{…}`, so a
+  /// hostile policy cannot reorder or rewrite the terminal line that quotes it.
+  static func escapedForMessage(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar.value {
+      case 0..<0x20, 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069:
+        result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
   private mutating func readClassify(_ node: YAMLNode, reader: inout YAMLReader, directory: String) {
     var entries: [ClassifyEntry] = []
     for item in reader.sequence(node, context: "classify") {
       var files: [Glob] = []
-      var subject: Regex<AnyRegexOutput>?
+      var subject: LinearRegex?
       var pattern: String?
       var category: String?
       for (key, _, value) in reader.mapping(item, allowed: Self.classifyKeys, context: "a classify entry") {
@@ -342,11 +379,7 @@ public struct PolicyLoader {
         case "files": files = reader.strings(value, context: "classify files").map { Glob($0.value) }
         case "subject":
           pattern = reader.string(value, context: "classify subject")
-          if let pattern {
-            do { subject = try Regex(pattern) } catch {
-              reader.report("bad-regex", "classify subject \"\(pattern)\" is not a valid regular expression: \(error)", at: value)
-            }
-          }
+          if let pattern { subject = Self.compileRegex(pattern, "classify subject", at: value, reader: &reader) }
         case "category":
           category = reader.string(value, context: "classify category")
           if let category { categoryReferences.append((category, reader.position(of: value), reader.file, "classify")) }
@@ -563,23 +596,16 @@ public struct PolicyLoader {
       var message: String?
       var categories: [String]?
       var fields: [CustomRule.Field] = []
-      var pattern: (regex: Regex<AnyRegexOutput>, source: String)?
+      var pattern: (regex: LinearRegex, source: String)?
       var subject: CustomRule.Subject?
-      var textPattern: Regex<AnyRegexOutput>?
-      var urlPattern: Regex<AnyRegexOutput>?
+      var textPattern: LinearRegex?
+      var urlPattern: LinearRegex?
       var hosts: [String] = []
       var listName = "the allowed hosts"
       var failed = false
-      func compile(_ node: YAMLNode, _ what: String) -> (Regex<AnyRegexOutput>, String)? {
+      func compile(_ node: YAMLNode, _ what: String) -> (LinearRegex, String)? {
         guard let source = reader.string(node, context: what) else { return nil }
-        if let problem = CustomRule.catastrophicBacktracking(in: source) {
-          reader.report("unsafe-regex", "\(what) \"\(source)\" is unsafe: \(problem)", at: node, help: "remove the nested repetition, e.g. (a+)+ → a+")
-          return nil
-        }
-        do { return (try Regex(source), source) } catch {
-          reader.report("bad-regex", "\(what) \"\(source)\" is not a valid regular expression: \(error)", at: node)
-          return nil
-        }
+        return Self.compileRegex(source, what, at: node, reader: &reader).map { ($0, source) }
       }
       let allowed = Self.customCommonKeys + (Self.customKindKeys[kind] ?? [])
       for (key, _, field) in reader.mapping(value, allowed: allowed, context: "custom rule \(id) (kind \(kind))") {

@@ -52,21 +52,17 @@ public struct CustomRule: Sendable {
   }
 
   public enum Kind: Sendable {
-    case pattern(fields: [Field], regex: Regex<AnyRegexOutput>, source: String)
+    case pattern(fields: [Field], regex: LinearRegex, source: String)
     case require(Subject)
     case forbid(Subject)
     /// Links whose text or URL matches must go to one of `hosts` (or a subdomain).
-    case linkHost(text: Regex<AnyRegexOutput>?, url: Regex<AnyRegexOutput>?, hosts: [String], listName: String)
+    case linkHost(text: LinearRegex?, url: LinearRegex?, hosts: [String], listName: String)
   }
 
   public let metadata: RuleMetadata
   public let kind: Kind
   /// The policy's message, with `{{placeholders}}`; nil for the default message.
   public let message: String?
-
-  /// Field values longer than this are matched on their first part only: regular expressions
-  /// then cost a bounded amount of work per field, whatever the input.
-  public static let maximumMatchedBytes = 65_536
 
   /// Placeholders each kind offers to its message.
   public static func placeholders(for kind: String) -> [String] {
@@ -84,58 +80,17 @@ public struct CustomRule: Sendable {
     self.message = message
   }
 
-  /// Rejects regular expressions that can take exponential time: a quantified group whose body is
-  /// itself quantified (`(a+)+`, `(\w*)*`, `(x|x?)+`). Returns the reason, or nil when it is safe.
-  public static func catastrophicBacktracking(in pattern: String) -> String? {
-    var stack: [(start: Int, hasQuantifier: Bool)] = []
-    let scalars = Array(pattern.unicodeScalars)
-    var index = 0
-    var lastGroupHadQuantifier = false
-    var inClass = false
-    while index < scalars.count {
-      let scalar = scalars[index]
-      if scalar == "\\" {
-        index += 2
-        continue
-      }
-      if inClass {
-        if scalar == "]" { inClass = false }
-        index += 1
-        continue
-      }
-      switch scalar {
-      case "[": inClass = true
-      case "(": stack.append((index, false))
-      case ")":
-        lastGroupHadQuantifier = stack.popLast()?.hasQuantifier ?? false
-        if index + 1 < scalars.count, ["+", "*", "{"].contains(scalars[index + 1]), lastGroupHadQuantifier {
-          return "the group ending at position \(index + 1) repeats something that itself repeats, which can take exponential time"
-        }
-        if lastGroupHadQuantifier, !stack.isEmpty { stack[stack.count - 1].hasQuantifier = true }
-      case "+", "*", "?", "{":
-        if !stack.isEmpty { stack[stack.count - 1].hasQuantifier = true }
-      default: break
-      }
-      index += 1
-    }
-    return nil
-  }
-
   // MARK: Checking
 
   struct Value {
     let text: String
-    let locate: (Range<String.Index>) -> SourceRange?
+    /// Maps a UTF-8 byte range of `text` to where it is in the source.
+    let locate: (Range<Int>) -> SourceRange?
   }
 
   func values(of field: Field, in inventory: Inventory) -> [Value] {
-    func locator(_ locator: Locator?, _ text: String) -> (Range<String.Index>) -> SourceRange? {
-      { range in
-        guard let locator else { return nil }
-        let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
-        let end = text.utf8.distance(from: text.startIndex, to: range.upperBound)
-        return locator.range(start, end)
-      }
+    func locator(_ locator: Locator?, _ text: String) -> (Range<Int>) -> SourceRange? {
+      { range in locator?.range(range.lowerBound, range.upperBound) }
     }
     switch field {
     case .subject:
@@ -170,11 +125,12 @@ public struct CustomRule: Sendable {
       var hits: [Hit] = []
       for field in fields {
         for value in values(of: field, in: inventory) {
-          let text = value.text.utf8.count > Self.maximumMatchedBytes ? String(value.text.utf8.prefix(Self.maximumMatchedBytes)) ?? "" : value.text
-          guard let match = try? regex.firstMatch(in: text) else { continue }
-          let matched = String(text[match.range])
+          // RE2 is linear in the text, so whole values are matched: no prefix cap to hide behind.
+          guard let match = regex.firstMatch(in: value.text) else { continue }
+          // RE2 reports byte offsets on code-point boundaries of valid UTF-8, so decoding is exact.
+          let matched = String(decoding: Array(value.text.utf8)[match], as: UTF8.self)
           hits.append(Hit(
-            range: value.locate(match.range) ?? SourceRange(file: inventory.draftFile, start: 0, end: 0),
+            range: value.locate(match) ?? SourceRange(file: inventory.draftFile, start: 0, end: 0),
             message: render("\(field) matches \(metadata.id): \"\(matched)\"", ["match": matched, "field": field.description]),
             help: help, evidence: "\(field)|\(matched)", placeholders: ["match": matched, "field": field.description]))
         }
@@ -190,8 +146,8 @@ public struct CustomRule: Sendable {
     case .linkHost(let textPattern, let urlPattern, let hosts, let listName):
       var hits: [Hit] = []
       for link in inventory.links where link.kind != .background && link.kind != .css {
-        let textMatches = textPattern.map { (try? $0.firstMatch(in: String(link.text.prefix(4096)))) != nil } ?? false
-        let urlMatches = urlPattern.map { (try? $0.firstMatch(in: String(link.href.prefix(4096)))) != nil } ?? false
+        let textMatches = textPattern?.matches(link.text) ?? false
+        let urlMatches = urlPattern?.matches(link.href) ?? false
         guard textMatches || urlMatches, let host = link.deliveredHost else { continue }
         guard !hosts.contains(where: { HostName.host(host, isWithin: $0) }) else { continue }
         let placeholders = ["host": host, "text": link.text, "allowed": listName]
@@ -235,7 +191,3 @@ public struct CustomRule: Sendable {
     }
   }
 }
-
-// Compiled regular expressions are shared read-only by the rules of a policy; sendlint's engine
-// checks drafts on one thread, so the lazily compiled program inside a Regex is never raced.
-extension Regex: @retroactive @unchecked Sendable {}
