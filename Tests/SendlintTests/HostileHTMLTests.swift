@@ -1,3 +1,4 @@
+import SendlintCore
 import SendlintHTML
 import SendlintURL
 import Testing
@@ -52,5 +53,25 @@ import Testing
     let suffix = String(repeating: " ", count: 600_000)
     let url = URLRecord.parse(prefix + "https://example.com/a" + suffix)
     #expect(url?.href == "https://example.com/a")
+  }
+}
+
+/// Issue 11, hostile policies: `message:` templates render in one pass and are capped.
+@Suite struct HostileMessageTemplateTests {
+  @Test func valuesAreNotExpandedAgain() {
+    let template = MessageTemplate("{{a}} and {{b}}")
+    #expect(template.render(["a": "{{b}}", "b": "B"]) == "{{b}} and B")
+    #expect(MessageTemplate("{{ a }} {{unknown}} {{open").render(["a": "A"]) == "A {{unknown}} {{open")
+  }
+
+  /// A 220 KB template of placeholders, each value itself a placeholder: the old loop expanded it
+  /// repeatedly (5.1 GB); now the output is cut at the named cap.
+  @Test func renderedLengthIsCapped() {
+    let template = MessageTemplate(String(repeating: "{{message}}{{rule}}", count: 11_000))
+    let rendered = template.render(["message": "{{rule}}" + String(repeating: "é", count: 100), "rule": "{{message}}"])
+    #expect(rendered.utf8.count <= MessageTemplate.maximumRenderedBytes)
+    #expect(rendered.utf8.count > MessageTemplate.maximumRenderedBytes - 8)
+    #expect(rendered.hasSuffix("…"))
+    #expect(rendered.hasPrefix("{{rule}}éé"))
   }
 }
