@@ -183,15 +183,17 @@ public struct Engine: Sendable {
     let enabled = Dictionary(uniqueKeysWithValues: enabledRules(policy: policy, category: category, path: path).map { ($0.metadata.id, ($0.severity, $0.setting)) })
     func add(_ hits: [Hit], _ metadata: RuleMetadata) {
       guard let (severity, setting) = enabled[metadata.id] else { return }
+      // Parsed once per rule, rendered in one pass per hit: values are never re-scanned for
+      // placeholders and the result is capped (MessageTemplate.maximumRenderedBytes).
+      let template = setting?.message.map(MessageTemplate.init)
       for hit in hits {
         var message = hit.message
-        if let template = setting?.message {
+        if let template {
           // The policy's wording, with the rule's named values.
           var values = hit.placeholders
           values["message"] = hit.message
           values["rule"] = metadata.id
-          message = template
-          for (name, value) in values { message = message.replacingOccurrences(of: "{{\(name)}}", with: value) }
+          message = template.render(values)
         }
         findings.append(Finding(
           rule: metadata.id, severity: severity, message: message, help: hit.help, range: hit.range,

@@ -95,6 +95,8 @@ public struct HTMLTokenizer {
   private var attributeValueStart = 0
   private var attributeValueEnd = 0
   private var hasAttribute = false
+  /// Names of the current tag's attributes, so the duplicate check is O(1) per attribute.
+  private var attributeNames: Set<String> = []
   private var commentData: [UInt8] = []
   private var commentDataStart = 0
   private var tokenStart = 0
@@ -159,6 +161,7 @@ public struct HTMLTokenizer {
     tagStart = position
     selfClosing = false
     attributes.removeAll()
+    attributeNames.removeAll(keepingCapacity: true)
     hasAttribute = false
   }
 
@@ -177,7 +180,7 @@ public struct HTMLTokenizer {
     hasAttribute = false
     let name = String(decoding: attributeName, as: UTF8.self)
     // Duplicate attributes are dropped (§13.2.5.33).
-    guard !attributes.contains(where: { $0.name == name }) else { return }
+    guard attributeNames.insert(name).inserted else { return }
     let built = attributeValue.bytes
     attributes.append(HTMLAttribute(
       name: name, value: String(decoding: built, as: UTF8.self), nameStart: base + attributeNameStart,
@@ -746,7 +749,10 @@ public struct HTMLTokenizer {
           emitDoctype(emit)
           state = .data
         } else {
+          // Taken out before appending, so the append is in place: with the optional still holding
+          // the buffer, every byte copied the name so far (quadratic in its length).
           var name = doctypeName ?? []
+          doctypeName = nil
           appendNormalised(Self.isUpper(byte) ? byte | 0x20 : byte, to: &name)
           doctypeName = name
         }
@@ -792,6 +798,7 @@ public struct HTMLTokenizer {
           state = .data
         } else {
           var value = doctypePublic ?? []
+          doctypePublic = nil  // in place, as for the name
           appendNormalised(byte, to: &value)
           doctypePublic = value
         }
@@ -832,6 +839,7 @@ public struct HTMLTokenizer {
           state = .data
         } else {
           var value = doctypeSystem ?? []
+          doctypeSystem = nil  // in place, as for the name
           appendNormalised(byte, to: &value)
           doctypeSystem = value
         }

@@ -110,10 +110,13 @@ struct URLParser {
   var notes: Set<URLRecord.Note> = []
 
   init(input: String, base: URLRecord?) {
-    var scalars = Array(input.unicodeScalars)
+    let all = Array(input.unicodeScalars)
     // Strip leading and trailing C0 controls and spaces; remove ASCII tab and newline anywhere.
-    while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
-    while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
+    // One slice, not `removeFirst` per scalar: that shifted the whole array each time, quadratic
+    // in a hostile prefix of controls.
+    let first = all.firstIndex { $0.value > 0x20 } ?? all.endIndex
+    let last = all.lastIndex { $0.value > 0x20 }.map { $0 + 1 } ?? first
+    var scalars = Array(all[first..<max(first, last)])
     let before = scalars.count
     scalars.removeAll { $0 == "\t" || $0 == "\n" || $0 == "\r" }
     if scalars.count != before { notes.insert(.whitespaceRemoved) }
