@@ -1,9 +1,9 @@
 // libFuzzer harnesses for sendlint's parsers of hostile input, one binary for all of them.
 //
-// Built with `swift build -Xswiftc -sanitize=fuzzer,address` (Scripts/fuzz.sh), libFuzzer provides
-// `main` and calls `LLVMFuzzerTestOneInput`; the harness is chosen by `SENDLINT_FUZZ_TARGET`.
-// Built plainly, the weak `main` of SendlintFuzzMain calls `sendlintFuzzReplay`, which runs one
-// harness over files named on the command line: a crash found in CI replays under the debugger.
+// Built with AddressSanitizer and coverage by Scripts/fuzz.sh, libFuzzer calls
+// `LLVMFuzzerTestOneInput`; the harness is chosen by `SENDLINT_FUZZ_TARGET`. Built plainly, the
+// `main` of SendlintFuzzMain calls `sendlintFuzzReplay`, which runs one harness over files named on
+// the command line: a crash found in CI replays under the debugger.
 import Foundation
 import SendlintCore
 import SendlintHTML
