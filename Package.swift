@@ -8,6 +8,8 @@ let package = Package(
   products: [
     .executable(name: "sendlint", targets: ["sendlint"]),
     .library(name: "SendlintEngine", targets: ["SendlintEngine"]),
+    // libFuzzer harnesses (Scripts/fuzz.sh); a plain build replays files through them.
+    .executable(name: "sendlint-fuzz", targets: ["SendlintFuzzMain"]),
   ],
   dependencies: [
     // Command-line parsing with generated help and shell completion; the Swift standard.
@@ -71,5 +73,12 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
+    // Fuzz harnesses, one per parser of hostile input, chosen by SENDLINT_FUZZ_TARGET.
+    .target(
+      name: "SendlintFuzz",
+      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory", "SendlintPolicy"]
+    ),
+    // Its weak C `main`: libFuzzer's replaces it under -sanitize=fuzzer; otherwise it replays files.
+    .executableTarget(name: "SendlintFuzzMain", dependencies: ["SendlintFuzz"]),
   ]
 )

@@ -2,8 +2,17 @@
 # Parser throughput, measured against a baseline in the same run: sendlint's MIME reader against
 # Python's standard `email` package on the same files, and the HTML tokenizer on the corpora and
 # on hostile inputs. Numbers are ratios and MB/s for this machine, never assertions.
+#   Scripts/benchmark.sh [CORPORA]          throughput
+#   Scripts/benchmark.sh adversarial [S]    hostile inputs at two sizes (Scripts/adversarial.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = adversarial ]; then
+  # `benchmark.sh adversarial [SECONDS]`: every unbounded input of issue 11 at N and 2N (time, peak
+  # RSS, ratio), through the release CLI, SECONDS (default 20) per run; informational, never fails.
+  swift build -c release --product sendlint >/dev/null
+  python3 Scripts/adversarial.py "$(swift build -c release --show-bin-path)/sendlint" "${2:-20}" || true
+  exit 0
+fi
 corpora="${1:-../shared/corpora}"
 [ -d "$corpora" ] || { echo "no corpora at $corpora; pass a folder of messages"; exit 0; }
 swift build -c release --product SendlintBenchmarks >/dev/null
