@@ -51,7 +51,13 @@ public enum InventoryReader {
           if protocolName.contains("pkcs7-signature") { inventory.signature = .smime }
           if protocolName.contains("pgp-signature") { inventory.signature = .pgp }
         }
-        for attached in entity.decodedMessage { collect(attached.root, in: attached.file) }
+        for attached in entity.decodedMessage {
+          // Problems inside an attached message (a limit hit there) are the draft's problems too.
+          for problem in attached.problems {
+            inventory.problems.append(InputProblem(code: problem.code, message: problem.message, range: SourceRange(file: attached.file, start: problem.offset, end: problem.offset)))
+          }
+          collect(attached.root, in: attached.file)
+        }
         if entity.isMultipart || entity.isEncapsulatedMessage { return }
         let bodyRange = SourceRange(file: file, start: entity.bodyStart, end: entity.bodyStart)
         if entity.isAttachment {

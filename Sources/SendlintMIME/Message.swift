@@ -216,10 +216,16 @@ struct EntityParser {
         partCount -= 1
       }
     }
+    let isMessage = contentType.value == "message/rfc822" || contentType.value == "message/global"
+    if isMessage, !canNest {
+      problems.append(ParseProblem(code: "input/limit-exceeded", message: "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; the attached message was not parsed", offset: start))
+    }
+    let isEncodedMessage = isMessage && (encoding == "base64" || encoding == "quoted-printable")
+    if isEncodedMessage, canNest, encodedNesting >= MIMELimits.maximumEncodedNesting, bodyEnd > bodyStart {
+      problems.append(ParseProblem(code: "input/limit-exceeded", message: "more than \(MIMELimits.maximumEncodedNesting) attached messages nested inside encoded attached messages; the innermost was not parsed", offset: start))
+    }
     var decodedMessage: [MIMEMessage] = []
-    if contentType.value == "message/rfc822" || contentType.value == "message/global", encoding == "base64" || encoding == "quoted-printable",
-      canNest, encodedNesting < 4, bodyEnd > bodyStart
-    {
+    if isEncodedMessage, canNest, encodedNesting < MIMELimits.maximumEncodedNesting, bodyEnd > bodyStart {
       // Decode, then read the attached message as a file of its own.
       let slice = bytes[bodyStart..<bodyEnd]
       let decoded = encoding == "base64" ? TransferDecoding.base64(slice, base: bodyStart).bytes : TransferDecoding.quotedPrintable(slice, base: bodyStart).bytes
