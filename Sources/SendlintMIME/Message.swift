@@ -75,7 +75,7 @@ public struct MIMEEntity: Sendable {
     while index + 2 < body.endIndex {
       if body[index] == UInt8(ascii: "=") {
         if body[index + 1] == UInt8(ascii: "3"), body[index + 2] == UInt8(ascii: "D") || body[index + 2] == UInt8(ascii: "d") { encodedEquals += 1 }
-        if body[index + 1] == 0x0A || (body[index + 1] == 0x0D && body[index + 2] == 0x0A) { softBreaks += 1 }
+        if body[index + 1] == 0x0A || (body[index + 1] == 0x0D && (body[index + 2] == 0x0A || body[index + 2] == 0x0D)) { softBreaks += 1 }
       }
       if encodedEquals >= 3 && softBreaks >= 1 { return true }
       index += 1

@@ -89,4 +89,33 @@ import Testing
     #expect(URLParser.parseIPv4Number("08") == nil)
     #expect(URLParser.parseIPv4Number("255") == 255)
   }
+
+  // MARK: Line endings
+
+  /// Quoted-printable encoding of `html` with lines of at most 40 characters, each ending `lineEnd`.
+  static func quotedPrintable(_ html: String, lineEnd: String) -> String {
+    var out = ""
+    var line = ""
+    for scalar in html.unicodeScalars {
+      let piece = scalar == "=" ? "=3D" : scalar == "\n" ? "=0A" : String(scalar)
+      if line.count + piece.count > 40 {
+        out += line + "=" + lineEnd
+        line = ""
+      }
+      line += piece
+    }
+    return out + line + lineEnd
+  }
+
+  @Test func quotedPrintableWithCRCRLFLineEndingsKeepsItsLinks() {
+    let html = (0..<70).map { "<a href=\"https://www.example.com/page/\($0)\">page \($0)</a>" }.joined(separator: "<br>")
+    let body = Self.quotedPrintable(html, lineEnd: "\r\r\n")
+    let message = Self.headers.replacingOccurrences(of: "\n", with: "\r\n")
+      + "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + body
+    let inventory = InventoryReader.eml(SourceFile(path: "qp.eml", bytes: Array(message.utf8)))
+    let hrefs = inventory.links.filter { $0.kind == .a }.map(\.href)
+    #expect(hrefs.count == 70)
+    #expect(hrefs.first == "https://www.example.com/page/0")
+    #expect(hrefs.last == "https://www.example.com/page/69")
+  }
 }
