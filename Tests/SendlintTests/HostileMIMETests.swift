@@ -118,4 +118,108 @@ import Testing
     #expect(hrefs.first == "https://www.example.com/page/0")
     #expect(hrefs.last == "https://www.example.com/page/69")
   }
+
+  // MARK: Archives
+
+  static func le16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)] }
+  static func le32(_ value: Int) -> [UInt8] { le16(value & 0xFFFF) + le16(value >> 16 & 0xFFFF) }
+  static func le64(_ value: Int) -> [UInt8] { le32(value & 0xFFFF_FFFF) + le32(value >> 32) }
+
+  /// Stored entries: local headers with their data, then the central directory entries. Returns
+  /// the bytes before the end records and where the directory starts.
+  static func zipBody(_ names: [String], data: [UInt8] = Array("MZ".utf8)) -> (bytes: [UInt8], directory: Int) {
+    var bytes: [UInt8] = []
+    var offsets: [Int] = []
+    for name in names {
+      offsets.append(bytes.count)
+      bytes += le32(0x0403_4B50) + le16(20) + le16(0) + le16(0) + le32(0) + le32(0)
+      bytes += le32(data.count) + le32(data.count) + le16(name.utf8.count) + le16(0) + Array(name.utf8) + data
+    }
+    let directory = bytes.count
+    for (name, offset) in zip(names, offsets) {
+      bytes += le32(0x0201_4B50) + le16(45) + le16(20) + le16(0) + le16(0) + le32(0) + le32(0)
+      bytes += le32(data.count) + le32(data.count) + le16(name.utf8.count) + le16(0) + le16(0)
+      bytes += le16(0) + le16(0) + le32(0) + le32(offset) + Array(name.utf8)
+    }
+    return (bytes, directory)
+  }
+
+  static func endRecord(entries: Int, size: Int, offset: Int) -> [UInt8] {
+    le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries) + le16(entries) + le32(size) + le32(offset) + le16(0)
+  }
+
+  /// A valid ZIP64 archive: the classic end record saturated, the real figures in the ZIP64 one.
+  static func zip64(_ names: [String]) -> [UInt8] {
+    let (body, directory) = zipBody(names)
+    let record = body.count
+    var bytes = body
+    bytes += le32(0x0606_4B50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+    bytes += le64(names.count) + le64(names.count) + le64(record - directory) + le64(directory)
+    bytes += le32(0x0706_4B50) + le32(0) + le64(record) + le32(1)
+    bytes += endRecord(entries: 0xFFFF, size: 0xFFFF_FFFF, offset: 0xFFFF_FFFF)
+    return bytes
+  }
+
+  static func message(attaching archives: [[UInt8]]) -> [UInt8] {
+    var text = Self.headers + "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
+    for (index, archive) in archives.enumerated() {
+      text += "--b\nContent-Type: application/zip; name=\"files\(index).zip\"\nContent-Disposition: attachment; filename=\"files\(index).zip\"\n"
+      text += "Content-Transfer-Encoding: base64\n\n" + Data(archive).base64EncodedString(options: .lineLength76Characters) + "\n"
+    }
+    return Array((text + "--b--\n").utf8)
+  }
+
+  @Test func zip64ArchiveHoldingAnExecutableIsFlagged() throws {
+    let archive = Self.zip64(["readme.txt", "evil.exe"])
+    let listing = ZipDirectory.read(archive)
+    #expect(listing.names == ["readme.txt", "evil.exe"])
+    #expect(listing.problems.isEmpty && !listing.truncated)
+    let findings = try Self.lint(Self.message(attaching: [archive]))
+    #expect(findings.contains { $0.rule == "attachment/dangerous-type" && $0.message.contains("evil.exe") })
+  }
+
+  @Test func endRecordPointingPastTheFileFallsBackToLocalHeaders() throws {
+    let (body, directory) = Self.zipBody(["readme.txt", "evil.exe"])
+    let archive = body + Self.endRecord(entries: 2, size: body.count - directory, offset: body.count + 4_096)
+    let listing = ZipDirectory.read(archive)
+    #expect(listing.names == ["readme.txt", "evil.exe"])
+    #expect(!listing.problems.isEmpty)
+    let findings = try Self.lint(Self.message(attaching: [archive]))
+    #expect(findings.contains { $0.rule == "attachment/dangerous-type" && $0.message.contains("evil.exe") })
+    #expect(findings.contains { $0.rule == "input/unparseable" && $0.message.contains("central directory") })
+  }
+
+  @Test func directoryThatHidesALocalEntryStillShowsIt() {
+    // The directory lists only readme.txt; the local headers also carry evil.exe.
+    let (body, _) = Self.zipBody(["readme.txt", "evil.exe"])
+    let (listed, directory) = Self.zipBody(["readme.txt"])
+    let archive = body + listed[directory...] + Self.endRecord(entries: 1, size: listed.count - directory, offset: body.count)
+    #expect(ZipDirectory.read(Array(archive)).names == ["readme.txt", "evil.exe"])
+  }
+
+  @Test func anEntryNameRunningPastTheArchiveIsAFinding() {
+    let (body, _) = Self.zipBody(["evil.exe"])
+    var truncated = Array(body.prefix(34))  // the header and half the name
+    truncated[26] = 200
+    let listing = ZipDirectory.read(truncated)
+    #expect(listing.names.isEmpty)
+    #expect(listing.problems.contains { $0.contains("runs past the end") })
+    #expect(!ZipDirectory.read(Array("not a zip at all, long enough".utf8)).problems.isEmpty)
+  }
+
+  @Test func archiveEntriesAndAttachmentsAreCapped() throws {
+    let names = (0..<(ZipDirectory.maximumEntries + 5)).map { "f\($0).exe" }
+    let listing = ZipDirectory.read(Self.zip64(names))
+    #expect(listing.names.count == ZipDirectory.maximumEntries)
+    #expect(listing.truncated)
+    // Many archives of many executables: bounded findings, and the caps say so.
+    let archive = Self.zipBody((0..<500).map { "f\($0).exe" })
+    let complete = archive.bytes + Self.endRecord(entries: 500, size: archive.bytes.count - archive.directory, offset: archive.directory)
+    let findings = try Self.lint(Self.message(attaching: Array(repeating: complete, count: InventoryLimits.maximumAttachments + 10)))
+    let dangerous = findings.filter { $0.rule == "attachment/dangerous-type" }.count
+    #expect(dangerous == InventoryLimits.maximumArchiveEntries)
+    let limits = findings.filter { $0.rule == "input/limit-exceeded" }
+    #expect(limits.contains { $0.message.contains("\(InventoryLimits.maximumAttachments) attachments") })
+    #expect(limits.contains { $0.message.contains("\(InventoryLimits.maximumArchiveEntries) archive entries") })
+  }
 }
