@@ -206,6 +206,15 @@ public struct Engine: Sendable {
       add(rule.check(inventory, context), metadata)
     }
     for metadata in InputProblems.all { add(InputProblems.hits(for: metadata.id, in: inventory), metadata) }
+    if enabled[InputProblems.limitExceeded] == nil {
+      // A policy may lower input/limit-exceeded but not silence it: a draft sendlint did not read
+      // fully is never reported clean. Turned off (or scoped away), it still reports, as info.
+      for hit in InputProblems.hits(for: InputProblems.limitExceeded, in: inventory) {
+        findings.append(Finding(
+          rule: InputProblems.limitExceeded, severity: .info, message: hit.message, help: "this policy turns input/limit-exceeded off, which it cannot: the draft was not fully read",
+          range: hit.range, draftPath: inventory.draftPath, evidence: hit.evidence))
+      }
+    }
     for custom in policy.customRules where enabled[custom.metadata.id] != nil { add(custom.check(inventory, context), custom.metadata) }
     // Directives in HTML comments are findings themselves (they ship); see SuppressionTracker.
     if let meta = MetaRules.all.first(where: { $0.id == "sendlint/html-comment-suppression" }) {

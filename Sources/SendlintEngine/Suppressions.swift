@@ -87,6 +87,11 @@ struct SuppressionTracker {
     var usedDirectives = Set<Int>()
     var kept: [Finding] = []
     for finding in findings {
+      // What sendlint did not read it cannot vouch for: no suppression hides a limit it hit.
+      if finding.rule == InputProblems.limitExceeded {
+        kept.append(finding)
+        continue
+      }
       // Inline: a directive with a reason on the line before the finding, for its rule.
       if let range = finding.range, let index = directives.firstIndex(where: { directive in
         directive.reason != nil && directive.file === range.file && directive.targetLine == range.startPosition.line

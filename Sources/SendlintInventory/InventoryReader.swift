@@ -44,6 +44,8 @@ public enum InventoryReader {
     // Bodies, attachments and signatures, depth first; attached messages sent base64 or
     // quoted-printable are read from their decoded bytes, as files of their own.
     var collector = BodyCollector(finder: finder)
+    var reportedAttachmentLimit = false
+    var archiveEntryBudget = InventoryLimits.maximumArchiveEntries
     func collect(_ root: MIMEEntity, in file: SourceFile) {
       root.walk { entity, _ in
         if entity.contentType.value == "multipart/signed" {
@@ -51,7 +53,13 @@ public enum InventoryReader {
           if protocolName.contains("pkcs7-signature") { inventory.signature = .smime }
           if protocolName.contains("pgp-signature") { inventory.signature = .pgp }
         }
-        for attached in entity.decodedMessage { collect(attached.root, in: attached.file) }
+        for attached in entity.decodedMessage {
+          // Problems inside an attached message (a limit hit there) are the draft's problems too.
+          for problem in attached.problems {
+            inventory.problems.append(InputProblem(code: problem.code, message: problem.message, range: SourceRange(file: attached.file, start: problem.offset, end: problem.offset)))
+          }
+          collect(attached.root, in: attached.file)
+        }
         if entity.isMultipart || entity.isEncapsulatedMessage { return }
         let bodyRange = SourceRange(file: file, start: entity.bodyStart, end: entity.bodyStart)
         if entity.isAttachment {
@@ -60,10 +68,32 @@ public enum InventoryReader {
           {
             return  // the signature part of a signed message is not an attachment in the user's sense
           }
+          let partRange = SourceRange(file: file, start: entity.start, end: entity.start)
+          guard inventory.attachments.count < InventoryLimits.maximumAttachments else {
+            if !reportedAttachmentLimit {
+              reportedAttachmentLimit = true
+              inventory.problems.append(InputProblem(code: "input/limit-exceeded", message: "more than \(InventoryLimits.maximumAttachments) attachments; the rest were not checked", range: partRange))
+            }
+            return
+          }
           let isZip = entity.contentType.value.contains("zip") || (entity.filename?.lowercased().hasSuffix(".zip") ?? false)
-        inventory.attachments.append(Attachment(
-          filename: entity.filename, contentType: entity.contentType.value, range: SourceRange(file: file, start: entity.start, end: entity.start),
-          size: entity.bodyEnd - entity.bodyStart, archiveEntries: isZip ? ZipDirectory.names(in: entity.decodedBody(in: file).bytes) : []))
+          var entries: [String] = []
+          if isZip {
+            let listing = ZipDirectory.read(entity.decodedBody(in: file).bytes, maximumEntries: min(ZipDirectory.maximumEntries, archiveEntryBudget))
+            entries = listing.names
+            archiveEntryBudget -= entries.count
+            let shown = "\"\(entity.filename ?? "archive")\""
+            if listing.truncated {
+              let limit = archiveEntryBudget == 0 ? "\(InventoryLimits.maximumArchiveEntries) archive entries in the draft" : "\(ZipDirectory.maximumEntries) entries"
+              inventory.problems.append(InputProblem(code: "input/limit-exceeded", message: "archive \(shown) has more than \(limit); the rest were not checked", range: partRange))
+            }
+            for problem in listing.problems {
+              inventory.problems.append(InputProblem(code: "input/unparseable", message: "archive \(shown) cannot be read fully: \(problem)", range: partRange))
+            }
+          }
+          inventory.attachments.append(Attachment(
+            filename: entity.filename, contentType: entity.contentType.value, range: partRange,
+            size: entity.bodyEnd - entity.bodyStart, archiveEntries: entries))
           return
         }
         let charset = entity.contentType.parameters["charset"] ?? "none"
@@ -282,4 +312,15 @@ struct BodyCollector {
     output += bytes[cursor...]
     return (URLRecord.parse(String(decoding: output, as: UTF8.self), base: base), nil, unresolved.map(\.name))
   }
+}
+
+/// Limits on what one draft may make sendlint check, so a message of many small attachments or
+/// archives cannot turn into hundreds of thousands of findings. Hitting one is an
+/// `input/limit-exceeded` finding.
+public enum InventoryLimits {
+  /// Attachments checked per message (attached messages included).
+  public static let maximumAttachments = 200
+  /// Archive entries listed across all of a draft's archives (each archive also stops at
+  /// `ZipDirectory.maximumEntries`).
+  public static let maximumArchiveEntries = 10_000
 }

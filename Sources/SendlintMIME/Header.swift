@@ -53,6 +53,9 @@ public struct ParseProblem: Sendable, Hashable {
 public enum MIMELimits {
   /// Multipart and message/rfc822 nesting depth.
   public static let maximumDepth = 32
+  /// message/rfc822 parts sent base64 or quoted-printable inside one another: each level is decoded
+  /// into a copy of its own, so this bounds the copies.
+  public static let maximumEncodedNesting = 4
   /// Parts across the whole message.
   public static let maximumParts = 2_000
   /// Header fields in one header block.

@@ -75,7 +75,7 @@ public struct MIMEEntity: Sendable {
     while index + 2 < body.endIndex {
       if body[index] == UInt8(ascii: "=") {
         if body[index + 1] == UInt8(ascii: "3"), body[index + 2] == UInt8(ascii: "D") || body[index + 2] == UInt8(ascii: "d") { encodedEquals += 1 }
-        if body[index + 1] == 0x0A || (body[index + 1] == 0x0D && body[index + 2] == 0x0A) { softBreaks += 1 }
+        if body[index + 1] == 0x0A || (body[index + 1] == 0x0D && (body[index + 2] == 0x0A || body[index + 2] == 0x0D)) { softBreaks += 1 }
       }
       if encodedEquals >= 3 && softBreaks >= 1 { return true }
       index += 1
@@ -216,10 +216,16 @@ struct EntityParser {
         partCount -= 1
       }
     }
+    let isMessage = contentType.value == "message/rfc822" || contentType.value == "message/global"
+    if isMessage, !canNest {
+      problems.append(ParseProblem(code: "input/limit-exceeded", message: "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; the attached message was not parsed", offset: start))
+    }
+    let isEncodedMessage = isMessage && (encoding == "base64" || encoding == "quoted-printable")
+    if isEncodedMessage, canNest, encodedNesting >= MIMELimits.maximumEncodedNesting, bodyEnd > bodyStart {
+      problems.append(ParseProblem(code: "input/limit-exceeded", message: "more than \(MIMELimits.maximumEncodedNesting) attached messages nested inside encoded attached messages; the innermost was not parsed", offset: start))
+    }
     var decodedMessage: [MIMEMessage] = []
-    if contentType.value == "message/rfc822" || contentType.value == "message/global", encoding == "base64" || encoding == "quoted-printable",
-      canNest, encodedNesting < 4, bodyEnd > bodyStart
-    {
+    if isEncodedMessage, canNest, encodedNesting < MIMELimits.maximumEncodedNesting, bodyEnd > bodyStart {
       // Decode, then read the attached message as a file of its own.
       let slice = bytes[bodyStart..<bodyEnd]
       let decoded = encoding == "base64" ? TransferDecoding.base64(slice, base: bodyStart).bytes : TransferDecoding.quotedPrintable(slice, base: bodyStart).bytes

@@ -330,15 +330,25 @@ public struct ReceivedHop: Sendable, Hashable {
   /// A bare IPv4 dotted quad or IPv6 address (loosely checked; the URL layer parses strictly).
   static func bareIP(_ text: String) -> String? {
     let trimmed = text.trimming("()[],;")
-    let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-    if parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy({ $0 >= "0" && $0 <= "9" }) && Int($0)! <= 255 }) {
-      return trimmed  // Int() cannot fail: at most three ASCII digits
+    // Checked on UTF-8 bytes, not Characters: "1\u{301}" is one Character that sorts between "0"
+    // and "9" yet is no digit, and Unicode's hex digits include fullwidth forms.
+    let parts = trimmed.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+    if parts.count == 4, parts.allSatisfy({ part in
+      !part.isEmpty && part.count <= 3 && part.allSatisfy(isASCIIDigit)
+        && part.reduce(0, { $0 * 10 + Int($1 - UInt8(ascii: "0")) }) <= 255
+    }) {
+      return trimmed
     }
-    if trimmed.contains(":"), trimmed.count >= 2,
-      trimmed.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }), trimmed.filter({ $0 == ":" }).count >= 2
-    {
+    let colons = trimmed.utf8.filter { $0 == UInt8(ascii: ":") }.count
+    if colons >= 2, trimmed.utf8.allSatisfy({ isASCIIHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) {
       return trimmed
     }
     return nil
+  }
+
+  private static func isASCIIDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+  private static func isASCIIHexDigit(_ byte: UInt8) -> Bool {
+    isASCIIDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
   }
 }

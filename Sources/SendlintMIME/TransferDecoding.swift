@@ -19,7 +19,9 @@ public enum TransferDecoding {
         var probe = index + 1
         while probe < end, input[probe] == UInt8(ascii: " ") || input[probe] == UInt8(ascii: "\t") { probe += 1 }
         if probe < end, input[probe] == UInt8(ascii: "\r") || input[probe] == UInt8(ascii: "\n") {
-          if input[probe] == UInt8(ascii: "\r"), probe + 1 < end, input[probe + 1] == UInt8(ascii: "\n") {
+          // CR CR LF (a CRLF file converted once more) is one line break, as Python's binascii
+          // reads it: every CR of the run, then the LF.
+          while input[probe] == UInt8(ascii: "\r"), probe + 1 < end, input[probe + 1] == UInt8(ascii: "\r") || input[probe + 1] == UInt8(ascii: "\n") {
             probe += 1
           }
           index = probe + 1

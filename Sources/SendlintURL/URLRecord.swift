@@ -579,7 +579,15 @@ struct URLParser {
       radix = 8
     }
     if text.isEmpty { return 0 }
-    let valid = text.allSatisfy { radix == 16 ? $0.isHexDigit && $0.isASCII : radix == 8 ? ("0"..."7").contains($0) : ("0"..."9").contains($0) }
+    // On bytes: a Character such as "1\u{301}" sorts inside "0"..."7" but is no digit.
+    let valid = text.utf8.allSatisfy { byte in
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "7"): true
+      case UInt8(ascii: "8"), UInt8(ascii: "9"): radix != 8
+      case UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): radix == 16
+      default: false
+      }
+    }
     guard valid else { return nil }
     // Long numbers overflow: they are valid numbers, just too large for any IPv4 part.
     return UInt64(text, radix: radix) ?? UInt64.max
