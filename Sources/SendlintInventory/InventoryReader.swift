@@ -260,8 +260,22 @@ struct BodyCollector {
   mutating func finish(into inventory: inout Inventory) {
     let known = Set(links.compactMap { $0.url?.href } + links.map(\.href))
     var textURLs: [TextURLEntry] = []
+    var budget = InventoryLimits.maximumTextURLs
     for (bytes, locator, inHTML) in texts {
-      for url in finder.find(in: bytes, knownURLs: known) {
+      // One more than the budget, to tell "exactly the budget" from "more than it".
+      var found = finder.find(in: bytes, knownURLs: known, maximumResults: budget + 1)
+      if found.count > budget {
+        found.removeLast(found.count - budget)
+        let at = found.last.map { locator.range($0.start, $0.end) }
+        problems.append(InputProblem(
+          code: "input/limit-exceeded",
+          message: "more than \(InventoryLimits.maximumTextURLs) URLs in the draft's text; the rest were not checked",
+          range: at))
+        budget = 0
+      } else {
+        budget -= found.count
+      }
+      for url in found {
         let splitRange = url.split.map { locator.range($0.lowerBound, $0.upperBound) }
         textURLs.append(TextURLEntry(url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes, inHTML: inHTML))
         if !inHTML {
@@ -276,6 +290,7 @@ struct BodyCollector {
             rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true))
         }
       }
+      if budget == 0 { break }
     }
     inventory.links = links
     inventory.images += images
@@ -323,4 +338,7 @@ public enum InventoryLimits {
   /// Archive entries listed across all of a draft's archives (each archive also stops at
   /// `ZipDirectory.maximumEntries`).
   public static let maximumArchiveEntries = 10_000
+  /// URLs found in a draft's text (text parts and HTML text): each becomes a link the rules check,
+  /// so a 10 MB body of URLs must not become a million findings.
+  public static let maximumTextURLs = 10_000
 }

@@ -146,8 +146,9 @@ public struct TextURLFinder: Sendable {
 
   /// All URLs in `bytes` (UTF-8), in order, with split continuations marked. `knownURLs` are URLs
   /// the message links to elsewhere: a joined form equal to one of them is a split whatever the
-  /// continuation looks like.
-  public func find(in bytes: [UInt8], knownURLs: Set<String> = []) -> [TextURL] {
+  /// continuation looks like. At most `maximumResults` are returned: the caller asks for one more
+  /// than it will keep, to know whether the text held more.
+  public func find(in bytes: [UInt8], knownURLs: Set<String> = [], maximumResults: Int = .max) -> [TextURL] {
     // The text is cut into tokens (runs without whitespace); within a token a URL can start at a
     // scheme or `www.` on a word boundary, a bare host only once per token, at its first word, and
     // an e-mail address around an "@". Each byte is looked at a bounded number of times, so
@@ -155,7 +156,7 @@ public struct TextURLFinder: Sendable {
     var results: [TextURL] = []
     var index = 0
     let count = bytes.count
-    while index < count {
+    while index < count, results.count < maximumResults {
       while index < count, bytes[index].isASCIIWhitespace { index += 1 }
       let tokenStart = index
       while index < count, !bytes[index].isASCIIWhitespace { index += 1 }
@@ -210,7 +211,7 @@ public struct TextURLFinder: Sendable {
         position += 1
       }
     }
-    return results
+    return results.count > maximumResults ? Array(results.prefix(maximumResults)) : results
   }
 
   private func url(_ bytes: [UInt8], at start: Int, form: TextURL.Form, knownURLs: Set<String>) -> TextURL? {
