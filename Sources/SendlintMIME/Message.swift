@@ -135,10 +135,13 @@ struct EntityParser {
   var reportedPartLimit = false
   /// Encoded message/rfc822 parts are parsed as messages of their own at most this deep.
   var encodedNesting = 0
+  /// Where each boundary's delimiter lines are, found once per message (see `DelimiterIndex`).
+  let delimiters: DelimiterIndex
 
   init(bytes: [UInt8], path: String) {
     self.bytes = bytes
     self.path = path
+    self.delimiters = DelimiterIndex(bytes: bytes)
   }
 
   mutating func parseEntity(start: Int, end: Int, depth: Int, defaultType: ContentType?) -> MIMEEntity {
@@ -282,7 +285,18 @@ struct EntityParser {
   }
 
   /// The first line at or after `from` that starts with "--" and `boundary`.
+  /// The first delimiter line of `boundary` at or after the line starting at `from`, before
+  /// `limit`. Through the message's `DelimiterIndex` when `from` is one of its line starts (always,
+  /// in practice), so 2,000 nested multiparts whose boundary never occurs no longer each rescan
+  /// the rest of the message; otherwise line by line.
   func nextDelimiter(from: Int, limit: Int, boundary: [UInt8]) -> Delimiter? {
+    if let candidates = delimiters.candidates(for: boundary, atOrAfterLine: from) {
+      for offset in candidates {
+        guard offset < limit else { return nil }
+        if let found = delimiterAt(offset, limit: limit, boundary: boundary) { return found }
+      }
+      return nil
+    }
     var lineStart = from
     while lineStart < limit {
       if let found = delimiterAt(lineStart, limit: limit, boundary: boundary) { return found }
@@ -322,5 +336,77 @@ struct EntityParser {
     if stop > floor, stop <= bytes.count, bytes[stop - 1] == UInt8(ascii: "\n") { stop -= 1 }
     if stop > floor, stop <= bytes.count, bytes[stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
     return stop
+  }
+}
+
+/// The delimiter lines of a message, indexed so that finding the next delimiter of a boundary
+/// costs a binary search, not a scan. Built lazily: the line starts once per message (O(n)), and
+/// for each boundary length the lines starting with `--` grouped by the bytes that follow, up to
+/// `keyLength` of them (O(lines beginning with "--") per distinct length, and at most
+/// `keyLength` lengths: RFC 2046 boundaries are 1 to 70 bytes; a longer one is keyed by its first
+/// 70 and its candidates are checked whole).
+final class DelimiterIndex: @unchecked Sendable {
+  // Used by one parser on one thread; the class only lets the non-mutating search memoise.
+  private let bytes: [UInt8]
+  private var lineStarts: [Int]?
+  private var dashLines: [Int] = []
+  private var byLength: [Int: [ArraySlice<UInt8>: [Int]]] = [:]
+
+  /// Bytes of a boundary used as the index key.
+  static let keyLength = 70
+
+  init(bytes: [UInt8]) { self.bytes = bytes }
+
+  /// The lines at or after `from` that start with `--` and the boundary's first `keyLength`
+  /// bytes, in order; nil when `from` is not a line start of the message.
+  func candidates(for boundary: [UInt8], atOrAfterLine from: Int) -> ArraySlice<Int>? {
+    let starts = indexLines()
+    guard Self.contains(starts, from) else { return nil }
+    let length = min(boundary.count, Self.keyLength)
+    let groups = group(length: length)
+    guard let offsets = groups[boundary[..<length]] else { return [] }
+    var low = 0
+    var high = offsets.count
+    while low < high {
+      let mid = (low + high) / 2
+      if offsets[mid] < from { low = mid + 1 } else { high = mid }
+    }
+    return offsets[low...]
+  }
+
+  private func indexLines() -> [Int] {
+    if let lineStarts { return lineStarts }
+    var starts: [Int] = []
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      starts.append(index)
+      if index + 1 < count, bytes[index] == UInt8(ascii: "-"), bytes[index + 1] == UInt8(ascii: "-") {
+        dashLines.append(index)
+      }
+      index = HeaderParser.lineEnd(bytes, from: index, limit: count).next
+    }
+    lineStarts = starts
+    return starts
+  }
+
+  private func group(length: Int) -> [ArraySlice<UInt8>: [Int]] {
+    if let groups = byLength[length] { return groups }
+    var groups: [ArraySlice<UInt8>: [Int]] = [:]
+    for line in dashLines where line + 2 + length <= bytes.count {
+      groups[bytes[(line + 2)..<(line + 2 + length)], default: []].append(line)
+    }
+    byLength[length] = groups
+    return groups
+  }
+
+  private static func contains(_ sorted: [Int], _ value: Int) -> Bool {
+    var low = 0
+    var high = sorted.count
+    while low < high {
+      let mid = (low + high) / 2
+      if sorted[mid] < value { low = mid + 1 } else { high = mid }
+    }
+    return low < sorted.count && sorted[low] == value
   }
 }
