@@ -73,14 +73,18 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
     self.sourceLine = sourceLine
   }
 
+  /// One line per part, every quoted value escaped for display (the caret counted on the escaped
+  /// source line, so it stays under its character).
   public var description: String {
-    var text = path
+    var text = path.escapedForDisplay
     if let position { text += ":\(position.line):\(position.column)" }
-    text += ": error: \(message) [\(code)]"
+    text += ": error: \(message.escapedForDisplay) [\(code.escapedForDisplay)]"
     if let sourceLine, let position {
-      text += "\n    \(sourceLine)\n    " + String(repeating: " ", count: max(0, position.column - 1)) + "^"
+      let before = sourceLine.unicodeScalars.prefix(max(0, position.column - 1))
+      let indent = before.reduce(0) { $0 + DisplayEscaping.displayWidth($1) }
+      text += "\n    \(sourceLine.escapedForDisplay)\n    " + String(repeating: " ", count: indent) + "^"
     }
-    if let help { text += "\n  help: \(help)" }
+    if let help { text += "\n  help: \(help.escapedForDisplay)" }
     return text
   }
 }

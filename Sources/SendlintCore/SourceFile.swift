@@ -10,6 +10,13 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
   public let bytes: [UInt8]
   /// Byte offset at which each line starts; `lineStarts[0] == 0`.
   public let lineStarts: [Int]
+  /// `scalarCheckpoints[k]`: how many Unicode scalars start before byte `k * checkpointStride`. With
+  /// it a column costs at most `checkpointStride` byte reads however long the line is: single-line
+  /// HTML with thousands of findings on one line would otherwise make every position O(column).
+  let scalarCheckpoints: [Int]
+  /// Bytes between two scalar checkpoints: the most `position(of:)` reads. The table costs
+  /// `count / checkpointStride` integers, an eighth of the file's size at 64 bytes per Int.
+  static let checkpointStride = 64
 
   /// Creates a source file and indexes its lines. A line ends at LF; a CR before it belongs to the
   /// line terminator. A lone CR also ends a line, as in mail clients. O(n).
@@ -17,10 +24,16 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
     self.path = path
     self.bytes = bytes
     var starts = [0]
+    var checkpoints: [Int] = []
+    checkpoints.reserveCapacity(bytes.count / Self.checkpointStride + 1)
+    var scalars = 0
     var index = 0
     let count = bytes.count
     while index < count {
       let byte = bytes[index]
+      if index % Self.checkpointStride == 0 { checkpoints.append(scalars) }
+      // Every byte that is not a UTF-8 continuation byte starts a scalar (or stands for one, U+FFFD).
+      if byte & 0xC0 != 0x80 { scalars += 1 }
       if byte == UInt8(ascii: "\n") {
         starts.append(index + 1)
       } else if byte == UInt8(ascii: "\r"), index + 1 >= count || bytes[index + 1] != UInt8(ascii: "\n") {
@@ -29,6 +42,23 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
       index += 1
     }
     self.lineStarts = starts
+    checkpoints.append(scalars)
+    self.scalarCheckpoints = checkpoints
+  }
+
+  /// How many scalars start before byte `offset` (0 ≤ offset ≤ count). O(checkpointStride).
+  func scalarCount(before offset: Int) -> Int {
+    let block = offset / Self.checkpointStride
+    var index = block * Self.checkpointStride
+    // A checkpoint exists for every block start below `count`, plus a final one for `count` itself
+    // (which is a block start only when `count` is a multiple of the stride, and then holds the
+    // same value), so `scalarCheckpoints[block]` exists for every offset ≤ count.
+    var scalars = scalarCheckpoints[block]
+    while index < offset {
+      if bytes[index] & 0xC0 != 0x80 { scalars += 1 }
+      index += 1
+    }
+    return scalars
   }
 
   /// Convenience for tests and synthetic sources.
@@ -47,18 +77,14 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
     return low
   }
 
-  /// One-based line and column (in Unicode scalars) of a byte offset.
+  /// One-based line and column (in Unicode scalars) of a byte offset. O(log lines) for the line,
+  /// O(1) for the column (at most two checkpoint strides of bytes), however long the line.
   public func position(of offset: Int) -> SourcePosition {
     let clamped = max(0, min(offset, bytes.count))
     let line = lineIndex(of: clamped)
     let start = lineStarts[line]
-    var column = 1
-    var index = start
-    while index < clamped {
-      // Count scalar starts: every byte that is not a UTF-8 continuation byte.
-      if bytes[index] & 0xC0 != 0x80 { column += 1 }
-      index += 1
-    }
+    // Counts scalar starts: every byte that is not a UTF-8 continuation byte.
+    let column = 1 + scalarCount(before: clamped) - scalarCount(before: start)
     return SourcePosition(line: line + 1, column: column)
   }
 

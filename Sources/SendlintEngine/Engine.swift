@@ -146,13 +146,18 @@ public struct Engine: Sendable {
         report.diagnostics.append(diagnostic)
       }
     }
-    report.findings.sort { lhs, rhs in
-      if lhs.path != rhs.path { return lhs.path < rhs.path }
-      let left = lhs.range?.startPosition ?? SourcePosition(line: 0, column: 0)
-      let right = rhs.range?.startPosition ?? SourcePosition(line: 0, column: 0)
-      if left != right { return left < right }
-      return lhs.rule < rhs.rule
+    // Sort keys are computed once per finding, not in the comparator: O(n) positions, not
+    // O(n log n). The original index breaks ties, so the order stays deterministic.
+    let keys = report.findings.enumerated().map { index, finding in
+      (finding.path, finding.range?.startPosition ?? SourcePosition(line: 0, column: 0), finding.rule, index)
     }
+    let order = keys.sorted { lhs, rhs in
+      if lhs.0 != rhs.0 { return lhs.0 < rhs.0 }
+      if lhs.1 != rhs.1 { return lhs.1 < rhs.1 }
+      if lhs.2 != rhs.2 { return lhs.2 < rhs.2 }
+      return lhs.3 < rhs.3
+    }
+    report.findings = order.map { report.findings[$0.3] }
     return report
   }
 
@@ -196,7 +201,9 @@ public struct Engine: Sendable {
           message = template.render(values)
         }
         findings.append(Finding(
-          rule: metadata.id, severity: severity, message: message, help: hit.help, range: hit.range,
+          // Messages quote draft content: escaped here, once, so no output can carry its controls.
+          // Evidence stays raw: fingerprints must not change with display rules.
+          rule: metadata.id, severity: severity, message: message.escapedForDisplay, help: hit.help?.escapedForDisplay, range: hit.range,
           draftPath: inventory.draftPath, evidence: hit.evidence))
       }
     }

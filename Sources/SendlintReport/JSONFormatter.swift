@@ -64,13 +64,19 @@ public struct JSONReport: Codable, Sendable {
       let start = finding.range?.startPosition
       let end = finding.range?.endPosition
       let hasColumn = finding.range?.hasColumn ?? false
+      // JSONEncoder escapes C0 controls but not bidi controls, U+2028 or C1, which `jq -r` would
+      // print raw: every quoted value is escaped for display first.
       return JSONFinding(
-        rule: finding.rule, severity: finding.severity.rawValue, message: finding.message, path: finding.path,
+        rule: finding.rule.escapedForDisplay, severity: finding.severity.rawValue, message: finding.message.escapedForDisplay,
+        path: finding.path.escapedForDisplay,
         line: start?.line, column: hasColumn ? start?.column : nil, endLine: hasColumn ? end?.line : nil,
-        endColumn: hasColumn ? end?.column : nil, draft: finding.draftPath, fingerprint: finding.fingerprint, help: finding.help)
+        endColumn: hasColumn ? end?.column : nil, draft: finding.draftPath.escapedForDisplay, fingerprint: finding.fingerprint,
+        help: finding.help?.escapedForDisplay)
     }
     self.diagnostics = diagnostics.map {
-      JSONDiagnostic(code: $0.code, message: $0.message, path: $0.path, line: $0.position?.line, column: $0.position?.column, help: $0.help)
+      JSONDiagnostic(
+        code: $0.code.escapedForDisplay, message: $0.message.escapedForDisplay, path: $0.path.escapedForDisplay,
+        line: $0.position?.line, column: $0.position?.column, help: $0.help?.escapedForDisplay)
     }
     summary = Summary(
       drafts: draftCount, errors: findings.filter { $0.severity == .error }.count,

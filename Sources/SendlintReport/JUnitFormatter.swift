@@ -13,7 +13,14 @@ public enum JUnitFormatter {
     }
   }
 
-  public static func escape(_ text: String) -> String {
+  /// XML-escapes a value quoted from a draft or policy, after escaping it for display: no control,
+  /// bidi control or non-character reaches the file, so every XML 1.0 parser reads it.
+  public static func escape(_ text: String) -> String { escapeMarkup(text.escapedForDisplay) }
+
+  /// XML-escapes text whose line breaks are the formatter's own (a failure's body). Every code
+  /// point XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF) and every other
+  /// control, bidi control and non-character is shown as `\u{…}`.
+  static func escapeMarkup(_ text: String) -> String {
     var output = ""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -23,8 +30,9 @@ public enum JUnitFormatter {
       case "\"": output += "&quot;"
       case "'": output += "&apos;"
       default:
-        // XML 1.0 forbids most C0 controls even as references.
-        if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { output += "\u{FFFD}" } else {
+        if scalar != "\n" && scalar != "\t" && DisplayEscaping.needsEscaping(scalar) {
+          output += DisplayEscaping.escape(scalar)
+        } else {
           output.unicodeScalars.append(scalar)
         }
       }
@@ -42,7 +50,7 @@ public enum JUnitFormatter {
       totalFailures += 1
       suites += "  <testsuite name=\"sendlint configuration\" tests=\"1\" failures=\"1\" errors=\"0\">\n"
       suites += "    <testcase name=\"inputs\" classname=\"sendlint\">\n      <failure message=\"\(escape("\(diagnostics.count) problem(s) with policy, manifest or arguments"))\" type=\"configuration\">"
-      suites += escape(diagnostics.map(\.description).joined(separator: "\n"))
+      suites += escapeMarkup(diagnostics.map(\.description).joined(separator: "\n"))
       suites += "</failure>\n    </testcase>\n  </testsuite>\n"
     }
     for draft in drafts {
@@ -61,9 +69,10 @@ public enum JUnitFormatter {
         }
         let first = ruleFindings[0]
         suites += ">\n      <failure message=\"\(escape(first.message))\" type=\"\(first.severity.rawValue)\">"
-        suites += escape(ruleFindings.map { finding in
+        suites += escapeMarkup(ruleFindings.map { finding in
           let position = finding.range.map { ":\($0.startPosition.line)" + ($0.hasColumn ? ":\($0.startPosition.column)" : "") } ?? ""
-          return "\(finding.path)\(position): \(finding.severity.rawValue): \(finding.message)" + (finding.help.map { "\n  help: " + $0 } ?? "")
+          return "\(finding.path.escapedForDisplay)\(position): \(finding.severity.rawValue): \(finding.message.escapedForDisplay)"
+            + (finding.help.map { "\n  help: " + $0.escapedForDisplay } ?? "")
         }.joined(separator: "\n"))
         suites += "</failure>\n    </testcase>\n"
       }

@@ -143,18 +143,20 @@ public struct SARIFLog: Codable, Sendable {
     let results = findings.map { finding -> Result in
       let start = finding.range?.startPosition
       let end = finding.range?.endPosition
-      var text = finding.message
-      if let help = finding.help { text += "\nhelp: " + help }
+      // Quoted values escaped for display; the line break before `help:` is SARIF's own.
+      var text = finding.message.escapedForDisplay
+      if let help = finding.help { text += "\nhelp: " + help.escapedForDisplay }
       return Result(
-        ruleId: finding.rule, ruleIndex: index[finding.rule], level: SARIFLog.level(finding.severity), message: Message(text: text),
+        ruleId: finding.rule.escapedForDisplay, ruleIndex: index[finding.rule], level: SARIFLog.level(finding.severity), message: Message(text: text),
         locations: [SARIFLog.location(path: finding.path, position: start, end: end, hasColumn: finding.range?.hasColumn ?? false)],
         partialFingerprints: ["sendlint/v1": finding.fingerprint])
     }
     let notifications = diagnostics.map { diagnostic in
       Notification(
-        level: "error", message: Message(text: diagnostic.message + (diagnostic.help.map { "\nhelp: " + $0 } ?? "")),
+        level: "error",
+        message: Message(text: diagnostic.message.escapedForDisplay + (diagnostic.help.map { "\nhelp: " + $0.escapedForDisplay } ?? "")),
         locations: [SARIFLog.location(path: diagnostic.path, position: diagnostic.position, end: nil, hasColumn: diagnostic.position != nil)],
-        descriptor: .init(id: diagnostic.code))
+        descriptor: .init(id: diagnostic.code.escapedForDisplay))
     }
     let base = workingDirectory.map { ["%SRCROOT%": BaseURI(uri: "file://" + SARIFLog.uri($0.hasSuffix("/") ? $0 : $0 + "/"))] }
     runs = [Run(

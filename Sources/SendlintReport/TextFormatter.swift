@@ -31,18 +31,19 @@ public struct TextFormatter: Sendable {
   }
 
   public func formatDiagnostic(_ diagnostic: Diagnostic) -> String {
-    var location = diagnostic.path
+    var location = diagnostic.path.escapedForDisplay
     if let position = diagnostic.position { location += ":\(position.line):\(position.column)" }
-    var text = paint(location, "1") + ": " + label(.error) + ": " + diagnostic.message + " " + paint("[\(diagnostic.code)]", "2")
+    var text = paint(location, "1") + ": " + label(.error) + ": " + diagnostic.message.escapedForDisplay + " "
+      + paint("[\(diagnostic.code.escapedForDisplay)]", "2")
     if let position = diagnostic.position, let line = diagnostic.sourceLine {
       text += "\n" + sourceExcerpt(line: line, lineNumber: position.line, column: position.column, width: 1)
     }
-    if let help = diagnostic.help { text += "\n  " + paint("help", "1;32") + ": " + help }
+    if let help = diagnostic.help { text += "\n  " + paint("help", "1;32") + ": " + help.escapedForDisplay }
     return text
   }
 
   public func formatFinding(_ finding: Finding) -> String {
-    var location = finding.path
+    var location = finding.path.escapedForDisplay
     var excerpt: String?
     if let range = finding.range {
       let start = range.startPosition
@@ -50,25 +51,108 @@ public struct TextFormatter: Sendable {
         location += ":\(start.line):\(start.column)"
         let end = range.endPosition
         let width = end.line == start.line ? max(1, end.column - start.column) : 1
-        excerpt = sourceExcerpt(line: range.file.lineText(start.line), lineNumber: start.line, column: start.column, width: width)
+        excerpt = sourceExcerpt(file: range.file, offset: range.start, lineNumber: start.line, width: width)
       } else {
         location += ":\(start.line)"
       }
     }
-    var text = paint(location, "1") + ": " + label(finding.severity) + ": " + finding.message + " " + paint("[\(finding.rule)]", "2")
+    var text = paint(location, "1") + ": " + label(finding.severity) + ": " + finding.message.escapedForDisplay + " "
+      + paint("[\(finding.rule.escapedForDisplay)]", "2")
     if let excerpt { text += "\n" + excerpt }
-    if let help = finding.help { text += "\n  " + paint("help", "1;32") + ": " + help }
+    if let help = finding.help { text += "\n  " + paint("help", "1;32") + ": " + help.escapedForDisplay }
     return text
+  }
+
+  /// The most columns of a source line an excerpt shows. Single-line HTML puts a whole newsletter
+  /// on one line; printing it under each of its thousands of findings made the output quadratic
+  /// (147 KB with 4,000 links: 880 MB of text). Longer lines are cut around the caret, with `…`
+  /// on each side that was cut.
+  public static let excerptMaxColumns = 120
+  /// Columns kept before the caret when a line must be cut (more when what follows is short).
+  public static let excerptColumnsBefore = 40
+
+  /// The excerpt for a byte offset in a file: reads at most a few hundred bytes around `offset`,
+  /// never the whole line, so its cost does not grow with the line's length.
+  func sourceExcerpt(file: SourceFile, offset: Int, lineNumber: Int, width: Int) -> String {
+    let bytes = file.bytes
+    let lineStart = file.lineStarts[lineNumber - 1]
+    var lineEnd = lineNumber < file.lineStarts.count ? file.lineStarts[lineNumber] : bytes.count
+    while lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\n") || bytes[lineEnd - 1] == UInt8(ascii: "\r") {
+      lineEnd -= 1
+    }
+    let caret = max(lineStart, min(offset, lineEnd))
+    // A scalar is at most four bytes, and an escaped one is wider than one column, so this many
+    // bytes on each side hold at least as many columns as the excerpt can show.
+    let reach = 4 * Self.excerptMaxColumns
+    var left = max(lineStart, caret - reach)
+    while left < caret, bytes[left] & 0xC0 == 0x80 { left += 1 }
+    var right = min(lineEnd, caret + reach)
+    while right > caret, right < lineEnd, bytes[right] & 0xC0 == 0x80 { right -= 1 }
+    let before = Array(String(decoding: bytes[left..<caret], as: UTF8.self).unicodeScalars)
+    let after = Array(String(decoding: bytes[caret..<right], as: UTF8.self).unicodeScalars)
+    return sourceExcerpt(
+      lineNumber: lineNumber, before: before, after: after, marked: width, moreLeft: left > lineStart,
+      moreRight: right < lineEnd)
   }
 
   /// The line with its number and a caret (plus tildes for the range's width) under `column`.
   func sourceExcerpt(line: String, lineNumber: Int, column: Int, width: Int) -> String {
+    let scalars = Array(line.unicodeScalars)
+    let split = max(0, min(column - 1, scalars.count))
+    return sourceExcerpt(
+      lineNumber: lineNumber, before: Array(scalars[..<split]), after: Array(scalars[split...]), marked: width,
+      moreLeft: false, moreRight: false)
+  }
+
+  /// Lays out an excerpt from the scalars before and after the caret; `marked` scalars from the
+  /// caret on get tildes. Every scalar is escaped for display (tabs kept), and the caret line is
+  /// built from the same escaped widths, so the caret stays under its character. `moreLeft` and
+  /// `moreRight` say the line goes on beyond the scalars given.
+  func sourceExcerpt(
+    lineNumber: Int, before: [Unicode.Scalar], after: [Unicode.Scalar], marked: Int, moreLeft: Bool, moreRight: Bool
+  ) -> String {
+    func width(_ scalar: Unicode.Scalar) -> Int { DisplayEscaping.displayWidth(scalar, keepingTabs: true) }
+    var first = 0
+    var last = after.count
+    let beforeWidth = before.reduce(0) { $0 + width($1) }
+    let afterWidth = after.reduce(0) { $0 + width($1) }
+    if moreLeft || moreRight || beforeWidth + afterWidth > Self.excerptMaxColumns {
+      var shown = beforeWidth
+      let budget = max(Self.excerptColumnsBefore, Self.excerptMaxColumns - afterWidth)
+      while shown > budget, first < before.count {
+        shown -= width(before[first])
+        first += 1
+      }
+      var used = 0
+      last = 0
+      while last < after.count, shown + used + width(after[last]) <= Self.excerptMaxColumns {
+        used += width(after[last])
+        last += 1
+      }
+    }
+    let cutLeft = moreLeft || first > 0
+    let cutRight = moreRight || last < after.count
+    func shown(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+      var text = ""
+      for scalar in scalars {
+        if DisplayEscaping.needsEscaping(scalar, keepingTabs: true) {
+          text += DisplayEscaping.escape(scalar)
+        } else {
+          text.unicodeScalars.append(scalar)
+        }
+      }
+      return text
+    }
+    let line = (cutLeft ? "…" : "") + shown(before[first...]) + shown(after[..<last]) + (cutRight ? "…" : "")
     let gutter = String(lineNumber)
     let pad = String(repeating: " ", count: gutter.count)
     // Keep tabs in the padding so the caret lines up however the terminal renders them.
-    let prefix = line.unicodeScalars.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-    let available = max(1, line.unicodeScalars.count - (column - 1))
-    let marker = "^" + String(repeating: "~", count: max(0, min(width, available) - 1))
+    var prefix = cutLeft ? " " : ""
+    for scalar in before[first...] {
+      prefix += scalar == "\t" ? "\t" : String(repeating: " ", count: width(scalar))
+    }
+    let markedWidth = after[..<min(max(0, marked), last)].reduce(0) { $0 + width($1) }
+    let marker = "^" + String(repeating: "~", count: max(0, markedWidth - 1))
     return " \(gutter) | \(line)\n \(pad) | \(prefix)\(paint(marker, "1;32"))"
   }
 

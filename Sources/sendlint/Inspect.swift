@@ -121,6 +121,9 @@ struct Inspect: ParsableCommand {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
       print(String(decoding: try encoder.encode(view), as: UTF8.self))
     case .text:
+      // Each line quotes draft content (headers, link text, file names): shown escaped, so no
+      // terminal or CI runner acts on what a draft says. The lines' own text has nothing to escape.
+      func print(_ line: String) { Swift.print(line.escapedForDisplay) }
       print("draft: \(view.draft) (\(view.kind))\(view.category.map { ", category \($0)" } ?? "")")
       if !view.headers.isEmpty {
         print("headers:")
