@@ -99,9 +99,35 @@ public struct Engine: Sendable {
         return nil
       }
     }
+    // Nothing to lint is a usage error, not "no problems in 0 drafts": a CI gate pointed at a
+    // renamed folder or a wrong glob would otherwise pass forever (ESLint: "No files matching").
+    if drafts.isEmpty, report.diagnostics.isEmpty {
+      report.diagnostics.append(Self.noDraftsDiagnostic(request.paths, skipped: discovery.skipped.count))
+    }
+    // `--category` is checked against every policy a draft uses: a misspelt value would match no
+    // category-scoped rule and silently drop them. Checked once per policy; its drafts are not
+    // linted under a category the policy does not know.
+    var categoryChecked: [String: Bool] = [:]
+    func acceptsForcedCategory(_ policy: ResolvedPolicy) -> Bool {
+      guard let forced = request.category else { return true }
+      let key = policy.path ?? "sendlint:\(PolicyLoader.defaultPack)"
+      if let known = categoryChecked[key] { return known }
+      let accepted = policy.categories.contains(forced)
+      categoryChecked[key] = accepted
+      if !accepted {
+        let shown = policy.path.map(loader.displayPath) ?? key
+        let declared = policy.categories.isEmpty ? "none" : policy.categories.joined(separator: ", ")
+        let suggestion = Suggestion.nearest(to: forced, in: policy.categories).map { "did you mean \"\($0)\"? " } ?? ""
+        report.diagnostics.append(Diagnostic(
+          code: "usage/unknown-category",
+          message: "--category \"\(forced)\" is not a category declared by the policy \(shown) (declared: \(declared))",
+          help: "\(suggestion)give one of the declared categories, or add it to `categories:` in the policy", path: shown))
+      }
+      return accepted
+    }
     var suppressions = SuppressionTracker()
     for draft in drafts {
-      guard let policy = policy(for: draft.path) else { continue }
+      guard let policy = policy(for: draft.path), acceptsForcedCategory(policy) else { continue }
       suppressions.register(policy, draft: draft.path)
       for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
         report.ruleMetadata.append(custom.metadata)
@@ -154,6 +180,17 @@ public struct Engine: Sendable {
       return lhs.rule < rhs.rule
     }
     return report
+  }
+
+  /// What a run that found no draft says: the paths it was given and what sendlint lints.
+  static func noDraftsDiagnostic(_ paths: [String], skipped: Int) -> Diagnostic {
+    let named = paths.map { "\"\($0)\"" }.joined(separator: ", ")
+    let skippedNote = skipped == 0 ? "" : " (\(skipped) file\(skipped == 1 ? "" : "s") or folder\(skipped == 1 ? "" : "s") skipped as not drafts; --verbose lists them)"
+    return Diagnostic(
+      code: "usage/no-drafts", message: "no drafts found in \(named)\(skippedNote)",
+      help: "sendlint lints .eml messages, campaign manifests (*.campaign.yaml, campaign.yaml) and templates "
+        + "(.html, .htm, .txt); check the paths given to `sendlint lint`",
+      path: paths.first ?? ".")
   }
 
   static func todayString() -> String {

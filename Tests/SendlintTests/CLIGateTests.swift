@@ -84,6 +84,69 @@ import Testing
     #expect(report.diagnostics.map(\.code) == ["policy/empty"])
     #expect(report.exitCode(failOn: .error) == 2)
   }
+
+  // MARK: 1. --category must be declared
+
+  @Test func misspeltCategoryIsAUsageErrorNotFewerFindings() throws {
+    var request = LintRequest(paths: ["Examples/ms03-026/ms03-026.eml"], workingDirectory: TestPaths.packageRoot)
+    let honest = Engine().lint(request)
+    #expect(honest.count(.error) > 0)
+    request.category = "secuirty-notice"
+    let report = Engine().lint(request)
+    #expect(report.diagnostics.map(\.code) == ["usage/unknown-category"])
+    let diagnostic = try #require(report.diagnostics.first)
+    #expect(diagnostic.message.contains("\"secuirty-notice\""))
+    #expect(diagnostic.message.contains("security-notice"), "names the declared categories")
+    #expect(diagnostic.help?.contains("did you mean \"security-notice\"?") == true)
+    #expect(report.findings.isEmpty, "no draft is linted under an undeclared category")
+    #expect(report.exitCode(failOn: .error) == 2)
+  }
+
+  @Test func categoryIsCheckedAgainstEachPolicyUsed() throws {
+    // Two folders, two policies: `marketing` exists in one only.
+    let root = try Self.repository([
+      "news/.sendlint.yaml": "version: 1\ncategories: [marketing, transactional]\n",
+      "news/a.txt": "Hello\n",
+      "security/.sendlint.yaml": "version: 1\ncategories: [security-notice]\n",
+      "security/b.txt": "Hello\n",
+    ])
+    var request = LintRequest(paths: ["news", "security"], workingDirectory: root)
+    request.category = "marketing"
+    let report = Engine().lint(request)
+    #expect(report.diagnostics.map(\.code) == ["usage/unknown-category"])
+    #expect(report.diagnostics.first?.path == "security/.sendlint.yaml")
+    #expect(report.drafts.map(\.path) == ["news/a.txt"])
+  }
+
+  @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
+  func binaryExitsTwoOnAnUndeclaredCategory() throws {
+    let run = try Self.sendlint(
+      ["lint", "Examples/ms03-026/ms03-026.eml", "--category", "secuirty-notice"], in: TestPaths.packageRoot)
+    #expect(run.status == 2)
+    #expect(run.all.contains("--category \"secuirty-notice\""))
+    #expect(run.all.contains("did you mean \"security-notice\"?"))
+  }
+
+  // MARK: 2. no drafts
+
+  @Test func pathsWithoutDraftsAreAUsageError() throws {
+    let root = try Self.repository(["docs/readme.md": "# notes\n", "empty/.keep": ""])
+    let report = Engine().lint(LintRequest(paths: ["docs", "empty"], workingDirectory: root))
+    #expect(report.diagnostics.map(\.code) == ["usage/no-drafts"])
+    let message = report.diagnostics.first?.message ?? ""
+    #expect(message.contains("\"docs\"") && message.contains("\"empty\""))
+    #expect(report.diagnostics.first?.help?.contains(".eml") == true)
+    #expect(report.exitCode(failOn: .error) == 2)
+  }
+
+  @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
+  func binaryExitsTwoWhenNothingIsLinted() throws {
+    let root = try Self.repository(["docs/readme.md": "# notes\n"])
+    let run = try Self.sendlint(["lint", "docs"], in: root)
+    #expect(run.status == 2)
+    #expect(run.all.contains("usage/no-drafts"))
+    #expect(!run.all.contains("no problems in 0 drafts"))
+  }
 }
 
 /// Data set once from another thread.
