@@ -15,6 +15,9 @@ public struct LintRequest: Sendable {
   public var workingDirectory: String
   /// A baseline file: findings whose fingerprints it lists are not reported.
   public var baselinePath: String?
+  /// With no `baselinePath`, use `.sendlint-baseline.json` at the repository root when it exists
+  /// (the CLI's `lint`; off for library callers and `baseline update`, which must see everything).
+  public var findsBaseline = false
   /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
   public var today: String = Engine.todayString()
 
@@ -47,6 +50,8 @@ public struct LintReport: Sendable {
   /// Findings left out because a suppression or the baseline covers them.
   public var suppressedCount = 0
   public var baselinedCount = 0
+  /// The baseline file applied (display path), given or found at the repository root.
+  public var baselineUsed: String?
 
   public func exitCode(failOn: Severity?, maxWarnings: Int? = nil) -> Int32 {
     if !diagnostics.isEmpty { return 2 }
@@ -162,9 +167,25 @@ public struct Engine: Sendable {
     }
     report.findings += suppressions.unused()
     report.suppressedCount = suppressions.suppressed
-    if let baselinePath = request.baselinePath {
-      switch Baseline.read(loader.absolutePath(baselinePath)) {
+    var baselinePath = request.baselinePath.map(loader.absolutePath)
+    if baselinePath == nil, request.findsBaseline {
+      let candidate = loader.confinement.root + "/" + Self.baselineFileName
+      var status = stat()
+      if lstat(candidate, &status) == 0 {
+        // Found, not named: it is repository content like any draft, so a link out is refused.
+        switch loader.confinement.check(candidate) {
+        case .success: baselinePath = candidate
+        case .failure(let refusal):
+          report.diagnostics.append(Diagnostic(
+            code: "usage/refused-path", message: "baseline: " + refusal.message(loader.displayPath(candidate), root: loader.confinement.root),
+            help: refusal.help, path: loader.displayPath(candidate)))
+        }
+      }
+    }
+    if let baselinePath {
+      switch Baseline.read(baselinePath) {
       case .success(let baseline):
+        report.baselineUsed = loader.displayPath(baselinePath)
         let kept = baseline.filter(report.findings)
         report.baselinedCount = report.findings.count - kept.count
         report.findings = kept
@@ -181,6 +202,9 @@ public struct Engine: Sendable {
     }
     return report
   }
+
+  /// The baseline `lint` uses from the repository root when none is given.
+  public static let baselineFileName = ".sendlint-baseline.json"
 
   /// What a run that found no draft says: the paths it was given and what sendlint lints.
   static func noDraftsDiagnostic(_ paths: [String], skipped: Int) -> Diagnostic {

@@ -127,16 +127,24 @@ struct Lint: ParsableCommand {
   @Flag(help: "List every file and folder that was not linted, and why.")
   var verbose = false
 
+  @Flag(name: .shortAndLong, help: "Report errors only; warnings and infos still count for --fail-on and --max-warnings.")
+  var quiet = false
+
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
-    let report = Engine().lint(request)
+    request.findsBaseline = true
+    let fullReport = Engine().lint(request)
+    // --quiet changes what is shown, never the verdict: the exit status below is computed from
+    // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
+    var report = fullReport
+    if quiet { report.findings = report.findings.filter { $0.severity >= .error } }
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))
-    // Skipped paths: in the text report itself; beside a machine format, on standard error, so
-    // its output stays one document.
-    let notes = skippedNotes(report)
+    // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
+    // standard error, so its output stays one document.
+    let notes = skippedNotes(report) + hiddenNote(fullReport, shown: report.findings.count)
     if chosen == .text { rendered += notes } else { FileHandle.standardError.write(Data(notes.utf8)) }
     try emit(rendered, to: output)
     for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit)] {
@@ -150,7 +158,20 @@ struct Lint: ParsableCommand {
       handle.write(Data(GitHubFormatter.summary(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount).utf8))
       handle.closeFile()
     }
-    throw ExitCode(report.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
+    throw ExitCode(fullReport.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
+  }
+
+  /// "(3 suppressed, 5 baselined by .sendlint-baseline.json, 2 below error hidden by --quiet)",
+  /// or nothing: findings left out of the report are counted, never dropped silently.
+  func hiddenNote(_ report: LintReport, shown: Int) -> String {
+    var parts: [String] = []
+    if report.suppressedCount > 0 { parts.append("\(report.suppressedCount) suppressed") }
+    if report.baselinedCount > 0 || report.baselineUsed != nil {
+      parts.append("\(report.baselinedCount) baselined" + (report.baselineUsed.map { " by \($0)" } ?? ""))
+    }
+    let quieted = report.findings.count - shown
+    if quieted > 0 { parts.append("\(quieted) below error hidden by --quiet") }
+    return parts.isEmpty ? "" : "(\(parts.joined(separator: ", ")))\n"
   }
 
   /// "N files skipped" (and with `--verbose` each skipped path and why), or nothing.

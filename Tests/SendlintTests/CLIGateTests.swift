@@ -147,6 +147,55 @@ import Testing
     #expect(run.all.contains("usage/no-drafts"))
     #expect(!run.all.contains("no problems in 0 drafts"))
   }
+
+  // MARK: 5. --quiet
+
+  static let warningDraft = ["mail/offer.txt": "Visit http://example.com/offer now\n"]
+
+  @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
+  func quietHidesWarningsButKeepsTheVerdict() throws {
+    let root = try Self.repository(Self.warningDraft)
+    let loud = try Self.sendlint(["lint", "mail"], in: root)
+    #expect(loud.stdout.contains("warning:"), "the draft has a warning to hide: \(loud.all)")
+    let quiet = try Self.sendlint(["lint", "--quiet", "mail"], in: root)
+    #expect(quiet.status == 0)
+    #expect(!quiet.stdout.contains("warning:"))
+    #expect(quiet.stdout.contains("(1 below error hidden by --quiet)"))
+    let json = try Self.sendlint(["lint", "-q", "--format", "json", "mail"], in: root)
+    #expect(!json.stdout.contains("\"warning\","), "machine formats are filtered too")
+    // Hiding a warning never turns a failing gate green.
+    let gate = try Self.sendlint(["lint", "--quiet", "--fail-on", "warning", "mail"], in: root)
+    #expect(gate.status == 1)
+    let capped = try Self.sendlint(["lint", "--quiet", "--max-warnings", "0", "mail"], in: root)
+    #expect(capped.status == 1)
+  }
+
+  // MARK: 6. baseline found at the repository root
+
+  @Test func baselineAtTheRepositoryRootIsFoundFromASubfolder() throws {
+    let root = try Self.repository(Self.warningDraft)
+    let first = Engine().lint(LintRequest(paths: ["."], workingDirectory: root + "/mail"))
+    #expect(first.findings.count == 1)
+    try Baseline(first.findings).write(to: root + "/" + Engine.baselineFileName)
+    var request = LintRequest(paths: ["."], workingDirectory: root + "/mail")
+    #expect(Engine().lint(request).findings.count == 1, "library callers opt in")
+    request.findsBaseline = true
+    let report = Engine().lint(request)
+    #expect(report.findings.isEmpty)
+    #expect(report.baselinedCount == 1)
+    #expect(report.baselineUsed != nil)
+  }
+
+  @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
+  func textSummaryCountsBaselinedFindings() throws {
+    let root = try Self.repository(Self.warningDraft)
+    let update = try Self.sendlint(["baseline", "update", "mail"], in: root)
+    #expect(update.status == 0, "\(update.all)")
+    let run = try Self.sendlint(["lint", "mail"], in: root)
+    #expect(run.status == 0)
+    #expect(!run.stdout.contains("warning:"))
+    #expect(run.stdout.contains("(1 baselined by .sendlint-baseline.json)"), "\(run.all)")
+  }
 }
 
 /// Data set once from another thread.
