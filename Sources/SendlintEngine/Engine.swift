@@ -18,6 +18,8 @@ public struct LintRequest: Sendable {
   /// With no `baselinePath`, use `.sendlint-baseline.json` at the repository root when it exists
   /// (the CLI's `lint`; off for library callers and `baseline update`, which must see everything).
   public var findsBaseline = false
+  /// One draft given as bytes (`lint -`): linted instead of discovering `paths`.
+  public var standardInput: StandardInputDraft?
   /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
   public var today: String = Engine.todayString()
 
@@ -27,6 +29,22 @@ public struct LintRequest: Sendable {
     self.category = category
     self.workingDirectory = workingDirectory
   }
+}
+
+/// A draft read from standard input, and the path that names it (locations, kind, policy search).
+public struct StandardInputDraft: Sendable {
+  /// The draft's bytes, already bounded by the reader (`DraftLoader.maximumFileBytes`).
+  public var bytes: [UInt8]
+  /// `--stdin-filename`, relative to the working directory; nil: a message named `<stdin>`.
+  public var filename: String?
+
+  public init(bytes: [UInt8], filename: String? = nil) {
+    self.bytes = bytes
+    self.filename = filename
+  }
+
+  /// The name used when `--stdin-filename` is not given.
+  public static let defaultName = "<stdin>"
 }
 
 /// The outcome of a run: findings, or diagnostics about sendlint's own inputs.
@@ -84,10 +102,23 @@ public struct Engine: Sendable {
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
     let loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
-    let discovery = loader.discoverAll(request.paths)
-    let drafts = discovery.drafts
-    report.diagnostics += discovery.diagnostics
-    report.skipped = discovery.skipped
+    var drafts: [DraftSource] = []
+    var stdinFile: SourceFile?
+    var skippedCount = 0
+    if let input = request.standardInput {
+      switch Self.standardInputSource(input, loader: loader) {
+      case .success(let source):
+        drafts = [source]
+        stdinFile = SourceFile(path: loader.displayPath(source.path), bytes: input.bytes)
+      case .failure(let diagnostic): report.diagnostics.append(diagnostic)
+      }
+    } else {
+      let discovery = loader.discoverAll(request.paths)
+      drafts = discovery.drafts
+      report.diagnostics += discovery.diagnostics
+      report.skipped = discovery.skipped
+      skippedCount = discovery.skipped.count
+    }
     var policies: [String: Result<ResolvedPolicy, DiagnosticList>] = [:]
     var reportedPolicies: Set<String> = []
     func policy(for draft: String) -> ResolvedPolicy? {
@@ -106,8 +137,8 @@ public struct Engine: Sendable {
     }
     // Nothing to lint is a usage error, not "no problems in 0 drafts": a CI gate pointed at a
     // renamed folder or a wrong glob would otherwise pass forever (ESLint: "No files matching").
-    if drafts.isEmpty, report.diagnostics.isEmpty {
-      report.diagnostics.append(Self.noDraftsDiagnostic(request.paths, skipped: discovery.skipped.count))
+    if drafts.isEmpty, report.diagnostics.isEmpty, request.standardInput == nil {
+      report.diagnostics.append(Self.noDraftsDiagnostic(request.paths, skipped: skippedCount))
     }
     // `--category` is checked against every policy a draft uses: a misspelt value would match no
     // category-scoped rule and silently drop them. Checked once per policy; its drafts are not
@@ -137,7 +168,7 @@ public struct Engine: Sendable {
       for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
         report.ruleMetadata.append(custom.metadata)
       }
-      let (inventory, diagnostics) = loader.load(draft)
+      let (inventory, diagnostics) = stdinFile.map { Self.readStandardInput($0, as: draft, finder: loader.finder) } ?? loader.load(draft)
       report.diagnostics += diagnostics
       guard let inventory else { continue }
       report.draftCount += 1
@@ -201,6 +232,36 @@ public struct Engine: Sendable {
       return lhs.rule < rhs.rule
     }
     return report
+  }
+
+  /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,
+  /// `.html`/`.htm`/`.txt` a template. A manifest is refused: its templates are separate files.
+  static func standardInputSource(_ input: StandardInputDraft, loader: DraftLoader) -> Result<DraftSource, Diagnostic> {
+    guard let filename = input.filename else {
+      return .success(.eml(path: loader.absolutePath(StandardInputDraft.defaultName)))
+    }
+    let absolute = loader.absolutePath(filename)
+    let name = (absolute as NSString).lastPathComponent
+    let lowered = name.lowercased()
+    if lowered == "campaign.yaml" || lowered.hasSuffix(".campaign.yaml") {
+      return .failure(Diagnostic(
+        code: "usage/stdin-manifest", message: "--stdin-filename \"\(filename)\" names a campaign manifest, which cannot be read from standard input",
+        help: "a manifest's templates are files beside it; lint the manifest by path: `sendlint lint \(filename)`", path: filename))
+    }
+    switch (name as NSString).pathExtension.lowercased() {
+    case "eml": return .success(.eml(path: absolute))
+    case "html", "htm": return .success(.template(path: absolute, isHTML: true))
+    case "txt": return .success(.template(path: absolute, isHTML: false))
+    default:
+      return .failure(Diagnostic(
+        code: "usage/stdin-kind", message: "--stdin-filename \"\(filename)\" does not say what kind of draft standard input holds",
+        help: "name it with .eml (a message), .html or .htm (an HTML template) or .txt (a text template)", path: filename))
+    }
+  }
+
+  static func readStandardInput(_ file: SourceFile, as source: DraftSource, finder: TextURLFinder) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
+    if case .template(_, let isHTML) = source { return (InventoryReader.template(file, isHTML: isHTML, finder: finder), []) }
+    return (InventoryReader.eml(file, finder: finder), [])
   }
 
   /// The baseline `lint` uses from the repository root when none is given.

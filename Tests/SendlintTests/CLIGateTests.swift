@@ -1,6 +1,7 @@
 import Foundation
 import SendlintCore
 import SendlintEngine
+import SendlintInventory
 import SendlintPolicy
 import Testing
 
@@ -195,6 +196,42 @@ import Testing
     #expect(run.status == 0)
     #expect(!run.stdout.contains("warning:"))
     #expect(run.stdout.contains("(1 baselined by .sendlint-baseline.json)"), "\(run.all)")
+  }
+
+  // MARK: 4. lint - (standard input)
+
+  @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
+  func standardInputIsOneDraftNamedByStdinFilename() throws {
+    // The policy in `news/` is found from the named path's folder, not the working directory.
+    let root = try Self.repository([
+      "news/.sendlint.yaml": "version: 1\nextends: [sendlint:recommended]\nrules:\n  link/insecure: error\n"
+    ])
+    let input = Array("Visit http://example.com/offer now\n".utf8)
+    let named = try Self.sendlint(["lint", "-", "--stdin-filename", "news/offer.txt"], in: root, input: input)
+    #expect(named.status == 1, "\(named.all)")
+    #expect(named.stdout.contains("news/offer.txt:1:7: error:"), "\(named.all)")
+    // Without a name: a message called <stdin>, policy from the working directory (none: the
+    // recommended pack, where link/insecure is a warning).
+    let message = Array("From: a@example.com\nSubject: hi\n\nVisit http://example.com/offer now\n".utf8)
+    let bare = try Self.sendlint(["lint", "-"], in: root, input: message)
+    #expect(bare.stdout.contains("<stdin>:4:7: warning:"), "\(bare.all)")
+  }
+
+  @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
+  func standardInputRefusesManifestsUnknownKindsAndOversizedInput() throws {
+    let root = try Self.repository([:])
+    let manifest = try Self.sendlint(["lint", "-", "--stdin-filename", "c/campaign.yaml"], in: root, input: Array("campaign: x\n".utf8))
+    #expect(manifest.status == 2)
+    #expect(manifest.all.contains("usage/stdin-manifest"))
+    let unknown = try Self.sendlint(["lint", "-", "--stdin-filename", "notes.md"], in: root, input: Array("x".utf8))
+    #expect(unknown.status == 2)
+    #expect(unknown.all.contains("usage/stdin-kind"))
+    let orphan = try Self.sendlint(["lint", "--stdin-filename", "a.txt", "."], in: root)
+    #expect(orphan.status == 2)
+    let big = [UInt8](repeating: UInt8(ascii: "a"), count: DraftLoader.maximumFileBytes + 1)
+    let oversized = try Self.sendlint(["lint", "-"], in: root, input: big)
+    #expect(oversized.status == 2)
+    #expect(oversized.stderr.contains("larger than the 64 MiB limit"), "\(oversized.stderr)")
   }
 }
 
