@@ -15,6 +15,11 @@ public struct LintRequest: Sendable {
   public var workingDirectory: String
   /// A baseline file: findings whose fingerprints it lists are not reported.
   public var baselinePath: String?
+  /// With no `baselinePath`, use `.sendlint-baseline.json` at the repository root when it exists
+  /// (the CLI's `lint`; off for library callers and `baseline update`, which must see everything).
+  public var findsBaseline = false
+  /// One draft given as bytes (`lint -`): linted instead of discovering `paths`.
+  public var standardInput: StandardInputDraft?
   /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
   public var today: String = Engine.todayString()
 
@@ -24,6 +29,22 @@ public struct LintRequest: Sendable {
     self.category = category
     self.workingDirectory = workingDirectory
   }
+}
+
+/// A draft read from standard input, and the path that names it (locations, kind, policy search).
+public struct StandardInputDraft: Sendable {
+  /// The draft's bytes, already bounded by the reader (`DraftLoader.maximumFileBytes`).
+  public var bytes: [UInt8]
+  /// `--stdin-filename`, relative to the working directory; nil: a message named `<stdin>`.
+  public var filename: String?
+
+  public init(bytes: [UInt8], filename: String? = nil) {
+    self.bytes = bytes
+    self.filename = filename
+  }
+
+  /// The name used when `--stdin-filename` is not given.
+  public static let defaultName = "<stdin>"
 }
 
 /// The outcome of a run: findings, or diagnostics about sendlint's own inputs.
@@ -47,6 +68,8 @@ public struct LintReport: Sendable {
   /// Findings left out because a suppression or the baseline covers them.
   public var suppressedCount = 0
   public var baselinedCount = 0
+  /// The baseline file applied (display path), given or found at the repository root.
+  public var baselineUsed: String?
 
   public func exitCode(failOn: Severity?, maxWarnings: Int? = nil) -> Int32 {
     if !diagnostics.isEmpty { return 2 }
@@ -79,10 +102,23 @@ public struct Engine: Sendable {
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
     let loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
-    let discovery = loader.discoverAll(request.paths)
-    let drafts = discovery.drafts
-    report.diagnostics += discovery.diagnostics
-    report.skipped = discovery.skipped
+    var drafts: [DraftSource] = []
+    var stdinFile: SourceFile?
+    var skippedCount = 0
+    if let input = request.standardInput {
+      switch Self.standardInputSource(input, loader: loader) {
+      case .success(let source):
+        drafts = [source]
+        stdinFile = SourceFile(path: loader.displayPath(source.path), bytes: input.bytes)
+      case .failure(let diagnostic): report.diagnostics.append(diagnostic)
+      }
+    } else {
+      let discovery = loader.discoverAll(request.paths)
+      drafts = discovery.drafts
+      report.diagnostics += discovery.diagnostics
+      report.skipped = discovery.skipped
+      skippedCount = discovery.skipped.count
+    }
     var policies: [String: Result<ResolvedPolicy, DiagnosticList>] = [:]
     var reportedPolicies: Set<String> = []
     func policy(for draft: String) -> ResolvedPolicy? {
@@ -99,14 +135,40 @@ public struct Engine: Sendable {
         return nil
       }
     }
+    // Nothing to lint is a usage error, not "no problems in 0 drafts": a CI gate pointed at a
+    // renamed folder or a wrong glob would otherwise pass forever (ESLint: "No files matching").
+    if drafts.isEmpty, report.diagnostics.isEmpty, request.standardInput == nil {
+      report.diagnostics.append(Self.noDraftsDiagnostic(request.paths, skipped: skippedCount))
+    }
+    // `--category` is checked against every policy a draft uses: a misspelt value would match no
+    // category-scoped rule and silently drop them. Checked once per policy; its drafts are not
+    // linted under a category the policy does not know.
+    var categoryChecked: [String: Bool] = [:]
+    func acceptsForcedCategory(_ policy: ResolvedPolicy) -> Bool {
+      guard let forced = request.category else { return true }
+      let key = policy.path ?? "sendlint:\(PolicyLoader.defaultPack)"
+      if let known = categoryChecked[key] { return known }
+      let accepted = policy.categories.contains(forced)
+      categoryChecked[key] = accepted
+      if !accepted {
+        let shown = policy.path.map(loader.displayPath) ?? key
+        let declared = policy.categories.isEmpty ? "none" : policy.categories.joined(separator: ", ")
+        let suggestion = Suggestion.nearest(to: forced, in: policy.categories).map { "did you mean \"\($0)\"? " } ?? ""
+        report.diagnostics.append(Diagnostic(
+          code: "usage/unknown-category",
+          message: "--category \"\(forced)\" is not a category declared by the policy \(shown) (declared: \(declared))",
+          help: "\(suggestion)give one of the declared categories, or add it to `categories:` in the policy", path: shown))
+      }
+      return accepted
+    }
     var suppressions = SuppressionTracker()
     for draft in drafts {
-      guard let policy = policy(for: draft.path) else { continue }
+      guard let policy = policy(for: draft.path), acceptsForcedCategory(policy) else { continue }
       suppressions.register(policy, draft: draft.path)
       for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
         report.ruleMetadata.append(custom.metadata)
       }
-      let (inventory, diagnostics) = loader.load(draft)
+      let (inventory, diagnostics) = stdinFile.map { Self.readStandardInput($0, as: draft, finder: loader.finder) } ?? loader.load(draft)
       report.diagnostics += diagnostics
       guard let inventory else { continue }
       report.draftCount += 1
@@ -136,9 +198,25 @@ public struct Engine: Sendable {
     }
     report.findings += suppressions.unused()
     report.suppressedCount = suppressions.suppressed
-    if let baselinePath = request.baselinePath {
-      switch Baseline.read(loader.absolutePath(baselinePath)) {
+    var baselinePath = request.baselinePath.map(loader.absolutePath)
+    if baselinePath == nil, request.findsBaseline {
+      let candidate = loader.confinement.root + "/" + Self.baselineFileName
+      var status = stat()
+      if lstat(candidate, &status) == 0 {
+        // Found, not named: it is repository content like any draft, so a link out is refused.
+        switch loader.confinement.check(candidate) {
+        case .success: baselinePath = candidate
+        case .failure(let refusal):
+          report.diagnostics.append(Diagnostic(
+            code: "usage/refused-path", message: "baseline: " + refusal.message(loader.displayPath(candidate), root: loader.confinement.root),
+            help: refusal.help, path: loader.displayPath(candidate)))
+        }
+      }
+    }
+    if let baselinePath {
+      switch Baseline.read(baselinePath) {
       case .success(let baseline):
+        report.baselineUsed = loader.displayPath(baselinePath)
         let kept = baseline.filter(report.findings)
         report.baselinedCount = report.findings.count - kept.count
         report.findings = kept
@@ -159,6 +237,50 @@ public struct Engine: Sendable {
     }
     report.findings = order.map { report.findings[$0.3] }
     return report
+  }
+
+  /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,
+  /// `.html`/`.htm`/`.txt` a template. A manifest is refused: its templates are separate files.
+  static func standardInputSource(_ input: StandardInputDraft, loader: DraftLoader) -> Result<DraftSource, Diagnostic> {
+    guard let filename = input.filename else {
+      return .success(.eml(path: loader.absolutePath(StandardInputDraft.defaultName)))
+    }
+    let absolute = loader.absolutePath(filename)
+    let name = (absolute as NSString).lastPathComponent
+    let lowered = name.lowercased()
+    if lowered == "campaign.yaml" || lowered.hasSuffix(".campaign.yaml") {
+      return .failure(Diagnostic(
+        code: "usage/stdin-manifest", message: "--stdin-filename \"\(filename)\" names a campaign manifest, which cannot be read from standard input",
+        help: "a manifest's templates are files beside it; lint the manifest by path: `sendlint lint \(filename)`", path: filename))
+    }
+    switch (name as NSString).pathExtension.lowercased() {
+    case "eml": return .success(.eml(path: absolute))
+    case "html", "htm": return .success(.template(path: absolute, isHTML: true))
+    case "txt": return .success(.template(path: absolute, isHTML: false))
+    default:
+      return .failure(Diagnostic(
+        code: "usage/stdin-kind", message: "--stdin-filename \"\(filename)\" does not say what kind of draft standard input holds",
+        help: "name it with .eml (a message), .html or .htm (an HTML template) or .txt (a text template)", path: filename))
+    }
+  }
+
+  static func readStandardInput(_ file: SourceFile, as source: DraftSource, finder: TextURLFinder) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
+    if case .template(_, let isHTML) = source { return (InventoryReader.template(file, isHTML: isHTML, finder: finder), []) }
+    return (InventoryReader.eml(file, finder: finder), [])
+  }
+
+  /// The baseline `lint` uses from the repository root when none is given.
+  public static let baselineFileName = ".sendlint-baseline.json"
+
+  /// What a run that found no draft says: the paths it was given and what sendlint lints.
+  static func noDraftsDiagnostic(_ paths: [String], skipped: Int) -> Diagnostic {
+    let named = paths.map { "\"\($0)\"" }.joined(separator: ", ")
+    let skippedNote = skipped == 0 ? "" : " (\(skipped) file\(skipped == 1 ? "" : "s") or folder\(skipped == 1 ? "" : "s") skipped as not drafts; --verbose lists them)"
+    return Diagnostic(
+      code: "usage/no-drafts", message: "no drafts found in \(named)\(skippedNote)",
+      help: "sendlint lints .eml messages, campaign manifests (*.campaign.yaml, campaign.yaml) and templates "
+        + "(.html, .htm, .txt); check the paths given to `sendlint lint`",
+      path: paths.first ?? ".")
   }
 
   static func todayString() -> String {

@@ -167,7 +167,18 @@ public struct PolicyLoader {
   private mutating func loadLayer(_ file: SourceFile, absolutePath: String, chain: [String]) {
     var reader = YAMLReader(file: file, codePrefix: "policy")
     defer { diagnostics += reader.diagnostics }
-    guard let root = reader.root() else { return }
+    let syntaxErrors = reader.diagnostics.count
+    let root = reader.root()
+    // An empty file, one with only comments, or a bare scalar (`~`, `hi`) would load as a policy
+    // with no brand facts and no rules: a CI gate that checks nothing yet says "valid".
+    if reader.diagnostics.count == syntaxErrors, root.map({ if case .scalar = $0 { true } else { false } }) ?? true {
+      reader.report(
+        "empty", "policy file \"\(file.path)\" has no settings (it is empty, only comments or a bare value)",
+        at: SourcePosition(line: 1, column: 1),
+        help: "start from `sendlint init`, which writes a commented starter policy with brand facts and rules")
+      return
+    }
+    guard let root else { return }
     let entries = reader.mapping(root, allowed: Self.topKeys, context: "the policy")
     let directory = absolutePath.hasPrefix("sendlint:") ? policy.directory : (absolutePath as NSString).deletingLastPathComponent
 

@@ -127,16 +127,35 @@ struct Lint: ParsableCommand {
   @Flag(help: "List every file and folder that was not linted, and why.")
   var verbose = false
 
+  @Option(
+    name: .customLong("stdin-filename"),
+    help: "With `lint -`: the path standard input stands for (locations, kind by extension, policy search).")
+  var stdinFilename: String?
+
+  @Flag(name: .shortAndLong, help: "Report errors only; warnings and infos still count for --fail-on and --max-warnings.")
+  var quiet = false
+
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
-    let report = Engine().lint(request)
+    request.findsBaseline = true
+    if paths.contains("-") {
+      guard paths == ["-"] else { throw ValidationError("`-` (standard input) must be the only path; got \(paths.joined(separator: " "))") }
+      request.standardInput = StandardInputDraft(bytes: try readStandardInput(), filename: stdinFilename)
+    } else if let stdinFilename {
+      throw ValidationError("--stdin-filename \"\(stdinFilename)\" needs `-` as the path, e.g. `sendlint lint - --stdin-filename \(stdinFilename)`")
+    }
+    let fullReport = Engine().lint(request)
+    // --quiet changes what is shown, never the verdict: the exit status below is computed from
+    // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
+    var report = fullReport
+    if quiet { report.findings = report.findings.filter { $0.severity >= .error } }
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))
-    // Skipped paths: in the text report itself; beside a machine format, on standard error, so
-    // its output stays one document.
-    let notes = skippedNotes(report)
+    // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
+    // standard error, so its output stays one document.
+    let notes = skippedNotes(report) + hiddenNote(fullReport, shown: report.findings.count)
     if chosen == .text { rendered += notes } else { FileHandle.standardError.write(Data(notes.utf8)) }
     try emit(rendered, to: output)
     for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit)] {
@@ -150,7 +169,51 @@ struct Lint: ParsableCommand {
       handle.write(Data(GitHubFormatter.summary(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount).utf8))
       handle.closeFile()
     }
-    throw ExitCode(report.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
+    throw ExitCode(fullReport.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
+  }
+
+  /// Standard input, bounded like a draft file: read(2) in a loop up to one byte past the cap, so
+  /// an endless pipe costs at most `DraftLoader.maximumFileBytes` of memory.
+  func readStandardInput() throws -> [UInt8] {
+    let limit = DraftLoader.maximumFileBytes
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while bytes.count <= limit {
+      let wanted = min(chunk.count, limit + 1 - bytes.count)
+      let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, wanted) }
+      if count == 0 { break }
+      if count < 0 {
+        if errno == EINTR { continue }
+        try refuse("cannot read standard input: \(String(cString: strerror(errno)))")
+      }
+      bytes += chunk[0..<count]
+    }
+    if bytes.count > limit {
+      try refuse(
+        "standard input is larger than the \(limit / (1024 * 1024)) MiB limit for a draft; it was not linted "
+          + "(input/limit-exceeded); split the draft or lint the file by path")
+    }
+    return bytes
+  }
+
+  /// An input error: its message on standard error and exit 2, without the usage text that
+  /// ValidationError adds (the arguments were fine).
+  func refuse(_ message: String) throws -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    throw ExitCode(2)
+  }
+
+  /// "(3 suppressed, 5 baselined by .sendlint-baseline.json, 2 below error hidden by --quiet)",
+  /// or nothing: findings left out of the report are counted, never dropped silently.
+  func hiddenNote(_ report: LintReport, shown: Int) -> String {
+    var parts: [String] = []
+    if report.suppressedCount > 0 { parts.append("\(report.suppressedCount) suppressed") }
+    if report.baselinedCount > 0 || report.baselineUsed != nil {
+      parts.append("\(report.baselinedCount) baselined" + (report.baselineUsed.map { " by \($0)" } ?? ""))
+    }
+    let quieted = report.findings.count - shown
+    if quieted > 0 { parts.append("\(quieted) below error hidden by --quiet") }
+    return parts.isEmpty ? "" : "(\(parts.joined(separator: ", ")))\n"
   }
 
   /// "N files skipped" (and with `--verbose` each skipped path and why), or nothing.
