@@ -52,6 +52,10 @@ public struct DraftLoader: Sendable {
   static let ownFiles: Set<String> = [".sendlint.yaml", ".sendlint.yml", "sendlint-tests.yaml", ".sendlint-baseline.json"]
 
   public let workingDirectory: String
+  /// The folder display paths are relative to: the nearest folder at or above the working
+  /// directory holding `.git`, else the working directory. Found lexically (not a real path), so it
+  /// is a prefix of the paths `absolutePath` builds even when the working directory is a link.
+  public let displayRoot: String
   public let finder: TextURLFinder
   /// What may be read: the repository root and the trees of the paths the user named.
   public let confinement: PathConfinement
@@ -63,13 +67,16 @@ public struct DraftLoader: Sendable {
     explicitPaths: [String] = []
   ) {
     self.workingDirectory = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
+    self.displayRoot = PathConfinement.repositoryRoot(containing: self.workingDirectory) ?? self.workingDirectory
     self.finder = finder
     self.confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: explicitPaths)
   }
 
-  /// A path as shown to users: relative to the working directory when inside it.
+  /// A path as shown to users, in every format and in baselines: relative to the repository root
+  /// (`displayRoot`) when inside it, so a run from a subfolder names files as a run from the root
+  /// does (SARIF uploads, baselines and annotations all key on the path).
   public func displayPath(_ absolute: String) -> String {
-    let prefix = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+    let prefix = displayRoot.hasSuffix("/") ? displayRoot : displayRoot + "/"
     return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
   }
 

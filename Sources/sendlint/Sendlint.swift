@@ -175,7 +175,7 @@ struct Lint: ParsableCommand {
     case .sarif:
       return SARIFLog(
         findings: report.findings, diagnostics: report.diagnostics, rules: report.ruleMetadata.sorted { $0.id < $1.id }, toolVersion: sendlintVersion,
-        workingDirectory: FileManager.default.currentDirectoryPath
+        workingDirectory: DraftLoader().displayRoot
       ).encoded()
     case .github:
       return GitHubFormatter.format(findings: report.findings, diagnostics: report.diagnostics)
