@@ -155,25 +155,55 @@ public struct DraftLoader: Sendable {
     }
     // Templates referenced by a manifest belong to the campaign.
     var used: Set<String> = []
-    for manifest in manifests {
-      let directory = (manifest as NSString).deletingLastPathComponent
-      if let parsed = CampaignManifest.read(SourceFile(path: manifest, bytes: readBytes(manifest) ?? [])).0 {
-        for template in [parsed.html?.value, parsed.text?.value].compactMap({ $0 }) {
-          used.insert(URL(fileURLWithPath: template, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path)
-        }
+    for manifest in manifests { used.formUnion(templatesUsed(by: manifest)) }
+    // A template named alone (a commit touching only `body.html`) is linted within every campaign
+    // that uses it, as a full run would: alone it would pass without the campaign's sending facts.
+    for template in explicitTemplates.sorted() where !used.contains(template) {
+      for manifest in manifestsReferencing(template) where !manifests.contains(manifest) {
+        manifests.append(manifest)
+        used.formUnion(templatesUsed(by: manifest))
       }
     }
     var drafts: [DraftSource] = []
     var seen: Set<String> = []
     for manifest in manifests where seen.insert(manifest).inserted { drafts.append(.campaign(manifestPath: manifest)) }
     for eml in emls where seen.insert(eml).inserted { drafts.append(.eml(path: eml)) }
-    for (template, isHTML) in templates where (!used.contains(template) || explicitTemplates.contains(template)) && seen.insert(template).inserted {
+    // A template its campaign covers is one draft with it, named or not: reporting it twice (once
+    // without the campaign's context) doubles every finding.
+    for (template, isHTML) in templates where !used.contains(template) && seen.insert(template).inserted {
       drafts.append(.template(path: template, isHTML: isHTML))
     }
     for source in refused where seen.insert(source.path).inserted { drafts.append(source) }
     drafts.sort { $0.path < $1.path }
     result.drafts = drafts
     return result
+  }
+
+  /// Absolute paths of the templates `manifest` names (nothing when it does not parse).
+  func templatesUsed(by manifest: String) -> [String] {
+    let directory = (manifest as NSString).deletingLastPathComponent
+    guard let parsed = CampaignManifest.read(SourceFile(path: manifest, bytes: readBytes(manifest) ?? [])).0 else { return [] }
+    return [parsed.html?.value, parsed.text?.value].compactMap { $0 }.map {
+      URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+    }
+  }
+
+  /// Manifests in `template`'s folder and its ancestors up to the repository root that name it,
+  /// sorted. Only `*.campaign.yaml`/`campaign.yaml` files are read, and only those confinement
+  /// allows; above the root nothing is searched (a template outside any repository: its folder).
+  func manifestsReferencing(_ template: String) -> [String] {
+    var found: [String] = []
+    var directory = (template as NSString).deletingLastPathComponent
+    while true {
+      let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+      for entry in entries.sorted() where Self.isManifest(entry.lowercased()) {
+        let manifest = (directory as NSString).appendingPathComponent(entry)
+        if case .success = confinement.check(manifest), templatesUsed(by: manifest).contains(template) { found.append(manifest) }
+      }
+      if !PathConfinement.isInside(directory, displayRoot) || directory == displayRoot || directory == "/" { break }
+      directory = (directory as NSString).deletingLastPathComponent
+    }
+    return found
   }
 
   /// A folder with this file holds policy-test fixtures: walking a tree skips it (name it on the

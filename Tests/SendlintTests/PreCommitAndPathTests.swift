@@ -48,4 +48,44 @@ import Testing
       #expect(loader.displayPath(folder.path + "/ms03-026/body.html") == "ms03-026/body.html")
     }
   }
+
+  static func summary(_ report: LintReport) -> [String] {
+    report.findings.map { "\($0.path):\($0.range.map { "\($0.startPosition.line):\($0.startPosition.column)" } ?? "") \($0.rule)" }
+  }
+
+  @Test func aTemplateNamedAloneIsLintedWithinItsCampaign() throws {
+    let repo = try Self.makeRepository()
+    defer { try? FileManager.default.removeItem(at: repo) }
+    let campaign = Self.lint(["Examples/ms03-026/campaign.yaml"], in: repo)
+    let template = Self.lint(["ms03-026/body.html"], in: repo.appendingPathComponent("Examples"))
+    #expect(campaign.findings.contains { $0.rule == "link/text-host-mismatch" })
+    #expect(Self.summary(template) == Self.summary(campaign))
+    #expect(template.draftCount == 1)
+    #expect(template.exitCode(failOn: .error, maxWarnings: nil) != 0)
+    // The text part too, and from a folder below the manifest's (a manifest naming `parts/x.html`).
+    #expect(Self.summary(Self.lint(["Examples/ms03-026/body.txt"], in: repo)) == Self.summary(campaign))
+    let fixed = Self.lint(["Examples/ms03-026-fixed/body.html"], in: repo)
+    #expect(fixed.exitCode(failOn: .error, maxWarnings: nil) == 0)
+  }
+
+  @Test func aTemplateAndItsManifestBothNamedAreOneDraft() throws {
+    let repo = try Self.makeRepository()
+    defer { try? FileManager.default.removeItem(at: repo) }
+    let both = Self.lint(["Examples/ms03-026/body.html", "Examples/ms03-026/campaign.yaml", "Examples/ms03-026/body.txt"], in: repo)
+    #expect(both.draftCount == 1)
+    #expect(Self.summary(both) == Self.summary(Self.lint(["Examples/ms03-026/campaign.yaml"], in: repo)))
+  }
+
+  @Test func manifestsInAncestorFoldersAreFoundAndUnrelatedTemplatesStayAlone() throws {
+    let repo = try Self.makeRepository()
+    defer { try? FileManager.default.removeItem(at: repo) }
+    try Self.write("<p>Hello <a href=\"https://example.com/\">example.com</a></p>\n", "mail/parts/body.html", in: repo)
+    try Self.write("<p>Nobody uses me</p>\n", "mail/parts/orphan.html", in: repo)
+    try Self.write("campaign: c\ncategory: newsletter\nfrom: \"A <a@example.com>\"\nsubject: Hi\nhtml: parts/body.html\n", "mail/a.campaign.yaml", in: repo)
+    try Self.write("campaign: other\ncategory: newsletter\nfrom: \"A <a@example.com>\"\nsubject: Hi\nhtml: mail/parts/body.html\n", "campaign.yaml", in: repo)
+    let loader = DraftLoader(workingDirectory: repo.appendingPathComponent("mail").path)
+    let drafts = loader.discover(["parts/body.html", "parts/orphan.html"]).drafts
+    #expect(drafts.map { loader.displayPath($0.path) } == ["campaign.yaml", "mail/a.campaign.yaml", "mail/parts/orphan.html"])
+    #expect(drafts.last == .template(path: repo.appendingPathComponent("mail/parts/orphan.html").standardizedFileURL.path, isHTML: true))
+  }
 }
