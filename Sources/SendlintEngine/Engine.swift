@@ -15,6 +15,8 @@ public struct LintRequest: Sendable {
   public var workingDirectory: String
   /// A baseline file: findings whose fingerprints it lists are not reported.
   public var baselinePath: String?
+  /// The paths are files a commit changed (`--from-hook`); see `DraftLoader.fromHook`.
+  public var fromHook = false
   /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
   public var today: String = Engine.todayString()
 
@@ -78,7 +80,8 @@ public struct Engine: Sendable {
 
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
-    let loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    var loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    loader.fromHook = request.fromHook
     let discovery = loader.discoverAll(request.paths)
     let drafts = discovery.drafts
     report.diagnostics += discovery.diagnostics

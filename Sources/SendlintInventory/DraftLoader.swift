@@ -59,6 +59,10 @@ public struct DraftLoader: Sendable {
   public let finder: TextURLFinder
   /// What may be read: the repository root and the trees of the paths the user named.
   public let confinement: PathConfinement
+  /// The paths are the files a commit changed (`--from-hook`, as pre-commit passes them), not a
+  /// choice of what to lint: files in policy-test fixture folders and sendlint's own files are
+  /// skipped as a walk skips them, instead of being linted because they were named.
+  public var fromHook = false
 
   /// A loader for a run in `workingDirectory`; `explicitPaths` are the paths named on the command
   /// line (drafts, `--policy`), which may lie outside the repository root.
@@ -111,7 +115,16 @@ public struct DraftLoader: Sendable {
     let confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: paths)
     var visited: Set<FileIdentity> = []
     for path in paths {
-      let absolute = absolutePath(path)
+      var absolute = absolutePath(path)
+      let named = (absolute as NSString).lastPathComponent
+      if Self.policyFiles.contains(named), Self.status(absolute).map({ ($0.st_mode & S_IFMT) == S_IFREG }) ?? false {
+        // A policy named to lint means the drafts it governs: those under its folder (an edit to
+        // `.sendlint.yaml` can turn a passing draft into a failing one, so the hook must re-lint them).
+        absolute = (absolute as NSString).deletingLastPathComponent
+      } else if fromHook, let reason = hookSkipReason(absolute) {
+        result.skipped.append(SkippedPath(path: displayPath(absolute), reason: reason))
+        continue
+      }
       guard var status = Self.linkStatus(absolute) else {
         result.diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no such file or folder: \(path)", help: "give files or folders holding drafts (.eml, *.campaign.yaml, .html, .txt)", path: path))
         continue
@@ -204,6 +217,26 @@ public struct DraftLoader: Sendable {
       directory = (directory as NSString).deletingLastPathComponent
     }
     return found
+  }
+
+  /// Policy file names: naming one lints the drafts under its folder.
+  static let policyFiles: Set<String> = [".sendlint.yaml", ".sendlint.yml"]
+
+  /// Why a file a commit changed is not linted in `--from-hook` mode, or nil: sendlint's own files
+  /// (tests, baselines), and files in a folder at or below the root holding policy-test fixtures,
+  /// which are broken on purpose and checked by `sendlint policy test`.
+  func hookSkipReason(_ absolute: String) -> String? {
+    let name = (absolute as NSString).lastPathComponent
+    if Self.ownFiles.contains(name) { return "sendlint's own file, not a draft" }
+    var directory = (absolute as NSString).deletingLastPathComponent
+    while PathConfinement.isInside(directory, displayRoot) {
+      if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(Self.policyTestsFile)) {
+        return "in \(displayPath(directory))/, which holds policy-test fixtures (\(Self.policyTestsFile)); run `sendlint policy test`"
+      }
+      if directory == displayRoot || directory == "/" { break }
+      directory = (directory as NSString).deletingLastPathComponent
+    }
+    return nil
   }
 
   /// A folder with this file holds policy-test fixtures: walking a tree skips it (name it on the

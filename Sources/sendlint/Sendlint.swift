@@ -127,10 +127,16 @@ struct Lint: ParsableCommand {
   @Flag(help: "List every file and folder that was not linted, and why.")
   var verbose = false
 
+  @Flag(
+    name: .customLong("from-hook"),
+    help: "The paths are files a commit changed (pre-commit): skip policy-test fixture folders and sendlint's own files.")
+  var fromHook = false
+
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
+    request.fromHook = fromHook
     let report = Engine().lint(request)
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))

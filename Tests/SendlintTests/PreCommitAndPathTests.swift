@@ -88,4 +88,34 @@ import Testing
     #expect(drafts.map { loader.displayPath($0.path) } == ["campaign.yaml", "mail/a.campaign.yaml", "mail/parts/orphan.html"])
     #expect(drafts.last == .template(path: repo.appendingPathComponent("mail/parts/orphan.html").standardizedFileURL.path, isHTML: true))
   }
+
+  @Test func fromHookSkipsPolicyTestFixturesAndOwnFiles() throws {
+    let repo = try Self.makeRepository()
+    defer { try? FileManager.default.removeItem(at: repo) }
+    let paths = ["Examples/policy-tests/password.html", "Examples/policy-tests/sendlint-tests.yaml", "Examples/ms03-026/body.html"]
+    var loader = DraftLoader(workingDirectory: repo.path)
+    loader.fromHook = true
+    let hook = loader.discoverAll(paths)
+    #expect(hook.drafts.map { loader.displayPath($0.path) } == ["Examples/ms03-026/campaign.yaml"])
+    #expect(hook.skipped.map(\.path) == ["Examples/policy-tests/password.html", "Examples/policy-tests/sendlint-tests.yaml"])
+    #expect(hook.skipped.first?.reason.contains("policy-test fixtures") == true)
+    // Named outside a hook, a fixture is still linted: the user chose it.
+    let named = DraftLoader(workingDirectory: repo.path).discoverAll(["Examples/policy-tests/password.html"])
+    #expect(named.drafts.map { loader.displayPath($0.path) } == ["Examples/policy-tests/password.campaign.yaml"])
+    var request = LintRequest(paths: paths, workingDirectory: repo.path)
+    request.fromHook = true
+    #expect(Engine().lint(request).draftCount == 1)
+  }
+
+  @Test func aNamedPolicyLintsTheDraftsItGoverns() throws {
+    let repo = try Self.makeRepository()
+    defer { try? FileManager.default.removeItem(at: repo) }
+    let loader = DraftLoader(workingDirectory: repo.path)
+    let found = loader.discoverAll(["Examples/.sendlint.yaml"])
+    let walked = loader.discoverAll(["Examples"])
+    #expect(found.drafts == walked.drafts)
+    #expect(found.drafts.contains(.campaign(manifestPath: repo.appendingPathComponent("Examples/ms03-026/campaign.yaml").standardizedFileURL.path)))
+    #expect(!found.drafts.contains { $0.path.contains("policy-tests") })
+    #expect(found.diagnostics.isEmpty)
+  }
 }
