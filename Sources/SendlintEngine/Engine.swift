@@ -17,6 +17,8 @@ public struct LintRequest: Sendable {
   public var baselinePath: String?
   /// The paths are files a commit changed (`--from-hook`); see `DraftLoader.fromHook`.
   public var fromHook = false
+  /// `--exclude` patterns (gitignore syntax); see `IgnoreRules`.
+  public var excludes: [String] = []
   /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
   public var today: String = Engine.todayString()
 
@@ -82,6 +84,7 @@ public struct Engine: Sendable {
     var report = LintReport()
     var loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
     loader.fromHook = request.fromHook
+    loader.excludes = request.excludes
     let discovery = loader.discoverAll(request.paths)
     let drafts = discovery.drafts
     report.diagnostics += discovery.diagnostics

@@ -63,6 +63,11 @@ public struct DraftLoader: Sendable {
   /// choice of what to lint: files in policy-test fixture folders and sendlint's own files are
   /// skipped as a walk skips them, instead of being linted because they were named.
   public var fromHook = false
+  /// `--exclude` patterns (gitignore syntax), applied after the root's `.sendlintignore`.
+  public var excludes: [String] = []
+
+  /// The ignore file read at the repository root.
+  public static let ignoreFile = ".sendlintignore"
 
   /// A loader for a run in `workingDirectory`; `explicitPaths` are the paths named on the command
   /// line (drafts, `--policy`), which may lie outside the repository root.
@@ -114,8 +119,13 @@ public struct DraftLoader: Sendable {
     var refused: [DraftSource] = []
     let confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: paths)
     var visited: Set<FileIdentity> = []
+    let ignore = ignoreRules(diagnostics: &result.diagnostics)
     for path in paths {
       var absolute = absolutePath(path)
+      if let relative = rootRelative(absolute), let reason = ignore.exclusionWithAncestors(relative, isFolder: Self.isFolder(absolute)) {
+        result.skipped.append(SkippedPath(path: relative, reason: reason, isFolder: Self.isFolder(absolute)))
+        continue
+      }
       let named = (absolute as NSString).lastPathComponent
       if Self.policyFiles.contains(named), Self.status(absolute).map({ ($0.st_mode & S_IFMT) == S_IFREG }) ?? false {
         // A policy named to lint means the drafts it governs: those under its folder (an edit to
@@ -137,7 +147,7 @@ public struct DraftLoader: Sendable {
       let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
       var files: [String] = []
       if isDirectory {
-        walk(absolute, isRoot: true, confinement: confinement, visited: &visited, files: &files, skipped: &result.skipped, refused: &refused)
+        walk(absolute, isRoot: true, confinement: confinement, ignore: ignore, visited: &visited, files: &files, skipped: &result.skipped, refused: &refused)
       } else {
         files = [absolute]
       }
@@ -219,6 +229,35 @@ public struct DraftLoader: Sendable {
     return found
   }
 
+  /// `.sendlintignore` (read only at the repository root, through confinement) then `excludes`;
+  /// patterns over a limit become `input/limit-exceeded` diagnostics, never a silent pass.
+  func ignoreRules(diagnostics: inout [Diagnostic]) -> IgnoreRules {
+    var rules = IgnoreRules()
+    let file = (displayRoot as NSString).appendingPathComponent(Self.ignoreFile)
+    if Self.linkStatus(file) != nil {
+      if let bytes = readBytes(file) {
+        rules.add(String(decoding: bytes, as: UTF8.self), origin: Self.ignoreFile)
+      } else {
+        diagnostics.append(Diagnostic(code: "usage/unreadable-ignore-file", message: "cannot read \(Self.ignoreFile) at the repository root; nothing was excluded by it", help: "make it a regular file inside the repository", path: Self.ignoreFile))
+      }
+    }
+    for pattern in excludes { rules.add(pattern, origin: "--exclude \(pattern)", numbered: false) }
+    for problem in rules.problems {
+      diagnostics.append(Diagnostic(code: "input/limit-exceeded", message: problem, help: "shorten the pattern or use fewer, broader patterns", path: Self.ignoreFile))
+    }
+    return rules
+  }
+
+  /// `absolute` relative to the repository root, or nil outside it (ignore patterns do not apply).
+  func rootRelative(_ absolute: String) -> String? {
+    let shown = displayPath(absolute)
+    return shown.hasPrefix("/") || shown == absolute ? nil : shown
+  }
+
+  static func isFolder(_ path: String) -> Bool {
+    status(path).map { ($0.st_mode & S_IFMT) == S_IFDIR } ?? false
+  }
+
   /// Policy file names: naming one lints the drafts under its folder.
   static let policyFiles: Set<String> = [".sendlint.yaml", ".sendlint.yml"]
 
@@ -264,7 +303,7 @@ public struct DraftLoader: Sendable {
   }
 
   private func walk(
-    _ directory: String, isRoot: Bool, confinement: PathConfinement, visited: inout Set<FileIdentity>,
+    _ directory: String, isRoot: Bool, confinement: PathConfinement, ignore: IgnoreRules, visited: inout Set<FileIdentity>,
     files: inout [String], skipped: inout [SkippedPath], refused: inout [DraftSource]
   ) {
     // Each real folder once: two `-> .` links would otherwise give 2^depth paths.
@@ -287,6 +326,13 @@ public struct DraftLoader: Sendable {
         continue
       }
       guard var status = Self.linkStatus(path) else { continue }  // removed while walking
+      if !ignore.isEmpty, let relative = rootRelative(path) {
+        let isFolder = Self.isFolder(path)
+        if let reason = ignore.exclusion(relative, isFolder: isFolder) {
+          skipped.append(SkippedPath(path: relative, reason: reason, isFolder: isFolder))
+          continue
+        }
+      }
       if (status.st_mode & S_IFMT) == S_IFLNK {
         switch confinement.check(path) {
         case .failure(let refusal):
@@ -304,7 +350,7 @@ public struct DraftLoader: Sendable {
           skipped.append(SkippedPath(path: displayPath(path), reason: "hidden folder", isFolder: true))
           continue
         }
-        walk(path, isRoot: false, confinement: confinement, visited: &visited, files: &files, skipped: &skipped, refused: &refused)
+        walk(path, isRoot: false, confinement: confinement, ignore: ignore, visited: &visited, files: &files, skipped: &skipped, refused: &refused)
       case S_IFREG:
         files.append(path)
       default:

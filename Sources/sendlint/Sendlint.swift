@@ -132,11 +132,15 @@ struct Lint: ParsableCommand {
     help: "The paths are files a commit changed (pre-commit): skip policy-test fixture folders and sendlint's own files.")
   var fromHook = false
 
+  @Option(help: "Leave out paths matching this gitignore-style pattern (repeatable), after .sendlintignore.")
+  var exclude: [String] = []
+
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
     request.fromHook = fromHook
+    request.excludes = exclude
     let report = Engine().lint(request)
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))

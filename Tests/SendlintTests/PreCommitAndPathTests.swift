@@ -118,4 +118,56 @@ import Testing
     #expect(!found.drafts.contains { $0.path.contains("policy-tests") })
     #expect(found.diagnostics.isEmpty)
   }
+
+  @Test(arguments: [
+    ("*.html", "a/b/c.html", false, true), ("*.html", "c.html", false, true), ("*.html", "c.htmlx", false, false),
+    ("/top.html", "top.html", false, true), ("/top.html", "a/top.html", false, false),
+    ("drafts/", "x/drafts", true, true), ("drafts/", "x/drafts", false, false),
+    ("a/**/b.txt", "a/b.txt", false, true), ("a/**/b.txt", "a/x/y/b.txt", false, true), ("a/**/b.txt", "xa/b.txt", false, false),
+    ("**/old", "old", true, true), ("**/old", "m/n/old", true, true), ("old/**", "old/x/y.html", false, true),
+    ("old/**", "old", true, false), ("a/*.html", "a/b/c.html", false, false), ("b?.txt", "b1.txt", false, true),
+    ("[abc].eml", "b.eml", false, true), ("[!abc].eml", "b.eml", false, false), ("\\#x", "#x", false, true),
+  ])
+  func gitignoreSyntax(pattern: String, path: String, isFolder: Bool, excluded: Bool) {
+    var rules = IgnoreRules()
+    rules.add(pattern, origin: "test")
+    #expect((rules.exclusion(path, isFolder: isFolder) != nil) == excluded)
+  }
+
+  @Test func negationAndCommentsFollowGitignore() {
+    var rules = IgnoreRules()
+    rules.add("# archived drafts\n*.html\n!keep.html\n\n", origin: ".sendlintignore")
+    #expect(rules.exclusion("a/drop.html", isFolder: false) == "excluded by .sendlintignore:2 (*.html)")
+    #expect(rules.exclusion("a/keep.html", isFolder: false) == nil)
+    #expect(rules.exclusion("# archived drafts", isFolder: false) == nil)
+  }
+
+  @Test func hostilePatternsMatchInBoundedWork() {
+    // A backtracking matcher takes exponential time here; the NFA is O(path × pattern).
+    var rules = IgnoreRules()
+    rules.add(String(repeating: "*a", count: 200) + "b", origin: "test")
+    #expect(rules.exclusion(String(repeating: "a", count: 5000), isFolder: false) == nil)
+    var many = IgnoreRules()
+    many.add(Array(repeating: "x", count: IgnoreRules.maximumPatterns + 5).joined(separator: "\n"), origin: ".sendlintignore")
+    #expect(many.problems.count == 1)
+    var long = IgnoreRules()
+    long.add(String(repeating: "y", count: IgnoreRules.maximumPatternBytes + 1), origin: ".sendlintignore")
+    #expect(long.problems.count == 1 && long.isEmpty)
+  }
+
+  @Test func sendlintignoreAndExcludeApplyDuringDiscovery() throws {
+    let repo = try Self.makeRepository()
+    defer { try? FileManager.default.removeItem(at: repo) }
+    try Self.write("# not ours\nExamples/newsletter/\n/Examples/ms03-026/*.eml\n", ".sendlintignore", in: repo)
+    var loader = DraftLoader(workingDirectory: repo.appendingPathComponent("Examples").path)
+    let found = loader.discoverAll(["."])
+    let shown = found.drafts.map { loader.displayPath($0.path) }
+    #expect(shown == ["Examples/ms03-026-fixed/campaign.yaml", "Examples/ms03-026/campaign.yaml"])
+    #expect(found.skipped.contains { $0.path == "Examples/newsletter" && $0.isFolder && $0.reason.contains(".sendlintignore:2") })
+    #expect(found.skipped.contains { $0.path == "Examples/ms03-026/ms03-026.eml" })
+    // Named explicitly (pre-commit), an excluded file stays excluded.
+    #expect(loader.discoverAll(["newsletter/spring.html"]).drafts.isEmpty)
+    loader.excludes = ["ms03-026-fixed"]
+    #expect(loader.discoverAll(["."]).drafts.map { loader.displayPath($0.path) } == ["Examples/ms03-026/campaign.yaml"])
+  }
 }
