@@ -120,7 +120,7 @@ public struct DraftLoader: Sendable {
     let confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: paths)
     var visited: Set<FileIdentity> = []
     let ignore = ignoreRules(diagnostics: &result.diagnostics)
-    for path in paths {
+    for path in expandGlobs(paths, confinement: confinement, visited: visited, result: &result) {
       var absolute = absolutePath(path)
       if let relative = rootRelative(absolute), let reason = ignore.exclusionWithAncestors(relative, isFolder: Self.isFolder(absolute)) {
         result.skipped.append(SkippedPath(path: relative, reason: reason, isFolder: Self.isFolder(absolute)))
@@ -246,6 +246,40 @@ public struct DraftLoader: Sendable {
       diagnostics.append(Diagnostic(code: "input/limit-exceeded", message: problem, help: "shorten the pattern or use fewer, broader patterns", path: Self.ignoreFile))
     }
     return rules
+  }
+
+  /// Paths with the quoted globs among them (`'campaigns/**/*.html'`, which the shell left alone)
+  /// replaced by the files they match, sorted, as if each were named. A glob is read in gitignore
+  /// syntax, relative to the working directory, and matches only inside the repository root; it is
+  /// expanded only when no file has that literal name. One matching nothing is a usage diagnostic.
+  func expandGlobs(_ paths: [String], confinement: PathConfinement, visited: Set<FileIdentity>, result: inout Discovery) -> [String] {
+    var expanded: [String] = []
+    for path in paths {
+      let absolute = absolutePath(path)
+      guard path.contains(where: { "*?[".contains($0) }), Self.linkStatus(absolute) == nil, let relative = rootRelative(absolute) else {
+        expanded.append(path)
+        continue
+      }
+      // Walk from the deepest folder before the first wildcard, then keep what the pattern matches.
+      let parts = relative.split(separator: "/", omittingEmptySubsequences: true)
+      let fixed = parts.prefix { !$0.contains(where: { "*?[".contains($0) }) }
+      let base = fixed.isEmpty ? displayRoot : (displayRoot as NSString).appendingPathComponent(fixed.joined(separator: "/"))
+      var rules = IgnoreRules()
+      rules.add("/" + relative, origin: path, numbered: false)
+      var files: [String] = []
+      var seen = visited
+      var skipped: [SkippedPath] = []
+      var refused: [DraftSource] = []
+      if Self.isFolder(base) {
+        walk(base, isRoot: true, confinement: confinement, ignore: IgnoreRules(), visited: &seen, files: &files, skipped: &skipped, refused: &refused)
+      }
+      let matched = files.filter { file in rootRelative(file).map { rules.exclusionWithAncestors($0, isFolder: false) != nil } ?? false }
+      if matched.isEmpty {
+        result.diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no file matches the pattern \(path)", help: "patterns are gitignore-style and relative to the current folder, e.g. 'campaigns/**/*.html'", path: path))
+      }
+      expanded += matched.sorted()
+    }
+    return expanded
   }
 
   /// `absolute` relative to the repository root, or nil outside it (ignore patterns do not apply).

@@ -170,4 +170,16 @@ import Testing
     loader.excludes = ["ms03-026-fixed"]
     #expect(loader.discoverAll(["."]).drafts.map { loader.displayPath($0.path) } == ["Examples/ms03-026/campaign.yaml"])
   }
+
+  @Test func quotedGlobsAreExpandedWithinTheRoot() throws {
+    let repo = try Self.makeRepository()
+    defer { try? FileManager.default.removeItem(at: repo) }
+    let loader = DraftLoader(workingDirectory: repo.appendingPathComponent("Examples").path)
+    let found = loader.discoverAll(["ms03-026*/**/*.html"])
+    #expect(found.diagnostics.isEmpty)
+    // Each matched template is named, so it is linted within its campaign.
+    #expect(found.drafts.map { loader.displayPath($0.path) } == ["Examples/ms03-026-fixed/campaign.yaml", "Examples/ms03-026/campaign.yaml"])
+    let none = loader.discoverAll(["nothing/**/*.eml"])
+    #expect(none.drafts.isEmpty && none.diagnostics.map(\.code) == ["usage/no-such-path"])
+  }
 }
