@@ -20,6 +20,11 @@ public struct LintRequest: Sendable {
   public var findsBaseline = false
   /// One draft given as bytes (`lint -`): linted instead of discovering `paths`.
   public var standardInput: StandardInputDraft?
+
+  /// The paths are files a commit changed (`--from-hook`); see `DraftLoader.fromHook`.
+  public var fromHook = false
+  /// `--exclude` patterns (gitignore syntax); see `IgnoreRules`.
+  public var excludes: [String] = []
   /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
   public var today: String = Engine.todayString()
 
@@ -119,6 +124,14 @@ public struct Engine: Sendable {
       report.skipped = discovery.skipped
       skippedCount = discovery.skipped.count
     }
+
+    var loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    loader.fromHook = request.fromHook
+    loader.excludes = request.excludes
+    let discovery = loader.discoverAll(request.paths)
+    let drafts = discovery.drafts
+    report.diagnostics += discovery.diagnostics
+    report.skipped = discovery.skipped
     var policies: [String: Result<ResolvedPolicy, DiagnosticList>] = [:]
     var reportedPolicies: Set<String> = []
     func policy(for draft: String) -> ResolvedPolicy? {

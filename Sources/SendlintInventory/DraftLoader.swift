@@ -52,9 +52,22 @@ public struct DraftLoader: Sendable {
   static let ownFiles: Set<String> = [".sendlint.yaml", ".sendlint.yml", "sendlint-tests.yaml", ".sendlint-baseline.json"]
 
   public let workingDirectory: String
+  /// The folder display paths are relative to: the nearest folder at or above the working
+  /// directory holding `.git`, else the working directory. Found lexically (not a real path), so it
+  /// is a prefix of the paths `absolutePath` builds even when the working directory is a link.
+  public let displayRoot: String
   public let finder: TextURLFinder
   /// What may be read: the repository root and the trees of the paths the user named.
   public let confinement: PathConfinement
+  /// The paths are the files a commit changed (`--from-hook`, as pre-commit passes them), not a
+  /// choice of what to lint: files in policy-test fixture folders and sendlint's own files are
+  /// skipped as a walk skips them, instead of being linted because they were named.
+  public var fromHook = false
+  /// `--exclude` patterns (gitignore syntax), applied after the root's `.sendlintignore`.
+  public var excludes: [String] = []
+
+  /// The ignore file read at the repository root.
+  public static let ignoreFile = ".sendlintignore"
 
   /// A loader for a run in `workingDirectory`; `explicitPaths` are the paths named on the command
   /// line (drafts, `--policy`), which may lie outside the repository root.
@@ -63,13 +76,16 @@ public struct DraftLoader: Sendable {
     explicitPaths: [String] = []
   ) {
     self.workingDirectory = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
+    self.displayRoot = PathConfinement.repositoryRoot(containing: self.workingDirectory) ?? self.workingDirectory
     self.finder = finder
     self.confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: explicitPaths)
   }
 
-  /// A path as shown to users: relative to the working directory when inside it.
+  /// A path as shown to users, in every format and in baselines: relative to the repository root
+  /// (`displayRoot`) when inside it, so a run from a subfolder names files as a run from the root
+  /// does (SARIF uploads, baselines and annotations all key on the path).
   public func displayPath(_ absolute: String) -> String {
-    let prefix = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
+    let prefix = displayRoot.hasSuffix("/") ? displayRoot : displayRoot + "/"
     return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
   }
 
@@ -103,8 +119,22 @@ public struct DraftLoader: Sendable {
     var refused: [DraftSource] = []
     let confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: paths)
     var visited: Set<FileIdentity> = []
-    for path in paths {
-      let absolute = absolutePath(path)
+    let ignore = ignoreRules(diagnostics: &result.diagnostics)
+    for path in expandGlobs(paths, confinement: confinement, visited: visited, result: &result) {
+      var absolute = absolutePath(path)
+      if let relative = rootRelative(absolute), let reason = ignore.exclusionWithAncestors(relative, isFolder: Self.isFolder(absolute)) {
+        result.skipped.append(SkippedPath(path: relative, reason: reason, isFolder: Self.isFolder(absolute)))
+        continue
+      }
+      let named = (absolute as NSString).lastPathComponent
+      if Self.policyFiles.contains(named), Self.status(absolute).map({ ($0.st_mode & S_IFMT) == S_IFREG }) ?? false {
+        // A policy named to lint means the drafts it governs: those under its folder (an edit to
+        // `.sendlint.yaml` can turn a passing draft into a failing one, so the hook must re-lint them).
+        absolute = (absolute as NSString).deletingLastPathComponent
+      } else if fromHook, let reason = hookSkipReason(absolute) {
+        result.skipped.append(SkippedPath(path: displayPath(absolute), reason: reason))
+        continue
+      }
       guard var status = Self.linkStatus(absolute) else {
         result.diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no such file or folder: \(path)", help: "give files or folders holding drafts (.eml, *.campaign.yaml, .html, .txt)", path: path))
         continue
@@ -117,7 +147,7 @@ public struct DraftLoader: Sendable {
       let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
       var files: [String] = []
       if isDirectory {
-        walk(absolute, isRoot: true, confinement: confinement, visited: &visited, files: &files, skipped: &result.skipped, refused: &refused)
+        walk(absolute, isRoot: true, confinement: confinement, ignore: ignore, visited: &visited, files: &files, skipped: &result.skipped, refused: &refused)
       } else {
         files = [absolute]
       }
@@ -148,25 +178,138 @@ public struct DraftLoader: Sendable {
     }
     // Templates referenced by a manifest belong to the campaign.
     var used: Set<String> = []
-    for manifest in manifests {
-      let directory = (manifest as NSString).deletingLastPathComponent
-      if let parsed = CampaignManifest.read(SourceFile(path: manifest, bytes: readBytes(manifest) ?? [])).0 {
-        for template in [parsed.html?.value, parsed.text?.value].compactMap({ $0 }) {
-          used.insert(URL(fileURLWithPath: template, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path)
-        }
+    for manifest in manifests { used.formUnion(templatesUsed(by: manifest)) }
+    // A template named alone (a commit touching only `body.html`) is linted within every campaign
+    // that uses it, as a full run would: alone it would pass without the campaign's sending facts.
+    for template in explicitTemplates.sorted() where !used.contains(template) {
+      for manifest in manifestsReferencing(template) where !manifests.contains(manifest) {
+        manifests.append(manifest)
+        used.formUnion(templatesUsed(by: manifest))
       }
     }
     var drafts: [DraftSource] = []
     var seen: Set<String> = []
     for manifest in manifests where seen.insert(manifest).inserted { drafts.append(.campaign(manifestPath: manifest)) }
     for eml in emls where seen.insert(eml).inserted { drafts.append(.eml(path: eml)) }
-    for (template, isHTML) in templates where (!used.contains(template) || explicitTemplates.contains(template)) && seen.insert(template).inserted {
+    // A template its campaign covers is one draft with it, named or not: reporting it twice (once
+    // without the campaign's context) doubles every finding.
+    for (template, isHTML) in templates where !used.contains(template) && seen.insert(template).inserted {
       drafts.append(.template(path: template, isHTML: isHTML))
     }
     for source in refused where seen.insert(source.path).inserted { drafts.append(source) }
     drafts.sort { $0.path < $1.path }
     result.drafts = drafts
     return result
+  }
+
+  /// Absolute paths of the templates `manifest` names (nothing when it does not parse).
+  func templatesUsed(by manifest: String) -> [String] {
+    let directory = (manifest as NSString).deletingLastPathComponent
+    guard let parsed = CampaignManifest.read(SourceFile(path: manifest, bytes: readBytes(manifest) ?? [])).0 else { return [] }
+    return [parsed.html?.value, parsed.text?.value].compactMap { $0 }.map {
+      URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+    }
+  }
+
+  /// Manifests in `template`'s folder and its ancestors up to the repository root that name it,
+  /// sorted. Only `*.campaign.yaml`/`campaign.yaml` files are read, and only those confinement
+  /// allows; above the root nothing is searched (a template outside any repository: its folder).
+  func manifestsReferencing(_ template: String) -> [String] {
+    var found: [String] = []
+    var directory = (template as NSString).deletingLastPathComponent
+    while true {
+      let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+      for entry in entries.sorted() where Self.isManifest(entry.lowercased()) {
+        let manifest = (directory as NSString).appendingPathComponent(entry)
+        if case .success = confinement.check(manifest), templatesUsed(by: manifest).contains(template) { found.append(manifest) }
+      }
+      if !PathConfinement.isInside(directory, displayRoot) || directory == displayRoot || directory == "/" { break }
+      directory = (directory as NSString).deletingLastPathComponent
+    }
+    return found
+  }
+
+  /// `.sendlintignore` (read only at the repository root, through confinement) then `excludes`;
+  /// patterns over a limit become `input/limit-exceeded` diagnostics, never a silent pass.
+  func ignoreRules(diagnostics: inout [Diagnostic]) -> IgnoreRules {
+    var rules = IgnoreRules()
+    let file = (displayRoot as NSString).appendingPathComponent(Self.ignoreFile)
+    if Self.linkStatus(file) != nil {
+      if let bytes = readBytes(file) {
+        rules.add(String(decoding: bytes, as: UTF8.self), origin: Self.ignoreFile)
+      } else {
+        diagnostics.append(Diagnostic(code: "usage/unreadable-ignore-file", message: "cannot read \(Self.ignoreFile) at the repository root; nothing was excluded by it", help: "make it a regular file inside the repository", path: Self.ignoreFile))
+      }
+    }
+    for pattern in excludes { rules.add(pattern, origin: "--exclude \(pattern)", numbered: false) }
+    for problem in rules.problems {
+      diagnostics.append(Diagnostic(code: "input/limit-exceeded", message: problem, help: "shorten the pattern or use fewer, broader patterns", path: Self.ignoreFile))
+    }
+    return rules
+  }
+
+  /// Paths with the quoted globs among them (`'campaigns/**/*.html'`, which the shell left alone)
+  /// replaced by the files they match, sorted, as if each were named. A glob is read in gitignore
+  /// syntax, relative to the working directory, and matches only inside the repository root; it is
+  /// expanded only when no file has that literal name. One matching nothing is a usage diagnostic.
+  func expandGlobs(_ paths: [String], confinement: PathConfinement, visited: Set<FileIdentity>, result: inout Discovery) -> [String] {
+    var expanded: [String] = []
+    for path in paths {
+      let absolute = absolutePath(path)
+      guard path.contains(where: { "*?[".contains($0) }), Self.linkStatus(absolute) == nil, let relative = rootRelative(absolute) else {
+        expanded.append(path)
+        continue
+      }
+      // Walk from the deepest folder before the first wildcard, then keep what the pattern matches.
+      let parts = relative.split(separator: "/", omittingEmptySubsequences: true)
+      let fixed = parts.prefix { !$0.contains(where: { "*?[".contains($0) }) }
+      let base = fixed.isEmpty ? displayRoot : (displayRoot as NSString).appendingPathComponent(fixed.joined(separator: "/"))
+      var rules = IgnoreRules()
+      rules.add("/" + relative, origin: path, numbered: false)
+      var files: [String] = []
+      var seen = visited
+      var skipped: [SkippedPath] = []
+      var refused: [DraftSource] = []
+      if Self.isFolder(base) {
+        walk(base, isRoot: true, confinement: confinement, ignore: IgnoreRules(), visited: &seen, files: &files, skipped: &skipped, refused: &refused)
+      }
+      let matched = files.filter { file in rootRelative(file).map { rules.exclusionWithAncestors($0, isFolder: false) != nil } ?? false }
+      if matched.isEmpty {
+        result.diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no file matches the pattern \(path)", help: "patterns are gitignore-style and relative to the current folder, e.g. 'campaigns/**/*.html'", path: path))
+      }
+      expanded += matched.sorted()
+    }
+    return expanded
+  }
+
+  /// `absolute` relative to the repository root, or nil outside it (ignore patterns do not apply).
+  func rootRelative(_ absolute: String) -> String? {
+    let shown = displayPath(absolute)
+    return shown.hasPrefix("/") || shown == absolute ? nil : shown
+  }
+
+  static func isFolder(_ path: String) -> Bool {
+    status(path).map { ($0.st_mode & S_IFMT) == S_IFDIR } ?? false
+  }
+
+  /// Policy file names: naming one lints the drafts under its folder.
+  static let policyFiles: Set<String> = [".sendlint.yaml", ".sendlint.yml"]
+
+  /// Why a file a commit changed is not linted in `--from-hook` mode, or nil: sendlint's own files
+  /// (tests, baselines), and files in a folder at or below the root holding policy-test fixtures,
+  /// which are broken on purpose and checked by `sendlint policy test`.
+  func hookSkipReason(_ absolute: String) -> String? {
+    let name = (absolute as NSString).lastPathComponent
+    if Self.ownFiles.contains(name) { return "sendlint's own file, not a draft" }
+    var directory = (absolute as NSString).deletingLastPathComponent
+    while PathConfinement.isInside(directory, displayRoot) {
+      if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(Self.policyTestsFile)) {
+        return "in \(displayPath(directory))/, which holds policy-test fixtures (\(Self.policyTestsFile)); run `sendlint policy test`"
+      }
+      if directory == displayRoot || directory == "/" { break }
+      directory = (directory as NSString).deletingLastPathComponent
+    }
+    return nil
   }
 
   /// A folder with this file holds policy-test fixtures: walking a tree skips it (name it on the
@@ -194,7 +337,7 @@ public struct DraftLoader: Sendable {
   }
 
   private func walk(
-    _ directory: String, isRoot: Bool, confinement: PathConfinement, visited: inout Set<FileIdentity>,
+    _ directory: String, isRoot: Bool, confinement: PathConfinement, ignore: IgnoreRules, visited: inout Set<FileIdentity>,
     files: inout [String], skipped: inout [SkippedPath], refused: inout [DraftSource]
   ) {
     // Each real folder once: two `-> .` links would otherwise give 2^depth paths.
@@ -217,6 +360,13 @@ public struct DraftLoader: Sendable {
         continue
       }
       guard var status = Self.linkStatus(path) else { continue }  // removed while walking
+      if !ignore.isEmpty, let relative = rootRelative(path) {
+        let isFolder = Self.isFolder(path)
+        if let reason = ignore.exclusion(relative, isFolder: isFolder) {
+          skipped.append(SkippedPath(path: relative, reason: reason, isFolder: isFolder))
+          continue
+        }
+      }
       if (status.st_mode & S_IFMT) == S_IFLNK {
         switch confinement.check(path) {
         case .failure(let refusal):
@@ -234,7 +384,7 @@ public struct DraftLoader: Sendable {
           skipped.append(SkippedPath(path: displayPath(path), reason: "hidden folder", isFolder: true))
           continue
         }
-        walk(path, isRoot: false, confinement: confinement, visited: &visited, files: &files, skipped: &skipped, refused: &refused)
+        walk(path, isRoot: false, confinement: confinement, ignore: ignore, visited: &visited, files: &files, skipped: &skipped, refused: &refused)
       case S_IFREG:
         files.append(path)
       default:

@@ -135,6 +135,14 @@ struct Lint: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Report errors only; warnings and infos still count for --fail-on and --max-warnings.")
   var quiet = false
 
+  @Flag(
+    name: .customLong("from-hook"),
+    help: "The paths are files a commit changed (pre-commit): skip policy-test fixture folders and sendlint's own files.")
+  var fromHook = false
+
+  @Option(help: "Leave out paths matching this gitignore-style pattern (repeatable), after .sendlintignore.")
+  var exclude: [String] = []
+
   func run() throws {
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
@@ -151,6 +159,10 @@ struct Lint: ParsableCommand {
     // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
     var report = fullReport
     if quiet { report.findings = report.findings.filter { $0.severity >= .error } }
+
+    request.fromHook = fromHook
+    request.excludes = exclude
+    let report = Engine().lint(request)
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))
     // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
@@ -238,7 +250,7 @@ struct Lint: ParsableCommand {
     case .sarif:
       return SARIFLog(
         findings: report.findings, diagnostics: report.diagnostics, rules: report.ruleMetadata.sorted { $0.id < $1.id }, toolVersion: sendlintVersion,
-        workingDirectory: FileManager.default.currentDirectoryPath
+        workingDirectory: DraftLoader().displayRoot
       ).encoded()
     case .github:
       return GitHubFormatter.format(findings: report.findings, diagnostics: report.diagnostics)
