@@ -106,7 +106,9 @@ public struct Engine: Sendable {
 
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
-    let loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    var loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    loader.fromHook = request.fromHook
+    loader.excludes = request.excludes
     var drafts: [DraftSource] = []
     var stdinFile: SourceFile?
     var skippedCount = 0
@@ -124,14 +126,6 @@ public struct Engine: Sendable {
       report.skipped = discovery.skipped
       skippedCount = discovery.skipped.count
     }
-
-    var loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
-    loader.fromHook = request.fromHook
-    loader.excludes = request.excludes
-    let discovery = loader.discoverAll(request.paths)
-    let drafts = discovery.drafts
-    report.diagnostics += discovery.diagnostics
-    report.skipped = discovery.skipped
     var policies: [String: Result<ResolvedPolicy, DiagnosticList>] = [:]
     var reportedPolicies: Set<String> = []
     func policy(for draft: String) -> ResolvedPolicy? {

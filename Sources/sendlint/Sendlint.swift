@@ -148,6 +148,8 @@ struct Lint: ParsableCommand {
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
     request.findsBaseline = true
+    request.fromHook = fromHook
+    request.excludes = exclude
     if paths.contains("-") {
       guard paths == ["-"] else { throw ValidationError("`-` (standard input) must be the only path; got \(paths.joined(separator: " "))") }
       request.standardInput = StandardInputDraft(bytes: try readStandardInput(), filename: stdinFilename)
@@ -159,10 +161,6 @@ struct Lint: ParsableCommand {
     // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
     var report = fullReport
     if quiet { report.findings = report.findings.filter { $0.severity >= .error } }
-
-    request.fromHook = fromHook
-    request.excludes = exclude
-    let report = Engine().lint(request)
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))
     // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
