@@ -1,4 +1,6 @@
 import SendlintCore
+import SendlintInventory
+import SendlintRules
 import SendlintHTML
 import SendlintURL
 import Testing
@@ -73,5 +75,90 @@ import Testing
     #expect(rendered.utf8.count > MessageTemplate.maximumRenderedBytes - 8)
     #expect(rendered.hasSuffix("…"))
     #expect(rendered.hasPrefix("{{rule}}éé"))
+  }
+}
+
+/// Issue 11, hostile manifests: merge variables are looked up through an index and their expansion
+/// (and the click rewrite's) is capped per URL and per draft, each cap an `input/limit-exceeded`.
+@Suite struct HostileMergeVariableTests {
+  func campaign(_ manifest: String, html: String) throws -> Inventory {
+    let (parsed, diagnostics) = CampaignManifest.read(SourceFile(path: "campaign.yaml", text: manifest))
+    #expect(diagnostics.isEmpty, "\(diagnostics)")
+    return InventoryReader.campaign(try #require(parsed), html: SourceFile(path: "body.html", text: html), text: nil)
+  }
+
+  func limitProblems(_ inventory: Inventory) -> [InputProblem] {
+    inventory.problems.filter { $0.code == "input/limit-exceeded" }
+  }
+
+  /// 5,000 variables and 5,000 tags that only match case-insensitively: the old fallback scanned
+  /// (and lowercased) every variable per tag, 25 million comparisons.
+  @Test func caseInsensitiveLookupIsIndexed() throws {
+    let count = 5_000
+    let variables = (0..<count).map { "v\($0): \"p\($0)\"" }.joined(separator: ", ")
+    let html = (0..<count).map { #"<a href="https://example.com/{{V\#($0)}}">x</a>"# }.joined()
+    let inventory = try campaign("campaign: c\nhtml: body.html\nvariables: { \(variables) }\n", html: html)
+    #expect(inventory.links.count == count)
+    #expect(inventory.links.first?.url?.href == "https://example.com/p0")
+    #expect(inventory.links.last?.url?.href == "https://example.com/p\(count - 1)")
+    #expect(limitProblems(inventory).isEmpty)
+  }
+
+  /// A 1 MB variable in 2,000 links (old code built 2 GB of URLs: > 120 s): expansion stops at the
+  /// per-draft cap, reported once.
+  @Test func expansionIsCappedPerDraft() throws {
+    let value = String(repeating: "a", count: 1_000_000)
+    let html = String(repeating: #"<a href="https://example.com/{{big}}">x</a>"#, count: 2_000)
+    let inventory = try campaign("campaign: c\nhtml: body.html\nvariables: { big: \"\(value)\" }\n", html: html)
+    #expect(inventory.links.count == 2_000)
+    let expanded = inventory.links.filter { ($0.url?.href.utf8.count ?? 0) > value.utf8.count }
+    #expect(expanded.count == ExpansionBudget.maximumBytesPerDraft / value.utf8.count)
+    #expect(inventory.links.last?.url?.href == "https://example.com/")
+    let problems = limitProblems(inventory)
+    #expect(problems.count == 1)
+    #expect(problems.first?.message.contains("ExpansionBudget.maximumBytesPerDraft") == true)
+  }
+
+  /// One URL whose tags expand past 1 MiB is cut at the per-expansion cap.
+  @Test func expansionIsCappedPerURL() throws {
+    let value = String(repeating: "b", count: 100_000)
+    let html = #"<a href="https://example.com/\#(String(repeating: "{{big}}", count: 20))">x</a>"#
+    let inventory = try campaign("campaign: c\nhtml: body.html\nvariables: { big: \"\(value)\" }\n", html: html)
+    let href = try #require(inventory.links.first?.url?.href)
+    #expect(href.utf8.count <= ExpansionBudget.maximumBytesPerExpansion)
+    #expect(href.utf8.count > ExpansionBudget.maximumBytesPerExpansion - value.utf8.count)
+    #expect(limitProblems(inventory).first?.message.contains("ExpansionBudget.maximumBytesPerExpansion") == true)
+  }
+
+  /// A click `url` template of 50,000 `{{url}}` (old code re-expanded it in link/same-target for each
+  /// link: > 120 s): the delivered URL is computed once, capped, and the rule reads it.
+  @Test func clickRewriteIsComputedOnceAndCapped() throws {
+    let template = String(repeating: "{{url}}", count: 50_000)
+    let manifest = """
+      campaign: c
+      html: body.html
+      tracking: { clicks: { domain: t.example.net, url: "https://t.example.net/c?\(template)" } }
+      """
+    let html = (0..<200).map { #"<a href="https://example.com/\#($0)">example.com/\#($0)</a>"# }.joined()
+    let inventory = try campaign(manifest, html: html)
+    #expect(inventory.links.count == 200)
+    let delivered = inventory.links.compactMap(\.deliveredURL)
+    #expect(delivered.count == 200)
+    #expect(delivered.allSatisfy { $0.utf8.count <= ExpansionBudget.maximumBytesPerExpansion })
+    #expect(delivered.first?.hasPrefix("https://t.example.net/c?https://example.com/0https://example.com/0") == true)
+    #expect(limitProblems(inventory).count == 1)
+    // Links cut to the same prefix share a target: the rule still runs, on the stored URLs.
+    let hits = SameTarget(options: RuleOptions()).check(inventory, RuleContext(brand: BrandFacts(), category: nil))
+    #expect(!hits.isEmpty)
+  }
+
+  /// A rewritten URL is not searched again: an href containing `{{link}}` stays as written.
+  @Test func clickRewriteIsOnePass() {
+    let rewrite = ClickRewrite(
+      domain: "t.example.net", range: SourceRange(file: SourceFile(path: "m", text: ""), start: 0, end: 0),
+      urlTemplate: "https://t.example.net/?u={{url}}&l={{link}}")
+    var budget = ExpansionBudget()
+    #expect(rewrite.rewritten("https://a.example/{{link}}", budget: &budget)
+      == "https://t.example.net/?u=https://a.example/{{link}}&l=https://a.example/{{link}}")
   }
 }
