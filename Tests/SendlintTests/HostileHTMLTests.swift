@@ -162,3 +162,39 @@ import Testing
       == "https://t.example.net/?u=https://a.example/{{link}}&l=https://a.example/{{link}}")
   }
 }
+
+/// Issue 11, hostile policies: a custom rule's own `message:` renders in one pass, capped, and quotes
+/// at most `CustomRule.maximumQuotedMatchCharacters` of what matched.
+@Suite struct HostileCustomRuleMessageTests {
+  func hits(message: String?, body: String) throws -> [Hit] {
+    let metadata = RuleMetadata(
+      id: "custom/long-x", summary: "x", defaultSeverity: .warning, whatItDoes: "", whyIsThisBad: "", example: "",
+      useInstead: "", references: [])
+    let rule = CustomRule(
+      metadata: metadata, kind: .pattern(fields: [.htmlVisible], regex: try LinearRegex(#"\{\{field\}\}x+"#), source: ""),
+      message: message)
+    let inventory = InventoryReader.template(SourceFile(path: "t.html", text: "<p>\(body)</p>"), isHTML: true)
+    return rule.check(inventory, RuleContext(brand: BrandFacts(), category: nil))
+  }
+
+  /// The matched text holds `{{field}}`: the old loop could expand it again, depending on order.
+  @Test func matchIsQuotedOnceAndCut() throws {
+    let body = "{{field}}" + String(repeating: "x", count: 100_000)
+    let found = try hits(message: "[{{match}}] in {{field}}", body: body)
+    let hit = try #require(found.first)
+    let quoted = String(body.prefix(CustomRule.maximumQuotedMatchCharacters)) + "…"
+    #expect(hit.message == "[\(quoted)] in html.visible")
+    // The default message quotes the same cut text.
+    let plain = try #require(try hits(message: nil, body: body).first)
+    #expect(plain.message.hasSuffix("\"\(quoted)\""))
+  }
+
+  /// 20,000 `{{match}}` in the policy's message: the output stops at the rendered-size cap.
+  @Test func renderedMessageIsCapped() throws {
+    let found = try hits(message: String(repeating: "{{match}}", count: 20_000), body: "{{field}}xxx")
+    let hit = try #require(found.first)
+    #expect(hit.message.utf8.count <= MessageTemplate.maximumRenderedBytes)
+    #expect(hit.message.hasPrefix("{{field}}xxx{{field}}xxx"))
+    #expect(hit.message.hasSuffix("…"))
+  }
+}
