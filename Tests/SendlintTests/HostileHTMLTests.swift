@@ -198,3 +198,79 @@ import Testing
     #expect(hit.message.hasSuffix("…"))
   }
 }
+
+/// Issue 11, hostile CSS: the cascade is charged for its work (selectors tested, compound
+/// components compared, ancestors walked) against `HTMLInventory.maximumCascadeWork`, and `<style>`
+/// text is kept up to `HTMLInventory.maximumStyleBytes`; each cap hit is a reported problem.
+@Suite struct HostileCascadeTests {
+  /// Slack over the budget: work is checked before each selector and ancestor, so one compound
+  /// (here at most 20,001 components) may finish past it.
+  let slack = 20_001
+
+  func cascadeLimitHit(_ inventory: HTMLInventory) -> Bool {
+    inventory.problems.contains { $0.message.contains("HTMLInventory.maximumCascadeWork") }
+  }
+
+  /// 20,000 comma selectors in one rule × 20,000 elements each matched only by the last: the old
+  /// budget counted one rule per element (400 million selector tests, unbounded).
+  @Test func commaSelectorsAreCharged() {
+    let count = 20_000
+    let selectors = (0..<count).map { ".c\($0)" }.joined(separator: ",")
+    let body = String(repeating: #"<p class="c\#(count - 1)">x</p>"#, count: count)
+    let inventory = HTMLInventory.read(Array("<style>\(selectors) { display: none }</style>\(body)".utf8))
+    #expect(cascadeLimitHit(inventory))
+    #expect(inventory.cascadeWork <= HTMLInventory.maximumCascadeWork + slack)
+    #expect(inventory.cascadeWork > HTMLInventory.maximumCascadeWork)
+    // Elements matched before the budget ran out are hidden; later ones keep their inline style.
+    #expect(!inventory.hiddenText.isEmpty)
+    #expect(inventory.visibleText.bytes.contains(UInt8(ascii: "x")))
+  }
+
+  /// A compound of 20,000 classes against elements carrying all of them: the old array lookup was
+  /// 200 million comparisons per element; through a set it is 20,000, charged.
+  @Test func longCompoundsAreCharged() {
+    let classes = (0..<20_000).map { "k\($0)" }
+    let compound = "." + classes.joined(separator: ".")
+    let element = #"<p class="\#(classes.joined(separator: " "))">hidden</p>"#
+    let elements = 10
+    let html = "<style>\(compound) { display: none }</style>" + String(repeating: element, count: elements) + "<p>shown</p>"
+    let inventory = HTMLInventory.read(Array(html.utf8))
+    #expect(!cascadeLimitHit(inventory))
+    #expect(inventory.hiddenText.count == elements)
+    #expect(inventory.cascadeWork >= elements * classes.count)
+    #expect(inventory.cascadeWork < 2 * elements * classes.count + 1_000)
+  }
+
+  /// A 3,000-compound descendant chain over 500 nested elements, tested by 40,000 leaves: every
+  /// ancestor walked is charged and the budget stops it.
+  @Test func descendantChainsAreCharged() {
+    let chain = Array(repeating: "div", count: 3_000).joined(separator: " ") + " p"
+    let html = "<style>\(chain) { color: red }</style>" + String(repeating: "<div>", count: 500)
+      + String(repeating: "<p>x</p>", count: 40_000)
+    let inventory = HTMLInventory.read(Array(html.utf8))
+    #expect(cascadeLimitHit(inventory))
+    #expect(inventory.cascadeWork <= HTMLInventory.maximumCascadeWork + slack)
+  }
+
+  /// 2 MB of `<style>` text: the first MiB is parsed, the rest dropped and reported.
+  @Test func styleTextIsCapped() {
+    let rule = ".a{color:red}\n"
+    let style = String(repeating: rule, count: 2_000_000 / rule.utf8.count)
+    let inventory = HTMLInventory.read(Array("<style>\(style)</style><style>.b{display:none}</style><p class=b>x</p>".utf8))
+    #expect(inventory.styleBytes <= HTMLInventory.maximumStyleBytes)
+    #expect(inventory.problems.contains { $0.message.contains("HTMLInventory.maximumStyleBytes") })
+    // The later block is past the cap too: its rule is not applied.
+    #expect(inventory.hiddenText.isEmpty)
+  }
+
+  /// Through the inventory, the cascade and style caps are `input/limit-exceeded` problems.
+  @Test func capsAreInputProblems() {
+    let selectors = (0..<4_000).map { ".c\($0)" }.joined(separator: ",")
+    let body = String(repeating: #"<p class="c3999">x</p>"#, count: 4_000)
+    let style = String(repeating: " ", count: HTMLInventory.maximumStyleBytes)
+    let file = SourceFile(path: "t.html", text: "<style>\(selectors) { display: none }</style>\(body)<style>\(style)</style>")
+    let problems = InventoryReader.template(file, isHTML: true).problems.filter { $0.code == "input/limit-exceeded" }
+    #expect(problems.contains { $0.message.contains("maximumCascadeWork") })
+    #expect(problems.contains { $0.message.contains("maximumStyleBytes") })
+  }
+}
