@@ -73,6 +73,18 @@ public struct HTMLInventory: Sendable {
   public var baseHref: String?
   /// Depth limit hits and similar, as messages with offsets.
   public var problems: [(message: String, offset: Int)] = []
+  /// Units of cascade work spent (selectors tested, compound components compared, ancestors walked),
+  /// at most about `maximumCascadeWork`; exposed so tests can bound the work, not the time.
+  public var cascadeWork = 0
+  /// Bytes of `<style>` text kept and parsed, at most `maximumStyleBytes`.
+  public var styleBytes = 0
+  /// Cascade work allowed in one body; past it, later elements keep their inline styles only.
+  /// Bounds the cascade to linear time whatever the rules and elements: a newsletter of 3,000
+  /// elements and 300 rules spends a few hundred thousand units.
+  public static let maximumCascadeWork = 10_000_000
+  /// `<style>` text kept per body; the rest is not parsed. Newsletters carry tens of kilobytes, and
+  /// each kept byte costs a source map entry and rule storage (6 MB of style cost 390 MB).
+  public static let maximumStyleBytes = 1 << 20
 
   /// Tokenizes and reads `bytes` (UTF-8 HTML); offsets are shifted by `base` and, when `map` is
   /// given, are mapped through it by the caller. O(n) apart from a bounded end-tag search.
@@ -98,10 +110,6 @@ final class InventoryBuilder {
   /// that could apply to it, so a hostile mass of universal rules would make the cascade quadratic.
   /// Newsletters carry a few hundred.
   static let maximumStyleRules = 5_000
-  /// Element-against-rule checks allowed in one body; past it, elements keep their inline styles
-  /// only. Bounds the cascade to linear time whatever the rules and elements (a newsletter of
-  /// 3,000 elements and 300 rules needs well under 1% of it).
-  static let maximumCascadeChecks = 2_000_000
 
   struct OpenElement {
     let name: String
@@ -110,7 +118,7 @@ final class InventoryBuilder {
     let invisible: Bool
     /// Serial number of the element whose style hides this one (itself or an ancestor).
     let hidingElement: Int?
-    let classes: [String]
+    let classes: Set<String>
     let id: String?
     /// The background colour in effect (own or inherited), normalised.
     let background: String?
@@ -150,22 +158,33 @@ final class InventoryBuilder {
 
   /// The candidate rules of an element while the cascade budget lasts; none after it (counted
   /// before the list is built, so an exhausted budget costs nothing more).
-  func admittedCandidateRules(tag: String, classes: [String], id: String?, at offset: Int) -> [Int] {
-    guard !styleRules.isEmpty, !reportedCascadeLimit else { return [] }
-    var count = universalRules.count + (rulesByTag[tag]?.count ?? 0)
+  func admittedCandidateRules(tag: String, classes: Set<String>, id: String?, at offset: Int) -> [Int] {
+    guard !styleRules.isEmpty, cascadeBudgetLeft(at: offset) else { return [] }
+    // Each class is one lookup, and each candidate at least one selector test: charged up front
+    // so an exhausted budget costs nothing more.
+    var count = 1 + classes.count + universalRules.count + (rulesByTag[tag]?.count ?? 0)
     if let id { count += rulesByID[id]?.count ?? 0 }
     for name in classes { count += rulesByClass[name]?.count ?? 0 }
-    cascadeChecks += count
-    guard cascadeChecks <= Self.maximumCascadeChecks else {
-      reportedCascadeLimit = true
-      problems.append(("more than \(Self.maximumCascadeChecks) element-to-style-rule checks in one HTML body; later elements were judged by their inline styles only", offset))
-      return []
-    }
+    cascadeWork += count
+    guard cascadeBudgetLeft(at: offset) else { return [] }
     return candidateRules(tag: tag, classes: classes, id: id)
   }
 
+  /// Whether cascade work may go on; reports the limit once, at `offset`, when it may not.
+  func cascadeBudgetLeft(at offset: Int) -> Bool {
+    if cascadeWork <= HTMLInventory.maximumCascadeWork { return true }
+    if !reportedCascadeLimit {
+      reportedCascadeLimit = true
+      problems.append((
+        "more than \(HTMLInventory.maximumCascadeWork) units of style-rule matching work in one HTML body "
+          + "(limit HTMLInventory.maximumCascadeWork); later elements were judged by their inline styles only: "
+          + "use fewer or simpler <style> selectors", offset))
+    }
+    return false
+  }
+
   /// Indices of the rules that may match an element, in document order, each once.
-  func candidateRules(tag: String, classes: [String], id: String?) -> [Int] {
+  func candidateRules(tag: String, classes: Set<String>, id: String?) -> [Int] {
     var candidates = universalRules
     if let id, let found = rulesByID[id] { candidates += found }
     for name in classes { if let found = rulesByClass[name] { candidates += found } }
@@ -185,12 +204,20 @@ final class InventoryBuilder {
   }
 
   /// Whether a selector chain matches the element being opened: its last compound matches the
-  /// element, the others match ancestors in order (descendant semantics).
-  func matches(_ selector: [CompoundSelector], tag: String, classes: [String], id: String?) -> Bool {
-    guard let last = selector.last, last.matches(tag: tag, classes: classes, id: id) else { return false }
+  /// element, the others match ancestors in order (descendant semantics). Every ancestor walked and
+  /// compound component compared is charged to `cascadeWork`; the walk gives up (no match) once the
+  /// budget is spent, so a long descendant chain over a deep stack cannot run unbounded.
+  func matches(_ selector: [CompoundSelector], tag: String, classes: Set<String>, id: String?) -> Bool {
+    guard cascadeWork <= HTMLInventory.maximumCascadeWork else { return false }
+    guard let last = selector.last, last.matches(tag: tag, classes: classes, id: id, work: &cascadeWork) else { return false }
     var ancestor = stack.count - 1
     for compound in selector.dropLast().reversed() {
-      while ancestor >= 0, !compound.matches(tag: stack[ancestor].name, classes: stack[ancestor].classes, id: stack[ancestor].id) { ancestor -= 1 }
+      while ancestor >= 0 {
+        guard cascadeWork <= HTMLInventory.maximumCascadeWork else { return false }
+        let element = stack[ancestor]
+        if compound.matches(tag: element.name, classes: element.classes, id: element.id, work: &cascadeWork) { break }
+        ancestor -= 1
+      }
       if ancestor < 0 { return false }
       ancestor -= 1
     }
@@ -279,7 +306,10 @@ final class InventoryBuilder {
   var reportedLinkLimit = false
   var reportedStyleRuleLimit = false
   var reportedCascadeLimit = false
-  var cascadeChecks = 0
+  var cascadeWork = 0
+  /// `<style>` text bytes kept so far in this body.
+  var styleBytes = 0
+  var reportedStyleBytesLimit = false
   var reportedImageLimit = false
 
   var currentHiddenReason: String? { stack.last?.hiddenReason }
@@ -318,12 +348,14 @@ final class InventoryBuilder {
     if name == "a", stack.contains(where: { $0.name == "a" }) { pop(to: "a") }
     if Self.blockElements.contains(name) { breakText(at: tag.start) }
 
-    let classes = tag.attribute("class").map { $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } ?? []
+    let classes = Set(tag.attribute("class").map { $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } ?? [])
     let elementID = tag.attribute("id")?.value
     // The cascade, simplified: matching <style> rules in order, then the inline style.
     var declarations: [String: String] = [:]
     var revealedByMedia = false
     for ruleIndex in admittedCandidateRules(tag: name, classes: classes, id: elementID, at: tag.start) {
+      // Past the budget the element keeps what matched so far; later elements get no rules.
+      guard cascadeBudgetLeft(at: tag.start) else { break }
       let rule = styleRules[ruleIndex]
       guard rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) else { continue }
       if rule.inMedia {
@@ -493,6 +525,18 @@ final class InventoryBuilder {
 
   private func characters(_ piece: [UInt8], source: Int, verbatim: Bool) {
     if styleText != nil, stack.last?.name == "style" {
+      // Once the cap is hit, later style text is dropped too, not just the piece that passed it.
+      guard !reportedStyleBytesLimit, styleBytes + piece.count <= HTMLInventory.maximumStyleBytes else {
+        if !reportedStyleBytesLimit {
+          reportedStyleBytesLimit = true
+          problems.append((
+            "more than \(HTMLInventory.maximumStyleBytes) bytes of <style> text in one HTML body "
+              + "(limit HTMLInventory.maximumStyleBytes); the rest was not read: move styles inline or trim them",
+            source))
+        }
+        return
+      }
+      styleBytes += piece.count
       if verbatim { styleText?.appendVerbatim(piece, source: source) } else { styleText?.appendDecoded(piece, source: source) }
       return
     }
@@ -560,6 +604,8 @@ final class InventoryBuilder {
     inventory.hiddenText = hiddenRuns.filter { !$0.text.trimmingASCIIWhitespace().isEmpty }
     inventory.baseHref = baseHref
     inventory.problems = problems
+    inventory.cascadeWork = cascadeWork
+    inventory.styleBytes = styleBytes
     return inventory
   }
 }

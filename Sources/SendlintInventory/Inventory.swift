@@ -86,11 +86,31 @@ public struct ClickRewrite: Sendable {
     self.urlTemplate = urlTemplate
   }
 
-  /// The URL a link becomes at send time.
-  public func rewritten(_ original: String) -> String {
+  /// The URL a link becomes at send time, in one pass over the template: `original` is copied, never
+  /// searched for `{{url}}` again. Each copy is charged to `budget`; past a cap the URL is cut there.
+  /// O(template + output).
+  public func rewritten(_ original: String, budget: inout ExpansionBudget) -> String {
     guard let urlTemplate else { return "https://\(domain)/click?url=\(original)" }
-    return urlTemplate.replacingOccurrences(of: "{{url}}", with: original).replacingOccurrences(of: "{{link}}", with: original)
+    let template = Array(urlTemplate.utf8)
+    let value = Array(original.utf8)
+    var output: [UInt8] = []
+    var index = 0
+    while index < template.count {
+      if template[index] == UInt8(ascii: "{"),
+        let placeholder = Self.placeholders.first(where: { MergeTags.matches(template, at: index, $0) })
+      {
+        guard budget.charge(value.count, toExpansionOf: output.count) else { break }
+        output += value
+        index += placeholder.count
+      } else {
+        output.append(template[index])
+        index += 1
+      }
+    }
+    return String(decoding: output, as: UTF8.self)
   }
+
+  private static let placeholders = [Array("{{url}}".utf8), Array("{{link}}".utf8)]
 }
 
 /// A link in the message.
@@ -123,15 +143,13 @@ public struct Link: Sendable {
   public let inConditionalComment: Bool
   /// True for links found in a text/plain body rather than HTML.
   public let fromText: Bool
+  /// The URL the recipient's click will actually request first (after the click rewrite), computed
+  /// once when the inventory is built: a rewrite template can make it large.
+  public let deliveredURL: String?
 
   /// The host the recipient's click will actually go to first.
   public var deliveredHost: String? { rewrite?.domain ?? host }
 
-  /// The URL the recipient's click will actually request first.
-  public var deliveredURL: String? {
-    guard let url else { return nil }
-    return rewrite?.rewritten(url.href) ?? url.href
-  }
 
   /// Where the host is written inside the href, or the whole href when it cannot be found.
   public var hostRange: SourceRange {
@@ -249,6 +267,9 @@ public struct VisibleText: Sendable {
   public let bytes: [UInt8]
   public let locator: Locator
   public let inHTML: Bool
+  /// The text with the manifest's `variables` substituted (within the draft's expansion budget);
+  /// nil when the draft has no variables.
+  public let mergedText: String?
   public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 

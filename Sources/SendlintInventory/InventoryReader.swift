@@ -105,7 +105,7 @@ public enum InventoryReader {
           if decoded.lossy {
             inventory.problems.append(InputProblem(code: "input/charset", message: "the HTML part's bytes are not valid in its declared charset \"\(charset)\"; they were read as mail clients read them (U+FFFD for bad UTF-8, Windows-1252 for undeclared 8-bit text)", range: bodyRange))
           }
-          collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps), variables: [:])
+          collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps))
         } else if entity.contentType.type == "text" || entity.contentType.type == "multipart" || !entity.hasExplicitContentType {
           // A multipart whose boundary never occurs is shown as text, so it is read as text.
           let decoded = entity.decodedText(in: file)
@@ -171,7 +171,8 @@ public enum InventoryReader {
     }
     var collector = BodyCollector(finder: finder)
     collector.rewrite = inventory.clickRewrite
-    if let html { collector.html(html.bytes, locator: Locator(file: html), variables: manifest.variables) }
+    collector.variables = MergeVariables(manifest.variables)
+    if let html { collector.html(html.bytes, locator: Locator(file: html)) }
     if let text { collector.text(text.bytes, locator: Locator(file: text)) }
     collector.finish(into: &inventory)
     if let host = inventory.openPixelHost {
@@ -187,7 +188,7 @@ public enum InventoryReader {
   public static func template(_ file: SourceFile, isHTML: Bool, finder: TextURLFinder = TextURLFinder()) -> Inventory {
     var inventory = Inventory(draftPath: file.path, kind: .template, draftFile: file)
     var collector = BodyCollector(finder: finder)
-    if isHTML { collector.html(file.bytes, locator: Locator(file: file), variables: [:]) } else {
+    if isHTML { collector.html(file.bytes, locator: Locator(file: file)) } else {
       collector.text(file.bytes, locator: Locator(file: file))
     }
     collector.finish(into: &inventory)
@@ -214,10 +215,31 @@ struct BodyCollector {
   var problems: [InputProblem] = []
   var htmlCount = 0
   var textCount = 0
+  /// The manifest's merge-tag values (none for an .eml or a bare template).
+  var variables = MergeVariables([:])
+  /// What merge tags and the click rewrite may still insert in this draft.
+  var budget = ExpansionBudget()
+  var reportedExpansionLimit = false
 
   init(finder: TextURLFinder) { self.finder = finder }
 
-  mutating func html(_ bytes: [UInt8], locator: Locator, variables: [String: String]) {
+  /// Reports the first expansion cap hit, once per draft, at `range`: one finding, not one per link.
+  mutating func noteExpansionLimit(at range: SourceRange) {
+    guard let message = budget.exceeded, !reportedExpansionLimit else { return }
+    reportedExpansionLimit = true
+    problems.append(InputProblem(code: "input/limit-exceeded", message: message, range: range))
+  }
+
+  /// The URL a click on a link to `url` requests, through the rewrite when there is one.
+  mutating func deliveredURL(_ url: URLRecord?, rewrite: ClickRewrite?, range: SourceRange) -> String? {
+    guard let url else { return nil }
+    guard let rewrite else { return url.href }
+    let delivered = rewrite.rewritten(url.href, budget: &budget)
+    noteExpansionLimit(at: range)
+    return delivered
+  }
+
+  mutating func html(_ bytes: [UInt8], locator: Locator) {
     htmlCount += 1
     let html = HTMLInventory.read(bytes)
     let base = html.baseHref.flatMap { URLRecord.parse($0) }
@@ -225,21 +247,26 @@ struct BodyCollector {
       problems.append(InputProblem(code: "input/limit-exceeded", message: problem.message, range: locator.range(problem.offset, problem.offset)))
     }
     for link in html.links {
-      let resolved = Self.resolve(link.href, base: base, variables: variables)
+      let resolved = Self.resolve(link.href, base: base, variables: variables, budget: &budget)
       let isWeb = resolved.url.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
       let hrefLocator = locator
+      let range = hrefLocator.range(link.hrefStart, link.hrefEnd)
+      noteExpansionLimit(at: range)
+      let linkRewrite = isWeb && (link.kind == .a || link.kind == .area || link.kind == .vml) ? rewrite : nil
+      let delivered = deliveredURL(resolved.url, rewrite: linkRewrite, range: range)
       links.append(Link(
         kind: link.kind, href: link.href, url: resolved.url, unresolvedHostTag: resolved.hostTag,
         text: link.text.string, textLocator: locator.through(link.text.maps.first ?? OffsetMap()),
         hiddenText: link.hiddenText,
         imageAltTexts: link.imageAltText.map { ($0.text, locator.range($0.start, $0.start + $0.text.utf8.count)) },
-        hidden: link.hidden, range: hrefLocator.range(link.hrefStart, link.hrefEnd),
+        hidden: link.hidden, range: range,
         hrefLocator: locator.through(link.hrefMap),
-        rewrite: isWeb && (link.kind == .a || link.kind == .area || link.kind == .vml) ? rewrite : nil,
-        inConditionalComment: link.inConditionalComment, fromText: false))
+        rewrite: linkRewrite,
+        inConditionalComment: link.inConditionalComment, fromText: false, deliveredURL: delivered))
     }
     for image in html.images {
-      let resolved = Self.resolve(image.src, base: base, variables: variables)
+      let resolved = Self.resolve(image.src, base: base, variables: variables, budget: &budget)
+      noteExpansionLimit(at: locator.range(image.srcStart, image.srcEnd))
       images.append(Image(
         src: image.src, url: resolved.url, width: image.width, height: image.height, cssWidth: image.cssWidth,
         cssHeight: image.cssHeight, hiddenReason: image.hiddenReason, alt: image.alt,
@@ -282,12 +309,13 @@ struct BodyCollector {
           // URLs in a text part are links the recipient's client will make clickable.
           let parsed = URLRecord.parse(url.openable)
           let isWeb = parsed.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
+          let delivered = deliveredURL(parsed, rewrite: isWeb ? rewrite : nil, range: locator.range(url.start, url.end))
           links.append(Link(
             kind: .text, href: url.text, url: parsed, unresolvedHostTag: nil, text: url.text,
             textLocator: Locator(file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
             hiddenText: "", imageAltTexts: [], hidden: false, range: locator.range(url.start, url.end),
             hrefLocator: Locator(file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
-            rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true))
+            rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true, deliveredURL: delivered))
         }
       }
       if budget == 0 { break }
@@ -296,16 +324,27 @@ struct BodyCollector {
     inventory.images += images
     inventory.textURLs = textURLs
     inventory.hiddenText = hiddenText.map { ($0.0, $0.1, $0.2, $0.3) }
-    inventory.visibleTexts = texts.map { VisibleText(bytes: $0.bytes, locator: $0.locator, inHTML: $0.inHTML) }
+    var visibleTexts: [VisibleText] = []
+    for (bytes, locator, inHTML) in texts {
+      var merged: String?
+      if !variables.exact.isEmpty {
+        merged = MergeTags.substitute(String(decoding: bytes, as: UTF8.self), variables: variables, budget: &budget).text
+        noteExpansionLimit(at: locator.range(0, 0))
+      }
+      visibleTexts.append(VisibleText(bytes: bytes, locator: locator, inHTML: inHTML, mergedText: merged))
+    }
+    inventory.visibleTexts = visibleTexts
     inventory.problems += problems
     inventory.htmlBodyCount += htmlCount
     inventory.textBodyCount += textCount
   }
 
   /// Substitutes merge tags, notes a tag standing in the host, and parses the URL.
-  static func resolve(_ href: String, base: URLRecord?, variables: [String: String]) -> (url: URLRecord?, hostTag: String?, unresolved: [String]) {
+  static func resolve(
+    _ href: String, base: URLRecord?, variables: MergeVariables, budget: inout ExpansionBudget
+  ) -> (url: URLRecord?, hostTag: String?, unresolved: [String]) {
     let trimmed = href.trimming(" \t\r\n")
-    let (substituted, unresolved) = MergeTags.substitute(trimmed, variables: variables)
+    let (substituted, unresolved) = MergeTags.substitute(trimmed, variables: variables, budget: &budget)
     guard !unresolved.isEmpty else { return (URLRecord.parse(substituted, base: base), nil, []) }
     // Where does the authority end? A tag before it (or a tag that is the whole URL) hides the host.
     let bytes = Array(substituted.utf8)

@@ -192,7 +192,7 @@ public struct MissingPostalAddress: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     guard let address = context.brand.postalAddress, !inventory.visibleTexts.isEmpty else { return [] }
     let wanted = Self.squeezed(address)
-    let found = inventory.visibleTexts.contains { Self.squeezed(MergeTags.substitute($0.text, variables: inventory.variables).text).contains(wanted) }
+    let found = inventory.visibleTexts.contains { Self.squeezed($0.mergedText ?? $0.text).contains(wanted) }
     guard !found else { return [] }
     return [Hit(range: SourceRange(file: inventory.draftFile, start: 0, end: 0), message: "marketing mail does not show the postal address \"\(address)\"", help: "add the address to the footer of every body", evidence: "none")]
   }

@@ -63,6 +63,11 @@ public struct CustomRule: Sendable {
   public let kind: Kind
   /// The policy's message, with `{{placeholders}}`; nil for the default message.
   public let message: String?
+  /// `message`, split into pieces once when the policy loads, rendered in one pass per hit.
+  let messageTemplate: MessageTemplate?
+  /// How many characters of a matched text a message quotes before `…`: a pattern can match a
+  /// whole megabyte body, and every finding would carry it.
+  public static let maximumQuotedMatchCharacters = 200
 
   /// Placeholders each kind offers to its message.
   public static func placeholders(for kind: String) -> [String] {
@@ -78,6 +83,15 @@ public struct CustomRule: Sendable {
     self.metadata = metadata
     self.kind = kind
     self.message = message
+    self.messageTemplate = message.map(MessageTemplate.init)
+  }
+
+  /// `text`, cut at `maximumQuotedMatchCharacters` characters with `…` when longer.
+  static func quotable(_ text: String) -> String {
+    guard let end = text.index(text.startIndex, offsetBy: maximumQuotedMatchCharacters, limitedBy: text.endIndex),
+      end < text.endIndex
+    else { return text }
+    return text[..<end] + "…"
   }
 
   // MARK: Checking
@@ -113,9 +127,8 @@ public struct CustomRule: Sendable {
   }
 
   func render(_ fallback: String, _ placeholders: [String: String]) -> String {
-    guard var text = message else { return fallback }
-    for (name, value) in placeholders { text = text.replacingOccurrences(of: "{{\(name)}}", with: value) }
-    return text
+    // One pass: a value is copied, never searched for placeholders again; the output is capped.
+    messageTemplate?.render(placeholders) ?? fallback
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
@@ -129,10 +142,11 @@ public struct CustomRule: Sendable {
           guard let match = regex.firstMatch(in: value.text) else { continue }
           // RE2 reports byte offsets on code-point boundaries of valid UTF-8, so decoding is exact.
           let matched = String(decoding: Array(value.text.utf8)[match], as: UTF8.self)
+          let quoted = Self.quotable(matched)
           hits.append(Hit(
             range: value.locate(match) ?? SourceRange(file: inventory.draftFile, start: 0, end: 0),
-            message: render("\(field) matches \(metadata.id): \"\(matched)\"", ["match": matched, "field": field.description]),
-            help: help, evidence: "\(field)|\(matched)", placeholders: ["match": matched, "field": field.description]))
+            message: render("\(field) matches \(metadata.id): \"\(quoted)\"", ["match": quoted, "field": field.description]),
+            help: help, evidence: "\(field)|\(matched)", placeholders: ["match": quoted, "field": field.description]))
         }
       }
       return hits
