@@ -73,3 +73,42 @@ import Testing
     #expect(diagnostics.first?.position?.line == 4 + limit)
   }
 }
+
+/// A manifest's problems arrive in one run, all as diagnostics (exit 2), none as findings.
+@Suite struct ManifestProblemsAtOnceTests {
+  @Test func everyManifestProblemIsReportedInOneRun() throws {
+    let (repo, _) = try HostileInputPathTests.makeRepository()
+    let manifest = """
+      campaign: c
+      categroy: marketing
+      subject: [not, one, value]
+      html: missing.html
+      sending:
+        ips: [203.0.113.7, 999.1.1.1, 198.51.100.0/24]
+        helo: "bad_host..example"
+        dkim_domain: ok.example.com
+        dkim_domains: [example.com, "-bad-.example"]
+
+      """
+    try HostileInputPathTests.write(manifest, "c.campaign.yaml", in: repo)
+    let report = Engine().lint(LintRequest(paths: ["c.campaign.yaml"], workingDirectory: repo.path))
+    #expect(report.exitCode(failOn: .error) == 2)
+    #expect(report.findings.isEmpty)
+    let found = report.diagnostics.map { "\($0.code)@\($0.position?.line ?? 0)" }
+    #expect(found.sorted() == [
+      "manifest/bad-value@6", "manifest/bad-value@6", "manifest/bad-value@7", "manifest/bad-value@9",
+      "manifest/missing-template@4", "manifest/unknown-key@2", "manifest/wrong-type@3",
+    ])
+    let messages = report.diagnostics.map(\.message).joined(separator: "\n")
+    #expect(messages.contains("\"999.1.1.1\" is not an IP address"))
+    #expect(messages.contains("\"198.51.100.0/24\" is an address range"))
+    #expect(messages.contains("\"bad_host..example\" is not a domain name"))
+    #expect(messages.contains("\"-bad-.example\" is not a domain name"))
+  }
+
+  @Test func aValidSendingSectionRaisesNothing() {
+    let text = "campaign: c\nhtml: b.html\nsending:\n  ips: [203.0.113.7, \"2001:db8::7\"]\n  helo: mh.example.net.\n  dkim_domain: xn--bcher-kva.example\n"
+    let (_, diagnostics) = CampaignManifest.read(SourceFile(path: "c.campaign.yaml", bytes: Array(text.utf8)))
+    #expect(diagnostics.isEmpty)
+  }
+}
