@@ -112,3 +112,41 @@ import Testing
     #expect(diagnostics.isEmpty)
   }
 }
+
+/// The engine's runner (the test target has a suite of the same name).
+private typealias PolicyTestRunner = SendlintEngine.PolicyTests
+
+/// `sendlint policy test` walks a folder from a pull request: links out of the root and loops are
+/// not followed, FIFOs do not block, and an oversized tests file is a limit diagnostic.
+@Suite struct PolicyTestsConfinementTests {
+  @Test func policyTestDiscoveryStaysInsideTheRootAndEnds() async throws {
+    let (repo, outside) = try HostileInputPathTests.makeRepository()
+    let secret = HostileInputPathTests.secret
+    // Outside the root: a tests file whose content would show up in a diagnostic if read.
+    try "\(secret): [\n".write(to: outside.appendingPathComponent(PolicyTestRunner.fileName), atomically: true, encoding: .utf8)
+    try HostileInputPathTests.write("cases: []\n", "tests/ok/\(PolicyTestRunner.fileName)", in: repo)
+    let big = "cases: []\n" + String(repeating: "# padding\n", count: PolicyTestRunner.maximumFileBytes / 10 + 1)
+    try HostileInputPathTests.write(big, "tests/big/\(PolicyTestRunner.fileName)", in: repo)
+    let tests = repo.appendingPathComponent("tests")
+    try FileManager.default.createSymbolicLink(atPath: tests.appendingPathComponent("loop").path, withDestinationPath: ".")
+    try FileManager.default.createSymbolicLink(atPath: tests.appendingPathComponent("out").path, withDestinationPath: outside.path)
+    try FileManager.default.createDirectory(at: tests.appendingPathComponent("fifo"), withIntermediateDirectories: true)
+    #expect(mkfifo(tests.appendingPathComponent("fifo/\(PolicyTestRunner.fileName)").path, 0o600) == 0)
+    let loader = DraftLoader(workingDirectory: repo.path)
+    let result = try await withThrowingTaskGroup(of: PolicyTestRunner.Result?.self) { group in
+      group.addTask { PolicyTestRunner.run(in: tests.path, loader: loader) }
+      group.addTask {
+        try await Task.sleep(for: .seconds(60))
+        return nil
+      }
+      let first = try await group.next() ?? nil
+      group.cancelAll()
+      return first
+    }
+    let finished = try #require(result, "policy test discovery did not finish: it blocked or looped")
+    let text = finished.diagnostics.map { "\($0.code) \($0.path) \($0.message) \($0.sourceLine ?? "")" }.joined(separator: "\n")
+    #expect(!text.contains(secret))
+    #expect(finished.diagnostics.map(\.code).sorted() == ["tests/limit-exceeded", "tests/refused-path"])
+    #expect(finished.diagnostics.first { $0.code == "tests/refused-path" }?.message.contains("named pipe") == true)
+  }
+}
