@@ -22,10 +22,17 @@ public enum PolicyTests {
     public var diagnostics: [Diagnostic] = []
   }
 
+  /// A `sendlint-tests.yaml` larger than this is not read (a `tests/limit-exceeded` diagnostic).
+  public static let maximumFileBytes = 1024 * 1024
+
   public static func run(in directory: String, loader: DraftLoader) -> Result {
     var result = Result()
-    let files = (FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? [])
-      .filter { ($0 as NSString).lastPathComponent == fileName }.sorted()
+    // The folder named is the user's choice; links found inside it may not lead out of the root.
+    let confinement = PathConfinement(workingDirectory: loader.workingDirectory, explicitPaths: [directory])
+    var visited: Set<[UInt64]> = []
+    var found: [String] = []
+    findTestFiles(in: directory, relative: "", confinement: confinement, visited: &visited, found: &found)
+    let files = found.sorted()
     if files.isEmpty {
       result.diagnostics.append(Diagnostic(code: "usage/no-policy-tests", message: "no \(fileName) under \(loader.displayPath(directory))", help: "write one listing fixture drafts with expect/expect_not", path: loader.displayPath(directory)))
       return result
@@ -33,7 +40,17 @@ public enum PolicyTests {
     for relative in files {
       let path = directory + "/" + relative
       let folder = (path as NSString).deletingLastPathComponent
-      let file = SourceFile(path: loader.displayPath(path), bytes: Array(FileManager.default.contents(atPath: path) ?? Data()))
+      let bytes: [UInt8]
+      switch confinement.read(path, maximumBytes: maximumFileBytes) {
+      case .success(let read): bytes = read.bytes
+      case .failure(let refusal):
+        result.diagnostics.append(Diagnostic(
+          code: refusal.isLimit ? "tests/limit-exceeded" : "tests/refused-path",
+          message: refusal.message(loader.displayPath(path), root: confinement.root), help: refusal.help,
+          path: loader.displayPath(path)))
+        continue
+      }
+      let file = SourceFile(path: loader.displayPath(path), bytes: bytes)
       var reader = YAMLReader(file: file, codePrefix: "tests")
       guard let root = reader.root() else {
         result.diagnostics += reader.diagnostics
@@ -70,6 +87,13 @@ public enum PolicyTests {
           result.failed += 1
           result.lines.append("FAIL \(name)")
           result.lines += problems.map { "  " + $0 }
+        }
+        if case .failure(let refusal) = confinement.check(draftPath), refusal != .missing {
+          reader.report(
+            "refused-fixture", "fixture draft " + refusal.message("\"\(draft.value)\"", root: confinement.root),
+            at: draft.node, help: refusal.help)
+          fail(["fixture refused: \(loader.displayPath(draftPath))"])
+          continue
         }
         guard FileManager.default.fileExists(atPath: draftPath) else {
           reader.report(
@@ -116,6 +140,32 @@ public enum PolicyTests {
       result.diagnostics += reader.diagnostics
     }
     return result
+  }
+
+  /// Collects the `sendlint-tests.yaml` files under `directory` (paths relative to it). A link is
+  /// followed only when its real path is allowed by `confinement`, and each real folder is
+  /// entered once (device and inode), so `a -> .` loops end; `.git`-like folders are skipped.
+  static func findTestFiles(
+    in directory: String, relative: String, confinement: PathConfinement, visited: inout Set<[UInt64]>,
+    found: inout [String]
+  ) {
+    var status = stat()
+    guard stat(directory, &status) == 0, visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted,
+      let entries = try? FileManager.default.contentsOfDirectory(atPath: directory)
+    else { return }
+    for entry in entries.sorted() where !DraftLoader.skippedFolders.contains(entry) {
+      let path = directory + "/" + entry
+      let shown = relative.isEmpty ? entry : relative + "/" + entry
+      var entryStatus = stat()
+      guard lstat(path, &entryStatus) == 0 else { continue }
+      if (entryStatus.st_mode & S_IFMT) == S_IFLNK {
+        guard case .success = confinement.check(path), stat(path, &entryStatus) == 0 else { continue }
+      }
+      switch entryStatus.st_mode & S_IFMT {
+      case S_IFDIR: findTestFiles(in: path, relative: shown, confinement: confinement, visited: &visited, found: &found)
+      default: if entry == fileName { found.append(shown) }
+      }
+    }
   }
 
   /// `rule` or `rule@file:line`.

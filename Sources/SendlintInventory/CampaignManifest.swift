@@ -1,4 +1,5 @@
 import SendlintCore
+import SendlintURL
 import SendlintYAML
 
 /// A value read from a manifest with where it was written.
@@ -67,6 +68,14 @@ public struct CampaignManifest: Sendable {
     func located(_ node: YAMLNode, _ context: String) -> Located<String>? {
       reader.string(node, context: context).map { Located($0, reader.range(of: node)) }
     }
+    /// A host name: UTS #46 with STD3 rules, as mail servers require (no `_`, no empty label).
+    func checkDomain(_ text: String, _ node: YAMLNode, _ context: String) {
+      let trimmed = text.hasSuffix(".") ? String(text.dropLast()) : text
+      guard trimmed.isEmpty || IDNA.strict(trimmed, toASCII: true).failed else { return }
+      reader.report(
+        "bad-value", "\(context): \"\(text)\" is not a domain name", at: node,
+        help: "write a host name such as mail.example.com (letters, digits and hyphens, labels separated by dots)")
+    }
     for (key, _, value) in reader.mapping(root, allowed: topKeys, context: "the campaign manifest") {
       switch key {
       case "campaign": manifest.campaign = located(value, "campaign")
@@ -96,11 +105,28 @@ public struct CampaignManifest: Sendable {
         }
       case "sending":
         for (sendingKey, _, item) in reader.mapping(value, allowed: ["ips", "helo", "return_path", "dkim_domain", "dkim_domains"], context: "sending") {
+          // Values are checked here, with every other manifest problem, so a bad address is a
+          // diagnostic in the same run, not a finding (exit 1) after the rest is fixed.
           switch sendingKey {
-          case "ips": manifest.sendingIPs = reader.strings(item, context: "sending.ips").map { Located($0.value, reader.range(of: $0.node)) }
-          case "helo": manifest.helo = located(item, "sending.helo")
+          case "ips":
+            let ips = reader.strings(item, context: "sending.ips")
+            for (text, node) in ips where IPAddress(text) == nil {
+              let isRange = text.contains("/") && CIDR(text) != nil
+              reader.report(
+                "bad-value", "sending.ips: \"\(text)\" is \(isRange ? "an address range" : "not an IP address")", at: node,
+                help: isRange
+                  ? "list each address the ESP sends from; ranges belong in the policy's brand.sending_ips"
+                  : "write an IPv4 or IPv6 address, e.g. 203.0.113.7 or \"2001:db8::7\"")
+            }
+            manifest.sendingIPs = ips.map { Located($0.value, reader.range(of: $0.node)) }
+          case "helo":
+            manifest.helo = located(item, "sending.helo")
+            if let helo = manifest.helo { checkDomain(helo.value, item, "sending.helo") }
           case "return_path": manifest.returnPath = located(item, "sending.return_path")
-          default: manifest.dkimDomains += reader.strings(item, context: "sending.\(sendingKey)").map { Located($0.value, reader.range(of: $0.node)) }
+          default:
+            let domains = reader.strings(item, context: "sending.\(sendingKey)")
+            for (text, node) in domains { checkDomain(text, node, "sending.\(sendingKey)") }
+            manifest.dkimDomains += domains.map { Located($0.value, reader.range(of: $0.node)) }
           }
         }
       case "tracking":

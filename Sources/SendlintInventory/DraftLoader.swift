@@ -460,8 +460,10 @@ public struct DraftLoader: Sendable {
       return (InventoryReader.template(file, isHTML: isHTML, finder: finder), [])
     case .refused: return unreadable("")  // returned above
     case .campaign(let manifestPath):
+      // Every manifest problem in one run: the templates are looked for even when the manifest
+      // has other errors, so fixing one does not reveal the next.
       let (manifest, diagnostics) = CampaignManifest.read(file)
-      guard let manifest, diagnostics.isEmpty else { return (nil, diagnostics) }
+      guard let manifest else { return (nil, diagnostics) }
       let directory = (manifestPath as NSString).deletingLastPathComponent
       var problems: [Diagnostic] = []
       func template(_ reference: Located<String>?) -> SourceFile? {
@@ -485,7 +487,7 @@ public struct DraftLoader: Sendable {
       }
       let html = template(manifest.html)
       let text = template(manifest.text)
-      guard problems.isEmpty else { return (nil, problems) }
+      guard problems.isEmpty, diagnostics.isEmpty else { return (nil, diagnostics + problems) }
       return (InventoryReader.campaign(manifest, html: html, text: text, finder: finder), [])
     }
   }

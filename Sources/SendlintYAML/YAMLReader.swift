@@ -1,3 +1,4 @@
+import CYaml
 import SendlintCore
 import Yams
 
@@ -12,14 +13,39 @@ public struct YAMLReader {
   public private(set) var diagnostics: [Diagnostic] = []
   /// Prefix of diagnostic codes: `policy` or `manifest`.
   public let codePrefix: String
+  /// Where `offset(of:)` last stopped (line, column in characters, byte offset).
+  private let cursor = OffsetCursor()
+
+  private final class OffsetCursor {
+    var line = 0
+    var column = 1
+    var offset = 0
+  }
 
   public init(file: SourceFile, codePrefix: String) {
     self.file = file
     self.codePrefix = codePrefix
   }
 
+  /// Deepest nesting of mappings and lists: sendlint's own files need fewer than ten levels.
+  public static let maximumDepth = 64
+  /// Most entries in one mapping or items in one list.
+  public static let maximumItemsPerNode = 10_000
+  /// Most nodes (scalars, mappings, lists) in one file.
+  public static let maximumNodes = 100_000
+
   /// Composes the single document in the file. Syntax errors become diagnostics.
+  ///
+  /// The event stream is checked first (`boundsProblem`): Yams expands every alias where it is
+  /// used, so a "billion laughs" file of ten anchors, each listing the previous one ten times, is
+  /// ten lines but a tree of 10^10 nodes for whoever walks it, and composing hashes whole subtrees
+  /// for mapping keys. sendlint's files never need anchors, so an alias is refused before any node
+  /// is built, as are files nested too deeply or too wide.
   public mutating func root() -> YAMLNode? {
+    if let problem = Self.boundsProblem(in: file.text) {
+      report(problem.code, problem.message, at: problem.position, help: problem.help)
+      return nil
+    }
     do {
       return try Yams.compose(yaml: file.text)
     } catch let error as YamlError {
@@ -40,6 +66,85 @@ public struct YAMLReader {
     }
   }
 
+  /// A file the reader refuses before composing it, and where.
+  struct BoundsProblem {
+    let code: String
+    let message: String
+    let position: SourcePosition
+    let help: String
+  }
+
+  /// The first alias, or nesting, width or size over a limit, found in one pass over libyaml's
+  /// events (linear in the file, no node built). Nil when the file is within bounds or is not
+  /// valid YAML (composing then reports the syntax error with its own message).
+  static func boundsProblem(in text: String) -> BoundsProblem? {
+    var bytes = Array(text.utf8)
+    return bytes.withUnsafeMutableBufferPointer { buffer -> BoundsProblem? in
+      var parser = yaml_parser_t()
+      guard yaml_parser_initialize(&parser) == 1 else { return nil }
+      defer { yaml_parser_delete(&parser) }
+      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+      // Events left before each open collection is over its limit (a mapping's entries are two
+      // events each: key and value).
+      var open: [Int] = []
+      var nodes = 0
+      while true {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+        defer { yaml_event_delete(&event) }
+        let type = event.type
+        if type == YAML_STREAM_END_EVENT { return nil }
+        let position = SourcePosition(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        switch type {
+        case YAML_ALIAS_EVENT:
+          let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+          return BoundsProblem(
+            code: "yaml-alias", message: "YAML alias \"*\(Self.quoted(name))\" is not allowed in sendlint's files", position: position,
+            help: "write the value out where it is needed; anchors and aliases can expand a small file into a huge one")
+        case YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+          nodes += 1
+          if nodes > maximumNodes {
+            return BoundsProblem(
+              code: "limit-exceeded", message: "the file has more than \(maximumNodes) YAML values (the limit)", position: position,
+              help: "split the file or remove what is not needed")
+          }
+          if !open.isEmpty {
+            open[open.count - 1] -= 1
+            if open[open.count - 1] < 0 {
+              return BoundsProblem(
+                code: "limit-exceeded", message: "a mapping or list has more than \(maximumItemsPerNode) entries (the limit)",
+                position: position, help: "split the list or remove what is not needed")
+            }
+          }
+          if type != YAML_SCALAR_EVENT {
+            open.append(type == YAML_MAPPING_START_EVENT ? 2 * maximumItemsPerNode : maximumItemsPerNode)
+            if open.count > maximumDepth {
+              return BoundsProblem(
+                code: "limit-exceeded", message: "mappings and lists are nested more than \(maximumDepth) levels deep (the limit)",
+                position: position, help: "flatten the structure; sendlint's files need only a few levels")
+            }
+          }
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+          _ = open.popLast()
+        default: break
+        }
+      }
+    }
+  }
+
+  /// An anchor name for a message: control characters escaped, at most 40 characters.
+  static func quoted(_ name: String) -> String {
+    var out = ""
+    for scalar in name.unicodeScalars.prefix(40) {
+      if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\"" || scalar == "\\" {
+        out += scalar.escaped(asASCII: true)
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return name.unicodeScalars.count > 40 ? out + "…" : out
+  }
+
   // MARK: Reporting
 
   public func position(of node: YAMLNode) -> SourcePosition? {
@@ -47,10 +152,20 @@ public struct YAMLReader {
   }
 
   /// The byte offset of a node's start in the file.
+  ///
+  /// Marks count columns in characters, so the offset is found by walking the line; the walk
+  /// resumes from the previous answer when it lies earlier on the same line, as readers ask in
+  /// document order. Without that, a flow list of 10,000 items on one line cost 10,000 walks of
+  /// up to the whole line: quadratic, minutes for a 100 kB line.
   public func offset(of node: YAMLNode) -> Int {
     guard let mark = node.mark, mark.line >= 1, mark.line <= file.lineStarts.count else { return 0 }
     var offset = file.lineStarts[mark.line - 1]
     var column = 1
+    if cursor.line == mark.line, cursor.column <= mark.column {
+      offset = cursor.offset
+      column = cursor.column
+    }
+    defer { (cursor.line, cursor.column, cursor.offset) = (mark.line, column, offset) }
     while column < mark.column, offset < file.bytes.count {
       offset += 1
       while offset < file.bytes.count, file.bytes[offset] & 0xC0 == 0x80 { offset += 1 }
