@@ -287,20 +287,20 @@ struct BodyCollector {
   mutating func finish(into inventory: inout Inventory) {
     let known = Set(links.compactMap { $0.url?.href } + links.map(\.href))
     var textURLs: [TextURLEntry] = []
-    var budget = InventoryLimits.maximumTextURLs
+    var urlBudget = InventoryLimits.maximumTextURLs
     for (bytes, locator, inHTML) in texts {
-      // One more than the budget, to tell "exactly the budget" from "more than it".
-      var found = finder.find(in: bytes, knownURLs: known, maximumResults: budget + 1)
-      if found.count > budget {
-        found.removeLast(found.count - budget)
+      // One more than the urlBudget, to tell "exactly the urlBudget" from "more than it".
+      var found = finder.find(in: bytes, knownURLs: known, maximumResults: urlBudget + 1)
+      if found.count > urlBudget {
+        found.removeLast(found.count - urlBudget)
         let at = found.last.map { locator.range($0.start, $0.end) }
         problems.append(InputProblem(
           code: "input/limit-exceeded",
           message: "more than \(InventoryLimits.maximumTextURLs) URLs in the draft's text; the rest were not checked",
           range: at))
-        budget = 0
+        urlBudget = 0
       } else {
-        budget -= found.count
+        urlBudget -= found.count
       }
       for url in found {
         let splitRange = url.split.map { locator.range($0.lowerBound, $0.upperBound) }
@@ -318,7 +318,7 @@ struct BodyCollector {
             rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true, deliveredURL: delivered))
         }
       }
-      if budget == 0 { break }
+      if urlBudget == 0 { break }
     }
     inventory.links = links
     inventory.images += images
