@@ -349,7 +349,7 @@ public struct PolicyLoader {
   /// Compiles a policy regular expression on the linear-time engine, or reports where and why not.
   static func compileRegex(_ source: String, _ what: String, at node: YAMLNode, reader: inout YAMLReader) -> LinearRegex? {
     do { return try LinearRegex(source) } catch {
-      let quoted = "\"\(escapedForMessage(source))\""
+      let quoted = "\"\(source.escapedForDisplay)\""
       if error.isTooLarge {
         reader.report(
           "bad-regex", "\(what) \(quoted) needs more than the \(LinearRegex.maximumMemory >> 20) MiB a compiled pattern may use",
@@ -357,25 +357,11 @@ public struct PolicyLoader {
       } else {
         // RE2's message already ends with the offending fragment: "invalid perl operator: (?=".
         reader.report(
-          "bad-regex", "\(what) \(quoted) is not a valid regular expression: \(escapedForMessage(error.message))",
+          "bad-regex", "\(what) \(quoted) is not a valid regular expression: \(error.message.escapedForDisplay)",
           at: node, help: regexSyntaxHelp)
       }
       return nil
     }
-  }
-
-  /// The pattern with control, line-breaking and bidirectional characters written as `\u{…}`, so a
-  /// hostile policy cannot reorder or rewrite the terminal line that quotes it.
-  static func escapedForMessage(_ text: String) -> String {
-    var result = ""
-    for scalar in text.unicodeScalars {
-      switch scalar.value {
-      case 0..<0x20, 0x7F..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069:
-        result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result
   }
 
   private mutating func readClassify(_ node: YAMLNode, reader: inout YAMLReader, directory: String) {

@@ -132,17 +132,11 @@ public struct YAMLReader {
     }
   }
 
-  /// An anchor name for a message: control characters escaped, at most 40 characters.
+  /// An anchor name for a message: at most 40 characters, escaped as every quoted value is
+  /// (`DisplayEscaping`: controls, bidi and line breaks as `\u{…}`).
   static func quoted(_ name: String) -> String {
-    var out = ""
-    for scalar in name.unicodeScalars.prefix(40) {
-      if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\"" || scalar == "\\" {
-        out += scalar.escaped(asASCII: true)
-      } else {
-        out.unicodeScalars.append(scalar)
-      }
-    }
-    return name.unicodeScalars.count > 40 ? out + "…" : out
+    let shown = String(String.UnicodeScalarView(name.unicodeScalars.prefix(40))).escapedForDisplay
+    return name.unicodeScalars.count > 40 ? shown + "…" : shown
   }
 
   // MARK: Reporting
