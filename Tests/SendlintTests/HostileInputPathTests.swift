@@ -31,16 +31,7 @@ import Testing
   /// Lints in `repo` in a child task; fails (rather than hangs) when it takes over a minute.
   static func lint(_ paths: [String], in repo: URL) async throws -> (report: LintReport, output: String) {
     let request = LintRequest(paths: paths, workingDirectory: repo.path)
-    let report = try await withThrowingTaskGroup(of: LintReport?.self) { group in
-      group.addTask { Engine().lint(request) }
-      group.addTask {
-        try await Task.sleep(for: .seconds(60))
-        return nil
-      }
-      let first = try await group.next() ?? nil
-      group.cancelAll()
-      return first
-    }
+    let report = try await finishing { Engine().lint(request) }
     let finished = try #require(report, "the lint did not finish: it blocked")
     let text = TextFormatter(color: false).format(findings: finished.findings, diagnostics: finished.diagnostics, draftCount: finished.draftCount)
     let json = JSONReport(findings: finished.findings, diagnostics: finished.diagnostics, draftCount: finished.draftCount, toolVersion: "0").encoded()

@@ -133,16 +133,7 @@ private typealias PolicyTestRunner = SendlintEngine.PolicyTests
     try FileManager.default.createDirectory(at: tests.appendingPathComponent("fifo"), withIntermediateDirectories: true)
     #expect(mkfifo(tests.appendingPathComponent("fifo/\(PolicyTestRunner.fileName)").path, 0o600) == 0)
     let loader = DraftLoader(workingDirectory: repo.path)
-    let result = try await withThrowingTaskGroup(of: PolicyTestRunner.Result?.self) { group in
-      group.addTask { PolicyTestRunner.run(in: tests.path, loader: loader) }
-      group.addTask {
-        try await Task.sleep(for: .seconds(60))
-        return nil
-      }
-      let first = try await group.next() ?? nil
-      group.cancelAll()
-      return first
-    }
+    let result = try await finishing { PolicyTestRunner.run(in: tests.path, loader: loader) }
     let finished = try #require(result, "policy test discovery did not finish: it blocked or looped")
     let text = finished.diagnostics.map { "\($0.code) \($0.path) \($0.message) \($0.sourceLine ?? "")" }.joined(separator: "\n")
     #expect(!text.contains(secret))

@@ -130,3 +130,19 @@ struct KnownFailures {
     }
   }
 }
+
+/// Runs `work` in a child task and returns its result, or nil when it has not finished within
+/// `seconds`: a regression that blocks (a FIFO opened for reading, a link loop) fails its test
+/// instead of hanging the whole suite.
+func finishing<Result: Sendable>(within seconds: Int = 60, _ work: @escaping @Sendable () -> Result) async throws -> Result? {
+  try await withThrowingTaskGroup(of: Result?.self) { group in
+    group.addTask { work() }
+    group.addTask {
+      try await Task.sleep(for: .seconds(seconds))
+      return nil
+    }
+    let first = try await group.next() ?? nil
+    group.cancelAll()
+    return first
+  }
+}
