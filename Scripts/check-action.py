@@ -7,7 +7,8 @@
 3. Every `run:` script passes shellcheck.
 4. The Lint step's script runs for real against a built sendlint, with inputs holding spaces,
    quoted globs and shell metacharacters, and writes its outputs.
-5. The workflow docs/ci.md shows is valid for GitHub's workflow schema and passes zizmor.
+5. The workflow docs/ci.md shows is valid for GitHub's workflow schema and passes zizmor, and
+   actionlint when $ACTIONLINT names its binary.
 
 Usage: check-action.py ACTION_YML SENDLINT_BINARY
 """
@@ -87,4 +88,14 @@ for block in blocks:
         if not ok:
             print(schema.stdout, schema.stderr, audit.stdout[-3000:])
             failed = True
+        # actionlint (with shellcheck) when .ci/run could install it: it needs GitHub releases.
+        actionlint = os.environ.get("ACTIONLINT")
+        if actionlint:
+            lint = subprocess.run([actionlint, "-no-color", path], capture_output=True, text=True)
+            print(("ok" if lint.returncode == 0 else "FAIL") + ": docs/ci.md workflow: actionlint")
+            if lint.returncode != 0:
+                print(lint.stdout[-3000:], lint.stderr[-1000:])
+                failed = True
+        else:
+            print("skipped: actionlint (not installed: .ci/run says why)")
 sys.exit(1 if failed else 0)
