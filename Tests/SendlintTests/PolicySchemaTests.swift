@@ -1,0 +1,254 @@
+import Foundation
+import SendlintCore
+import SendlintEngine
+import SendlintPolicy
+import SendlintRules
+import SendlintYAML
+import Testing
+
+/// `docs/sendlint-policy.schema.json` is generated from `PolicyDefinition`, the description the
+/// loader validates against; these tests keep the file current and check that the loader and the
+/// schema accept and refuse the same documents.
+@Suite struct PolicySchemaTests {
+  static let schemaPath = TestPaths.packageRoot + "/docs/sendlint-policy.schema.json"
+
+  static let schema: SchemaSubset.Value = {
+    // The generator's output is JSON by construction (it says so with a precondition).
+    SchemaSubset.Value(foundation: (try? JSONSerialization.jsonObject(with: Data(PolicySchema.generate().utf8))) ?? [:])
+  }()
+
+  @Test func schemaFileIsTheGeneratedSchemaByteForByte() throws {
+    let generated = PolicySchema.generate()
+    let environment = ProcessInfo.processInfo.environment
+    if environment["SENDLINT_UPDATE_SCHEMA"] == "1" || environment["SENDLINT_UPDATE_DOCS"] == "1" {
+      try generated.write(toFile: Self.schemaPath, atomically: true, encoding: .utf8)
+      return
+    }
+    let onDisk = try #require(FileManager.default.contents(atPath: Self.schemaPath))
+    #expect(onDisk == Data(generated.utf8), "docs/sendlint-policy.schema.json is stale; run SENDLINT_UPDATE_SCHEMA=1 swift test --filter PolicySchemaTests")
+  }
+
+  @Test func schemaNamesEveryRuleAndEveryKeyTheLoaderReads() throws {
+    func keys(_ value: SchemaSubset.Value?) -> Set<String> {
+      if case .object(let object)? = value { return Set(object.keys) }
+      return []
+    }
+    let properties = Self.schema["properties"]
+    #expect(keys(properties) == Set(PolicyLoader.topKeys))
+    #expect(keys(properties?["rules"]?["properties"]) == Set(RuleRegistry.ids))
+    #expect(keys(properties?["brand"]?["properties"]) == Set(PolicyLoader.brandKeys))
+    #expect(keys(properties?["suppress"]?["items"]?["properties"]) == Set(PolicyLoader.suppressKeys))
+  }
+
+  /// Every policy sendlint ships (packs, examples, the starter policy, the test drafts' policy)
+  /// loads without a diagnostic and validates against the schema.
+  @Test func everyShippedPolicyPassesTheLoaderAndTheSchema() throws {
+    var checked: [String] = []
+    func check(_ name: String, text: String, load: () -> Result<ResolvedPolicy, DiagnosticList>) {
+      if case .failure(let list) = load() { Issue.record("\(name): \(list.diagnostics.map(\.description).joined(separator: "\n"))") }
+      let errors = SchemaSubset.errors(of: SchemaSubset.json(fromYAML: text), against: Self.schema)
+      #expect(errors.isEmpty, "\(name) does not validate against the schema: \(errors.prefix(5))")
+      checked.append(name)
+    }
+    let root = TestPaths.packageRoot
+    let packs = try FileManager.default.contentsOfDirectory(atPath: root + "/Policies").filter { $0.hasSuffix(".yaml") }.sorted()
+    for pack in packs {
+      let text = try String(contentsOfFile: root + "/Policies/" + pack, encoding: .utf8)
+      check("Policies/\(pack)", text: text) { PolicyLoader.load(text: text, path: "sendlint:\(pack)", directory: root) }
+    }
+    let found = FileManager.default.enumerator(atPath: root + "/Examples")?.compactMap { $0 as? String } ?? []
+    let examples = found.filter { PolicyLoader.fileNames.contains(($0 as NSString).lastPathComponent) }.sorted()
+    for relative in examples + ["../Tests/SendlintTests/Fixtures/drafts/.sendlint.yaml"] {
+      let path = root + "/Examples/" + relative
+      let text = try String(contentsOfFile: path, encoding: .utf8)
+      check(relative, text: text) { PolicyLoader.load(path: path) }
+    }
+    check("sendlint init", text: StarterPolicy.text) { PolicyLoader.load(text: StarterPolicy.text, path: "starter.yaml", directory: "/") }
+    #expect(packs.count >= 4 && examples.count >= 2, "found \(checked)")
+  }
+
+  /// The loader accepts a severity exactly when the schema does, written plain or quoted.
+  @Test(arguments: [
+    "error", "warning", "info", "off", "no", "false", "Off", "OFF", "No", "FALSE",
+    "warn", "Error", "WARNING", "note", "none", "yes", "true", "on", "2", "",
+  ])
+  func loaderAndSchemaAgreeOnSeverities(_ spelling: String) {
+    for written in [spelling, "\"\(spelling)\""] where !(spelling.isEmpty && written.isEmpty) {
+      for text in ["rules:\n  link/insecure: \(written)\n", "rules:\n  link/insecure: { severity: \(written) }\n"] {
+        let loaded = Self.loads(text)
+        let valid = SchemaSubset.errors(of: SchemaSubset.json(fromYAML: text), against: Self.schema).isEmpty
+        #expect(loaded == valid, "loader \(loaded ? "accepts" : "refuses") but schema \(valid ? "accepts" : "refuses"): \(text)")
+      }
+    }
+  }
+
+  /// Structural mistakes the schema can see: both refuse them, and both accept the corrected form.
+  @Test(arguments: [
+    ("brand: { domains: [contoso.com] }", true),
+    ("brand: { domian: [contoso.com] }", false),
+    ("brand:\n  domains:\n", true),
+    ("colour: blue", false),
+    ("brand: { vendors: [{ name: Acme, hosts: [a.contoso.com] }] }", true),
+    ("brand: { vendors: [{ hosts: [a.contoso.com] }] }", false),
+    ("brand: { vendors: [{ name: Acme, hostz: [a.contoso.com] }] }", false),
+    ("suppress: [{ rule: link/insecure, reason: SEC-1, expires: \"2027-01-31\" }]", true),
+    ("suppress: [{ rule: link/insecure }]", false),
+    ("suppress: [{ rule: link/insecure, reason: SEC-1, expires: 31/01/2027 }]", false),
+    ("categories: [marketing]\nclassify: [{ files: [\"m/**\"], category: marketing }]", true),
+    ("classify: [{ files: [\"m/**\"] }]", false),
+    ("overrides: [{ name: a, files: [\"x/**\"], rules: { link/insecure: off } }]", true),
+    ("overrides: [{ name: a, files: [\"x/**\"], rulez: { link/insecure: off } }]", false),
+    ("rules: { link/split-url: { severity: error, options: { min_path_chars: 3 } } }", true),
+    ("rules: { link/split-url: { severty: error } }", false),
+    ("custom_rules: { contoso/a: { kind: pattern, in: [subject], pattern: x } }", true),
+    ("custom_rules: { contoso/a: { kind: pattern, in: [subject], pattern: x, url: y } }", false),
+    ("custom_rules: { contoso/a: { kind: patern, in: [subject], pattern: x } }", false),
+    ("custom_rules: { contoso/a: { in: [subject], pattern: x } }", false),
+    ("custom_rules: { contoso/a: { kind: link-host, url: x, list: brand.domains } }\nbrand: { domains: [contoso.com] }", true),
+    ("custom_rules: { contoso/a: { kind: link-host, url: x, list: brand.domain } }", false),
+    ("custom_rules: { contoso/a: { kind: pattern, in: [subject], pattern: x, help_uri: \"ftp://x\" } }", false),
+  ])
+  func loaderAndSchemaAgreeOnStructure(_ body: String, valid: Bool) {
+    let text = "version: 1\n" + body + "\n"
+    #expect(Self.loads(text) == valid, "the loader disagrees: \(text)")
+    let errors = SchemaSubset.errors(of: SchemaSubset.json(fromYAML: text), against: Self.schema)
+    #expect(errors.isEmpty == valid, "the schema disagrees: \(text) \(errors)")
+  }
+
+  static func loads(_ text: String) -> Bool {
+    if case .success = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") { return true }
+    return false
+  }
+}
+
+/// Diagnostics about how a policy is written.
+@Suite struct PolicyKeyDiagnosticTests {
+  func diagnostics(_ text: String) -> [Diagnostic] {
+    if case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") { return list.diagnostics }
+    return []
+  }
+
+  @Test func severityAliasesAreRefusedWithTheCanonicalSpelling() {
+    let found = diagnostics("rules:\n  link/insecure: warn\n  link/split-url: Error\n  tracking/pixel: eror\n  link/same-target: loud\n")
+    #expect(found.map(\.code) == Array(repeating: "policy/bad-severity", count: 4))
+    #expect(found.map(\.help) == [
+      "did you mean \"warning\"? Severities are written in lowercase: error, warning, info, off",
+      "did you mean \"error\"? Severities are written in lowercase: error, warning, info, off",
+      "did you mean \"error\"? Severities are written in lowercase: error, warning, info, off",
+      "severities are error, warning, info, off",
+    ])
+    #expect(found.first?.message == "\"warn\" is not a severity")
+  }
+}
+
+/// The part of JSON Schema (draft-07) the generated policy schema uses, enough to validate
+/// documents against it in a test, and YAML converted to JSON values as a YAML 1.1 reader (the
+/// CI's PyYAML) does: plain `off`/`no`/`yes` are booleans, `~` and empty are null, plain digits
+/// are integers; timestamps stay strings (as a JSON converter writes them).
+enum SchemaSubset {
+  /// A JSON value; booleans and integers kept apart (Foundation hands both back as NSNumber).
+  indirect enum Value: Equatable {
+    case null, bool(Bool), int(Int), double(Double), string(String), array([Value]), object([String: Value])
+
+    init(foundation any: Any) {
+      if let number = any as? NSNumber {
+        if String(cString: number.objCType) == "c" {
+          self = .bool(number.boolValue)
+        } else if number.doubleValue == Double(number.intValue) {
+          self = .int(number.intValue)
+        } else {
+          self = .double(number.doubleValue)
+        }
+      } else if let string = any as? String {
+        self = .string(string)
+      } else if let array = any as? [Any] {
+        self = .array(array.map(Value.init(foundation:)))
+      } else if let object = any as? [String: Any] {
+        self = .object(object.mapValues(Value.init(foundation:)))
+      } else {
+        self = .null
+      }
+    }
+
+    subscript(_ key: String) -> Value? {
+      if case .object(let object) = self { return object[key] }
+      return nil
+    }
+  }
+
+  static func json(fromYAML text: String) -> Value {
+    var reader = YAMLReader(file: SourceFile(path: "p.yaml", text: text), codePrefix: "test")
+    return reader.root().map(convert) ?? .null
+  }
+
+  static func convert(_ node: YAMLNode) -> Value {
+    switch node {
+    case .scalar(let scalar):
+      guard scalar.style == .plain else { return .string(scalar.string) }
+      let text = scalar.string
+      if ["", "~", "null", "Null", "NULL"].contains(text) { return .null }
+      if ["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].contains(text) { return .bool(true) }
+      if ["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].contains(text) { return .bool(false) }
+      if let number = Int(text.replacingOccurrences(of: "_", with: "")), text.first != "0" || text == "0" { return .int(number) }
+      return .string(text)
+    case .mapping(let mapping):
+      var object: [String: Value] = [:]
+      for (key, value) in mapping { object[key.string ?? ""] = convert(value) }
+      return .object(object)
+    case .sequence(let sequence): return .array(sequence.map(convert))
+    case .alias: return .null
+    }
+  }
+
+  /// Where `value` breaks `schema`, as `path: reason`; empty when it validates.
+  static func errors(of value: Value, against schema: Value, at path: String = "") -> [String] {
+    var errors: [String] = []
+    if case .string(let type)? = schema["type"], !has(value, type: type) { return ["\(path): not of type \(type)"] }
+    if case .array(let choices)? = schema["enum"], !choices.contains(value) { errors.append("\(path): not one of the allowed values") }
+    if let constant = schema["const"], constant != value { errors.append("\(path): not \(constant)") }
+    if case .string(let pattern)? = schema["pattern"], case .string(let string) = value, string.range(of: pattern, options: .regularExpression) == nil {
+      errors.append("\(path): does not match \(pattern)")
+    }
+    if case .int(let minimum)? = schema["minimum"], case .int(let number) = value, number < minimum { errors.append("\(path): below \(minimum)") }
+    if case .int(let maximum)? = schema["maximum"], case .int(let number) = value, number > maximum { errors.append("\(path): above \(maximum)") }
+    if case .array(let alternatives)? = schema["oneOf"] {
+      let matching = alternatives.filter { self.errors(of: value, against: $0, at: path).isEmpty }.count
+      if matching != 1 { errors.append("\(path): matches \(matching) of the oneOf alternatives, not 1") }
+    }
+    if case .array(let parts)? = schema["allOf"] {
+      for part in parts { errors += self.errors(of: value, against: part, at: path) }
+    }
+    if let condition = schema["if"], self.errors(of: value, against: condition, at: path).isEmpty, let then = schema["then"] {
+      errors += self.errors(of: value, against: then, at: path)
+    }
+    if case .object(let object) = value {
+      if case .array(let required)? = schema["required"] {
+        for case .string(let name) in required where object[name] == nil { errors.append("\(path): missing \(name)") }
+      }
+      for (name, member) in object.sorted(by: { $0.key < $1.key }) {
+        if let names = schema["propertyNames"] { errors += self.errors(of: .string(name), against: names, at: "\(path)/\(name) (name)") }
+        if let property = schema["properties"]?[name] {
+          errors += self.errors(of: member, against: property, at: "\(path)/\(name)")
+        } else if let additional = schema["additionalProperties"] {
+          if case .bool(false) = additional {
+            errors.append("\(path): unknown property \(name)")
+          } else if case .object = additional {
+            errors += self.errors(of: member, against: additional, at: "\(path)/\(name)")
+          }
+        }
+      }
+    }
+    if case .array(let array) = value, let items = schema["items"] {
+      for (index, item) in array.enumerated() { errors += self.errors(of: item, against: items, at: "\(path)[\(index)]") }
+    }
+    return errors
+  }
+
+  static func has(_ value: Value, type: String) -> Bool {
+    switch (type, value) {
+    case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("integer", .int), ("null", .null): true
+    case ("number", .int), ("number", .double): true
+    default: false
+    }
+  }
+}
