@@ -42,8 +42,15 @@ public struct YAMLReader {
   /// for mapping keys. sendlint's files never need anchors, so an alias is refused before any node
   /// is built, as are files nested too deeply or too wide.
   public mutating func root() -> YAMLNode? {
-    if let problem = Self.boundsProblem(in: file.text) {
+    let scan = Self.scan(file.text)
+    if let problem = scan.problem {
       report(problem.code, problem.message, at: problem.position, help: problem.help)
+      return nil
+    }
+    // Yams would refuse the first duplicate with the whole file as its context, at the first
+    // occurrence; each is reported here at the one to delete instead.
+    if !scan.duplicates.isEmpty {
+      for duplicate in scan.duplicates { report(duplicate.code, duplicate.message, at: duplicate.position, help: duplicate.help) }
       return nil
     }
     do {
@@ -55,7 +62,11 @@ public struct YAMLReader {
         let detail = context.map { "\($0.text) " } ?? ""
         report("syntax", "invalid YAML: \(detail)\(problem)", at: SourcePosition(line: mark.line, column: mark.column))
       case .duplicatedKeysInMapping(let duplicates, let context):
-        report("duplicate-key", "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) \(context.text)", at: SourcePosition(line: context.mark.line, column: context.mark.column), help: "each key may appear once in a mapping; merge the two entries")
+        // Only for keys the event scan does not compare (a mapping or list used as a key). Never
+        // `context.text`: it is the whole file.
+        report(
+          "duplicate-key", "duplicate key \(duplicates.prefix(3).map { "\"\(Self.quoted($0))\"" }.joined(separator: ", ")) in a mapping",
+          at: SourcePosition(line: context.mark.line, column: context.mark.column), help: "each key may appear once in a mapping; merge the entries into one")
       default:
         report("syntax", "invalid YAML: \(error)", at: nil)
       }
@@ -77,9 +88,21 @@ public struct YAMLReader {
   /// The first alias, or nesting, width or size over a limit, found in one pass over libyaml's
   /// events (linear in the file, no node built). Nil when the file is within bounds or is not
   /// valid YAML (composing then reports the syntax error with its own message).
-  static func boundsProblem(in text: String) -> BoundsProblem? {
+  static func boundsProblem(in text: String) -> BoundsProblem? { scan(text).problem }
+
+  /// A mapping being read in `scan`: whether the next node is a key, and the scalar keys so far.
+  private struct OpenMapping {
+    var expectingKey = true
+    var seen: [String: SourcePosition] = [:]
+  }
+
+  /// One pass over libyaml's events: the first problem `boundsProblem` describes, and every
+  /// scalar key repeated in its mapping, at the repeat, naming the first occurrence. Stops at the
+  /// first syntax error (composing then reports it). The keys held are bounded by the file.
+  static func scan(_ text: String) -> (problem: BoundsProblem?, duplicates: [BoundsProblem]) {
+    var duplicates: [BoundsProblem] = []
     var bytes = Array(text.utf8)
-    return bytes.withUnsafeMutableBufferPointer { buffer -> BoundsProblem? in
+    let problem = bytes.withUnsafeMutableBufferPointer { buffer -> BoundsProblem? in
       var parser = yaml_parser_t()
       guard yaml_parser_initialize(&parser) == 1 else { return nil }
       defer { yaml_parser_delete(&parser) }
@@ -87,6 +110,8 @@ public struct YAMLReader {
       // Events left before each open collection is over its limit (a mapping's entries are two
       // events each: key and value).
       var open: [Int] = []
+      // Parallel to `open`: the mapping state of each open collection (nil for a list).
+      var mappings: [OpenMapping?] = []
       var nodes = 0
       while true {
         var event = yaml_event_t()
@@ -102,6 +127,22 @@ public struct YAMLReader {
             code: "yaml-alias", message: "YAML alias \"*\(Self.quoted(name))\" is not allowed in sendlint's files", position: position,
             help: "write the value out where it is needed; anchors and aliases can expand a small file into a huge one")
         case YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+          if let last = mappings.indices.last, var mapping = mappings[last] {
+            if mapping.expectingKey, type == YAML_SCALAR_EVENT, let value = event.data.scalar.value {
+              let key = String(decoding: UnsafeBufferPointer(start: UnsafePointer(value), count: Int(event.data.scalar.length)), as: UTF8.self)
+              if let first = mapping.seen[key] {
+                duplicates.append(BoundsProblem(
+                  code: "duplicate-key",
+                  message: "duplicate key \"\(Self.quoted(key))\": it is already set at line \(first.line), column \(first.column) of this mapping",
+                  position: position,
+                  help: "a key may appear once in a mapping; merge this entry into the one at line \(first.line) and delete it here"))
+              } else {
+                mapping.seen[key] = position
+              }
+            }
+            mapping.expectingKey.toggle()
+            mappings[last] = mapping
+          }
           nodes += 1
           if nodes > maximumNodes {
             return BoundsProblem(
@@ -118,6 +159,7 @@ public struct YAMLReader {
           }
           if type != YAML_SCALAR_EVENT {
             open.append(type == YAML_MAPPING_START_EVENT ? 2 * maximumItemsPerNode : maximumItemsPerNode)
+            mappings.append(type == YAML_MAPPING_START_EVENT ? OpenMapping() : nil)
             if open.count > maximumDepth {
               return BoundsProblem(
                 code: "limit-exceeded", message: "mappings and lists are nested more than \(maximumDepth) levels deep (the limit)",
@@ -126,10 +168,15 @@ public struct YAMLReader {
           }
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
           _ = open.popLast()
+          _ = mappings.popLast()
+        case YAML_DOCUMENT_START_EVENT:
+          // Keys repeat freely across documents.
+          mappings.removeAll()
         default: break
         }
       }
     }
+    return (problem, duplicates)
   }
 
   /// An anchor name for a message: at most 40 characters, escaped as every quoted value is

@@ -121,11 +121,50 @@ import Testing
   }
 }
 
-/// Diagnostics about how a policy is written.
+/// Diagnostics about how a policy is written: duplicate keys, unknown keys, severities.
 @Suite struct PolicyKeyDiagnosticTests {
   func diagnostics(_ text: String) -> [Diagnostic] {
     if case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") { return list.diagnostics }
     return []
+  }
+
+  @Test func duplicateKeyPointsAtTheRepeatAndQuotesOnlyTheKey() throws {
+    let found = diagnostics("""
+      version: 1
+      brand:
+        name: Contoso
+        domains: [contoso.com]
+      rules:
+        link/insecure: warning
+      brand:
+        name: Fabrikam
+      """)
+    let duplicate = try #require(found.first)
+    #expect(found.count == 1)
+    #expect(duplicate.code == "policy/duplicate-key")
+    #expect(duplicate.position == SourcePosition(line: 7, column: 1))
+    #expect(duplicate.sourceLine == "brand:")
+    #expect(duplicate.message == "duplicate key \"brand\": it is already set at line 2, column 1 of this mapping")
+    #expect(duplicate.help == "a key may appear once in a mapping; merge this entry into the one at line 2 and delete it here")
+    #expect(!duplicate.message.contains("Contoso") && !duplicate.message.contains("\n"))
+  }
+
+  @Test func everyDuplicateIsReportedNestedAndEscaped() {
+    let found = diagnostics("""
+      version: 1
+      brand: { domains: [a.com], name: X, domains: [b.com] }
+      rules:
+        "link/\\u0007x": off
+        "link/\\u0007x": off
+      overrides:
+        - { name: a, files: [x] }
+        - { name: a, files: [y] }
+      """)
+    #expect(found.map(\.code) == ["policy/duplicate-key", "policy/duplicate-key"])
+    #expect(found.first?.position == SourcePosition(line: 2, column: 37))
+    #expect(found.first?.message == "duplicate key \"domains\": it is already set at line 2, column 10 of this mapping")
+    #expect(found.last?.position == SourcePosition(line: 5, column: 3))
+    #expect(found.last?.message.hasPrefix("duplicate key \"link/\\u{07}x\"") == true)
   }
 
   @Test func severityAliasesAreRefusedWithTheCanonicalSpelling() {
