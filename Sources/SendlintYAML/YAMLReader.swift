@@ -254,15 +254,19 @@ public struct YAMLReader {
     for (key, value) in mapping {
       let name = key.string ?? ""
       if !allowed.isEmpty, !allowed.contains(name) {
-        let suggestion = Suggestion.nearest(to: name, in: allowed)
-        report(
-          "unknown-key", "unknown key \"\(name)\" in \(context)", at: key,
-          help: suggestion.map { "did you mean \"\($0)\"?" } ?? "allowed keys: \(allowed.joined(separator: ", "))")
+        report("unknown-key", "unknown key \"\(Self.quoted(name))\" in \(context)", at: key, help: Self.unknownKeyHelp(name, allowed: allowed))
         continue
       }
       entries.append((name, key, value))
     }
     return entries
+  }
+
+  /// The help of an unknown key: the nearest key valid at that position, then every valid key.
+  public static func unknownKeyHelp(_ name: String, allowed: [String]) -> String {
+    let keys = "keys allowed here: \(allowed.joined(separator: ", "))"
+    guard let suggestion = Suggestion.nearest(to: name, in: allowed) else { return keys + "; remove or rename it" }
+    return "did you mean \"\(suggestion)\"? \(keys)"
   }
 
   /// A mapping with free-form keys (e.g. `rules`, `variables`).

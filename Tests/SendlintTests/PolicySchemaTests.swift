@@ -167,6 +167,32 @@ import Testing
     #expect(found.last?.message.hasPrefix("duplicate key \"link/\\u{07}x\"") == true)
   }
 
+  @Test func unknownKeysSuggestTheNearestKeyValidThere() throws {
+    let found = diagnostics("""
+      version: 1
+      brand:
+        domian: [contoso.com]
+        vendors:
+          - { name: Acme, hostz: [a.contoso.com] }
+      rules:
+        link/split-url: { severty: error }
+      custom_rules:
+        contoso/a: { kind: pattern, in: [subject], pattern: x, paterns: y }
+      zzz: 1
+      """)
+    let unknown = found.filter { $0.code == "policy/unknown-key" }.sorted { ($0.position?.line ?? 0) < ($1.position?.line ?? 0) }
+    #expect(unknown.map { $0.position?.line } == [3, 5, 7, 9, 10])
+    let domian = try #require(unknown.first)
+    #expect(domian.message == "unknown key \"domian\" in brand")
+    #expect(domian.position == SourcePosition(line: 3, column: 3))
+    #expect(domian.help?.hasPrefix("did you mean \"domains\"? keys allowed here: name, domains,") == true)
+    #expect(unknown[1].help?.hasPrefix("did you mean \"hosts\"?") == true)
+    #expect(unknown[2].help?.hasPrefix("did you mean \"severity\"?") == true)
+    #expect(unknown[3].help?.hasPrefix("did you mean \"pattern\"?") == true)
+    // Nothing near: every key valid at that position, and what to do.
+    #expect(unknown[4].help == "keys allowed here: \(PolicyLoader.topKeys.joined(separator: ", ")); remove or rename it")
+  }
+
   @Test func severityAliasesAreRefusedWithTheCanonicalSpelling() {
     let found = diagnostics("rules:\n  link/insecure: warn\n  link/split-url: Error\n  tracking/pixel: eror\n  link/same-target: loud\n")
     #expect(found.map(\.code) == Array(repeating: "policy/bad-severity", count: 4))
@@ -177,6 +203,14 @@ import Testing
       "severities are error, warning, info, off",
     ])
     #expect(found.first?.message == "\"warn\" is not a severity")
+  }
+
+  @Test func suggestionsCountASwapAsOneEditButLookalikesKeepLevenshtein() {
+    #expect(Suggestion.typoDistance("domian", "domain") == 1)
+    #expect(Suggestion.typoDistance("domian", "domains") == 2)
+    #expect(Suggestion.editDistance("domian", "domain") == 2)
+    #expect(Suggestion.nearest(to: "domian", in: PolicyLoader.brandKeys) == "domains")
+    #expect(Suggestion.nearest(to: "colour", in: PolicyLoader.brandKeys) == nil)
   }
 }
 
