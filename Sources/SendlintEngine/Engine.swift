@@ -203,6 +203,7 @@ public struct Engine: Sendable {
       findings = suppressions.apply(findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
       report.findings += findings
     }
+    report.diagnostics += suppressions.diagnostics
     report.findings += suppressions.unused()
     report.suppressedCount = suppressions.suppressed
     var baselinePath = request.baselinePath.map(loader.absolutePath)

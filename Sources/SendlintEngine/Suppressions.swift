@@ -10,6 +10,8 @@ import SendlintRules
 enum InlineDirectives {
   struct Directive {
     let rules: [String]
+    /// Where each of `rules` is written (same order).
+    let ruleRanges: [SourceRange]
     let reason: String?
     let file: SourceFile
     /// The line the directive suppresses (the one after it).
@@ -32,7 +34,16 @@ enum InlineDirectives {
         let rules = parts[0].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init).filter { !$0.isEmpty }
         let reason = parts.count > 1 ? parts.dropFirst().joined(separator: "--").trimmingCharacters(in: .whitespacesAndNewlines) : nil
         let range = SourceRange(file: file, start: tag.range.lowerBound, end: tag.range.upperBound)
-        result.append(Directive(rules: rules, reason: reason?.isEmpty == false ? reason : nil, file: file, targetLine: range.endPosition.line + 1, range: range))
+        // Each id's first occurrence after the previous one, after the marker.
+        var cursor = found.upperBound
+        var ruleRanges: [SourceRange] = []
+        for rule in rules {
+          let bytes = Array(rule.utf8)
+          let start = text[cursor...].firstRange(of: bytes)?.lowerBound ?? found.lowerBound
+          cursor = min(text.count, start + bytes.count)
+          ruleRanges.append(SourceRange(file: file, start: tag.range.lowerBound + start, end: tag.range.lowerBound + start + bytes.count))
+        }
+        result.append(Directive(rules: rules, ruleRanges: ruleRanges, reason: reason?.isEmpty == false ? reason : nil, file: file, targetLine: range.endPosition.line + 1, range: range))
       }
     }
     return result
@@ -67,6 +78,12 @@ struct SuppressionTracker {
   private var relevant: [String: (Suppression, SourceFile?)] = [:]
   private var unusedInline: [Finding] = []
   private(set) var suppressed = 0
+  /// Directives naming rules that do not exist, as diagnostics (like an unknown rule id in a
+  /// policy): a misspelt id suppresses nothing while looking as if it did.
+  private(set) var diagnostics: [Diagnostic] = []
+  /// `file:offset` of the unknown ids already reported: a template shared by several campaigns
+  /// is read once per campaign.
+  private var reportedUnknown: Set<String> = []
 
   static func key(_ suppression: Suppression) -> String { "\(suppression.file):\(suppression.line)" }
 
@@ -116,7 +133,23 @@ struct SuppressionTracker {
       kept.append(finding)
     }
     let enabled = Set(Engine.enabledRules(policy: policy, category: nil, path: absolutePath).map(\.metadata.id))
+    let known = RuleRegistry.ids + policy.customRules.map(\.metadata.id)
+    let knownSet = Set(known)
+    for directive in directives {
+      for (rule, range) in zip(directive.rules, directive.ruleRanges) where rule != "all" && !knownSet.contains(rule) {
+        guard reportedUnknown.insert("\(range.file.path):\(range.start)").inserted else { continue }
+        let position = range.startPosition
+        let suggestion = Suggestion.nearest(to: rule, in: known)
+        diagnostics.append(Diagnostic(
+          code: "suppression/unknown-rule",
+          message: "sendlint-disable-next-line names the unknown rule \"\(rule.escapedForDisplay)\"; it suppresses nothing",
+          help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "") + "`sendlint rules` lists every rule id; fix or remove the id",
+          path: range.file.path, position: position, sourceLine: range.file.lineText(position.line)))
+      }
+    }
     for (index, directive) in directives.enumerated() where !usedDirectives.contains(index) {
+      // Unknown ids are reported above, not again as unused.
+      guard directive.rules.isEmpty || directive.rules.contains(where: { $0 == "all" || knownSet.contains($0) }) else { continue }
       if directive.reason == nil, enabled.contains("sendlint/suppression-without-reason") {
         kept.append(Finding(
           rule: "sendlint/suppression-without-reason", severity: severity("sendlint/suppression-without-reason", policy),

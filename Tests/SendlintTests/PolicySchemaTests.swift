@@ -214,6 +214,53 @@ import Testing
   }
 }
 
+/// Inline directives naming rules that do not exist.
+@Suite struct DirectiveAndBaselineInputTests {
+  typealias Project = PolicyAuthoringTests.Project
+
+  @Test func unknownRuleInAnInlineDirectiveIsADiagnosticWithASuggestion() throws {
+    let project = try Project([
+      ".sendlint.yaml": PolicyAuthoringTests.brand,
+      "t.html": """
+        <p>Hello</p>
+        {{!-- sendlint-disable-next-line link/insecur -- archived page, SEC-9 --}}
+        <a href="http://www.contoso.com/a">A</a>
+        {{!-- sendlint-disable-next-line link/insecure, contoso/nothing -- archived page, SEC-9 --}}
+        <a href="http://www.contoso.com/b">B</a>
+        """,
+    ])
+    let report = project.lint()
+    let unknown = report.diagnostics.filter { $0.code == "suppression/unknown-rule" }
+    #expect(unknown.count == 2)
+    let first = try #require(unknown.first)
+    #expect(first.path.hasSuffix("t.html"))
+    #expect(first.position == SourcePosition(line: 2, column: 34))
+    #expect(first.message == "sendlint-disable-next-line names the unknown rule \"link/insecur\"; it suppresses nothing")
+    #expect(first.help == "did you mean \"link/insecure\"? `sendlint rules` lists every rule id; fix or remove the id")
+    #expect(unknown.last?.position == SourcePosition(line: 4, column: 49))
+    #expect(unknown.last?.help == "`sendlint rules` lists every rule id; fix or remove the id")
+    // The misspelt directive suppressed nothing, and is not also called unused; the known id in
+    // the second directive still works.
+    #expect(report.findings.filter { $0.rule == "link/insecure" }.compactMap { $0.range?.startPosition.line } == [3])
+    #expect(!report.findings.contains { $0.rule == "sendlint/unused-suppression" })
+    #expect(report.exitCode(failOn: .error) == 2)
+  }
+
+  @Test func anInlineDirectiveMayNameACustomRule() throws {
+    let project = try Project([
+      ".sendlint.yaml": PolicyAuthoringTests.brand + """
+        custom_rules:
+          contoso/no-prize: { kind: pattern, in: [html.visible], pattern: "(?i)jackpot", severity: error }
+
+        """,
+      "t.html": "{{!-- sendlint-disable-next-line contoso/no-prize -- approved by legal, LEG-2 --}}\n<p>Win the jackpot</p>\n",
+    ])
+    let report = project.lint()
+    #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+    #expect(!report.findings.contains { $0.rule == "contoso/no-prize" || $0.rule == "sendlint/unused-suppression" }, "\(report.findings)")
+  }
+}
+
 /// The part of JSON Schema (draft-07) the generated policy schema uses, enough to validate
 /// documents against it in a test, and YAML converted to JSON values as a YAML 1.1 reader (the
 /// CI's PyYAML) does: plain `off`/`no`/`yes` are booleans, `~` and empty are null, plain digits
