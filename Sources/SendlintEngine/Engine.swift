@@ -106,7 +106,8 @@ public struct Engine: Sendable {
 
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
-    var loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    var loader = DraftLoader(
+      workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath, request.baselinePath].compactMap { $0 })
     loader.fromHook = request.fromHook
     loader.excludes = request.excludes
     var drafts: [DraftSource] = []
@@ -222,7 +223,7 @@ public struct Engine: Sendable {
       }
     }
     if let baselinePath {
-      switch Baseline.read(baselinePath) {
+      switch Baseline.read(baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath)) {
       case .success(let baseline):
         report.baselineUsed = loader.displayPath(baselinePath)
         let kept = baseline.filter(report.findings)

@@ -202,18 +202,56 @@ public struct Baseline: Codable, Sendable {
     self.findings = entries.values.sorted { ($0.path, $0.rule, $0.fingerprint) < ($1.path, $1.rule, $1.fingerprint) }
   }
 
-  public static func read(_ path: String) -> Result<Baseline, Diagnostic> {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      return .failure(Diagnostic(code: "usage/no-baseline", message: "cannot read baseline \(path)", help: "create it with `sendlint baseline update --baseline \(path)`", path: path))
+  /// Baselines larger than this are refused: one entry is about 200 bytes, so this is some 80,000
+  /// accepted findings, and a hostile or mistaken file (a log, a dump) is not decoded whole.
+  public static let maximumBytes = 16 * 1024 * 1024
+
+  /// Reads the baseline at `path` (absolute), as every input is read: through `confinement` (no
+  /// link out of the allowed trees, no FIFO, device or `.git` file) and at most `maximumBytes`.
+  /// `shown` is the path as messages print it. Without a confinement, the working directory's
+  /// repository plus the baseline's own tree are allowed (a path the caller names).
+  public static func read(_ path: String, confinement: PathConfinement? = nil, shown: String? = nil) -> Result<Baseline, Diagnostic> {
+    let workingDirectory = FileManager.default.currentDirectoryPath
+    let absolute = PathConfinement.absolute(path, in: workingDirectory)
+    let confinement = confinement ?? PathConfinement(workingDirectory: workingDirectory, explicitPaths: [absolute])
+    let shown = shown ?? path
+    let data: Data
+    switch confinement.read(absolute, maximumBytes: maximumBytes) {
+    case .success(let read): data = Data(read.bytes)
+    case .failure(.missing):
+      return .failure(Diagnostic(
+        code: "usage/no-baseline", message: "cannot read baseline \(shown.escapedForDisplay): no such file",
+        help: "create it with `sendlint baseline update --baseline \(shown.escapedForDisplay)`, or check the path (relative to the current folder)", path: shown))
+    case .failure(let refusal):
+      let help = refusal.isLimit ? "shrink it with `sendlint baseline prune`, or fix the findings it accepts and run `sendlint baseline update`" : refusal.help
+      return .failure(Diagnostic(
+        code: refusal.isLimit ? "usage/limit-exceeded" : "usage/refused-path",
+        message: "baseline: " + refusal.message(shown.escapedForDisplay, root: confinement.root), help: help, path: shown))
     }
     do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
-      return .failure(Diagnostic(code: "usage/bad-baseline", message: "baseline \(path) is not a sendlint baseline: \(error)", path: path))
+      return .failure(Diagnostic(
+        code: "usage/bad-baseline", message: "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
+        help: "regenerate it with `sendlint baseline update --baseline \(shown.escapedForDisplay)`", path: shown))
+    }
+  }
+
+  /// A decoding error in one line: what was wrong and where in the JSON, never the file's text.
+  static func reason(_ error: Error) -> String {
+    func at(_ path: [CodingKey]) -> String {
+      path.isEmpty ? "" : " at " + path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+    switch error as? DecodingError {
+    case .dataCorrupted(let context): return "invalid JSON\(at(context.codingPath))"
+    case .keyNotFound(let key, let context): return "missing \"\(key.stringValue)\"\(at(context.codingPath))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type\(at(context.codingPath))"
+    default: return "unreadable JSON"
     }
   }
 
   /// Findings not covered: each baseline entry absorbs as many identical findings as it counts.
   public func filter(_ findings: [Finding]) -> [Finding] {
-    var remaining = Dictionary(uniqueKeysWithValues: self.findings.map { ($0.fingerprint, $0.count) })
+    // A hand-edited or merged baseline may list a fingerprint twice: the counts add up.
+    var remaining = Dictionary(self.findings.map { ($0.fingerprint, $0.count) }, uniquingKeysWith: +)
     return findings.filter { finding in
       if let count = remaining[finding.fingerprint], count > 0 {
         remaining[finding.fingerprint] = count - 1

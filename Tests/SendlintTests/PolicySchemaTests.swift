@@ -214,7 +214,7 @@ import Testing
   }
 }
 
-/// Inline directives naming rules that do not exist.
+/// Inline directives naming rules that do not exist, and how baselines are read.
 @Suite struct DirectiveAndBaselineInputTests {
   typealias Project = PolicyAuthoringTests.Project
 
@@ -258,6 +258,93 @@ import Testing
     let report = project.lint()
     #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
     #expect(!report.findings.contains { $0.rule == "contoso/no-prize" || $0.rule == "sendlint/unused-suppression" }, "\(report.findings)")
+  }
+
+  static let oneFinding: [String: String] = [
+    ".sendlint.yaml": PolicyAuthoringTests.brand, "sub/a.html": "<a href=\"http://www.contoso.com/a\">A</a>",
+  ]
+
+  @Test func anOversizedBaselineIsRefusedBeforeItIsRead() throws {
+    let project = try Project(Self.oneFinding)
+    let path = project.root.appendingPathComponent("big.json").path
+    #expect(FileManager.default.createFile(atPath: path, contents: nil))
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    try handle.truncate(atOffset: UInt64(Baseline.maximumBytes + 1))
+    try handle.close()
+    let report = project.lint(baseline: path)
+    let diagnostic = try #require(report.diagnostics.first)
+    #expect(diagnostic.code == "usage/limit-exceeded")
+    #expect(diagnostic.message.contains("is \(Baseline.maximumBytes + 1) bytes, more than the limit of \(Baseline.maximumBytes)"))
+    #expect(diagnostic.help?.contains("sendlint baseline prune") == true)
+    #expect(report.exitCode(failOn: .error) == 2)
+  }
+
+  @Test func aBaselineLinkOutOfTheRepositoryAndAFIFOAreRefused() async throws {
+    let project = try Project(Self.oneFinding)
+    let outside = try Project(["secret.json": "{\"version\": 1, \"findings\": []}"])
+    let link = project.root.appendingPathComponent(".sendlint-baseline.json").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: outside.root.appendingPathComponent("secret.json").path)
+    // Named on the command line, as discovered: a link inside the tree is the tree's content.
+    for baseline in [link, nil] {
+      var request = LintRequest(paths: ["."], workingDirectory: project.root.path)
+      request.baselinePath = baseline
+      request.findsBaseline = true
+      let report = Engine().lint(request)
+      #expect(report.diagnostics.map(\.code) == ["usage/refused-path"], "\(report.diagnostics)")
+      #expect(report.diagnostics.first?.message.contains("outside the repository root") == true)
+    }
+    let fifo = project.root.appendingPathComponent("fifo.json").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let root = project.root.path
+    let report = try #require(
+      try await finishing(within: 30) {
+        var request = LintRequest(paths: ["."], workingDirectory: root)
+        request.baselinePath = fifo
+        return Engine().lint(request)
+      })
+    #expect(report.diagnostics.map(\.code) == ["usage/refused-path"])
+    // A baseline the user names outside the repository is theirs to name.
+    let accepted = project.lint(baseline: outside.root.appendingPathComponent("secret.json").path)
+    #expect(accepted.diagnostics.isEmpty, "\(accepted.diagnostics)")
+  }
+
+  @Test func namedBaselinesResolveAgainstTheCurrentFolderAndTheFoundOneIsAtTheRoot() throws {
+    let project = try Project(Self.oneFinding)
+    try FileManager.default.createDirectory(at: project.root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+    let sub = project.root.appendingPathComponent("sub").path
+    let findings = project.lint().findings
+    #expect(!findings.isEmpty)
+    try Baseline(findings).write(to: sub + "/mine.json")
+    try Baseline(findings).write(to: project.root.appendingPathComponent(Engine.baselineFileName).path)
+    var named = LintRequest(paths: ["."], workingDirectory: sub)
+    named.baselinePath = "mine.json"
+    let fromNamed = Engine().lint(named)
+    #expect(fromNamed.diagnostics.isEmpty, "\(fromNamed.diagnostics)")
+    #expect(fromNamed.baselineUsed == "sub/mine.json")
+    #expect(fromNamed.baselinedCount == findings.count)
+    var found = LintRequest(paths: ["."], workingDirectory: sub)
+    found.findsBaseline = true
+    let fromFound = Engine().lint(found)
+    #expect(fromFound.baselineUsed == Engine.baselineFileName)
+    #expect(fromFound.findings.isEmpty && fromFound.baselinedCount == findings.count)
+  }
+
+  @Test func aBaselineListingAFingerprintTwiceAddsTheCounts() throws {
+    let project = try Project(Self.oneFinding)
+    let findings = project.lint().findings
+    let finding = try #require(findings.first)
+    let entry = "{\"fingerprint\": \"\(finding.fingerprint)\", \"rule\": \"\(finding.rule)\", \"path\": \"\(finding.path)\", \"count\": 1}"
+    let path = project.root.appendingPathComponent("twice.json").path
+    try "{\"version\": 1, \"findings\": [\(entry), \(entry)]}".write(toFile: path, atomically: true, encoding: .utf8)
+    let baseline = try Baseline.read(path).get()
+    #expect(baseline.filter(findings + findings + findings).count == 1)
+    try "{\"version\": 1, \"findings\": [{\"rule\": \"x\"}]}".write(toFile: path, atomically: true, encoding: .utf8)
+    guard case .failure(let diagnostic) = Baseline.read(path) else {
+      Issue.record("a baseline entry without a fingerprint was accepted")
+      return
+    }
+    #expect(diagnostic.code == "usage/bad-baseline")
+    #expect(diagnostic.message.hasSuffix("is not a sendlint baseline: missing \"fingerprint\" at .findings[0]"))
   }
 }
 
