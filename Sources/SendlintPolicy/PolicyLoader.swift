@@ -602,7 +602,14 @@ public struct PolicyLoader {
         return Self.compileRegex(source, what, at: node, reader: &reader).map { ($0, source) }
       }
       let allowed = PolicyDefinition.customRule.allowedKeys(variant: kind)
-      for (key, _, field) in reader.mapping(value, allowed: allowed, context: "custom rule \(id) (kind \(kind))") {
+      // A key of another kind (`url:` in a pattern rule) says which kind takes it.
+      let explainKey = { (name: String) -> String? in
+        let kinds = PolicyDefinition.customRuleKindKeys.filter { $0.keys.contains(name) }.map(\.value)
+        guard !kinds.isEmpty else { return nil }
+        return "`\(name)` belongs to \(kinds.joined(separator: " and ")) rules, not \(kind) rules; remove it or change the kind. "
+          + "Keys of \(kind) rules: \(allowed.joined(separator: ", "))"
+      }
+      for (key, _, field) in reader.mapping(value, allowed: allowed, context: "custom rule \(id) (kind \(kind))", explain: explainKey) {
         switch key {
         case "kind": break
         case "description": description = reader.string(field, context: "description") ?? description

@@ -246,6 +246,13 @@ public struct YAMLReader {
 
   /// The entries of a mapping, with unknown keys reported (and a "did you mean" when one is close).
   public mutating func mapping(_ node: YAMLNode, allowed: [String], context: String) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+    mapping(node, allowed: allowed, context: context, explain: nil)
+  }
+
+  /// `mapping`, with `explain` giving a better help for an unknown key (one that belongs elsewhere).
+  public mutating func mapping(
+    _ node: YAMLNode, allowed: [String], context: String, explain: ((String) -> String?)?
+  ) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
     guard case .mapping(let mapping) = node else {
       report("wrong-type", "\(context) must be a mapping of keys to values, not \(describe(node))", at: node)
       return []
@@ -254,7 +261,7 @@ public struct YAMLReader {
     for (key, value) in mapping {
       let name = key.string ?? ""
       if !allowed.isEmpty, !allowed.contains(name) {
-        report("unknown-key", "unknown key \"\(Self.quoted(name))\" in \(context)", at: key, help: Self.unknownKeyHelp(name, allowed: allowed))
+        report("unknown-key", "unknown key \"\(Self.quoted(name))\" in \(context)", at: key, help: explain?(name) ?? Self.unknownKeyHelp(name, allowed: allowed))
         continue
       }
       entries.append((name, key, value))

@@ -189,6 +189,10 @@ import Testing
     #expect(unknown[1].help?.hasPrefix("did you mean \"hosts\"?") == true)
     #expect(unknown[2].help?.hasPrefix("did you mean \"severity\"?") == true)
     #expect(unknown[3].help?.hasPrefix("did you mean \"pattern\"?") == true)
+    // A key of another custom rule kind says which kind takes it.
+    let misplaced = diagnostics("custom_rules:\n  contoso/a: { kind: pattern, in: [subject], pattern: x, hosts: [a.com] }\n")
+    #expect(misplaced.map(\.code) == ["policy/unknown-key"])
+    #expect(misplaced.first?.help?.hasPrefix("`hosts` belongs to link-host rules, not pattern rules; remove it or change the kind. Keys of pattern rules: kind,") == true)
     // Nothing near: every key valid at that position, and what to do.
     #expect(unknown[4].help == "keys allowed here: \(PolicyLoader.topKeys.joined(separator: ", ")); remove or rename it")
   }
