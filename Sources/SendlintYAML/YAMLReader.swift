@@ -15,6 +15,8 @@ public struct YAMLReader {
   public let codePrefix: String
   /// Where `offset(of:)` last stopped (line, column in characters, byte offset).
   private let cursor = OffsetCursor()
+  /// The line last quoted in a diagnostic.
+  private var lastLine: (number: Int, text: String) = (0, "")
 
   private final class OffsetCursor {
     var line = 0
@@ -229,10 +231,20 @@ public struct YAMLReader {
     return SourceRange(file: file, start: start, end: end)
   }
 
+  /// Diagnostics after this many carry no source line. Callers show at most 50 per file, and a
+  /// hostile file of 50,000 repeated or unknown keys on one 300 kB line would otherwise hold 50,000
+  /// copies of it (14 GB, 40 s measured before this limit).
+  public static let maximumQuotedLines = 100
+
   public mutating func report(_ code: String, _ message: String, at position: SourcePosition?, help: String? = nil) {
+    var sourceLine: String?
+    if let position, diagnostics.count < Self.maximumQuotedLines {
+      // Consecutive reports on one line share one copy of it.
+      if lastLine.number != position.line { (lastLine.number, lastLine.text) = (position.line, file.lineText(position.line)) }
+      sourceLine = lastLine.text
+    }
     diagnostics.append(Diagnostic(
-      code: "\(codePrefix)/\(code)", message: message, help: help, path: file.path, position: position,
-      sourceLine: position.map { file.lineText($0.line) }))
+      code: "\(codePrefix)/\(code)", message: message, help: help, path: file.path, position: position, sourceLine: sourceLine))
   }
 
   public mutating func report(_ code: String, _ message: String, at node: YAMLNode, help: String? = nil) {

@@ -167,6 +167,27 @@ import Testing
     #expect(found.last?.message.hasPrefix("duplicate key \"link/\\u{07}x\"") == true)
   }
 
+  /// 49,000 repeated keys on one 300 kB line: every repeat is found, but only the first
+  /// diagnostics quote the line (each quote was a copy: 14 GB before the limit).
+  @Test func thousandsOfRepeatedKeysOnOneLineStayBounded() async throws {
+    let mapping = "{" + Array(repeating: "a: 1", count: 4_900).joined(separator: ", ") + "}"
+    let text = "version: 1\nbrand:\n  vendors: [" + Array(repeating: mapping, count: 10).joined(separator: ", ") + "]\n"
+    let diagnostics = try #require(
+      try await finishing(within: 60) { () -> [Diagnostic] in
+        var reader = YAMLReader(file: SourceFile(path: "p.yaml", text: text), codePrefix: "policy")
+        _ = reader.root()
+        return reader.diagnostics
+      })
+    #expect(diagnostics.count == 10 * 4_899)
+    #expect(diagnostics.allSatisfy { $0.code == "policy/duplicate-key" })
+    #expect(diagnostics.prefix(YAMLReader.maximumQuotedLines).allSatisfy { $0.sourceLine?.utf8.count == text.utf8.count - 19 })
+    #expect(diagnostics.dropFirst(YAMLReader.maximumQuotedLines).allSatisfy { $0.sourceLine == nil })
+    // The loader shows 50 and counts the rest.
+    let shown = self.diagnostics(text)
+    #expect(shown.count == PolicyLoader.maximumDiagnosticsPerFile + 1)
+    #expect(shown.last?.message == "…and \(10 * 4_899 - PolicyLoader.maximumDiagnosticsPerFile) more errors in p.yaml, not shown")
+  }
+
   @Test func unknownKeysSuggestTheNearestKeyValidThere() throws {
     let found = diagnostics("""
       version: 1
