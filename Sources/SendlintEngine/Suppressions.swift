@@ -80,10 +80,23 @@ struct SuppressionTracker {
   private(set) var suppressed = 0
   /// Directives naming rules that do not exist, as diagnostics (like an unknown rule id in a
   /// policy): a misspelt id suppresses nothing while looking as if it did.
-  private(set) var diagnostics: [Diagnostic] = []
+  private var unknownRules: [Diagnostic] = []
+  /// Unknown ids past `maximumUnknownRuleDiagnostics`, counted in one closing diagnostic: a
+  /// hostile template of 100,000 directives on one line must not copy that line 100,000 times.
+  private var omittedUnknownRules = 0
+  static let maximumUnknownRuleDiagnostics = 50
   /// `file:offset` of the unknown ids already reported: a template shared by several campaigns
   /// is read once per campaign.
   private var reportedUnknown: Set<String> = []
+
+  /// The unknown-rule diagnostics of the run, the last one counting those not shown.
+  var diagnostics: [Diagnostic] {
+    guard omittedUnknownRules > 0, let last = unknownRules.last else { return unknownRules }
+    return unknownRules + [Diagnostic(
+      code: "suppression/unknown-rule",
+      message: "…and \(omittedUnknownRules) more unknown rule id\(omittedUnknownRules == 1 ? "" : "s") in sendlint-disable-next-line directives, not shown",
+      help: "fix the ids above first; at most \(Self.maximumUnknownRuleDiagnostics) are shown", path: last.path)]
+  }
 
   static func key(_ suppression: Suppression) -> String { "\(suppression.file):\(suppression.line)" }
 
@@ -138,9 +151,13 @@ struct SuppressionTracker {
     for directive in directives {
       for (rule, range) in zip(directive.rules, directive.ruleRanges) where rule != "all" && !knownSet.contains(rule) {
         guard reportedUnknown.insert("\(range.file.path):\(range.start)").inserted else { continue }
+        guard unknownRules.count < Self.maximumUnknownRuleDiagnostics else {
+          omittedUnknownRules += 1
+          continue
+        }
         let position = range.startPosition
         let suggestion = Suggestion.nearest(to: rule, in: known)
-        diagnostics.append(Diagnostic(
+        unknownRules.append(Diagnostic(
           code: "suppression/unknown-rule",
           message: "sendlint-disable-next-line names the unknown rule \"\(rule.escapedForDisplay)\"; it suppresses nothing",
           help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "") + "`sendlint rules` lists every rule id; fix or remove the id",

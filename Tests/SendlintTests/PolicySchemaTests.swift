@@ -271,6 +271,15 @@ import Testing
     #expect(report.exitCode(failOn: .error) == 2)
   }
 
+  @Test func unknownRulesInThousandsOfDirectivesAreCappedAndCounted() throws {
+    let directives = (0..<2_000).map { "{{!-- sendlint-disable-next-line nope/rule\($0) -- r --}}" }.joined()
+    let project = try Project([".sendlint.yaml": PolicyAuthoringTests.brand, "t.html": directives + "\n<p>x</p>\n"])
+    let unknown = project.lint().diagnostics.filter { $0.code == "suppression/unknown-rule" }
+    #expect(unknown.count == 51)
+    #expect(unknown.last?.message == "…and 1950 more unknown rule ids in sendlint-disable-next-line directives, not shown")
+    #expect(unknown.dropLast().allSatisfy { $0.position?.line == 1 && $0.sourceLine != nil })
+  }
+
   @Test func anInlineDirectiveMayNameACustomRule() throws {
     let project = try Project([
       ".sendlint.yaml": PolicyAuthoringTests.brand + """
