@@ -62,6 +62,8 @@ public struct PolicyMapping: Sendable {
   /// Every key any variant allows, in the order the loader reads them.
   public let keys: [PolicyKey]
   public let required: [String]
+  /// At least one of these keys must be present (empty: no such rule).
+  public let requiredAny: [String]
   /// The discriminating key and, for each of its values, the keys allowed besides `common`.
   public let variants: Variants?
 
@@ -73,9 +75,10 @@ public struct PolicyMapping: Sendable {
     public let keysByValue: [(value: String, keys: [String])]
   }
 
-  public init(_ keys: [PolicyKey], required: [String] = [], variants: Variants? = nil) {
+  public init(_ keys: [PolicyKey], required: [String] = [], requiredAny: [String] = [], variants: Variants? = nil) {
     self.keys = keys
     self.required = required
+    self.requiredAny = requiredAny
     self.variants = variants
   }
 
@@ -157,7 +160,7 @@ public enum PolicyDefinition {
       PolicyKey("files", .strings, "Globs relative to this policy."),
       PolicyKey("subject", .string(.regex), "A regular expression (RE2) over the subject."),
       PolicyKey("category", .string(), "The category given to matching drafts."),
-    ], required: ["category"])
+    ], required: ["category"], requiredAny: ["files", "subject"])
 
   /// A rule's detailed setting (the alternative to a bare severity).
   public static let ruleSetting = PolicyMapping([
@@ -167,12 +170,14 @@ public enum PolicyDefinition {
     PolicyKey("message", .string(), "Replaces the rule's message."),
   ])
 
-  public static let override = PolicyMapping([
-    PolicyKey("name", .string(), "Named in `policy show`."),
-    PolicyKey("files", .strings, "Globs relative to this policy."),
-    PolicyKey("categories", .strings, "Only drafts of these categories."),
-    PolicyKey("rules", .ruleSettings),
-  ])
+  /// An override must say which drafts it is for: settings for all belong under `rules:`.
+  public static let override = PolicyMapping(
+    [
+      PolicyKey("name", .string(), "Named in `policy show`."),
+      PolicyKey("files", .strings, "Globs relative to this policy."),
+      PolicyKey("categories", .strings, "Only drafts of these categories."),
+      PolicyKey("rules", .ruleSettings),
+    ], requiredAny: ["files", "categories"])
 
   public static let suppression = PolicyMapping(
     [

@@ -64,6 +64,7 @@ public enum PolicySchema {
     }
     var schema: Object = ["type": "object", "additionalProperties": false, "properties": properties]
     if !mapping.required.isEmpty { schema["required"] = mapping.required }
+    if !mapping.requiredAny.isEmpty { schema["anyOf"] = mapping.requiredAny.map { ["required": [$0]] } }
     if let variants = mapping.variants {
       schema["allOf"] = variants.keysByValue.map { variant -> Object in
         [

@@ -93,6 +93,11 @@ import Testing
     ("brand: { vendors: [{ name: Acme, hostz: [a.contoso.com] }] }", false),
     ("suppress: [{ rule: link/insecure, reason: SEC-1, expires: \"2027-01-31\" }]", true),
     ("suppress: [{ rule: link/insecure }]", false),
+    ("suppress: [{ reason: SEC-1 }]", false),
+    ("overrides: [{ name: a, rules: { link/insecure: off } }]", false),
+    ("categories: [marketing]\noverrides: [{ categories: [marketing], rules: { link/insecure: off } }]", true),
+    ("categories: [marketing]\nclassify: [{ category: marketing }]", false),
+    ("categories: [marketing]\nclassify: [{ subject: \"(?i)sale\", category: marketing }]", true),
     ("suppress: [{ rule: link/insecure, reason: SEC-1, expires: 31/01/2027 }]", false),
     ("categories: [marketing]\nclassify: [{ files: [\"m/**\"], category: marketing }]", true),
     ("classify: [{ files: [\"m/**\"] }]", false),
@@ -458,6 +463,9 @@ enum SchemaSubset {
     }
     if case .array(let parts)? = schema["allOf"] {
       for part in parts { errors += self.errors(of: value, against: part, at: path) }
+    }
+    if case .array(let alternatives)? = schema["anyOf"], !alternatives.contains(where: { self.errors(of: value, against: $0, at: path).isEmpty }) {
+      errors.append("\(path): matches none of the anyOf alternatives")
     }
     if let condition = schema["if"], self.errors(of: value, against: condition, at: path).isEmpty, let then = schema["then"] {
       errors += self.errors(of: value, against: then, at: path)
