@@ -223,7 +223,7 @@ public struct Engine: Sendable {
       }
     }
     if let baselinePath {
-      switch Baseline.read(baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath)) {
+      switch Baseline.read(baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath), typed: request.baselinePath) {
       case .success(let baseline):
         report.baselineUsed = loader.displayPath(baselinePath)
         let kept = baseline.filter(report.findings)

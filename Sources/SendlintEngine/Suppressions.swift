@@ -225,22 +225,29 @@ public struct Baseline: Codable, Sendable {
 
   /// Reads the baseline at `path` (absolute), as every input is read: through `confinement` (no
   /// link out of the allowed trees, no FIFO, device or `.git` file) and at most `maximumBytes`.
-  /// `shown` is the path as messages print it. Without a confinement, the working directory's
-  /// repository plus the baseline's own tree are allowed (a path the caller names).
-  public static func read(_ path: String, confinement: PathConfinement? = nil, shown: String? = nil) -> Result<Baseline, Diagnostic> {
+  /// `shown` is the path as messages print it; `typed` the `--baseline` argument, for the commands
+  /// a help line suggests (nil: the default file, which needs no `--baseline`). Without a
+  /// confinement, the working directory's repository plus the baseline's own tree are allowed (a
+  /// path the caller names).
+  public static func read(
+    _ path: String, confinement: PathConfinement? = nil, shown: String? = nil, typed: String? = nil
+  ) -> Result<Baseline, Diagnostic> {
     let workingDirectory = FileManager.default.currentDirectoryPath
     let absolute = PathConfinement.absolute(path, in: workingDirectory)
     let confinement = confinement ?? PathConfinement(workingDirectory: workingDirectory, explicitPaths: [absolute])
     let shown = shown ?? path
+    let update = "sendlint baseline update" + (typed.map { " --baseline \($0.escapedForDisplay)" } ?? "")
     let data: Data
     switch confinement.read(absolute, maximumBytes: maximumBytes) {
     case .success(let read): data = Data(read.bytes)
     case .failure(.missing):
       return .failure(Diagnostic(
         code: "usage/no-baseline", message: "cannot read baseline \(shown.escapedForDisplay): no such file",
-        help: "create it with `sendlint baseline update --baseline \(shown.escapedForDisplay)`, or check the path (relative to the current folder)", path: shown))
+        help: "create it with `\(update)`, or check the path (relative to the current folder)", path: shown))
     case .failure(let refusal):
-      let help = refusal.isLimit ? "shrink it with `sendlint baseline prune`, or fix the findings it accepts and run `sendlint baseline update`" : refusal.help
+      let help = refusal.isLimit
+        ? "this is not a baseline sendlint wrote (one accepts at most some 80,000 findings); fix the findings and regenerate it with `\(update)`"
+        : refusal.help
       return .failure(Diagnostic(
         code: refusal.isLimit ? "usage/limit-exceeded" : "usage/refused-path",
         message: "baseline: " + refusal.message(shown.escapedForDisplay, root: confinement.root), help: help, path: shown))
@@ -248,7 +255,7 @@ public struct Baseline: Codable, Sendable {
     do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
       return .failure(Diagnostic(
         code: "usage/bad-baseline", message: "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
-        help: "regenerate it with `sendlint baseline update --baseline \(shown.escapedForDisplay)`", path: shown))
+        help: "regenerate it with `\(update)`", path: shown))
     }
   }
 

@@ -472,7 +472,7 @@ struct BaselineCommand: ParsableCommand {
 
     func run() throws {
       let existing: Baseline
-      switch Baseline.read(options.baselinePath) {
+      switch Baseline.read(options.baselinePath, typed: options.baseline) {
       case .success(let read): existing = read
       case .failure(let diagnostic):
         print(TextFormatter(color: false).formatDiagnostic(diagnostic))
