@@ -154,6 +154,17 @@ import Testing
     #expect(!duplicate.message.contains("Contoso") && !duplicate.message.contains("\n"))
   }
 
+  @Test func aDuplicateKeyInACampaignManifestIsReportedTheSameWay() throws {
+    let project = try PolicyAuthoringTests.Project([
+      ".sendlint.yaml": PolicyAuthoringTests.brand, "body.html": "<p>Hi</p>\n",
+      "campaign.yaml": "campaign: x\nsubject: \"Hi\"\nfrom: \"A <a@contoso.com>\"\nhtml: body.html\nsubject: \"Again\"\n",
+    ])
+    let report = project.lint()
+    #expect(report.diagnostics.map(\.code) == ["manifest/duplicate-key"])
+    #expect(report.diagnostics.first?.position == SourcePosition(line: 5, column: 1))
+    #expect(report.diagnostics.first?.message == "duplicate key \"subject\": it is already set at line 2, column 1 of this mapping")
+  }
+
   @Test func everyDuplicateIsReportedNestedAndEscaped() {
     let found = diagnostics("""
       version: 1
