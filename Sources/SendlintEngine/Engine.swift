@@ -106,7 +106,8 @@ public struct Engine: Sendable {
 
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
-    var loader = DraftLoader(workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath].compactMap { $0 })
+    var loader = DraftLoader(
+      workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath, request.baselinePath].compactMap { $0 })
     loader.fromHook = request.fromHook
     loader.excludes = request.excludes
     var drafts: [DraftSource] = []
@@ -203,6 +204,7 @@ public struct Engine: Sendable {
       findings = suppressions.apply(findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
       report.findings += findings
     }
+    report.diagnostics += suppressions.diagnostics
     report.findings += suppressions.unused()
     report.suppressedCount = suppressions.suppressed
     var baselinePath = request.baselinePath.map(loader.absolutePath)
@@ -221,7 +223,7 @@ public struct Engine: Sendable {
       }
     }
     if let baselinePath {
-      switch Baseline.read(baselinePath) {
+      switch Baseline.read(baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath), typed: request.baselinePath) {
       case .success(let baseline):
         report.baselineUsed = loader.displayPath(baselinePath)
         let kept = baseline.filter(report.findings)

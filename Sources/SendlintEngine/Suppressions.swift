@@ -10,6 +10,8 @@ import SendlintRules
 enum InlineDirectives {
   struct Directive {
     let rules: [String]
+    /// Where each of `rules` is written (same order).
+    let ruleRanges: [SourceRange]
     let reason: String?
     let file: SourceFile
     /// The line the directive suppresses (the one after it).
@@ -32,7 +34,16 @@ enum InlineDirectives {
         let rules = parts[0].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init).filter { !$0.isEmpty }
         let reason = parts.count > 1 ? parts.dropFirst().joined(separator: "--").trimmingCharacters(in: .whitespacesAndNewlines) : nil
         let range = SourceRange(file: file, start: tag.range.lowerBound, end: tag.range.upperBound)
-        result.append(Directive(rules: rules, reason: reason?.isEmpty == false ? reason : nil, file: file, targetLine: range.endPosition.line + 1, range: range))
+        // Each id's first occurrence after the previous one, after the marker.
+        var cursor = found.upperBound
+        var ruleRanges: [SourceRange] = []
+        for rule in rules {
+          let bytes = Array(rule.utf8)
+          let start = text[cursor...].firstRange(of: bytes)?.lowerBound ?? found.lowerBound
+          cursor = min(text.count, start + bytes.count)
+          ruleRanges.append(SourceRange(file: file, start: tag.range.lowerBound + start, end: tag.range.lowerBound + start + bytes.count))
+        }
+        result.append(Directive(rules: rules, ruleRanges: ruleRanges, reason: reason?.isEmpty == false ? reason : nil, file: file, targetLine: range.endPosition.line + 1, range: range))
       }
     }
     return result
@@ -67,6 +78,25 @@ struct SuppressionTracker {
   private var relevant: [String: (Suppression, SourceFile?)] = [:]
   private var unusedInline: [Finding] = []
   private(set) var suppressed = 0
+  /// Directives naming rules that do not exist, as diagnostics (like an unknown rule id in a
+  /// policy): a misspelt id suppresses nothing while looking as if it did.
+  private var unknownRules: [Diagnostic] = []
+  /// Unknown ids past `maximumUnknownRuleDiagnostics`, counted in one closing diagnostic: a
+  /// hostile template of 100,000 directives on one line must not copy that line 100,000 times.
+  private var omittedUnknownRules = 0
+  static let maximumUnknownRuleDiagnostics = 50
+  /// `file:offset` of the unknown ids already reported: a template shared by several campaigns
+  /// is read once per campaign.
+  private var reportedUnknown: Set<String> = []
+
+  /// The unknown-rule diagnostics of the run, the last one counting those not shown.
+  var diagnostics: [Diagnostic] {
+    guard omittedUnknownRules > 0, let last = unknownRules.last else { return unknownRules }
+    return unknownRules + [Diagnostic(
+      code: "suppression/unknown-rule",
+      message: "…and \(omittedUnknownRules) more unknown rule id\(omittedUnknownRules == 1 ? "" : "s") in sendlint-disable-next-line directives, not shown",
+      help: "fix the ids above first; at most \(Self.maximumUnknownRuleDiagnostics) are shown", path: last.path)]
+  }
 
   static func key(_ suppression: Suppression) -> String { "\(suppression.file):\(suppression.line)" }
 
@@ -116,7 +146,27 @@ struct SuppressionTracker {
       kept.append(finding)
     }
     let enabled = Set(Engine.enabledRules(policy: policy, category: nil, path: absolutePath).map(\.metadata.id))
+    let known = RuleRegistry.ids + policy.customRules.map(\.metadata.id)
+    let knownSet = Set(known)
+    for directive in directives {
+      for (rule, range) in zip(directive.rules, directive.ruleRanges) where rule != "all" && !knownSet.contains(rule) {
+        guard reportedUnknown.insert("\(range.file.path):\(range.start)").inserted else { continue }
+        guard unknownRules.count < Self.maximumUnknownRuleDiagnostics else {
+          omittedUnknownRules += 1
+          continue
+        }
+        let position = range.startPosition
+        let suggestion = Suggestion.nearest(to: rule, in: known)
+        unknownRules.append(Diagnostic(
+          code: "suppression/unknown-rule",
+          message: "sendlint-disable-next-line names the unknown rule \"\(rule.escapedForDisplay)\"; it suppresses nothing",
+          help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "") + "`sendlint rules` lists every rule id; fix or remove the id",
+          path: range.file.path, position: position, sourceLine: range.file.lineText(position.line)))
+      }
+    }
     for (index, directive) in directives.enumerated() where !usedDirectives.contains(index) {
+      // Unknown ids are reported above, not again as unused.
+      guard directive.rules.isEmpty || directive.rules.contains(where: { $0 == "all" || knownSet.contains($0) }) else { continue }
       if directive.reason == nil, enabled.contains("sendlint/suppression-without-reason") {
         kept.append(Finding(
           rule: "sendlint/suppression-without-reason", severity: severity("sendlint/suppression-without-reason", policy),
@@ -169,18 +219,63 @@ public struct Baseline: Codable, Sendable {
     self.findings = entries.values.sorted { ($0.path, $0.rule, $0.fingerprint) < ($1.path, $1.rule, $1.fingerprint) }
   }
 
-  public static func read(_ path: String) -> Result<Baseline, Diagnostic> {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      return .failure(Diagnostic(code: "usage/no-baseline", message: "cannot read baseline \(path)", help: "create it with `sendlint baseline update --baseline \(path)`", path: path))
+  /// Baselines larger than this are refused: one entry is about 200 bytes, so this is some 80,000
+  /// accepted findings, and a hostile or mistaken file (a log, a dump) is not decoded whole.
+  public static let maximumBytes = 16 * 1024 * 1024
+
+  /// Reads the baseline at `path` (absolute), as every input is read: through `confinement` (no
+  /// link out of the allowed trees, no FIFO, device or `.git` file) and at most `maximumBytes`.
+  /// `shown` is the path as messages print it; `typed` the `--baseline` argument, for the commands
+  /// a help line suggests (nil: the default file, which needs no `--baseline`). Without a
+  /// confinement, the working directory's repository plus the baseline's own tree are allowed (a
+  /// path the caller names).
+  public static func read(
+    _ path: String, confinement: PathConfinement? = nil, shown: String? = nil, typed: String? = nil
+  ) -> Result<Baseline, Diagnostic> {
+    let workingDirectory = FileManager.default.currentDirectoryPath
+    let absolute = PathConfinement.absolute(path, in: workingDirectory)
+    let confinement = confinement ?? PathConfinement(workingDirectory: workingDirectory, explicitPaths: [absolute])
+    let shown = shown ?? path
+    let update = "sendlint baseline update" + (typed.map { " --baseline \($0.escapedForDisplay)" } ?? "")
+    let data: Data
+    switch confinement.read(absolute, maximumBytes: maximumBytes) {
+    case .success(let read): data = Data(read.bytes)
+    case .failure(.missing):
+      return .failure(Diagnostic(
+        code: "usage/no-baseline", message: "cannot read baseline \(shown.escapedForDisplay): no such file",
+        help: "create it with `\(update)`, or check the path (relative to the current folder)", path: shown))
+    case .failure(let refusal):
+      let help = refusal.isLimit
+        ? "this is not a baseline sendlint wrote (one accepts at most some 80,000 findings); fix the findings and regenerate it with `\(update)`"
+        : refusal.help
+      return .failure(Diagnostic(
+        code: refusal.isLimit ? "usage/limit-exceeded" : "usage/refused-path",
+        message: "baseline: " + refusal.message(shown.escapedForDisplay, root: confinement.root), help: help, path: shown))
     }
     do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
-      return .failure(Diagnostic(code: "usage/bad-baseline", message: "baseline \(path) is not a sendlint baseline: \(error)", path: path))
+      return .failure(Diagnostic(
+        code: "usage/bad-baseline", message: "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
+        help: "regenerate it with `\(update)`", path: shown))
+    }
+  }
+
+  /// A decoding error in one line: what was wrong and where in the JSON, never the file's text.
+  static func reason(_ error: Error) -> String {
+    func at(_ path: [CodingKey]) -> String {
+      path.isEmpty ? "" : " at " + path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+    switch error as? DecodingError {
+    case .dataCorrupted(let context): return "invalid JSON\(at(context.codingPath))"
+    case .keyNotFound(let key, let context): return "missing \"\(key.stringValue)\"\(at(context.codingPath))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type\(at(context.codingPath))"
+    default: return "unreadable JSON"
     }
   }
 
   /// Findings not covered: each baseline entry absorbs as many identical findings as it counts.
   public func filter(_ findings: [Finding]) -> [Finding] {
-    var remaining = Dictionary(uniqueKeysWithValues: self.findings.map { ($0.fingerprint, $0.count) })
+    // A hand-edited or merged baseline may list a fingerprint twice: the counts add up.
+    var remaining = Dictionary(self.findings.map { ($0.fingerprint, $0.count) }, uniquingKeysWith: +)
     return findings.filter { finding in
       if let count = remaining[finding.fingerprint], count > 0 {
         remaining[finding.fingerprint] = count - 1

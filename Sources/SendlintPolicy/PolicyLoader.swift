@@ -15,19 +15,15 @@ public struct PolicyLoader {
   /// The pack used when no policy file is found.
   public static let defaultPack = "recommended"
 
-  public static let topKeys = ["version", "extends", "brand", "categories", "classify", "rules", "overrides", "custom_rules", "suppress"]
-  public static let brandKeys = ["name", "domains", "sending_domains", "tracking_domains", "sending_ips", "vendors", "postal_address", "allowed_hosts"]
-  public static let vendorKeys = ["name", "sending_ips", "hosts", "categories"]
-  static let ruleKeys = ["severity", "options", "categories", "message"]
-  public static let overrideKeys = ["name", "files", "categories", "rules"]
-  public static let suppressKeys = ["rule", "files", "value", "host", "reason", "expires"]
-  public static let customRuleKinds = ["pattern", "require", "forbid", "link-host"]
-  public static let customCommonKeys = ["kind", "description", "rationale", "help_uri", "tags", "severity", "message", "categories"]
-  public static let customKindKeys: [String: [String]] = [
-    "pattern": ["in", "pattern"], "require": ["header", "link_hosts", "attachment_types"],
-    "forbid": ["header", "link_hosts", "attachment_types"], "link-host": ["text", "url", "hosts", "list"],
-  ]
-  static let classifyKeys = ["files", "subject", "category"]
+  // Key lists, read from `PolicyDefinition` (which the JSON Schema is generated from too).
+  public static var topKeys: [String] { PolicyDefinition.top.names }
+  public static var brandKeys: [String] { PolicyDefinition.brand.names }
+  public static var vendorKeys: [String] { PolicyDefinition.vendor.names }
+  static var ruleKeys: [String] { PolicyDefinition.ruleSetting.names }
+  public static var overrideKeys: [String] { PolicyDefinition.override.names }
+  public static var suppressKeys: [String] { PolicyDefinition.suppression.names }
+  public static var customRuleKinds: [String] { PolicyDefinition.customRuleKindKeys.map(\.value) }
+  static var classifyKeys: [String] { PolicyDefinition.classifyEntry.names }
 
   /// Policies larger than this are refused: a policy is a page of facts and rules, and a hostile
   /// one of 100 MB would take minutes to compose.
@@ -189,10 +185,11 @@ public struct PolicyLoader {
       }
     }
     policy.layers.append(file.path)
-    // A fixed order: brand facts before the custom rules that use them (`list: brand.domains`),
-    // custom rules before `rules`, `overrides` and `suppress`, which may name them.
-    let order = ["version", "brand", "categories", "classify", "custom_rules", "rules", "overrides", "suppress"]
-    let ordered = entries.sorted { (order.firstIndex(of: $0.key) ?? 99) < (order.firstIndex(of: $1.key) ?? 99) }
+    // In the order `PolicyDefinition.top` declares: brand facts before the custom rules that use
+    // them (`list: brand.domains`), custom rules before `rules`, `overrides` and `suppress`,
+    // which may name them.
+    let order = Self.topKeys
+    let ordered = entries.sorted { (order.firstIndex(of: $0.key) ?? order.count) < (order.firstIndex(of: $1.key) ?? order.count) }
     for (key, _, value) in ordered {
       switch key {
       case "custom_rules": readCustomRules(value, reader: &reader)
@@ -604,8 +601,15 @@ public struct PolicyLoader {
         guard let source = reader.string(node, context: what) else { return nil }
         return Self.compileRegex(source, what, at: node, reader: &reader).map { ($0, source) }
       }
-      let allowed = Self.customCommonKeys + (Self.customKindKeys[kind] ?? [])
-      for (key, _, field) in reader.mapping(value, allowed: allowed, context: "custom rule \(id) (kind \(kind))") {
+      let allowed = PolicyDefinition.customRule.allowedKeys(variant: kind)
+      // A key of another kind (`url:` in a pattern rule) says which kind takes it.
+      let explainKey = { (name: String) -> String? in
+        let kinds = PolicyDefinition.customRuleKindKeys.filter { $0.keys.contains(name) }.map(\.value)
+        guard !kinds.isEmpty else { return nil }
+        return "`\(name)` belongs to \(kinds.joined(separator: " and ")) rules, not \(kind) rules; remove it or change the kind. "
+          + "Keys of \(kind) rules: \(allowed.joined(separator: ", "))"
+      }
+      for (key, _, field) in reader.mapping(value, allowed: allowed, context: "custom rule \(id) (kind \(kind))", explain: explainKey) {
         switch key {
         case "kind": break
         case "description": description = reader.string(field, context: "description") ?? description
@@ -642,6 +646,7 @@ public struct PolicyLoader {
         case "list":
           let list = reader.string(field, context: "list") ?? ""
           let lists = ["brand.domains": policy.brand.domains, "brand.tracking_domains": policy.brand.trackingDomains, "brand.sending_domains": policy.brand.sendingDomains, "brand.allowed_hosts": policy.brand.allowedHosts]
+          assert(Set(lists.keys) == Set(PolicyDefinition.brandLists), "the loader and PolicyDefinition disagree on brand lists")
           if let values = lists[list] {
             hosts += values
             listName = list
@@ -684,9 +689,12 @@ public struct PolicyLoader {
 
   private func severity(_ node: YAMLNode, reader: inout YAMLReader) -> Severity? {
     guard let text = reader.string(node, context: "a severity") else { return nil }
-    guard let severity = Severity(policyValue: text) else {
-      let suggestion = Suggestion.nearest(to: text, in: ["error", "warning", "info", "off"])
-      reader.report("bad-severity", "\"\(text)\" is not a severity", at: node, help: suggestion.map { "did you mean \"\($0)\"? Severities are error, warning, info and off" } ?? "severities are error, warning, info and off")
+    guard let severity = PolicyDefinition.severity(text) else {
+      let names = PolicyDefinition.severityNames.joined(separator: ", ")
+      let suggestion = PolicyDefinition.suggestedSeverity(for: text)
+      reader.report(
+        "bad-severity", "\"\(text.escapedForDisplay)\" is not a severity", at: node,
+        help: suggestion.map { "did you mean \"\($0)\"? Severities are written in lowercase: \(names)" } ?? "severities are \(names)")
       return nil
     }
     return severity

@@ -15,6 +15,8 @@ public struct YAMLReader {
   public let codePrefix: String
   /// Where `offset(of:)` last stopped (line, column in characters, byte offset).
   private let cursor = OffsetCursor()
+  /// The line last quoted in a diagnostic.
+  private var lastLine: (number: Int, text: String) = (0, "")
 
   private final class OffsetCursor {
     var line = 0
@@ -42,8 +44,15 @@ public struct YAMLReader {
   /// for mapping keys. sendlint's files never need anchors, so an alias is refused before any node
   /// is built, as are files nested too deeply or too wide.
   public mutating func root() -> YAMLNode? {
-    if let problem = Self.boundsProblem(in: file.text) {
+    let scan = Self.scan(file.text)
+    if let problem = scan.problem {
       report(problem.code, problem.message, at: problem.position, help: problem.help)
+      return nil
+    }
+    // Yams would refuse the first duplicate with the whole file as its context, at the first
+    // occurrence; each is reported here at the one to delete instead.
+    if !scan.duplicates.isEmpty {
+      for duplicate in scan.duplicates { report(duplicate.code, duplicate.message, at: duplicate.position, help: duplicate.help) }
       return nil
     }
     do {
@@ -55,7 +64,11 @@ public struct YAMLReader {
         let detail = context.map { "\($0.text) " } ?? ""
         report("syntax", "invalid YAML: \(detail)\(problem)", at: SourcePosition(line: mark.line, column: mark.column))
       case .duplicatedKeysInMapping(let duplicates, let context):
-        report("duplicate-key", "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) \(context.text)", at: SourcePosition(line: context.mark.line, column: context.mark.column), help: "each key may appear once in a mapping; merge the two entries")
+        // Only for keys the event scan does not compare (a mapping or list used as a key). Never
+        // `context.text`: it is the whole file.
+        report(
+          "duplicate-key", "duplicate key \(duplicates.prefix(3).map { "\"\(Self.quoted($0))\"" }.joined(separator: ", ")) in a mapping",
+          at: SourcePosition(line: context.mark.line, column: context.mark.column), help: "each key may appear once in a mapping; merge the entries into one")
       default:
         report("syntax", "invalid YAML: \(error)", at: nil)
       }
@@ -77,9 +90,21 @@ public struct YAMLReader {
   /// The first alias, or nesting, width or size over a limit, found in one pass over libyaml's
   /// events (linear in the file, no node built). Nil when the file is within bounds or is not
   /// valid YAML (composing then reports the syntax error with its own message).
-  static func boundsProblem(in text: String) -> BoundsProblem? {
+  static func boundsProblem(in text: String) -> BoundsProblem? { scan(text).problem }
+
+  /// A mapping being read in `scan`: whether the next node is a key, and the scalar keys so far.
+  private struct OpenMapping {
+    var expectingKey = true
+    var seen: [String: SourcePosition] = [:]
+  }
+
+  /// One pass over libyaml's events: the first problem `boundsProblem` describes, and every
+  /// scalar key repeated in its mapping, at the repeat, naming the first occurrence. Stops at the
+  /// first syntax error (composing then reports it). The keys held are bounded by the file.
+  static func scan(_ text: String) -> (problem: BoundsProblem?, duplicates: [BoundsProblem]) {
+    var duplicates: [BoundsProblem] = []
     var bytes = Array(text.utf8)
-    return bytes.withUnsafeMutableBufferPointer { buffer -> BoundsProblem? in
+    let problem = bytes.withUnsafeMutableBufferPointer { buffer -> BoundsProblem? in
       var parser = yaml_parser_t()
       guard yaml_parser_initialize(&parser) == 1 else { return nil }
       defer { yaml_parser_delete(&parser) }
@@ -87,6 +112,8 @@ public struct YAMLReader {
       // Events left before each open collection is over its limit (a mapping's entries are two
       // events each: key and value).
       var open: [Int] = []
+      // Parallel to `open`: the mapping state of each open collection (nil for a list).
+      var mappings: [OpenMapping?] = []
       var nodes = 0
       while true {
         var event = yaml_event_t()
@@ -102,6 +129,22 @@ public struct YAMLReader {
             code: "yaml-alias", message: "YAML alias \"*\(Self.quoted(name))\" is not allowed in sendlint's files", position: position,
             help: "write the value out where it is needed; anchors and aliases can expand a small file into a huge one")
         case YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+          if let last = mappings.indices.last, var mapping = mappings[last] {
+            if mapping.expectingKey, type == YAML_SCALAR_EVENT, let value = event.data.scalar.value {
+              let key = String(decoding: UnsafeBufferPointer(start: UnsafePointer(value), count: Int(event.data.scalar.length)), as: UTF8.self)
+              if let first = mapping.seen[key] {
+                duplicates.append(BoundsProblem(
+                  code: "duplicate-key",
+                  message: "duplicate key \"\(Self.quoted(key))\": it is already set at line \(first.line), column \(first.column) of this mapping",
+                  position: position,
+                  help: "a key may appear once in a mapping; merge this entry into the one at line \(first.line) and delete it here"))
+              } else {
+                mapping.seen[key] = position
+              }
+            }
+            mapping.expectingKey.toggle()
+            mappings[last] = mapping
+          }
           nodes += 1
           if nodes > maximumNodes {
             return BoundsProblem(
@@ -118,6 +161,7 @@ public struct YAMLReader {
           }
           if type != YAML_SCALAR_EVENT {
             open.append(type == YAML_MAPPING_START_EVENT ? 2 * maximumItemsPerNode : maximumItemsPerNode)
+            mappings.append(type == YAML_MAPPING_START_EVENT ? OpenMapping() : nil)
             if open.count > maximumDepth {
               return BoundsProblem(
                 code: "limit-exceeded", message: "mappings and lists are nested more than \(maximumDepth) levels deep (the limit)",
@@ -126,10 +170,15 @@ public struct YAMLReader {
           }
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
           _ = open.popLast()
+          _ = mappings.popLast()
+        case YAML_DOCUMENT_START_EVENT:
+          // Keys repeat freely across documents.
+          mappings.removeAll()
         default: break
         }
       }
     }
+    return (problem, duplicates)
   }
 
   /// An anchor name for a message: at most 40 characters, escaped as every quoted value is
@@ -182,10 +231,20 @@ public struct YAMLReader {
     return SourceRange(file: file, start: start, end: end)
   }
 
+  /// Diagnostics after this many carry no source line. Callers show at most 50 per file, and a
+  /// hostile file of 50,000 repeated or unknown keys on one 300 kB line would otherwise hold 50,000
+  /// copies of it (14 GB, 40 s measured before this limit).
+  public static let maximumQuotedLines = 100
+
   public mutating func report(_ code: String, _ message: String, at position: SourcePosition?, help: String? = nil) {
+    var sourceLine: String?
+    if let position, diagnostics.count < Self.maximumQuotedLines {
+      // Consecutive reports on one line share one copy of it.
+      if lastLine.number != position.line { (lastLine.number, lastLine.text) = (position.line, file.lineText(position.line)) }
+      sourceLine = lastLine.text
+    }
     diagnostics.append(Diagnostic(
-      code: "\(codePrefix)/\(code)", message: message, help: help, path: file.path, position: position,
-      sourceLine: position.map { file.lineText($0.line) }))
+      code: "\(codePrefix)/\(code)", message: message, help: help, path: file.path, position: position, sourceLine: sourceLine))
   }
 
   public mutating func report(_ code: String, _ message: String, at node: YAMLNode, help: String? = nil) {
@@ -199,6 +258,13 @@ public struct YAMLReader {
 
   /// The entries of a mapping, with unknown keys reported (and a "did you mean" when one is close).
   public mutating func mapping(_ node: YAMLNode, allowed: [String], context: String) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+    mapping(node, allowed: allowed, context: context, explain: nil)
+  }
+
+  /// `mapping`, with `explain` giving a better help for an unknown key (one that belongs elsewhere).
+  public mutating func mapping(
+    _ node: YAMLNode, allowed: [String], context: String, explain: ((String) -> String?)?
+  ) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
     guard case .mapping(let mapping) = node else {
       report("wrong-type", "\(context) must be a mapping of keys to values, not \(describe(node))", at: node)
       return []
@@ -207,15 +273,19 @@ public struct YAMLReader {
     for (key, value) in mapping {
       let name = key.string ?? ""
       if !allowed.isEmpty, !allowed.contains(name) {
-        let suggestion = Suggestion.nearest(to: name, in: allowed)
-        report(
-          "unknown-key", "unknown key \"\(name)\" in \(context)", at: key,
-          help: suggestion.map { "did you mean \"\($0)\"?" } ?? "allowed keys: \(allowed.joined(separator: ", "))")
+        report("unknown-key", "unknown key \"\(Self.quoted(name))\" in \(context)", at: key, help: explain?(name) ?? Self.unknownKeyHelp(name, allowed: allowed))
         continue
       }
       entries.append((name, key, value))
     }
     return entries
+  }
+
+  /// The help of an unknown key: the nearest key valid at that position, then every valid key.
+  public static func unknownKeyHelp(_ name: String, allowed: [String]) -> String {
+    let keys = "keys allowed here: \(allowed.joined(separator: ", "))"
+    guard let suggestion = Suggestion.nearest(to: name, in: allowed) else { return keys + "; remove or rename it" }
+    return "did you mean \"\(suggestion)\"? \(keys)"
   }
 
   /// A mapping with free-form keys (e.g. `rules`, `variables`).

@@ -439,8 +439,13 @@ struct BaselineCommand: ParsableCommand {
     @Argument(help: "Files and folders to lint (default: the current folder).")
     var paths: [String] = []
 
-    @Option(help: "The baseline file.")
-    var baseline: String = ".sendlint-baseline.json"
+    @Option(help: "The baseline file, relative to the current folder (default: .sendlint-baseline.json at the repository root, where `lint` finds it).")
+    var baseline: String?
+
+    /// `--baseline` as given (relative to the current folder), else the one `lint` discovers.
+    var baselinePath: String {
+      baseline ?? PathConfinement(workingDirectory: FileManager.default.currentDirectoryPath).root + "/" + Engine.baselineFileName
+    }
 
     @Option(help: "Policy file to use instead of the nearest .sendlint.yaml.")
     var policy: String?
@@ -456,8 +461,8 @@ struct BaselineCommand: ParsableCommand {
         for diagnostic in report.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
         throw ExitCode(2)
       }
-      try Baseline(report.findings).write(to: options.baseline)
-      print("baseline \(options.baseline): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") accepted")
+      try Baseline(report.findings).write(to: options.baselinePath)
+      print("baseline \(options.baselinePath): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") accepted")
     }
   }
 
@@ -466,13 +471,17 @@ struct BaselineCommand: ParsableCommand {
     @OptionGroup var options: Options
 
     func run() throws {
-      guard case .success(let existing) = Baseline.read(options.baseline) else {
-        throw ValidationError("cannot read baseline \(options.baseline)")
+      let existing: Baseline
+      switch Baseline.read(options.baselinePath, typed: options.baseline) {
+      case .success(let read): existing = read
+      case .failure(let diagnostic):
+        print(TextFormatter(color: false).formatDiagnostic(diagnostic))
+        throw ExitCode(2)
       }
       let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
       let pruned = existing.pruned(by: report.findings)
-      try pruned.write(to: options.baseline)
-      print("baseline \(options.baseline): \(existing.findings.count - pruned.findings.count) entr\(existing.findings.count - pruned.findings.count == 1 ? "y" : "ies") removed, \(pruned.findings.count) kept")
+      try pruned.write(to: options.baselinePath)
+      print("baseline \(options.baselinePath): \(existing.findings.count - pruned.findings.count) entr\(existing.findings.count - pruned.findings.count == 1 ? "y" : "ies") removed, \(pruned.findings.count) kept")
     }
   }
 }
