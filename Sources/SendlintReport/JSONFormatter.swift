@@ -48,6 +48,19 @@ public struct JSONReport: Codable, Sendable {
     public let errors: Int
     public let warnings: Int
     public let infos: Int
+    /// Files found but not linted (not drafts, or excluded); `--verbose` lists them on stderr.
+    public let skippedFiles: Int
+    /// Findings left out because a suppression (policy or inline directive) covers them.
+    public let suppressed: Int
+    /// Findings left out because the baseline lists them.
+    public let baselined: Int
+    /// The baseline file applied (display path), or nil when none was.
+    public let baseline: String?
+
+    enum CodingKeys: String, CodingKey {
+      case drafts, errors, warnings, infos, suppressed, baselined, baseline
+      case skippedFiles = "skipped_files"
+    }
   }
 
   public let version: Int
@@ -57,7 +70,13 @@ public struct JSONReport: Codable, Sendable {
   public let diagnostics: [JSONDiagnostic]
   public let summary: Summary
 
-  public init(findings: [Finding], diagnostics: [Diagnostic], draftCount: Int, toolVersion: String) {
+  /// The report; `skippedFiles`, `suppressed`, `baselined` and `baseline` are the run's counts of
+  /// what it did not report (LintReport's `skippedFileCount`, `suppressedCount`, `baselinedCount`,
+  /// `baselineUsed`), so a consumer sees that a clean result hid nothing, or how much.
+  public init(
+    findings: [Finding], diagnostics: [Diagnostic], draftCount: Int, toolVersion: String, skippedFiles: Int = 0, suppressed: Int = 0,
+    baselined: Int = 0, baseline: String? = nil
+  ) {
     version = 1
     tool = Tool(name: "sendlint", version: toolVersion)
     self.findings = findings.map { finding in
@@ -80,7 +99,8 @@ public struct JSONReport: Codable, Sendable {
     }
     summary = Summary(
       drafts: draftCount, errors: findings.filter { $0.severity == .error }.count,
-      warnings: findings.filter { $0.severity == .warning }.count, infos: findings.filter { $0.severity == .info }.count)
+      warnings: findings.filter { $0.severity == .warning }.count, infos: findings.filter { $0.severity == .info }.count,
+      skippedFiles: skippedFiles, suppressed: suppressed, baselined: baselined, baseline: baseline?.escapedForDisplay)
   }
 
   /// Pretty, key-sorted JSON with a trailing newline.
