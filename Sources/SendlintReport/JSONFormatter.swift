@@ -112,3 +112,28 @@ public struct JSONReport: Codable, Sendable {
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 }
+
+/// JSON that is safe to print on a terminal and still decodes to the exact values.
+public enum JSONText {
+  /// `json` (as JSONEncoder writes it) with every scalar `DisplayEscaping.needsEscaping` flags
+  /// written as a JSON `\uXXXX` escape (a UTF-16 surrogate pair above U+FFFF). JSONEncoder escapes
+  /// C0 controls but passes bidi controls (U+202E), C1 controls (U+009B, a one-byte CSI), U+2028 and
+  /// non-characters through raw, so `cat` of the output could be reordered or act on a terminal;
+  /// escaped, a decoder still gets the original value. Line breaks are left alone: in encoder
+  /// output a raw one is only ever layout between tokens, never inside a string. O(n).
+  public static func escapingDisplayUnsafe(_ json: String) -> String {
+    guard json.unicodeScalars.contains(where: { $0 != "\n" && DisplayEscaping.needsEscaping($0) }) else { return json }
+    var output = String.UnicodeScalarView()
+    for scalar in json.unicodeScalars {
+      guard scalar != "\n", DisplayEscaping.needsEscaping(scalar) else {
+        output.append(scalar)
+        continue
+      }
+      for unit in String(scalar).utf16 {
+        let digits = String(unit, radix: 16)
+        output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
+      }
+    }
+    return String(output)
+  }
+}

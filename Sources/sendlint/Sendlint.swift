@@ -346,25 +346,19 @@ struct PolicyCommand: ParsableCommand {
     var policy: String?
 
     func run() throws {
-      let loader = DraftLoader()
-      let absolute = loader.absolutePath(draft)
-      let directory = (absolute as NSString).deletingLastPathComponent
+      // The draft and the policy are found, confined and read as `lint DRAFT --policy POLICY` would.
+      let named = try NamedDraft.load(draft, policy: policy)
+      let loader = named.loader
+      let absolute = named.source.path
       let resolved: ResolvedPolicy
-      if let path = policy.map(loader.absolutePath) ?? PolicyLoader.discover(from: directory) {
-        switch PolicyLoader.load(path: path, displayPath: loader.displayPath) {
-        case .success(let loaded): resolved = loaded
-        case .failure(let list):
-          for diagnostic in list.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
-          throw ExitCode(2)
-        }
-      } else {
-        resolved = PolicyLoader.builtinDefault(directory: directory)
+      switch named.policy(explicit: policy) {
+      case .success(let loaded): resolved = loaded
+      case .failure(let list):
+        for diagnostic in list.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
+        throw ExitCode(2)
       }
-      let (drafts, _) = loader.discover([draft])
-      var category: String?
-      if let source = drafts.first, let inventory = loader.load(source).inventory {
-        category = inventory.statedCategory?.value ?? resolved.classify(path: absolute, subject: inventory.subject?.value)
-      }
+      let inventory = named.inventory
+      let category = inventory.statedCategory?.value ?? resolved.classify(path: absolute, subject: inventory.subject?.value)
       print("draft: \(loader.displayPath(absolute))")
       print("policy: \(resolved.path.map(loader.displayPath) ?? "sendlint:recommended (no .sendlint.yaml found)") — layers: \(resolved.layers.joined(separator: ", "))")
       print("category: \(category ?? "none")")
@@ -416,12 +410,14 @@ struct PolicyCommand: ParsableCommand {
     var noColor = false
 
     func run() throws {
-      let loader = DraftLoader()
-      guard let path = file ?? PolicyLoader.discover(from: FileManager.default.currentDirectoryPath) else {
+      // Confined and resolved as `lint --policy FILE` does: a named file outside the repository is
+      // readable, a link out of it from inside is not.
+      let loader = DraftLoader(explicitPaths: [file].compactMap { $0 })
+      guard let path = file ?? PolicyLoader.discover(from: loader.workingDirectory, within: loader.confinement) else {
         throw ValidationError("no .sendlint.yaml found here or above; give a policy file")
       }
       let formatter = TextFormatter(color: useColor(disabled: noColor))
-      switch PolicyLoader.load(path: loader.absolutePath(path), displayPath: loader.displayPath) {
+      switch PolicyLoader.load(path: loader.absolutePath(path), displayPath: loader.displayPath, confinement: loader.confinement) {
       case .success(let policy):
         let rules = policy.rules.count
         print("\(loader.displayPath(loader.absolutePath(path))): valid (\(policy.layers.count) layer\(policy.layers.count == 1 ? "" : "s"): \(policy.layers.joined(separator: ", ")); \(rules) rule setting\(rules == 1 ? "" : "s"))")
