@@ -1,3 +1,4 @@
+import Foundation
 import SendlintCore
 
 /// JUnit XML: one testsuite per draft, one testcase per rule checked in it. A rule's findings that
