@@ -48,6 +48,19 @@ public struct JSONReport: Codable, Sendable {
     public let errors: Int
     public let warnings: Int
     public let infos: Int
+    /// Files found but not linted (not drafts, or excluded); `--verbose` lists them on stderr.
+    public let skippedFiles: Int
+    /// Findings left out because a suppression (policy or inline directive) covers them.
+    public let suppressed: Int
+    /// Findings left out because the baseline lists them.
+    public let baselined: Int
+    /// The baseline file applied (display path), or nil when none was.
+    public let baseline: String?
+
+    enum CodingKeys: String, CodingKey {
+      case drafts, errors, warnings, infos, suppressed, baselined, baseline
+      case skippedFiles = "skipped_files"
+    }
   }
 
   public let version: Int
@@ -57,7 +70,13 @@ public struct JSONReport: Codable, Sendable {
   public let diagnostics: [JSONDiagnostic]
   public let summary: Summary
 
-  public init(findings: [Finding], diagnostics: [Diagnostic], draftCount: Int, toolVersion: String) {
+  /// The report; `skippedFiles`, `suppressed`, `baselined` and `baseline` are the run's counts of
+  /// what it did not report (LintReport's `skippedFileCount`, `suppressedCount`, `baselinedCount`,
+  /// `baselineUsed`), so a consumer sees that a clean result hid nothing, or how much.
+  public init(
+    findings: [Finding], diagnostics: [Diagnostic], draftCount: Int, toolVersion: String, skippedFiles: Int = 0, suppressed: Int = 0,
+    baselined: Int = 0, baseline: String? = nil
+  ) {
     version = 1
     tool = Tool(name: "sendlint", version: toolVersion)
     self.findings = findings.map { finding in
@@ -80,7 +99,8 @@ public struct JSONReport: Codable, Sendable {
     }
     summary = Summary(
       drafts: draftCount, errors: findings.filter { $0.severity == .error }.count,
-      warnings: findings.filter { $0.severity == .warning }.count, infos: findings.filter { $0.severity == .info }.count)
+      warnings: findings.filter { $0.severity == .warning }.count, infos: findings.filter { $0.severity == .info }.count,
+      skippedFiles: skippedFiles, suppressed: suppressed, baselined: baselined, baseline: baseline?.escapedForDisplay)
   }
 
   /// Pretty, key-sorted JSON with a trailing newline.
@@ -90,5 +110,30 @@ public struct JSONReport: Codable, Sendable {
     // Encoding plain Codable structs of strings and integers cannot fail.
     let data = try! encoder.encode(self)
     return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}
+
+/// JSON that is safe to print on a terminal and still decodes to the exact values.
+public enum JSONText {
+  /// `json` (as JSONEncoder writes it) with every scalar `DisplayEscaping.needsEscaping` flags
+  /// written as a JSON `\uXXXX` escape (a UTF-16 surrogate pair above U+FFFF). JSONEncoder escapes
+  /// C0 controls but passes bidi controls (U+202E), C1 controls (U+009B, a one-byte CSI), U+2028 and
+  /// non-characters through raw, so `cat` of the output could be reordered or act on a terminal;
+  /// escaped, a decoder still gets the original value. Line breaks are left alone: in encoder
+  /// output a raw one is only ever layout between tokens, never inside a string. O(n).
+  public static func escapingDisplayUnsafe(_ json: String) -> String {
+    guard json.unicodeScalars.contains(where: { $0 != "\n" && DisplayEscaping.needsEscaping($0) }) else { return json }
+    var output = String.UnicodeScalarView()
+    for scalar in json.unicodeScalars {
+      guard scalar != "\n", DisplayEscaping.needsEscaping(scalar) else {
+        output.append(scalar)
+        continue
+      }
+      for unit in String(scalar).utf16 {
+        let digits = String(unit, radix: 16)
+        output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
+      }
+    }
+    return String(output)
   }
 }

@@ -3,7 +3,81 @@ import Foundation
 import SendlintCore
 import SendlintInventory
 import SendlintPolicy
+import SendlintReport
 import SendlintURL
+
+/// One draft named on the command line (`inspect FILE`, `policy show DRAFT`), found, confined and
+/// read exactly as `lint` finds, confines and reads it: the same `DraftLoader` set up with the same
+/// named paths (so a file outside the repository the user pointed at is readable, as for `lint`),
+/// the same discovery (a named template stands for the campaign that uses it; `.sendlintignore`
+/// applies), and the same refusals with the same messages — but as an error with exit 2 instead
+/// of an `input/unparseable` finding, since there is no report to put a finding in.
+struct NamedDraft {
+  let loader: DraftLoader
+  let source: DraftSource
+  let inventory: Inventory
+
+  /// Prints each diagnostic as `lint` does, on standard error, and exits 2.
+  static func fail(_ diagnostics: [Diagnostic]) throws -> Never {
+    let formatter = TextFormatter(color: false)
+    for diagnostic in diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
+    throw ExitCode(2)
+  }
+
+  /// Resolves `path` (relative to the working directory) with `policy` also named, as `lint PATH
+  /// --policy POLICY` would; exits 2 with `lint`'s message when `lint` would not read it.
+  static func load(_ path: String, policy: String?) throws -> NamedDraft {
+    let loader = DraftLoader(explicitPaths: [path] + [policy].compactMap { $0 })
+    let discovery = loader.discoverAll([path])
+    if !discovery.diagnostics.isEmpty { try fail(discovery.diagnostics) }
+    let absolute = loader.absolutePath(path)
+    let shown = absolute == loader.displayRoot ? "." : loader.displayPath(absolute)
+    // The named path refused by confinement while discovering (a system file, a link out of the
+    // root, a .git folder), before asking whether it is a folder.
+    for case .refused(let refusedPath, let reason) in discovery.drafts where refusedPath == absolute {
+      let help: String? = if case .failure(let refusal) = loader.confinement.check(refusedPath) { refusal.help } else { nil }
+      try fail([Diagnostic(code: "input/unparseable", message: reason, help: help, path: shown)])
+    }
+    var status = stat()
+    if stat(absolute, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+      let readable = discovery.drafts.first { if case .refused = $0 { false } else { true } }
+      let example = readable.map { " such as \(loader.displayPath($0.path))" } ?? ""
+      try fail([Diagnostic(
+        code: "usage/not-a-draft", message: "\(shown) is a folder; this command shows one draft",
+        help: "name one draft in it\(example); `sendlint lint \(path)` lints them all", path: shown)])
+    }
+    guard let source = discovery.drafts.first else {
+      let reason = discovery.skipped.first { $0.path == shown }?.reason ?? discovery.skipped.first?.reason ?? "it is not a draft"
+      try fail([Diagnostic(
+        code: "usage/no-drafts", message: "\(shown) was not read: \(reason)",
+        help: "name an .eml message, a campaign manifest (*.campaign.yaml, campaign.yaml) or a template (.html, .htm, .txt)", path: shown)])
+    }
+    if discovery.drafts.count > 1 {
+      // A template several campaigns use: lint checks it within each; this command shows the first.
+      let others = discovery.drafts.dropFirst().map { loader.displayPath($0.path) }.joined(separator: ", ")
+      FileHandle.standardError.write(Data("note: \(shown) is part of \(discovery.drafts.count) campaigns; showing \(loader.displayPath(source.path)) (also: \(others))".escapedForDisplay.utf8 + [0x0A]))
+    }
+    // Unreadable although allowed (a FIFO, a device, over the size limit): `load` would turn this
+    // into an `input/unparseable` finding with this message.
+    if case .failure(let refusal) = loader.confinement.read(source.path, maximumBytes: DraftLoader.maximumFileBytes) {
+      let display = loader.displayPath(source.path)
+      try fail([Diagnostic(code: "input/unparseable", message: refusal.message(display, root: loader.confinement.root), help: refusal.help, path: display)])
+    }
+    let (loaded, diagnostics) = loader.load(source)
+    guard let inventory = loaded, diagnostics.isEmpty else { try fail(diagnostics) }
+    return NamedDraft(loader: loader, source: source, inventory: inventory)
+  }
+
+  /// The policy `lint` would use for this draft: `--policy`, else the nearest `.sendlint.yaml`
+  /// within the confinement, else the built-in default; its diagnostics when it does not load.
+  func policy(explicit: String?) -> Result<ResolvedPolicy, DiagnosticList> {
+    let directory = (source.path as NSString).deletingLastPathComponent
+    guard let path = explicit.map(loader.absolutePath) ?? PolicyLoader.discover(from: directory, within: loader.confinement) else {
+      return .success(PolicyLoader.builtinDefault(directory: loader.workingDirectory))
+    }
+    return PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement)
+  }
+}
 
 /// `sendlint inspect`: what sendlint sees in one draft.
 struct Inspect: ParsableCommand {
@@ -14,6 +88,9 @@ struct Inspect: ParsableCommand {
 
   @Option(help: "Output format.")
   var format: InspectFormat = .text
+
+  @Option(help: "Policy file to use instead of the nearest .sendlint.yaml (for the category).")
+  var policy: String?
 
   struct View: Codable {
     struct Header: Codable { let name: String; let value: String; let line: Int }
@@ -51,25 +128,24 @@ struct Inspect: ParsableCommand {
     let problems: [String]
   }
 
-  /// The category as `lint` decides it: the manifest's, else the nearest policy's classify.
-  func category(of inventory: Inventory, draft path: String) -> String? {
-    if let stated = inventory.statedCategory { return stated.value }
-    guard let policyPath = PolicyLoader.discover(from: (path as NSString).deletingLastPathComponent),
-      case .success(let policy) = PolicyLoader.load(path: policyPath)
-    else { return nil }
-    return policy.classify(path: path, subject: inventory.subject?.value)
+  /// The category as `lint` decides it: the manifest's, else the policy's classify. A policy that
+  /// does not load leaves it unknown, with its diagnostics on standard error: inspecting a draft
+  /// should still work while the policy is being fixed.
+  func category(of named: NamedDraft) -> String? {
+    if let stated = named.inventory.statedCategory { return stated.value }
+    switch named.policy(explicit: policy) {
+    case .success(let resolved): return resolved.classify(path: named.source.path, subject: named.inventory.subject?.value)
+    case .failure(let list):
+      let formatter = TextFormatter(color: false)
+      for diagnostic in list.diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
+      FileHandle.standardError.write(Data("note: the category is unknown until the policy loads\n".utf8))
+      return nil
+    }
   }
 
   func run() throws {
-    let loader = DraftLoader()
-    let (drafts, diagnostics) = loader.discover([file])
-    guard diagnostics.isEmpty, let draft = drafts.first else {
-      throw ValidationError(diagnostics.first?.message ?? "no draft found in \(file)")
-    }
-    let (loaded, loadDiagnostics) = loader.load(draft)
-    guard let inventory = loaded else {
-      throw ValidationError(loadDiagnostics.map(\.description).joined(separator: "\n"))
-    }
+    let named = try NamedDraft.load(file, policy: policy)
+    let inventory = named.inventory
     let suffixes = PublicSuffixList.shared
     func position(_ range: SourceRange?) -> (Int?, Int?) {
       guard let range else { return (nil, nil) }
@@ -77,7 +153,7 @@ struct Inspect: ParsableCommand {
       return (start.line, range.hasColumn ? start.column : nil)
     }
     let view = View(
-      draft: inventory.draftPath, kind: inventory.kind.rawValue, category: category(of: inventory, draft: draft.path),
+      draft: inventory.draftPath, kind: inventory.kind.rawValue, category: category(of: named),
       headers: inventory.headers.map { .init(name: $0.name, value: $0.value, line: $0.range.startPosition.line) },
       parts: inventory.parts,
       links: inventory.links.map { link in
@@ -119,7 +195,8 @@ struct Inspect: ParsableCommand {
     case .json:
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      print(String(decoding: try encoder.encode(view), as: UTF8.self))
+      // Bidi and C1 controls as JSON escapes (\u202e), which JSONEncoder would write raw.
+      print(JSONText.escapingDisplayUnsafe(String(decoding: try encoder.encode(view), as: UTF8.self)))
     case .text:
       // Each line quotes draft content (headers, link text, file names): shown escaped, so no
       // terminal or CI runner acts on what a draft says. The lines' own text has nothing to escape.

@@ -43,7 +43,7 @@ struct Sendlint: ParsableCommand {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, sarif, github, junit
+  case text, json, sarif, github, junit, gitlab
 }
 
 enum InspectFormat: String, ExpressibleByArgument, CaseIterable {
@@ -109,6 +109,9 @@ struct Lint: ParsableCommand {
   @Option(name: .customLong("junit-output"), help: "Also write JUnit XML to this file.")
   var junitOutput: String?
 
+  @Option(name: .customLong("gitlab-output"), help: "Also write a GitLab Code Quality report to this file.")
+  var gitlabOutput: String?
+
   @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has at least this severity.")
   var failOn: FailOn = .error
 
@@ -156,20 +159,25 @@ struct Lint: ParsableCommand {
     } else if let stdinFilename {
       throw ValidationError("--stdin-filename \"\(stdinFilename)\" needs `-` as the path, e.g. `sendlint lint - --stdin-filename \(stdinFilename)`")
     }
+    let started = ContinuousClock.now
     let fullReport = Engine().lint(request)
+    let elapsed = ContinuousClock.now - started
+    // For JUnit: the run's time, and every warning (--quiet or not) for its max-warnings testcase.
+    let facts = RunFacts(
+      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, warningCount: fullReport.count(.warning))
     // --quiet changes what is shown, never the verdict: the exit status below is computed from
     // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
     var report = fullReport
     if quiet { report.findings = report.findings.filter { $0.severity >= .error } }
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
-    var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor))
+    var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor), facts: facts)
     // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
     // standard error, so its output stays one document.
     let notes = skippedNotes(report) + hiddenNote(fullReport, shown: report.findings.count)
     if chosen == .text { rendered += notes } else { FileHandle.standardError.write(Data(notes.utf8)) }
     try emit(rendered, to: output)
-    for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit)] {
-      if let path { try emit(render(report, as: extra, color: false), to: path) }
+    for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit), (gitlabOutput, .gitlab)] {
+      if let path { try emit(render(report, as: extra, color: false, facts: facts), to: path) }
     }
     if chosen == .github, let summaryPath = environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty,
       let handle = FileHandle(forWritingAtPath: summaryPath)
@@ -239,12 +247,21 @@ struct Lint: ParsableCommand {
     return text
   }
 
-  func render(_ report: LintReport, as format: OutputFormat, color: Bool) -> String {
+  /// What the engine's report does not hold: measured or counted by `run`.
+  struct RunFacts {
+    var seconds: Double?
+    var warningCount: Int?
+  }
+
+  func render(_ report: LintReport, as format: OutputFormat, color: Bool, facts: RunFacts = RunFacts()) -> String {
     switch format {
     case .text:
       return TextFormatter(color: color).format(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
     case .json:
-      return JSONReport(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: sendlintVersion).encoded()
+      return JSONReport(
+        findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: sendlintVersion,
+        skippedFiles: report.skippedFileCount, suppressed: report.suppressedCount, baselined: report.baselinedCount, baseline: report.baselineUsed
+      ).encoded()
     case .sarif:
       return SARIFLog(
         findings: report.findings, diagnostics: report.diagnostics, rules: report.ruleMetadata.sorted { $0.id < $1.id }, toolVersion: sendlintVersion,
@@ -255,7 +272,10 @@ struct Lint: ParsableCommand {
     case .junit:
       return JUnitFormatter.format(
         findings: report.findings, diagnostics: report.diagnostics,
-        drafts: report.drafts.map { JUnitFormatter.Draft(path: $0.path, rules: $0.rules) })
+        drafts: report.drafts.map { JUnitFormatter.Draft(path: $0.path, rules: $0.rules) }, failOn: failOn.severity,
+        maxWarnings: maxWarnings, warningCount: facts.warningCount, seconds: facts.seconds)
+    case .gitlab:
+      return GitLabCodeQualityReport(findings: report.findings, diagnostics: report.diagnostics).encoded()
     }
   }
 }
@@ -326,25 +346,19 @@ struct PolicyCommand: ParsableCommand {
     var policy: String?
 
     func run() throws {
-      let loader = DraftLoader()
-      let absolute = loader.absolutePath(draft)
-      let directory = (absolute as NSString).deletingLastPathComponent
+      // The draft and the policy are found, confined and read as `lint DRAFT --policy POLICY` would.
+      let named = try NamedDraft.load(draft, policy: policy)
+      let loader = named.loader
+      let absolute = named.source.path
       let resolved: ResolvedPolicy
-      if let path = policy.map(loader.absolutePath) ?? PolicyLoader.discover(from: directory) {
-        switch PolicyLoader.load(path: path, displayPath: loader.displayPath) {
-        case .success(let loaded): resolved = loaded
-        case .failure(let list):
-          for diagnostic in list.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
-          throw ExitCode(2)
-        }
-      } else {
-        resolved = PolicyLoader.builtinDefault(directory: directory)
+      switch named.policy(explicit: policy) {
+      case .success(let loaded): resolved = loaded
+      case .failure(let list):
+        for diagnostic in list.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
+        throw ExitCode(2)
       }
-      let (drafts, _) = loader.discover([draft])
-      var category: String?
-      if let source = drafts.first, let inventory = loader.load(source).inventory {
-        category = inventory.statedCategory?.value ?? resolved.classify(path: absolute, subject: inventory.subject?.value)
-      }
+      let inventory = named.inventory
+      let category = inventory.statedCategory?.value ?? resolved.classify(path: absolute, subject: inventory.subject?.value)
       print("draft: \(loader.displayPath(absolute))")
       print("policy: \(resolved.path.map(loader.displayPath) ?? "sendlint:recommended (no .sendlint.yaml found)") — layers: \(resolved.layers.joined(separator: ", "))")
       print("category: \(category ?? "none")")
@@ -396,12 +410,14 @@ struct PolicyCommand: ParsableCommand {
     var noColor = false
 
     func run() throws {
-      let loader = DraftLoader()
-      guard let path = file ?? PolicyLoader.discover(from: FileManager.default.currentDirectoryPath) else {
+      // Confined and resolved as `lint --policy FILE` does: a named file outside the repository is
+      // readable, a link out of it from inside is not.
+      let loader = DraftLoader(explicitPaths: [file].compactMap { $0 })
+      guard let path = file ?? PolicyLoader.discover(from: loader.workingDirectory, within: loader.confinement) else {
         throw ValidationError("no .sendlint.yaml found here or above; give a policy file")
       }
       let formatter = TextFormatter(color: useColor(disabled: noColor))
-      switch PolicyLoader.load(path: loader.absolutePath(path), displayPath: loader.displayPath) {
+      switch PolicyLoader.load(path: loader.absolutePath(path), displayPath: loader.displayPath, confinement: loader.confinement) {
       case .success(let policy):
         let rules = policy.rules.count
         print("\(loader.displayPath(loader.absolutePath(path))): valid (\(policy.layers.count) layer\(policy.layers.count == 1 ? "" : "s"): \(policy.layers.joined(separator: ", ")); \(rules) rule setting\(rules == 1 ? "" : "s"))")
