@@ -1,0 +1,110 @@
+import Foundation
+import SendlintCore
+import SendlintEngine
+import SendlintHTML
+import SendlintInventory
+import SendlintPolicy
+import SendlintReport
+import SendlintRules
+import Testing
+
+/// Issue 12, HTML/CSS/text part: real mail read as clients read it. Every draft here is minimal
+/// and written for the test.
+enum RealMail {
+  static func template(_ html: String) -> Inventory {
+    InventoryReader.template(SourceFile(path: "t.html", text: html), isHTML: true)
+  }
+
+  static func findings(_ inventory: Inventory, _ rule: String, category: String? = nil, policyText: String = RuleExample.examplePolicy) throws -> [Finding] {
+    Engine.check(inventory, policy: try policy(policyText), category: category).filter { $0.rule == rule }
+  }
+
+  static func html(_ html: String, _ rule: String, category: String? = nil) throws -> [Finding] {
+    try findings(template(html), rule, category: category)
+  }
+
+  static func campaign(_ manifest: String, html: String) throws -> Inventory {
+    let (parsed, diagnostics) = CampaignManifest.read(SourceFile(path: "campaign.yaml", text: manifest))
+    #expect(diagnostics.isEmpty, "\(diagnostics)")
+    return InventoryReader.campaign(try #require(parsed), html: SourceFile(path: "body.html", text: html), text: nil)
+  }
+}
+
+/// Item 5: the visibility cascade.
+@Suite struct VisibilityCascadeTests {
+  func hidden(_ html: String) -> [String] {
+    HTMLInventory.read(Array(html.utf8)).hiddenText.map { $0.text.trimmingCharacters(in: .whitespaces) }
+  }
+
+  func reasons(_ html: String) -> [String] { HTMLInventory.read(Array(html.utf8)).hiddenText.map(\.reason) }
+
+  @Test func importantStyleRuleBeatsANormalInlineStyle() {
+    #expect(hidden(#"<style>.x { display: none !important }</style><p>Hi</p><p class="x" style="display:block">Secret</p>"#) == ["Secret"])
+  }
+
+  @Test func normalStyleRuleStillLosesToTheInlineStyle() {
+    #expect(hidden(#"<style>.x { display: none }</style><p>Hi</p><p class="x" style="display:block">Shown</p>"#).isEmpty)
+  }
+
+  @Test func importantInlineStyleBeatsAnImportantRule() {
+    #expect(hidden(#"<style>.x { display: none !important }</style><p class="x" style="display:block !important">Shown</p>"#).isEmpty)
+  }
+
+  @Test func importantDeclarationWinsWithinOneBlock() {
+    #expect(hidden(#"<p>Hi</p><p style="display:none !important; display:block">Secret</p>"#) == ["Secret"])
+  }
+
+  @Test func clipRectOfNothingHidesAnAbsoluteElement() {
+    #expect(hidden(#"<p>Hi</p><span style="position:absolute; clip:rect(0 0 0 0)">Secret</span>"#) == ["Secret"])
+    #expect(hidden(#"<p>Hi</p><span style="position:absolute;clip:rect(1px, 1px, 1px, 1px)">Secret</span>"#) == ["Secret"])
+    // clip applies to absolutely positioned boxes only; an auto side clips nothing there.
+    #expect(hidden(#"<p>Hi</p><span style="clip:rect(0 0 0 0)">Shown</span>"#).isEmpty)
+    #expect(hidden(#"<p>Hi</p><span style="position:absolute;clip:rect(0 auto auto 0)">Shown</span>"#).isEmpty)
+  }
+
+  @Test func scaleZeroHides() {
+    #expect(hidden(#"<p>Hi</p><div style="transform:scale(0)">Secret</div>"#) == ["Secret"])
+    #expect(hidden(#"<p>Hi</p><div style="transform: translateX(2px) scaleY(0)">Secret</div>"#) == ["Secret"])
+    #expect(hidden(#"<p>Hi</p><div style="transform:scale(1.05)">Shown</div>"#).isEmpty)
+  }
+
+  @Test func transparentTextIsHidden() {
+    #expect(hidden(#"<p>Hi</p><span style="color:transparent">Secret</span>"#) == ["Secret"])
+    #expect(hidden(#"<p>Hi</p><span style="color:rgba(0,0,0,0)">Secret</span>"#) == ["Secret"])
+  }
+
+  @Test func textNearTheBackgroundColourIsHidden() {
+    let found = reasons(##"<div style="background:#ffffff"><p>Hi</p><span style="color:#fefefe">Secret</span></div>"##)
+    #expect(found.count == 1)
+    #expect(found.first?.contains("contrast") == true, "\(found)")
+    #expect(hidden(##"<table bgcolor="#000000"><tr><td><font color="#0a0a0a">Secret</font></td></tr></table>"##) == ["Secret"])
+  }
+
+  @Test func lowButReadableContrastIsNotHidden() {
+    // Light grey fine print (#aaa on white is 2.3:1) is poor style, not hidden text.
+    #expect(hidden(##"<div style="background:#ffffff"><span style="color:#aaaaaa">Unsubscribe</span></div>"##).isEmpty)
+  }
+
+  @Test func gradientTextIsVisible() {
+    // Transparent glyphs over a background clipped to the text show the gradient.
+    #expect(hidden(#"<p>Hi</p><span style="background:linear-gradient(90deg,#fd6,#fa0);-webkit-background-clip:text;background-clip:text;color:transparent">Shown</span>"#).isEmpty)
+  }
+
+  @Test func gradientOrPictureBackgroundIsUnknown() {
+    let html = ##"<body style="background:linear-gradient(145deg, #0a0f1e 0%, #0c1222 100%)"><p style="color:#0a0f1a">Shown</p><td style="background-color:#ffffff;background-image:url(https://www.contoso.com/bg.jpg)"><span style="color:#fefefe">Shown</span></td></body>"##
+    #expect(hidden(html).isEmpty)
+  }
+
+  @Test func linkInsideACellOfAWrappingLinkKeepsTheCellBackground() {
+    // The inner <a> does not close the table (a formatting marker sits at the cell).
+    let html = ##"<body style="background-color:#080808;color:#ffffff"><a href="https://www.contoso.com/a" style="color:#fff"><table><tr><td style="background-color:#2ecc71"><a href="https://www.contoso.com/b" style="color:#000000">Claim</a></td></tr></table></a></body>"##
+    let inventory = HTMLInventory.read(Array(html.utf8))
+    #expect(inventory.hiddenText.isEmpty)
+    #expect(inventory.links.map { $0.text.string } == ["", "Claim"])
+  }
+
+  @Test func childThatSetsAReadableColourIsVisible() {
+    let html = ##"<div style="background:#ffffff;color:#ffffff">Secret<span style="color:#000000">Shown</span></div>"##
+    #expect(hidden(html) == ["Secret"])
+  }
+}
