@@ -501,7 +501,7 @@ final class InventoryBuilder {
         src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, srcMap: src.valueMap, alt: alt?.value,
         width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
         height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
-        cssWidth: style?["width"].flatMap(InlineStyle.length), cssHeight: style?["height"].flatMap(InlineStyle.length),
+        cssWidth: Self.clamped(style, "width"), cssHeight: Self.clamped(style, "height"),
         hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing))
       if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, hiddenReason == nil {
         links[containing].altText.append((alt.value, alt.valueStart))
@@ -523,6 +523,14 @@ final class InventoryBuilder {
     if let linkIndex { openLinks.append(linkIndex) }
     stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes, id: elementID, background: background, color: color))
     if name == "style" { styleText = TextBuilder(collapseWhitespace: false) }
+  }
+
+  /// A CSS size in px as laid out: `width` clamped by `max-width` (either alone when only it is
+  /// given), nil when neither is a length.
+  static func clamped(_ style: InlineStyle?, _ property: String) -> Double? {
+    let size = style?[property].flatMap(InlineStyle.length)
+    guard let maximum = style?["max-" + property].flatMap(InlineStyle.length) else { return size }
+    return min(size ?? maximum, maximum)
   }
 
   private func end(_ name: String, at offset: Int) {

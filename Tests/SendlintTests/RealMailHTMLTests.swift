@@ -30,6 +30,51 @@ enum RealMail {
   }
 }
 
+/// Item 1: `tracking/pixel` reads sizes as clients lay images out.
+@Suite struct TrackingPixelSizeTests {
+  @Test func oneSidedSizeIsAPixel() throws {
+    let found = try RealMail.html(#"<p>Hi</p><img src="https://t.example/o.gif?u=1" height="1">"#, "tracking/pixel")
+    #expect(found.count == 1)
+    #expect(found.first?.message.contains("1 pixel high with no width given") == true, "\(found)")
+  }
+
+  @Test func misspeltHeightLeavesOneSideAndIsStillAPixel() throws {
+    let found = try RealMail.html(#"<img src="https://t.example/o.gif" width="1" hight="1">"#, "tracking/pixel")
+    #expect(found.count == 1)
+    #expect(found.first?.message.contains("1 pixel wide with no height given") == true, "\(found)")
+  }
+
+  @Test func maximumSizesClampTheImage() throws {
+    let found = try RealMail.html(#"<img src="https://t.example/o.gif" width="600" height="300" style="max-width:1px;max-height:1px">"#, "tracking/pixel")
+    #expect(found.count == 1)
+    #expect(found.first?.message.contains("is 1×1 pixels") == true, "\(found)")
+  }
+
+  @Test func oneLargeSideIsNotAPixel() throws {
+    #expect(try RealMail.html(#"<img src="https://www.contoso.com/logo.png" height="40" alt="Contoso">"#, "tracking/pixel").isEmpty)
+  }
+
+  @Test func perRecipientBackgroundAttributeIsAPixel() throws {
+    let html = #"<table><tr><td background="https://t.example/bg.gif?r={{recipient_id}}">Hi</td></tr></table>"#
+    let found = try RealMail.html(html, "tracking/pixel")
+    #expect(found.count == 1)
+    #expect(found.first?.message.contains("background image") == true, "\(found)")
+    #expect(found.first?.message.contains("{{recipient_id}}") == true, "\(found)")
+  }
+
+  @Test func perRecipientCSSBackgroundsArePixels() throws {
+    let inline = #"<div style="background-image:url('https://t.example/bg.gif?r=*|UNIQID|*')">Hi</div>"#
+    #expect(try RealMail.html(inline, "tracking/pixel").count == 1)
+    let sheet = "<style>.hero { background: url(https://t.example/bg.gif?r=%%subscriber_id%%) }</style><div class=\"hero\">Hi</div>"
+    #expect(try RealMail.html(sheet, "tracking/pixel").count == 1)
+  }
+
+  @Test func sharedBackgroundImageIsNotAPixel() throws {
+    let html = #"<td background="https://www.contoso.com/bg.jpg" style="background-image:url(https://www.contoso.com/bg.jpg)">Hi</td>"#
+    #expect(try RealMail.html(html, "tracking/pixel").isEmpty)
+  }
+}
+
 /// Item 5: the visibility cascade.
 @Suite struct VisibilityCascadeTests {
   func hidden(_ html: String) -> [String] {
