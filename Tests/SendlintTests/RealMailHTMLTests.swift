@@ -153,3 +153,25 @@ enum RealMail {
     #expect(hidden(html) == ["Secret"])
   }
 }
+
+/// Item 4: a hidden unsubscribe link is no unsubscribe link.
+@Suite struct HiddenUnsubscribeTests {
+  let manifest = "campaign: c\ncategory: marketing\nhtml: body.html\n"
+
+  func findings(_ html: String) throws -> [Finding] {
+    try RealMail.findings(RealMail.campaign(manifest, html: html), "bulk/missing-body-unsubscribe", category: "marketing")
+  }
+
+  @Test func inlineHiddenUnsubscribeLinkDoesNotCount() throws {
+    #expect(try findings(#"<p>News</p><a href="https://www.contoso.com/unsubscribe?u=1" style="display:none">Unsubscribe</a>"#).count == 1)
+  }
+
+  @Test func unsubscribeLinkHiddenByAStyleRuleDoesNotCount() throws {
+    let html = #"<style>.foot { display: none }</style><p>News</p><div class="foot"><a href="https://www.contoso.com/u?x=1">Unsubscribe</a></div>"#
+    #expect(try findings(html).count == 1)
+  }
+
+  @Test func visibleUnsubscribeLinkCounts() throws {
+    #expect(try findings(#"<p>News</p><a href="https://www.contoso.com/u?x=1">Unsubscribe</a>"#).isEmpty)
+  }
+}
