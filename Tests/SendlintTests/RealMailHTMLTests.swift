@@ -175,3 +175,25 @@ enum RealMail {
     #expect(try findings(#"<p>News</p><a href="https://www.contoso.com/u?x=1">Unsubscribe</a>"#).isEmpty)
   }
 }
+
+/// Item 2: a URL in HTML text outside anchors is judged like the same URL in text/plain.
+@Suite struct HTMLTextObfuscationTests {
+  @Test func numericHostInParagraphTextIsObfuscated() throws {
+    let found = try RealMail.html("<p>Sign in at http://3221225985/login today</p>", "link/obfuscated")
+    #expect(found.count == 1)
+    #expect(found.first?.message.contains("192.0.2.1") == true, "\(found)")
+    #expect(found.first?.range?.startPosition.column == 15)
+  }
+
+  @Test func credentialsInParagraphTextAreObfuscated() throws {
+    #expect(try RealMail.html("<p>Go to https://www.contoso.com@evil.example/login now</p>", "link/obfuscated").count == 1)
+  }
+
+  @Test func anchorTextIsJudgedOnceThroughItsHref() throws {
+    #expect(try RealMail.html(#"<a href="http://3221225985/login">http://3221225985/login</a>"#, "link/obfuscated").count == 1)
+  }
+
+  @Test func plainURLInParagraphTextIsClean() throws {
+    #expect(try RealMail.html("<p>Visit https://www.contoso.com/account today</p>", "link/obfuscated").isEmpty)
+  }
+}
