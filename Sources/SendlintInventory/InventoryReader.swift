@@ -304,7 +304,7 @@ struct BodyCollector {
       }
       for url in found {
         let splitRange = url.split.map { locator.range($0.lowerBound, $0.upperBound) }
-        textURLs.append(TextURLEntry(url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes, inHTML: inHTML))
+        textURLs.append(TextURLEntry(url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes, inHTML: inHTML, locator: locator))
         if !inHTML {
           // URLs in a text part are links the recipient's client will make clickable.
           let parsed = URLRecord.parse(url.openable)

@@ -197,3 +197,45 @@ enum RealMail {
     #expect(try RealMail.html("<p>Visit https://www.contoso.com/account today</p>", "link/obfuscated").isEmpty)
   }
 }
+
+/// Item 3: URLs split inside the host, after the scheme or inside a path word; mailto: and tel:
+/// values are not URLs a reader follows.
+@Suite struct SplitURLShapeTests {
+  func text(_ body: String) throws -> [Finding] {
+    try RealMail.findings(InventoryReader.template(SourceFile(path: "t.txt", text: body), isHTML: false), "link/split-url")
+  }
+
+  @Test func spaceAfterAHostDot() throws {
+    let found = try text("Sign in at https://www.contoso. com/login today.\n")
+    #expect(found.count == 1)
+    #expect(found.first?.help?.contains("https://www.contoso.com/login") == true, "\(found)")
+  }
+
+  @Test func spaceAfterTheScheme() throws {
+    let found = try text("Sign in at https:// www.contoso.com/login today.\n")
+    #expect(found.count == 1)
+    #expect(found.first?.range?.startPosition.column == 12)
+    #expect(found.first?.help?.contains("https://www.contoso.com/login") == true, "\(found)")
+  }
+
+  @Test func spaceInsideAPathWord() throws {
+    let found = try text("Check https://www.contoso.com/secu rity/ now.\n")
+    #expect(found.count == 1)
+    #expect(found.first?.help?.contains("https://www.contoso.com/security/") == true, "\(found)")
+    #expect(try text("Check https://www.contoso.com/account/secu rity/reset.html now.\n").count == 1)
+  }
+
+  @Test func proseAfterURLsIsNotASplit() throws {
+    #expect(try text("See https://www.contoso.com/docs and/or the FAQ.\n").isEmpty)
+    #expect(try text("Call https://www.contoso.com/help 24/7 for help.\n").isEmpty)
+    #expect(try text("We moved to https://www.contoso. Com is our old name.\n").isEmpty)
+    #expect(try text("Write to https:// then stop.\n").isEmpty)
+  }
+
+  @Test func mailtoAndTelWithSpacesAreNotSplitURLs() throws {
+    #expect(try RealMail.html(#"<a href="mailto:help@contoso.com?subject=Order help&body=Hi there">Mail us</a>"#, "link/split-url").isEmpty)
+    #expect(try RealMail.html(#"<a href="tel:+1 800 555 0100">Call us</a>"#, "link/split-url").isEmpty)
+    #expect(try text("Mail mailto:help@contoso.com?subject=Order help today.\n").isEmpty)
+    #expect(try RealMail.html(#"<a href="https://www.contoso.com/a b">Read</a>"#, "link/split-url").count == 1)
+  }
+}
