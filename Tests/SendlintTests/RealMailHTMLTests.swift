@@ -239,3 +239,36 @@ enum RealMail {
     #expect(try RealMail.html(#"<a href="https://www.contoso.com/a b">Read</a>"#, "link/split-url").count == 1)
   }
 }
+
+/// Item 6: HTML inside a triple-stash merge variable is linted as HTML.
+@Suite struct MergeVariableHTMLTests {
+  let manifest = """
+    campaign: c
+    category: marketing
+    html: body.html
+    variables:
+      promo: '<a href="http://3221225985/deal">Our deal</a>'
+    """
+
+  @Test func tripleStashHTMLEntersTheInventoryAtTheVariable() throws {
+    let inventory = try RealMail.campaign(manifest, html: "<p>News</p><p>{{{promo}}}</p>")
+    let link = try #require(inventory.links.first { $0.href == "http://3221225985/deal" })
+    #expect(link.range.file.path == "campaign.yaml")
+    #expect(link.range.startPosition.line == 5)
+    #expect(link.range.startPosition.column == 20)
+    #expect(link.text == "Our deal")
+    let found = try RealMail.findings(inventory, "link/obfuscated", category: "marketing")
+    #expect(found.count == 1)
+    #expect(found.first?.range?.file.path == "campaign.yaml")
+  }
+
+  @Test func doubleStashEscapesTheHTML() throws {
+    let inventory = try RealMail.campaign(manifest, html: "<p>News</p><p>{{promo}}</p>")
+    #expect(!inventory.links.contains { $0.href == "http://3221225985/deal" })
+  }
+
+  @Test func variableWithoutMarkupAddsNothing() throws {
+    let inventory = try RealMail.campaign(manifest.replacingOccurrences(of: "'<a href=\"http://3221225985/deal\">Our deal</a>'", with: "Spring sale"), html: "<p>{{{promo}}}</p>")
+    #expect(inventory.links.isEmpty)
+  }
+}
