@@ -272,3 +272,60 @@ enum RealMail {
     #expect(inventory.links.isEmpty)
   }
 }
+
+/// Item 7: one defect repeated is one finding with a count and its first locations.
+@Suite struct FindingAggregationTests {
+  func lintRepeated(_ count: Int) throws -> LintReport {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-aggregate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let pixel = #"<img src="https://t.example/o.gif" width="1" height="1">"#
+    let html = "<p>Hi</p>\n" + Array(repeating: pixel, count: count).joined(separator: "\n") + "\n"
+    try html.write(to: folder.appendingPathComponent("body.html"), atomically: true, encoding: .utf8)
+    return Engine().lint(LintRequest(paths: ["body.html"], workingDirectory: folder.path))
+  }
+
+  @Test func repeatedDefectIsOneFindingWithACount() throws {
+    let report = try lintRepeated(3_000)
+    let pixels = report.findings.filter { $0.rule == "tracking/pixel" }
+    #expect(pixels.count == 1)
+    let finding = try #require(pixels.first)
+    #expect(finding.count == 3_000)
+    #expect(finding.locations.count == Finding.maximumLocations)
+    #expect(finding.locations.map(\.startPosition.line) == [2, 3, 4, 5, 6])
+    #expect(finding.range?.startPosition.line == 2)
+    #expect(report.count(.info) >= 3_000)
+  }
+
+  @Test func textShowsTheCountAndTheFirstLocations() throws {
+    let report = try lintRepeated(3_000)
+    let finding = try #require(report.findings.first { $0.rule == "tracking/pixel" })
+    let text = TextFormatter(color: false).formatFinding(finding)
+    #expect(text.contains("also at body.html:3:11, body.html:4:11, body.html:5:11, body.html:6:11 (and 2,995 more)"), "\(text)")
+    let summary = TextFormatter(color: false).summary(findings: report.findings, diagnostics: [], draftCount: 1)
+    let total = report.findings.reduce(0) { $0 + $1.count }
+    #expect(total >= 3_000)
+    #expect(summary.contains("\(total) problems"), "\(summary)")
+  }
+
+  @Test func jsonCarriesCountAndLocations() throws {
+    let report = try lintRepeated(7)
+    let json = JSONReport(findings: report.findings, diagnostics: [], draftCount: 1, toolVersion: "test")
+    let finding = try #require(json.findings.first { $0.rule == "tracking/pixel" })
+    #expect(finding.count == 7)
+    #expect(finding.locations?.map(\.line) == [2, 3, 4, 5, 6])
+    #expect(json.summary.infos >= 7)
+  }
+
+  @Test func differentMessagesStayApart() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-aggregate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let html = #"<img src="https://t.example/o.gif" width="1" height="1"><img src="https://u.example/o.gif" width="1" height="1">"#
+    try html.write(to: folder.appendingPathComponent("body.html"), atomically: true, encoding: .utf8)
+    let report = Engine().lint(LintRequest(paths: ["body.html"], workingDirectory: folder.path))
+    let pixels = report.findings.filter { $0.rule == "tracking/pixel" }
+    #expect(pixels.count == 2)
+    #expect(pixels.allSatisfy { $0.count == 1 && $0.locations.count == 1 })
+  }
+}
