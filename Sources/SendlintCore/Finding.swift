@@ -10,7 +10,7 @@ public struct Finding: Sendable, Hashable {
   public let draftPath: String
   /// Stable identity across edits that move lines: rule, path and normalised evidence.
   public let fingerprint: String
-  /// How many identical findings (same draft, rule, severity, message and help) this one stands
+  /// How many identical findings (same draft, rule, severity, message, help and fingerprint) this one stands
   /// for: the engine reports a defect repeated 3,000 times as one finding with a count.
   public var count = 1
   /// Where the first of them are, in report order, `range` first; at most `maximumLocations`.

@@ -247,7 +247,8 @@ public struct Engine: Sendable {
     return report
   }
 
-  /// Identical findings of one draft (same rule, severity, message and help) become one, with
+  /// Identical findings of one draft (same rule, severity, message, help and fingerprint, so a
+  /// baseline entry's count still covers every occurrence) become one, with
   /// `count` and the first `Finding.maximumLocations` locations, in the order given (the report's,
   /// so "first" is by position). One defect repeated 3,000 times is one line to fix, not 3,000;
   /// and the report's size is bounded by the distinct defects. Suppressions and the baseline have
@@ -257,7 +258,7 @@ public struct Engine: Sendable {
     var index: [String: Int] = [:]
     output.reserveCapacity(findings.count)
     for finding in findings {
-      let key = [finding.draftPath, finding.rule, finding.severity.rawValue, finding.message, finding.help ?? ""].joined(separator: "\u{1F}")
+      let key = [finding.draftPath, finding.rule, finding.severity.rawValue, finding.message, finding.help ?? "", finding.fingerprint].joined(separator: "\u{1F}")
       if let existing = index[key] {
         output[existing].count += finding.count
         for location in finding.locations where output[existing].locations.count < Finding.maximumLocations {

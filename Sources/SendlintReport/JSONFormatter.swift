@@ -96,13 +96,8 @@ public struct JSONReport: Codable, Sendable {
         line: $0.position?.line, column: $0.position?.column, help: $0.help?.escapedForDisplay)
     }
     summary = Summary(
-      drafts: draftCount, errors: Self.occurrences(findings, .error), warnings: Self.occurrences(findings, .warning),
-      infos: Self.occurrences(findings, .info))
-  }
-
-  /// Findings at `severity`, an aggregated one counted as often as it occurred.
-  static func occurrences(_ findings: [Finding], _ severity: Severity) -> Int {
-    findings.filter { $0.severity == severity }.reduce(0) { $0 + $1.count }
+      drafts: draftCount, errors: findings.filter { $0.severity == .error }.count,
+      warnings: findings.filter { $0.severity == .warning }.count, infos: findings.filter { $0.severity == .info }.count)
   }
 
   /// Pretty, key-sorted JSON with a trailing newline.

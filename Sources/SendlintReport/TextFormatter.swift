@@ -75,7 +75,7 @@ public struct TextFormatter: Sendable {
   }
 
   /// `2995` → `2,995`.
-  static func grouped(_ number: Int) -> String {
+  public static func grouped(_ number: Int) -> String {
     let digits = String(number)
     var out = ""
     for (index, digit) in digits.enumerated() {
@@ -179,18 +179,20 @@ public struct TextFormatter: Sendable {
   }
 
   public func summary(findings: [Finding], diagnostics: [Diagnostic], draftCount: Int) -> String {
-    // Occurrences: an aggregated finding counts as often as it occurred.
-    let errors = findings.filter { $0.severity == .error }.reduce(0) { $0 + $1.count }
-    let warnings = findings.filter { $0.severity == .warning }.reduce(0) { $0 + $1.count }
-    let infos = findings.filter { $0.severity == .info }.reduce(0) { $0 + $1.count }
+    let errors = findings.filter { $0.severity == .error }.count
+    let warnings = findings.filter { $0.severity == .warning }.count
+    let infos = findings.filter { $0.severity == .info }.count
+    // Aggregated findings stand for more occurrences: say how many, once.
+    let occurrences = findings.reduce(0) { $0 + $1.count }
+    let repeated = occurrences > findings.count ? "; \(Self.grouped(occurrences)) occurrences" : ""
     let drafts = "\(draftCount) draft\(draftCount == 1 ? "" : "s")"
     if !diagnostics.isEmpty {
       return paint("sendlint stopped: \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") with its own inputs (policy, manifest or arguments); fix \(diagnostics.count == 1 ? "it" : "them") first", "1;31")
         + (findings.isEmpty ? "" : "\n" + counts(errors, warnings, infos) + " in \(drafts)")
     }
     if findings.isEmpty { return paint("✓ no problems in \(drafts)", "1;32") }
-    let total = errors + warnings + infos
-    return paint("✖ \(total) problem\(total == 1 ? "" : "s") (\(counts(errors, warnings, infos))) in \(drafts)", errors > 0 ? "1;31" : "1;33")
+    let total = findings.count
+    return paint("✖ \(total) problem\(total == 1 ? "" : "s") (\(counts(errors, warnings, infos))\(repeated)) in \(drafts)", errors > 0 ? "1;31" : "1;33")
   }
 
   private func counts(_ errors: Int, _ warnings: Int, _ infos: Int) -> String {
