@@ -106,11 +106,18 @@ public struct SplitURL: Rule {
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     var hits: [Hit] = []
+    // Hosts the message links to, computed once (a text URL joined to one of them is a split).
+    var knownHosts: Set<String>?
     for entry in inventory.textURLs {
       // A mailto: URL's query is text (subject, body) a reader does not follow.
       if entry.url.form != .email, entry.url.text.lowercased().hasPrefix("mailto:") { continue }
       guard let splitRange = entry.splitRange, let split = entry.url.split, let joined = entry.joined else {
-        if entry.url.split == nil, let hit = otherSplit(entry, inventory, context) { hits.append(hit) }
+        if entry.url.split == nil, let hit = otherSplit(entry, context, knownHosts: {
+          if knownHosts == nil { knownHosts = Set(inventory.links.compactMap(\.host)) }
+          return knownHosts ?? []
+        }) {
+          hits.append(hit)
+        }
         continue
       }
       guard split.count >= minimumPathCharacters || inventory.links.contains(where: { $0.href == joined }) else { continue }
@@ -157,7 +164,7 @@ extension SplitURL {
   /// Splits the text finder leaves whole: a space after a dot of the host (`https://www.contoso.
   /// com/login`), after the scheme (`https:// www.contoso.com/`), or inside a path word
   /// (`/secu rity/`). Each reads a bounded window around the URL.
-  func otherSplit(_ entry: TextURLEntry, _ inventory: Inventory, _ context: RuleContext) -> Hit? {
+  func otherSplit(_ entry: TextURLEntry, _ context: RuleContext, knownHosts: () -> Set<String>) -> Hit? {
     guard let bytes = entry.locatorText, let locator = entry.locator else { return nil }
     let url = entry.url
     guard url.end <= bytes.count, url.start < url.end else { return nil }
@@ -188,7 +195,6 @@ extension SplitURL {
     }
     func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
     func describe(_ start: Int, _ end: Int) -> String { bytes[start..<end].contains(0x0A) ? "a line break" : "a space" }
-    let knownHosts = Set(inventory.links.compactMap(\.host))
     let afterScheme = url.text.range(of: "://").map { url.text[$0.upperBound...] } ?? Substring(url.text)
     let hostOnly = !afterScheme.contains("/") && !afterScheme.contains("?") && !afterScheme.contains("#")
 
@@ -206,7 +212,7 @@ extension SplitURL {
       let joinedHost = URLRecord.parse(url.form == .www ? "http://" + joined : joined)?.host.map { HostName.normalise($0.description) }
       if !labels.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { isLowerOrDigit($0) || $0 == 45 } }),
         let last = labels.last, suffixes.isKnownSuffix(String(last)),
-        !rest.isEmpty || joinedHost.map(knownHosts.contains) == true
+        !rest.isEmpty || joinedHost.map(knownHosts().contains) == true
       {
         return hit(entry, locator.range(url.end, end), joined: joined, message: "URL \"\(url.text)\" is broken by \(describe(url.end + 1, start)) after a dot of its host; the rest \"\(piece)\" follows it")
       }

@@ -211,6 +211,11 @@ enum RealMail {
     #expect(found.first?.help?.contains("https://www.contoso.com/login") == true, "\(found)")
   }
 
+  @Test func hostCutWithoutAPathNeedsAHostTheMessageLinksTo() throws {
+    #expect(try RealMail.html(#"<p>Visit https://www.contoso. com today</p><a href="https://www.contoso.com/">Home</a>"#, "link/split-url").count == 1)
+    #expect(try RealMail.html("<p>Visit https://www.contoso. com today</p>", "link/split-url").isEmpty)
+  }
+
   @Test func spaceAfterTheScheme() throws {
     let found = try text("Sign in at https:// www.contoso.com/login today.\n")
     #expect(found.count == 1)
