@@ -12,7 +12,8 @@ public struct TrackingPixel: Rule {
     whatItDoes: """
       Flags remote images that exist to report an open rather than to be seen: images of at most \
       `max_size`×`max_size` pixels (by attribute or inline CSS, `max-width`/`max-height` included, or \
-      with either side 0, or with one side of at most `max_size` and the other not given), images hidden \
+      with either side 0, or with one side of at most `max_size` and the other not given, unless the URL is \
+      a static spacer file such as `/img/1p.gif`), images hidden \
       by CSS, images and background images (`background` attribute, CSS `url()`) whose URL carries a \
       per-recipient merge tag, and the open-tracking pixel the ESP adds at send time when the manifest \
       turns `tracking.opens` on.
@@ -93,11 +94,12 @@ public struct TrackingPixel: Rule {
         reason = "is \(format(width))×\(format(height)) pixels"
       } else if width == 0 || height == 0 {
         reason = "has a side of 0 pixels"
-      } else if let height, width == nil, height <= maxSize {
+      } else if let height, width == nil, height <= maxSize, !Self.isStaticFile(url) {
         // One side given: the client scales the other in proportion, and a pixel stays a pixel
-        // (a misspelt attribute such as `hight` leaves one side too).
+        // (a misspelt attribute such as `hight` leaves one side too). A static file (no query, a
+        // short name) is the old layout spacer, which cannot tell one recipient from another.
         reason = "is \(pixels(height)) high with no width given"
-      } else if let width, height == nil, width <= maxSize {
+      } else if let width, height == nil, width <= maxSize, !Self.isStaticFile(url) {
         reason = "is \(pixels(width)) wide with no height given"
       } else if let hidden = image.hiddenReason {
         reason = "is hidden (\(hidden))"
@@ -127,6 +129,21 @@ public struct TrackingPixel: Rule {
         evidence: "background|\(host)\(url.path)", placeholders: ["host": host, "src": link.href]))
     }
     return hits
+  }
+
+  /// A plain image file: no query, and a last path segment of a short name with an image
+  /// extension and no long number (`/img/1p.gif`, `/spacer.gif`; not `/o/8812773.gif`).
+  static func isStaticFile(_ url: URLRecord) -> Bool {
+    guard url.query?.isEmpty ?? true, let last = url.pathSegments.last?.lowercased(), let dot = last.lastIndex(of: ".") else { return false }
+    let stem = last[..<dot]
+    let ext = last[last.index(after: dot)...]
+    guard ["gif", "png", "jpg", "jpeg", "webp"].contains(String(ext)), stem.count <= 20 else { return false }
+    var digits = 0
+    for character in stem {
+      digits = character.isNumber ? digits + 1 : 0
+      if digits >= 5 { return false }
+    }
+    return true
   }
 
   private func pixels(_ value: Double) -> String { "\(format(value)) pixel\(value == 1 ? "" : "s")" }
