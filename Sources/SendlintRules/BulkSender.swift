@@ -114,6 +114,11 @@ public struct MissingBodyUnsubscribe: Rule {
         .campaign(
           manifest: "«campaign: c\ncategory: marketing\nhtml: body.html\n",
           html: #"<p>News</p><a href="https://www.contoso.com/u?x=1" style="display:none">Unsubscribe</a>"#, text: nil)),
+      RuleExample(
+        "a visible link beside a hidden copy", flagged: false,
+        .campaign(
+          manifest: "campaign: c\ncategory: marketing\nhtml: body.html\n",
+          html: #"<div style="display:none"><a href="https://www.contoso.com/u?x=1">Unsubscribe</a></div><p>News</p><a href="https://www.contoso.com/u?x=1">Unsubscribe</a>"#, text: nil)),
       RuleExample("a footer link", flagged: false, .campaign(manifest: "campaign: c\ncategory: marketing\nhtml: body.html\n", html: #"<p>News</p><a href="https://www.contoso.com/u?x=1">Unsubscribe</a>"#, text: nil)),
       RuleExample(
         "wording beside a \"here\" link", flagged: false,
