@@ -273,6 +273,13 @@ enum RealMail {
     #expect(found.first?.range?.file.path == "campaign.yaml")
   }
 
+  @Test func htmlVariableExpansionsAreCapped() throws {
+    let body = "<p>News</p>" + String(repeating: "<p>{{{promo}}}</p>", count: 250)
+    let inventory = try RealMail.campaign(manifest, html: body)
+    #expect(inventory.links.filter { $0.href == "http://3221225985/deal" }.count == 200)
+    #expect(inventory.problems.contains { $0.code == "input/limit-exceeded" && $0.message.contains("triple-stash") })
+  }
+
   @Test func doubleStashEscapesTheHTML() throws {
     let inventory = try RealMail.campaign(manifest, html: "<p>News</p><p>{{promo}}</p>")
     #expect(!inventory.links.contains { $0.href == "http://3221225985/deal" })
