@@ -10,6 +10,13 @@ public struct Finding: Sendable, Hashable {
   public let draftPath: String
   /// Stable identity across edits that move lines: rule, path and normalised evidence.
   public let fingerprint: String
+  /// How many identical findings (same draft, rule, severity, message, help and fingerprint) this one stands
+  /// for: the engine reports a defect repeated 3,000 times as one finding with a count.
+  public var count = 1
+  /// Where the first of them are, in report order, `range` first; at most `maximumLocations`.
+  public var locations: [SourceRange]
+  /// Locations kept for an aggregated finding.
+  public static let maximumLocations = 5
 
   public init(
     rule: String, severity: Severity, message: String, help: String?, range: SourceRange?,
@@ -23,6 +30,7 @@ public struct Finding: Sendable, Hashable {
     self.draftPath = draftPath
     let path = range?.file.path ?? draftPath
     self.fingerprint = Fingerprint.hex(of: "\(rule)\u{1F}\(path)\u{1F}\(evidence)")
+    self.locations = range.map { [$0] } ?? []
   }
 
   /// The path findings are reported against.

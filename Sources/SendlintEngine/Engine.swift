@@ -64,7 +64,8 @@ public struct LintReport: Sendable {
   /// Skipped files (folders aside), for summaries.
   public var skippedFileCount: Int { skipped.filter { !$0.isFolder }.count }
 
-  public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+  /// Occurrences at `severity`: an aggregated finding counts as many times as it occurred.
+  public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.reduce(0) { $0 + $1.count } }
 
   /// Exit status: 2 for diagnostics, 1 when a finding reaches `failOn` (nil: never), else 0.
   /// Metadata of every rule the run knew: built-in and the custom rules of the policies used.
@@ -244,8 +245,33 @@ public struct Engine: Sendable {
       if lhs.2 != rhs.2 { return lhs.2 < rhs.2 }
       return lhs.3 < rhs.3
     }
-    report.findings = order.map { report.findings[$0.3] }
+    report.findings = Self.aggregate(order.map { report.findings[$0.3] })
     return report
+  }
+
+  /// Identical findings of one draft (same rule, severity, message, help and fingerprint, so a
+  /// baseline entry's count still covers every occurrence) become one, with
+  /// `count` and the first `Finding.maximumLocations` locations, in the order given (the report's,
+  /// so "first" is by position). One defect repeated 3,000 times is one line to fix, not 3,000;
+  /// and the report's size is bounded by the distinct defects. Suppressions and the baseline have
+  /// already applied per occurrence. O(n).
+  public static func aggregate(_ findings: [Finding]) -> [Finding] {
+    var output: [Finding] = []
+    var index: [String: Int] = [:]
+    output.reserveCapacity(findings.count)
+    for finding in findings {
+      let key = [finding.draftPath, finding.rule, finding.severity.rawValue, finding.message, finding.help ?? "", finding.fingerprint].joined(separator: "\u{1F}")
+      if let existing = index[key] {
+        output[existing].count += finding.count
+        for location in finding.locations where output[existing].locations.count < Finding.maximumLocations {
+          output[existing].locations.append(location)
+        }
+      } else {
+        index[key] = output.count
+        output.append(finding)
+      }
+    }
+    return output
   }
 
   /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,

@@ -214,7 +214,7 @@ public struct Baseline: Codable, Sendable {
   public init(_ findings: [Finding]) {
     var entries: [String: Entry] = [:]
     for finding in findings {
-      entries[finding.fingerprint, default: Entry(fingerprint: finding.fingerprint, rule: finding.rule, path: finding.path, count: 0)].count += 1
+      entries[finding.fingerprint, default: Entry(fingerprint: finding.fingerprint, rule: finding.rule, path: finding.path, count: 0)].count += finding.count
     }
     self.findings = entries.values.sorted { ($0.path, $0.rule, $0.fingerprint) < ($1.path, $1.rule, $1.fingerprint) }
   }

@@ -122,6 +122,8 @@ final class InventoryBuilder {
     let id: String?
     /// The background colour in effect (own or inherited), normalised.
     let background: String?
+    /// The text colour in effect (own or inherited), normalised.
+    let color: String?
   }
 
   /// Rules of the `<style>` blocks read so far.
@@ -294,6 +296,8 @@ final class InventoryBuilder {
     "blockquote", "center", "section", "article", "header", "footer", "hr", "pre", "dl", "dt", "dd",
     "tbody", "thead", "tfoot", "address", "form", "body", "html",
   ]
+  /// Elements that put a marker in the list of active formatting elements.
+  static let formattingMarkers: Set<String> = ["td", "th", "caption", "object", "marquee", "applet", "template"]
   /// Start tags that close an open `<p>` (the tree builder's "close a p element").
   static let closesParagraph: Set<String> = [
     "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "center", "section",
@@ -345,13 +349,23 @@ final class InventoryBuilder {
       pop(to: "li")
     }
     if name == "td" || name == "th", let last = stack.last, last.name == "td" || last.name == "th" { pop(to: last.name) }
-    if name == "a", stack.contains(where: { $0.name == "a" }) { pop(to: "a") }
+    // A new <a> closes an open one (the adoption agency), but not across a table cell, caption or
+    // the like: those insert a marker in the active formatting elements (HTML §13.2.6.4.7), so a
+    // button link inside a cell of a wrapping link nests instead of closing the table.
+    if name == "a", let open = stack.lastIndex(where: { $0.name == "a" }),
+      !stack[open...].contains(where: { Self.formattingMarkers.contains($0.name) })
+    {
+      pop(to: "a")
+    }
     if Self.blockElements.contains(name) { breakText(at: tag.start) }
 
     let classes = Set(tag.attribute("class").map { $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } ?? [])
     let elementID = tag.attribute("id")?.value
     // The cascade, simplified: matching <style> rules in order, then the inline style.
     var declarations: [String: String] = [:]
+    // `!important` declarations beat normal ones of any origin, the inline style's included; an
+    // important inline declaration beats an important rule (CSS Cascade 4 §6.1).
+    var importantDeclarations: [String: String] = [:]
     var revealedByMedia = false
     for ruleIndex in admittedCandidateRules(tag: name, classes: classes, id: elementID, at: tag.start) {
       // Past the budget the element keeps what matched so far; later elements get no rules.
@@ -363,18 +377,30 @@ final class InventoryBuilder {
         if let height = rule.declarations["max-height"], InlineStyle.length(height).map({ $0 > 0.5 }) ?? true { revealedByMedia = true }
       } else {
         declarations.merge(rule.declarations) { $1 }
+        for property in rule.important { importantDeclarations[property] = rule.declarations[property] }
       }
     }
     let inline = tag.attribute("style").map { InlineStyle($0.value) }
-    if let inline { declarations.merge(inline.declarations) { $1 } }
+    if let inline {
+      declarations.merge(inline.declarations) { $1 }
+      for property in inline.important { importantDeclarations[property] = inline.declarations[property] }
+    }
+    declarations.merge(importantDeclarations) { $1 }
     let style: InlineStyle? = declarations.isEmpty ? nil : InlineStyle(declarations: declarations)
     var hiddenReason = currentHiddenReason
     // The background the element's text sits on: its own colour, or unknown where a picture or a
     // VML shape (fillcolor, v:fill) paints it, or the parent's.
     let paintsUnknown = name.hasPrefix("v:") || tag.attribute("background") != nil || tag.attribute("fillcolor") != nil
-      || (style?["background-image"] ?? style?["background"] ?? "").contains("url(")
-    let background = style.flatMap(CSSColor.background) ?? tag.attribute("bgcolor").flatMap { CSSColor.normalise($0.value) }
-      ?? (paintsUnknown ? "unknown" : stack.last?.background)
+      || [style?["background-image"], style?["background"]].contains { $0.map { $0.contains("url(") || $0.contains("gradient(") } ?? false }
+    // A picture or gradient paints over any background colour, so it decides first.
+    let background = paintsUnknown
+      ? "unknown"
+      : style.flatMap(CSSColor.background) ?? tag.attribute("bgcolor").flatMap { CSSColor.normalise($0.value) } ?? stack.last?.background
+    // The text colour: the element's own (CSS, or the `<font color>` of old mail), else inherited.
+    let ownColor = style?["color"].flatMap { CSSColor.isTransparent($0) ? "transparent" : CSSColor.normalise($0) }
+      ?? (name == "font" ? tag.attribute("color").flatMap { CSSColor.normalise($0.value) } : nil)
+    let color = ownColor ?? stack.last?.color
+    let setsOwnBackground = style.flatMap(CSSColor.background) != nil || tag.attribute("bgcolor") != nil || paintsUnknown
     elementSerial += 1
     var hidingElement = stack.last?.hidingElement
     // Inherited hiding that a child may undo: font-size:0 (children set their own size, the
@@ -386,6 +412,10 @@ final class InventoryBuilder {
       } else if inherited.hasPrefix("visibility"), style?["visibility"] == "visible" {
         hiddenReason = nil
         hidingElement = nil
+      } else if inherited.hasPrefix("color"), ownColor != nil || setsOwnBackground {
+        // Hidden by its colour: an element that sets its own colour or background is judged anew.
+        hiddenReason = nil
+        hidingElement = nil
       }
     }
     if hiddenReason == nil {
@@ -395,9 +425,13 @@ final class InventoryBuilder {
       // Responsive layouts hide one variant inline and reveal it in an @media rule: some clients
       // show it, so it is not hidden text.
       if revealedByMedia, hiddenReason != nil, tag.attribute("hidden") == nil { hiddenReason = nil }
-      // Text coloured like the background it sits on.
-      if hiddenReason == nil, let colour = style?["color"].flatMap(CSSColor.normalise), colour == background {
-        hiddenReason = "color \(colour) on a \(colour) background"
+      // Text coloured like the background it sits on (a contrast a reader cannot see).
+      if hiddenReason == nil, !(style?.clipsBackgroundToText ?? false), let color, let background, let ratio = CSSColor.contrast(color, background),
+        ratio < CSSColor.hiddenContrast
+      {
+        hiddenReason = color == background
+          ? "color \(color) on a \(background) background"
+          : "color \(color) on a \(background) background, contrast \(CSSColor.ratioText(ratio)):1"
       }
       if hiddenReason != nil { hidingElement = elementSerial }
     }
@@ -467,7 +501,7 @@ final class InventoryBuilder {
         src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, srcMap: src.valueMap, alt: alt?.value,
         width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
         height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
-        cssWidth: style?["width"].flatMap(InlineStyle.length), cssHeight: style?["height"].flatMap(InlineStyle.length),
+        cssWidth: Self.clamped(style, "width"), cssHeight: Self.clamped(style, "height"),
         hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing))
       if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, hiddenReason == nil {
         links[containing].altText.append((alt.value, alt.valueStart))
@@ -487,8 +521,16 @@ final class InventoryBuilder {
     let invisible = Self.invisibleContainers.contains(name)
     if invisible { invisibleDepth += 1 }
     if let linkIndex { openLinks.append(linkIndex) }
-    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes, id: elementID, background: background))
+    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes, id: elementID, background: background, color: color))
     if name == "style" { styleText = TextBuilder(collapseWhitespace: false) }
+  }
+
+  /// A CSS size in px as laid out: `width` clamped by `max-width` (either alone when only it is
+  /// given), nil when neither is a length.
+  static func clamped(_ style: InlineStyle?, _ property: String) -> Double? {
+    let size = style?[property].flatMap(InlineStyle.length)
+    guard let maximum = style?["max-" + property].flatMap(InlineStyle.length) else { return size }
+    return min(size ?? maximum, maximum)
   }
 
   private func end(_ name: String, at offset: Int) {

@@ -4,11 +4,15 @@ import Foundation
 public struct InlineStyle: Sendable {
   /// Lowercased property → lowercased value without `!important`.
   public let declarations: [String: String]
+  /// Properties whose winning declaration is `!important`: in the cascade they beat normal
+  /// declarations of any origin, the inline style's included (CSS Cascade 4 §6.1).
+  public let important: Set<String>
 
   /// Parses `prop: value; prop: value`. Comments are removed; malformed declarations skipped.
   /// One pass over the UTF-8 bytes: every element's style attribute goes through here.
   public init(_ text: String) {
     var declarations: [String: String] = [:]
+    var important: Set<String> = []
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
     // Comments out first (an unclosed one runs to the end).
@@ -43,7 +47,7 @@ public struct InlineStyle: Sendable {
       }
       return String(decoding: trimmed, as: UTF8.self).lowercased()
     }
-    let important = Array("!important".utf8)
+    let importantMarker = Array("!important".utf8)
     var declarationStart = 0
     var index = 0
     while index <= bytes.count {
@@ -53,20 +57,27 @@ public struct InlineStyle: Sendable {
           let property = lowered(declaration[..<colon])
           var value = lowered(declaration[(colon + 1)...])
           var search = value.startIndex
+          var isImportant = false
           while let bang = value[search...].firstIndex(of: "!") {
-            if value[bang...].utf8.starts(with: important) {
+            if value[bang...].utf8.starts(with: importantMarker) {
               value = String(value[..<bang]).trimmingASCIIWhitespace()
+              isImportant = true
               break
             }
             search = value.index(after: bang)
           }
-          if !property.isEmpty { declarations[property] = value }
+          // Last declaration wins, except that a normal one never overrides an important one.
+          if !property.isEmpty, isImportant || !important.contains(property) {
+            declarations[property] = value
+            if isImportant { important.insert(property) }
+          }
         }
         declarationStart = index + 1
       }
       index += 1
     }
     self.declarations = declarations
+    self.important = important
   }
 
   public subscript(_ property: String) -> String? { declarations[property] }
@@ -92,7 +103,63 @@ public struct InlineStyle: Sendable {
       }
     }
     if let indent = self["text-indent"], let value = InlineStyle.length(indent), value <= -500 { return "off-screen text-indent:\(indent)" }
+    // The screen-reader-only idiom: an absolutely positioned box clipped to nothing. `clip`
+    // applies to absolutely positioned boxes only (CSS 2.1 §11.1.2).
+    if let clip = self["clip"], let position = self["position"], position == "absolute" || position == "fixed",
+      let rect = InlineStyle.clipRect(clip), rect.right - rect.left <= 1 || rect.bottom - rect.top <= 1
+    {
+      return "clip:\(clip) with position:\(position)"
+    }
+    if let transform = self["transform"], let factor = InlineStyle.smallestScale(transform), abs(factor) <= 0.01 {
+      return "transform:\(transform)"
+    }
+    // Transparent text shows the background through its glyphs when the background is clipped to
+    // the text (the gradient-text idiom): visible then.
+    if let colour = self["color"], CSSColor.isTransparent(colour), !clipsBackgroundToText { return "color:\(colour)" }
     return nil
+  }
+
+  /// `background-clip: text` (or its -webkit- form): the background paints the glyphs.
+  public var clipsBackgroundToText: Bool { self["background-clip"] == "text" || self["-webkit-background-clip"] == "text" }
+
+  /// `rect(top right bottom left)` (commas or spaces) in px; nil when a side is `auto` or not a length.
+  static func clipRect(_ text: String) -> (top: Double, right: Double, bottom: Double, left: Double)? {
+    let trimmed = text.trimmingASCIIWhitespace()
+    guard trimmed.hasPrefix("rect("), trimmed.hasSuffix(")") else { return nil }
+    let sides = trimmed.dropFirst(5).dropLast().split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+    guard sides.count == 4 else { return nil }
+    let values = sides.compactMap { InlineStyle.length(String($0)) }
+    guard values.count == 4 else { return nil }
+    return (values[0], values[1], values[2], values[3])
+  }
+
+  /// The scale factor nearest zero among the `scale()`, `scaleX()`, `scaleY()` (and `scale3d`)
+  /// functions of a `transform` value; nil when it has none. Reads at most 16 functions.
+  static func smallestScale(_ text: String) -> Double? {
+    var smallest: Double?
+    var rest = Substring(text)
+    var functions = 0
+    while functions < 16, let open = rest.firstIndex(of: "(") {
+      functions += 1
+      let name = rest[..<open].split(whereSeparator: { $0 == " " || $0 == "\t" }).last.map(String.init) ?? ""
+      guard let close = rest[open...].firstIndex(of: ")") else { break }
+      if ["scale", "scalex", "scaley", "scale3d"].contains(name) {
+        for argument in rest[rest.index(after: open)..<close].split(whereSeparator: { $0 == "," || $0 == " " }) {
+          var number = String(argument)
+          var factor = 1.0
+          if number.hasSuffix("%") {
+            number.removeLast()
+            factor = 0.01
+          }
+          if let value = Double(number) {
+            let scaled = value * factor
+            if smallest.map({ abs(scaled) < abs($0) }) ?? true { smallest = scaled }
+          }
+        }
+      }
+      rest = rest[rest.index(after: close)...]
+    }
+    return smallest
   }
 
   /// A CSS length in px (px, pt and unitless; em/rem as 16px); nil for percentages and keywords.
@@ -138,6 +205,8 @@ public struct StyleRule: Sendable {
   /// Each selector is a chain of compounds, outermost first.
   public let selectors: [[CompoundSelector]]
   public let declarations: [String: String]
+  /// Properties declared `!important`.
+  public var important: Set<String> = []
   /// Inside an `@media` block: applies only on some screens.
   public let inMedia: Bool
   /// `url(...)` references in the declarations, with their offsets in the style text.
@@ -203,7 +272,9 @@ public enum StyleSheetParser {
       index = min(text.count, index + 1)
       let selectors = prelude.split(separator: ",").compactMap { parseSelector(String($0)) }
       let style = InlineStyle(String(decoding: body, as: UTF8.self))
-      rules.append(StyleRule(selectors: selectors, declarations: style.declarations, inMedia: inMedia, urls: CSSURLs.find(in: body, base: bodyStart)))
+      rules.append(StyleRule(
+        selectors: selectors, declarations: style.declarations, important: style.important, inMedia: inMedia,
+        urls: CSSURLs.find(in: body, base: bodyStart)))
     }
   }
 
@@ -300,6 +371,60 @@ public enum CSSColor {
     return nil
   }
 
+  /// `transparent`, or an `rgba()`/`hsla()` colour (or 8-digit hex) whose alpha is 0.
+  public static func isTransparent(_ value: String) -> Bool {
+    var text = value.trimmingASCIIWhitespace().lowercased()
+    if let bang = text.firstRange(of: "!") { text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace() }
+    if text == "transparent" { return true }
+    if text.hasPrefix("#"), text.count == 9 { return text.hasSuffix("00") }
+    if text.hasPrefix("#"), text.count == 5 { return text.hasSuffix("0") }
+    for prefix in ["rgba(", "hsla(", "rgb(", "hsl("] where text.hasPrefix(prefix) && text.hasSuffix(")") {
+      let inner = text.dropFirst(prefix.count).dropLast()
+      // `rgba(0,0,0,0)` or `rgb(0 0 0 / 0)`: the alpha is the fourth value or follows "/".
+      let alpha: Substring?
+      if let slash = inner.firstIndex(of: "/") {
+        alpha = inner[inner.index(after: slash)...]
+      } else {
+        let parts = inner.split(separator: ",")
+        alpha = parts.count == 4 ? parts[3] : nil
+      }
+      guard var number = alpha.map({ String($0).trimmingASCIIWhitespace() }) else { return false }
+      var factor = 1.0
+      if number.hasSuffix("%") {
+        number.removeLast()
+        factor = 0.01
+      }
+      return Double(number).map { $0 * factor <= 0.01 } ?? false
+    }
+    return false
+  }
+
+  /// WCAG 2.1 contrast ratio (1…21) of two normalised `#rrggbb` colours.
+  public static func contrast(_ first: String, _ second: String) -> Double? {
+    func luminance(_ colour: String) -> Double? {
+      guard colour.hasPrefix("#"), colour.count == 7, let value = Int(colour.dropFirst(), radix: 16) else { return nil }
+      func channel(_ shift: Int) -> Double {
+        let c = Double((value >> shift) & 0xFF) / 255
+        return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+      }
+      return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
+    }
+    guard let a = luminance(first), let b = luminance(second) else { return nil }
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+  }
+
+  /// A ratio with two decimals (`1.04`), without Foundation's formatter.
+  public static func ratioText(_ ratio: Double) -> String {
+    let hundredths = Int((ratio * 100).rounded())
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+  }
+
+  /// Text whose contrast with its background is below this ratio is hidden text. WCAG asks 4.5:1
+  /// of body text; 1.25:1 is colour a reader cannot tell from the background (`#eeeeee` on white
+  /// is 1.16:1) while pale fine print (`#cccccc` on white, 1.6:1) stays visible. docs/decisions.md.
+  public static let hiddenContrast = 1.25
+
   /// The background colour a style sets (`background-color`, or a colour in `background`).
   public static func background(of style: InlineStyle) -> String? {
     if let value = style["background-color"], let colour = normalise(value) { return colour }
@@ -312,7 +437,8 @@ public enum CSSColor {
 
 extension InlineStyle {
   /// A style from declarations already parsed (a `<style>` rule cascade plus the inline style).
-  public init(declarations: [String: String]) {
+  public init(declarations: [String: String], important: Set<String> = []) {
     self.declarations = declarations
+    self.important = important
   }
 }

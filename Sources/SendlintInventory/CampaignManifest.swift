@@ -33,6 +33,8 @@ public struct CampaignManifest: Sendable {
   public var clickTracking: ClickTracking?
   public var openTracking: OpenTracking?
   public var variables: [String: String] = [:]
+  /// Where each variable's value is written (for findings in HTML a variable inserts).
+  public var variableRanges: [String: SourceRange] = [:]
   /// `smime`, `pgp` or `none`: how the message will be signed when sent.
   public var signing: Located<String>?
 
@@ -101,7 +103,10 @@ public struct CampaignManifest: Sendable {
         }
       case "variables":
         for (name, _, variable) in reader.openMapping(value, context: "variables") {
-          if let text = reader.string(variable, context: "variable \(name)") { manifest.variables[name] = text }
+          if let text = reader.string(variable, context: "variable \(name)") {
+            manifest.variables[name] = text
+            manifest.variableRanges[name] = reader.range(of: variable)
+          }
         }
       case "sending":
         for (sendingKey, _, item) in reader.mapping(value, allowed: ["ips", "helo", "return_path", "dkim_domain", "dkim_domains"], context: "sending") {

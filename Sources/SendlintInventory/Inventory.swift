@@ -221,9 +221,11 @@ public struct TextURLEntry: Sendable {
     guard let split = url.split, let locatorText else { return nil }
     return url.text + String(decoding: locatorText[split], as: UTF8.self)
   }
-  /// The searched text (kept to render the continuation).
-  let locatorText: [UInt8]?
+  /// The searched text (kept to render the continuation, and for rules that read around the URL).
+  public let locatorText: [UInt8]?
   public let inHTML: Bool
+  /// Maps offsets in `locatorText` to the source.
+  public var locator: Locator? = nil
 }
 
 /// An attachment.

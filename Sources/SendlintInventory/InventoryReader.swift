@@ -172,6 +172,7 @@ public enum InventoryReader {
     var collector = BodyCollector(finder: finder)
     collector.rewrite = inventory.clickRewrite
     collector.variables = MergeVariables(manifest.variables)
+    collector.variableRanges = manifest.variableRanges
     if let html { collector.html(html.bytes, locator: Locator(file: html)) }
     if let text { collector.text(text.bytes, locator: Locator(file: text)) }
     collector.finish(into: &inventory)
@@ -220,8 +221,55 @@ struct BodyCollector {
   /// What merge tags and the click rewrite may still insert in this draft.
   var budget = ExpansionBudget()
   var reportedExpansionLimit = false
+  /// Where the manifest writes each variable's value.
+  var variableRanges: [String: SourceRange] = [:]
+  /// Triple-stash tags read as HTML in this draft, at most `maximumHTMLVariableExpansions`.
+  var htmlVariableExpansions = 0
+  static let maximumHTMLVariableExpansions = 200
 
   init(finder: TextURLFinder) { self.finder = finder }
+
+  /// A locator for text of a variable's value: exact columns when the manifest writes the value
+  /// as it is (plain, or quoted without escapes), else the start of the value for every byte.
+  func variableLocator(_ name: String, value: [UInt8]) -> Locator? {
+    let range = variableRanges[name] ?? variableRanges.first(where: { $0.key.lowercased() == name.lowercased() })?.value
+    guard let range else { return nil }
+    let source = range.file.bytes
+    for base in [range.start, range.start + 1] where base + value.count <= source.count && source[base..<(base + value.count)].elementsEqual(value) {
+      return Locator(file: range.file, maps: [OffsetMap.identity(base: base)])
+    }
+    var map = OffsetMap()
+    map.add(decoded: 0, source: range.start, exact: false)
+    return Locator(file: range.file, maps: [map])
+  }
+
+  /// HTML inserted unescaped by triple-stash tags (`{{{promo}}}`): Handlebars and Mustache insert
+  /// it as markup, so its links and images are the message's, located at the variable's value.
+  /// Double-stash tags escape the value (its markup shows as text) and are not read. One level:
+  /// tags inside a value are not expanded again. Each value read is charged to the draft budget.
+  mutating func htmlFromVariables(in bytes: [UInt8], locator: Locator) {
+    guard !variables.exact.isEmpty else { return }
+    let open = Array("{{{".utf8)
+    for tag in MergeTags.find(in: bytes) where MergeTags.matches(bytes, at: tag.range.lowerBound, open) && !tag.isComment {
+      guard let value = variables.value(for: tag.name), value.utf8.contains(UInt8(ascii: "<")),
+        let valueLocator = variableLocator(tag.name, value: Array(value.utf8))
+      else { continue }
+      guard htmlVariableExpansions < Self.maximumHTMLVariableExpansions else {
+        problems.append(InputProblem(
+          code: "input/limit-exceeded",
+          message: "more than \(Self.maximumHTMLVariableExpansions) triple-stash merge tags insert HTML in one template (limit BodyCollector.maximumHTMLVariableExpansions); the rest were not read: insert fewer HTML variables",
+          range: locator.range(tag.range.lowerBound, tag.range.upperBound)))
+        return
+      }
+      guard budget.charge(value.utf8.count, toExpansionOf: 0) else {
+        noteExpansionLimit(at: locator.range(tag.range.lowerBound, tag.range.upperBound))
+        return
+      }
+      htmlVariableExpansions += 1
+      html(Array(value.utf8), locator: valueLocator, isBody: false)
+    }
+  }
+
 
   /// Reports the first expansion cap hit, once per draft, at `range`: one finding, not one per link.
   mutating func noteExpansionLimit(at range: SourceRange) {
@@ -239,8 +287,8 @@ struct BodyCollector {
     return delivered
   }
 
-  mutating func html(_ bytes: [UInt8], locator: Locator) {
-    htmlCount += 1
+  mutating func html(_ bytes: [UInt8], locator: Locator, isBody: Bool = true) {
+    if isBody { htmlCount += 1 }
     let html = HTMLInventory.read(bytes)
     let base = html.baseHref.flatMap { URLRecord.parse($0) }
     for problem in html.problems {
@@ -277,6 +325,7 @@ struct BodyCollector {
       hiddenText.append((run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count), index == 0 && run.beforeVisibleText))
     }
     texts.append((html.visibleText.bytes, locator.through(html.visibleText.maps.first ?? OffsetMap()), true))
+    if isBody { htmlFromVariables(in: bytes, locator: locator) }
   }
 
   mutating func text(_ bytes: [UInt8], locator: Locator) {
@@ -304,7 +353,7 @@ struct BodyCollector {
       }
       for url in found {
         let splitRange = url.split.map { locator.range($0.lowerBound, $0.upperBound) }
-        textURLs.append(TextURLEntry(url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes, inHTML: inHTML))
+        textURLs.append(TextURLEntry(url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes, inHTML: inHTML, locator: locator))
         if !inHTML {
           // URLs in a text part are links the recipient's client will make clickable.
           let parsed = URLRecord.parse(url.openable)

@@ -26,12 +26,22 @@ public struct JSONReport: Codable, Sendable {
     public let draft: String
     public let fingerprint: String
     public let help: String?
+    /// For a finding that stands for several identical ones: how many, and where the first
+    /// `Finding.maximumLocations` are (this one's first). Absent for a single finding.
+    public var count: Int? = nil
+    public var locations: [JSONLocation]? = nil
 
     enum CodingKeys: String, CodingKey {
-      case rule, severity, message, path, line, column, draft, fingerprint, help
+      case rule, severity, message, path, line, column, draft, fingerprint, help, count, locations
       case endLine = "end_line"
       case endColumn = "end_column"
     }
+  }
+
+  public struct JSONLocation: Codable, Sendable {
+    public let path: String
+    public let line: Int
+    public let column: Int?
   }
 
   public struct JSONDiagnostic: Codable, Sendable {
@@ -85,12 +95,19 @@ public struct JSONReport: Codable, Sendable {
       let hasColumn = finding.range?.hasColumn ?? false
       // JSONEncoder escapes C0 controls but not bidi controls, U+2028 or C1, which `jq -r` would
       // print raw: every quoted value is escaped for display first.
-      return JSONFinding(
+      var json = JSONFinding(
         rule: finding.rule.escapedForDisplay, severity: finding.severity.rawValue, message: finding.message.escapedForDisplay,
         path: finding.path.escapedForDisplay,
         line: start?.line, column: hasColumn ? start?.column : nil, endLine: hasColumn ? end?.line : nil,
         endColumn: hasColumn ? end?.column : nil, draft: finding.draftPath.escapedForDisplay, fingerprint: finding.fingerprint,
         help: finding.help?.escapedForDisplay)
+      if finding.count > 1 {
+        json.count = finding.count
+        json.locations = finding.locations.map {
+          JSONLocation(path: $0.file.path.escapedForDisplay, line: $0.startPosition.line, column: $0.hasColumn ? $0.startPosition.column : nil)
+        }
+      }
+      return json
     }
     self.diagnostics = diagnostics.map {
       JSONDiagnostic(

@@ -55,6 +55,9 @@ public struct SARIFLog: Codable, Sendable {
     public var message: Message
     public var locations: [Location]
     public var partialFingerprints: [String: String]
+    /// An aggregated finding: how many times it occurred, and its further first locations.
+    public var occurrenceCount: Int? = nil
+    public var relatedLocations: [Location]? = nil
   }
 
   public struct Notification: Codable, Sendable {
@@ -146,10 +149,18 @@ public struct SARIFLog: Codable, Sendable {
       // Quoted values escaped for display; the line break before `help:` is SARIF's own.
       var text = finding.message.escapedForDisplay
       if let help = finding.help { text += "\nhelp: " + help.escapedForDisplay }
-      return Result(
+      var result = Result(
         ruleId: finding.rule.escapedForDisplay, ruleIndex: index[finding.rule], level: SARIFLog.level(finding.severity), message: Message(text: text),
         locations: [SARIFLog.location(path: finding.path, position: start, end: end, hasColumn: finding.range?.hasColumn ?? false)],
         partialFingerprints: ["sendlint/v1": finding.fingerprint])
+      if finding.count > 1 {
+        result.occurrenceCount = finding.count
+        let related = finding.locations.dropFirst().map {
+          SARIFLog.location(path: $0.file.path, position: $0.startPosition, end: $0.endPosition, hasColumn: $0.hasColumn)
+        }
+        result.relatedLocations = related.isEmpty ? nil : related
+      }
+      return result
     }
     let notifications = diagnostics.map { diagnostic in
       Notification(

@@ -59,8 +59,30 @@ public struct TextFormatter: Sendable {
     var text = paint(location, "1") + ": " + label(finding.severity) + ": " + finding.message.escapedForDisplay + " "
       + paint("[\(finding.rule.escapedForDisplay)]", "2")
     if let excerpt { text += "\n" + excerpt }
+    if finding.count > 1 {
+      // An aggregated finding: its further first locations, and how many more there are.
+      let others = finding.locations.dropFirst().map { range -> String in
+        let start = range.startPosition
+        return range.file.path.escapedForDisplay + ":\(start.line)" + (range.hasColumn ? ":\(start.column)" : "")
+      }
+      let more = finding.count - max(1, finding.locations.count)
+      var note = others.isEmpty ? "" : "also at " + others.joined(separator: ", ")
+      if more > 0 { note += (note.isEmpty ? "and \(Self.grouped(more)) more like it" : " (and \(Self.grouped(more)) more)") }
+      text += "\n  " + paint("note", "1;36") + ": " + note
+    }
     if let help = finding.help { text += "\n  " + paint("help", "1;32") + ": " + help.escapedForDisplay }
     return text
+  }
+
+  /// `2995` → `2,995`.
+  public static func grouped(_ number: Int) -> String {
+    let digits = String(number)
+    var out = ""
+    for (index, digit) in digits.enumerated() {
+      if index > 0, (digits.count - index) % 3 == 0 { out += "," }
+      out.append(digit)
+    }
+    return out
   }
 
   /// The most columns of a source line an excerpt shows. Single-line HTML puts a whole newsletter
@@ -160,6 +182,9 @@ public struct TextFormatter: Sendable {
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count
     let infos = findings.filter { $0.severity == .info }.count
+    // Aggregated findings stand for more occurrences: say how many, once.
+    let occurrences = findings.reduce(0) { $0 + $1.count }
+    let repeated = occurrences > findings.count ? "; \(Self.grouped(occurrences)) occurrences" : ""
     let drafts = "\(draftCount) draft\(draftCount == 1 ? "" : "s")"
     if !diagnostics.isEmpty {
       return paint("sendlint stopped: \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") with its own inputs (policy, manifest or arguments); fix \(diagnostics.count == 1 ? "it" : "them") first", "1;31")
@@ -167,7 +192,7 @@ public struct TextFormatter: Sendable {
     }
     if findings.isEmpty { return paint("✓ no problems in \(drafts)", "1;32") }
     let total = findings.count
-    return paint("✖ \(total) problem\(total == 1 ? "" : "s") (\(counts(errors, warnings, infos))) in \(drafts)", errors > 0 ? "1;31" : "1;33")
+    return paint("✖ \(total) problem\(total == 1 ? "" : "s") (\(counts(errors, warnings, infos))\(repeated)) in \(drafts)", errors > 0 ? "1;31" : "1;33")
   }
 
   private func counts(_ errors: Int, _ warnings: Int, _ infos: Int) -> String {

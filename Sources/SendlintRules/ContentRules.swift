@@ -9,7 +9,9 @@ public struct HiddenText: Rule {
     defaultSeverity: .warning,
     whatItDoes: """
       Flags text that inline CSS or the `hidden` attribute hides (display:none, visibility:hidden, \
-      opacity:0, font-size:0, zero height with overflow:hidden, mso-hide:all, off-screen positions). \
+      opacity:0, font-size:0, zero height with overflow:hidden, off-screen positions, clip:rect(0 0 0 0) \
+      on an absolute box, transform:scale(0), color:transparent, and text whose contrast with its \
+      background is below 1.25:1), as `<style>` rules and inline styles cascade (`!important` included). \
       The preheader idiom — the first hidden text, before any visible text, shown as the inbox preview — \
       is not flagged.
       """,
@@ -26,6 +28,18 @@ public struct HiddenText: Rule {
       RuleExample(
         "white text on a white background", flagged: true,
         .html(##"<p>Hello</p><table bgcolor="#FFFFFF"><tr><td><span style="color:#fff">«free prize winner</span></td></tr></table>"##)),
+      RuleExample(
+        "an !important <style> rule over an inline style", flagged: true,
+        .html("<style>.seo { display: none !important }</style><p>Hello</p><p class=\"seo\" style=\"display:block\">«cheap watches</p>")),
+      RuleExample(
+        "text clipped to nothing", flagged: true,
+        .html(#"<p>Hello</p><span style="position:absolute;clip:rect(0 0 0 0)">«cheap watches</span>"#)),
+      RuleExample(
+        "text nearly the colour of its background", flagged: true,
+        .html(##"<p>Hello</p><div style="background:#ffffff"><span style="color:#fdfdfd">«cheap watches</span></div>"##)),
+      RuleExample(
+        "pale but readable fine print", flagged: false,
+        .html(##"<div style="background:#ffffff"><p>Hello</p><p style="color:#999999">You receive this because you subscribed.</p></div>"##)),
       RuleExample(
         "a mobile variant revealed by a media query", flagged: false,
         .html("<style>@media (max-width: 600px) { .mobile { display: block !important } }</style><p>Hello</p><div class=\"mobile\" style=\"display:none\">Tap to read</div>")),

@@ -14,7 +14,8 @@ public struct Obfuscated: Rule {
       authority (`https://www.contoso.com@evil.example/` goes to evil.example), hosts that are IP \
       addresses (in any of the legacy forms browsers accept: `0xC0000201`, `3221225985`, `0300.0.0.01`), \
       hosts written with percent-escapes, and zero-width or bidirectional-control characters in the \
-      href or in the link's visible text.
+      href or in the link's visible text. URLs written in the visible text of HTML outside any link \
+      (`<p>http://3221225985/login</p>`) are judged too, as in text/plain: clients link them.
       """,
     whyIsThisBad: """
       Each of these is a phishing technique catalogued by anti-spam engines (SpamAssassin's \
@@ -38,6 +39,8 @@ public struct Obfuscated: Rule {
       RuleExample("a zero-width space in the link text", flagged: true, .html("<a href=\"https://www.contoso.com/\">www.con«\u{200B}toso.com</a>")),
       RuleExample("a defanged address in the text", flagged: true, .text("Log in at «hxxps://contoso-login.example/verify today.\n")),
       RuleExample("a spelled-out dot", flagged: true, .text("Write to us at «secure-login dot net for help.\n")),
+      RuleExample("a numeric host in paragraph text", flagged: true, .html("<p>Sign in at «http://3221225985/login today.</p>")),
+      RuleExample("a plain URL in paragraph text", flagged: false, .html("<p>Sign in at https://www.contoso.com/login today.</p>")),
       RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/account?id=1">Your account</a>"#)),
       RuleExample("prose about the dot com era", flagged: false, .text("In the dot com era, mail was simpler. Visit https://www.contoso.com/ today.\n")),
     ],
@@ -90,6 +93,7 @@ public struct Obfuscated: Rule {
           evidence: "invisible-href|\(link.href)"))
       }
     }
+    hits += textURLHits(inventory)
     // Invisible characters inside link text that shows an address.
     for link in inventory.links where !link.fromText {
       var offset = 0
@@ -115,6 +119,71 @@ public struct Obfuscated: Rule {
           range: entry.locator.range(found.start, found.end),
           message: "text \"\(found.snippet)\" is a disguised address (\(found.kind)); filters and readers treat it as an evasion",
           help: "write a normal link to the brand's own https address", evidence: "defanged|\(found.snippet)", placeholders: ["text": found.snippet]))
+      }
+    }
+    return hits
+  }
+
+  /// URLs in the visible text of HTML outside any link (`<p>http://3221225985/login</p>`): clients
+  /// autolink them as they do in text/plain, where the same URL is a link and is judged above. Only
+  /// URLs with a scheme or `www.` are read (bare hosts are the text finder's call); a URL that is
+  /// some link's text is judged through that link's href.
+  func textURLHits(_ inventory: Inventory) -> [Hit] {
+    // Source spans of link texts, sorted, to tell in O(log n) whether a text URL is inside one.
+    var spans: [(file: String, start: Int, end: Int)] = []
+    for link in inventory.links where !link.fromText && !link.text.isEmpty {
+      guard let locator = link.textLocator else { continue }
+      let range = locator.range(0, link.text.utf8.count)
+      spans.append((range.file.path, range.start, max(range.end, range.start + 1)))
+    }
+    spans.sort { ($0.file, $0.start) < ($1.file, $1.start) }
+    func insideLinkText(_ range: SourceRange) -> Bool {
+      var low = 0
+      var high = spans.count
+      while low < high {
+        let mid = (low + high) / 2
+        if (spans[mid].file, spans[mid].start) <= (range.file.path, range.start) { low = mid + 1 } else { high = mid }
+      }
+      // The nearest spans starting at or before the URL (link texts do not nest, but a few may
+      // start at one offset).
+      var index = low - 1
+      while index >= 0, index >= low - 4, spans[index].file == range.file.path {
+        if spans[index].start <= range.start, range.start < spans[index].end { return true }
+        index -= 1
+      }
+      return false
+    }
+    var hits: [Hit] = []
+    for entry in inventory.textURLs where entry.inHTML {
+      guard entry.url.form == .schemed || entry.url.form == .www || entry.url.form == .delimited,
+        let url = URLRecord.parse(entry.url.openable), url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp",
+        !insideLinkText(entry.range)
+      else { continue }
+      let shown = entry.url.text
+      let host = url.host?.description ?? ""
+      if url.notes.contains(.credentials) {
+        let before = url.username.isEmpty ? url.password : url.username
+        hits.append(Hit(
+          range: entry.range,
+          message: "URL \"\(shown)\" in the text puts \"\(before)\" before an @: clients link it, and browsers go to \(host), not \(before)",
+          help: "remove the text before @ and write the real host directly",
+          evidence: "userinfo|\(host)", placeholders: ["host": host, "text": shown]))
+      }
+      if case .ip(let address) = url.host {
+        let legacy = url.notes.contains(.legacyIPv4)
+        hits.append(Hit(
+          range: entry.range,
+          message: legacy
+            ? "URL \"\(shown)\" in the text goes to the IP address \(address) written in a disguised form; clients link it"
+            : "URL \"\(shown)\" in the text goes to the bare IP address \(address); clients link it",
+          help: "write a host name the brand owns; IP-address URLs are a phishing signature",
+          evidence: "ip|\(address)", placeholders: ["host": address.description, "text": shown]))
+      } else if url.notes.contains(.percentEncodedHost) {
+        hits.append(Hit(
+          range: entry.range,
+          message: "URL \"\(shown)\" in the text has a percent-encoded host that decodes to \(host)",
+          help: "write the host name \(host) without percent-escapes",
+          evidence: "escaped|\(host)", placeholders: ["host": host, "text": shown]))
       }
     }
     return hits

@@ -11,9 +11,12 @@ public struct TrackingPixel: Rule {
     categorySeverities: ["security-notice": .error],
     whatItDoes: """
       Flags remote images that exist to report an open rather than to be seen: images of at most \
-      `max_size`×`max_size` pixels (by attribute or inline CSS, or with either side 0), images hidden by \
-      CSS, images whose URL carries a per-recipient merge tag, and the open-tracking pixel the ESP adds \
-      at send time when the manifest turns `tracking.opens` on.
+      `max_size`×`max_size` pixels (by attribute or inline CSS, `max-width`/`max-height` included, or \
+      with either side 0, or with one side of at most `max_size` and the other not given, unless the URL is \
+      a static spacer file such as `/img/1p.gif`), images hidden \
+      by CSS, images and background images (`background` attribute, CSS `url()`) whose URL carries a \
+      per-recipient merge tag, and the open-tracking pixel the ESP adds at send time when the manifest \
+      turns `tracking.opens` on.
       """,
     whyIsThisBad: """
       A 1×1 "web bug" tells a third party when and where each recipient read the mail. In a security \
@@ -52,6 +55,13 @@ public struct TrackingPixel: Rule {
               opens: { enabled: true, pixel_host: «opens.example.net }
             """,
           html: "<p>Please update.</p>", text: nil)),
+      RuleExample("one side of 1 pixel", flagged: true, .html(#"<img src="«https://t.example/o.gif?u=8812" height="1">"#)),
+      RuleExample(
+        "a per-recipient background", flagged: true,
+        .html(#"<table><tr><td background="«https://t.example/bg.gif?r={{recipient_id}}">Hi</td></tr></table>"#)),
+      RuleExample(
+        "a shared background image", flagged: false,
+        .html(#"<table><tr><td background="https://www.contoso.com/bg.jpg">Hi</td></tr></table>"#)),
       RuleExample("a normal logo", flagged: false, .html(#"<img src="https://www.contoso.com/logo.png" width="120" height="40" alt="Contoso">"#)),
       RuleExample("an embedded (cid:) spacer", flagged: false, .html(#"<img src="cid:spacer" width="1" height="1">"#)),
     ],
@@ -76,13 +86,21 @@ public struct TrackingPixel: Rule {
           evidence: "open-pixel|\(host)", placeholders: ["host": host]))
         continue
       }
-      let width = image.width ?? image.cssWidth
-      let height = image.height ?? image.cssHeight
+      // The smallest size given wins: CSS (clamped by max-width/max-height) or the attribute.
+      let width = [image.width, image.cssWidth].compactMap { $0 }.min()
+      let height = [image.height, image.cssHeight].compactMap { $0 }.min()
       var reason: String?
       if let width, let height, width <= maxSize, height <= maxSize {
         reason = "is \(format(width))×\(format(height)) pixels"
       } else if width == 0 || height == 0 {
         reason = "has a side of 0 pixels"
+      } else if let height, width == nil, height <= maxSize, !Self.isStaticFile(url) {
+        // One side given: the client scales the other in proportion, and a pixel stays a pixel
+        // (a misspelt attribute such as `hight` leaves one side too). A static file (no query, a
+        // short name) is the old layout spacer, which cannot tell one recipient from another.
+        reason = "is \(pixels(height)) high with no width given"
+      } else if let width, height == nil, width <= maxSize, !Self.isStaticFile(url) {
+        reason = "is \(pixels(width)) wide with no height given"
       } else if let hidden = image.hiddenReason {
         reason = "is hidden (\(hidden))"
       } else if !image.recipientTags.isEmpty {
@@ -95,8 +113,40 @@ public struct TrackingPixel: Rule {
         help: "remove the image, or serve it without a per-recipient URL from a brand host at a visible size",
         evidence: "\(host)\(url.path)", placeholders: ["host": host, "src": image.src]))
     }
+    // Background images (the `background` attribute, CSS url() inline or in <style>) load like
+    // images when the mail is opened: one with a per-recipient URL reports each open.
+    let variables = MergeVariables(inventory.variables)
+    for link in inventory.links where link.kind == .background || link.kind == .css {
+      guard let url = link.url, url.scheme == "http" || url.scheme == "https", let host = link.host else { continue }
+      let bytes = Array(link.href.utf8)
+      let tags = MergeTags.find(in: bytes).filter { !$0.isComment && variables.value(for: $0.name) == nil }
+      guard !tags.isEmpty else { continue }
+      let written = tags.prefix(3).map { "\"\(String(decoding: bytes[$0.range], as: UTF8.self))\"" }.joined(separator: ", ")
+      hits.append(Hit(
+        range: link.range,
+        message: "remote background image from \(host) carries the per-recipient merge tag \(written) in its URL: a tracking pixel",
+        help: "serve the background from one URL for every recipient (no merge tag), or drop it",
+        evidence: "background|\(host)\(url.path)", placeholders: ["host": host, "src": link.href]))
+    }
     return hits
   }
+
+  /// A plain image file: no query, and a last path segment of a short name with an image
+  /// extension and no long number (`/img/1p.gif`, `/spacer.gif`; not `/o/8812773.gif`).
+  static func isStaticFile(_ url: URLRecord) -> Bool {
+    guard url.query?.isEmpty ?? true, let last = url.pathSegments.last?.lowercased(), let dot = last.lastIndex(of: ".") else { return false }
+    let stem = last[..<dot]
+    let ext = last[last.index(after: dot)...]
+    guard ["gif", "png", "jpg", "jpeg", "webp"].contains(String(ext)), stem.count <= 20 else { return false }
+    var digits = 0
+    for character in stem {
+      digits = character.isNumber ? digits + 1 : 0
+      if digits >= 5 { return false }
+    }
+    return true
+  }
+
+  private func pixels(_ value: Double) -> String { "\(format(value)) pixel\(value == 1 ? "" : "s")" }
 
   private func format(_ value: Double) -> String {
     value == value.rounded() ? String(Int(value)) : String(value)

@@ -11,10 +11,11 @@ import Testing
     Engine().lint(LintRequest(paths: paths, workingDirectory: TestPaths.packageRoot))
   }
 
+  /// Every location reported, an aggregated finding's further locations included.
   func located(_ report: LintReport) -> Set<String> {
-    Set(report.findings.map { finding in
-      let position = finding.range?.startPosition
-      return "\(finding.path):\(position?.line ?? 0):\(position?.column ?? 0) \(finding.rule)"
+    Set(report.findings.flatMap { finding -> [String] in
+      guard !finding.locations.isEmpty else { return ["\(finding.path):0:0 \(finding.rule)"] }
+      return finding.locations.map { "\($0.file.path):\($0.startPosition.line):\($0.startPosition.column) \(finding.rule)" }
     })
   }
 

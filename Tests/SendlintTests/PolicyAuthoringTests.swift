@@ -171,11 +171,14 @@ import Testing
   @Test func baselineRoundTrip() throws {
     let project = try Project([".sendlint.yaml": Self.brand, "a.html": "<a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/a\">A</a>"])
     let all = project.lint().findings
-    #expect(all.count >= 2)
+    // The two identical links are one finding that counts both (issue 12: aggregation), and the
+    // baseline accepts both occurrences.
+    let occurrences = all.reduce(0) { $0 + $1.count }
+    #expect(occurrences >= 2)
     let path = project.root.appendingPathComponent("baseline.json").path
     try Baseline(all).write(to: path)
     #expect(project.lint(baseline: path).findings.isEmpty)
-    #expect(project.lint(baseline: path).baselinedCount == all.count)
+    #expect(project.lint(baseline: path).baselinedCount == occurrences)
     // A new finding in a moved file position is still new; the accepted ones stay accepted.
     try "\n\n<a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/b\">B</a>"
       .write(to: project.root.appendingPathComponent("a.html"), atomically: true, encoding: .utf8)
