@@ -146,6 +146,16 @@ public struct Link: Sendable {
   /// The URL the recipient's click will actually request first (after the click rewrite), computed
   /// once when the inventory is built: a rewrite template can make it large.
   public let deliveredURL: String?
+  /// Set when the href has neither a scheme nor a base to resolve it (`//evil.example/login`,
+  /// `evil.example/path`): `url` is then what mail clients open, with `http:` prepended as Outlook,
+  /// Gmail and Apple Mail do.
+  public var resolvedByClient = false
+
+  /// For messages about a link resolved by the client: says which URL the rule judged, or "".
+  public var clientResolutionNote: String {
+    guard resolvedByClient, let url else { return "" }
+    return " (the href \"\(href.escapedForDisplay)\" has no scheme; mail clients open it as \(url.href.escapedForDisplay))"
+  }
 
   /// The host the recipient's click will actually go to first.
   public var deliveredHost: String? { rewrite?.domain ?? host }

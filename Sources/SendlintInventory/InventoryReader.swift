@@ -295,7 +295,17 @@ struct BodyCollector {
       problems.append(InputProblem(code: "input/limit-exceeded", message: problem.message, range: locator.range(problem.offset, problem.offset)))
     }
     for link in html.links {
-      let resolved = Self.resolve(link.href, base: base, variables: variables, budget: &budget)
+      var resolved = Self.resolve(link.href, base: base, variables: variables, budget: &budget)
+      var resolvedByClient = false
+      if resolved.url == nil, resolved.hostTag == nil, base == nil, link.kind == .a || link.kind == .area || link.kind == .vml,
+        let absolute = Self.clientResolution(of: link.href)
+      {
+        let byClient = Self.resolve(absolute, base: nil, variables: variables, budget: &budget)
+        if byClient.url?.host != nil {
+          resolved = byClient
+          resolvedByClient = true
+        }
+      }
       let isWeb = resolved.url.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
       let hrefLocator = locator
       let range = hrefLocator.range(link.hrefStart, link.hrefEnd)
@@ -310,7 +320,8 @@ struct BodyCollector {
         hidden: link.hidden, range: range,
         hrefLocator: locator.through(link.hrefMap),
         rewrite: linkRewrite,
-        inConditionalComment: link.inConditionalComment, fromText: false, deliveredURL: delivered))
+        inConditionalComment: link.inConditionalComment, fromText: false, deliveredURL: delivered,
+        resolvedByClient: resolvedByClient))
     }
     for image in html.images {
       let resolved = Self.resolve(image.src, base: base, variables: variables, budget: &budget)
@@ -389,6 +400,35 @@ struct BodyCollector {
   }
 
   /// Substitutes merge tags, notes a tag standing in the host, and parses the URL.
+  /// Reserved test TLDs (RFC 2606, RFC 6761) read as hosts too: drafts and tests use them.
+  static let reservedTopLevelDomains: Set<String> = ["example", "test", "invalid"]
+
+  /// What a mail client opens for an href with no scheme and no base: `//host/…` gets `http:`, and
+  /// a schemeless `host/path` (`evil.example/login`, `www.evil.example`) gets `http://`, as Outlook,
+  /// Gmail and Apple Mail do. A schemeless href counts only when its first segment is a host name
+  /// with a public suffix and it starts with `www.`, has three labels or goes on with a path, query
+  /// or fragment: `archive.zip` or `notes.md` alone are file names a client leaves relative.
+  static func clientResolution(of href: String) -> String? {
+    let trimmed = href.trimming(" \t\r\n")
+    guard trimmed.utf8.count <= 8_192 else { return nil }
+    if trimmed.hasPrefix("//") {
+      guard let third = trimmed.utf8.dropFirst(2).first, third != UInt8(ascii: "/"), third != UInt8(ascii: "\\") else { return nil }
+      return "http:" + trimmed
+    }
+    let hostPart = trimmed.utf8.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+    guard !hostPart.isEmpty, hostPart.count <= 253,
+      hostPart.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) })
+    else { return nil }
+    let host = String(decoding: hostPart, as: UTF8.self).lowercased()
+    let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+    guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }),
+      let tld = labels.last, tld.utf8.count >= 2, tld.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 })
+    else { return nil }
+    let known = reservedTopLevelDomains.contains(String(tld)) || (PublicSuffixList.shared?.isKnownSuffix(String(tld)) ?? false)
+    guard known, host.hasPrefix("www.") || labels.count >= 3 || hostPart.count < trimmed.utf8.count else { return nil }
+    return "http://" + trimmed
+  }
+
   static func resolve(
     _ href: String, base: URLRecord?, variables: MergeVariables, budget: inout ExpansionBudget
   ) -> (url: URLRecord?, hostTag: String?, unresolved: [String]) {

@@ -14,8 +14,10 @@ public struct Obfuscated: Rule {
       authority (`https://www.contoso.com@evil.example/` goes to evil.example), hosts that are IP \
       addresses (in any of the legacy forms browsers accept: `0xC0000201`, `3221225985`, `0300.0.0.01`), \
       hosts written with percent-escapes, and zero-width or bidirectional-control characters in the \
-      href or in the link's visible text. URLs written in the visible text of HTML outside any link \
-      (`<p>http://3221225985/login</p>`) are judged too, as in text/plain: clients link them.
+      href or in the link's visible text (in the href's host too, where the URL parser then refuses \
+      it). Images loaded from an IP-address host written in a disguised form (directly or as a mail \
+      provider's image proxy's origin) are flagged too. URLs written in the visible text of HTML outside \
+      any link (`<p>http://3221225985/login</p>`) are judged too, as in text/plain: clients link them.
       """,
     whyIsThisBad: """
       Each of these is a phishing technique catalogued by anti-spam engines (SpamAssassin's \
@@ -41,6 +43,11 @@ public struct Obfuscated: Rule {
       RuleExample("a spelled-out dot", flagged: true, .text("Write to us at «secure-login dot net for help.\n")),
       RuleExample("a numeric host in paragraph text", flagged: true, .html("<p>Sign in at «http://3221225985/login today.</p>")),
       RuleExample("a plain URL in paragraph text", flagged: false, .html("<p>Sign in at https://www.contoso.com/login today.</p>")),
+      RuleExample("a right-to-left override in the href host", flagged: true, .html("<a href=\"https://«www.\u{202E}moc.otnoc\u{202C}.example/\">Account</a>")),
+      RuleExample("an image on a disguised IP-address host", flagged: true, .html(#"<img src="«http://3221225991/logo.png" width="100" height="40">"#)),
+      RuleExample(
+        "images on a host name and on a plain dotted IP", flagged: false,
+        .html(#"<img src="https://www.contoso.com/logo.png" width="100" height="40"> <img src="http://192.0.2.7/logo.png" width="100" height="40">"#)),
       RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/account?id=1">Your account</a>"#)),
       RuleExample("prose about the dot com era", flagged: false, .text("In the dot com era, mail was simpler. Visit https://www.contoso.com/ today.\n")),
     ],
@@ -52,6 +59,12 @@ public struct Obfuscated: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     var hits: [Hit] = []
     for link in inventory.links where link.kind != .background && link.kind != .css {
+      // A bidi control or zero-width character inside the host: the URL parser refuses the host, so
+      // there is no URL to judge — the href itself is the finding (its host is what the reader sees).
+      if let hit = Self.invisibleInHost(link) {
+        hits.append(hit)
+        continue
+      }
       guard let url = link.url, url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp" else { continue }
       let host = url.host?.description ?? ""
       if url.notes.contains(.credentials) {
@@ -92,6 +105,19 @@ public struct Obfuscated: Rule {
           help: "delete the invisible character; it changes the URL without showing",
           evidence: "invisible-href|\(link.href)"))
       }
+    }
+    // Images whose IP-address host is written in a disguised form (`0xC0000207`, `3221225985`; an
+    // image proxy's origin counts): nothing but evasion writes an address that way. A plain dotted
+    // IP image host is not flagged (docs/decisions.md, "Link destinations": measured on the scorecard).
+    for image in inventory.images where !image.addedByOpenTracking {
+      guard let written = image.url, written.scheme == "http" || written.scheme == "https" else { continue }
+      let url = ImageProxy.origin(of: written) ?? written
+      guard case .ip(let address) = url.host, url.notes.contains(.legacyIPv4) else { continue }
+      hits.append(Hit(
+        range: image.range,
+        message: "image loads from the IP address \(address) written in a disguised form in \"\(image.src.escapedForDisplay)\"",
+        help: "serve images from a host name the brand owns; disguised IP-address hosts are a phishing signature",
+        evidence: "image-ip|\(address)", placeholders: ["host": address.description]))
     }
     hits += textURLHits(inventory)
     // Invisible characters inside link text that shows an address.
@@ -187,6 +213,23 @@ public struct Obfuscated: Rule {
       }
     }
     return hits
+  }
+
+  /// A zero-width or bidirectional-control character written inside the host of an http(s) href.
+  static func invisibleInHost(_ link: Link) -> Hit? {
+    let lowered = link.href.trimming(" \t\r\n").prefix(8).lowercased()
+    guard lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("//"),
+      let span = HostSpan.find(in: link.href)
+    else { return nil }
+    let bytes = Array(link.href.utf8)
+    let host = String(decoding: bytes[span], as: UTF8.self)
+    guard let first = host.unicodeScalars.first(where: InvisibleCharacters.isInvisible) else { return nil }
+    let visible = String(String.UnicodeScalarView(host.unicodeScalars.filter { !InvisibleCharacters.isInvisible($0) }))
+    return Hit(
+      range: link.hrefLocator?.range(span.lowerBound, span.upperBound) ?? link.range,
+      message: "the host of href \"\(link.href.escapedForDisplay)\" contains the invisible character \(InvisibleCharacters.describe(first)), which hides or reorders what the reader sees (it reads as \(visible.escapedForDisplay))",
+      help: "write the host name without invisible or bidirectional-control characters",
+      evidence: "invisible-host|\(link.href.escapedForDisplay)", placeholders: ["host": visible])
   }
 
   /// Finds disguised URLs in text. Linear: each check at a position reads a bounded window.

@@ -21,7 +21,11 @@ public struct Redirector: Rule {
     categorySeverities: ["security-notice": .error],
     whatItDoes: """
       Flags links whose first hop is not the brand's own: URL shorteners; redirects that carry the real \
-      destination in a query parameter (`?url=https://…`, unwrapped and named in the message); brand \
+      destination (unwrapped and named in the message) in a query parameter (`?url=https://…`, \
+      `adurl=//host/…`, base64 as in Bing's `u=a1aHR0c…`) or in the path \
+      (`/Clickthrough/…/*http://…`, `awstrack.me/L0/https:%2F%2F…`); ESP click trackers the brand \
+      does not declare in `brand.tracking_domains` (SendGrid, Mailchimp, Mandrill, Klaviyo, Constant \
+      Contact, Mailjet, Amazon SES, Postmark, AWeber and others, one finding per tracking host); brand \
       hosts a vendor operates (`brand.vendors[].hosts`) used as a redirect; and the ESP's send-time \
       click rewrite through a host that is not in `brand.tracking_domains`.
       """,
@@ -53,6 +57,28 @@ public struct Redirector: Rule {
               clicks: { enabled: true, domain: «email.contoso.com }
             """,
           html: #"<a href="https://www.contoso.com/a">Read</a>"#, text: nil)),
+      RuleExample(
+        "a destination in the redirect's path", flagged: true,
+        .html(#"<a href="https://«track.example.net/Clickthrough/1/*http://www.example.ie/">Offer</a>"#)),
+      RuleExample(
+        "a percent-encoded destination in the path (Amazon SES)", flagged: true,
+        .html(#"<a href="https://«r.us-east-1.awstrack.me/L0/https:%2F%2Fevil.example%2Flogin/1/0100abc">Account</a>"#)),
+      RuleExample(
+        "a scheme-relative destination", flagged: true,
+        .html(#"<a href="https://«ad.example.net/click?adurl=//evil.example/login">Deal</a>"#)),
+      RuleExample(
+        "a base64 destination (Bing)", flagged: true,
+        .html(#"<a href="https://«www.bing.com/ck/a?!&amp;&amp;p=7f3a&amp;u=a1aHR0cHM6Ly9ldmlsLmV4YW1wbGUvbG9naW4&amp;ntb=1">Sign in</a>"#)),
+      RuleExample(
+        "an ESP's click tracker, reported once for all its links", flagged: true,
+        .html(#"<a href="https://«u1.ct.sendgrid.net/ls/click?upn=a1">www.contoso.com</a> <a href="https://u1.ct.sendgrid.net/ls/click?upn=b2">Shop</a>"#)),
+      RuleExample(
+        "an ESP tracker the brand declares as its tracking domain", flagged: false,
+        .html(#"<a href="https://u1.ct.sendgrid.net/ls/click?upn=a1">Read</a>"#),
+        policy: "brand: { tracking_domains: [click.contoso.com, u1.ct.sendgrid.net] }"),
+      RuleExample(
+        "a path that mentions http, and an ESP's unsubscribe page", flagged: false,
+        .html(#"<a href="https://www.contoso.com/blog/http-basics">Blog</a> <a href="https://us3.list-manage.com/unsubscribe?u=1">Unsubscribe</a>"#)),
       RuleExample("the brand's own tracking host", flagged: false, .html(#"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fwww.contoso.com%2F">Read</a>"#)),
       RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/search?q=coffee">Search</a>"#)),
     ],
@@ -65,6 +91,9 @@ public struct Redirector: Rule {
     let brand = context.brand
     var hits: [Hit] = []
     var reportedRewrite = false
+    var trackerHits: [String: Int] = [:]
+    var trackerCounts: [String: Int] = [:]
+    var trackerShown: [String: String] = [:]
     for link in inventory.links where link.kind != .background && link.kind != .css && link.kind != .form {
       if let rewrite = link.rewrite, !brand.isTrackingDomain(rewrite.domain) {
         if !reportedRewrite {
@@ -87,15 +116,32 @@ public struct Redirector: Rule {
         continue
       }
       let embedded = Self.embeddedTargets(url)
+      let tracker = ESPClickTracker.tracker(for: url)
       if !embedded.isEmpty, !brand.isOwned(host) || brand.vendor(operating: host) != nil {
         let description = embedded.count == 1
           ? "to \(embedded[0].host.map { $0.description } ?? embedded[0].href)"
           : "carrying \(embedded.count) URLs (\(embedded.compactMap { $0.host?.description }.joined(separator: ", "))), so where it goes is up to the redirector"
         hits.append(Hit(
           range: link.hostRange,
-          message: "link goes through the redirector \(host) \(description)",
+          message: "link goes through the \(tracker.map { "\($0.esp) click tracker" } ?? "redirector") \(host) \(description)\(link.clientResolutionNote)",
           help: embedded.count == 1 ? "link to \(embedded[0].href) directly" : "link to the destination directly",
           evidence: "redirect|\(host)|\(embedded.map(\.href).joined(separator: ","))", placeholders: ["host": host, "target": embedded.first?.href ?? ""]))
+        continue
+      }
+      if let tracker, !brand.isOwned(host) {
+        // One finding per tracking host, at its first link: a newsletter sends every link through it.
+        if trackerHits[host] == nil {
+          trackerHits[host] = hits.count
+          hits.append(Hit(
+            range: link.hostRange, message: "", help: nil, evidence: "esp|\(tracker.esp)|\(host)",
+            placeholders: ["host": host, "vendor": tracker.esp]))
+        }
+        trackerCounts[host, default: 0] += 1
+        if trackerShown[host] == nil, !link.fromText,
+          let shown = context.finder.find(in: Array(link.text.utf8)).first(where: { $0.form != .email && $0.text.contains(".") })
+        {
+          trackerShown[host] = shown.text
+        }
         continue
       }
       if let vendor = brand.vendor(operating: host), Self.looksLikeRedirect(url) {
@@ -106,39 +152,21 @@ public struct Redirector: Rule {
           evidence: "vendor|\(host)", placeholders: ["host": host, "vendor": vendor.name]))
       }
     }
+    for (host, index) in trackerHits {
+      let first = hits[index]
+      let esp = first.placeholders["vendor"] ?? ""
+      let shown = trackerShown[host] ?? ""
+      let count = trackerCounts[host] ?? 1
+      let links = count == 1 ? "a link goes" : "\(count) links go"
+      let showing = shown.isEmpty
+        ? "" : "; the link text shows \"\(shown.escapedForDisplay)\", and recipients cannot check that the tracker leads there"
+      hits[index] = Hit(
+        range: first.range,
+        message: "\(links) through \(esp)'s click tracker \(host), which the brand does not declare in brand.tracking_domains\(showing)",
+        help: "link directly, or set up the ESP's branded tracking domain on a host the brand owns and list it in brand.tracking_domains",
+        evidence: first.evidence, placeholders: ["host": host, "vendor": esp])
+    }
     return hits
-  }
-
-  /// Absolute http(s) URLs carried in query parameters (any parameter whose decoded value is one).
-  public static func embeddedTargets(_ url: URLRecord) -> [URLRecord] {
-    guard let query = url.query else { return [] }
-    var candidates: [URLRecord] = []
-    for pair in query.split(separator: "&") {
-      let parts = pair.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2 else { continue }
-      let value = String(decoding: PercentDecoding.decode(parts[1].utf8, plusAsSpace: true), as: UTF8.self)
-      let lowered = value.lowercased()
-      guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { continue }
-      if let target = URLRecord.parse(value), target.host != nil { candidates.append(target) }
-    }
-    return candidates
-  }
-
-  /// The single embedded target, unwrapped through nested redirects up to `maximumDepth` levels;
-  /// nil when there is none, when a level carries several (ambiguous), or when nesting goes deeper.
-  public static let maximumUnwrapDepth = 4
-
-  public static func finalTarget(_ url: URLRecord) -> URLRecord? {
-    var current = url
-    var unwrapped: URLRecord?
-    for _ in 0...maximumUnwrapDepth {
-      let targets = embeddedTargets(current)
-      if targets.isEmpty { return unwrapped }
-      guard targets.count == 1 else { return nil }
-      unwrapped = targets[0]
-      current = targets[0]
-    }
-    return nil  // nested beyond any sane limit
   }
 
   static func looksLikeRedirect(_ url: URLRecord) -> Bool {

@@ -11,7 +11,7 @@ public struct SameTarget: Rule {
     defaultSeverity: .warning,
     whatItDoes: """
       Groups the links whose visible text shows an address by the URL the click actually requests \
-      (after the send-time click rewrite) and flags a group whose links show two or more different \
+      (after the send-time click rewrite, without its `#fragment`, which never reaches the server) and flags a group whose links show two or more different \
       addresses.
       """,
     whyIsThisBad: """
@@ -44,6 +44,12 @@ public struct SameTarget: Rule {
           html: #"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://help.contoso.com/">«help.contoso.com</a>"#,
           text: nil)),
       RuleExample(
+        "two addresses, one target, different fragments", flagged: true,
+        .html(#"<a href="https://r.example/x#a">www.contoso.com/a</a> <a href="https://r.example/x#b">«help.contoso.com</a>"#)),
+      RuleExample(
+        "one page, two sections", flagged: false,
+        .html(#"<a href="https://www.contoso.com/faq#a">www.contoso.com/faq</a> <a href="https://www.contoso.com/faq#b">www.contoso.com/faq</a>"#)),
+      RuleExample(
         "the same address twice", flagged: false,
         .html(#"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://www.contoso.com/a">www.contoso.com/a</a>"#)),
     ],
@@ -58,7 +64,9 @@ public struct SameTarget: Rule {
     var order: [String] = []
     let links = inventory.links
     for (index, link) in links.enumerated() where link.kind == .a || link.kind == .area || link.kind == .vml {
-      guard let target = link.deliveredURL else { continue }
+      // The fragment is not sent to the server: `page#a` and `page#b` are one target.
+      guard let delivered = link.deliveredURL else { continue }
+      let target = delivered.firstIndex(of: "#").map { String(delivered[..<$0]) } ?? delivered
       guard let shown = context.finder.find(in: Array(link.text.utf8)).first(where: { $0.form != .email }) else { continue }
       let normalised = shown.text.lowercased().replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
         .trimmingTrailingSlash()

@@ -12,7 +12,11 @@ public struct TextHostMismatch: Rule {
     whatItDoes: """
       For every link whose visible text (or the `alt` text of an image inside it) shows a URL or a host \
       name, compares that host with the host the recipient's click will go to — after the ESP's send-time \
-      click rewrite when the campaign turns click tracking on. The link passes when it goes to the same \
+      click rewrite when the campaign turns click tracking on. An href with no scheme \
+      (`//host/…`, `host/path`) is judged as mail clients open it, with `http:` prepended; a link \
+      hidden by CSS is judged by its hidden text; a redirect is judged by the destination it carries, \
+      even through a declared tracking domain. A known ESP's opaque click tracker is left to \
+      `link/redirector`. The link passes when it goes to the same \
       host, to a subdomain of it, to the same host with or without `www.`, or to a tracking domain the \
       brand declares in `brand.tracking_domains`. Hosts are compared exactly by default (`match: host`) \
       because a subdomain run by a vendor (`email.brand.com`) is exactly what made the 2003 Microsoft \
@@ -75,6 +79,24 @@ public struct TextHostMismatch: Rule {
             """,
           html: #"<a href="https://www.contoso.com/spring">«www.contoso.com/spring</a>"#, text: nil)),
       RuleExample(
+        "a protocol-relative href, opened as http: by mail clients", flagged: true,
+        .html(#"<a href="//evil.example/login">https://«www.contoso.com/login</a>"#)),
+      RuleExample(
+        "a schemeless href, opened as http:// by mail clients", flagged: true,
+        .html(#"<a href="evil.example/login">«www.contoso.com</a>"#)),
+      RuleExample(
+        "a link hidden by CSS is still judged", flagged: true,
+        .html(#"<a href="«https://evil.example/" style="display:none">www.contoso.com</a>"#)),
+      RuleExample(
+        "the brand's tracking domain carrying another destination", flagged: true,
+        .html(#"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fevil.example%2F">«www.contoso.com</a>"#)),
+      RuleExample(
+        "an opaque ESP click tracker is link/redirector's", flagged: false,
+        .html(#"<a href="https://u1.ct.sendgrid.net/ls/click?upn=a1">www.contoso.com</a>"#)),
+      RuleExample(
+        "a protocol-relative href to the host shown, and a hidden link to it", flagged: false,
+        .html(#"<a href="//www.contoso.com/a">www.contoso.com</a> <a href="https://www.contoso.com/" style="display:none">www.contoso.com</a>"#)),
+      RuleExample(
         "an image's alt text shows a host", flagged: true,
         .html(#"<a href="https://evil.example/"><img src="https://www.contoso.com/logo.png" alt="«www.contoso.com"></a>"#)),
     ],
@@ -100,6 +122,8 @@ public struct TextHostMismatch: Rule {
         if let host = link.host { shown.append((host, link.range, link.href)) }
       } else {
         shown += shownHosts(in: link.text, locator: link.textLocator, context: context).map { ($0.host, $0.range, $0.written) }
+        // A link hidden by CSS is still shown, and clickable, where the CSS is ignored.
+        if link.hidden { shown += shownHosts(in: link.hiddenText, locator: nil, context: context).map { ($0.host, nil, $0.written) } }
         if includeAltText {
           for alt in link.imageAltTexts {
             for found in shownHosts(in: alt.text, locator: nil, context: context) {
@@ -112,10 +136,14 @@ public struct TextHostMismatch: Rule {
       // A redirect that carries a single destination (unwrapped through nested redirects) is judged
       // by that destination; link/redirector reports the redirect itself.
       let unwrappedHost = link.rewrite == nil ? link.url.flatMap(Redirector.finalTarget)?.host.map { HostName.normalise($0.description) } : nil
+      // A declared tracking domain vouches for its own redirect, not for a destination it carries.
+      let trackingCarriesDestination = unwrappedHost != nil && context.brand.isTrackingDomain(delivered)
       guard let first = shown.first(where: { entry in
-        !matches(shown: entry.host, delivered: delivered, context: context)
+        !(trackingCarriesDestination ? false : matches(shown: entry.host, delivered: delivered, context: context))
           && !(unwrappedHost.map { matches(shown: entry.host, delivered: $0, context: context) } ?? false)
       }) else { continue }
+      // An opaque ESP click tracker over the sender's own address is link/redirector's (docs/decisions.md).
+      if unwrappedHost == nil, link.rewrite == nil, DestinationJudging.isOpaqueESPTracker(link) { continue }
       if matchRegistrableDomain, context.suffixes == nil { continue }  // cannot judge without the PSL
       let shownDisplay = Host.domain(first.host).displayName
       var placeholders = ["shown": shownDisplay, "host": delivered, "href": link.href]
@@ -126,10 +154,16 @@ public struct TextHostMismatch: Rule {
           message: "link text shows \(shownDisplay), but click tracking will rewrite the link to \(rewrite.domain), which is not \(shownDisplay)",
           help: "the ESP's click tracking (set in \(rewrite.range.file.path):\(rewrite.range.startPosition.line)) sends every click through \(rewrite.domain); declare it in brand.tracking_domains if the brand itself operates it for tracking, or turn click tracking off for security mail",
           evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
+      } else if trackingCarriesDestination, let unwrappedHost {
+        hits.append(Hit(
+          range: first.range ?? link.range,
+          message: "link text shows \(shownDisplay) but the link goes through the brand's tracking domain \(delivered) to \(unwrappedHost)\(DestinationJudging.hiddenNote(link))",
+          help: "point the link at \(shownDisplay) (the href is \"\(link.href)\"), or use link text that is not an address",
+          evidence: "\(first.host)->\(unwrappedHost)", placeholders: placeholders))
       } else {
         hits.append(Hit(
           range: first.range ?? link.range,
-          message: "link text shows \(shownDisplay) but the link goes to \(delivered)",
+          message: "link text shows \(shownDisplay) but the link goes to \(delivered)\(link.clientResolutionNote)\(DestinationJudging.hiddenNote(link))",
           help: "point the link at \(shownDisplay) (the href is \"\(link.href)\"), or use link text that is not an address",
           evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
       }
