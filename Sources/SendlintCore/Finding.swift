@@ -35,6 +35,10 @@ public struct Finding: Sendable, Hashable {
 
   /// The path findings are reported against.
   public var path: String { range?.file.path ?? draftPath }
+
+  /// " (4 occurrences in this draft)" for an aggregated finding, else nothing: what the one-line
+  /// formats (GitHub annotations, Code Quality, JUnit) append to the message so a count is never lost.
+  public var occurrenceNote: String { count > 1 ? " (\(count) occurrences in this draft)" : "" }
 }
 
 /// FNV-1a, 64 bits twice with different offsets: stable across runs and platforms, which Swift's

@@ -47,7 +47,7 @@ public enum GitHubFormatter {
         }
       }
       properties.append("title=\(property(finding.rule))")
-      out += "::\(command(finding.severity)) \(properties.joined(separator: ","))::\(data(finding.message) + (finding.help.map { "%0Ahelp: " + data($0) } ?? ""))\n"
+      out += "::\(command(finding.severity)) \(properties.joined(separator: ","))::\(data(finding.message + finding.occurrenceNote) + (finding.help.map { "%0Ahelp: " + data($0) } ?? ""))\n"
     }
     return out
   }

@@ -60,7 +60,7 @@ public struct GitLabCodeQualityReport: Codable, Sendable {
     let findingPrints = OccurrenceFingerprints.of(findings)
     var issues = zip(findings, findingPrints).map { finding, fingerprint in
       Issue(
-        description: finding.message.escapedForDisplay, checkName: finding.rule.escapedForDisplay, fingerprint: fingerprint,
+        description: (finding.message + finding.occurrenceNote).escapedForDisplay, checkName: finding.rule.escapedForDisplay, fingerprint: fingerprint,
         severity: Self.severity(finding.severity),
         location: Location(path: finding.path.escapedForDisplay, lines: Lines(begin: max(1, finding.range?.startPosition.line ?? 1))))
     }

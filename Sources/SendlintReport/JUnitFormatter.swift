@@ -60,7 +60,7 @@ public enum JUnitFormatter {
   static func lines(_ findings: [Finding]) -> String {
     escapeMarkup(findings.map { finding in
       let position = finding.range.map { ":\($0.startPosition.line)" + ($0.hasColumn ? ":\($0.startPosition.column)" : "") } ?? ""
-      return "\(finding.path.escapedForDisplay)\(position): \(finding.severity.rawValue): \(finding.message.escapedForDisplay)"
+      return "\(finding.path.escapedForDisplay)\(position): \(finding.severity.rawValue): \((finding.message + finding.occurrenceNote).escapedForDisplay)"
         + (finding.help.map { "\n  help: " + $0.escapedForDisplay } ?? "")
     }.joined(separator: "\n"))
   }

@@ -100,17 +100,39 @@ import Testing
   @Test func gitLabReportHasDocumentedFieldsAndUniqueFingerprints() throws {
     let root = try CLIGateTests.repository(Self.repeatedLinks)
     let report = Engine().lint(LintRequest(paths: ["mail"], workingDirectory: root))
-    #expect(report.findings.filter { $0.rule == "link/insecure" }.count == 6, "\(report.findings.map(\.message))")
-    let insecure = report.findings.filter { $0.rule == "link/insecure" && $0.path == "mail/news.html" }
-    #expect(Set(insecure.map(\.fingerprint)).count == 2, "the draft must have findings that share a fingerprint")
-    let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: report.findings, diagnostics: []).encoded())
-    #expect(issues.count == report.findings.count)
+    // The four identical hits are one aggregated finding (count 4); the engine aggregates only
+    // findings that agree on everything, so two findings can still share a fingerprint when a rule
+    // words one evidence two ways. Such a twin is added here: Code Quality must keep both apart.
+    let insecure = report.findings.filter { $0.rule == "link/insecure" }
+    #expect(insecure.count == 3, "\(report.findings.map(\.message))")
+    #expect(insecure.map(\.count).reduce(0, +) == 6)
+    let repeated = try #require(insecure.first { $0.count == 4 })
+    let twin = Finding(
+      rule: repeated.rule, severity: repeated.severity, message: repeated.message + " (worded another way)",
+      help: repeated.help, range: repeated.range, draftPath: repeated.draftPath, evidence: "http://example.com/a")
+    #expect(twin.fingerprint == repeated.fingerprint, "the twin must share the finding fingerprint")
+    let findings = report.findings + [twin]
+    let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: findings, diagnostics: []).encoded())
+    #expect(issues.count == findings.count)
     let fingerprints = issues.compactMap { $0["fingerprint"] as? String }
     #expect(Set(fingerprints).count == fingerprints.count, "fingerprints must be unique: \(fingerprints)")
     let paths = Set(issues.compactMap { ($0["location"] as? [String: Any])?["path"] as? String })
     #expect(paths == ["mail/news.html", "mail/offer.txt"])
     let severities = Set(issues.compactMap { $0["severity"] as? String })
     #expect(severities == ["minor"], "link/insecure is a warning in sendlint:recommended: \(severities)")
+  }
+
+  /// An aggregated finding is one issue or annotation, and says how many times it occurred.
+  @Test func aggregatedCountsReachTheOneLineFormats() throws {
+    let root = try CLIGateTests.repository(Self.repeatedLinks)
+    let report = Engine().lint(LintRequest(paths: ["mail"], workingDirectory: root))
+    let repeated = try #require(report.findings.first { $0.count == 4 })
+    let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: [repeated], diagnostics: []).encoded())
+    #expect((issues.first?["description"] as? String)?.hasSuffix("(4 occurrences in this draft)") == true, "\(issues)")
+    let annotations = GitHubFormatter.format(findings: [repeated], diagnostics: [])
+    #expect(annotations.contains("(4 occurrences in this draft)"), "\(annotations)")
+    let single = try #require(report.findings.first { $0.count == 1 })
+    #expect(!GitHubFormatter.format(findings: [single], diagnostics: []).contains("occurrences"))
   }
 
   @Test func gitLabFingerprintsSurviveLineShifts() throws {
@@ -127,7 +149,7 @@ import Testing
     let after = try prints()
     #expect(Set(before.keys) == Set(after.keys), "the same findings keep their fingerprints when lines move")
     let moved = before.keys.filter { before[$0] != after[$0] }
-    #expect(moved.count == 5, "the five news.html findings moved down three lines: \(before) → \(after)")
+    #expect(moved.count == 2, "the two news.html findings (one aggregated) moved down three lines: \(before) → \(after)")
     for key in moved { #expect(after[key] == (before[key] ?? 0) + 3) }
   }
 
@@ -185,7 +207,7 @@ import Testing
     let run = try CLIGateTests.sendlint(["lint", ".", "--format", "gitlab", "--gitlab-output", "extra.json"], in: root + "/mail")
     #expect(run.status == 0, "warnings only: \(run.all)")
     let issues = try Self.validatedIssues(run.stdout)
-    #expect(issues.count == 6)
+    #expect(issues.count == 3, "one issue per finding; the four identical hits are one aggregated finding")
     #expect(Set(issues.compactMap { ($0["location"] as? [String: Any])?["path"] as? String }) == ["mail/news.html", "mail/offer.txt"])
     let extra = try String(contentsOfFile: root + "/mail/extra.json", encoding: .utf8)
     #expect(extra == run.stdout, "--gitlab-output writes the same report")
