@@ -49,6 +49,25 @@ import Testing
     #expect(results.result(for: "dmarc")?.properties["header.from"] == "contoso.com")
   }
 
+  @Test func authenticationResultsWithoutAuthservID() throws {
+    // Exchange Online's form: no authserv-id, the first statement is already a result (RFC 8601
+    // parsing leniency, docs/decisions.md "Identity and signing").
+    let results = try #require(AuthenticationResults.parse("""
+      spf=pass (sender IP is 192.0.2.10)\r\n smtp.mailfrom=news.contoso.com; dkim=pass (signature was verified)\r\n \
+      header.d=contoso.com;dmarc=pass action=none header.from=contoso.com;compauth=pass reason=100
+      """))
+    #expect(results.authservID == "")
+    #expect(results.results.map(\.method) == ["spf", "dkim", "dmarc", "compauth"])
+    #expect(results.result(for: "spf")?.result == "pass")
+    #expect(results.result(for: "spf")?.properties["smtp.mailfrom"] == "news.contoso.com")
+    #expect(results.result(for: "dkim")?.properties["header.d"] == "contoso.com")
+    #expect(results.result(for: "compauth")?.reason == "100")
+    // An authserv-id followed by results is still read as one.
+    let named = try #require(AuthenticationResults.parse("mx.example.org; spf=fail smtp.mailfrom=evil.example"))
+    #expect(named.authservID == "mx.example.org")
+    #expect(named.results.map(\.result) == ["fail"])
+  }
+
   @Test func authenticationResultsWithoutResults() throws {
     // RFC 8601 Appendix B.2: no authentication was done.
     let results = try #require(AuthenticationResults.parse("example.org 1; none"))
