@@ -60,4 +60,26 @@ import Testing
     #expect(FreemailProviders.entries.allSatisfy { !$0.source.isEmpty && $0.domain == $0.domain.lowercased() && $0.domain.contains(".") })
     #expect(FreemailProviders.domains.count == FreemailProviders.entries.count)
   }
+
+  @Test func fromDomainIsADomainName() {
+    func evidence(_ from: String) -> [String] {
+      InvalidHeaders(options: RuleOptions()).check(eml("From: \(from)"), RuleContext(brand: BrandFacts(), category: nil))
+        .map(\.evidence).filter { $0.hasPrefix("from-domain") }
+    }
+    #expect(evidence("Correios <rastreio@correios>") == ["from-domain-invalid|correios"])
+    #expect(evidence("aviso@%comunicacoes.com") == ["from-domain-invalid|%comunicacoes.com"])
+    #expect(evidence("a@contoso..com") == ["from-domain-invalid|contoso..com"])
+    #expect(evidence("a@-contoso.com") == ["from-domain-invalid|-contoso.com"])
+    #expect(evidence("a@contoso.123") == ["from-domain-invalid|contoso.123"])
+    #expect(evidence("a@\(String(repeating: "a", count: 64)).com").count == 1)
+    #expect(evidence("undisclosed@") == ["from-domain-invalid|undisclosed@"])
+    for valid in ["a@contoso.com", "a@mail.contoso.co.uk", "a@xn--bcher-kva.example", "a@b\u{00FC}cher.example", "a@[192.0.2.1]", "a@contoso.com."] {
+      #expect(evidence(valid).isEmpty, "\(valid)")
+    }
+    // The finding points at the domain inside the field.
+    let hits = InvalidHeaders(options: RuleOptions()).check(eml("From: Correios <rastreio@correios>"), RuleContext(brand: BrandFacts(), category: nil))
+    let hit = hits.first { $0.evidence.hasPrefix("from-domain") }
+    let file = hit?.range?.file
+    #expect(hit?.range.map { String(decoding: file!.bytes[$0.start..<$0.end], as: UTF8.self) } == "correios")
+  }
 }
