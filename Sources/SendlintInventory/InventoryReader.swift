@@ -48,11 +48,10 @@ public enum InventoryReader {
     var archiveEntryBudget = InventoryLimits.maximumArchiveEntries
     func collect(_ root: MIMEEntity, in file: SourceFile) {
       root.walk { entity, _ in
-        if entity.contentType.value == "multipart/signed" {
-          let protocolName = entity.contentType.parameters["protocol"]?.lowercased() ?? ""
-          if protocolName.contains("pkcs7-signature") { inventory.signature = .smime }
-          if protocolName.contains("pgp-signature") { inventory.signature = .pgp }
+        if entity.contentType.value == "multipart/signed", let found = Signatures.detached(entity, in: file) {
+          inventory.signature = found
         }
+        if Signatures.isOpaqueSigned(entity) { inventory.signature = .smime }
         for attached in entity.decodedMessage {
           // Problems inside an attached message (a limit hit there) are the draft's problems too.
           for problem in attached.problems {
@@ -63,10 +62,10 @@ public enum InventoryReader {
         if entity.isMultipart || entity.isEncapsulatedMessage { return }
         let bodyRange = SourceRange(file: file, start: entity.bodyStart, end: entity.bodyStart)
         if entity.isAttachment {
-          if entity.contentType.value == "application/pkcs7-signature" || entity.contentType.value == "application/pgp-signature"
-            || entity.contentType.value == "application/x-pkcs7-signature"
-          {
-            return  // the signature part of a signed message is not an attachment in the user's sense
+          if Signatures.signatureTypes.contains(entity.contentType.value) || Signatures.isOpaqueWrapper(entity) {
+            // The signature part of a signed message, or the smime.p7m an opaque S/MIME message
+            // is wrapped in, is not an attachment in the user's sense.
+            return
           }
           let partRange = SourceRange(file: file, start: entity.start, end: entity.start)
           guard inventory.attachments.count < InventoryLimits.maximumAttachments else {
@@ -117,12 +116,19 @@ public enum InventoryReader {
             text = flowed.bytes
             locator = locator.through(flowed.map)
           }
+          if entity.contentType.value == "text/plain" || !entity.hasExplicitContentType, Signatures.isCleartextSigned(text) {
+            inlinePGP = true
+          }
           collector.text(text, locator: locator)
         }
       }
     }
+    var inlinePGP = false
     collect(root, in: file)
     collector.finish(into: &inventory)
+    // An OpenPGP cleartext signature (RFC 4880 §7) signs the text it wraps; when the message also
+    // has an HTML body, clients show that unsigned HTML instead, so it does not count.
+    if inventory.signature == nil, inlinePGP, inventory.htmlBodyCount == 0 { inventory.signature = .pgp }
     return inventory
   }
 
@@ -469,4 +475,63 @@ public enum InventoryLimits {
   /// URLs found in a draft's text (text parts and HTML text): each becomes a link the rules check,
   /// so a 10 MB body of URLs must not become a million findings.
   public static let maximumTextURLs = 10_000
+}
+
+/// How an .eml is signed, read from its structure (RFC 1847, RFC 8551, RFC 3156, RFC 4880 §7).
+enum Signatures {
+  /// Detached signature parts: S/MIME (and its pre-standard x- type) and OpenPGP.
+  static let signatureTypes: Set<String> = ["application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"]
+  static let opaqueTypes: Set<String> = ["application/pkcs7-mime", "application/x-pkcs7-mime"]
+  /// smime-type values whose part is the whole message, wrapped (RFC 8551 §3.2.2).
+  static let wrappingSMIMETypes: Set<String> = ["signed-data", "enveloped-data", "authenveloped-data", "compressed-data"]
+
+  /// The signature of a `multipart/signed`: its second part (RFC 1847 §2.1) must be a non-empty
+  /// signature of the declared protocol's kind. A `multipart/signed` without one is not signed.
+  static func detached(_ entity: MIMEEntity, in file: SourceFile) -> Signature? {
+    guard entity.children.count >= 2 else { return nil }
+    let part = entity.children[1]
+    let type = part.contentType.value
+    guard signatureTypes.contains(type) else { return nil }
+    let kind: Signature = type == "application/pgp-signature" ? .pgp : .smime
+    let declared = entity.contentType.parameters["protocol"]?.lowercased() ?? ""
+    if !declared.isEmpty, !declared.contains(kind == .pgp ? "pgp-signature" : "pkcs7-signature") { return nil }
+    guard part.bodyEnd > part.bodyStart,
+      file.bytes[part.bodyStart..<part.bodyEnd].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A })
+    else { return nil }
+    return kind
+  }
+
+  /// Opaque S/MIME signing: `application/pkcs7-mime; smime-type=signed-data`.
+  static func isOpaqueSigned(_ entity: MIMEEntity) -> Bool {
+    opaqueTypes.contains(entity.contentType.value) && entity.contentType.parameters["smime-type"]?.lowercased() == "signed-data"
+  }
+
+  /// A pkcs7-mime part that is the message itself, signed, encrypted or compressed; without an
+  /// smime-type (S/MIME v2 clients) the conventional name smime.p7m says the same.
+  static func isOpaqueWrapper(_ entity: MIMEEntity) -> Bool {
+    guard opaqueTypes.contains(entity.contentType.value) else { return false }
+    if let type = entity.contentType.parameters["smime-type"]?.lowercased() { return wrappingSMIMETypes.contains(type) }
+    return entity.filename?.lowercased() == "smime.p7m"
+  }
+
+  private static let cleartextHeader = Array("-----BEGIN PGP SIGNED MESSAGE-----".utf8)
+  private static let signatureHeader = Array("-----BEGIN PGP SIGNATURE-----".utf8)
+  private static let signatureFooter = Array("-----END PGP SIGNATURE-----".utf8)
+
+  /// An OpenPGP cleartext-signed text: the armor header at the start of a line, then a signature
+  /// block opened and closed after it.
+  static func isCleartextSigned(_ text: [UInt8]) -> Bool {
+    var from = 0
+    while let found = text[from...].firstByteRange(of: cleartextHeader) {
+      if found.lowerBound == 0 || text[found.lowerBound - 1] == 0x0A {
+        guard let open = text[found.upperBound...].firstByteRange(of: signatureHeader),
+          text[open.lowerBound - 1] == 0x0A,
+          text[open.upperBound...].firstByteRange(of: signatureFooter) != nil
+        else { return false }
+        return true
+      }
+      from = found.upperBound
+    }
+    return false
+  }
 }

@@ -60,6 +60,7 @@ public struct DKIMSignature: Sendable, Hashable {
 ///     methodspec     = [CFWS] method [CFWS] "=" [CFWS] result
 ///     propspec       = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
 public struct AuthenticationResults: Sendable, Hashable {
+  /// The verifying host; empty when the field starts with a result (Microsoft's form).
   public let authservID: String
   public let results: [Result]
 
@@ -81,8 +82,12 @@ public struct AuthenticationResults: Sendable, Hashable {
     guard let head = statements.first else { return nil }
     let authserv = head.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
     guard !authserv.isEmpty else { return nil }
+    // An authserv-id is a value (a domain name, RFC 8601 §2.5) and cannot contain "=". Microsoft
+    // (Exchange Online) omits it and starts with a result: `spf=pass (sender IP is …) smtp.mailfrom=…`.
+    // Leniently, that first statement is read as a resinfo and the authserv-id is empty.
+    let headIsResult = authserv.contains("=")
     var results: [Result] = []
-    for statement in statements.dropFirst() {
+    for statement in headIsResult ? statements[...] : statements.dropFirst() {
       let words = tokens(statement)
       guard let first = words.first, let equals = first.firstIndex(of: "=") else { continue }
       var method = first[..<equals].lowercased()
@@ -98,7 +103,7 @@ public struct AuthenticationResults: Sendable, Hashable {
       }
       results.append(Result(method: method, result: result, reason: reason, properties: properties))
     }
-    return AuthenticationResults(authservID: authserv.lowercased(), results: results)
+    return AuthenticationResults(authservID: headIsResult ? "" : authserv.lowercased(), results: results)
   }
 
   /// The value with RFC 5322 comments removed (nested, quoted strings respected).

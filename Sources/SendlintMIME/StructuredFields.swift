@@ -240,6 +240,39 @@ public struct ReceivedHop: Sendable, Hashable {
   public let reverseName: String?
   /// The host that added the field.
   public let byHost: String?
+  /// How the field shows that the connecting host had no (forward-confirmed) reverse-DNS name;
+  /// nil when a name is recorded or the form does not say (Microsoft's `from helo (ip)`).
+  public let missingReverseDNS: MissingReverseDNS?
+
+  /// The forms in which receiving MTAs record a client without a reverse-DNS name.
+  public enum MissingReverseDNS: String, Sendable, Hashable {
+    /// `from [192.0.2.1]` (any MTA; Exim's `from [ip] (helo=x)`).
+    case addressLiteral
+    /// Postfix: `from helo (unknown [192.0.2.1])`.
+    case postfixUnknown
+    /// Sendmail: `from helo ([192.0.2.1])` (a name would stand before the literal).
+    case sendmailLiteral
+    /// Sendmail: `from helo (rdns [192.0.2.1] (may be forged))`: the PTR name does not resolve back.
+    case notConfirmed
+
+    /// The form as a phrase for messages, naming `address`.
+    public func phrase(_ address: String) -> String {
+      switch self {
+      case .addressLiteral: "recorded as an address literal only"
+      case .postfixUnknown: "recorded by Postfix as (unknown [\(address)])"
+      case .sendmailLiteral: "recorded by Sendmail as ([\(address)]) with no name"
+      case .notConfirmed: "its PTR name does not resolve back to it; Sendmail noted \"may be forged\""
+      }
+    }
+  }
+
+  public init(fromName: String?, fromIP: String?, reverseName: String?, byHost: String?, missingReverseDNS: MissingReverseDNS? = nil) {
+    self.fromName = fromName
+    self.fromIP = fromIP
+    self.reverseName = reverseName
+    self.byHost = byHost
+    self.missingReverseDNS = missingReverseDNS
+  }
 
   /// Parses a Received value; clauses it does not recognise are ignored.
   public static func parse(_ value: String) -> ReceivedHop {
@@ -252,6 +285,9 @@ public struct ReceivedHop: Sendable, Hashable {
     var byHost: String?
     var index = 0
     var inFrom = false
+    var fromComments: [String] = []
+    var inBy = false
+    var byComments: [String] = []
     while index < words.count {
       let word = words[index]
       let lower = word.text.lowercased()
@@ -264,10 +300,15 @@ public struct ReceivedHop: Sendable, Hashable {
         }
       } else if !word.isComment, lower == "by" {
         inFrom = false
+        inBy = true
         if index + 1 < words.count, !words[index + 1].isComment { byHost = words[index + 1].text; index += 1 }
       } else if !word.isComment, ["with", "id", "via", "for"].contains(lower) {
         inFrom = false
+        inBy = false
+      } else if inBy, word.isComment {
+        byComments.append(word.text)
       } else if inFrom {
+        if word.isComment { fromComments.append(word.text) }
         // A comment such as "(mail.example.com [192.0.2.1])", "([192.0.2.1])",
         // "(HELO x) (192.0.2.1)" or "(helo=x)".
         for piece in word.text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
@@ -285,7 +326,42 @@ public struct ReceivedHop: Sendable, Hashable {
       }
       index += 1
     }
-    return ReceivedHop(fromName: fromName, fromIP: fromIP, reverseName: reverseName, byHost: byHost)
+    let missing = fromIP == nil ? nil : missingReverseDNS(fromName: fromName, reverseName: reverseName, comments: fromComments, byComments: byComments, field: value)
+    return ReceivedHop(fromName: fromName, fromIP: fromIP, reverseName: reverseName, byHost: byHost, missingReverseDNS: missing)
+  }
+
+  /// Sendmail names itself by its version pair in the `by` comment (`8.12.8/8.12.8`, `8.14.4/8.14.4/Submit`).
+  private static func isSendmail(byComments: [String], field: String) -> Bool {
+    if field.lowercased().contains("sendmail") { return true }
+    return byComments.contains { comment in
+      let version = comment.split(separator: "/").first.map(String.init) ?? ""
+      let numbers = version.split(separator: ".", omittingEmptySubsequences: false)
+      return comment.contains("/") && numbers.count >= 3 && numbers.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+  }
+
+  /// Reads the MTA's own notation for "no reverse-DNS name" (docs/decisions.md, "Identity and signing").
+  private static func missingReverseDNS(fromName: String?, reverseName: String?, comments: [String], byComments: [String], field: String) -> MissingReverseDNS? {
+    if fromName == nil, reverseName == nil { return .addressLiteral }
+    // qmail's `from unknown (HELO x) (ip)` is not read as missing: qmail records what tcpserver
+    // looked up, and tcpserver is commonly run with -H (no lookups), so "unknown" is no evidence.
+    for comment in comments {
+      let pieces = comment.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).map(String.init)
+      if comment.lowercased().contains("may be forged") { return .notConfirmed }
+      if let literal = pieces.firstIndex(where: { addressLiteral($0) != nil && $0.hasPrefix("[") }) {
+        if literal > 0, pieces[literal - 1].lowercased() == "unknown" { return .postfixUnknown }
+        // Sendmail writes `(rdns [ip])`, or `([ip])` when there is no name. Exim writes
+        // `from rdns ([ip])` for a verified name equal to the HELO, so Exim's fields (named in
+        // their `with` clause, or by Exim's `helo=`/`]:port` notation) are not read this way.
+        // Other MTAs (InterMail, qmail patches) write the same shape without having looked the name
+        // up, so the form is read only from a field Sendmail wrote: its version comment in the
+        // `by` clause (`(8.12.8/8.12.8)`) or its name.
+        if pieces.count == 1, literal == 0, fromName != nil, reverseName == nil, isSendmail(byComments: byComments, field: field) {
+          return .sendmailLiteral
+        }
+      }
+    }
+    return nil
   }
 
   private struct Word { let text: String; let isComment: Bool }

@@ -11,7 +11,8 @@ public struct DMARCMisaligned: Rule {
     whatItDoes: """
       DMARC passes only when SPF (checked on the Return-Path domain) or DKIM (the `d=` domain) passes \
       *and* aligns with the From domain. In `relaxed` mode (the DMARC default) alignment compares \
-      organisational (registrable) domains; in `strict` mode the domains must be equal.
+      organisational (registrable) domains; in `strict` mode the domains must be equal. A \
+      `DKIM-Signature` whose `h=` does not list `From` is invalid (RFC 6376 §5.4) and aligns nothing.
       """,
     whyIsThisBad: """
       Gmail and Yahoo require DMARC alignment from bulk senders since February 2024; misaligned mail \
@@ -48,6 +49,12 @@ public struct DMARCMisaligned: Rule {
             text: body.txt
             sending: { return_path: bounce@esp.example, dkim_domain: mail.contoso.com }
             """, html: nil, text: "Hello.\n")),
+      RuleExample(
+        "the From domain signs, but h= leaves From out", flagged: true,
+        .eml("DKIM-Signature: v=1; a=rsa-sha256; d=contoso.com; s=s1; h=to:subject:date; bh=x; b=y\nReturn-Path: <bounce@esp.example>\nFrom: Contoso <«news@contoso.com>\nSubject: s\n\nx\n")),
+      RuleExample(
+        "the From domain signs From", flagged: false,
+        .eml("DKIM-Signature: v=1; a=rsa-sha256; d=contoso.com; s=s1; h=from:to:subject:date; bh=x; b=y\nReturn-Path: <bounce@esp.example>\nFrom: Contoso <news@contoso.com>\nSubject: s\n\nx\n")),
     ],
     placeholders: ["domain"],
     tags: ["authentication", "bulk-sender"],
@@ -60,8 +67,16 @@ public struct DMARCMisaligned: Rule {
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
-    let authenticators = inventory.dkimDomains.map(\.value) + (inventory.returnPath?.mailbox.domain.map { [$0] } ?? [])
-    guard !authenticators.isEmpty else { return [] }
+    // A DKIM-Signature whose h= leaves From unsigned does not vouch for the From domain: RFC 6376
+    // §5.4 requires From in h=, verifiers treat such a signature as invalid, and DMARC (RFC 7489
+    // §3.1.1) aligns only on a signature that verifies. A manifest's dkim_domains sign From.
+    let unsigned = inventory.dkimSignatures.filter { !$0.value.signedHeaders.contains("from") }
+    let unsignedDomains = Set(unsigned.compactMap(\.value.domain))
+    let signing = inventory.dkimSignatures.isEmpty
+      ? inventory.dkimDomains.map(\.value)
+      : inventory.dkimSignatures.filter { $0.value.signedHeaders.contains("from") }.compactMap(\.value.domain).filter { !$0.isEmpty }
+    let authenticators = signing + (inventory.returnPath?.mailbox.domain.map { [$0] } ?? [])
+    guard !authenticators.isEmpty || !unsignedDomains.isEmpty else { return [] }
     if !strict, context.suffixes == nil { return [] }
     func organisational(_ domain: String) -> String { context.suffixes?.registrableDomain(of: domain) ?? domain }
     var hits: [Hit] = []
@@ -74,10 +89,12 @@ public struct DMARCMisaligned: Rule {
       if let found = file.bytes[from.range.start..<from.range.end].firstRange(of: Array(from.mailbox.address.utf8)) {
         range = SourceRange(file: file, start: found.lowerBound, end: found.upperBound)
       }
+      let ignored = unsignedDomains.sorted().map { "d=\($0)" }.joined(separator: ",")
+      let note = ignored.isEmpty ? "" : " (the signature with \(ignored) leaves From out of h=, so it does not count)"
       hits.append(Hit(
         range: range,
-        message: "From domain \(domain) is not aligned (\(strict ? "strict" : "relaxed")) with DKIM d=\(inventory.dkimDomains.map(\.value).joined(separator: ",").nilIfEmpty ?? "none") or Return-Path \(inventory.returnPath?.mailbox.domain ?? "none"); DMARC will fail",
-        help: "sign with d=\(strict ? domain : organisational(domain)) or use a Return-Path on \(domain)",
+        message: "From domain \(domain) is not aligned (\(strict ? "strict" : "relaxed")) with DKIM d=\(signing.joined(separator: ",").nilIfEmpty ?? "none") or Return-Path \(inventory.returnPath?.mailbox.domain ?? "none")\(note); DMARC will fail",
+        help: "sign with d=\(strict ? domain : organisational(domain))\(ignored.isEmpty ? "" : " and From in h=") or use a Return-Path on \(domain)",
         evidence: "\(domain)|\(authenticators.sorted().joined(separator: ","))", placeholders: ["domain": domain]))
     }
     return hits

@@ -9,8 +9,12 @@ public struct MissingRDNS: Rule {
     summary: "A sending hop has no reverse-DNS name, or announces a HELO name outside the brand and its vendors.",
     defaultSeverity: .warning,
     whatItDoes: """
-      Reads the `Received` fields of an `.eml`: a hop from a public address recorded only as an address \
-      literal (`from [209.11.138.97]`) has no reverse-DNS name. Checks the HELO name — the manifest's \
+      Reads the `Received` fields of an `.eml`: a hop from a public address with no reverse-DNS name, in \
+      the notation of the MTA that recorded it — an address literal only (`from [209.11.138.97]`, \
+      Exim's `from [ip] (helo=x)`), Postfix's `(unknown [ip])`, Sendmail's `from helo ([ip])` and its \
+      `(may be forged)` (a PTR name that does not resolve back). Forms written without a lookup say \
+      nothing and are not judged: Microsoft's `from helo (ip)`, qmail's `from unknown`, the same \
+      `([ip])` shape from other MTAs (InterMail). Checks the HELO name — the manifest's \
       `sending.helo`, or the name after `from` — against `brand.domains` and the hosts of \
       `brand.vendors`.
       """,
@@ -29,6 +33,15 @@ public struct MissingRDNS: Rule {
       RuleExample(
         "an address literal only", flagged: true,
         .eml("Received: from [«192.0.2.7] by mx.recipient.example; Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nSubject: s\n\nx\n")),
+      RuleExample(
+        "Postfix found no name", flagged: true,
+        .eml("Received: from mta.contoso.com (unknown [«192.0.2.7]) by mx.recipient.example (Postfix) with ESMTP id 1; Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nSubject: s\n\nx\n")),
+      RuleExample(
+        "Sendmail found no name", flagged: true,
+        .eml("Received: from mta.contoso.com ([«192.0.2.7]) by mx.recipient.example (8.12.8/8.12.8) with ESMTP id h1; Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nSubject: s\n\nx\n")),
+      RuleExample(
+        "Exim's verified name equal to the HELO", flagged: false,
+        .eml("Received: from out.contoso.com ([203.0.113.5]) by mx.recipient.example with esmtp (Exim 4.96) id 1; Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nSubject: s\n\nx\n")),
       RuleExample(
         "a HELO outside the brand", flagged: true,
         .campaign(manifest: "campaign: c\ncategory: marketing\ntext: body.txt\nsending: { helo: «mta7.bulkmail.example }\n", html: nil, text: "x\n")),
@@ -60,9 +73,9 @@ public struct MissingRDNS: Rule {
       let slice = file.bytes[entry.range.start..<entry.range.end]
       let found = slice.firstRange(of: Array(text.utf8))
       let range = found.map { SourceRange(file: file, start: $0.lowerBound, end: $0.upperBound) } ?? entry.range
-      if entry.hop.fromName == nil, entry.hop.reverseName == nil {
+      if let missing = entry.hop.missingReverseDNS {
         hits.append(Hit(
-          range: range, message: "hop from \(address) has no reverse-DNS name (recorded as an address literal only)",
+          range: range, message: "hop from \(address) has no \(missing == .notConfirmed ? "forward-confirmed " : "")reverse-DNS name (\(missing.phrase(address.description)))",
           help: "give \(address) a PTR record whose name resolves back to it", evidence: "rdns|\(address)", placeholders: ["ip": address.description]))
       } else if let name = entry.hop.fromName, !brand.domains.isEmpty, brand.knowsSendingInfrastructure,
         brand.sendingIPs.contains(where: { $0.contains(address) }) || brand.vendors.contains(where: { $0.sendingIPs.contains { $0.contains(address) } }),

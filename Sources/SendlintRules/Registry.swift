@@ -12,6 +12,8 @@ public enum RuleRegistry {
     DeceptiveSubject.self,
     HiddenText.self,
     DMARCMisaligned.self,
+    DisplayNameBrand.self,
+    FreemailReplyTo.self,
     WeakDKIMSignature.self,
     MissingRDNS.self,
     UnauthorizedSendingIP.self,

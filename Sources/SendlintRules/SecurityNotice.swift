@@ -9,7 +9,7 @@ public struct SecurityAttachment: Rule {
     summary: "A security notice carries an attachment.",
     defaultSeverity: .off,
     categorySeverities: ["security-notice": .error],
-    whatItDoes: "Flags every attachment of a draft in the security-notice category (a signature part is not an attachment).",
+    whatItDoes: "Flags every attachment of a draft in the security-notice category (a signature part, or the `smime.p7m` an opaque S/MIME message is wrapped in, is not an attachment).",
     whyIsThisBad: """
       In 2003 worms spread as fake Microsoft security bulletins with the "patch" attached, and Microsoft's \
       policy was that its security mail never carries attachments. Customers can only rely on that rule \
@@ -23,6 +23,10 @@ public struct SecurityAttachment: Rule {
         "an attached advisory", flagged: true,
         .campaign(manifest: "campaign: n\ncategory: security-notice\ntext: body.txt\nsigning: smime\nattachments: [«advisory.pdf]\n", html: nil, text: "See the advisory.\n")),
       RuleExample("no attachment", flagged: false, .campaign(manifest: "campaign: n\ncategory: security-notice\ntext: body.txt\nsigning: smime\n", html: nil, text: "See https://www.contoso.com/advisory\n")),
+      RuleExample(
+        "opaque S/MIME's smime.p7m is the message, not an attachment", flagged: false,
+        .eml("From: security@contoso.com\nSubject: Update\nMIME-Version: 1.0\nContent-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\nContent-Disposition: attachment; filename=smime.p7m\nContent-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHAqCAMIACAQExDzANBglghkgBZQMEAgEFADCABgkqhkiG9w0BBwGggCSABA==\n"),
+        category: "security-notice"),
     ],
     placeholders: ["filename"],
     tags: ["security-notice"])
@@ -47,9 +51,13 @@ public struct SecurityUnsigned: Rule {
     defaultSeverity: .off,
     categorySeverities: ["security-notice": .error],
     whatItDoes: """
-      Flags security notices that are not `multipart/signed` with an S/MIME (`application/pkcs7-signature`) \
-      or OpenPGP (`application/pgp-signature`) signature — in an `.eml` by its structure, in a campaign by \
-      the manifest's `signing` (absent means unsigned). Bare templates say nothing.
+      Flags security notices that are not signed — in an `.eml` by its structure, in a campaign by the \
+      manifest's `signing` (absent means unsigned). Signed means: `multipart/signed` whose second part is \
+      a non-empty S/MIME (`application/pkcs7-signature`) or OpenPGP (`application/pgp-signature`) \
+      signature of the declared protocol (a `multipart/signed` without one is unsigned); opaque S/MIME \
+      (`application/pkcs7-mime; smime-type=signed-data`); or, in a message without an HTML body, an \
+      OpenPGP cleartext signature (`-----BEGIN PGP SIGNED MESSAGE-----` … `-----END PGP SIGNATURE-----`). \
+      Bare templates say nothing.
       """,
     whyIsThisBad: "Microsoft's real security bulletins were signed; a notice that is not gives readers no way to tell it from a forgery.",
     example: "A `text/html` security notice with no `multipart/signed` wrapper.",
@@ -58,6 +66,22 @@ public struct SecurityUnsigned: Rule {
     examples: [
       RuleExample("an unsigned notice", flagged: true, .campaign(manifest: "«campaign: n\ncategory: security-notice\ntext: body.txt\n", html: nil, text: "Update now.\n")),
       RuleExample("a signed notice", flagged: false, .campaign(manifest: "campaign: n\ncategory: security-notice\ntext: body.txt\nsigning: smime\n", html: nil, text: "Update now.\n")),
+      RuleExample(
+        "multipart/signed with no signature part", flagged: true,
+        .eml("«From: security@contoso.com\nSubject: Update\nMIME-Version: 1.0\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=b\n\n--b\nContent-Type: text/plain\n\nUpdate now.\n--b--\n"),
+        category: "security-notice"),
+      RuleExample(
+        "multipart/signed with an S/MIME signature", flagged: false,
+        .eml("From: security@contoso.com\nSubject: Update\nMIME-Version: 1.0\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=b\n\n--b\nContent-Type: text/plain\n\nUpdate now.\n--b\nContent-Type: application/pkcs7-signature; name=smime.p7s\nContent-Disposition: attachment; filename=smime.p7s\nContent-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\n--b--\n"),
+        category: "security-notice"),
+      RuleExample(
+        "opaque S/MIME", flagged: false,
+        .eml("From: security@contoso.com\nSubject: Update\nMIME-Version: 1.0\nContent-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\nContent-Disposition: attachment; filename=smime.p7m\nContent-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHAqCAMIACAQExDzANBglghkgBZQMEAgEFADCABgkqhkiG9w0BBwGggCSABA==\n"),
+        category: "security-notice"),
+      RuleExample(
+        "an OpenPGP cleartext signature", flagged: false,
+        .eml("From: security@contoso.com\nSubject: Update\nContent-Type: text/plain\n\n-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nUpdate now.\n-----BEGIN PGP SIGNATURE-----\n\niQEzBAEBCAAdFiEE\n-----END PGP SIGNATURE-----\n"),
+        category: "security-notice"),
     ],
     tags: ["security-notice", "authentication"],
     needs: "an .eml, or a campaign manifest")

@@ -11,7 +11,8 @@ public struct UnauthorizedSendingIP: Rule {
     whatItDoes: """
       Finds the IP the message leaves from — the manifest's `sending.ips`, or in an `.eml` the first \
       public address in the `Received` chain, read from the oldest hop upwards and past the brand's and \
-      its vendors' own relays — and checks that it lies in `brand.sending_ips` or in the `sending_ips` of \
+      its vendors' own relays (a declared vendor's relay after them that is not authorised for the \
+      category is reported too) — and checks that it lies in `brand.sending_ips` or in the `sending_ips` of \
       a vendor authorised for the draft's category. Private, loopback and link-local hops (internal \
       submission) are skipped.
       """,
@@ -61,6 +62,26 @@ public struct UnauthorizedSendingIP: Rule {
               ips: [«198.51.100.7]
             """, html: nil, text: "Please update.\n")),
       RuleExample(
+        "a brand relay hands security mail to a marketing vendor", flagged: true,
+        .eml("""
+          Received: from relay.acme-esp.example (relay.acme-esp.example [«198.51.100.7]) by mx.recipient.example; Mon, 4 Aug 2003 10:00:01 -0700
+          Received: from out.contoso.com (out.contoso.com [203.0.113.5]) by relay.acme-esp.example; Mon, 4 Aug 2003 10:00:00 -0700
+          From: Contoso <security@contoso.com>
+          Subject: Security update
+
+          Please update.
+          """), category: "security-notice"),
+      RuleExample(
+        "after the brand relay, the receiver's own hops", flagged: false,
+        .eml("""
+          Received: from mx1.recipient.example (mx1.recipient.example [192.0.2.9]) by mx2.recipient.example; Mon, 4 Aug 2003 10:00:01 -0700
+          Received: from out.contoso.com (out.contoso.com [203.0.113.5]) by mx1.recipient.example; Mon, 4 Aug 2003 10:00:00 -0700
+          From: Contoso <security@contoso.com>
+          Subject: Security update
+
+          Please update.
+          """), category: "security-notice"),
+      RuleExample(
         "the brand's own range", flagged: false,
         .campaign(
           manifest: """
@@ -100,16 +121,18 @@ public struct UnauthorizedSendingIP: Rule {
     }
     // Received fields: oldest hop last. Walk upwards, skipping internal hops, through the brand's
     // and vendors' own relays; the first public address that is not theirs is where the message
-    // left from, and the walk stops there.
-    var passedAuthorisedHop = false
+    // left from, and the walk stops there. After an authorised relay, an address the policy does not
+    // know is the receiving side's own hop; one of a declared vendor that is not authorised for the
+    // category is still the sender's chain (a brand relay handing security mail to a marketing
+    // ESP), and is reported as such.
+    var lastAuthorised: IPAddress?
     for entry in inventory.received.reversed() {
       guard let text = entry.hop.fromIP, let address = IPAddress(text), !address.isInternal else { continue }
-      guard let hit = judge(address, range: ipRange(text, in: entry), brand: brand, category: context.category) else {
-        passedAuthorisedHop = true
+      guard let hit = judge(address, range: ipRange(text, in: entry), brand: brand, category: context.category, after: lastAuthorised) else {
+        lastAuthorised = address
         continue
       }
-      // After an authorised relay, an unknown address is the receiving side's own hop.
-      if !passedAuthorisedHop { hits.append(hit) }
+      if lastAuthorised == nil || hit.placeholders["vendor"] != nil { hits.append(hit) }
       break
     }
     return hits
@@ -124,7 +147,7 @@ public struct UnauthorizedSendingIP: Rule {
     return entry.range
   }
 
-  private func judge(_ address: IPAddress, range: SourceRange, brand: BrandFacts, category: String?) -> Hit? {
+  private func judge(_ address: IPAddress, range: SourceRange, brand: BrandFacts, category: String?, after relay: IPAddress? = nil) -> Hit? {
     if brand.sendingIPs.contains(where: { $0.contains(address) }) { return nil }
     let owners = brand.vendors.filter { $0.sendingIPs.contains { $0.contains(address) } }
     if owners.contains(where: { $0.isAuthorised(for: category) }) { return nil }
@@ -132,7 +155,7 @@ public struct UnauthorizedSendingIP: Rule {
       let allowed = vendor.categories.joined(separator: ", ")
       return Hit(
         range: range,
-        message: "sending IP \(address) belongs to vendor \(vendor.name), which the policy authorises for \(allowed), not \(category ?? "drafts without a category")",
+        message: "sending IP \(address)\(relay.map { " (relaying after the authorised hop \($0))" } ?? "") belongs to vendor \(vendor.name), which the policy authorises for \(allowed), not \(category ?? "drafts without a category")",
         help: "send \(category ?? "this draft") from the brand's own range, or add \(category ?? "its category") to the categories of \(vendor.name) in brand.vendors",
         evidence: "\(address)|\(vendor.name)", placeholders: ["ip": address.description, "vendor": vendor.name])
     }
