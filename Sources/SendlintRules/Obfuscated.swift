@@ -48,6 +48,11 @@ public struct Obfuscated: Rule {
       RuleExample(
         "images on a host name and on a plain dotted IP", flagged: false,
         .html(#"<img src="https://www.contoso.com/logo.png" width="100" height="40"> <img src="http://192.0.2.7/logo.png" width="100" height="40">"#)),
+      RuleExample("an IP address with a path in the text", flagged: true, .text("Verify your account at «192.0.2.1/login today.\n")),
+      RuleExample(
+        "netmasks, versions and log lines are not links", flagged: false,
+        .text("Use netmask 255.255.255.224 (firmware v 1.1.1.2); the log shows [127.0.0.1] and 0.0.0.0.\n")),
+      RuleExample("a munged address in a signature", flagged: false, .text("--\nJane Doe, jane at example dot net\n")),
       RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/account?id=1">Your account</a>"#)),
       RuleExample("prose about the dot com era", flagged: false, .text("In the dot com era, mail was simpler. Visit https://www.contoso.com/ today.\n")),
     ],
@@ -232,6 +237,56 @@ public struct Obfuscated: Rule {
       evidence: "invisible-host|\(link.href.escapedForDisplay)", placeholders: ["host": visible])
   }
 
+  /// Words that stand before "at" in prose ("write to us at …", "log in at …", "available at …"):
+  /// the text after them is read as a place, not as the domain of a spelled-out mail address.
+  static let proseBeforeAt: Set<String> = [
+    "i", "me", "we", "us", "you", "him", "her", "it", "them", "in", "on", "online", "here", "there", "up", "back",
+    "out", "touch", "visit", "available", "found", "find", "look", "click", "go", "log", "login", "sign", "signed",
+    "contact", "email", "e-mail", "mail", "write", "reach", "call", "apply", "register", "shop", "buy", "order",
+    "more", "details", "info", "information", "see", "read", "join", "site", "website", "page", "portal", "account",
+  ]
+
+  /// Whether the domain starting at `domainStart` is the domain of a munged mail address in a
+  /// signature ("jane at example dot net", "jane(at)example[dot]net", "jane@example[dot]net"): an
+  /// anti-harvesting habit of mailing-list mail, not a disguised link. The "at" must follow a
+  /// local part; plain " at " after a word of prose ("write to us at …") does not count.
+  static func isMungedAddress(_ bytes: [UInt8], domainStart: Int) -> Bool {
+    func isLocal(_ b: UInt8) -> Bool {
+      (b >= 48 && b <= 57) || (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
+        || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
+    }
+    func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+    var index = domainStart
+    var spaces = 0
+    while index > 0, bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09, spaces < 4 { index -= 1; spaces += 1 }
+    guard index > 0 else { return false }
+    if bytes[index - 1] == UInt8(ascii: "@") { return index >= 2 && isLocal(bytes[index - 2]) }
+    // A bracketed "at": (at) [at] {at} <at>, with or without spaces around it.
+    let closers: [UInt8: UInt8] = [UInt8(ascii: ")"): UInt8(ascii: "("), UInt8(ascii: "]"): UInt8(ascii: "["), UInt8(ascii: "}"): UInt8(ascii: "{"), UInt8(ascii: ">"): UInt8(ascii: "<")]
+    if let opener = closers[bytes[index - 1]], index >= 4, lower(bytes[index - 2]) == UInt8(ascii: "t"), lower(bytes[index - 3]) == UInt8(ascii: "a"),
+      bytes[index - 4] == opener
+    {
+      var before = index - 4
+      while before > 0, bytes[before - 1] == 0x20, index - before < 8 { before -= 1 }
+      return before > 0 && isLocal(bytes[before - 1])
+    }
+    // A plain " at " between a local part and the domain.
+    guard spaces > 0, index >= 3, lower(bytes[index - 1]) == UInt8(ascii: "t"), lower(bytes[index - 2]) == UInt8(ascii: "a"), bytes[index - 3] == 0x20
+    else { return false }
+    let localEnd = index - 3
+    var localStart = localEnd
+    while localStart > 0, isLocal(bytes[localStart - 1]), localEnd - localStart < 64 { localStart -= 1 }
+    guard localStart < localEnd else { return false }
+    if localStart > 0 {
+      let previous = bytes[localStart - 1]
+      guard previous == 0x20 || previous == 0x09 || previous == 0x0A || previous == 0x0D || previous == UInt8(ascii: "<")
+        || previous == UInt8(ascii: "(") || previous == UInt8(ascii: "\"") || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":")
+      else { return false }
+    }
+    let local = String(decoding: bytes[localStart..<localEnd].map(lower), as: UTF8.self)
+    return !proseBeforeAt.contains(local)
+  }
+
   /// Finds disguised URLs in text. Linear: each check at a position reads a bounded window.
   static func defanged(in bytes: [UInt8], suffixes: PublicSuffixList?) -> [(start: Int, end: Int, snippet: String, kind: String)] {
     func lower(_ i: Int) -> UInt8 { i < bytes.count ? (bytes[i] >= 65 && bytes[i] <= 90 ? bytes[i] | 0x20 : bytes[i]) : 0 }
@@ -302,6 +357,10 @@ public struct Obfuscated: Rule {
           while start > 0, isAlnum(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "-") || bytes[start - 1] == UInt8(ascii: ".") { start -= 1 }
           var end = i + inner
           while end < bytes.count, end - start < 200, !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D) { end += 1 }
+          if isMungedAddress(bytes, domainStart: start) {
+            i = end
+            continue
+          }
           found.append((start, end, String(decoding: bytes[start..<end], as: UTF8.self), "a dot written in brackets"))
           i = end
           continue
@@ -315,6 +374,17 @@ public struct Obfuscated: Rule {
         while end < bytes.count, isAlnum(bytes[end]) { end += 1 }
         let label = bytes[start..<i]
         let tld = String(decoding: bytes[(i + 5)..<end], as: UTF8.self).lowercased()
+        if isMungedAddress(bytes, domainStart: start) {
+          // "jane at example dot co dot uk": skip the whole spelled-out domain.
+          while end + 5 < bytes.count, bytes[end] == 0x20, lower(end + 1) == UInt8(ascii: "d"), lower(end + 2) == UInt8(ascii: "o"),
+            lower(end + 3) == UInt8(ascii: "t"), bytes[end + 4] == 0x20, isAlnum(bytes[end + 5])
+          {
+            end += 5
+            while end < bytes.count, isAlnum(bytes[end]) || bytes[end] == UInt8(ascii: "-") { end += 1 }
+          }
+          i = end
+          continue
+        }
         if label.count >= 4, (label.contains(UInt8(ascii: "-")) || label.allSatisfy({ !($0 >= 65 && $0 <= 90) })), suffixes.isKnownSuffix(tld), end - (i + 5) >= 2 {
           found.append((start, end, String(decoding: bytes[start..<end], as: UTF8.self), "\"dot\" spelled out"))
           i = end

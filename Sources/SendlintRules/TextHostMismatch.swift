@@ -65,6 +65,12 @@ public struct TextHostMismatch: Rule {
         "text that is not an address is not judged", flagged: false,
         .html(#"<a href="https://partner.example/">Read the report</a>"#)),
       RuleExample(
+        "a capitalised name inside longer text is not an address", flagged: false,
+        .html(#"<a href="https://shop.example/ddr">DDR Memory at Crucial.com</a> <a href="https://news.example/1">News.com: Top CIOs</a>"#)),
+      RuleExample(
+        "a host that is the whole link text is an address", flagged: true,
+        .html(#"<a href="https://evil.example/">«Contoso.com</a>"#)),
+      RuleExample(
         "the brand's declared tracking domain passes", flagged: false,
         .html(#"<a href="https://click.contoso.com/t/1">www.contoso.com</a>"#)),
       RuleExample(
@@ -185,8 +191,38 @@ public struct TextHostMismatch: Rule {
     return false
   }
 
+  /// The text without surrounding whitespace, punctuation and symbols ("» Crucial.com «" →
+  /// "Crucial.com"): what is left when the whole text is one address.
+  static func core(of text: String) -> Substring {
+    func isEdge(_ character: Character) -> Bool {
+      character.isWhitespace || character.unicodeScalars.allSatisfy { scalar in
+        switch scalar.properties.generalCategory {
+        case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .openPunctuation, .closePunctuation,
+          .initialPunctuation, .finalPunctuation, .otherPunctuation, .dashPunctuation, .mathSymbol, .otherSymbol, .modifierSymbol:
+          return true
+        default: return false
+        }
+      }
+    }
+    var core = Substring(text)
+    while let first = core.first, isEdge(first) { core = core.dropFirst() }
+    while let last = core.last, isEdge(last) { core = core.dropLast() }
+    return core
+  }
+
+  /// Whether a reader takes a found URL as the address the link shows: it has a scheme, starts
+  /// with `www.`, has a path, is the whole text, or is a host written in lower case inside longer
+  /// text ("sign in at contoso.com"). A capitalised host name inside longer text is a name, not an
+  /// address ("News.com: Top CIOs", "DDR Memory at Crucial.com", "Z.ai GLM-4.5").
+  static func isShownAddress(_ url: TextURL, in text: String) -> Bool {
+    guard url.form == .bare else { return true }
+    if url.text.contains("/") || core(of: text) == Substring(url.text) { return true }
+    return !url.text.unicodeScalars.contains { $0.properties.isUppercase }
+  }
+
   /// Hosts shown in a text: URLs with a scheme, `www.` hosts, and bare host names whose suffix is
-  /// public. Returns each with its source range when a locator is given, else its byte offset.
+  /// public, when a reader takes them as an address (`isShownAddress`). Returns each with its
+  /// source range when a locator is given, else its byte offset.
   private func shownHosts(in text: String, locator: Locator?, context: RuleContext) -> [(host: String, range: SourceRange?, written: String, offset: Int?)] {
     let bytes = Array(text.utf8)
     var result: [(String, SourceRange?, String, Int?)] = []
@@ -194,6 +230,7 @@ public struct TextHostMismatch: Rule {
       guard url.form != .delimited || url.text.contains("://") else { continue }
       // "ODP.NET", "ASP.NET": product names written in capitals, not host names.
       if url.form == .bare, !url.text.contains("/"), url.text.unicodeScalars.allSatisfy({ !("a"..."z").contains($0) }) { continue }
+      guard Self.isShownAddress(url, in: text) else { continue }
       if url.text.lowercased().hasPrefix("mailto:") { continue }
       guard let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .domain(let name) = host else {
         if let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .ip = host {

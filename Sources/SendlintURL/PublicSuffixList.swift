@@ -58,8 +58,20 @@ public final class PublicSuffixList: Sendable {
     return nil
   }()
 
-  /// The public suffix of an ASCII host (the default rule `*` applies when no rule matches).
+  /// Whether a host is an IP address rather than a domain: IPv6 (with a colon, bracketed or not)
+  /// or a host that "ends in a number" (WHATWG URL §3.5), which the host parser reads as IPv4
+  /// (`127.0.0.1`, `0x7f.1`) or rejects. Such hosts have no public suffix and no registrable
+  /// domain (WHATWG URL §3.2: "if host is not a domain, return null"), so two unrelated IPs never
+  /// share a site.
+  public static func isIPAddress(_ host: String) -> Bool {
+    if host.contains(":") || host.hasPrefix("[") { return true }
+    return URLParser.endsInNumber(HostName.normalise(host))
+  }
+
+  /// The public suffix of an ASCII host (the default rule `*` applies when no rule matches); nil
+  /// for an IP address.
   public func publicSuffix(of host: String) -> String? {
+    guard !Self.isIPAddress(host) else { return nil }
     let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard !labels.isEmpty, !labels.contains(where: \.isEmpty) else { return nil }
     func candidate(_ count: Int) -> String { labels[(labels.count - count)...].joined(separator: ".") }
@@ -78,7 +90,7 @@ public final class PublicSuffixList: Sendable {
   }
 
   /// The registrable domain (public suffix plus one label), or nil when the host is itself a
-  /// public suffix.
+  /// public suffix or is an IP address.
   public func registrableDomain(of host: String) -> String? {
     let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard let suffix = publicSuffix(of: host) else { return nil }

@@ -16,7 +16,8 @@ public struct TextURL: Sendable, Hashable {
     case schemed
     /// `www.example.com/…`
     case www
-    /// `example.com/…` with a suffix the Public Suffix List knows, or a dotted IPv4 address.
+    /// `example.com/…` with a suffix the Public Suffix List knows, or a dotted IPv4 address with a
+    /// path (`192.0.2.1/login`; a bare `192.0.2.1` is not a link).
     case bare
     /// `<http://…>` (RFC 3986 Appendix C), possibly across lines.
     case delimited
@@ -38,7 +39,7 @@ public struct TextURL: Sendable, Hashable {
 ///
 /// Recognised: `http(s)://`, `ftp://`, `mailto:` URLs; `www.` hosts; bare `host.tld/…` when the
 /// Public Suffix List knows the suffix (without a list, bare hosts are not recognised rather than
-/// guessed) and dotted IPv4 addresses; e-mail addresses; `<…>`-delimited URLs, which may continue
+/// guessed) and dotted IPv4 addresses followed by a path; e-mail addresses; `<…>`-delimited URLs, which may continue
 /// across line breaks (RFC 3986 Appendix C). A URL ends at whitespace, at Unicode punctuation, at
 /// an unbalanced closing bracket; trailing sentence punctuation and unbalanced quotes are not part
 /// of it. Hosts must be valid (no empty labels, no leading or trailing hyphen, a valid port).
@@ -232,6 +233,7 @@ public struct TextURLFinder: Sendable {
       }
     case .bare:
       guard isBareHost(text), URLRecord.parse("http://" + text) != nil else { return nil }
+      if isBareIPv4WithoutPath(text) { return nil }
     case .delimited, .email:
       break
     }
@@ -255,6 +257,18 @@ public struct TextURLFinder: Sendable {
       }
       return true
     }
+  }
+
+  /// A schemeless dotted IPv4 address with no path (`10.0.0.1`, `127.0.0.1:25`) or with only a CIDR
+  /// prefix length (`192.168.0.0/24`): netmasks, version numbers and log lines, which no mail
+  /// client autolinks (linkify-it leaves every schemeless IP alone unless `fuzzyIP` is set).
+  /// A path (`192.0.2.1/login`) makes it an address a reader types into a browser.
+  func isBareIPv4WithoutPath(_ text: String) -> Bool {
+    let hostPart = text.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" }
+    guard IPAddress(String(hostPart)) != nil else { return false }
+    guard let slash = text.firstIndex(of: "/") else { return true }
+    let path = text[text.index(after: slash)...]
+    return path.isEmpty ? false : path.count <= 3 && path.allSatisfy { $0.isASCII && $0.isNumber }
   }
 
   /// A bare `host.tld[/…]` whose last label is a public suffix, or a dotted IPv4 address.
