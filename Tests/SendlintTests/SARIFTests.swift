@@ -260,6 +260,28 @@ import Testing
     #expect(text.hasPrefix("1 of 5001 results were left out of this SARIF log (1 warning): it carries at most 5000"))
   }
 
+  @Test(.enabled(if: CLIGateTests.binaryExists, ".build/debug/sendlint is not built"))
+  func maxResultsCapsTheCLIsSARIFAndRejectsZero() throws {
+    let root = try CLIGateTests.repository(["mail/offers.eml": Self.draft(Array(repeating: "http://www.contoso.com/offers", count: 4))])
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let full = try CLIGateTests.sendlint(["lint", "mail", "--format", "sarif"], in: root)
+    let all = try #require(try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [String: Any])
+    let allResults = try #require(((all["runs"] as? [[String: Any]])?.first?["results"]) as? [Any])
+    #expect(allResults.count >= 4)
+    let capped = try CLIGateTests.sendlint(["lint", "mail", "--format", "sarif", "--max-results", "2"], in: root)
+    #expect(capped.status == full.status, "the cap changes the log, never the verdict")
+    let log = try #require(try JSONSerialization.jsonObject(with: Data(capped.stdout.utf8)) as? [String: Any])
+    let run = try #require((log["runs"] as? [[String: Any]])?.first)
+    #expect((run["results"] as? [Any])?.count == 2)
+    let invocation = try #require((run["invocations"] as? [[String: Any]])?.first)
+    let notification = try #require((invocation["toolExecutionNotifications"] as? [[String: Any]])?.first)
+    let text = try #require((notification["message"] as? [String: Any])?["text"] as? String)
+    #expect(text.hasPrefix("\(allResults.count - 2) of \(allResults.count) results were left out"))
+    let zero = try CLIGateTests.sendlint(["lint", "mail", "--format", "sarif", "--max-results", "0"], in: root)
+    #expect(zero.status == 2)
+    #expect(zero.stderr.contains("--max-results 0 must be at least 1"))
+  }
+
   // MARK: 4. Schema
 
   /// Python with `jsonschema`, which the schema's SOURCE.txt names as its validator.
