@@ -16,13 +16,27 @@ public struct SARIFLog: Codable, Sendable {
 
   public struct ReportingDescriptor: Codable, Sendable {
     public struct Configuration: Codable, Sendable { public var level: String }
-    public struct Properties: Codable, Sendable { public var tags: [String] }
+    /// What GitHub code scanning reads: `security-severity` (a number as a string, 0.0–10.0) and
+    /// the `security` tag decide whether and how an alert shows as a security alert;
+    /// `problem.severity` (error, warning, recommendation) ranks the others.
+    public struct Properties: Codable, Sendable {
+      public var tags: [String]
+      public var securitySeverity: String
+      public var problemSeverity: String
+
+      enum CodingKeys: String, CodingKey {
+        case tags
+        case securitySeverity = "security-severity"
+        case problemSeverity = "problem.severity"
+      }
+    }
     public var id: String
     public var name: String
     public var shortDescription: Message
     public var fullDescription: Message
     public var help: Message
-    public var helpUri: String
+    /// sendlint's page for a built-in rule; a policy rule's own `help_uri`, or none.
+    public var helpUri: String?
     public var defaultConfiguration: Configuration
     public var properties: Properties
   }
@@ -71,6 +85,8 @@ public struct SARIFLog: Codable, Sendable {
   public struct Invocation: Codable, Sendable {
     public var executionSuccessful: Bool
     public var toolConfigurationNotifications: [Notification]?
+    /// What the run itself reports, e.g. results left out by the cap.
+    public var toolExecutionNotifications: [Notification]?
   }
 
   public struct Driver: Codable, Sendable {
@@ -131,19 +147,33 @@ public struct SARIFLog: Codable, Sendable {
       region: region))
   }
 
-  /// Builds the log: every known rule in the driver, one result per finding, policy errors as
+  /// Builds the log: every known rule in the driver, one result per finding up to `maxResults`
+  /// (errors kept first; a tool execution notification counts what was left out), policy errors as
   /// tool configuration notifications with `executionSuccessful: false`.
-  public init(findings: [Finding], diagnostics: [Diagnostic], rules: [RuleMetadata], toolVersion: String, workingDirectory: String?) {
+  public init(
+    findings: [Finding], diagnostics: [Diagnostic], rules: [RuleMetadata], toolVersion: String, workingDirectory: String?,
+    maxResults: Int = SARIFLog.defaultMaxResults
+  ) {
     let descriptors = rules.map { rule -> ReportingDescriptor in
       let name = rule.id.split(separator: "/").last.map { $0.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() } ?? rule.id
+      // A policy's rule text is a stranger's: shown as written, never rendered as Markdown or HTML.
+      let builtin = SARIFRuleClass.isBuiltin(rule.id)
+      let helpText = rule.useInstead.isEmpty ? rule.summary : rule.summary + " " + rule.useInstead
       return ReportingDescriptor(
-        id: rule.id, name: name, shortDescription: Message(text: rule.summary), fullDescription: Message(text: rule.whatItDoes),
-        help: Message(text: rule.summary + " " + rule.useInstead, markdown: rule.markdown),
-        helpUri: SARIFLog.documentationBase + rule.id + ".md",
-        defaultConfiguration: .init(level: SARIFLog.level(rule.defaultSeverity)), properties: .init(tags: rule.tags))
+        id: builtin ? rule.id : rule.id.escapedForDisplay, name: builtin ? name : name.escapedForDisplay,
+        shortDescription: Message(text: builtin ? rule.summary : rule.summary.escapedForDisplay),
+        fullDescription: Message(text: builtin ? rule.whatItDoes : rule.whatItDoes.escapedForDisplay),
+        help: Message(text: builtin ? helpText : helpText.escapedForDisplay, markdown: builtin ? rule.markdown : SARIFLog.escapedMarkdown(rule)),
+        helpUri: builtin ? SARIFLog.documentationBase + rule.id + ".md" : SARIFLog.customHelpURI(rule),
+        defaultConfiguration: .init(level: SARIFLog.level(rule.defaultSeverity)), properties: SARIFLog.properties(rule))
     }
-    let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
-    let results = findings.map { finding -> Result in
+    // The first descriptor of an id wins: a caller's list with a repeated id must not trap.
+    let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    // Fingerprints of every finding before the cap, so a result's fingerprint never depends on it.
+    let fingerprints = SARIFLog.fingerprints(findings)
+    let kept = SARIFLog.kept(findings, maxResults: maxResults)
+    let results = kept.map { position -> Result in
+      let finding = findings[position]
       let start = finding.range?.startPosition
       let end = finding.range?.endPosition
       // Quoted values escaped for display; the line break before `help:` is SARIF's own.
@@ -152,7 +182,7 @@ public struct SARIFLog: Codable, Sendable {
       var result = Result(
         ruleId: finding.rule.escapedForDisplay, ruleIndex: index[finding.rule], level: SARIFLog.level(finding.severity), message: Message(text: text),
         locations: [SARIFLog.location(path: finding.path, position: start, end: end, hasColumn: finding.range?.hasColumn ?? false)],
-        partialFingerprints: ["sendlint/v1": finding.fingerprint])
+        partialFingerprints: [SARIFLog.fingerprintKey: fingerprints[position]])
       if finding.count > 1 {
         result.occurrenceCount = finding.count
         let related = finding.locations.dropFirst().map {
@@ -173,7 +203,9 @@ public struct SARIFLog: Codable, Sendable {
     runs = [Run(
       tool: Tool(driver: Driver(name: "sendlint", version: toolVersion, semanticVersion: toolVersion, informationUri: "https://github.com/sendlint/sendlint", rules: descriptors)),
       automationDetails: AutomationDetails(id: "sendlint/"), originalUriBaseIds: base, columnKind: "unicodeCodePoints",
-      invocations: [Invocation(executionSuccessful: diagnostics.isEmpty, toolConfigurationNotifications: notifications.isEmpty ? nil : notifications)],
+      invocations: [Invocation(
+        executionSuccessful: diagnostics.isEmpty, toolConfigurationNotifications: notifications.isEmpty ? nil : notifications,
+        toolExecutionNotifications: SARIFLog.cappedNotification(findings: findings, kept: kept, maxResults: maxResults).map { [$0] })],
       results: results)]
   }
 

@@ -118,6 +118,11 @@ struct Lint: ParsableCommand {
   @Option(name: .customLong("max-warnings"), help: "Exit 1 when there are more warnings than this.")
   var maxWarnings: Int?
 
+  @Option(
+    name: .customLong("max-results"),
+    help: "SARIF: carry at most this many results, errors first (default 5000, what GitHub code scanning shows; it rejects over 25000).")
+  var maxResults: Int = SARIFLog.defaultMaxResults
+
   @Option(help: "Category for drafts that do not state one (overrides the policy's classify).")
   var category: String?
 
@@ -147,6 +152,7 @@ struct Lint: ParsableCommand {
   var exclude: [String] = []
 
   func run() throws {
+    guard maxResults >= 1 else { throw ValidationError("--max-results \(maxResults) must be at least 1; to see every finding use --format json") }
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
@@ -265,7 +271,7 @@ struct Lint: ParsableCommand {
     case .sarif:
       return SARIFLog(
         findings: report.findings, diagnostics: report.diagnostics, rules: report.ruleMetadata.sorted { $0.id < $1.id }, toolVersion: sendlintVersion,
-        workingDirectory: DraftLoader().displayRoot
+        workingDirectory: DraftLoader().displayRoot, maxResults: maxResults
       ).encoded()
     case .github:
       return GitHubFormatter.format(findings: report.findings, diagnostics: report.diagnostics)

@@ -107,7 +107,7 @@ import Testing
     #expect(run.results.count == 3)
     #expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri == "Ex%C3%A4mples/%C3%BCn%C3%AFcode.html")
     #expect(run.results[2].locations[0].physicalLocation.region?.startColumn == nil)
-    #expect(run.results.allSatisfy { $0.partialFingerprints["sendlint/v1"]?.count == 32 })
+    #expect(run.results.allSatisfy { $0.partialFingerprints[SARIFLog.fingerprintKey]?.count == 32 })
     #expect(run.invocations[0].executionSuccessful == false)
     #expect(run.invocations[0].toolConfigurationNotifications?.first?.descriptor.id == "policy/unknown-rule")
   }
