@@ -8,6 +8,8 @@ let package = Package(
   products: [
     .executable(name: "sendlint", targets: ["sendlint"]),
     .library(name: "SendlintEngine", targets: ["SendlintEngine"]),
+    // The front door for Swift callers: `import Sendlint` lints drafts held in memory.
+    .library(name: "Sendlint", targets: ["Sendlint"]),
     // libFuzzer harnesses (Scripts/fuzz.sh); a plain build replays files through them.
     .executable(name: "sendlint-fuzz", targets: ["SendlintFuzzMain"]),
   ],
@@ -52,10 +54,15 @@ let package = Package(
       dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
     ),
     .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules"]),
+    // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
+    .target(
+      name: "Sendlint",
+      dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport"]
+    ),
     .executableTarget(
       name: "sendlint",
       dependencies: [
-        "SendlintEngine", "SendlintReport",
+        "Sendlint", "SendlintEngine", "SendlintReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -69,7 +76,7 @@ let package = Package(
       name: "SendlintTests",
       dependencies: [
         "SendlintCore", "SendlintYAML", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
-        "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport",
+        "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport", "Sendlint",
       ],
       exclude: ["Fixtures"]
     ),
