@@ -165,4 +165,12 @@ import Testing
     #expect(concurrent == serial)
     #expect(Set(serial).count == 100)
   }
+
+  /// `sendlint lint Examples` must not take the embedding example's Swift package for drafts.
+  @Test func lintingExamplesSkipsTheEmbeddingPackage() {
+    let report = Engine().lint(LintRequest(paths: [TestPaths.examples + "/embedding"], workingDirectory: TestPaths.packageRoot))
+    #expect(report.drafts.isEmpty)
+    #expect(report.diagnostics.map(\.code) == ["usage/no-drafts"])
+    #expect(report.skipped.contains { $0.path.hasSuffix("main.swift") })
+  }
 }
