@@ -8,6 +8,8 @@ let package = Package(
   products: [
     .executable(name: "sendlint", targets: ["sendlint"]),
     .library(name: "SendlintEngine", targets: ["SendlintEngine"]),
+    // The front door for Swift callers: `import Sendlint` lints drafts held in memory.
+    .library(name: "Sendlint", targets: ["Sendlint"]),
     // libFuzzer harnesses (Scripts/fuzz.sh); a plain build replays files through them.
     .executable(name: "sendlint-fuzz", targets: ["SendlintFuzzMain"]),
   ],
@@ -16,6 +18,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // YAML through libyaml, with source marks on every node (policy errors need line:col).
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    // `swift package generate-documentation --target Sendlint` (DocC); a command plugin only.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // Core vocabulary: source files with line indexes, spans, severities, findings.
@@ -52,10 +56,15 @@ let package = Package(
       dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
     ),
     .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules"]),
+    // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
+    .target(
+      name: "Sendlint",
+      dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport"]
+    ),
     .executableTarget(
       name: "sendlint",
       dependencies: [
-        "SendlintEngine", "SendlintReport",
+        "Sendlint", "SendlintEngine", "SendlintReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -69,7 +78,7 @@ let package = Package(
       name: "SendlintTests",
       dependencies: [
         "SendlintCore", "SendlintYAML", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
-        "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport",
+        "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport", "Sendlint",
       ],
       exclude: ["Fixtures"]
     ),

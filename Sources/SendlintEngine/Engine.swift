@@ -20,6 +20,14 @@ public struct LintRequest: Sendable {
   public var findsBaseline = false
   /// One draft given as bytes (`lint -`): linted instead of discovering `paths`.
   public var standardInput: StandardInputDraft?
+  /// A campaign given as bytes (the library, a server): linted instead of discovering `paths`.
+  public var campaign: InMemoryCampaign?
+  /// A policy already loaded, used for every draft instead of `policyPath` or discovery.
+  public var policy: ResolvedPolicy?
+  /// A baseline already read (the library), applied like `baselinePath`; `baselinePath` wins.
+  public var baseline: Baseline?
+  /// The name `baselineUsed` reports for `baseline`.
+  public var baselineName: String?
 
   /// The paths are files a commit changed (`--from-hook`); see `DraftLoader.fromHook`.
   public var fromHook = false
@@ -43,13 +51,36 @@ public struct StandardInputDraft: Sendable {
   /// `--stdin-filename`, relative to the working directory; nil: a message named `<stdin>`.
   public var filename: String?
 
-  public init(bytes: [UInt8], filename: String? = nil) {
+  /// What the bytes are, when the caller knows (the library): nil, from `filename`'s extension.
+  public var kind: Kind?
+
+  public enum Kind: Sendable {
+    case message, htmlTemplate, textTemplate
+  }
+
+  public init(bytes: [UInt8], filename: String? = nil, kind: Kind? = nil) {
     self.bytes = bytes
     self.filename = filename
+    self.kind = kind
   }
 
   /// The name used when `--stdin-filename` is not given.
   public static let defaultName = "<stdin>"
+}
+
+/// A campaign held in memory: its manifest's bytes and the templates it names, keyed by the path
+/// written in the manifest (`html:`, `text:`). Nothing is read from the file system.
+public struct InMemoryCampaign: Sendable {
+  public var manifest: [UInt8]
+  public var templates: [String: [UInt8]]
+  /// The manifest's path for locations and messages, relative to the working directory.
+  public var name: String
+
+  public init(manifest: [UInt8], templates: [String: [UInt8]], name: String) {
+    self.manifest = manifest
+    self.templates = templates
+    self.name = name
+  }
 }
 
 /// The outcome of a run: findings, or diagnostics about sendlint's own inputs.
@@ -121,6 +152,8 @@ public struct Engine: Sendable {
         stdinFile = SourceFile(path: loader.displayPath(source.path), bytes: input.bytes)
       case .failure(let diagnostic): report.diagnostics.append(diagnostic)
       }
+    } else if let campaign = request.campaign {
+      drafts = [.campaign(manifestPath: loader.absolutePath(campaign.name))]
     } else {
       let discovery = loader.discoverAll(request.paths)
       drafts = discovery.drafts
@@ -131,6 +164,7 @@ public struct Engine: Sendable {
     var policies: [String: Result<ResolvedPolicy, DiagnosticList>] = [:]
     var reportedPolicies: Set<String> = []
     func policy(for draft: String) -> ResolvedPolicy? {
+      if let preloaded = request.policy { return preloaded }
       let explicit = request.policyPath.map(loader.absolutePath)
       let directory = (draft as NSString).deletingLastPathComponent
       guard let path = explicit ?? PolicyLoader.discover(from: directory, within: loader.confinement) else {
@@ -146,7 +180,7 @@ public struct Engine: Sendable {
     }
     // Nothing to lint is a usage error, not "no problems in 0 drafts": a CI gate pointed at a
     // renamed folder or a wrong glob would otherwise pass forever (ESLint: "No files matching").
-    if drafts.isEmpty, report.diagnostics.isEmpty, request.standardInput == nil {
+    if drafts.isEmpty, report.diagnostics.isEmpty, request.standardInput == nil, request.campaign == nil {
       report.diagnostics.append(Self.noDraftsDiagnostic(request.paths, skipped: skippedCount))
     }
     // `--category` is checked against every policy a draft uses: a misspelt value would match no
@@ -177,7 +211,8 @@ public struct Engine: Sendable {
       for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
         report.ruleMetadata.append(custom.metadata)
       }
-      let (inventory, diagnostics) = stdinFile.map { Self.readStandardInput($0, as: draft, finder: loader.finder) } ?? loader.load(draft)
+      let (inventory, diagnostics) = stdinFile.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
+        ?? request.campaign.map { Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder) } ?? loader.load(draft)
       report.diagnostics += diagnostics
       guard let inventory else { continue }
       report.draftCount += 1
@@ -222,6 +257,12 @@ public struct Engine: Sendable {
             help: refusal.help, path: loader.displayPath(candidate)))
         }
       }
+    }
+    if baselinePath == nil, let baseline = request.baseline {
+      report.baselineUsed = request.baselineName
+      let kept = baseline.filter(report.findings)
+      report.baselinedCount = report.findings.count - kept.count
+      report.findings = kept
     }
     if let baselinePath {
       switch Baseline.read(baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath), typed: request.baselinePath) {
@@ -277,6 +318,14 @@ public struct Engine: Sendable {
   /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,
   /// `.html`/`.htm`/`.txt` a template. A manifest is refused: its templates are separate files.
   static func standardInputSource(_ input: StandardInputDraft, loader: DraftLoader) -> Result<DraftSource, Diagnostic> {
+    if let kind = input.kind {
+      let absolute = loader.absolutePath(input.filename ?? StandardInputDraft.defaultName)
+      switch kind {
+      case .message: return .success(.eml(path: absolute))
+      case .htmlTemplate: return .success(.template(path: absolute, isHTML: true))
+      case .textTemplate: return .success(.template(path: absolute, isHTML: false))
+      }
+    }
     guard let filename = input.filename else {
       return .success(.eml(path: loader.absolutePath(StandardInputDraft.defaultName)))
     }
@@ -302,6 +351,36 @@ public struct Engine: Sendable {
   static func readStandardInput(_ file: SourceFile, as source: DraftSource, finder: TextURLFinder) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
     if case .template(_, let isHTML) = source { return (InventoryReader.template(file, isHTML: isHTML, finder: finder), []) }
     return (InventoryReader.eml(file, finder: finder), [])
+  }
+
+  /// A campaign from memory, read as `DraftLoader.load` reads one from files: manifest problems
+  /// and templates it names but `templates` lacks are diagnostics at the manifest's line.
+  static func readCampaign(_ campaign: InMemoryCampaign, shown: String, finder: TextURLFinder) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
+    let file = SourceFile(path: shown, bytes: campaign.manifest)
+    let (manifest, diagnostics) = CampaignManifest.read(file)
+    guard let manifest else { return (nil, diagnostics) }
+    var problems: [Diagnostic] = []
+    func template(_ reference: Located<String>?) -> SourceFile? {
+      guard let reference else { return nil }
+      if let bytes = campaign.templates[reference.value] {
+        // Named as a file beside the manifest would be, so locations read the same either way.
+        let directory = (shown as NSString).deletingLastPathComponent
+        return SourceFile(path: directory.isEmpty ? reference.value : (directory as NSString).appendingPathComponent(reference.value), bytes: bytes)
+      }
+      let position = reference.range.startPosition
+      let given = campaign.templates.keys.sorted()
+      let suggestion = Suggestion.nearest(to: reference.value, in: given).map { "did you mean \"\($0.escapedForDisplay)\"? " } ?? ""
+      problems.append(Diagnostic(
+        code: "manifest/missing-template", message: "template \"\(reference.value.escapedForDisplay)\" was not given with the campaign",
+        help: "\(suggestion)pass it in the templates, keyed by the path the manifest writes"
+          + (given.isEmpty ? " (none were given)" : " (given: \(given.prefix(10).map(\.escapedForDisplay).joined(separator: ", ")))"),
+        path: shown, position: position, sourceLine: file.lineText(position.line)))
+      return nil
+    }
+    let html = template(manifest.html)
+    let text = template(manifest.text)
+    guard problems.isEmpty, diagnostics.isEmpty else { return (nil, diagnostics + problems) }
+    return (InventoryReader.campaign(manifest, html: html, text: text, finder: finder), [])
   }
 
   /// The baseline `lint` uses from the repository root when none is given.

@@ -259,6 +259,20 @@ public struct Baseline: Codable, Sendable {
     }
   }
 
+  /// A baseline given as bytes (the library): the same size limit and decoding as `read`.
+  public static func decode(_ data: Data, shown: String) -> Result<Baseline, Diagnostic> {
+    guard data.count <= maximumBytes else {
+      return .failure(Diagnostic(
+        code: "usage/limit-exceeded", message: "baseline \(shown.escapedForDisplay) is \(data.count) bytes, over the \(maximumBytes / (1024 * 1024)) MiB limit",
+        help: "this is not a baseline sendlint wrote; regenerate it with `sendlint baseline update`", path: shown))
+    }
+    do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
+      return .failure(Diagnostic(
+        code: "usage/bad-baseline", message: "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
+        help: "regenerate it with `sendlint baseline update`", path: shown))
+    }
+  }
+
   /// A decoding error in one line: what was wrong and where in the JSON, never the file's text.
   static func reason(_ error: Error) -> String {
     func at(_ path: [CodingKey]) -> String {

@@ -45,6 +45,9 @@ public struct PolicyLoader {
   private let confinement: PathConfinement?
   /// Real paths of the files already loaded: a diamond of `extends` loads each file once.
   private var loaded: Set<String> = []
+  /// For a policy given as bytes: supplies each `extends` file by its reference as written, in
+  /// place of the file system (nil: `extends` reads files through `confinement`).
+  private var resolver: ((String) throws -> [UInt8])?
 
   private init(path: String?, directory: String, displayPath: @escaping (String) -> String, confinement: PathConfinement? = nil) {
     policy = ResolvedPolicy(path: path, directory: directory)
@@ -82,6 +85,27 @@ public struct PolicyLoader {
       loader.loadLayer(SourceFile(path: "sendlint:\(defaultPack)", text: source), absolutePath: "sendlint:\(defaultPack)", chain: ["sendlint:\(defaultPack)"])
     }
     return (try? loader.finish().get()) ?? ResolvedPolicy(path: nil, directory: directory)
+  }
+
+  /// Loads a policy given as bytes (a library caller, a server): `name` is the path its messages
+  /// print; each `extends` that is not a built-in pack is asked of `resolver` by its reference as
+  /// written (nested ones too), and nothing is read from the file system. A resolver that throws
+  /// is an `policy/extends-not-found` diagnostic quoting its error; the same size, layer and
+  /// cycle limits apply as to files.
+  public static func load(
+    bytes: [UInt8], name: String, directory: String, resolver: @escaping (String) throws -> [UInt8]
+  ) -> Result<ResolvedPolicy, DiagnosticList> {
+    guard bytes.count <= maximumPolicyBytes else {
+      return .failure(DiagnosticList([Diagnostic(
+        code: "policy/limit-exceeded",
+        message: "policy \(name.escapedForDisplay) is \(bytes.count) bytes, over the \(maximumPolicyBytes / 1024) KiB limit; it was not read",
+        help: "a policy is a page of facts and rules; split it or remove what is not policy", path: name)]))
+    }
+    var loader = PolicyLoader(path: name, directory: directory, displayPath: { $0 })
+    loader.resolver = resolver
+    loader.loaded.insert(name)
+    loader.loadLayer(SourceFile(path: name, bytes: bytes), absolutePath: name, chain: [name])
+    return loader.finish()
   }
 
   /// Loads a policy given as text (tests, rule examples).
@@ -176,7 +200,7 @@ public struct PolicyLoader {
     }
     guard let root else { return }
     let entries = reader.mapping(root, allowed: Self.topKeys, context: "the policy")
-    let directory = absolutePath.hasPrefix("sendlint:") ? policy.directory : (absolutePath as NSString).deletingLastPathComponent
+    let directory = absolutePath.hasPrefix("sendlint:") || resolver != nil ? policy.directory : (absolutePath as NSString).deletingLastPathComponent
 
     // `extends` first, so that this file's values override what it extends.
     if let extends = entries.first(where: { $0.key == "extends" }) {
@@ -227,6 +251,10 @@ public struct PolicyLoader {
       loadLayer(SourceFile(path: reference, text: source), absolutePath: reference, chain: chain + [reference])
       return
     }
+    if let resolver {
+      loadResolved(reference, node: node, reader: &reader, chain: chain, resolver: resolver)
+      return
+    }
     let absolute = URL(fileURLWithPath: reference, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
     guard !chain.contains(absolute) else {
       reader.report("extends-cycle", "extends cycle: \((chain + [absolute]).map(displayPath).joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
@@ -263,6 +291,39 @@ public struct PolicyLoader {
     case .failure(let refusal):
       reader.report(refusal.isLimit ? "limit-exceeded" : "refused-path", "extends " + refusal.message("\"\(reference)\"", root: confinement.root), at: node, help: refusal.help)
     }
+  }
+
+  /// `extends` of a policy given as bytes: the reference as written is the resolver's key and the
+  /// layer's name; no path is made of it and no file is read.
+  private mutating func loadResolved(
+    _ reference: String, node: YAMLNode, reader: inout YAMLReader, chain: [String], resolver: (String) throws -> [UInt8]
+  ) {
+    let shown = reference.escapedForDisplay
+    guard !chain.contains(reference) else {
+      reader.report("extends-cycle", "extends cycle: \((chain + [reference]).map(\.escapedForDisplay).joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
+      return
+    }
+    let lowered = reference.lowercased()
+    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
+      reader.report("refused-path", "extends \"\(shown)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
+      return
+    }
+    if loaded.contains(reference) { return }
+    guard loaded.count < Self.maximumLayers else {
+      reader.report("limit-exceeded", "extends \"\(shown)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
+      return
+    }
+    let bytes: [UInt8]
+    do { bytes = try resolver(reference) } catch {
+      reader.report("extends-not-found", "extends \"\(shown)\": the resolver could not supply it: \(String(describing: error).escapedForDisplay)", at: node, help: "give the resolver every policy this one extends, by the name written in `extends`")
+      return
+    }
+    guard bytes.count <= Self.maximumPolicyBytes else {
+      reader.report("limit-exceeded", "extends \"\(shown)\": \(bytes.count) bytes, over the \(Self.maximumPolicyBytes / 1024) KiB limit for a policy; it was not read", at: node, help: "a policy is a page of facts and rules; split it")
+      return
+    }
+    loaded.insert(reference)
+    loadLayer(SourceFile(path: reference, bytes: bytes), absolutePath: reference, chain: chain + [reference])
   }
 
   private mutating func readBrand(_ node: YAMLNode, reader: inout YAMLReader) {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sendlint
 import SendlintCore
 import SendlintEngine
 import SendlintInventory
@@ -8,7 +9,7 @@ import SendlintReport
 import SendlintRules
 
 /// The version reported by `--version` and in JSON output.
-let sendlintVersion = "0.1.0"
+let sendlintVersion = SendlintVersion.current
 
 @main
 struct Sendlint: ParsableCommand {
@@ -166,7 +167,7 @@ struct Lint: ParsableCommand {
       throw ValidationError("--stdin-filename \"\(stdinFilename)\" needs `-` as the path, e.g. `sendlint lint - --stdin-filename \(stdinFilename)`")
     }
     let started = ContinuousClock.now
-    let fullReport = Engine().lint(request)
+    let fullReport = Linter.run(request)
     let elapsed = ContinuousClock.now - started
     // For JUnit: the run's time, and every warning (--quiet or not) for its max-warnings testcase.
     let facts = RunFacts(
@@ -260,29 +261,9 @@ struct Lint: ParsableCommand {
   }
 
   func render(_ report: LintReport, as format: OutputFormat, color: Bool, facts: RunFacts = RunFacts()) -> String {
-    switch format {
-    case .text:
-      return TextFormatter(color: color).format(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
-    case .json:
-      return JSONReport(
-        findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: sendlintVersion,
-        skippedFiles: report.skippedFileCount, suppressed: report.suppressedCount, baselined: report.baselinedCount, baseline: report.baselineUsed
-      ).encoded()
-    case .sarif:
-      return SARIFLog(
-        findings: report.findings, diagnostics: report.diagnostics, rules: report.ruleMetadata.sorted { $0.id < $1.id }, toolVersion: sendlintVersion,
-        workingDirectory: DraftLoader().displayRoot, maxResults: maxResults
-      ).encoded()
-    case .github:
-      return GitHubFormatter.format(findings: report.findings, diagnostics: report.diagnostics)
-    case .junit:
-      return JUnitFormatter.format(
-        findings: report.findings, diagnostics: report.diagnostics,
-        drafts: report.drafts.map { JUnitFormatter.Draft(path: $0.path, rules: $0.rules) }, failOn: failOn.severity,
-        maxWarnings: maxWarnings, warningCount: facts.warningCount, seconds: facts.seconds)
-    case .gitlab:
-      return GitLabCodeQualityReport(findings: report.findings, diagnostics: report.diagnostics).encoded()
-    }
+    // The library's formatters: the CLI prints exactly what `Report.formatted` returns.
+    let options = FormatOptions(color: color, failOn: failOn.severity, maxWarnings: maxWarnings, warningCount: facts.warningCount, seconds: facts.seconds, maxResults: maxResults)
+    return Report(report).formatted(ReportFormat(rawValue: format.rawValue)!, options: options)  // the same case names
   }
 }
 
