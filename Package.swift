@@ -51,7 +51,7 @@ let package = Package(
       name: "SendlintEngine",
       dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
     ),
-    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules"]),
+    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules", "SendlintEngine"]),
     .executableTarget(
       name: "sendlint",
       dependencies: [

@@ -219,3 +219,56 @@ extension DraftPreview {
     return "not in the policy (neither brand.sending_ips nor a vendor)"
   }
 }
+
+extension LintReport {
+  /// The report with only the findings `keep` accepts, previews renumbered to match (`--quiet`).
+  public func filteringFindings(_ keep: (Finding) -> Bool) -> LintReport {
+    var copy = self
+    var renumbered: [Int: Int] = [:]
+    copy.findings = []
+    for (index, finding) in findings.enumerated() where keep(finding) {
+      renumbered[index] = copy.findings.count
+      copy.findings.append(finding)
+    }
+    func map(_ indexes: [Int]) -> [Int] { indexes.compactMap { renumbered[$0] } }
+    copy.previews = previews.map { preview in
+      var changed = preview
+      changed.findings = preview.findings.compactMap { entry in renumbered[entry.index].map { ($0, entry.pinnedIn) } }
+      changed.headers = preview.headers.map { .init(name: $0.name, value: $0.value, findings: map($0.findings)) }
+      changed.hops = preview.hops.map { .init(text: $0.text, ip: $0.ip, owner: $0.owner, isSendingHop: $0.isSendingHop, findings: map($0.findings)) }
+      changed.attachments = preview.attachments.map {
+        .init(filename: $0.filename, contentType: $0.contentType, size: $0.size, archiveEntries: $0.archiveEntries, findings: map($0.findings))
+      }
+      changed.links = Dictionary(uniqueKeysWithValues: preview.links.compactMap { key, value in renumbered[key].map { ($0, value) } })
+      if let document = preview.document { changed.document = DraftPreview.renumber(document, renumbered) }
+      return changed
+    }
+    return copy
+  }
+}
+
+extension DraftPreview {
+  /// Rewrites `data-sendlint-finding="…"` lists in a preview document through `renumbered`
+  /// (the preview writes that attribute itself, always double-quoted with digits and spaces).
+  static func renumber(_ document: String, _ renumbered: [Int: Int]) -> String {
+    let marker = Array("data-sendlint-finding=\"".utf8)
+    let bytes = Array(document.utf8)
+    var output: [UInt8] = []
+    output.reserveCapacity(bytes.count)
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == marker[0], bytes.count - index >= marker.count, Array(bytes[index..<(index + marker.count)]) == marker {
+        var end = index + marker.count
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
+        let numbers = String(decoding: bytes[(index + marker.count)..<end], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+        let kept = numbers.compactMap { renumbered[$0 - 1].map { String($0 + 1) } }
+        output += Array(("data-sendlint-finding=\"" + kept.joined(separator: " ")).utf8)
+        index = end
+      } else {
+        output.append(bytes[index])
+        index += 1
+      }
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+}

@@ -74,7 +74,7 @@ struct PreviewDocument {
     guard isHTML else {
       // A text body: escaped in a <pre>; its findings pin the whole text.
       let pins = findings.map(\.index)
-      let marker = pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map(String.init).joined(separator: " "))\""
+      let marker = pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\""
       let text = HTMLEscaping.text(String(decoding: bytes, as: UTF8.self))
       return Rendered(
         document: "<!DOCTYPE html>\(Self.csp)<body><pre\(marker) style=\"white-space: pre-wrap; font: 14px/1.4 monospace\">\(text)</pre></body>",
@@ -189,7 +189,7 @@ struct PreviewDocument {
     insertPolicy()
     if let (host, pins) = openPixel {
       noteBlocked(host)
-      let marker = pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map(String.init).joined(separator: " "))\""
+      let marker = pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\""
       output += Array("<img src=\"\(Placeholder.image(width: 1, height: 1, label: host))\" width=\"1\" height=\"1\" alt=\"\" data-sendlint-added=\"open-pixel\" title=\"open pixel added at send time: \(HTMLEscaping.attribute(host))\"\(marker)>".utf8)
       pinned += pins
     }
@@ -231,7 +231,7 @@ struct PreviewDocument {
       }
       text += " \(name)=\"\(HTMLEscaping.attribute(value))\""
     }
-    if !pins.isEmpty { text += " data-sendlint-finding=\"\(pins.map(String.init).joined(separator: " "))\"" }
+    if !pins.isEmpty { text += " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\"" }
     return text + (tag.selfClosing ? " />" : ">")
   }
 
