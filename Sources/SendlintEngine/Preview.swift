@@ -42,6 +42,9 @@ public struct DraftPreview: Sendable {
   public let policy: String
   /// The inert document for `<iframe srcdoc>`, CSP meta first; nil when the draft has no body.
   public var document: String?
+  /// The text/plain alternative beside an HTML body (an .eml's text part, a campaign's text
+  /// template), shown in a second frame; nil when there is none.
+  public var textDocument: String?
   /// What the preview shows (which body, what was changed), for the reader.
   public var notes: [String] = []
   public var headers: [Field] = []
@@ -121,6 +124,7 @@ extension DraftPreview {
     // The body: an .eml's first HTML part (else its first text part), a campaign's or a
     // template's HTML file.
     var body: (bytes: [UInt8], locator: Locator, isHTML: Bool)?
+    var alternative: (bytes: [UInt8], locator: Locator, isHTML: Bool)?
     var images: [String: (type: String, bytes: [UInt8])] = [:]
     switch inventory.kind {
     case .eml:
@@ -149,13 +153,14 @@ extension DraftPreview {
           text = (decoded.bytes, Locator(file: inventory.draftFile, maps: decoded.maps), false)
         }
       }
-      if body == nil { body = text }
+      if body == nil { body = text } else { alternative = text }
     case .campaign:
       let others = inventory.files.dropFirst()
-      if let html = others.first(where: { file in [".html", ".htm"].contains { file.path.lowercased().hasSuffix($0) } }) {
-        body = (html.bytes, Locator(file: html), true)
-      } else if let text = others.first {
-        body = (text.bytes, Locator(file: text), false)
+      let html = others.first(where: { file in [".html", ".htm"].contains { file.path.lowercased().hasSuffix($0) } })
+      let text = others.first(where: { $0.path != html?.path })
+      if let html { body = (html.bytes, Locator(file: html), true) }
+      if let text {
+        if body == nil { body = (text.bytes, Locator(file: text), false) } else { alternative = (text.bytes, Locator(file: text), false) }
       }
     case .template:
       let isHTML = !inventory.draftFile.path.lowercased().hasSuffix(".txt")
@@ -166,8 +171,18 @@ extension DraftPreview {
       preview.findings = indexes.map { ($0, pinned[$0]) }
       return preview
     }
-    let bodyFindings = indexes.filter { pinned[$0] == nil && findings[$0].range?.file.path == body.locator.file.path }
-      .map { (index: $0, offset: findings[$0].range!.start) }  // filtered on range just above
+    // Findings inside a body's source bytes (an .eml holds both parts in one file).
+    func findingsWithin(_ part: (bytes: [UInt8], locator: Locator, isHTML: Bool)) -> [(index: Int, offset: Int)] {
+      let first = part.locator.offset(0).offset
+      let end = part.bytes.isEmpty ? first : part.locator.offset(part.bytes.count - 1).offset + 1
+      return indexes.compactMap { index in
+        guard pinned[index] == nil, let range = findings[index].range, range.file.path == part.locator.file.path,
+          range.start >= first, range.start < end
+        else { return nil }
+        return (index, range.start)
+      }
+    }
+    let bodyFindings = findingsWithin(body)
     var delivered: [Int: String] = [:]
     for link in inventory.links where !link.fromText && link.range.file.path == body.locator.file.path {
       if let url = link.deliveredURL { delivered[link.range.start] = url }
@@ -181,6 +196,14 @@ extension DraftPreview {
     preview.document = rendered.document
     preview.blockedHosts = rendered.blockedHosts
     for index in rendered.pinned { pinned[index] = "body" }
+    if let alternative {
+      let text = PreviewDocument(
+        bytes: alternative.bytes, locator: alternative.locator, isHTML: false, findings: findingsWithin(alternative), deliveredURLs: [:], images: [:]
+      ).render()
+      preview.textDocument = text.document
+      for index in text.pinned { pinned[index] = "text part" }
+      preview.notes.append("text alternative from \(alternative.locator.file.path), shown below the HTML")
+    }
     preview.notes.append(
       "\(body.isHTML ? "HTML" : "text") body from \(body.locator.file.path)"
         + (inventory.clickRewrite.map { "; links as rewritten for click tracking through \($0.domain)" } ?? "")
@@ -241,6 +264,7 @@ extension LintReport {
       }
       changed.links = Dictionary(uniqueKeysWithValues: preview.links.compactMap { key, value in renumbered[key].map { ($0, value) } })
       if let document = preview.document { changed.document = DraftPreview.renumber(document, renumbered) }
+      if let document = preview.textDocument { changed.textDocument = DraftPreview.renumber(document, renumbered) }
       return changed
     }
     return copy
@@ -262,8 +286,14 @@ extension DraftPreview {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
         let numbers = String(decoding: bytes[(index + marker.count)..<end], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
         let kept = numbers.compactMap { renumbered[$0 - 1].map { String($0 + 1) } }
-        output += Array(("data-sendlint-finding=\"" + kept.joined(separator: " ")).utf8)
-        index = end
+        if kept.isEmpty {
+          // No finding left on the element: the attribute goes, with the space before it.
+          if output.last == UInt8(ascii: " ") { output.removeLast() }
+          index = min(bytes.count, end + 1)
+        } else {
+          output += Array(("data-sendlint-finding=\"" + kept.joined(separator: " ")).utf8)
+          index = end
+        }
       } else {
         output.append(bytes[index])
         index += 1

@@ -250,7 +250,7 @@ struct PreviewDocument {
       }
       return Placeholder.image(width: w, height: h, label: "missing part cid:\(key)")
     }
-    let host = URLRecord.parse(trimmed).flatMap { $0.host.map { HostName.normalise($0.description) } } ?? "relative URL"
+    let host = Placeholder.host(trimmed)
     note(host)
     return Placeholder.image(width: w, height: h, label: host)
   }
@@ -258,6 +258,12 @@ struct PreviewDocument {
 
 /// Neutral SVG placeholders as base64 `data:` URLs (so not even the SVG namespace URL appears).
 enum Placeholder {
+  /// The host a URL as written would load from (`//host/…` is scheme-relative), for the label.
+  static func host(_ url: String) -> String {
+    let absolute = url.hasPrefix("//") ? "https:" + url : url
+    return URLRecord.parse(absolute).flatMap { $0.host.map { HostName.normalise($0.description) } } ?? "relative URL"
+  }
+
   static func image(width: Int, height: Int, label: String) -> String {
     let shown = HTMLEscaping.attribute(String(label.prefix(80)))
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
@@ -307,7 +313,7 @@ enum CSSNeutraliser {
         if inner.lowercased().hasPrefix("data:image/") && !inner.contains(")") && !inner.contains("\"") {
           output += Array("url(\"\(inner)\")".utf8)
         } else {
-          let host = URLRecord.parse(inner).flatMap { $0.host.map { HostName.normalise($0.description) } } ?? "relative URL"
+          let host = Placeholder.host(inner)
           note(host)
           output += Array("url(\"\(Placeholder.image(width: 200, height: 60, label: host))\")".utf8)
         }
@@ -337,7 +343,7 @@ public enum HTMLEscaping {
       case ">": output += "&gt;"
       case "\"": output += "&quot;"
       case "'": output += "&#39;"
-      case "\t", "\n": output.unicodeScalars.append(scalar)
+      case "\t", "\n", "\r": output.unicodeScalars.append(scalar)
       default:
         if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
           output += "\u{FFFD}"

@@ -37,6 +37,7 @@ button.finding:focus-visible, a:focus-visible { outline: 3px solid var(--focus);
 .detail { margin: 4px 0 0; padding: 8px; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); font-size: 14px; }
 .detail dl { margin: 4px 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; } .detail dt { color: var(--muted); } .detail dd { margin: 0; word-break: break-all; }
 pre.excerpt { margin: 6px 0 0; padding: 6px; overflow-x: auto; background: var(--panel); font: 12px/1.4 ui-monospace, monospace; white-space: pre; }
+iframe.message.text { min-height: 200px; }
 iframe.message { width: 100%; min-height: 480px; border: 1px solid var(--line); background: #ffffff; display: block; }
 .notes { font-size: 13px; color: var(--muted); margin: 6px 0 0; padding-left: 18px; }
 table.headers { width: 100%; border-collapse: collapse; font-size: 13px; } table.headers th { text-align: left; vertical-align: top; padding: 3px 6px 3px 0; color: var(--muted); white-space: nowrap; }
@@ -70,14 +71,17 @@ table.headers td { padding: 3px 0; word-break: break-all; }
   "use strict";
   var rank = { error: 3, warning: 2, info: 1 };
   var buttons = Array.prototype.slice.call(document.querySelectorAll("button.finding"));
-  function frameDocument(button) {
-    var frame = document.getElementById(button.getAttribute("data-frame") || "");
-    try { return frame && frame.contentDocument; } catch (e) { return null; }
+  function frameDocuments(button) {
+    return (button.getAttribute("data-frame") || "").split(" ").map(function (id) {
+      var frame = id ? document.getElementById(id) : null;
+      try { return frame && frame.contentDocument; } catch (e) { return null; }
+    }).filter(Boolean);
   }
   function targets(button) {
     var number = button.getAttribute("data-finding"), found = [];
-    var doc = frameDocument(button);
-    if (doc) { found = Array.prototype.slice.call(doc.querySelectorAll('[data-sendlint-finding~="' + number + '"]')); }
+    frameDocuments(button).forEach(function (doc) {
+      found = found.concat(Array.prototype.slice.call(doc.querySelectorAll('[data-sendlint-finding~="' + number + '"]')));
+    });
     return found.concat(Array.prototype.slice.call(document.querySelectorAll('[data-finding-target~="' + number + '"]')));
   }
   function mark(button, on) {
@@ -129,10 +133,10 @@ table.headers td { padding: 3px 0; word-break: break-all; }
     style.textContent = frame.getAttribute("data-frame-style") || "";
     (doc.head || doc.documentElement).appendChild(style);
     buttons.forEach(function (button) {
-      if (button.getAttribute("data-frame") !== frame.id) { return; }
+      if ((button.getAttribute("data-frame") || "").split(" ").indexOf(frame.id) < 0) { return; }
       var severity = button.getAttribute("data-severity");
       var elements = targets(button);
-      button.setAttribute("data-pinned", elements.length > 0 ? "true" : "false");
+      if (button.getAttribute("data-pinned") !== "true") { button.setAttribute("data-pinned", elements.length > 0 ? "true" : "false"); }
       elements.forEach(function (element) {
         var was = element.getAttribute("data-sendlint-severity");
         if (!was || rank[severity] > rank[was]) { element.setAttribute("data-sendlint-severity", severity); }
@@ -146,7 +150,8 @@ table.headers td { padding: 3px 0; word-break: break-all; }
       var button = document.querySelector('button.finding[data-finding="' + number + '"]');
       if (button) { button.focus(); select(button, false); }
     }, true);
-    frame.style.height = Math.min(20000, Math.max(480, doc.documentElement.scrollHeight + 24)) + "px";
+    var least = frame.classList.contains("text") ? 200 : 480;
+    frame.style.height = Math.min(20000, Math.max(least, doc.documentElement.scrollHeight + 24)) + "px";
   }
   var frames = Array.prototype.slice.call(document.querySelectorAll("iframe.message"));
   frames.forEach(function (frame) { frame.addEventListener("load", function () { prepare(frame); }); });

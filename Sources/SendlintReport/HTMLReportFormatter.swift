@@ -77,6 +77,11 @@ public enum HTMLReportFormatter {
       html += "sandbox=\"allow-same-origin\" referrerpolicy=\"no-referrer\" data-frame-style=\"\(HTMLEscaping.attribute(HTMLReportAssets.frameStyle))\" "
       html += "srcdoc=\"\(HTMLEscaping.attribute(document))\"></iframe>"
     }
+    if let text = preview.textDocument {
+      html += "<h3>Text alternative</h3><iframe class=\"message text\" id=\"\(frame)-text\" title=\"Text part as received: \(HTMLEscaping.attribute(preview.draftPath.escapedForDisplay))\" "
+      html += "sandbox=\"allow-same-origin\" referrerpolicy=\"no-referrer\" data-frame-style=\"\(HTMLEscaping.attribute(HTMLReportAssets.frameStyle))\" "
+      html += "srcdoc=\"\(HTMLEscaping.attribute(text))\"></iframe>"
+    }
     if !preview.notes.isEmpty { html += "<ul class=\"notes\">" + preview.notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>" }
     html += "</div>\n<aside class=\"headers\" aria-label=\"Headers and attachments\"><h3>Headers</h3>"
     if preview.headers.isEmpty { html += "<p>No headers (a bare template).</p>" } else {
@@ -130,7 +135,7 @@ public enum HTMLReportFormatter {
       location += ":\(start.line)" + (range.hasColumn ? ":\(start.column)" : "")
     }
     var html = "<li><button type=\"button\" class=\"finding sev-\(severity)\" data-finding=\"\(number)\" data-severity=\"\(severity)\""
-    if let frame { html += " data-frame=\"\(frame)\"" }
+    if let frame { html += " data-frame=\"\(frame) \(frame)-text\"" }
     html += " aria-pressed=\"false\" aria-controls=\"detail-\(number)\"><span class=\"sev\">\(severity)</span> <span class=\"rule\">\(e(finding.rule))</span><br>"
     html += "\(e(finding.message))<br><span class=\"where\">\(e(location))\(pinnedIn.map { " · shown in the \($0 == "body" ? "message" : $0)" } ?? " · not shown in the preview")</span></button>"
     html += "<div class=\"detail\" id=\"detail-\(number)\" hidden><dl>"
