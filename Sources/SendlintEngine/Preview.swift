@@ -166,6 +166,14 @@ extension DraftPreview {
       let isHTML = !inventory.draftFile.path.lowercased().hasSuffix(".txt")
       body = (inventory.draftFile.bytes, Locator(file: inventory.draftFile), isHTML)
     }
+    if let shown = body, shown.bytes.count > PreviewDocument.maximumBodyBytes {
+      // Tokens of a huge body would cost many times its size; the findings list still has all.
+      preview.notes.append("the \(shown.isHTML ? "HTML" : "text") body is \(shown.bytes.count / 1024) KiB, over the \(PreviewDocument.maximumBodyBytes / (1024 * 1024)) MiB the preview shows; its findings are listed, not pinned")
+      preview.findings = indexes.map { ($0, pinned[$0]) }
+      preview.links = linkDetails(inventory, findings: findings, indexes: indexes)
+      return preview
+    }
+    if let text = alternative, text.bytes.count > PreviewDocument.maximumBodyBytes { alternative = nil }
     guard let body else {
       preview.notes.append("this draft has no body to show")
       preview.findings = indexes.map { ($0, pinned[$0]) }

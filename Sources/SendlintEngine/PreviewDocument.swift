@@ -17,6 +17,8 @@ import SendlintURL
 struct PreviewDocument {
   static let maximumEmbeddedImageBytes = 2 * 1024 * 1024
   static let maximumEmbeddedTotalBytes = 8 * 1024 * 1024
+  /// Bodies larger than this are not previewed (their tokens would cost many times their size).
+  static let maximumBodyBytes = 4 * 1024 * 1024
 
   let bytes: [UInt8]
   let locator: Locator

@@ -258,3 +258,16 @@ import Testing
     #expect(["", "f", "fo", "foo", "foob", "fooba", "foobar"].map { Base64.encode(Array($0.utf8)) } == ["", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"])
   }
 }
+
+extension HTMLReportTests {
+  @Test func oversizedBodyIsListedNotPreviewed() throws {
+    let body = String(repeating: "<a href=\"https://x.example/\">x</a>", count: (4 * 1024 * 1024) / 33 + 10)
+    let directory = try Self.folder(["big.html": body])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let (html, report) = Self.render(["big.html"], in: directory)
+    let preview = try #require(report.previews.first)
+    #expect(preview.document == nil)
+    #expect(preview.notes.contains { $0.contains("over the 4 MiB the preview shows") })
+    Self.checkInvariants(Page(html), report: report)
+  }
+}
