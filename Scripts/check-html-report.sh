@@ -10,7 +10,8 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 browser="$(command -v chromium || true)"
 if [ -z "$browser" ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
   browser="$(command -v chromium)"
 fi
 flags=(--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update
