@@ -80,7 +80,10 @@ extension DraftPreview {
       draftPath: inventory.draftPath, kind: inventory.kind.rawValue, category: summary.category, policy: summary.policy)
     var pinned: [Int: String] = [:]
     func within(_ range: SourceRange, _ container: SourceRange) -> Bool {
-      range.file.path == container.file.path && range.start >= container.start && range.start <= max(container.start, container.end)
+      // An empty range at a field's first byte is about the whole message (a missing Date
+      // field reports at 1:1), not about the field that happens to come first.
+      guard range.end > range.start || range.start > container.start else { return false }
+      return range.file.path == container.file.path && range.start >= container.start && range.start <= max(container.start, container.end)
     }
     func findingsIn(_ container: SourceRange, as place: String, exact: Bool = false) -> [Int] {
       indexes.filter { index in

@@ -271,3 +271,16 @@ extension HTMLReportTests {
     Self.checkInvariants(Page(html), report: report)
   }
 }
+
+extension HTMLReportTests {
+  @Test func wholeMessageFindingsAreNotPinnedToTheFirstHeader() throws {
+    let eml = "From: a@contoso.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n"
+    let directory = try Self.folder(["m.eml": eml])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let (_, report) = Self.render(["m.eml"], in: directory)
+    let preview = try #require(report.previews.first)
+    let missingDate = try #require(report.findings.firstIndex { $0.message.contains("no Date field") })
+    #expect(preview.findings.first { $0.index == missingDate }?.pinnedIn == nil)
+    #expect(preview.headers.allSatisfy { !$0.findings.contains(missingDate) })
+  }
+}
