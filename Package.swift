@@ -55,7 +55,7 @@ let package = Package(
       name: "SendlintEngine",
       dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
     ),
-    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules"]),
+    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules", "SendlintEngine"]),
     // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
     .target(
       name: "Sendlint",

@@ -19,6 +19,9 @@ public struct Linter: Sendable {
   public var workingDirectory: String
   /// Today (`YYYY-MM-DD`, UTC) for suppression expiry; nil: the clock.
   public var today: String?
+  /// Build each draft's preview (the message as received, for `formatted(.html)`); costs a second
+  /// pass over the bodies, so off unless asked.
+  public var buildsPreviews = false
 
   public init(policy: SendlintPolicySet = .recommended, category: String? = nil, workingDirectory: String = "/") {
     self.policy = policy
@@ -62,6 +65,7 @@ public struct Linter: Sendable {
     request.baseline = baseline
     request.baselineName = baseline == nil ? nil : "baseline"
     if let today { request.today = today }
+    request.buildsPreviews = buildsPreviews
     return request
   }
 

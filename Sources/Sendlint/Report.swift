@@ -85,13 +85,19 @@ public struct Report: Sendable {
         maxWarnings: options.maxWarnings, warningCount: options.warningCount, seconds: options.seconds)
     case .gitlab:
       return GitLabCodeQualityReport(findings: report.findings, diagnostics: report.diagnostics).encoded()
+    case .html:
+      // The message previews exist when the lint asked for them (`Linter.buildsPreviews`, the
+      // CLI's `--format html`); without them the page lists the findings alone.
+      return HTMLReportFormatter.format(
+        findings: report.findings, diagnostics: report.diagnostics, previews: report.previews, draftCount: report.draftCount,
+        toolVersion: SendlintVersion.current)
     }
   }
 }
 
 /// The report formats: the CLI's `--format` values.
 public enum ReportFormat: String, Sendable, CaseIterable {
-  case text, json, sarif, github, junit, gitlab
+  case text, json, sarif, github, junit, gitlab, html
 }
 
 /// What some formats need beyond the report.

@@ -35,6 +35,9 @@ public struct LintRequest: Sendable {
   public var excludes: [String] = []
   /// Today, for suppression expiry (`YYYY-MM-DD`); the engine's only clock, injectable for tests.
   public var today: String = Engine.todayString()
+  /// Build a `DraftPreview` per draft (`--format html`); off by default, it keeps each inventory
+  /// until the findings are final.
+  public var buildsPreviews = false
 
   public init(paths: [String], policyPath: String? = nil, category: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
     self.paths = paths.isEmpty ? ["."] : paths
@@ -107,6 +110,8 @@ public struct LintReport: Sendable {
   public var baselinedCount = 0
   /// The baseline file applied (display path), given or found at the repository root.
   public var baselineUsed: String?
+  /// With `LintRequest.buildsPreviews`: one preview per linted draft, in `drafts` order.
+  public var previews: [DraftPreview] = []
 
   public func exitCode(failOn: Severity?, maxWarnings: Int? = nil) -> Int32 {
     if !diagnostics.isEmpty { return 2 }
@@ -205,6 +210,7 @@ public struct Engine: Sendable {
       return accepted
     }
     var suppressions = SuppressionTracker()
+    var previewInputs: [(Inventory, DraftSummary, BrandFacts)] = []
     for draft in drafts {
       guard let policy = policy(for: draft.path), acceptsForcedCategory(policy) else { continue }
       suppressions.register(policy, draft: draft.path)
@@ -239,6 +245,7 @@ public struct Engine: Sendable {
       var findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
       findings = suppressions.apply(findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
       report.findings += findings
+      if request.buildsPreviews, let summary = report.drafts.last { previewInputs.append((inventory, summary, policy.brand)) }
     }
     report.diagnostics += suppressions.diagnostics
     report.findings += suppressions.unused()
@@ -287,6 +294,13 @@ public struct Engine: Sendable {
       return lhs.3 < rhs.3
     }
     report.findings = Self.aggregate(order.map { report.findings[$0.3] })
+    if request.buildsPreviews {
+      var byDraft: [String: [Int]] = [:]
+      for (index, finding) in report.findings.enumerated() { byDraft[finding.draftPath, default: []].append(index) }
+      report.previews = previewInputs.map { inventory, summary, brand in
+        DraftPreview.build(inventory, summary: summary, brand: brand, findings: report.findings, indexes: byDraft[inventory.draftPath] ?? [])
+      }
+    }
     return report
   }
 

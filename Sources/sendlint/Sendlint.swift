@@ -44,7 +44,7 @@ struct Sendlint: ParsableCommand {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, sarif, github, junit, gitlab
+  case text, json, sarif, github, junit, gitlab, html
 }
 
 enum InspectFormat: String, ExpressibleByArgument, CaseIterable {
@@ -112,6 +112,8 @@ struct Lint: ParsableCommand {
 
   @Option(name: .customLong("gitlab-output"), help: "Also write a GitLab Code Quality report to this file.")
   var gitlabOutput: String?
+  @Option(name: .customLong("html-output"), help: "Also write the HTML report (the message as received, findings pinned on it) to this file.")
+  var htmlOutput: String?
 
   @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has at least this severity.")
   var failOn: FailOn = .error
@@ -160,6 +162,7 @@ struct Lint: ParsableCommand {
     request.findsBaseline = true
     request.fromHook = fromHook
     request.excludes = exclude
+    request.buildsPreviews = format == .html || htmlOutput != nil
     if paths.contains("-") {
       guard paths == ["-"] else { throw ValidationError("`-` (standard input) must be the only path; got \(paths.joined(separator: " "))") }
       request.standardInput = StandardInputDraft(bytes: try readStandardInput(), filename: stdinFilename)
@@ -175,7 +178,7 @@ struct Lint: ParsableCommand {
     // --quiet changes what is shown, never the verdict: the exit status below is computed from
     // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
     var report = fullReport
-    if quiet { report.findings = report.findings.filter { $0.severity >= .error } }
+    if quiet { report = fullReport.filteringFindings { $0.severity >= .error } }
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
     var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor), facts: facts)
     // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
@@ -183,7 +186,7 @@ struct Lint: ParsableCommand {
     let notes = skippedNotes(report) + hiddenNote(fullReport, shown: report.findings.count)
     if chosen == .text { rendered += notes } else { FileHandle.standardError.write(Data(notes.utf8)) }
     try emit(rendered, to: output)
-    for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit), (gitlabOutput, .gitlab)] {
+    for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit), (gitlabOutput, .gitlab), (htmlOutput, .html)] {
       if let path { try emit(render(report, as: extra, color: false, facts: facts), to: path) }
     }
     if chosen == .github, let summaryPath = environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty,
