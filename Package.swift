@@ -33,6 +33,9 @@ let package = Package(
     // RE2 behind a header of plain C types: policy regular expressions run on an automaton, linear
     // in the text by construction, however hostile the pattern or the draft.
     .target(name: "CRE2Shim", linkerSettings: [.linkedLibrary("re2")]),
+    // The system zlib behind a header of plain C types: inflates PDF attachments' FlateDecode
+    // streams with a hard output cap, so links inside them can be checked.
+    .target(name: "CZlibShim", linkerSettings: [.linkedLibrary("z")]),
     // Strict YAML reading over Yams nodes: unknown keys, wrong types and bad values become
     // diagnostics with line:col, shared by the policy and campaign manifests.
     .target(name: "SendlintYAML", dependencies: ["SendlintCore", "Yams"]),
@@ -41,7 +44,7 @@ let package = Package(
     .target(name: "SendlintURL", dependencies: ["SendlintCore", "CICUShim"]),
     .target(
       name: "SendlintInventory",
-      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML"]
+      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "CZlibShim"]
     ),
     .target(
       name: "SendlintRules", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "CRE2Shim"]
@@ -78,7 +81,7 @@ let package = Package(
       name: "SendlintTests",
       dependencies: [
         "SendlintCore", "SendlintYAML", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
-        "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport", "Sendlint",
+        "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport", "Sendlint", "CZlibShim",
       ],
       exclude: ["Fixtures"]
     ),

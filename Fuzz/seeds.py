@@ -82,3 +82,23 @@ write("zip", archive([("r\u00e9sum\u00e9.doc", b"x"), ("\u202etxt.exe", b"x")], 
 write("zip", archive([(f"f{i}.txt", b"") for i in range(50)]))
 write("zip", archive([("inner.zip", archive([("deep.scr", b"x")]))]))
 write("zip", archive([("x.txt", b"x")])[:-10])  # truncated end record
+
+# PDF attachments' links: plain objects, escapes, hex strings, a Flate object stream, a bomb.
+import zlib
+
+
+def pdf(objects):
+    out = b"%PDF-1.7\n"
+    for number, body in objects:
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    return out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def flate(dictionary, data):
+    packed = zlib.compress(data)
+    return b"<< " + dictionary + b" /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+
+
+write("pdf", pdf([(4, b"<< /S /URI /URI (http://a.example/x\\)y\\101) >>"), (5, b"<< /U#52I <687474703A2F2F622E6578616D706C65> >>")]))
+write("pdf", pdf([(20, flate(b"/Type /ObjStm /N 1 /First 5", b"11 0 << /S /URI /URI (http://c.example/) >>"))]))
+write("pdf", pdf([(1, flate(b"", b" " * (1 << 20))), (2, b"<< /URI 9 0 R >>"), (9, b"(http://d.example/)")]))

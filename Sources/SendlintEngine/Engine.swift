@@ -436,6 +436,7 @@ public struct Engine: Sendable {
     let context = RuleContext(brand: policy.brand, category: category)
     var findings: [Finding] = []
     let enabled = Dictionary(uniqueKeysWithValues: enabledRules(policy: policy, category: category, path: path).map { ($0.metadata.id, ($0.severity, $0.setting)) })
+    let attachmentLinks = AttachmentLinkNotes(inventory)
     func add(_ hits: [Hit], _ metadata: RuleMetadata) {
       guard let (severity, setting) = enabled[metadata.id] else { return }
       // Parsed once per rule, rendered in one pass per hit: values are never re-scanned for
@@ -450,6 +451,7 @@ public struct Engine: Sendable {
           values["rule"] = metadata.id
           message = template.render(values)
         }
+        message = attachmentLinks.annotate(message, range: hit.range)
         findings.append(Finding(
           // Messages quote draft content: escaped here, once, so no output can carry its controls.
           // Evidence stays raw: fingerprints must not change with display rules.

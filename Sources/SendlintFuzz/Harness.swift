@@ -27,6 +27,8 @@ enum Harness: String, CaseIterable {
   case manifest
   /// A ZIP central directory (attachment names).
   case zip
+  /// A PDF attachment's `/URI` links: tokens, strings, Flate streams and object streams.
+  case pdf
 
   /// Runs the harness on one input. It must return on every input; libFuzzer reports any crash,
   /// timeout or excess memory.
@@ -69,6 +71,8 @@ enum Harness: String, CaseIterable {
       }
     case .zip:
       observe(ZipDirectory.names(in: bytes).count)
+    case .pdf:
+      observe(PDFLinks.read(bytes).uris.count)
     }
   }
 }

@@ -3,6 +3,8 @@ import SendlintCore
 /// What kind of element or construct a link comes from.
 public enum LinkKind: String, Sendable, Codable {
   case a, area, form, vml, metaRefresh = "meta-refresh", css, background, text
+  /// A `/URI` action inside a PDF attachment (read by SendlintInventory's `PDFLinks`).
+  case pdf
 }
 
 /// A link in HTML as the recipient's client presents it.

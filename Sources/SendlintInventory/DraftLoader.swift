@@ -161,6 +161,9 @@ public struct DraftLoader: Sendable {
         } else if lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") {
           templates.append((file, true))
           if !isDirectory { explicitTemplates.insert(file) }
+        } else if lowered.hasSuffix(".txt"), let head = headBytes(file), Self.isMessage(head) {
+          // A saved message named .txt (mail archives, test corpora): read as the message it is.
+          emls.append(file)
         } else if lowered.hasSuffix(".txt") {
           templates.append((file, false))
           if !isDirectory { explicitTemplates.insert(file) }
@@ -409,10 +412,46 @@ public struct DraftLoader: Sendable {
     let candidate = inMaildir || name.hasSuffix(".msg") || name.hasSuffix(".raw") || !name.contains(".")
     guard candidate else { return "not a draft (drafts are .eml, *.campaign.yaml, campaign.yaml, .html, .htm, .txt)" }
     guard let head = headBytes(path) else { return "cannot be read" }
-    return Self.startsWithHeaderField(head) ? nil : "does not start with a mail header field, so it is not read as a message"
+    return Self.startsWithHeaderField(Array(Self.afterEnvelopeLine(head))) ? nil : "does not start with a mail header field, so it is not read as a message"
   }
 
-  private func headBytes(_ path: String) -> [UInt8]? {
+  /// `bytes` after an mbox envelope line (`From addr date`, RFC 4155), when it starts with one; the
+  /// MIME reader skips that line itself, so offsets and line numbers stay those of the file.
+  static func afterEnvelopeLine(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+    guard bytes.starts(with: Array("From ".utf8)), let newline = bytes.firstIndex(of: 0x0A) else { return bytes[...] }
+    return bytes[(newline + 1)...]
+  }
+
+  /// Trace and origin fields: a text template never starts with these, a received message does.
+  static let messageFields: Set<String> = ["received", "return-path", "delivered-to", "message-id", "x-original-to"]
+
+  /// Whether a `.txt` file is a saved message rather than a text template. Conservative: every line
+  /// up to the first empty one (within the sniffed bytes) is a header field or its continuation,
+  /// there are at least three fields, and one is a trace or origin field (`Received`,
+  /// `Return-Path`, `Delivered-To`, `Message-ID`, `X-Original-To`), or the file starts with an mbox
+  /// envelope line. A template that begins `Subject: …` or `To: …` stays a template.
+  static func isMessage(_ head: [UInt8]) -> Bool {
+    let envelope = head.starts(with: Array("From ".utf8))
+    let rest = afterEnvelopeLine(head)
+    guard startsWithHeaderField(Array(rest)) else { return false }
+    var fields = 0
+    var traced = envelope
+    var lines = rest.split(separator: 0x0A, omittingEmptySubsequences: false)
+    if rest.last != 0x0A, lines.count > 1 { lines.removeLast() }  // cut off by the sniff window
+    for line in lines {
+      let trimmed = line.last == 0x0D ? line.dropLast() : line
+      if trimmed.isEmpty { break }
+      if trimmed.first == 0x20 || trimmed.first == 0x09 { continue }  // a folded continuation
+      guard let colon = trimmed.firstIndex(of: UInt8(ascii: ":")), colon > trimmed.startIndex,
+        trimmed[trimmed.startIndex..<colon].allSatisfy({ (33...126).contains($0) })
+      else { return false }
+      fields += 1
+      if messageFields.contains(String(decoding: trimmed[trimmed.startIndex..<colon], as: UTF8.self).lowercased()) { traced = true }
+    }
+    return fields >= 3 && traced
+  }
+
+  func headBytes(_ path: String) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }

@@ -157,6 +157,10 @@ public struct Link: Sendable {
     return " (the href \"\(href.escapedForDisplay)\" has no scheme; mail clients open it as \(url.href.escapedForDisplay))"
   }
 
+  /// Where a link outside the bodies comes from, for messages (`PDF attachment "a.pdf", object
+  /// 12`); nil for links in the HTML and text bodies.
+  public var origin: String? = nil
+
   /// The host the recipient's click will actually go to first.
   public var deliveredHost: String? { rewrite?.domain ?? host }
 
@@ -246,13 +250,27 @@ public struct Attachment: Sendable {
   public let size: Int
   /// File names inside a ZIP archive, read from its central directory.
   public let archiveEntries: [String]
+  /// The first `Attachment.leadingByteCount` decoded bytes, for telling the type from the content
+  /// (empty when the content is not in the draft, as for a manifest's attachment names).
+  public let leadingBytes: [UInt8]
+  /// Links read from the attachment itself (a PDF's `/URI` actions); they are in `links` too.
+  public let linkCount: Int
 
-  public init(filename: String?, contentType: String, range: SourceRange, size: Int, archiveEntries: [String] = []) {
+  /// Bytes kept in `leadingBytes`: enough for every signature in the WHATWG sniffing tables and a
+  /// PDF header as far in as readers look for it.
+  public static let leadingByteCount = 1_100
+
+  public init(
+    filename: String?, contentType: String, range: SourceRange, size: Int, archiveEntries: [String] = [],
+    leadingBytes: [UInt8] = [], linkCount: Int = 0
+  ) {
     self.filename = filename
     self.contentType = contentType
     self.range = range
     self.size = size
     self.archiveEntries = archiveEntries
+    self.leadingBytes = leadingBytes
+    self.linkCount = linkCount
   }
 }
 

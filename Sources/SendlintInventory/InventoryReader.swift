@@ -46,6 +46,7 @@ public enum InventoryReader {
     var collector = BodyCollector(finder: finder)
     var reportedAttachmentLimit = false
     var archiveEntryBudget = InventoryLimits.maximumArchiveEntries
+    var pdfLinks: [Link] = []
     func collect(_ root: MIMEEntity, in file: SourceFile) {
       root.walk { entity, _ in
         if entity.contentType.value == "multipart/signed", let found = Signatures.detached(entity, in: file) {
@@ -75,10 +76,14 @@ public enum InventoryReader {
             }
             return
           }
+          let body = entity.decodedBody(in: file)
+          // Declared a ZIP, or one by its bytes (a local file header or an empty archive's end
+          // record), whatever its name says: `invoice.pdf` that is a ZIP of scripts is listed too.
           let isZip = entity.contentType.value.contains("zip") || (entity.filename?.lowercased().hasSuffix(".zip") ?? false)
+            || body.bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || body.bytes.starts(with: [0x50, 0x4B, 0x05, 0x06])
           var entries: [String] = []
           if isZip {
-            let listing = ZipDirectory.read(entity.decodedBody(in: file).bytes, maximumEntries: min(ZipDirectory.maximumEntries, archiveEntryBudget))
+            let listing = ZipDirectory.read(body.bytes, maximumEntries: min(ZipDirectory.maximumEntries, archiveEntryBudget))
             entries = listing.names
             archiveEntryBudget -= entries.count
             let shown = "\"\(entity.filename ?? "archive")\""
@@ -90,9 +95,17 @@ public enum InventoryReader {
               inventory.problems.append(InputProblem(code: "input/unparseable", message: "archive \(shown) cannot be read fully: \(problem)", range: partRange))
             }
           }
+          var linkCount = 0
+          if PDFLinks.isPDF(body.bytes) {
+            let found = attachmentLinks(pdf: body.bytes, map: body.map, file: file, filename: entity.filename, partRange: partRange)
+            pdfLinks += found.links
+            linkCount = found.links.count
+            inventory.problems += found.problems
+          }
           inventory.attachments.append(Attachment(
             filename: entity.filename, contentType: entity.contentType.value, range: partRange,
-            size: entity.bodyEnd - entity.bodyStart, archiveEntries: entries))
+            size: entity.bodyEnd - entity.bodyStart, archiveEntries: entries,
+            leadingBytes: Array(body.bytes.prefix(Attachment.leadingByteCount)), linkCount: linkCount))
           return
         }
         let charset = entity.contentType.parameters["charset"] ?? "none"
@@ -129,7 +142,32 @@ public enum InventoryReader {
     // An OpenPGP cleartext signature (RFC 4880 §7) signs the text it wraps; when the message also
     // has an HTML body, clients show that unsigned HTML instead, so it does not count.
     if inventory.signature == nil, inlinePGP, inventory.htmlBodyCount == 0 { inventory.signature = .pgp }
+    inventory.links += pdfLinks
     return inventory
+  }
+
+  /// The `/URI` links of a PDF attachment, located in its MIME part (at the line holding the
+  /// object, or the stream it was inflated from), and the limits its reading hit.
+  static func attachmentLinks(
+    pdf bytes: [UInt8], map: OffsetMap, file: SourceFile, filename: String?, partRange: SourceRange
+  ) -> (links: [Link], problems: [InputProblem]) {
+    let result = PDFLinks.read(bytes)
+    let locator = Locator(file: file, maps: [map])
+    let shown = "\"\(filename ?? "attachment")\""
+    let links = result.uris.map { uri -> Link in
+      let range = locator.range(uri.offset, uri.offset)
+      let parsed = URLRecord.parse(uri.value)
+      var link = Link(
+        kind: .pdf, href: uri.value, url: parsed, unresolvedHostTag: nil, text: "", textLocator: nil, hiddenText: "",
+        imageAltTexts: [], hidden: false, range: range, hrefLocator: nil, rewrite: nil, inConditionalComment: false,
+        fromText: false, deliveredURL: parsed?.href)
+      link.origin = "PDF attachment \(shown)" + (uri.objectNumber.map { ", object \($0)" } ?? "")
+      return link
+    }
+    let problems = result.limits.map {
+      InputProblem(code: "input/limit-exceeded", message: "PDF attachment \(shown) has \($0)", range: partRange)
+    }
+    return (links, problems)
   }
 
   /// A campaign manifest with its templates, read as the recipient will receive it.
