@@ -15,46 +15,32 @@ public enum Suggestion {
   }
 
   /// Edit distance over Unicode scalars counting insertions, deletions, substitutions and swaps
-  /// of two neighbours as one edit each (optimal string alignment), so the common typo `domian`
-  /// is one edit from `domain`, not two. O(n·m) time and O(m) space.
-  /// For suggestions only: `link/lookalike-domain` keeps plain Levenshtein (`editDistance`).
-  public static func typoDistance(_ lhs: String, _ rhs: String) -> Int {
+  /// of two neighbours as one edit each (optimal string alignment, Damerau–Levenshtein), so the
+  /// common typo `domian` is one edit from `domain`, not two. With `limit`, returns `limit + 1` as
+  /// soon as the distance must exceed it. O(n·m) time and O(m) space. The one edit distance of the
+  /// project: did-you-mean suggestions and `link/lookalike-domain` both use it.
+  public static func typoDistance(_ lhs: String, _ rhs: String, limit: Int = .max) -> Int {
     let left = Array(lhs.unicodeScalars)
     let right = Array(rhs.unicodeScalars)
-    if left.isEmpty { return right.count }
-    if right.isEmpty { return left.count }
+    if limit < .max, abs(left.count - right.count) > limit { return limit + 1 }
+    if left.isEmpty || right.isEmpty { return max(left.count, right.count) }
     var beforePrevious = [Int](repeating: 0, count: right.count + 1)
     var previous = Array(0...right.count)
     var current = [Int](repeating: 0, count: right.count + 1)
     for i in 1...left.count {
       current[0] = i
+      var rowMinimum = i
       for j in 1...right.count {
         let cost = left[i - 1] == right[j - 1] ? 0 : 1
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
         if i > 1, j > 1, left[i - 1] == right[j - 2], left[i - 2] == right[j - 1] {
-          current[j] = min(current[j], beforePrevious[j - 2] + 1)
+          value = min(value, beforePrevious[j - 2] + 1)
         }
+        current[j] = value
+        rowMinimum = min(rowMinimum, value)
       }
+      if rowMinimum > limit { return limit + 1 }
       (beforePrevious, previous, current) = (previous, current, beforePrevious)
-    }
-    return previous[right.count]
-  }
-
-  /// Levenshtein distance over Unicode scalars, O(n·m) time and O(m) space.
-  public static func editDistance(_ lhs: String, _ rhs: String) -> Int {
-    let left = Array(lhs.unicodeScalars)
-    let right = Array(rhs.unicodeScalars)
-    if left.isEmpty { return right.count }
-    if right.isEmpty { return left.count }
-    var previous = Array(0...right.count)
-    var current = [Int](repeating: 0, count: right.count + 1)
-    for i in 1...left.count {
-      current[0] = i
-      for j in 1...right.count {
-        let cost = left[i - 1] == right[j - 1] ? 0 : 1
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-      }
-      swap(&previous, &current)
     }
     return previous[right.count]
   }

@@ -139,8 +139,8 @@ public struct LookalikeDomain: Rule {
         if let registrable, let registrableSkeleton, maximumDistance > 0, registrable != brand,
           mark.label.count >= Self.minimumNameLength
         {
-          let written = Self.editDistance(registrable, brand, limit: maximumDistance)
-          let shown = Self.editDistance(registrableSkeleton, mark.skeleton, limit: maximumDistance)
+          let written = Suggestion.typoDistance(registrable, brand, limit: maximumDistance)
+          let shown = Suggestion.typoDistance(registrableSkeleton, mark.skeleton, limit: maximumDistance)
           if min(written, shown) <= maximumDistance {
             let edits = min(written, shown)
             let relation = written <= maximumDistance
@@ -202,33 +202,6 @@ public struct LookalikeDomain: Rule {
 
   /// The UTS #39 skeleton, lowercased (skeletons keep case: `PayPaI` → `PayPal`).
   static func skeleton(_ text: String) -> String { Confusables.skeleton(text).lowercased() }
-
-  /// Damerau–Levenshtein distance (optimal string alignment: insertions, deletions, substitutions
-  /// and swaps of neighbours each cost one) over Unicode scalars; `limit + 1` as soon as the
-  /// distance must exceed `limit`. O(n·m) on host names, which are at most 253 bytes.
-  public static func editDistance(_ lhs: String, _ rhs: String, limit: Int) -> Int {
-    let a = Array(lhs.unicodeScalars)
-    let b = Array(rhs.unicodeScalars)
-    if abs(a.count - b.count) > limit { return limit + 1 }
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var previous2 = [Int](repeating: 0, count: b.count + 1)
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-      current[0] = i
-      var rowMinimum = current[0]
-      for j in 1...b.count {
-        let cost = a[i - 1] == b[j - 1] ? 0 : 1
-        var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
-        current[j] = value
-        rowMinimum = min(rowMinimum, value)
-      }
-      if rowMinimum > limit { return limit + 1 }
-      (previous2, previous, current) = (previous, current, previous2)
-    }
-    return previous[b.count]
-  }
 
   private func lookalike(_ host: String, _ brand: String, _ relation: String, _ range: SourceRange) -> Hit {
     let display = Host.domain(host).displayName

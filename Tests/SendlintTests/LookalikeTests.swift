@@ -50,11 +50,11 @@ import Testing
   }
 
   @Test func damerauDistance() {
-    #expect(LookalikeDomain.editDistance("paypal", "paypla", limit: 3) == 1)
-    #expect(LookalikeDomain.editDistance("paypal", "paypal", limit: 3) == 0)
-    #expect(LookalikeDomain.editDistance("ab", "ba", limit: 3) == 1)
-    #expect(LookalikeDomain.editDistance("kitten", "sitting", limit: 3) == 3)
-    #expect(LookalikeDomain.editDistance("kitten", "sitting", limit: 1) == 2)
-    #expect(LookalikeDomain.editDistance("", "abc", limit: 3) == 3)
+    #expect(Suggestion.typoDistance("paypal", "paypla", limit: 3) == 1)
+    #expect(Suggestion.typoDistance("paypal", "paypal", limit: 3) == 0)
+    #expect(Suggestion.typoDistance("ab", "ba", limit: 3) == 1)
+    #expect(Suggestion.typoDistance("kitten", "sitting", limit: 3) == 3)
+    #expect(Suggestion.typoDistance("kitten", "sitting", limit: 1) == 2)
+    #expect(Suggestion.typoDistance("", "abc", limit: 3) == 3)
   }
 }
