@@ -72,30 +72,7 @@ public struct Obfuscated: Rule {
       }
       guard let url = link.url, url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp" else { continue }
       let host = url.host?.description ?? ""
-      if url.notes.contains(.credentials) {
-        let shown = url.username.isEmpty ? url.password : url.username
-        hits.append(Hit(
-          range: link.range,
-          message: "link \"\(link.href)\" puts \"\(shown)\" before an @: browsers go to \(host), not \(shown)",
-          help: "remove the text before @ and link to the real host directly",
-          evidence: "userinfo|\(host)", placeholders: ["host": host]))
-      }
-      if case .ip(let address) = url.host {
-        let legacy = url.notes.contains(.legacyIPv4)
-        hits.append(Hit(
-          range: link.range,
-          message: legacy
-            ? "link host is the IP address \(address) written in a disguised form in \"\(link.href)\""
-            : "link goes to the bare IP address \(address)",
-          help: "link to a host name the brand owns; IP-address links are a phishing signature",
-          evidence: "ip|\(address)", placeholders: ["host": address.description]))
-      } else if url.notes.contains(.percentEncodedHost) {
-        hits.append(Hit(
-          range: link.range,
-          message: "link host is percent-encoded in \"\(link.href)\" and decodes to \(host)",
-          help: "write the host name \(host) without percent-escapes",
-          evidence: "escaped|\(host)", placeholders: ["host": host]))
-      }
+      hits += Self.authorityHits(url, range: link.range, written: link.href, inText: false)
       if url.notes.contains(.backslashes) {
         hits.append(Hit(
           range: link.range,
@@ -190,32 +167,53 @@ public struct Obfuscated: Rule {
         let url = URLRecord.parse(entry.url.openable), url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp",
         !insideLinkText(entry.range)
       else { continue }
-      let shown = entry.url.text
-      let host = url.host?.description ?? ""
-      if url.notes.contains(.credentials) {
-        let before = url.username.isEmpty ? url.password : url.username
-        hits.append(Hit(
-          range: entry.range,
-          message: "URL \"\(shown)\" in the text puts \"\(before)\" before an @: clients link it, and browsers go to \(host), not \(before)",
-          help: "remove the text before @ and write the real host directly",
-          evidence: "userinfo|\(host)", placeholders: ["host": host, "text": shown]))
+      hits += Self.authorityHits(url, range: entry.range, written: entry.url.text, inText: true)
+    }
+    return hits
+  }
+
+  /// What the authority of `url` hides: text before an `@`, an IP-address host (disguised or
+  /// bare), a percent-encoded host. One judgement for an href (`written` is the href) and for a
+  /// URL written in text (`inText`: clients link it), worded for each.
+  static func authorityHits(_ url: URLRecord, range: SourceRange, written: String, inText: Bool) -> [Hit] {
+    var hits: [Hit] = []
+    let host = url.host?.description ?? ""
+    var placeholders = ["host": host]
+    if inText { placeholders["text"] = written }
+    if url.notes.contains(.credentials) {
+      let before = url.username.isEmpty ? url.password : url.username
+      hits.append(Hit(
+        range: range,
+        message: inText
+          ? "URL \"\(written)\" in the text puts \"\(before)\" before an @: clients link it, and browsers go to \(host), not \(before)"
+          : "link \"\(written)\" puts \"\(before)\" before an @: browsers go to \(host), not \(before)",
+        help: inText ? "remove the text before @ and write the real host directly" : "remove the text before @ and link to the real host directly",
+        evidence: "userinfo|\(host)", placeholders: placeholders))
+    }
+    if case .ip(let address) = url.host {
+      let legacy = url.notes.contains(.legacyIPv4)
+      placeholders["host"] = address.description
+      let message: String
+      switch (inText, legacy) {
+      case (true, true): message = "URL \"\(written)\" in the text goes to the IP address \(address) written in a disguised form; clients link it"
+      case (true, false): message = "URL \"\(written)\" in the text goes to the bare IP address \(address); clients link it"
+      case (false, true): message = "link host is the IP address \(address) written in a disguised form in \"\(written)\""
+      case (false, false): message = "link goes to the bare IP address \(address)"
       }
-      if case .ip(let address) = url.host {
-        let legacy = url.notes.contains(.legacyIPv4)
-        hits.append(Hit(
-          range: entry.range,
-          message: legacy
-            ? "URL \"\(shown)\" in the text goes to the IP address \(address) written in a disguised form; clients link it"
-            : "URL \"\(shown)\" in the text goes to the bare IP address \(address); clients link it",
-          help: "write a host name the brand owns; IP-address URLs are a phishing signature",
-          evidence: "ip|\(address)", placeholders: ["host": address.description, "text": shown]))
-      } else if url.notes.contains(.percentEncodedHost) {
-        hits.append(Hit(
-          range: entry.range,
-          message: "URL \"\(shown)\" in the text has a percent-encoded host that decodes to \(host)",
-          help: "write the host name \(host) without percent-escapes",
-          evidence: "escaped|\(host)", placeholders: ["host": host, "text": shown]))
-      }
+      hits.append(Hit(
+        range: range, message: message,
+        help: inText
+          ? "write a host name the brand owns; IP-address URLs are a phishing signature"
+          : "link to a host name the brand owns; IP-address links are a phishing signature",
+        evidence: "ip|\(address)", placeholders: placeholders))
+    } else if url.notes.contains(.percentEncodedHost) {
+      hits.append(Hit(
+        range: range,
+        message: inText
+          ? "URL \"\(written)\" in the text has a percent-encoded host that decodes to \(host)"
+          : "link host is percent-encoded in \"\(written)\" and decodes to \(host)",
+        help: "write the host name \(host) without percent-escapes",
+        evidence: "escaped|\(host)", placeholders: placeholders))
     }
     return hits
   }
