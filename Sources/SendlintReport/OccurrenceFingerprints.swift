@@ -7,11 +7,17 @@ import SendlintCore
 /// "where"), so four `link/insecure` hits on the same URL in one file share it. Here each finding
 /// gets that fingerprint plus its occurrence index among the findings sharing it, counted in source
 /// order: inserting lines above all of them changes no fingerprint, and the first occurrence keeps
-/// the plain fingerprint, so it matches the JSON report's and the baseline's.
+/// the plain fingerprint, so it matches the JSON report's and the baseline's. A template reported
+/// within a campaign adds the campaign to the base: one template linted in two campaigns gives two
+/// results, whatever order the campaigns come in. Editing one value changes one fingerprint.
+/// The one home of result fingerprints: SARIF and GitLab Code Quality both use it.
 public enum OccurrenceFingerprints {
   /// One fingerprint per finding, in the order given. O(n log n).
   public static func of(_ findings: [Finding]) -> [String] {
-    make(findings.map { ($0.fingerprint, $0.range?.start ?? -1) })
+    make(findings.map { finding in
+      let base = finding.path == finding.draftPath ? finding.fingerprint : Fingerprint.hex(of: finding.fingerprint + "\u{1F}" + finding.draftPath)
+      return (base, finding.range?.start ?? -1)
+    })
   }
 
   /// One fingerprint per diagnostic, in the order given: code, path and message, with the

@@ -110,23 +110,6 @@ extension SARIFLog {
     return rule.categorySeverities.values.max() ?? .off
   }
 
-  /// One fingerprint per finding, in the findings' order. The base is the finding's own
-  /// fingerprint (rule, repository-relative path, normalised evidence: no line or column), plus the
-  /// draft when the file is a template of a campaign (one template linted in two campaigns gives
-  /// two results); findings with the same base are numbered in document order (start offset, then
-  /// report order). Inserting lines moves no fingerprint; editing one value changes one.
-  public static func fingerprints(_ findings: [Finding]) -> [String] {
-    let bases = findings.map { $0.path == $0.draftPath ? $0.fingerprint : $0.fingerprint + "\u{1F}" + $0.draftPath }
-    var groups: [String: [Int]] = [:]
-    for (index, base) in bases.enumerated() { groups[base, default: []].append(index) }
-    var result = [String](repeating: "", count: findings.count)
-    for (base, members) in groups {
-      let ordered = members.sorted { (findings[$0].range?.start ?? -1, $0) < (findings[$1].range?.start ?? -1, $1) }
-      for (occurrence, index) in ordered.enumerated() { result[index] = Fingerprint.hex(of: "\(base)\u{1F}\(occurrence)") }
-    }
-    return result
-  }
-
   /// The indices of the findings a capped run keeps, in report order: errors first, then warnings,
   /// then notes, each in report order, up to `maxResults`.
   static func kept(_ findings: [Finding], maxResults: Int) -> [Int] {

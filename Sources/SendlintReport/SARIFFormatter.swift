@@ -170,7 +170,7 @@ public struct SARIFLog: Codable, Sendable {
     // The first descriptor of an id wins: a caller's list with a repeated id must not trap.
     let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     // Fingerprints of every finding before the cap, so a result's fingerprint never depends on it.
-    let fingerprints = SARIFLog.fingerprints(findings)
+    let fingerprints = OccurrenceFingerprints.of(findings)
     let kept = SARIFLog.kept(findings, maxResults: maxResults)
     let results = kept.map { position -> Result in
       let finding = findings[position]

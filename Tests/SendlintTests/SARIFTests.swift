@@ -91,18 +91,21 @@ import Testing
 
   @Test func fingerprintsFollowDocumentOrderAndTellCampaignsApart() {
     let findings = [Self.finding(at: 0), Self.finding(at: 35), Self.finding(at: 70)]
-    let forward = SARIFLog.fingerprints(findings)
+    let forward = OccurrenceFingerprints.of(findings)
     #expect(Set(forward).count == 3)
     // Occurrences are numbered by place in the file, not by report order.
-    #expect(SARIFLog.fingerprints(findings.reversed()) == forward.reversed())
+    #expect(OccurrenceFingerprints.of(findings.reversed()) == forward.reversed())
     // One template linted within two campaigns: the same place, two results, two fingerprints.
-    let twoCampaigns = SARIFLog.fingerprints([
+    let twoCampaigns = OccurrenceFingerprints.of([
       Self.finding(at: 0, draft: "campaigns/a/campaign.yaml"), Self.finding(at: 0, draft: "campaigns/b/campaign.yaml"),
     ])
     #expect(twoCampaigns[0] != twoCampaigns[1])
+    #expect(OccurrenceFingerprints.of([
+      Self.finding(at: 0, draft: "campaigns/b/campaign.yaml"), Self.finding(at: 0, draft: "campaigns/a/campaign.yaml"),
+    ]) == twoCampaigns.reversed(), "a campaign's result keeps its fingerprint whatever order the campaigns are linted in")
     #expect(!twoCampaigns.contains(forward[0]))
     // Another rule or evidence at the same place is its own base, numbered from its own first.
-    let mixed = SARIFLog.fingerprints([Self.finding(at: 0), Self.finding(at: 0, rule: "link/off-brand-host"), Self.finding(at: 35, evidence: "http://y.example/")])
+    let mixed = OccurrenceFingerprints.of([Self.finding(at: 0), Self.finding(at: 0, rule: "link/off-brand-host"), Self.finding(at: 35, evidence: "http://y.example/")])
     #expect(mixed[0] == forward[0])
     #expect(Set(mixed).count == 3)
   }
