@@ -46,6 +46,29 @@ extension Redirector {
     return nil  // nested beyond any sane limit
   }
 
+  /// Why a limit stopped reading `url`'s destination, or nil when unwrapping ran to its end: a
+  /// path or query over `maximumUnwrapInput`, or single-target nesting deeper than
+  /// `maximumUnwrapDepth`. `embedded` is `embeddedTargets(url)`, already computed by the caller.
+  /// A limit is reported, never a silent pass: the rules then judged the wrapper alone.
+  public static func unwrapLimit(_ url: URLRecord, embedded: [URLRecord]) -> String? {
+    guard url.scheme == "http" || url.scheme == "https" else { return nil }
+    let pathBytes = url.path.utf8.count
+    if pathBytes > maximumUnwrapInput {
+      return "its path is \(pathBytes) bytes, over the \(maximumUnwrapInput) sendlint searches for an embedded destination"
+    }
+    if let query = url.query, query.utf8.count > maximumUnwrapInput {
+      return "its query is \(query.utf8.count) bytes, over the \(maximumUnwrapInput) sendlint searches for an embedded destination"
+    }
+    guard embedded.count == 1 else { return nil }
+    var current = embedded[0]
+    for _ in 0..<maximumUnwrapDepth {
+      let targets = embeddedTargets(current)
+      guard targets.count == 1 else { return nil }
+      current = targets[0]
+    }
+    return "it nests redirects more than \(maximumUnwrapDepth) deep"
+  }
+
   /// A query value read as a destination URL, or nil.
   static func destination(inValue raw: Substring, scheme: String) -> URLRecord? {
     // Form encoding first (`+` is a space there); base64 keeps its `+`, so it reads the value

@@ -27,7 +27,9 @@ public struct Redirector: Rule {
       does not declare in `brand.tracking_domains` (SendGrid, Mailchimp, Mandrill, Klaviyo, Constant \
       Contact, Mailjet, Amazon SES, Postmark, AWeber and others, one finding per tracking host); brand \
       hosts a vendor operates (`brand.vendors[].hosts`) used as a redirect; and the ESP's send-time \
-      click rewrite through a host that is not in `brand.tracking_domains`.
+      click rewrite through a host that is not in `brand.tracking_domains`. A redirect whose path or \
+      query is over 16 KiB, or that nests redirects more than 4 deep, is flagged as not read: no \
+      rule judged where it goes.
       """,
     whyIsThisBad: """
       A redirector decides at click time where the reader goes. Filters treat open redirects and \
@@ -116,6 +118,14 @@ public struct Redirector: Rule {
         continue
       }
       let embedded = Self.embeddedTargets(url)
+      if let reason = Self.unwrapLimit(url, embedded: embedded) {
+        hits.append(Hit(
+          range: link.hostRange,
+          message: "where the link through \(host) leads was not read: \(reason), so no rule judged its destination",
+          help: "link to the destination directly; a redirect this long or deep hides where it goes from readers and filters alike",
+          evidence: "unwrap-limit|\(host)", placeholders: ["host": host]))
+        continue
+      }
       let tracker = ESPClickTracker.tracker(for: url)
       if !embedded.isEmpty, !brand.isOwned(host) || brand.vendor(operating: host) != nil {
         let description = embedded.count == 1

@@ -45,7 +45,7 @@ import Testing
     #expect(target("https://r.example.net/?u=///evil.example/") == nil)
   }
 
-  @Test func unwrappingIsBounded() {
+  @Test func unwrappingIsBounded() throws {
     // Nesting deeper than maximumUnwrapDepth gives no single destination.
     var url = "https://evil.example/"
     for level in 0...(Redirector.maximumUnwrapDepth + 1) {
@@ -57,6 +57,13 @@ import Testing
     // A path over the cap is not searched (linear work however long the href).
     let long = "https://t.example.net/" + String(repeating: "a", count: Redirector.maximumUnwrapInput) + "/http://evil.example/"
     #expect(target(long) == nil)
+    // Hitting either limit is a link/redirector finding that says so, never a silent pass.
+    for href in [url, long] {
+      let found = try hits(Redirector.self, html: "<a href=\"\(href)\">Your account</a>")
+      #expect(found.contains { $0.evidence.hasPrefix("unwrap-limit|") && $0.message.contains("was not read") }, "\(found.map(\.message))")
+    }
+    let within = try hits(Redirector.self, html: "<a href=\"https://r.example.net/?u=https%3A%2F%2Fevil.example%2F\">Your account</a>")
+    #expect(!within.contains { $0.evidence.hasPrefix("unwrap-limit|") })
   }
 
   // MARK: client resolution of schemeless hrefs
