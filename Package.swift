@@ -47,7 +47,8 @@ let package = Package(
       dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "CZlibShim"]
     ),
     .target(
-      name: "SendlintRules", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "CRE2Shim"]
+      name: "SendlintRules",
+      dependencies: ["SendlintCore", "SendlintInventory", "SendlintMIME", "SendlintHTML", "SendlintURL", "CRE2Shim"]
     ),
     .target(
       name: "SendlintPolicy",
@@ -56,7 +57,10 @@ let package = Package(
     ),
     .target(
       name: "SendlintEngine",
-      dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
+      dependencies: [
+        "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "SendlintInventory", "SendlintRules",
+        "SendlintPolicy",
+      ]
     ),
     .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules", "SendlintEngine"]),
     // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
@@ -67,8 +71,8 @@ let package = Package(
     .executableTarget(
       name: "sendlint",
       dependencies: [
-        "Sendlint", "SendlintEngine", "SendlintReport",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Sendlint", "SendlintCore", "SendlintURL", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintEngine",
+        "SendlintReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // Build-time tool: turns Policies/*.yaml into Swift string literals so the packs ship inside
