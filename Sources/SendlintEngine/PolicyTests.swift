@@ -125,7 +125,7 @@ public enum PolicyTests {
         }
         var problems: [String] = unknown
         for (expectation, _) in expect where !matches(expectation, report.findings) {
-          problems.append("expected \(expectation), got \(report.findings.map { "\($0.rule)@\(($0.path as NSString).lastPathComponent):\($0.range?.startPosition.line ?? 0)" }.joined(separator: ", ").nilIfEmptyString ?? "no findings")")
+          problems.append("expected \(expectation), got \(report.findings.map { "\($0.rule)@\(($0.path as NSString).lastPathComponent):\($0.range?.startPosition.line ?? 0)" }.joined(separator: ", ").nilIfEmpty ?? "no findings")")
         }
         for (rule, _) in expectNot where report.findings.contains(where: { $0.rule == rule }) {
           problems.append("expected no \(rule), got: \(report.findings.filter { $0.rule == rule }.map(\.message).joined(separator: "; "))")
@@ -181,10 +181,6 @@ public enum PolicyTests {
         && (line == nil || finding.range?.startPosition.line == line)
     }
   }
-}
-
-extension String {
-  var nilIfEmptyString: String? { isEmpty ? nil : self }
 }
 
 /// The policy `sendlint init` writes: every section, commented, and it validates. Its first line

@@ -100,7 +100,3 @@ public struct DMARCMisaligned: Rule {
     return hits
   }
 }
-
-extension String {
-  var nilIfEmpty: String? { isEmpty ? nil : self }
-}

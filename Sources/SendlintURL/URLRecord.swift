@@ -162,7 +162,6 @@ struct URLParser {
     var insideBrackets = false
     var passwordTokenSeen = false
     var pointer = 0
-    let eof = Unicode.Scalar(0x110000 - 1)!  // sentinel outside real input; U+10FFFF never compared as data below
     func c(_ index: Int) -> Unicode.Scalar? { index < input.count ? input[index] : nil }
 
     while true {
@@ -499,7 +498,6 @@ struct URLParser {
       pointer += 1
       if pointer > input.count { break }
     }
-    _ = eof
     // Strip trailing spaces from an opaque path when there is no query or fragment (§4.4 note).
     if url.opaquePath != nil, url.query == nil, url.fragment == nil {
       while url.opaquePath?.hasSuffix(" ") == true { url.opaquePath?.removeLast() }
