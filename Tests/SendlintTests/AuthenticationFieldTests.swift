@@ -105,20 +105,34 @@ import Testing
     var signatures = 0
     var complete = 0
     var results = 0
+    // A signature missing a required tag, by file and field number: exactly the known list.
+    var incomplete: [(key: String, detail: String)] = []
     let enumerator = FileManager.default.enumerator(atPath: shared + "/corpora")
+    var paths: [String] = []
     while let path = enumerator?.nextObject() as? String {
-      guard path.hasSuffix(".eml"), let data = FileManager.default.contents(atPath: shared + "/corpora/" + path), data.count < 4_000_000 else { continue }
+      if path.hasSuffix(".eml") { paths.append(path) }
+    }
+    for path in paths.sorted() {
+      guard let data = FileManager.default.contents(atPath: shared + "/corpora/" + path), data.count < 4_000_000 else { continue }
       let message = MIMEMessage.parse(SourceFile(path: path, bytes: Array(data)))
+      var index = 0
       for field in message.root.headers {
         if field.is("DKIM-Signature") {
           signatures += 1
-          if DKIMSignature.parse(field.value).missingRequiredTags.isEmpty { complete += 1 }
+          index += 1
+          let missing = DKIMSignature.parse(field.value).missingRequiredTags
+          if missing.isEmpty {
+            complete += 1
+          } else {
+            incomplete.append(("\(path) #\(index)", "\(path) DKIM-Signature #\(index): missing \(missing)"))
+          }
         } else if field.is("Authentication-Results"), AuthenticationResults.parse(field.decodedValue) != nil {
           results += 1
         }
       }
     }
-    print("corpus: \(signatures) DKIM-Signature fields (\(complete) with every required tag), \(results) Authentication-Results fields read")
-    #expect(signatures > 0 && Double(complete) / Double(signatures) > 0.9)
+    print("corpus: \(results) Authentication-Results fields read")
+    #expect(signatures > 0)
+    try KnownFailures("dkim-required-tags").check(suite: "corpus DKIM-Signature fields with every required tag", passed: complete, failures: incomplete)
   }
 }

@@ -16,7 +16,6 @@ import Testing
     "rfc/000.eml": ("text", "RFC 2045 §6.8: characters outside the base64 alphabet are ignored; stalwart returns the undecoded text"),
     "thirdparty/002.eml": ("text", "RFC 2045 §6.8: padding ends the data; stalwart decodes the junk after \"==\""),
     "thirdparty/005.eml": ("text", "RFC 2046 §5.1.1: a delimiter starts a line; stalwart closes the multipart at \"--1--\" in mid-line"),
-    "malformed/019.eml": ("tree", "RFC 2046 §5.1.1: boundaries compare octet for octet; stalwart matches \"--Boundary42\" to boundary42"),
     "malformed/000.eml": ("tree", "a part whose header block never ends is kept (its headers are real); stalwart drops it"),
   ]
 
@@ -174,6 +173,7 @@ import Testing
     let root = shared + "/corpora/mime/stalwart-mail-parser/resources/eml"
     var passed = 0
     var documentedCount = 0
+    var documentedSeen: Set<String> = []
     var failures: [(key: String, detail: String)] = []
     for folder in try FileManager.default.contentsOfDirectory(atPath: root).sorted() {
       for file in try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder).sorted() where file.hasSuffix(".eml") {
@@ -190,7 +190,7 @@ import Testing
           if let difference = Self.difference(expected, actual) {
             if let documented = Self.documentedDifferences["\(folder)/\(file)"], difference.hasPrefix(documented.kind + ":") {
               documentedCount += 1
-              _ = documented
+              documentedSeen.insert("\(folder)/\(file)")
             } else {
               let name = "\(folder)/\(file)\(suffix == ".json" ? "" : " (CRLF)")"
               failures.append((name, "\(name): \(difference)"))
@@ -200,6 +200,10 @@ import Testing
           }
         }
       }
+    }
+    // A documented difference that no longer shows is as stale as a known failure that passes.
+    for key in Self.documentedDifferences.keys.sorted() where !documentedSeen.contains(key) {
+      Issue.record("\(key) is listed in documentedDifferences but no longer differs from stalwart in that way; remove it")
     }
     print("stalwart mail-parser: \(documentedCount) cases differ where sendlint follows the RFC (documentedDifferences, each checked for its kind of difference); \(Self.deviations.count) documented deviations (8-bit text decoded where stalwart shows U+FFFD)")
     try KnownFailures("stalwart-expected-parses").check(suite: "stalwart mail-parser expected parses", passed: passed, failures: failures)

@@ -12,9 +12,12 @@ enum TestPaths {
   }()
   static let examples = packageRoot + "/Examples"
   static let fixtures = packageRoot + "/Tests/SendlintTests/Fixtures"
-  /// `../shared` beside the checkout, when present.
+  /// `../shared` beside the checkout, when present. `SENDLINT_SHARED` overrides the path (read
+  /// here only): `SENDLINT_SHARED=/nonexistent swift test` shows which suites skip without it.
   static let shared: String? = {
-    let path = URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared").path
+    let path =
+      ProcessInfo.processInfo.environment["SENDLINT_SHARED"]
+      ?? URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared").path
     return FileManager.default.fileExists(atPath: path) ? path : nil
   }()
 }
