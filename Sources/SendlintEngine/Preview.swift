@@ -240,7 +240,7 @@ extension DraftPreview {
       guard let (link, _) = spans.first(where: { _, ranges in
         ranges.contains { $0.file.path == range.file.path && range.start >= $0.start && range.start <= $0.end }
       }) else { continue }
-      let embedded = link.url.map { Redirector.embeddedTargets($0).map(\.href) } ?? []
+      let embedded = link.url.map { RedirectUnwrapping.embeddedTargets($0).map(\.href) } ?? []
       let delivered = link.deliveredURL.flatMap { $0 == link.href || $0 == link.url?.href ? nil : $0 }
       details[index] = LinkDetail(shownText: link.text, href: link.href, delivered: delivered, embeddedTargets: embedded)
     }

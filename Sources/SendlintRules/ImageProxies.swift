@@ -48,15 +48,15 @@ public struct ImageProxy: Sendable {
     else { return nil }
     switch proxy.origin {
     case .fragment:
-      guard let fragment = url.fragment, fragment.utf8.count <= Redirector.maximumUnwrapInput else { return nil }
+      guard let fragment = url.fragment, fragment.utf8.count <= RedirectUnwrapping.maximumUnwrapInput else { return nil }
       let decoded = String(decoding: PercentDecoding.decode(fragment.utf8), as: UTF8.self)
-      return Redirector.absolute(decoded, scheme: url.scheme)
+      return RedirectUnwrapping.absolute(decoded, scheme: url.scheme)
     case .parameters(let names):
-      guard let query = url.query, query.utf8.count <= Redirector.maximumUnwrapInput else { return nil }
+      guard let query = url.query, query.utf8.count <= RedirectUnwrapping.maximumUnwrapInput else { return nil }
       for pair in query.split(separator: "&") {
         let parts = pair.split(separator: "=", maxSplits: 1)
         guard parts.count == 2, names.contains(parts[0].lowercased()) else { continue }
-        if let origin = Redirector.destination(inValue: parts[1], scheme: url.scheme) { return origin }
+        if let origin = RedirectUnwrapping.destination(inValue: parts[1], scheme: url.scheme) { return origin }
       }
       return nil
     }

@@ -59,7 +59,7 @@ public struct OffBrandHost: Rule {
     for link in inventory.links {
       guard let url = link.url, ["http", "https"].contains(url.scheme), let host = link.deliveredHost else { continue }
       // A declared tracking domain vouches for its redirect, not for the destination it carries.
-      if brand.isTrackingDomain(host), link.rewrite == nil, let target = Redirector.finalTarget(url),
+      if brand.isTrackingDomain(host), link.rewrite == nil, let target = RedirectUnwrapping.finalTarget(url),
         let targetHost = target.host.map({ HostName.normalise($0.description) }), offBrand(targetHost)
       {
         hits.append(Hit(

@@ -5,7 +5,9 @@ import SendlintURL
 /// scheme-relative value or as base64, unwrapped through nested redirects. Bounded: only the first
 /// `maximumUnwrapInput` bytes of a URL's path or query are read, each value is percent-decoded at
 /// most twice and base64-decoded at most once, and nesting stops at `maximumUnwrapDepth`.
-extension Redirector {
+/// Shared by the link rules (`link/redirector`, `link/text-host-mismatch`, `link/off-brand-host`),
+/// image proxies and the inspect view, so no rule reaches into another's internals.
+public enum RedirectUnwrapping {
   /// Nested redirects followed before giving up (the destination is then unknown).
   public static let maximumUnwrapDepth = 4
   /// A path or query longer than this is not searched for a destination.

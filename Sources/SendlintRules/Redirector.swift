@@ -117,8 +117,8 @@ public struct Redirector: Rule {
           help: "link to the destination directly", evidence: "shortener|\(host)", placeholders: ["host": host]))
         continue
       }
-      let embedded = Self.embeddedTargets(url)
-      if let reason = Self.unwrapLimit(url, embedded: embedded) {
+      let embedded = RedirectUnwrapping.embeddedTargets(url)
+      if let reason = RedirectUnwrapping.unwrapLimit(url, embedded: embedded) {
         hits.append(Hit(
           range: link.hostRange,
           message: "where the link through \(host) leads was not read: \(reason), so no rule judged its destination",

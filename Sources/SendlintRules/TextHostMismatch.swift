@@ -141,7 +141,7 @@ public struct TextHostMismatch: Rule {
       }
       // A redirect that carries a single destination (unwrapped through nested redirects) is judged
       // by that destination; link/redirector reports the redirect itself.
-      let unwrappedHost = link.rewrite == nil ? link.url.flatMap(Redirector.finalTarget)?.host.map { HostName.normalise($0.description) } : nil
+      let unwrappedHost = link.rewrite == nil ? link.url.flatMap(RedirectUnwrapping.finalTarget)?.host.map { HostName.normalise($0.description) } : nil
       // A declared tracking domain vouches for its own redirect, not for a destination it carries.
       let trackingCarriesDestination = unwrappedHost != nil && context.brand.isTrackingDomain(delivered)
       guard let first = shown.first(where: { entry in

@@ -17,7 +17,7 @@ import Testing
   }
 
   func target(_ href: String) -> String? {
-    URLRecord.parse(href).flatMap(Redirector.finalTarget).map(\.href)
+    URLRecord.parse(href).flatMap(RedirectUnwrapping.finalTarget).map(\.href)
   }
 
   // MARK: unwrapping
@@ -48,14 +48,14 @@ import Testing
   @Test func unwrappingIsBounded() throws {
     // Nesting deeper than maximumUnwrapDepth gives no single destination.
     var url = "https://evil.example/"
-    for level in 0...(Redirector.maximumUnwrapDepth + 1) {
+    for level in 0...(RedirectUnwrapping.maximumUnwrapDepth + 1) {
       url = "https://r\(level).example.net/?u=" + String(decoding: url.utf8.flatMap { byte -> [UInt8] in
         (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x2E ? [byte] : Array(String(format: "%%%02X", byte).utf8)
       }, as: UTF8.self)
     }
     #expect(target(url) == nil)
     // A path over the cap is not searched (linear work however long the href).
-    let long = "https://t.example.net/" + String(repeating: "a", count: Redirector.maximumUnwrapInput) + "/http://evil.example/"
+    let long = "https://t.example.net/" + String(repeating: "a", count: RedirectUnwrapping.maximumUnwrapInput) + "/http://evil.example/"
     #expect(target(long) == nil)
     // Hitting either limit is a link/redirector finding that says so, never a silent pass.
     for href in [url, long] {
