@@ -479,17 +479,22 @@ public struct DraftLoader: Sendable {
   /// manifest (sendlint's own input format) are diagnostics.
   public func load(_ source: DraftSource) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
     let display = displayPath(source.path)
-    func unreadable(_ message: String) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
+    func unreadable(_ message: String, help: String?) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
       let file = SourceFile(path: display, bytes: [])
       var inventory = Inventory(draftPath: display, kind: .template, draftFile: file)
-      inventory.problems.append(InputProblem(code: "input/unparseable", message: message, range: nil))
+      inventory.problems.append(InputProblem(code: "input/unparseable", message: message, range: nil, help: help))
       return (inventory, [])
     }
-    if case .refused(_, let reason) = source { return unreadable(reason) }
+    if case .refused(let path, let reason) = source {
+      // Refused at discovery, which kept only the sentence; asked again (a check, no read) for how
+      // to fix it.
+      guard case .failure(let refusal) = confinement.check(path) else { return unreadable(reason, help: nil) }
+      return unreadable(reason, help: refusal.help)
+    }
     let bytes: [UInt8]
     switch confinement.read(source.path, maximumBytes: Self.maximumFileBytes) {
     case .success(let read): bytes = read.bytes
-    case .failure(let refusal): return unreadable(refusal.message(display, root: confinement.root))
+    case .failure(let refusal): return unreadable(refusal.message(display, root: confinement.root), help: refusal.help)
     }
     let file = SourceFile(path: display, bytes: bytes)
     switch source {
@@ -497,7 +502,7 @@ public struct DraftLoader: Sendable {
       return (InventoryReader.eml(file, finder: finder), [])
     case .template(_, let isHTML):
       return (InventoryReader.template(file, isHTML: isHTML, finder: finder), [])
-    case .refused: return unreadable("")  // returned above
+    case .refused: return unreadable("", help: nil)  // returned above
     case .campaign(let manifestPath):
       // Every manifest problem in one run: the templates are looked for even when the manifest
       // has other errors, so fixing one does not reveal the next.

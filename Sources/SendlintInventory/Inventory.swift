@@ -308,6 +308,8 @@ public struct InputProblem: Sendable {
   public let code: String
   public let message: String
   public let range: SourceRange?
+  /// How to fix this problem when it says more than its id's general help (a refused path).
+  public var help: String? = nil
 }
 
 /// How a draft is signed.

@@ -26,10 +26,24 @@ public struct InputProblems: Sendable {
     metadata("input/unparseable", "A draft that cannot be read at all.", .error, what: "Reports files that are not mail: no header fields, unreadable bytes."),
   ]
 
+  /// How to fix each input id's findings: the message says what was wrong, this what to do.
+  public static let help: [String: String] = [
+    "input/charset":
+      "save the text in the charset its Content-Type declares, or declare the one it is written in (e.g. charset=utf-8)",
+    "input/limit-exceeded":
+      "split or simplify the draft so it stays within the limit the message names; sendlint did not check what lies beyond it",
+    "input/malformed-header":
+      "write each header line as `Name: value`, start continuation lines with a space or tab, and end the header block with one empty line",
+    "input/malformed-mime":
+      "give each multipart a boundary parameter, start each part with a line `--BOUNDARY` and close it with `--BOUNDARY--`; if an ESP generated the message, export it again",
+    "input/unparseable":
+      "lint a message (header fields, an empty line, then the body), an HTML or text template, or a campaign manifest",
+  ]
+
   /// Hits for one input id from an inventory's problems.
   public static func hits(for id: String, in inventory: Inventory) -> [Hit] {
     inventory.problems.filter { $0.code == id }.map {
-      Hit(range: $0.range, message: $0.message, help: nil, evidence: $0.message)
+      Hit(range: $0.range, message: $0.message, help: $0.help ?? help[id], evidence: $0.message)
     }
   }
 }

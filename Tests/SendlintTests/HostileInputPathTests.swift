@@ -79,6 +79,8 @@ import Testing
     #expect(report.draftCount == 3, "\(report.drafts.map(\.path))")  // ok.eml and the two refused links
     let refused = report.findings.filter { $0.rule == "input/unparseable" && $0.message.contains("outside the repository root") }
     #expect(Set(refused.map(\.path)) == ["drafts/passwd.eml", "drafts/etc"])
+    // The fix for a refusal, not input/unparseable's general help about what sendlint reads.
+    #expect(refused.allSatisfy { $0.help == PathConfinement.Refusal.outside(realPath: "").help }, "\(refused.map(\.help))")
     #expect(report.skipped.contains { $0.reason.hasPrefix("already searched") })
   }
 
