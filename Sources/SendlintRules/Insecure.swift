@@ -19,7 +19,7 @@ public struct Insecure: Rule {
     useInstead: "Use `https:` for every link.",
     references: ["RFC 8996 context: HTTPS everywhere; Chrome 'Not secure' labelling since 2018", "M3AAWG Sender BCP v3 §3.7"],
     examples: [
-      RuleExample("an http link", flagged: true, .html(#"<a href="«http://www.contoso.com/">Home</a>"#)),
+      RuleExample("an http link", flagged: true, .html(#"<a href="«http://www.contoso.com/">Home</a>"#), message: #"link "http://www.contoso.com/" uses plain http"#),
       RuleExample("an http URL in a text part", flagged: true, .text("See «http://www.contoso.com/update now.\n")),
       RuleExample("https and mailto", flagged: false, .html(#"<a href="https://www.contoso.com/">Home</a> <a href="mailto:help@contoso.com">Mail us</a>"#)),
     ],

@@ -184,13 +184,24 @@ public struct RuleExample: Sendable {
   /// Extra policy YAML merged over the examples' brand (Contoso).
   public let policy: String?
   public let category: String?
+  /// When set, a flagged example's hit must carry exactly this message (before escaping).
+  public let message: String?
+  /// Where the example is written (`#fileID`, `#line`): a failing example points at itself.
+  public let fileID: String
+  public let line: Int
 
-  public init(_ title: String, flagged: Bool, _ draft: Draft, policy: String? = nil, category: String? = nil) {
+  public init(
+    _ title: String, flagged: Bool, _ draft: Draft, policy: String? = nil, category: String? = nil, message: String? = nil,
+    fileID: String = #fileID, line: Int = #line
+  ) {
     self.title = title
     self.flagged = flagged
     self.draft = draft
     self.policy = policy
     self.category = category
+    self.message = message
+    self.fileID = fileID
+    self.line = line
   }
 
   /// The brand every example is judged against unless it adds to it.

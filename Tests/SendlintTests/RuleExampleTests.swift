@@ -131,6 +131,9 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
   @Test(arguments: ExampleCase.all)
   func example(_ testCase: ExampleCase) throws {
     let example = testCase.example
+    // Failures point at the example in its rule's file (`#fileID` is MODULE/FILE.swift).
+    let here = SourceLocation(
+      fileID: example.fileID, filePath: TestPaths.packageRoot + "/Sources/" + example.fileID, line: example.line, column: 7)
     let policy = try examplePolicy(example.policy)
     var inventory: Inventory
     // Expected hit positions per file path.
@@ -177,7 +180,7 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
     let hits = ruleType.init(options: policy.options(for: metadata)).check(inventory, RuleContext(brand: policy.brand, category: category))
     let expectedCount = expected.values.reduce(0) { $0 + $1.count }
     if example.flagged {
-      #expect(expectedCount > 0, "a flagged example must mark where it hits with «")
+      #expect(expectedCount > 0, "a flagged example must mark where it hits with «", sourceLocation: here)
       var actual: [String: [SourcePosition]] = [:]
       for hit in hits {
         guard let range = hit.range else { continue }
@@ -185,10 +188,14 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
         actual[range.file.path, default: []].append(columns ? position : SourcePosition(line: position.line, column: 1))
       }
       let want = expected.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
-      #expect(actual.mapValues { $0.sorted() } == want, "hits: \(hits.map(\.message))")
-      for hit in hits { #expect(!hit.message.isEmpty && hit.help?.isEmpty == false, "every hit has a message and help") }
+      #expect(actual.mapValues { $0.sorted() } == want, "hits: \(hits.map(\.message))", sourceLocation: here)
+      for hit in hits { #expect(!hit.message.isEmpty && hit.help?.isEmpty == false, "every hit has a message and help", sourceLocation: here) }
+      if let message = example.message {
+        #expect(hits.map(\.message) == [message], "the example states its message", sourceLocation: here)
+      }
     } else {
-      #expect(hits.isEmpty, "clean example hit: \(hits.map(\.message))")
+      #expect(hits.isEmpty, "clean example hit: \(hits.map(\.message))", sourceLocation: here)
+      #expect(example.message == nil, "a clean example states no message", sourceLocation: here)
     }
   }
 
