@@ -109,11 +109,19 @@ struct KnownFailures {
       // no reason, which fails below until someone writes one.
       var reasons: [String: String] = [:]
       for (key, reason) in cases { reasons[key] = reason }
-      let entries = failures.map { ["case": $0.key, "reason": reasons[$0.key] ?? ""] }
       let path = TestPaths.fixtures + "/known-failures/\(name).json"
-      if entries.isEmpty { try? FileManager.default.removeItem(atPath: path) } else if let data = try? JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+      // Written in the files' hand-edited layout (`"case": …`), which Foundation's pretty printer
+      // on Linux does not produce, so a regenerated list diffs only where cases changed.
+      func quoted(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+      }
+      let entries = failures.map { "  {\n    \"case\": \(quoted($0.key)),\n    \"reason\": \(quoted(reasons[$0.key] ?? ""))\n  }" }
+      if entries.isEmpty {
+        try? FileManager.default.removeItem(atPath: path)
+      } else {
         try? FileManager.default.createDirectory(atPath: TestPaths.fixtures + "/known-failures", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: data + Data("\n".utf8))
+        FileManager.default.createFile(atPath: path, contents: Data(("[\n" + entries.joined(separator: ",\n") + "\n]\n").utf8))
       }
     }
     for (key, reason) in cases where reason.trimmingCharacters(in: .whitespaces).isEmpty {
