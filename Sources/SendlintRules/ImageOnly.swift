@@ -5,7 +5,7 @@ import SendlintInventory
 public struct ImageOnly: Rule {
   public static let metadata = RuleMetadata(
     id: "deliverability/image-only",
-    summary: "The HTML shows large images with little visible text: under 100 characters, or under 2 characters per 1,000 px² of image.",
+    summary: "The HTML shows large images with little visible text: under 100 characters, or under 1 character per 1,000 px² of image.",
     defaultSeverity: .warning,
     whatItDoes: """
       Counts the visible text of the HTML bodies (non-blank characters, merge tags filled in; hidden text \
@@ -13,7 +13,8 @@ public struct ImageOnly: Rule {
       (2×2 or smaller) and not the ESP's open pixel. Flags the draft when it shows a large image (at least \
       100×100 px by its attributes or CSS, or of unknown size) and fewer than 100 characters of text, or \
       when its images of known size cover at least 100,000 px² and there are fewer than `min_characters_per_kpx` \
-      (2) characters per 1,000 px² — SpamAssassin's HTML_IMAGE_RATIO_02 band.
+      (1) characters per 1,000 px² — half the ratio below which SpamAssassin's HTML_IMAGE_RATIO_02 fires, \
+      because at 2 that rule also fires on image-rich newsletters with over a thousand characters of text.
       """,
     whyIsThisBad: """
       Filters cannot read pictures, so mail that is mostly image is how spam hides its words (SpamAssassin \
@@ -28,7 +29,7 @@ public struct ImageOnly: Rule {
     ],
     options: [
       OptionSpec(
-        name: "min_characters_per_kpx", kind: .int(0...100), defaultValue: .int(2),
+        name: "min_characters_per_kpx", kind: .int(0...100), defaultValue: .int(1),
         help: "Flag drafts whose images of known size cover 100,000 px² or more with fewer characters of text than this per 1,000 px²; 0 turns the ratio check off.")
     ],
     examples: [
@@ -53,7 +54,7 @@ public struct ImageOnly: Rule {
   /// Image area (px²) from which the text-to-image ratio is judged.
   static let minimumArea = 100_000.0
 
-  public init(options: RuleOptions) { minimumPerKilopixel = options.int("min_characters_per_kpx", default: 2) }
+  public init(options: RuleOptions) { minimumPerKilopixel = options.int("min_characters_per_kpx", default: 1) }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     guard inventory.htmlBodyCount > 0 else { return [] }

@@ -11,7 +11,7 @@ public struct MissingMessageIDDomain: Rule {
   public static let metadata = RuleMetadata(
     id: "message/missing-message-id-domain",
     summary: "The Message-ID's right side is not the sender's domain: a bare host name, localhost, a local name or an IP address.",
-    defaultSeverity: .warning,
+    defaultSeverity: .info,
     whatItDoes: """
       For a `Message-ID` that is present once and of the form `<left@right>` (`message/invalid-headers` \
       reports the rest), flags a right side that is not a fully qualified public domain: a single label \
@@ -23,7 +23,8 @@ public struct MissingMessageIDDomain: Rule {
     whyIsThisBad: """
       RFC 5322 makes the right side a domain so that the identifier is globally unique; a host name or \
       localhost shows an unconfigured mailer, collides with other senders' ids and is scored by filters \
-      (rspamd MID_RHS_NOT_FQDN, MID_RHS_IP_LITERAL; SpamAssassin MSGID_NOFQDN).
+      (rspamd MID_RHS_NOT_FQDN, MID_RHS_IP_LITERAL; SpamAssassin MSGID_NOFQDN). It is info by default: \
+      the mailer or ESP writes the field, so the fix is usually a setting or a request to the ESP.
       """,
     example: "`Message-ID: <20250301.1234@localhost.localdomain>`",
     useInstead: "`Message-ID: <20250301.1234@news.contoso.com>`: a unique left side at a domain you send from.",
@@ -62,6 +63,7 @@ public struct MissingMessageIDDomain: Rule {
     if let suffix = localSuffixes.first(where: { name == $0 || name.hasSuffix("." + $0) }) {
       return "\"\(suffix)\" names a host inside one network, not a public domain"
     }
+    if !name.contains(".") { return "it is a single label (a host name, not a domain)" }
     return InvalidHeaders.domainNameProblem(name)
   }
 
@@ -78,7 +80,7 @@ public struct MissingMessageIDDomain: Rule {
     return [Hit(
       range: field.range,
       message: "Message-ID \"\(value.escapedForDisplay)\" ends in \"\(right.escapedForDisplay)\", which is not a public domain: \(problem)",
-      help: "configure the mailer to write Message-ID: <unique-id@your-sending-domain>, e.g. a domain in the From address",
+      help: "have the mailer (or ask the ESP to) write Message-ID: <unique-id@your-sending-domain>, e.g. the domain of the From address",
       evidence: "message-id-domain|\(right.lowercased())")]
   }
 }
