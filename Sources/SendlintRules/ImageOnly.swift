@@ -79,10 +79,12 @@ public struct ImageOnly: Rule {
     let knownArea = content.compactMap(area).reduce(0, +)
     let largest = content.max { (area($0) ?? 0) < (area($1) ?? 0) } ?? content[0]
     let shownArea = Int(knownArea.rounded())
+    // An embedded image is named by its media type, not by kilobytes of base64.
+    let source = largest.src.lowercased().hasPrefix("data:") ? String(largest.src.prefix { $0 != "," }) + ",…" : String(largest.src.prefix(80))
     if !large.isEmpty, characters < Self.minimumCharacters {
       return [Hit(
         range: largest.range,
-        message: "the HTML shows \(content.count) image\(content.count == 1 ? "" : "s") (such as \"\(String(largest.src.prefix(80)).escapedForDisplay)\") and only \(characters) characters of visible text: filters read image-only mail as spam, and readers with images off see next to nothing",
+        message: "the HTML shows \(content.count) image\(content.count == 1 ? "" : "s") (such as \"\(source.escapedForDisplay)\") and only \(characters) characters of visible text: filters read image-only mail as spam, and readers with images off see next to nothing",
         help: "write the message as HTML text beside the images (at least a few sentences); use images to illustrate it",
         evidence: "image-only")]
     }
