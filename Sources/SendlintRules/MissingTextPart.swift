@@ -79,7 +79,7 @@ public struct MissingTextPart: Rule {
       return [Hit(
         range: SourceRange(file: inventory.draftFile, start: 0, end: 0),
         message: "the campaign sends \"\(template.escapedForDisplay)\" as HTML only: the manifest gives no text template, so there is no text/plain alternative",
-        help: "write a plain-text version of the mail and add `text: body.txt` to the manifest", evidence: "missing-text-part")]
+        help: "write a plain-text version of the mail and add `text: body.txt` to the manifest; if your ESP generates the text part itself, turn deliverability/missing-text-part off for these campaigns", evidence: "missing-text-part")]
     case .eml:
       guard let root = inventory.parts, Self.hasBody(root, "text/html"), !Self.hasBody(root, "text/plain") else { return [] }
       let contentType = inventory.headers(named: "Content-Type").first
