@@ -41,6 +41,18 @@ NOT_MAIL = {"SOURCE.txt"}
 # Rules that need brand facts: checked in the brand cases, not under the brand-less policy.
 NEEDS_BRAND = {"link/off-brand-host"}
 BRANDLESS = "version: 1\nextends: [sendlint:recommended]\n"
+# The pre-send checklist's rules (issue 16), read from its pack: each is printed for every corpus,
+# with 0 when it found nothing, so its count on legitimate mail is always on the scorecard.
+CHECKLIST_PACK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Policies", "checklist.yaml")
+
+
+def checklist_rules():
+    try:
+        with open(CHECKLIST_PACK, encoding="utf-8") as pack:
+            return [line.split(":")[0].strip() for line in pack
+                    if line.startswith("  ") and not line.lstrip().startswith("#") and "/" in line.split(":")[0]]
+    except OSError:
+        return []
 
 
 def read_labels(path):
@@ -131,6 +143,8 @@ def tally(drafts, findings, label_of):
     for draft in drafts:
         for rule in by_draft.get(draft, []):
             rules[rule]["findings"] += 1
+    for rule in checklist_rules():
+        rules[rule]  # a zero row when the rule found nothing
     messages = len(drafts)
     deception = sum(value["deception"] for value in labels.values())
     return {

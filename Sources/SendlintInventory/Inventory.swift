@@ -360,6 +360,8 @@ public struct Inventory: Sendable {
   /// The MIME structure of an .eml.
   public var parts: InventoryPart?
   public var htmlBodyCount = 0
+  /// Each HTML body's size as sent and what makes it heavy (for deliverability rules).
+  public var htmlParts: [HTMLPartSize] = []
   public var textBodyCount = 0
   /// Merge-tag values from the manifest.
   public var variables: [String: String] = [:]

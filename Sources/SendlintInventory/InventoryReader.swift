@@ -118,6 +118,10 @@ public enum InventoryReader {
             inventory.problems.append(InputProblem(code: "input/charset", message: "the HTML part's bytes are not valid in its declared charset \"\(charset)\"; they were read as mail clients read them (U+FFFD for bad UTF-8, Windows-1252 for undeclared 8-bit text)", range: bodyRange))
           }
           collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps))
+          inventory.htmlParts.append(HTMLPartSize(
+            sentBytes: entity.bodyEnd - entity.bodyStart, transferEncoding: entity.transferEncoding, estimated: false,
+            decodedBytes: decoded.text.bytes.count, weight: HTMLWeight.measure(decoded.text.bytes),
+            locator: Locator(file: file, maps: decoded.text.maps)))
         } else if entity.contentType.type == "text" || entity.contentType.type == "multipart" || !entity.hasExplicitContentType {
           // A multipart whose boundary never occurs is shown as text, so it is read as text.
           let decoded = entity.decodedText(in: file)
@@ -220,6 +224,7 @@ public enum InventoryReader {
     if let html { collector.html(html.bytes, locator: Locator(file: html)) }
     if let text { collector.text(text.bytes, locator: Locator(file: text)) }
     collector.finish(into: &inventory)
+    if let html { inventory.htmlParts.append(estimatedSize(of: html, in: inventory, variables: manifest.variables)) }
     if let host = inventory.openPixelHost {
       let src = "https://\(host.value)/open.gif"
       inventory.images.append(Image(
@@ -237,7 +242,29 @@ public enum InventoryReader {
       collector.text(file.bytes, locator: Locator(file: file))
     }
     collector.finish(into: &inventory)
+    if isHTML { inventory.htmlParts.append(estimatedSize(of: file, in: inventory, variables: [:])) }
     return inventory
+  }
+
+  /// The HTML part an ESP will send for a template: merge tags filled from `variables`, each link the
+  /// click rewrite wraps grown to its rewritten URL, the open pixel's tag added, then encoded
+  /// quoted-printable as ESPs send HTML.
+  static func estimatedSize(of html: SourceFile, in inventory: Inventory, variables: [String: String]) -> HTMLPartSize {
+    var bytes = html.bytes
+    if !variables.isEmpty {
+      var budget = ExpansionBudget()
+      bytes = Array(MergeTags.substitute(String(decoding: bytes, as: UTF8.self), variables: MergeVariables(variables), budget: &budget).text.utf8)
+    }
+    var sent = HTMLPartSize.quotedPrintableLength(bytes)
+    for link in inventory.links where link.rewrite != nil && !link.fromText {
+      if let delivered = link.deliveredURL { sent += max(0, delivered.utf8.count - link.href.utf8.count) }
+    }
+    if let host = inventory.openPixelHost {
+      sent += #"<img src="https://"#.utf8.count + host.value.utf8.count + #"/open.gif?r=0000000000000000" width="1" height="1" alt="">"#.utf8.count
+    }
+    return HTMLPartSize(
+      sentBytes: sent, transferEncoding: "quoted-printable", estimated: true, decodedBytes: bytes.count,
+      weight: HTMLWeight.measure(html.bytes), locator: Locator(file: html))
   }
 
   static func part(_ entity: MIMEEntity) -> InventoryPart {
