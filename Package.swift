@@ -46,6 +46,12 @@ let package = Package(
       name: "SendlintInventory",
       dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "CZlibShim"]
     ),
+    // DNS on POSIX sockets (no swift-nio): the wire format, a bounded answer reader, a UDP/TCP stub
+    // client, resolv.conf. Used only by `--online`.
+    .target(name: "SendlintDNS", dependencies: ["SendlintCore"]),
+    // `--online` facts: SPF evaluation, DKIM keys, DMARC records, reverse DNS, host existence,
+    // looked up through SendlintDNS and attached to the inventory for the (pure) rules.
+    .target(name: "SendlintOnline", dependencies: ["SendlintCore", "SendlintDNS", "SendlintInventory", "SendlintURL"]),
     .target(
       name: "SendlintRules", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "CRE2Shim"]
     ),
@@ -56,7 +62,7 @@ let package = Package(
     ),
     .target(
       name: "SendlintEngine",
-      dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
+      dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintDNS", "SendlintOnline"]
     ),
     .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules", "SendlintEngine"]),
     // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
@@ -82,6 +88,7 @@ let package = Package(
       dependencies: [
         "SendlintCore", "SendlintYAML", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
         "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport", "Sendlint", "CZlibShim",
+        "SendlintDNS", "SendlintOnline",
       ],
       exclude: ["Fixtures"]
     ),
