@@ -73,7 +73,7 @@ let package = Package(
     .executableTarget(
       name: "sendlint",
       dependencies: [
-        "Sendlint", "SendlintEngine", "SendlintReport",
+        "Sendlint", "SendlintEngine", "SendlintReport", "SendlintDNS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

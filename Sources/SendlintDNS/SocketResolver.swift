@@ -12,18 +12,28 @@ import Foundation
 public struct SocketResolver: DNSResolver {
   public let servers: [ResolverAddress]
   public let timeout: Duration
+  /// When the run's DNS budget ends: no wait lasts past it.
+  public let deadline: ContinuousClock.Instant?
   /// Bytes accepted in one TCP answer (its 2-byte length prefix allows 65,535).
   public static let maximumTCPAnswer = 65_535
 
-  public init(servers: [ResolverAddress], timeout: Duration) {
+  public init(servers: [ResolverAddress], timeout: Duration, deadline: ContinuousClock.Instant? = nil) {
     self.servers = servers
     self.timeout = timeout
+    self.deadline = deadline
+  }
+
+  /// The end of one exchange: the timeout, cut short by the run's deadline.
+  func exchangeDeadline() -> ContinuousClock.Instant {
+    let end = ContinuousClock.now + timeout
+    guard let deadline else { return end }
+    return min(end, deadline)
   }
 
   /// The servers of `/etc/resolv.conf` (or the local host when it names none).
-  public static func system(timeout: Duration) -> SocketResolver {
+  public static func system(timeout: Duration, deadline: ContinuousClock.Instant? = nil) -> SocketResolver {
     let text = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
-    return SocketResolver(servers: ResolvConf.nameservers(text), timeout: timeout)
+    return SocketResolver(servers: ResolvConf.nameservers(text), timeout: timeout, deadline: deadline)
   }
 
   public func lookup(_ name: String, _ type: DNSRecordType) -> DNSOutcome {
@@ -137,7 +147,7 @@ public struct SocketResolver: DNSResolver {
     guard connected == 0 else { return .failure(.network("cannot reach \(server): \(String(cString: strerror(errno)))")) }
     let sent = query.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
     guard sent == query.count else { return .failure(.network("cannot send to \(server): \(String(cString: strerror(errno)))")) }
-    let deadline = ContinuousClock.now + timeout
+    let deadline = exchangeDeadline()
     var buffer = [UInt8](repeating: 0, count: 65_535)
     while wait(descriptor, events: Int16(POLLIN), until: deadline) {
       let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
@@ -158,7 +168,7 @@ public struct SocketResolver: DNSResolver {
     defer { close(descriptor) }
     let flags = fcntl(descriptor, F_GETFL, 0)
     _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
-    let deadline = ContinuousClock.now + timeout
+    let deadline = exchangeDeadline()
     let connected = withSocketAddress(server) { connect(descriptor, $0, $1) }
     if connected != 0 {
       guard errno == EINPROGRESS, wait(descriptor, events: Int16(POLLOUT), until: deadline) else {
