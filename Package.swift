@@ -95,7 +95,7 @@ let package = Package(
     // Fuzz harnesses, one per parser of hostile input, chosen by SENDLINT_FUZZ_TARGET.
     .target(
       name: "SendlintFuzz",
-      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory", "SendlintPolicy"]
+      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory", "SendlintPolicy", "SendlintDNS"]
     ),
     // Its weak C `main`: libFuzzer's replaces it under -sanitize=fuzzer; otherwise it replays files.
     .executableTarget(name: "SendlintFuzzMain", dependencies: ["SendlintFuzz"]),
