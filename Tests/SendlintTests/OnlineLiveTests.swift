@@ -81,6 +81,8 @@ struct OnlineLiveTests {
       }.joined(separator: " ")
     }
     let zone = Self.zone + "s1._domainkey TXT \(quoted("v=DKIM1; k=rsa; p=" + keys.1))\nweak._domainkey TXT \(quoted("v=DKIM1; k=rsa; p=" + keys.0))\n"
+      // Over 1232 bytes: knotd answers UDP with TC=1 and an empty answer, so only TCP reads the key.
+      + "big._domainkey TXT \(quoted("v=DKIM1; k=rsa; n=" + String(repeating: "x", count: 1400) + "; p=" + keys.1))\n"
     let server = try KnotServer.start(zones: ["contoso.test": zone].merging(Self.reverseZones) { $1 })
     defer { server.stop() }
     let drafts = [
@@ -90,6 +92,7 @@ struct OnlineLiveTests {
       "dkim-missing.eml": Self.message(ip: "203.0.113.5", selector: "missing"),
       "dkim-weak.eml": Self.message(ip: "203.0.113.5", selector: "weak"),
       "dead-link.eml": Self.message(ip: "203.0.113.5", link: "https://gone.contoso.test/"),
+      "tcp-key.eml": Self.message(ip: "203.0.113.5", selector: "big"),
     ]
     let (findings, output) = try run(["--online", "--resolver", "127.0.0.1:\(server.port)", "--dns-timeout", "2"], drafts: drafts)
     let online: Set<String> = [

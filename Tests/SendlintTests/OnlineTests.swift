@@ -429,3 +429,41 @@ enum TestKeys {
     #expect(Engine().lint(request).findings.filter { $0.rule == "identity/dmarc-misaligned" }.isEmpty)
   }
 }
+
+@Suite struct OnlineOptionTests {
+  @Test(.enabled(if: TestKeys.available, "openssl is needed to generate test keys"))
+  func aPolicyRaisesTheRecommendedKeySize() throws {
+    let zone = ZoneResolver()
+    zone.txt("s1._domainkey.contoso.example", "v=DKIM1; p=\(try #require(TestKeys.rsa2048))")
+    var request = LintRequest(paths: [], workingDirectory: "/")
+    request.standardInput = StandardInputDraft(bytes: Array(OnlineEngineTests.message.utf8), filename: "news.eml")
+    request.policy = try policy(OnlineEngineTests.policyText + "\nrules:\n  identity/dkim-key-weak: { options: { recommended_bits: 3072 } }\n")
+    request.category = "marketing"
+    request.resolver = zone
+    request.online = true
+    let weak = Engine().lint(request).findings.filter { $0.rule == "identity/dkim-key-weak" }
+    #expect(weak.map(\.message) == ["the DKIM key for d=contoso.example s=s1 is a 2048-bit RSA key (at least 3072 recommended)"])
+  }
+
+  @Test(.enabled(if: TestKeys.rsa512 != nil, "openssl is needed to generate test keys"))
+  func aKeyUnder1024BitsIsUnusable() throws {
+    #expect(DKIMKeyRecord.state(["p=\(try #require(TestKeys.rsa512))"]) == .rsa(bits: 512))
+    var facts = OnlineFacts()
+    facts.dkimKeys = [DKIMKeyCheck(domain: "contoso.example", selector: "s1", state: .rsa(bits: 512), range: nil)]
+    let inventory = Inventory(draftPath: "a.eml", kind: .eml, draftFile: SourceFile(path: "a.eml", text: "From: a@contoso.example\n\nx\n"))
+    let context = RuleContext(brand: BrandFacts(), category: nil)
+    #expect(DKIMKeyMissing(options: RuleOptions()).check(facts, inventory, context).first?.message.contains("512-bit RSA key, which verifiers reject") == true)
+    #expect(DKIMKeyWeak(options: RuleOptions()).check(facts, inventory, context).isEmpty)
+  }
+
+  @Test(.enabled(if: CLIGateTests.binaryExists, "the sendlint binary is built by swift build"))
+  func badDNSOptionsAreUsageErrors() throws {
+    let root = try CLIGateTests.repository(["a.eml": "From: a@contoso.example\nSubject: s\n\nx\n"])
+    let resolver = try CLIGateTests.sendlint(["lint", ".", "--online", "--resolver", "dns.example:53"], in: root)
+    #expect(resolver.status == 2)
+    #expect(resolver.stderr.contains("--resolver \"dns.example:53\" is not an IP address"), "\(resolver.all)")
+    let timeout = try CLIGateTests.sendlint(["lint", ".", "--online", "--dns-timeout", "0"], in: root)
+    #expect(timeout.status == 2)
+    #expect(timeout.stderr.contains("--dns-timeout"), "\(timeout.all)")
+  }
+}
