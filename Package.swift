@@ -46,6 +46,12 @@ let package = Package(
       name: "SendlintInventory",
       dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "CZlibShim"]
     ),
+    // DNS on POSIX sockets (no swift-nio): the wire format, a bounded answer reader, a UDP/TCP stub
+    // client, resolv.conf. Used only by `--online`.
+    .target(name: "SendlintDNS", dependencies: ["SendlintCore"]),
+    // `--online` facts: SPF evaluation, DKIM keys, DMARC records, reverse DNS, host existence,
+    // looked up through SendlintDNS and attached to the inventory for the (pure) rules.
+    .target(name: "SendlintOnline", dependencies: ["SendlintCore", "SendlintDNS", "SendlintInventory", "SendlintURL"]),
     .target(
       name: "SendlintRules",
       dependencies: ["SendlintCore", "SendlintInventory", "SendlintMIME", "SendlintHTML", "SendlintURL", "CRE2Shim"]
@@ -59,7 +65,7 @@ let package = Package(
       name: "SendlintEngine",
       dependencies: [
         "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "SendlintInventory", "SendlintRules",
-        "SendlintPolicy",
+        "SendlintPolicy", "SendlintDNS", "SendlintOnline",
       ]
     ),
     .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules", "SendlintEngine"]),
@@ -72,7 +78,7 @@ let package = Package(
       name: "sendlint",
       dependencies: [
         "Sendlint", "SendlintCore", "SendlintURL", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintEngine",
-        "SendlintReport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "SendlintReport", "SendlintDNS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // Build-time tool: turns Policies/*.yaml into Swift string literals so the packs ship inside
@@ -86,13 +92,14 @@ let package = Package(
       dependencies: [
         "SendlintCore", "SendlintYAML", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory",
         "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport", "Sendlint", "CZlibShim",
+        "SendlintDNS", "SendlintOnline",
       ],
       exclude: ["Fixtures"]
     ),
     // Fuzz harnesses, one per parser of hostile input, chosen by SENDLINT_FUZZ_TARGET.
     .target(
       name: "SendlintFuzz",
-      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory", "SendlintPolicy"]
+      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory", "SendlintPolicy", "SendlintDNS"]
     ),
     // Its weak C `main`: libFuzzer's replaces it under -sanitize=fuzzer; otherwise it replays files.
     .executableTarget(name: "SendlintFuzzMain", dependencies: ["SendlintFuzz"]),

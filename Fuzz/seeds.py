@@ -102,3 +102,10 @@ def flate(dictionary, data):
 write("pdf", pdf([(4, b"<< /S /URI /URI (http://a.example/x\\)y\\101) >>"), (5, b"<< /U#52I <687474703A2F2F622E6578616D706C65> >>")]))
 write("pdf", pdf([(20, flate(b"/Type /ObjStm /N 1 /First 5", b"11 0 << /S /URI /URI (http://c.example/) >>"))]))
 write("pdf", pdf([(1, flate(b"", b" " * (1 << 20))), (2, b"<< /URI 9 0 R >>"), (9, b"(http://d.example/)")]))
+
+# DNS: a TXT answer with a compression pointer, NXDOMAIN with an SOA, a pointer loop, huge counts.
+question = b"\x04fuzz\x07example\x00\x00\x10\x00\x01"
+write("dns", b"\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00" + question + b"\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c\x00\x09\x08v=spf1 a")
+write("dns", b"\x12\x34\x81\x83\x00\x01\x00\x00\x00\x01\x00\x00" + question + b"\xc0\x11\x00\x06\x00\x01\x00\x00\x00\x3c\x00\x1a\x02ns\xc0\x11\x0ahostmaster\xc0\x11" + b"\x00" * 20)
+write("dns", b"\x12\x34\x81\x80\x00\x01\x00\x01\x00\x00\x00\x00" + question + b"\xc0\x21\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x01\x02\x03\x04")
+write("dns", b"\x12\x34\x81\x80\x00\x01\xff\xff\xff\xff\x00\x00" + question)

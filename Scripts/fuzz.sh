@@ -4,13 +4,13 @@
 # timeout (one input over 10 s) or an out-of-memory (over 2 GB); the input that did it is kept in
 # .fuzz-artifacts/ and replays with `swift run sendlint-fuzz HARNESS FILE`.
 #
-#   Scripts/fuzz.sh [SECONDS] [HARNESS...]     harnesses: mime html url policy manifest zip pdf
+#   Scripts/fuzz.sh [SECONDS] [HARNESS...]     harnesses: mime html url policy manifest zip pdf dns
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-45}"
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(mime html url policy manifest zip pdf)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(mime html url policy manifest zip pdf dns)
 shared="${SENDLINT_SHARED:-../shared}"
 
 # `-sanitize=fuzzer` would link libFuzzer's `main` into every executable of the package (the

@@ -1,6 +1,8 @@
 import Foundation
 import SendlintCore
+import SendlintDNS
 import SendlintInventory
+import SendlintOnline
 import SendlintPolicy
 import SendlintRules
 import SendlintURL
@@ -38,6 +40,17 @@ public struct LintRequest: Sendable {
   /// Build a `DraftPreview` per draft (`--format html`); off by default, it keeps each inventory
   /// until the findings are final.
   public var buildsPreviews = false
+  /// `--online`: look up published DNS for every draft (a policy's `online: true` turns it on for
+  /// the drafts under it). Off: no socket is opened and the online rules never run.
+  public var online = false
+  /// Answers online lookups; nil: a socket client of `resolverAddresses`, else of /etc/resolv.conf.
+  public var resolver: (any DNSResolver)?
+  /// `--resolver`: the nameservers to ask instead of /etc/resolv.conf's.
+  public var resolverAddresses: [ResolverAddress] = []
+  /// `--dns-timeout`: how long one server is waited for, per question.
+  public var dnsTimeout: Duration = .seconds(3)
+  /// `--dns-budget`: all lookups of one run together; later questions are not asked.
+  public var dnsBudget: Duration = .seconds(30)
 
   public init(paths: [String], policyPath: String? = nil, category: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
     self.paths = paths.isEmpty ? ["."] : paths
@@ -209,6 +222,20 @@ public struct Engine: Sendable {
       }
       return accepted
     }
+    // One resolver per run, made at the first online draft: each name is asked once per run and
+    // the budget spans all drafts. Offline it is never made, so no socket is ever opened.
+    var runResolver: RunResolver?
+    func onlineResolver() -> RunResolver {
+      if let runResolver { return runResolver }
+      let deadline = ContinuousClock.now + request.dnsBudget
+      let inner: any DNSResolver = request.resolver
+        ?? (request.resolverAddresses.isEmpty
+          ? SocketResolver.system(timeout: request.dnsTimeout, deadline: deadline)
+          : SocketResolver(servers: request.resolverAddresses, timeout: request.dnsTimeout, deadline: deadline))
+      let made = RunResolver(inner, budget: request.dnsBudget)
+      runResolver = made
+      return made
+    }
     var suppressions = SuppressionTracker()
     var previewInputs: [(Inventory, DraftSummary, BrandFacts)] = []
     for draft in drafts {
@@ -220,7 +247,10 @@ public struct Engine: Sendable {
       let (inventory, diagnostics) = stdinFile.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
         ?? request.campaign.map { Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder) } ?? loader.load(draft)
       report.diagnostics += diagnostics
-      guard let inventory else { continue }
+      guard var inventory else { continue }
+      if request.online || policy.online {
+        inventory.online = OnlineCollector(resolver: onlineResolver()).collect(inventory)
+      }
       report.draftCount += 1
       // Category: stated by the manifest, else --category, else the policy's classify.
       var category: String?
@@ -463,6 +493,13 @@ public struct Engine: Sendable {
       let metadata = ruleType.metadata
       let rule = ruleType.init(options: policy.options(for: metadata, setting: enabled[metadata.id]?.1))
       add(rule.check(inventory, context), metadata)
+    }
+    if let facts = inventory.online {
+      for ruleType in RuleRegistry.online where enabled[ruleType.metadata.id] != nil {
+        let metadata = ruleType.metadata
+        let rule = ruleType.init(options: policy.options(for: metadata, setting: enabled[metadata.id]?.1))
+        add(rule.check(facts, inventory, context), metadata)
+      }
     }
     for metadata in InputProblems.all { add(InputProblems.hits(for: metadata.id, in: inventory), metadata) }
     if enabled[InputProblems.limitExceeded] == nil {

@@ -6,6 +6,7 @@
 // the command line: a crash found in CI replays under the debugger.
 import Foundation
 import SendlintCore
+import SendlintDNS
 import SendlintHTML
 import SendlintInventory
 import SendlintMIME
@@ -29,6 +30,8 @@ enum Harness: String, CaseIterable {
   case zip
   /// A PDF attachment's `/URI` links: tokens, strings, Flate streams and object streams.
   case pdf
+  /// A DNS response as a nameserver (or anyone spoofing one) sends it: names, compression, records.
+  case dns
 
   /// Runs the harness on one input. It must return on every input; libFuzzer reports any crash,
   /// timeout or excess memory.
@@ -73,6 +76,12 @@ enum Harness: String, CaseIterable {
       observe(ZipDirectory.names(in: bytes).count)
     case .pdf:
       observe(PDFLinks.read(bytes).uris.count)
+    case .dns:
+      switch SocketResolver.outcome(bytes, name: "fuzz.example", type: .txt, server: "fuzz") {
+      case .records(let records): observe(records.reduce(0) { $0 &+ ($1.joinedText?.utf8.count ?? 0) })
+      case .nonexistent: observe(1)
+      case .failure(let failure): observe(failure.description.utf8.count)
+      }
     }
   }
 }

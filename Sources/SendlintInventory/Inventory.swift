@@ -365,6 +365,8 @@ public struct Inventory: Sendable {
   public var textBodyCount = 0
   /// Merge-tag values from the manifest.
   public var variables: [String: String] = [:]
+  /// Published DNS facts, set by `--online`; nil offline, and online rules then say nothing.
+  public var online: OnlineFacts?
 
   public init(draftPath: String, kind: DraftKind, draftFile: SourceFile) {
     self.draftPath = draftPath

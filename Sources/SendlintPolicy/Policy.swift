@@ -90,6 +90,8 @@ public struct ResolvedPolicy: Sendable {
   public var suppressions: [Suppression] = []
   /// Files the policy was built from, in merge order (packs as `sendlint:NAME`).
   public var layers: [String] = []
+  /// `online: true`: check published DNS for drafts under this policy, as `--online` does.
+  public var online = false
 
   public init(path: String?, directory: String) {
     self.path = path

@@ -17,6 +17,8 @@ public indirect enum PolicyShape: Sendable {
   case choice([String])
   /// `version: 1`.
   case version
+  /// `true` or `false`.
+  case boolean
   /// A rule severity: `PolicyDefinition.severitySpellings`.
   case severity
   /// A mapping with a closed set of keys.
@@ -213,6 +215,7 @@ public enum PolicyDefinition {
       PolicyKey("version", .version),
       PolicyKey("brand", .mapping(brand), "Facts about the brand."),
       PolicyKey("categories", .strings, "Categories drafts may have."),
+      PolicyKey("online", .boolean, "Check published DNS (SPF, DKIM keys, DMARC, reverse DNS, link hosts) as `--online` does."),
       PolicyKey("classify", .list(.mapping(classifyEntry)), "The category of drafts that state none: the first entry that matches."),
       PolicyKey("custom_rules", .namedMappings(.mapping(customRule)), "Rules of the policy's own, by id (group/name)."),
       PolicyKey("rules", .ruleSettings),

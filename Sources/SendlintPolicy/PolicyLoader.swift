@@ -230,6 +230,7 @@ public struct PolicyLoader {
           policy.categories.append(name)
         }
       case "classify": readClassify(value, reader: &reader, directory: directory)
+      case "online": if let online = reader.bool(value, context: "online") { policy.online = online }
       case "rules": readRules(value, reader: &reader)
       default: break
       }

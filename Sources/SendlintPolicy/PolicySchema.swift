@@ -39,6 +39,7 @@ public enum PolicySchema {
     case .stringList: return ["type": "array", "items": ["type": "string"]]
     case .choice(let choices): return ["enum": choices]
     case .version: return ["enum": [1, "1"]]
+    case .boolean: return ["type": "boolean"]
     case .severity: return severity
     case .mapping(let mapping): return object(mapping, rule: rule)
     case .list(let item): return ["type": "array", "items": schema(for: item, rule: rule)]

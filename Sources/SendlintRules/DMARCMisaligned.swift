@@ -12,7 +12,9 @@ public struct DMARCMisaligned: Rule {
       DMARC passes only when SPF (checked on the Return-Path domain) or DKIM (the `d=` domain) passes \
       *and* aligns with the From domain. In `relaxed` mode (the DMARC default) alignment compares \
       organisational (registrable) domains; in `strict` mode the domains must be equal. A \
-      `DKIM-Signature` whose `h=` does not list `From` is invalid (RFC 6376 §5.4) and aligns nothing.
+      `DKIM-Signature` whose `h=` does not list `From` is invalid (RFC 6376 §5.4) and aligns nothing. \
+      With `--online`, the modes the From domain's DMARC record publishes (`adkim`, `aspf`) are used \
+      instead of the `mode` option.
       """,
     whyIsThisBad: """
       Gmail and Yahoo require DMARC alignment from bulk senders since February 2024; misaligned mail \
@@ -82,7 +84,16 @@ public struct DMARCMisaligned: Rule {
     var hits: [Hit] = []
     for from in inventory.from {
       guard let domain = from.mailbox.domain else { continue }
-      let aligned = authenticators.contains { strict ? HostName.normalise($0) == domain : organisational($0) == organisational(domain) }
+      // `--online`: the modes the domain publishes (adkim/aspf) replace the `mode` option.
+      let published = inventory.online?.dmarc.first { $0.fromDomain == domain && $0.record != nil && $0.invalidReason == nil }
+      let strictDKIM = published.map { $0.dkimAlignment == "s" } ?? strict
+      let strictSPF = published.map { $0.spfAlignment == "s" } ?? strict
+      if !strictDKIM || !strictSPF, context.suffixes == nil { continue }
+      func aligns(_ candidate: String, strict: Bool) -> Bool {
+        strict ? HostName.normalise(candidate) == domain : organisational(candidate) == organisational(domain)
+      }
+      let returnPathDomain = inventory.returnPath?.mailbox.domain
+      let aligned = signing.contains { aligns($0, strict: strictDKIM) } || returnPathDomain.map { aligns($0, strict: strictSPF) } == true
       guard !aligned else { continue }
       let file = from.range.file
       var range = from.range
@@ -93,7 +104,7 @@ public struct DMARCMisaligned: Rule {
       let note = ignored.isEmpty ? "" : " (the signature with \(ignored) leaves From out of h=, so it does not count)"
       hits.append(Hit(
         range: range,
-        message: "From domain \(domain) is not aligned (\(strict ? "strict" : "relaxed")) with DKIM d=\(signing.joined(separator: ",").nilIfEmpty ?? "none") or Return-Path \(inventory.returnPath?.mailbox.domain ?? "none")\(note); DMARC will fail",
+        message: "From domain \(domain) is not aligned (\(published.map { "adkim=\($0.dkimAlignment) aspf=\($0.spfAlignment) published at _dmarc.\($0.recordDomain ?? domain)" } ?? (strict ? "strict" : "relaxed"))) with DKIM d=\(signing.joined(separator: ",").nilIfEmpty ?? "none") or Return-Path \(inventory.returnPath?.mailbox.domain ?? "none")\(note); DMARC will fail",
         help: "sign with d=\(strict ? domain : organisational(domain))\(ignored.isEmpty ? "" : " and From in h=") or use a Return-Path on \(domain)",
         evidence: "\(domain)|\(authenticators.sorted().joined(separator: ","))", placeholders: ["domain": domain]))
     }

@@ -16,7 +16,8 @@ public struct MissingRDNS: Rule {
       nothing and are not judged: Microsoft's `from helo (ip)`, qmail's `from unknown`, the same \
       `([ip])` shape from other MTAs (InterMail). Checks the HELO name — the manifest's \
       `sending.helo`, or the name after `from` — against `brand.domains` and the hosts of \
-      `brand.vendors`.
+      `brand.vendors`. With `--online`, also looks up the PTR record of each sending IP (the manifest's \
+      `sending.ips`, or the newest public hop) and checks that a PTR name resolves back to it.
       """,
     whyIsThisBad: """
       Receivers reject or penalise mail from IPs without a PTR record (Gmail requires forward-confirmed \
@@ -26,7 +27,7 @@ public struct MissingRDNS: Rule {
     example: "```\nReceived: from [209.11.138.97] by mh.microsoft.m0.net\n```",
     useInstead: "Send from hosts with matching PTR and A records under the brand's (or a declared vendor's) names.",
     references: [
-      "RFC 5321 §4.1.1.1 (HELO/EHLO) and §4.4 (Received)", "RFC 1912 §2.1 (PTR records)",
+      "RFC 5321 §4.1.1.1 (HELO/EHLO) and §4.4 (Received)", "RFC 1912 §2.1 (PTR records)", "RFC 8601 §2.7.3 (iprev)",
       "Gmail email sender guidelines: valid forward and reverse DNS",
     ],
     examples: [
@@ -85,6 +86,20 @@ public struct MissingRDNS: Rule {
           range: range, message: "the brand's sending host \(address) announced itself as \(name), outside the brand's domains and its vendors' hosts",
           help: "configure the HELO name under the brand's domain", evidence: "helo|\(name)", placeholders: ["helo": name]))
       }
+    }
+    // `--online`: the live PTR lookup, forward-confirmed, for each sending IP the Received fields
+    // did not already judge.
+    for check in inventory.online?.reverseDNS ?? [] where !hits.contains(where: { $0.evidence == "rdns|\(check.ip)" }) {
+      let problem: String
+      switch check.state {
+      case .confirmed: continue
+      case .missing: problem = "has no PTR record in published DNS (--online)"
+      case .notConfirmed(let names):
+        problem = "has PTR name\(names.count == 1 ? "" : "s") \(names.prefix(3).joined(separator: ", ")) in published DNS, none of which resolves back to it (--online)"
+      }
+      hits.append(Hit(
+        range: check.range, message: "sending IP \(check.ip) \(problem)", help: "give \(check.ip) a PTR record whose name resolves back to it",
+        evidence: "rdns|\(check.ip)", placeholders: ["ip": check.ip]))
     }
     return hits
   }

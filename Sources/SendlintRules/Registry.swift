@@ -43,8 +43,19 @@ public enum RuleRegistry {
     TrackingPixel.self,
   ].sorted { $0.metadata.id < $1.metadata.id }
 
+  /// Rules on `--online` DNS facts, sorted by id; the engine runs them only when online.
+  public static let online: [any OnlineRule.Type] = [
+    DKIMKeyMissing.self,
+    DKIMKeyWeak.self,
+    DMARCMissing.self,
+    DMARCPolicyNone.self,
+    SPFFail.self,
+    DNSUnavailableFindings.self,
+    UnresolvableHost.self,
+  ].sorted { $0.metadata.id < $1.metadata.id }
+
   /// Metadata of built-in rules and input ids, sorted by id.
-  public static let allMetadata: [RuleMetadata] = (builtin.map { $0.metadata } + InputProblems.all + MetaRules.all).sorted { $0.id < $1.id }
+  public static let allMetadata: [RuleMetadata] = (builtin.map { $0.metadata } + online.map { $0.metadata } + InputProblems.all + MetaRules.all).sorted { $0.id < $1.id }
 
   public static func metadata(for id: String) -> RuleMetadata? { allMetadata.first { $0.id == id } }
 

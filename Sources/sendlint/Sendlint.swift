@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Sendlint
 import SendlintCore
+import SendlintDNS
 import SendlintEngine
 import SendlintInventory
 import SendlintPolicy
@@ -154,6 +155,18 @@ struct Lint: ParsableCommand {
   @Option(help: "Leave out paths matching this gitignore-style pattern (repeatable), after .sendlintignore.")
   var exclude: [String] = []
 
+  @Flag(help: "Check published DNS as receivers will: SPF, DKIM keys, DMARC, reverse DNS, link hosts (off by default).")
+  var online = false
+
+  @Option(help: ArgumentHelp("With --online: the nameserver to ask instead of /etc/resolv.conf's (repeatable).", valueName: "ADDR[:PORT]"))
+  var resolver: [String] = []
+
+  @Option(name: .customLong("dns-timeout"), help: "With --online: seconds to wait for one server's answer.")
+  var dnsTimeout: Double = 3
+
+  @Option(name: .customLong("dns-budget"), help: "With --online: seconds for all lookups of the run together; later checks report input/dns-unavailable.")
+  var dnsBudget: Double = 30
+
   func run() throws {
     guard maxResults >= 1 else { throw ValidationError("--max-results \(maxResults) must be at least 1; to see every finding use --format json") }
     let environment = ProcessInfo.processInfo.environment
@@ -163,6 +176,17 @@ struct Lint: ParsableCommand {
     request.fromHook = fromHook
     request.excludes = exclude
     request.buildsPreviews = format == .html || htmlOutput != nil
+    request.online = online
+    for text in resolver {
+      guard let address = ResolverAddress(parsing: text) else {
+        throw ValidationError("--resolver \"\(text.escapedForDisplay)\" is not an IP address with an optional port; write 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353")
+      }
+      request.resolverAddresses.append(address)
+    }
+    guard dnsTimeout.isFinite, dnsTimeout > 0, dnsTimeout <= 60 else { throw ValidationError("--dns-timeout \(dnsTimeout) must be more than 0 and at most 60 seconds") }
+    guard dnsBudget.isFinite, dnsBudget > 0, dnsBudget <= 3600 else { throw ValidationError("--dns-budget \(dnsBudget) must be more than 0 and at most 3600 seconds") }
+    request.dnsTimeout = .milliseconds(Int(dnsTimeout * 1000))
+    request.dnsBudget = .milliseconds(Int(dnsBudget * 1000))
     if paths.contains("-") {
       guard paths == ["-"] else { throw ValidationError("`-` (standard input) must be the only path; got \(paths.joined(separator: " "))") }
       request.standardInput = StandardInputDraft(bytes: try readStandardInput(), filename: stdinFilename)
