@@ -14,6 +14,8 @@ public final class PublicSuffixList: Sendable {
   private let exceptions: Set<String>
   /// Where the list was read from, for messages.
   public let source: String
+  /// Public suffixes already found, by host as asked.
+  private let suffixCache = HostFactsCache<String, String?>()
 
   /// Parses list text (ICANN and private sections alike, as the algorithm requires).
   public convenience init(text: String, source: String) {
@@ -102,7 +104,12 @@ public final class PublicSuffixList: Sendable {
 
   /// The public suffix of an ASCII host (the default rule `*` applies when no rule matches); nil
   /// for an IP address.
+  /// Memoised per host: every link rule asks about the same few hosts of a message.
   public func publicSuffix(of host: String) -> String? {
+    suffixCache.value(for: host) { computePublicSuffix(of: host) }
+  }
+
+  private func computePublicSuffix(of host: String) -> String? {
     guard !Self.isIPAddress(host) else { return nil }
     let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard !labels.isEmpty, !labels.contains(where: \.isEmpty) else { return nil }
