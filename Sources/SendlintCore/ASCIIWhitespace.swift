@@ -7,16 +7,21 @@ extension UInt8 {
 }
 
 extension StringProtocol {
-  /// Without leading and trailing ASCII whitespace (tab, LF, FF, CR, space). Works on scalars, so
-  /// a CRLF pair (one Character) is trimmed too.
-  public func trimmingASCIIWhitespace() -> String {
-    let scalars = unicodeScalars
-    func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII && UInt8(scalar.value).isASCIIWhitespace }
-    guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
-    var end = scalars.endIndex
-    while end > first, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-    var result = String.UnicodeScalarView()
-    result.append(contentsOf: scalars[first..<end])
-    return String(result)
+  /// Without leading and trailing ASCII whitespace (tab, LF, FF, CR, space). Works on UTF-8
+  /// bytes (ASCII bytes are ASCII code points), so a CRLF pair (one Character) is trimmed too.
+  /// Inlinable so callers in other modules get a specialised copy, not generic witness calls.
+  @inlinable public func trimmingASCIIWhitespace() -> String {
+    let bytes = utf8
+    guard let first = bytes.firstIndex(where: { !$0.isASCIIWhitespace }) else { return "" }
+    // Forward (StringProtocol's UTF8View is only a Collection): just past the last non-space.
+    var end = bytes.index(after: first)
+    var index = end
+    while index < bytes.endIndex {
+      let next = bytes.index(after: index)
+      if !bytes[index].isASCIIWhitespace { end = next }
+      index = next
+    }
+    if first == bytes.startIndex, end == bytes.endIndex, let whole = self as? String { return whole }
+    return String(decoding: bytes[first..<end], as: UTF8.self)
   }
 }

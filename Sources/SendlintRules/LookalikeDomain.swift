@@ -201,7 +201,9 @@ public struct LookalikeDomain: Rule {
   }
 
   /// The UTS #39 skeleton, lowercased (skeletons keep case: `PayPaI` → `PayPal`).
-  static func skeleton(_ text: String) -> String { Confusables.skeleton(text).lowercased() }
+  /// Memoised: ICU's skeleton is the costly step, and hosts and brand names repeat.
+  static func skeleton(_ text: String) -> String { skeletons.value(for: text) { Confusables.skeleton(text).lowercased() } }
+  private static let skeletons = HostFactsCache<String, String>()
 
   private func lookalike(_ host: String, _ brand: String, _ relation: String, _ range: SourceRange) -> Hit {
     let display = Host.domain(host).displayName

@@ -110,7 +110,7 @@ public struct SplitURL: Rule {
     var knownHosts: Set<String>?
     for entry in inventory.textURLs {
       // A mailto: URL's query is text (subject, body) a reader does not follow.
-      if entry.url.form != .email, entry.url.text.lowercased().hasPrefix("mailto:") { continue }
+      if entry.url.form != .email, Self.hasPrefixIgnoringASCIICase(entry.url.text.utf8, "mailto:") { continue }
       guard let splitRange = entry.splitRange, let split = entry.url.split, let joined = entry.joined else {
         if entry.url.split == nil, let hit = otherSplit(entry, context, knownHosts: {
           if knownHosts == nil { knownHosts = Set(inventory.links.compactMap(\.host)) }
@@ -141,15 +141,14 @@ public struct SplitURL: Rule {
       }
     }
     for link in inventory.links where !link.fromText {
-      // Browsers strip tabs and newlines from URLs but keep spaces, which break the link.
-      let trimmed = String(link.href.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-      guard let space = trimmed.firstIndex(of: " "), link.unresolvedHostTag == nil else { continue }
+      // Browsers strip tabs and newlines from URLs but keep spaces, which break the link. On
+      // UTF-8 bytes: a space is one byte, and most hrefs have none.
+      guard link.unresolvedHostTag == nil, let before = Self.beforeInnerSpace(link.href) else { continue }
       // mailto: bodies and subjects are text, and tel:/sms: numbers are written with spaces that
       // dialers ignore: neither is a URL a reader follows and a space breaks.
-      let scheme = trimmed.prefix { $0 != ":" }.lowercased()
-      if ["mailto", "tel", "sms", "callto"].contains(scheme) { continue }
-      let before = trimmed[..<space]
-      guard before.contains(":") || before.hasPrefix("www.") else { continue }
+      let scheme = before.prefix { $0 != UInt8(ascii: ":") }
+      if Self.isTextScheme(scheme) { continue }
+      guard before.contains(UInt8(ascii: ":")) || before.starts(with: "www.".utf8) else { continue }
       hits.append(Hit(
         range: link.range,
         message: "href \"\(link.href.replacingWhitespace())\" contains whitespace; clients encode or cut it and the link breaks",
@@ -161,6 +160,36 @@ public struct SplitURL: Rule {
 }
 
 extension SplitURL {
+  /// The href between its leading spaces and its first inner space; nil when it has no space
+  /// between other characters. On UTF-8 bytes, so a space before a combining mark counts too.
+  static func beforeInnerSpace(_ href: String) -> Substring.UTF8View? {
+    let bytes = href.utf8
+    guard bytes.contains(0x20) else { return nil }
+    var start = bytes.startIndex
+    while start < bytes.endIndex, bytes[start] == 0x20 { start = bytes.index(after: start) }
+    var end = bytes.endIndex
+    while end > start, bytes[bytes.index(before: end)] == 0x20 { end = bytes.index(before: end) }
+    guard let space = bytes[start..<end].firstIndex(of: 0x20) else { return nil }
+    return bytes[start..<space]
+  }
+
+  /// `mailto`, `tel`, `sms` or `callto`, in any ASCII case.
+  static func isTextScheme(_ scheme: Substring.UTF8View) -> Bool {
+    let names: [StaticString] = ["mailto", "tel", "sms", "callto"]
+    return names.contains { name in name.utf8CodeUnitCount == scheme.count && hasPrefixIgnoringASCIICase(scheme, name) }
+  }
+
+  /// Whether `text` starts with the lowercase ASCII `prefix`, ASCII case folded.
+  static func hasPrefixIgnoringASCIICase<Bytes: Collection<UInt8>>(_ text: Bytes, _ prefix: StaticString) -> Bool {
+    let prefixBytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+    guard text.count >= prefixBytes.count else { return false }
+    for (expected, byte) in zip(prefixBytes, text) {
+      let folded: UInt8 = byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+      if folded != expected { return false }
+    }
+    return true
+  }
+
   /// Splits the text finder leaves whole: a space after a dot of the host (`https://www.contoso.
   /// com/login`), after the scheme (`https:// www.contoso.com/`), or inside a path word
   /// (`/secu rity/`). Each reads a bounded window around the URL.

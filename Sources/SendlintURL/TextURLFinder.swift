@@ -273,17 +273,22 @@ public struct TextURLFinder: Sendable {
 
   /// A bare `host.tld[/…]` whose last label is a public suffix, or a dotted IPv4 address.
   private func isBareHost(_ text: String) -> Bool {
-    let hostPart = text.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" }
+    // On UTF-8 bytes: the delimiters are ASCII, and Substring.contains went through Foundation.
+    let utf8 = text.utf8
+    let hostEnd = utf8.firstIndex { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 || $0 == 0x3A } ?? utf8.endIndex
+    let hostPart = utf8[..<hostEnd]
     // A domain name has at most 253 characters (RFC 1035 §2.3.4); longer runs are not hosts.
-    guard hostPart.utf8.count <= 253, !hostPart.contains("@"), hostPart.contains(".") else { return false }
-    if IPAddress(String(hostPart)) != nil { return true }
+    guard hostPart.count <= 253, !hostPart.contains(0x40), hostPart.contains(0x2E) else { return false }
+    if IPAddress(String(decoding: hostPart, as: UTF8.self)) != nil { return true }
     guard let suffixes else { return false }
-    let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
+    let labels = hostPart.split(separator: 0x2E, omittingEmptySubsequences: false)
     guard labels.count >= 2,
-      labels.allSatisfy({ !$0.isEmpty && $0.first != "-" && $0.last != "-" && $0.utf8.allSatisfy { Self.isAlphanumeric($0) || $0 == 45 || $0 >= 0x80 } })
+      labels.allSatisfy({ !$0.isEmpty && $0.first != 45 && $0.last != 45 && $0.allSatisfy { Self.isAlphanumeric($0) || $0 == 45 || $0 >= 0x80 } })
     else { return false }
-    guard let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
-    let ascii = IDNA.toASCII(String(last).lowercased()) ?? String(last).lowercased()
+    guard let lastBytes = labels.last else { return false }
+    let last = String(decoding: lastBytes, as: UTF8.self)
+    guard !last.allSatisfy(\.isNumber) else { return false }
+    let ascii = IDNA.toASCII(last.lowercased()) ?? last.lowercased()
     return suffixes.isKnownSuffix(ascii)
   }
 

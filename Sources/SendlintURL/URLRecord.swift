@@ -25,7 +25,13 @@ public struct URLRecord: Sendable, Hashable, CustomStringConvertible {
 
   public init(scheme: String) { self.scheme = scheme }
 
-  public var isSpecial: Bool { Self.specialSchemes[scheme] != nil }
+  /// A switch, not a dictionary lookup: the parser asks this for every code point.
+  public var isSpecial: Bool {
+    switch scheme {
+    case "http", "https", "ws", "wss", "ftp", "file": true
+    default: false
+    }
+  }
 
   /// The serialised path.
   public var path: String {
@@ -83,17 +89,33 @@ enum PercentEncodeSet {
 
   static let hex = Array("0123456789ABCDEF".utf8)
 
-  /// UTF-8 percent-encodes `scalar` into `output` if it is in the set.
-  func append(_ scalar: Unicode.Scalar, to output: inout String) {
-    guard contains(scalar.value) else {
-      output.unicodeScalars.append(scalar)
-      return
+  /// UTF-8 percent-encodes `scalar` into `output` (UTF-8) if it is in the set.
+  @inline(__always)
+  func append(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
+    if scalar.value < 0x80 {
+      append(byte: UInt8(scalar.value), to: &output)
+    } else {
+      // Every set holds all non-ASCII code points: each UTF-8 byte is escaped.
+      for byte in UTF8.encode(scalar)! { Self.escape(byte, to: &output) }
     }
-    for byte in String(scalar).utf8 {
-      output.unicodeScalars.append("%")
-      output.unicodeScalars.append(Unicode.Scalar(Self.hex[Int(byte >> 4)]))
-      output.unicodeScalars.append(Unicode.Scalar(Self.hex[Int(byte & 0xF)]))
-    }
+  }
+
+  /// The same for UTF-8 `bytes` already collected: a non-ASCII byte belongs to a code point
+  /// every set holds, so escaping byte by byte equals escaping code point by code point.
+  func append(bytes: [UInt8], to output: inout [UInt8]) {
+    for byte in bytes { append(byte: byte, to: &output) }
+  }
+
+  @inline(__always)
+  func append(byte: UInt8, to output: inout [UInt8]) {
+    if contains(UInt32(byte)) { Self.escape(byte, to: &output) } else { output.append(byte) }
+  }
+
+  @inline(__always)
+  static func escape(_ byte: UInt8, to output: inout [UInt8]) {
+    output.append(UInt8(ascii: "%"))
+    output.append(hex[Int(byte >> 4)])
+    output.append(hex[Int(byte & 0xF)])
   }
 }
 
@@ -110,7 +132,8 @@ struct URLParser {
   var notes: Set<URLRecord.Note> = []
 
   init(input: String, base: URLRecord?) {
-    let all = Array(input.unicodeScalars)
+    // ASCII input (nearly every href) becomes scalars byte by byte, without UTF-8 decoding.
+    let all = input.utf8.allSatisfy { $0 < 0x80 } ? input.utf8.map { Unicode.Scalar($0) } : Array(input.unicodeScalars)
     // Strip leading and trailing C0 controls and spaces; remove ASCII tab and newline anywhere.
     // One slice, not `removeFirst` per scalar: that shifted the whole array each time, quadratic
     // in a hostile prefix of controls.
@@ -139,10 +162,30 @@ struct URLParser {
     return third == "/" || third == "\\" || third == "?" || third == "#"
   }
 
-  static func isSingleDot(_ segment: String) -> Bool { segment == "." || segment.lowercased() == "%2e" }
-  static func isDoubleDot(_ segment: String) -> Bool {
-    let lowered = segment.lowercased()
-    return lowered == ".." || lowered == ".%2e" || lowered == "%2e." || lowered == "%2e%2e"
+  /// On the path buffer's bytes (ASCII: the path set escapes everything else), ASCII case folded.
+  static func isSingleDot(_ segment: [UInt8]) -> Bool { segment == [0x2E] || matches(segment, "%2e") }
+  static func isDoubleDot(_ segment: [UInt8]) -> Bool {
+    matches(segment, "..") || matches(segment, ".%2e") || matches(segment, "%2e.") || matches(segment, "%2e%2e")
+  }
+
+  static func matches(_ bytes: [UInt8], _ lowercase: StaticString) -> Bool {
+    guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+    for index in 0..<bytes.count where (bytes[index] >= 65 && bytes[index] <= 90 ? bytes[index] | 0x20 : bytes[index]) != lowercase.utf8Start[index] {
+      return false
+    }
+    return true
+  }
+
+  /// A two-byte Windows drive letter in a buffer (`c:`, or `c|` unless normalized).
+  static func isWindowsDriveLetter(_ bytes: [UInt8], normalized: Bool = false) -> Bool {
+    bytes.count == 2 && ((bytes[0] | 0x20) >= 97 && (bytes[0] | 0x20) <= 122)
+      && (bytes[1] == UInt8(ascii: ":") || (!normalized && bytes[1] == UInt8(ascii: "|")))
+  }
+
+  /// Appends a code point to a UTF-8 buffer.
+  @inline(__always)
+  static func append(_ scalar: Unicode.Scalar, to buffer: inout [UInt8]) {
+    if scalar.value < 0x80 { buffer.append(UInt8(scalar.value)) } else { buffer.append(contentsOf: UTF8.encode(scalar)!) }
   }
 
   static func shortenPath(_ url: inout URLRecord) {
@@ -157,20 +200,30 @@ struct URLParser {
   mutating func run() -> URLRecord? {
     var url = URLRecord(scheme: "")
     var state = State.schemeStart
-    var buffer = ""
+    // The state machine's buffer and the opaque path or fragment being built, as UTF-8 bytes:
+    // appending to a String code point by code point dominated URL parsing.
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(input.count)
+    var tail: [UInt8] = []
+    func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
     var atSignSeen = false
     var insideBrackets = false
     var passwordTokenSeen = false
     var pointer = 0
     func c(_ index: Int) -> Unicode.Scalar? { index < input.count ? input[index] : nil }
 
+    var specialScheme = url.scheme
+    var special = url.isSpecial
     while true {
       let current = c(pointer)
-      let special = url.isSpecial
+      if url.scheme != specialScheme {
+        specialScheme = url.scheme
+        special = url.isSpecial
+      }
       switch state {
       case .schemeStart:
         if let ch = current, Self.isAlpha(ch) {
-          buffer.unicodeScalars.append(Unicode.Scalar(UInt8(ch.value) | 0x20))
+          buffer.append(UInt8(ch.value) | 0x20)
           state = .scheme
         } else {
           state = .noScheme
@@ -178,10 +231,10 @@ struct URLParser {
         }
       case .scheme:
         if let ch = current, Self.isAlpha(ch) || Self.isDigit(ch) || ch == "+" || ch == "-" || ch == "." {
-          buffer.unicodeScalars.append(Self.isAlpha(ch) ? Unicode.Scalar(UInt8(ch.value) | 0x20) : ch)
+          buffer.append(Self.isAlpha(ch) ? UInt8(ch.value) | 0x20 : UInt8(ch.value))
         } else if current == ":" {
-          url.scheme = buffer
-          buffer = ""
+          url.scheme = text(buffer)
+          buffer.removeAll(keepingCapacity: true)
           if url.scheme == "file" {
             state = .file
           } else if url.isSpecial, let base, base.scheme == url.scheme {
@@ -196,7 +249,7 @@ struct URLParser {
             state = .opaquePath
           }
         } else {
-          buffer = ""
+          buffer.removeAll(keepingCapacity: true)
           state = .noScheme
           pointer = -1
         }
@@ -290,27 +343,32 @@ struct URLParser {
       case .authority:
         if current == "@" {
           notes.insert(.credentials)
-          if atSignSeen { buffer = "%40" + buffer }
+          if atSignSeen { buffer.insert(contentsOf: "%40".utf8, at: 0) }
           atSignSeen = true
-          for scalar in buffer.unicodeScalars {
-            if scalar == ":" && !passwordTokenSeen {
+          var username = Array(url.username.utf8)
+          var password = Array(url.password.utf8)
+          for byte in buffer {
+            if byte == UInt8(ascii: ":") && !passwordTokenSeen {
               passwordTokenSeen = true
               continue
             }
             if passwordTokenSeen {
-              PercentEncodeSet.userinfo.append(scalar, to: &url.password)
+              PercentEncodeSet.userinfo.append(byte: byte, to: &password)
             } else {
-              PercentEncodeSet.userinfo.append(scalar, to: &url.username)
+              PercentEncodeSet.userinfo.append(byte: byte, to: &username)
             }
           }
-          buffer = ""
+          url.username = text(username)
+          url.password = text(password)
+          buffer.removeAll(keepingCapacity: true)
         } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
           if atSignSeen && buffer.isEmpty { return nil }
-          pointer -= buffer.unicodeScalars.count + 1
-          buffer = ""
+          // Back over the buffer's code points: its bytes that do not continue a UTF-8 sequence.
+          pointer -= buffer.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } + 1
+          buffer.removeAll(keepingCapacity: true)
           state = .host
         } else if let ch = current {
-          buffer.unicodeScalars.append(ch)
+          Self.append(ch, to: &buffer)
         }
       case .host:
         if url.scheme == "file" {
@@ -318,31 +376,33 @@ struct URLParser {
           state = .fileHost
         } else if current == ":", !insideBrackets {
           if buffer.isEmpty { return nil }
-          guard let host = parseHost(buffer, special: special) else { return nil }
+          guard let host = parseHost(text(buffer), special: special) else { return nil }
           url.host = host
-          buffer = ""
+          buffer.removeAll(keepingCapacity: true)
           state = .port
         } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
           pointer -= 1
           if special, buffer.isEmpty { return nil }
-          guard let host = parseHost(buffer, special: special) else { return nil }
+          guard let host = parseHost(text(buffer), special: special) else { return nil }
           url.host = host
-          buffer = ""
+          buffer.removeAll(keepingCapacity: true)
           state = .pathStart
         } else if let ch = current {
           if ch == "[" { insideBrackets = true }
           if ch == "]" { insideBrackets = false }
-          buffer.unicodeScalars.append(ch)
+          Self.append(ch, to: &buffer)
         }
       case .port:
         if let ch = current, Self.isDigit(ch) {
-          buffer.unicodeScalars.append(ch)
+          buffer.append(UInt8(ch.value))
         } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
           if !buffer.isEmpty {
-            let digits = buffer.drop { $0 == "0" }
-            guard digits.count <= 5, let port = Int(digits.isEmpty ? "0" : String(digits)), port <= 65535 else { return nil }
+            let digits = buffer.drop { $0 == UInt8(ascii: "0") }
+            guard digits.count <= 5 else { return nil }
+            let port = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            guard port <= 65535 else { return nil }
             url.port = URLRecord.specialSchemes[url.scheme] == .some(port) ? nil : port
-            buffer = ""
+            buffer.removeAll(keepingCapacity: true)
           }
           state = .pathStart
           pointer -= 1
@@ -398,20 +458,20 @@ struct URLParser {
       case .fileHost:
         if current == nil || current == "/" || current == "\\" || current == "?" || current == "#" {
           pointer -= 1
-          if Self.isWindowsDriveLetter(Array(buffer.unicodeScalars)) {
+          if Self.isWindowsDriveLetter(buffer) {
             state = .path
           } else if buffer.isEmpty {
             url.host = .empty
             state = .pathStart
           } else {
-            guard var host = parseHost(buffer, special: true) else { return nil }
+            guard var host = parseHost(text(buffer), special: true) else { return nil }
             if host == .domain("localhost") { host = .empty }
             url.host = host
-            buffer = ""
+            buffer.removeAll(keepingCapacity: true)
             state = .pathStart
           }
         } else if let ch = current {
-          buffer.unicodeScalars.append(ch)
+          Self.append(ch, to: &buffer)
         }
       case .pathStart:
         if special {
@@ -440,14 +500,12 @@ struct URLParser {
           } else if Self.isSingleDot(buffer) && current != "/" && !(special && current == "\\") {
             url.pathSegments.append("")
           } else if !Self.isSingleDot(buffer) {
-            if url.scheme == "file", url.pathSegments.isEmpty, Self.isWindowsDriveLetter(Array(buffer.unicodeScalars)) {
-              var scalars = Array(buffer.unicodeScalars)
-              scalars[1] = ":"
-              buffer = String(String.UnicodeScalarView(scalars))
+            if url.scheme == "file", url.pathSegments.isEmpty, Self.isWindowsDriveLetter(buffer) {
+              buffer[1] = UInt8(ascii: ":")
             }
-            url.pathSegments.append(buffer)
+            url.pathSegments.append(text(buffer))
           }
-          buffer = ""
+          buffer.removeAll(keepingCapacity: true)
           if current == "?" {
             url.query = ""
             state = .query
@@ -459,45 +517,49 @@ struct URLParser {
           PercentEncodeSet.path.append(ch, to: &buffer)
         }
       case .opaquePath:
+        // Built in `tail`; entered only with an empty opaque path, stored when it ends.
         if current == "?" {
+          url.opaquePath = text(tail)
+          tail.removeAll()
           url.query = ""
           state = .query
         } else if current == "#" {
+          url.opaquePath = text(tail)
+          tail.removeAll()
           url.fragment = ""
           state = .fragment
         } else if current == " " {
           let next = c(pointer + 1)
-          if next == "?" || next == "#" { url.opaquePath! += "%20" } else { url.opaquePath! += " " }  // set on entering this state
+          if next == "?" || next == "#" { tail.append(contentsOf: "%20".utf8) } else { tail.append(0x20) }
         } else if let ch = current {
-          var text = url.opaquePath ?? ""
-          PercentEncodeSet.c0Control.append(ch, to: &text)
-          url.opaquePath = text
+          PercentEncodeSet.c0Control.append(ch, to: &tail)
         }
       case .query:
         if current == "#" || current == nil {
           let set: PercentEncodeSet = special ? .specialQuery : .query
-          var encoded = url.query ?? ""
-          for scalar in buffer.unicodeScalars { set.append(scalar, to: &encoded) }
-          url.query = encoded
-          buffer = ""
+          var encoded = Array((url.query ?? "").utf8)
+          set.append(bytes: buffer, to: &encoded)
+          url.query = text(encoded)
+          buffer.removeAll(keepingCapacity: true)
           if current == "#" {
             url.fragment = ""
             state = .fragment
           }
         } else if let ch = current {
-          buffer.unicodeScalars.append(ch)
+          Self.append(ch, to: &buffer)
         }
       case .fragment:
+        // Built in `tail`; this state is never left, so the fragment is stored after the loop.
         if let ch = current {
-          var text = url.fragment ?? ""
-          PercentEncodeSet.fragment.append(ch, to: &text)
-          url.fragment = text
+          PercentEncodeSet.fragment.append(ch, to: &tail)
         }
       }
       if current == nil && pointer >= input.count { break }
       pointer += 1
       if pointer > input.count { break }
     }
+    if state == .fragment { url.fragment = (url.fragment ?? "") + text(tail) }
+    if state == .opaquePath { url.opaquePath = (url.opaquePath ?? "") + text(tail) }
     // Strip trailing spaces from an opaque path when there is no query or fragment (§4.4 note).
     if url.opaquePath != nil, url.query == nil, url.fragment == nil {
       while url.opaquePath?.hasSuffix(" ") == true { url.opaquePath?.removeLast() }
@@ -514,24 +576,33 @@ struct URLParser {
       return .ip(.v6(pieces))
     }
     if !special {
-      let forbidden: Set<Unicode.Scalar> = ["\0", "\t", "\n", "\r", " ", "#", "/", ":", "<", ">", "?", "@", "[", "\\", "]", "^", "|"]
-      guard !scalars.contains(where: forbidden.contains) else { return nil }
-      var output = ""
+      guard !scalars.contains(where: Self.forbiddenHostCodePoints.contains) else { return nil }
+      var output: [UInt8] = []
       for scalar in scalars { PercentEncodeSet.c0Control.append(scalar, to: &output) }
-      return output.isEmpty ? .empty : .opaque(output)
+      return output.isEmpty ? .empty : .opaque(String(decoding: output, as: UTF8.self))
     }
     let decoded = PercentDecoding.decode(input.utf8)
     if decoded.count != input.utf8.count { notes.insert(.percentEncodedHost) }
     let domain = String(decoding: decoded, as: UTF8.self)
     guard let ascii = IDNA.toASCII(domain), !ascii.isEmpty else { return nil }
-    let forbiddenDomain: Set<UInt8> = [0, 9, 10, 13, 32, 35, 37, 47, 58, 60, 62, 63, 64, 91, 92, 93, 94, 124, 127]
-    guard !ascii.utf8.contains(where: { forbiddenDomain.contains($0) || $0 < 0x20 }) else { return nil }
+    guard !ascii.utf8.contains(where: { Self.isForbiddenDomainByte($0) }) else { return nil }
     if Self.endsInNumber(ascii) {
       guard let value = Self.parseIPv4(ascii) else { return nil }
       if IPAddress.v4(value).description != ascii { notes.insert(.legacyIPv4) }
       return .ip(.v4(value))
     }
     return .domain(ascii)
+  }
+
+  /// Forbidden host code points (§3.2), built once rather than per host.
+  static let forbiddenHostCodePoints: Set<Unicode.Scalar> = ["\0", "\t", "\n", "\r", " ", "#", "/", ":", "<", ">", "?", "@", "[", "\\", "]", "^", "|"]
+
+  /// Forbidden domain code points (§3.2) of an ASCII domain: C0 controls, `%`, DEL and the forbidden host set.
+  static func isForbiddenDomainByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0..<0x20, 32, 35, 37, 47, 58, 60, 62, 63, 64, 91, 92, 93, 94, 124, 127: true
+    default: false
+    }
   }
 
   /// The "ends in a number" checker (§3.5).
