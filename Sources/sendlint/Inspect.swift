@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SendlintCore
+import SendlintEngine
 import SendlintInventory
 import SendlintPolicy
 import SendlintReport
@@ -77,6 +78,11 @@ struct NamedDraft {
     }
     return PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement)
   }
+
+  /// The draft's category and rules under `policy`, decided as `lint` decides them.
+  func settings(under policy: ResolvedPolicy) -> EffectiveSettings {
+    EffectiveSettings.resolve(policy: policy, path: source.path, statedCategory: inventory.statedCategory, subject: inventory.subject?.value)
+  }
 }
 
 /// `sendlint inspect`: what sendlint sees in one draft.
@@ -128,15 +134,18 @@ struct Inspect: ParsableCommand {
     let problems: [String]
   }
 
-  /// The category as `lint` decides it: the manifest's, else the policy's classify. A policy that
-  /// does not load leaves it unknown, with its diagnostics on standard error: inspecting a draft
-  /// should still work while the policy is being fixed.
-  func category(of named: NamedDraft) -> String? {
-    if let stated = named.inventory.statedCategory { return stated.value }
+  /// The draft's settings as `lint` decides them (`EffectiveSettings`). A policy that does not
+  /// load, or a manifest category it does not declare, leaves the category unknown, with the
+  /// diagnostics `lint` would give on standard error: inspecting a draft should still work while
+  /// the policy is being fixed.
+  func settings(of named: NamedDraft) -> EffectiveSettings? {
+    let formatter = TextFormatter(color: false)
     switch named.policy(explicit: policy) {
-    case .success(let resolved): return resolved.classify(path: named.source.path, subject: named.inventory.subject?.value)
+    case .success(let resolved):
+      let settings = named.settings(under: resolved)
+      for diagnostic in settings.diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
+      return settings
     case .failure(let list):
-      let formatter = TextFormatter(color: false)
       for diagnostic in list.diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
       FileHandle.standardError.write(Data("note: the category is unknown until the policy loads\n".utf8))
       return nil
@@ -153,7 +162,7 @@ struct Inspect: ParsableCommand {
       return (start.line, range.hasColumn ? start.column : nil)
     }
     let view = View(
-      draft: inventory.draftPath, kind: inventory.kind.rawValue, category: category(of: named),
+      draft: inventory.draftPath, kind: inventory.kind.rawValue, category: settings(of: named)?.category,
       headers: inventory.headers.map { .init(name: $0.name, value: $0.value, line: $0.range.startPosition.line) },
       parts: inventory.parts,
       links: inventory.links.map { link in

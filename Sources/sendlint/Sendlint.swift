@@ -347,21 +347,18 @@ struct PolicyCommand: ParsableCommand {
         for diagnostic in list.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
         throw ExitCode(2)
       }
-      let inventory = named.inventory
-      let category = inventory.statedCategory?.value ?? resolved.classify(path: absolute, subject: inventory.subject?.value)
+      // Decided as `lint` decides it: a manifest category the policy does not declare is lint's
+      // diagnostic and exit 2 here too, since lint would not lint the draft.
+      let settings = named.settings(under: resolved)
+      guard settings.diagnostics.isEmpty else { try NamedDraft.fail(settings.diagnostics) }
       print("draft: \(loader.displayPath(absolute))")
       print("policy: \(resolved.path.map(loader.displayPath) ?? "sendlint:recommended (no .sendlint.yaml found)") — layers: \(resolved.layers.joined(separator: ", "))")
-      print("category: \(category ?? "none")")
-      let applying = resolved.overrides.filter { $0.applies(to: absolute, category: category) }.map(\.name)
-      print("overrides applying: \(applying.isEmpty ? "none" : applying.joined(separator: ", "))")
-      let settings = resolved.effectiveRules(path: absolute, category: category)
-      let width = resolved.allRuleMetadata.map(\.id.count).max() ?? 0
-      for metadata in resolved.allRuleMetadata {
-        let setting = settings[metadata.id]
-        var severity = (setting?.severity ?? metadata.defaultSeverity(for: category)).rawValue
-        if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { severity = "off (only in \(categories.joined(separator: ", ")))" }
-        let source = setting?.severity != nil ? (setting?.source ?? "policy") : "rule default\(metadata.categorySeverities.isEmpty ? "" : " for \(category ?? "no category")")"
-        print("  \(metadata.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.count < 9 ? severity.padding(toLength: 9, withPad: " ", startingAt: 0) : severity)  \(source)")
+      print("category: \(settings.category ?? "none") (\(settings.categoryOrigin.explanation))")
+      print("overrides applying: \(settings.overrides.isEmpty ? "none" : settings.overrides.joined(separator: ", "))")
+      let width = settings.rules.map(\.metadata.id.count).max() ?? 0
+      for rule in settings.rules {
+        let severity = rule.onlyInCategories.map { "off (only in \($0.joined(separator: ", ")))" } ?? rule.severity.rawValue
+        print("  \(rule.metadata.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.count < 9 ? severity.padding(toLength: 9, withPad: " ", startingAt: 0) : severity)  \(rule.origin.explanation)")
       }
     }
   }
