@@ -58,7 +58,7 @@ let package = Package(
       name: "SendlintEngine",
       dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy"]
     ),
-    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules", "SendlintEngine"]),
+    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "SendlintRules", "SendlintEngine"]),
     // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
     .target(
       name: "Sendlint",
