@@ -635,14 +635,15 @@ public struct PolicyLoader {
         continue
       }
       let kindNode = mapping.first { $0.key.string == "kind" }?.value
-      guard let kindNode, let kind = reader.string(kindNode, context: "kind of \(id)") else {
+      guard let kindNode, let kindName = reader.string(kindNode, context: "kind of \(id)") else {
         reader.report("missing-key", "custom rule \(id) has no kind", at: value, help: "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
         continue
       }
-      guard Self.customRuleKinds.contains(kind) else {
-        reader.report("unknown-kind", "custom rule \(id) has the unknown kind \"\(kind)\"", at: kindNode, help: Suggestion.nearest(to: kind, in: Self.customRuleKinds).map { "did you mean \"\($0)\"?" } ?? "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
+      guard let kindCase = CustomRule.KindName(rawValue: kindName) else {
+        reader.report("unknown-kind", "custom rule \(id) has the unknown kind \"\(kindName.escapedForDisplay)\"", at: kindNode, help: Suggestion.nearest(to: kindName, in: Self.customRuleKinds).map { "did you mean \"\($0)\"?" } ?? "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
         continue
       }
+      let kind = kindCase.rawValue
       var description = "Custom rule \(id)."
       var rationale = ""
       var helpURI: String?
@@ -684,7 +685,7 @@ public struct PolicyLoader {
         case "severity": severity = self.severity(field, reader: &reader) ?? severity
         case "message":
           message = reader.string(field, context: "message")
-          if let template = message { checkPlaceholders(template, allowed: ["message", "rule"] + CustomRule.placeholders(for: kind), rule: id, node: field, reader: &reader) }
+          if let template = message { checkPlaceholders(template, allowed: ["message", "rule"] + kindCase.placeholders, rule: id, node: field, reader: &reader) }
         case "categories":
           categories = reader.strings(field, context: "categories").map { entry in
             categoryReferences.append((entry.value, reader.position(of: entry.node), reader.file, "custom rule \(id)"))
@@ -719,15 +720,15 @@ public struct PolicyLoader {
         }
       }
       let ruleKind: CustomRule.Kind?
-      switch kind {
-      case "pattern":
+      switch kindCase {
+      case .pattern:
         if fields.isEmpty, !failed { reader.report("missing-key", "pattern rule \(id) names no fields to look in", at: value, help: "add `in: [subject, text, html.visible]`") }
         if pattern == nil, !failed { reader.report("missing-key", "pattern rule \(id) has no pattern", at: value, help: "add `pattern: \"(?i)…\"`") }
         ruleKind = pattern.flatMap { fields.isEmpty ? nil : .pattern(fields: fields, regex: $0.regex, source: $0.source) }
-      case "require", "forbid":
+      case .require, .forbid:
         if subject == nil { reader.report("missing-key", "\(kind) rule \(id) says nothing to \(kind)", at: value, help: "add one of header:, link_hosts:, attachment_types:") }
-        ruleKind = subject.map { kind == "require" ? .require($0) : .forbid($0) }
-      default:
+        ruleKind = subject.map { kindCase == .require ? .require($0) : .forbid($0) }
+      case .linkHost:
         if textPattern == nil, urlPattern == nil, !failed { reader.report("missing-key", "link-host rule \(id) matches no links", at: value, help: "add `text:` and/or `url:` patterns") }
         if hosts.isEmpty, !failed { reader.report("missing-key", "link-host rule \(id) allows no hosts", at: value, help: "add `hosts: [...]` or `list: brand.domains`") }
         ruleKind = (textPattern != nil || urlPattern != nil) && !hosts.isEmpty ? .linkHost(text: textPattern, url: urlPattern, hosts: hosts, listName: listName) : nil
@@ -737,7 +738,7 @@ public struct PolicyLoader {
         id: id, summary: description, defaultSeverity: severity, whatItDoes: description,
         whyIsThisBad: rationale.isEmpty ? "Defined by the policy \(reader.file.path)." : rationale,
         example: "See the policy \(reader.file.path).", useInstead: "", references: helpURI.map { [$0] } ?? [],
-        placeholders: CustomRule.placeholders(for: kind), tags: tags)
+        placeholders: kindCase.placeholders, tags: tags)
       policy.customRules.removeAll { $0.metadata.id == id }
       policy.customRules.append(CustomRule(metadata: metadata, kind: ruleKind, message: message))
       if let categories {

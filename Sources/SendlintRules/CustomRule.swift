@@ -70,12 +70,30 @@ public struct CustomRule: Sendable {
   public static let maximumQuotedMatchCharacters = 200
 
   /// Placeholders each kind offers to its message.
-  public static func placeholders(for kind: String) -> [String] {
-    switch kind {
-    case "pattern": ["match", "field"]
-    case "require", "forbid": ["header", "host", "filename"]
-    case "link-host": ["host", "text", "allowed"]
-    default: []
+  public static func placeholders(for kind: KindName) -> [String] { kind.placeholders }
+
+  /// The kinds a policy's `kind:` may name: the loader switches over these exhaustively, so a new
+  /// kind cannot fall into another kind's reading, and an unknown name is never one of them.
+  public enum KindName: String, CaseIterable, Sendable {
+    case pattern, require, forbid
+    case linkHost = "link-host"
+
+    /// The keys this kind takes besides the common ones (the policy schema's variant).
+    public var keys: [String] {
+      switch self {
+      case .pattern: ["in", "pattern"]
+      case .require, .forbid: ["header", "link_hosts", "attachment_types"]
+      case .linkHost: ["text", "url", "hosts", "list"]
+      }
+    }
+
+    /// Placeholders this kind offers to its message.
+    public var placeholders: [String] {
+      switch self {
+      case .pattern: ["match", "field"]
+      case .require, .forbid: ["header", "host", "filename"]
+      case .linkHost: ["host", "text", "allowed"]
+      }
     }
   }
 
