@@ -19,8 +19,7 @@ struct NamedDraft {
 
   /// Prints each diagnostic as `lint` does, on standard error, and exits 2.
   static func fail(_ diagnostics: [Diagnostic]) throws -> Never {
-    let formatter = TextFormatter(color: false)
-    for diagnostic in diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
+    writeDiagnostics(diagnostics)
     throw ExitCode(2)
   }
 
@@ -102,14 +101,13 @@ struct Inspect: ParsableCommand {
   /// diagnostics `lint` would give on standard error: inspecting a draft should still work while
   /// the policy is being fixed.
   func settings(of named: NamedDraft) -> EffectiveSettings? {
-    let formatter = TextFormatter(color: false)
     switch named.policy(explicit: policy) {
     case .success(let resolved):
       let settings = named.settings(under: resolved)
-      for diagnostic in settings.diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
+      writeDiagnostics(settings.diagnostics)
       return settings
     case .failure(let list):
-      for diagnostic in list.diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
+      writeDiagnostics(list.diagnostics)
       FileHandle.standardError.write(Data("note: the category is unknown until the policy loads\n".utf8))
       return nil
     }

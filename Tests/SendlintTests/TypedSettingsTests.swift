@@ -45,3 +45,63 @@ import Testing
     #expect(unknown.position?.line == 4)
   }
 }
+
+/// Issue 19: every command writes diagnostics (problems with its own inputs) to standard error and
+/// its report to standard output; `lint`'s diagnostics are part of its report (every format
+/// carries them), so they stay in the document.
+@Suite(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
+struct CommandStreamTests {
+  static let message = "From: News <news@example.com>\nSubject: hello\nDate: Mon, 1 Dec 2025 10:00:00 +0000\nMessage-ID: <1@example.com>\n\nHello\n"
+  static let badPolicy = "version: 1\nbrnad: {}\n"
+
+  func repository() throws -> String {
+    try CLIGateTests.repository(["mail/a.eml": Self.message, "bad.yaml": Self.badPolicy])
+  }
+
+  @Test func policyCommandsWriteDiagnosticsToStandardError() throws {
+    let root = try repository()
+    for command in [["policy", "validate", "bad.yaml"], ["policy", "show", "mail/a.eml", "--policy", "bad.yaml"], ["rules", "--policy", "bad.yaml"], ["explain", "link/insecure", "--policy", "bad.yaml"]] {
+      let run = try CLIGateTests.sendlint(command, in: root)
+      #expect(run.status == 2, "\(command): \(run.all)")
+      #expect(run.stderr.contains("bad.yaml:2:1: error: unknown key \"brnad\""), "\(command): \(run.all)")
+      #expect(run.stdout.isEmpty, "\(command): \(run.stdout)")
+    }
+  }
+
+  @Test func policyTestWritesItsTallyToStandardOutputAndDiagnosticsToStandardError() throws {
+    let root = try repository()
+    let run = try CLIGateTests.sendlint(["policy", "test", "mail"], in: root)
+    #expect(run.status == 2, "\(run.all)")
+    #expect(run.stdout == "0 passed, 0 failed\n", "\(run.stdout)")
+    #expect(run.stderr.contains("[usage/no-policy-tests]"), "\(run.stderr)")
+  }
+
+  @Test func explainAnUnknownRuleIsADiagnosticNotUsage() throws {
+    let root = try repository()
+    let run = try CLIGateTests.sendlint(["explain", "link/insecur"], in: root)
+    #expect(run.status == 2, "\(run.all)")
+    #expect(run.stdout.isEmpty)
+    #expect(run.stderr.contains("error: unknown rule \"link/insecur\" [usage/unknown-rule]"), "\(run.stderr)")
+    #expect(run.stderr.contains("did you mean \"link/insecure\"?"), "\(run.stderr)")
+    #expect(!run.stderr.contains("USAGE"), "\(run.stderr)")
+  }
+
+  @Test func inspectPrintsItsViewOnStandardOutputAndThePolicysDiagnosticsOnStandardError() throws {
+    let root = try repository()
+    let run = try CLIGateTests.sendlint(["inspect", "mail/a.eml", "--policy", "bad.yaml"], in: root)
+    #expect(run.status == 0, "\(run.all)")
+    #expect(run.stdout.hasPrefix("draft: mail/a.eml (eml)\n"), "\(run.stdout)")
+    #expect(!run.stdout.contains("brnad"))
+    #expect(run.stderr.contains("unknown key \"brnad\""), "\(run.stderr)")
+  }
+
+  @Test func lintKeepsItsDiagnosticsInTheReportDocument() throws {
+    let root = try repository()
+    let run = try CLIGateTests.sendlint(["lint", "mail", "--policy", "bad.yaml", "--format", "json"], in: root)
+    #expect(run.status == 2, "\(run.all)")
+    let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    let diagnostics = try #require(document?["diagnostics"] as? [[String: Any]], "\(run.stdout)")
+    #expect(diagnostics.contains { ($0["code"] as? String) == "policy/unknown-key" }, "\(run.stdout)")
+    #expect(!run.stderr.contains("brnad"), "\(run.stderr)")
+  }
+}
