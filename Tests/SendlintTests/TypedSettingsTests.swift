@@ -105,3 +105,42 @@ struct CommandStreamTests {
     #expect(!run.stderr.contains("brnad"), "\(run.stderr)")
   }
 }
+
+/// Issue 19: `html.visible` and `text` custom rules read what the recipient gets, so a template
+/// comment that does not render (`{{!-- … --}}`) is not matched; in an .eml it ships and is.
+@Suite struct TemplateCommentVisibilityTests {
+  static let policy = """
+    version: 1
+    custom_rules:
+      acme/no-password:
+        kind: pattern
+        in: [html.visible, text]
+        pattern: "(?i)password"
+        severity: error
+
+    """
+
+  func hits(_ files: [String: String]) throws -> [Finding] {
+    let project = try PolicyAuthoringTests.Project([".sendlint.yaml": Self.policy].merging(files) { $1 })
+    let report = project.lint()
+    #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
+    return report.findings.filter { $0.rule == "acme/no-password" }
+  }
+
+  @Test func aTemplateCommentIsNotVisibleText() throws {
+    #expect(try hits(["a.html": "<p>Hello</p>\n{{!-- TODO: password reset copy --}}\n<p>Bye</p>\n"]).isEmpty)
+    #expect(try hits(["a.txt": "Hello {{! password note }} there\n"]).isEmpty)
+    #expect(try hits(["a.txt": "Hello {# password #} there\n"]).isEmpty)
+  }
+
+  @Test func visibleTextAroundATemplateCommentStillMatchesAtItsPlace() throws {
+    let found = try hits(["a.html": "<p>{{!-- note --}} Your password</p>\n"])
+    #expect(found.count == 1)
+    #expect(found.first?.range?.startPosition.column == 25, "\(found.map { $0.range?.startPosition.column ?? -1 })")
+  }
+
+  @Test func inAMessageTheCommentShipsAndIsMatched() throws {
+    let message = "From: a@example.com\nSubject: hi\nContent-Type: text/html\n\n<p>{{!-- password --}}</p>\n"
+    #expect(try hits(["a.eml": message]).count == 1)
+  }
+}
