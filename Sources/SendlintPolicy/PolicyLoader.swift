@@ -256,17 +256,9 @@ public struct PolicyLoader {
       return
     }
     let absolute = URL(fileURLWithPath: reference, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
-    guard !chain.contains(absolute) else {
-      reader.report("extends-cycle", "extends cycle: \((chain + [absolute]).map(displayPath).joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
-      return
-    }
     // Only policy files: anything else (`/etc/passwd`, a draft) would have its lines quoted in
-    // syntax errors. The check is on the name as written and on the real path.
-    let lowered = absolute.lowercased()
-    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
-      reader.report("refused-path", "extends \"\(reference)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
-      return
-    }
+    // syntax errors. The check is on the name as written here and on the real path below.
+    guard admitsExtends(absolute, as: reference, chain: chain, show: displayPath, node: node, reader: &reader) else { return }
     let confinement = self.confinement ?? PathConfinement(workingDirectory: directory)
     if case .success(let real) = confinement.check(absolute) {
       let realLowered = real.lowercased()
@@ -278,10 +270,7 @@ public struct PolicyLoader {
       // again would add nothing, and n levels of diamonds would take 2^n loads.
       if loaded.contains(real) { return }
     }
-    guard loaded.count < Self.maximumLayers else {
-      reader.report("limit-exceeded", "extends \"\(reference)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
-      return
-    }
+    guard withinLayerLimit(reference, node: node, reader: &reader) else { return }
     switch confinement.read(absolute, maximumBytes: Self.maximumPolicyBytes) {
     case .success(let read):
       loaded.insert(read.realPath)
@@ -293,26 +282,43 @@ public struct PolicyLoader {
     }
   }
 
+  /// The guards every `extends` entry passes, read from files or from a resolver: not a cycle
+  /// (`key`, an absolute path or a resolver's reference, already in `chain`; shown with `show`),
+  /// and a policy file by its name.
+  private func admitsExtends(
+    _ key: String, as reference: String, chain: [String], show: (String) -> String, node: YAMLNode, reader: inout YAMLReader
+  ) -> Bool {
+    guard !chain.contains(key) else {
+      reader.report("extends-cycle", "extends cycle: \((chain + [key]).map { show($0).escapedForDisplay }.joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
+      return false
+    }
+    let lowered = key.lowercased()
+    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
+      reader.report("refused-path", "extends \"\(reference.escapedForDisplay)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
+      return false
+    }
+    return true
+  }
+
+  /// At most `maximumLayers` policy files through `extends`.
+  private func withinLayerLimit(_ reference: String, node: YAMLNode, reader: inout YAMLReader) -> Bool {
+    guard loaded.count < Self.maximumLayers else {
+      reader.report("limit-exceeded", "extends \"\(reference.escapedForDisplay)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
+      return false
+    }
+    return true
+  }
+
   /// `extends` of a policy given as bytes: the reference as written is the resolver's key and the
   /// layer's name; no path is made of it and no file is read.
   private mutating func loadResolved(
     _ reference: String, node: YAMLNode, reader: inout YAMLReader, chain: [String], resolver: (String) throws -> [UInt8]
   ) {
     let shown = reference.escapedForDisplay
-    guard !chain.contains(reference) else {
-      reader.report("extends-cycle", "extends cycle: \((chain + [reference]).map(\.escapedForDisplay).joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
-      return
-    }
-    let lowered = reference.lowercased()
-    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
-      reader.report("refused-path", "extends \"\(shown)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
-      return
-    }
+    // The same guards as for files (`loadLayer(extending:)`), on the reference as written.
+    guard admitsExtends(reference, as: reference, chain: chain, show: { $0 }, node: node, reader: &reader) else { return }
     if loaded.contains(reference) { return }
-    guard loaded.count < Self.maximumLayers else {
-      reader.report("limit-exceeded", "extends \"\(shown)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
-      return
-    }
+    guard withinLayerLimit(reference, node: node, reader: &reader) else { return }
     let bytes: [UInt8]
     do { bytes = try resolver(reference) } catch {
       reader.report("extends-not-found", "extends \"\(shown)\": the resolver could not supply it: \(String(describing: error).escapedForDisplay)", at: node, help: "give the resolver every policy this one extends, by the name written in `extends`")

@@ -144,3 +144,37 @@ struct CommandStreamTests {
     #expect(try hits(["a.eml": message]).count == 1)
   }
 }
+
+/// Issue 19: `extends` read from files and through a resolver (the library) pass the same guards,
+/// written once, with the same messages.
+@Suite struct ExtendsGuardTests {
+  static func messages(_ result: Result<ResolvedPolicy, DiagnosticList>) -> [String] {
+    guard case .failure(let list) = result else { return [] }
+    return list.diagnostics.map { "\($0.code): \($0.message)" }
+  }
+
+  @Test func aFileAndAResolverRefuseTheSameThingsAlike() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("extends-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let text = "version: 1\nextends: [\"notes\\u202e.txt\"]\n"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/p.yaml"))
+    let fromFile = Self.messages(PolicyLoader.load(path: directory + "/p.yaml"))
+    let fromResolver = Self.messages(PolicyLoader.load(bytes: Array(text.utf8), name: "p.yaml", directory: "/") { _ in [] })
+    let expected = "policy/refused-path: extends \"notes\\u{202E}.txt\": not a policy file (.yaml or .yml); it was not read"
+    #expect(fromFile == [expected])
+    #expect(fromResolver == [expected])
+  }
+
+  @Test func aCycleIsNamedInBothWays() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("extends-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try Data("version: 1\nextends: [b.yaml]\n".utf8).write(to: URL(fileURLWithPath: directory + "/a.yaml"))
+    try Data("version: 1\nextends: [a.yaml]\n".utf8).write(to: URL(fileURLWithPath: directory + "/b.yaml"))
+    let fromFile = Self.messages(PolicyLoader.load(path: directory + "/a.yaml"))
+    #expect(fromFile == ["policy/extends-cycle: extends cycle: \(directory)/a.yaml → \(directory)/b.yaml → \(directory)/a.yaml"])
+    let fromResolver = Self.messages(PolicyLoader.load(bytes: Array("version: 1\nextends: [b.yaml]\n".utf8), name: "a.yaml", directory: "/") { name in
+      Array("version: 1\nextends: [\(name == "b.yaml" ? "b.yaml" : "a.yaml")]\n".utf8)
+    })
+    #expect(fromResolver == ["policy/extends-cycle: extends cycle: a.yaml → b.yaml → b.yaml"])
+  }
+}
