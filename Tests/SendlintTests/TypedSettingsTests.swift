@@ -178,3 +178,32 @@ struct CommandStreamTests {
     #expect(fromResolver == ["policy/extends-cycle: extends cycle: a.yaml → b.yaml → b.yaml"])
   }
 }
+
+/// Issue 19: `sendlint-tests.yaml` is read by the policy layer into typed cases, with positions.
+@Suite struct PolicyTestFileTests {
+  @Test func casesAreTypedWithTheirPositions() {
+    let file = SourceFile(
+      path: "sendlint-tests.yaml",
+      text: "policy: ../p.yaml\ncases:\n  - draft: a.eml\n    expect: [link/insecure, \"x/y@a.html:3\"]\n    expect_not: [link/split-url]\n  - expect: [link/insecure]\n")
+    let tests = PolicyTestFile(file)
+    #expect(tests.policy == "../p.yaml")
+    #expect(tests.cases.count == 2)
+    #expect(tests.cases[0].draft?.value == "a.eml")
+    #expect(tests.cases[0].draft?.position == SourcePosition(line: 3, column: 12))
+    #expect(tests.cases[0].expect.map(\.value) == ["link/insecure", "x/y@a.html:3"])
+    #expect(tests.cases[0].expect.last?.position?.line == 4)
+    #expect(tests.cases[0].expectNot.map(\.value) == ["link/split-url"])
+    #expect(tests.cases[1].draft == nil)
+    #expect(tests.diagnostics.map(\.code) == ["tests/missing-key"])
+    #expect(tests.diagnostics.first?.position?.line == 6)
+  }
+
+  @Test func unknownKeysAreDiagnosticsWithTheLine() {
+    var tests = PolicyTestFile(SourceFile(path: "t.yaml", text: "cases:\n  - draft: a.eml\n    expct: [x]\n"))
+    #expect(tests.diagnostics.map(\.code) == ["tests/unknown-key"])
+    #expect(tests.diagnostics.first?.sourceLine == "    expct: [x]")
+    tests.report("missing-fixture", "fixture draft \"a.eml\" not found", at: tests.cases.first?.draft?.position)
+    #expect(tests.diagnostics.last?.code == "tests/missing-fixture")
+    #expect(tests.diagnostics.last?.position?.line == 2)
+  }
+}
