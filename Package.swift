@@ -68,7 +68,7 @@ let package = Package(
         "SendlintPolicy", "SendlintDNS", "SendlintOnline",
       ]
     ),
-    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintRules", "SendlintEngine"]),
+    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "SendlintRules", "SendlintEngine"]),
     // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
     .target(
       name: "Sendlint",

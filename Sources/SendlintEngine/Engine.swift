@@ -252,26 +252,18 @@ public struct Engine: Sendable {
         inventory.online = OnlineCollector(resolver: onlineResolver()).collect(inventory)
       }
       report.draftCount += 1
-      // Category: stated by the manifest, else --category, else the policy's classify.
-      var category: String?
-      if let stated = inventory.statedCategory {
-        if !policy.categories.contains(stated.value) {
-          let position = stated.range.startPosition
-          report.diagnostics.append(Diagnostic(
-            code: "manifest/unknown-category", message: "category \"\(stated.value)\" is not declared in the policy",
-            help: Suggestion.nearest(to: stated.value, in: policy.categories).map { "did you mean \"\($0)\"?" } ?? "declared categories: \(policy.categories.joined(separator: ", "))",
-            path: stated.range.file.path, position: position, sourceLine: stated.range.file.lineText(position.line)))
-          continue
-        }
-        category = stated.value
-      } else if let forced = request.category {
-        category = forced
-      } else {
-        category = policy.classify(path: draft.path, subject: inventory.subject?.value)
+      // Category and rule severities: decided once, as `policy show` and `inspect` show them.
+      let settings = EffectiveSettings.resolve(
+        policy: policy, path: draft.path, statedCategory: inventory.statedCategory, requestedCategory: request.category,
+        subject: inventory.subject?.value)
+      guard settings.diagnostics.isEmpty else {
+        report.diagnostics += settings.diagnostics
+        continue
       }
+      let category = settings.category
       report.drafts.append(DraftSummary(
         path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
-        rules: Self.enabledRules(policy: policy, category: category, path: draft.path).map(\.metadata.id)))
+        rules: settings.enabledRules.map(\.metadata.id)))
       var findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
       findings = suppressions.apply(findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
       report.findings += findings
@@ -450,15 +442,9 @@ public struct Engine: Sendable {
   }
 
   /// The rules that run for a draft of `category` under `policy`, with their severities and
-  /// settings (overrides applied).
+  /// settings (overrides applied): `EffectiveSettings.rules` without those that are off.
   public static func enabledRules(policy: ResolvedPolicy, category: String?, path: String = "") -> [(metadata: RuleMetadata, severity: Severity, setting: RuleSetting?)] {
-    let settings = policy.effectiveRules(path: path, category: category)
-    return policy.allRuleMetadata.compactMap { metadata in
-      let setting = settings[metadata.id]
-      if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { return nil }
-      let severity = setting?.severity ?? metadata.defaultSeverity(for: category)
-      return severity == .off ? nil : (metadata, severity, setting)
-    }
+    EffectiveSettings.rules(policy: policy, category: category, path: path).filter(\.isEnabled).map { ($0.metadata, $0.severity, $0.setting) }
   }
 
   /// Runs every enabled rule on one inventory under a policy. Pure apart from the rules it calls.

@@ -2,10 +2,9 @@ import Foundation
 import SendlintCore
 import SendlintInventory
 import SendlintPolicy
-import SendlintYAML
 
 /// `sendlint policy test`: fixture drafts with the findings a policy must (not) produce, declared
-/// in `sendlint-tests.yaml`:
+/// in `sendlint-tests.yaml` (read by `PolicyTestFile` in the policy layer; nothing here sees YAML):
 ///
 ///     policy: ../.sendlint.yaml          # optional; default: the policy nearest each fixture
 ///     cases:
@@ -51,35 +50,16 @@ public enum PolicyTests {
         continue
       }
       let file = SourceFile(path: loader.displayPath(path), bytes: bytes)
-      var reader = YAMLReader(file: file, codePrefix: "tests")
-      guard let root = reader.root() else {
-        result.diagnostics += reader.diagnostics
-        continue
-      }
-      var policy: String?
-      var cases: [YAMLNode] = []
-      for (key, _, value) in reader.mapping(root, allowed: ["policy", "cases"], context: fileName) {
-        if key == "policy" { policy = reader.string(value, context: "policy").map { (folder as NSString).appendingPathComponent($0) } }
-        if key == "cases" { cases = reader.sequence(value, context: "cases") }
-      }
-      for item in cases {
-        var draft: (value: String, node: YAMLNode)?
-        var expect: [(value: String, node: YAMLNode)] = []
-        var expectNot: [(value: String, node: YAMLNode)] = []
-        for (key, _, value) in reader.mapping(item, allowed: ["draft", "expect", "expect_not", "category"], context: "a case") {
-          switch key {
-          case "draft": draft = reader.string(value, context: "draft").map { ($0, value) }
-          case "expect": expect = reader.strings(value, context: "expect")
-          case "expect_not": expectNot = reader.strings(value, context: "expect_not")
-          default: break
-          }
-        }
-        guard let draft else {
-          reader.report("missing-key", "a case needs a draft", at: item, help: "add `draft: FILE` relative to \(fileName)")
+      var tests = PolicyTestFile(file)
+      let policy = tests.policy.map { (folder as NSString).appendingPathComponent($0) }
+      for testCase in tests.cases {
+        guard let draft = testCase.draft else {
           result.failed += 1
-          result.lines.append("FAIL \(loader.displayPath(path)):\(reader.position(of: item)?.line ?? 0) (a case without a draft)")
+          result.lines.append("FAIL \(loader.displayPath(path)):\(testCase.position?.line ?? 0) (a case without a draft)")
           continue
         }
+        let expect = testCase.expect
+        let expectNot = testCase.expectNot
         let name = "\(loader.displayPath(folder))/\(draft.value)"
         let draftPath = (folder as NSString).appendingPathComponent(draft.value)
         // Every case counts: one that cannot run is a failure, and its problem points at the case.
@@ -89,16 +69,16 @@ public enum PolicyTests {
           result.lines += problems.map { "  " + $0 }
         }
         if case .failure(let refusal) = confinement.check(draftPath), refusal != .missing {
-          reader.report(
+          tests.report(
             "refused-fixture", "fixture draft " + refusal.message("\"\(draft.value)\"", root: confinement.root),
-            at: draft.node, help: refusal.help)
+            at: draft.position, help: refusal.help)
           fail(["fixture refused: \(loader.displayPath(draftPath))"])
           continue
         }
         guard FileManager.default.fileExists(atPath: draftPath) else {
-          reader.report(
+          tests.report(
             "missing-fixture", "fixture draft \"\(draft.value)\" not found (looked for \(loader.displayPath(draftPath)))",
-            at: draft.node, help: "fixture paths are relative to \(fileName)")
+            at: draft.position, help: "fixture paths are relative to \(fileName)")
           fail(["fixture not found: \(loader.displayPath(draftPath))"])
           continue
         }
@@ -114,20 +94,20 @@ public enum PolicyTests {
         // fail (expect_not): both are mistakes in the test file, not results.
         let known = report.ruleMetadata.map(\.id)
         var unknown: [String] = []
-        for (expectation, node) in expect + expectNot {
-          let rule = String(expectation.split(separator: "@", maxSplits: 1).first ?? "")
+        for entry in expect + expectNot {
+          let rule = String(entry.value.split(separator: "@", maxSplits: 1).first ?? "")
           guard !known.contains(rule) else { continue }
           let suggestion = Suggestion.nearest(to: rule, in: known)
-          reader.report(
-            "unknown-rule", "unknown rule \"\(rule)\" in an expectation", at: node,
+          tests.report(
+            "unknown-rule", "unknown rule \"\(rule.escapedForDisplay)\" in an expectation", at: entry.position,
             help: suggestion.map { "did you mean \"\($0)\"?" } ?? "`sendlint rules` lists the rule ids")
           unknown.append("unknown rule \(rule)")
         }
         var problems: [String] = unknown
-        for (expectation, _) in expect where !matches(expectation, report.findings) {
+        for expectation in expect.map(\.value) where !matches(expectation, report.findings) {
           problems.append("expected \(expectation), got \(report.findings.map { "\($0.rule)@\(($0.path as NSString).lastPathComponent):\($0.range?.startPosition.line ?? 0)" }.joined(separator: ", ").nilIfEmpty ?? "no findings")")
         }
-        for (rule, _) in expectNot where report.findings.contains(where: { $0.rule == rule }) {
+        for rule in expectNot.map(\.value) where report.findings.contains(where: { $0.rule == rule }) {
           problems.append("expected no \(rule), got: \(report.findings.filter { $0.rule == rule }.map(\.message).joined(separator: "; "))")
         }
         if problems.isEmpty {
@@ -137,7 +117,7 @@ public enum PolicyTests {
           fail(problems)
         }
       }
-      result.diagnostics += reader.diagnostics
+      result.diagnostics += tests.diagnostics
     }
     return result
   }

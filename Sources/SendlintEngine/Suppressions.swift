@@ -49,26 +49,16 @@ enum InlineDirectives {
     return result
   }
 
-  /// `<!-- sendlint-disable… -->` in HTML the recipient receives.
+  /// `<!-- sendlint-disable… -->` in HTML the recipient receives: the comments the HTML tokenizer
+  /// read in each HTML body (a base64 or quoted-printable part decoded), never a mention in text.
   static func htmlCommentDirectives(in inventory: Inventory) -> [Hit] {
-    var hits: [Hit] = []
-    for file in inventory.files {
-      var from = 0
-      let bytes = file.bytes
-      while let open = bytes[from...].firstByteRange(of: Array("<!--".utf8)) {
-        let close = bytes[open.upperBound...].firstByteRange(of: Array("-->".utf8))?.lowerBound ?? bytes.count
-        if bytes[open.upperBound..<close].firstByteRange(of: Array("sendlint-disable".utf8)) != nil {
-          hits.append(Hit(
-            range: SourceRange(file: file, start: open.lowerBound, end: min(bytes.count, close + 3)),
-            message: "sendlint directive in an HTML comment: it ships to every recipient and sendlint ignores it",
-            help: "use a template comment that does not render, e.g. {{!-- sendlint-disable-next-line RULE -- reason --}}, or a policy suppress entry",
-            evidence: "html-comment-directive"))
-        }
-        from = min(bytes.count, close + 3)
-        if from >= bytes.count { break }
-      }
+    inventory.htmlCommentDirectives.map { range in
+      Hit(
+        range: range,
+        message: "sendlint directive in an HTML comment: it ships to every recipient and sendlint ignores it",
+        help: "use a template comment that does not render, e.g. {{!-- sendlint-disable-next-line RULE -- reason --}}, or a policy suppress entry",
+        evidence: "html-comment-directive")
     }
-    return hits
   }
 }
 

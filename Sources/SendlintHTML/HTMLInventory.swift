@@ -75,6 +75,11 @@ public struct HTMLInventory: Sendable {
   public var baseHref: String?
   /// Depth limit hits and similar, as messages with offsets.
   public var problems: [(message: String, offset: Int)] = []
+  /// Comments (`<!-- … -->`, as the tokenizer reads them) whose data mentions `sendlint-disable`:
+  /// source offsets of the whole comment, at most `maximumDirectiveComments`. They ship to every
+  /// recipient, so they suppress nothing; the engine reports them.
+  public var directiveComments: [(start: Int, end: Int)] = []
+  public static let maximumDirectiveComments = 1_000
   /// Units of cascade work spent (selectors tested, compound components compared, ancestors walked),
   /// at most about `maximumCascadeWork`; exposed so tests can bound the work, not the time.
   public var cascadeWork = 0
@@ -281,6 +286,7 @@ final class InventoryBuilder {
   var hiddenRuns: [HiddenRun] = []
   var baseHref: String?
   var problems: [(message: String, offset: Int)] = []
+  var directiveComments: [(start: Int, end: Int)] = []
   var conditionalDepth = 0
 
   init(bytes: [UInt8], base: Int) {
@@ -337,7 +343,9 @@ final class InventoryBuilder {
     case .startTag(let tag): start(tag)
     case .endTag(let name, let start, _): end(name, at: start)
     case .characters(let piece, let source, let verbatim): characters(piece, source: source, verbatim: verbatim)
-    case .comment(_, let dataStart, _, let end): comment(dataStart: dataStart, end: end)
+    case .comment(_, let dataStart, let start, let end):
+      noteDirective(start: start, dataStart: dataStart, end: end)
+      comment(dataStart: dataStart, end: end)
     case .doctype: break
     }
   }
@@ -611,6 +619,16 @@ final class InventoryBuilder {
     }
   }
 
+  /// A comment mentioning `sendlint-disable` (see `HTMLInventory.directiveComments`). Comments
+  /// inside a conditional comment are part of the outer one, which is noted once.
+  private func noteDirective(start: Int, dataStart: Int, end: Int) {
+    guard conditionalDepth == 0, directiveComments.count < HTMLInventory.maximumDirectiveComments else { return }
+    let from = max(0, dataStart - base)
+    let to = max(from, min(bytes.count, end - base))
+    guard bytes[from..<to].firstByteRange(of: Array("sendlint-disable".utf8)) != nil else { return }
+    directiveComments.append((start, end))
+  }
+
   /// Outlook conditional comments (`<!--[if mso]> … <![endif]-->`) hold HTML that Outlook renders:
   /// read their content as HTML too.
   private func comment(dataStart: Int, end: Int) {
@@ -648,6 +666,7 @@ final class InventoryBuilder {
     inventory.hiddenText = hiddenRuns.filter { !$0.text.trimmingASCIIWhitespace().isEmpty }
     inventory.baseHref = baseHref
     inventory.problems = problems
+    inventory.directiveComments = directiveComments
     inventory.cascadeWork = cascadeWork
     inventory.styleBytes = styleBytes
     return inventory

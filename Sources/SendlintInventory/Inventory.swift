@@ -354,6 +354,9 @@ public struct Inventory: Sendable {
   /// HTML text hidden by CSS, with the reason; `preheader` marks the inbox-preview idiom (the first
   /// hidden run, before any visible text).
   public var hiddenText: [(text: String, reason: String, range: SourceRange, preheader: Bool)] = []
+  /// HTML comments (in every HTML body, decoded, as the tokenizer reads them) that mention
+  /// `sendlint-disable`: they ship to recipients and suppress nothing (`sendlint/html-comment-suppression`).
+  public var htmlCommentDirectives: [SourceRange] = []
   /// Visible text of the HTML bodies and the text of text parts, for content rules.
   public var visibleTexts: [VisibleText] = []
   public var problems: [InputProblem] = []

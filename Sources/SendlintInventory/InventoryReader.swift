@@ -283,6 +283,7 @@ struct BodyCollector {
   var links: [Link] = []
   var images: [Image] = []
   var hiddenText: [(String, String, SourceRange, Bool)] = []
+  var htmlCommentDirectives: [SourceRange] = []
   var texts: [(bytes: [UInt8], locator: Locator, inHTML: Bool)] = []
   var problems: [InputProblem] = []
   var htmlCount = 0
@@ -365,6 +366,7 @@ struct BodyCollector {
     for problem in html.problems {
       problems.append(InputProblem(code: "input/limit-exceeded", message: problem.message, range: locator.range(problem.offset, problem.offset)))
     }
+    htmlCommentDirectives += html.directiveComments.map { locator.range($0.start, $0.end) }
     for link in html.links {
       var resolved = Self.resolve(link.href, base: base, variables: variables, budget: &budget)
       var resolvedByClient = false
@@ -455,6 +457,7 @@ struct BodyCollector {
     inventory.images += images
     inventory.textURLs = textURLs
     inventory.hiddenText = hiddenText.map { ($0.0, $0.1, $0.2, $0.3) }
+    inventory.htmlCommentDirectives += htmlCommentDirectives
     var visibleTexts: [VisibleText] = []
     for (bytes, locator, inHTML) in texts {
       var merged: String?

@@ -130,6 +130,11 @@ public struct ResolvedPolicy: Sendable {
   /// The category of a draft that states none: the first `classify` entry that matches its path
   /// (relative to the declaring policy) and subject.
   public func classify(path: String, subject: String?) -> String? {
+    classifyEntry(path: path, subject: subject)?.category
+  }
+
+  /// The `classify` entry that gives a draft its category, for saying why (`policy show`).
+  public func classifyEntry(path: String, subject: String?) -> ClassifyEntry? {
     for entry in classify {
       if !entry.files.isEmpty {
         let relative = relativePath(path, to: entry.baseDirectory)
@@ -138,7 +143,7 @@ public struct ResolvedPolicy: Sendable {
       if let regex = entry.subject {
         guard let subject, regex.matches(subject) else { continue }
       }
-      return entry.category
+      return entry
     }
     return nil
   }

@@ -130,10 +130,7 @@ public enum PolicyDefinition {
   }
 
   /// Custom rule kinds, and the keys each allows besides the common ones.
-  public static let customRuleKindKeys: [(value: String, keys: [String])] = [
-    ("pattern", ["in", "pattern"]), ("require", ["header", "link_hosts", "attachment_types"]),
-    ("forbid", ["header", "link_hosts", "attachment_types"]), ("link-host", ["text", "url", "hosts", "list"]),
-  ]
+  public static let customRuleKindKeys: [(value: String, keys: [String])] = CustomRule.KindName.allCases.map { ($0.rawValue, $0.keys) }
 
   /// The brand lists a `link-host` custom rule may name with `list:`.
   public static let brandLists = ["brand.domains", "brand.tracking_domains", "brand.sending_domains", "brand.allowed_hosts"]

@@ -257,17 +257,9 @@ public struct PolicyLoader {
       return
     }
     let absolute = URL(fileURLWithPath: reference, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
-    guard !chain.contains(absolute) else {
-      reader.report("extends-cycle", "extends cycle: \((chain + [absolute]).map(displayPath).joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
-      return
-    }
     // Only policy files: anything else (`/etc/passwd`, a draft) would have its lines quoted in
-    // syntax errors. The check is on the name as written and on the real path.
-    let lowered = absolute.lowercased()
-    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
-      reader.report("refused-path", "extends \"\(reference)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
-      return
-    }
+    // syntax errors. The check is on the name as written here and on the real path below.
+    guard admitsExtends(absolute, as: reference, chain: chain, show: displayPath, node: node, reader: &reader) else { return }
     let confinement = self.confinement ?? PathConfinement(workingDirectory: directory)
     if case .success(let real) = confinement.check(absolute) {
       let realLowered = real.lowercased()
@@ -279,10 +271,7 @@ public struct PolicyLoader {
       // again would add nothing, and n levels of diamonds would take 2^n loads.
       if loaded.contains(real) { return }
     }
-    guard loaded.count < Self.maximumLayers else {
-      reader.report("limit-exceeded", "extends \"\(reference)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
-      return
-    }
+    guard withinLayerLimit(reference, node: node, reader: &reader) else { return }
     switch confinement.read(absolute, maximumBytes: Self.maximumPolicyBytes) {
     case .success(let read):
       loaded.insert(read.realPath)
@@ -294,26 +283,43 @@ public struct PolicyLoader {
     }
   }
 
+  /// The guards every `extends` entry passes, read from files or from a resolver: not a cycle
+  /// (`key`, an absolute path or a resolver's reference, already in `chain`; shown with `show`),
+  /// and a policy file by its name.
+  private func admitsExtends(
+    _ key: String, as reference: String, chain: [String], show: (String) -> String, node: YAMLNode, reader: inout YAMLReader
+  ) -> Bool {
+    guard !chain.contains(key) else {
+      reader.report("extends-cycle", "extends cycle: \((chain + [key]).map { show($0).escapedForDisplay }.joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
+      return false
+    }
+    let lowered = key.lowercased()
+    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
+      reader.report("refused-path", "extends \"\(reference.escapedForDisplay)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
+      return false
+    }
+    return true
+  }
+
+  /// At most `maximumLayers` policy files through `extends`.
+  private func withinLayerLimit(_ reference: String, node: YAMLNode, reader: inout YAMLReader) -> Bool {
+    guard loaded.count < Self.maximumLayers else {
+      reader.report("limit-exceeded", "extends \"\(reference.escapedForDisplay)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
+      return false
+    }
+    return true
+  }
+
   /// `extends` of a policy given as bytes: the reference as written is the resolver's key and the
   /// layer's name; no path is made of it and no file is read.
   private mutating func loadResolved(
     _ reference: String, node: YAMLNode, reader: inout YAMLReader, chain: [String], resolver: (String) throws -> [UInt8]
   ) {
     let shown = reference.escapedForDisplay
-    guard !chain.contains(reference) else {
-      reader.report("extends-cycle", "extends cycle: \((chain + [reference]).map(\.escapedForDisplay).joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
-      return
-    }
-    let lowered = reference.lowercased()
-    guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
-      reader.report("refused-path", "extends \"\(shown)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
-      return
-    }
+    // The same guards as for files (`loadLayer(extending:)`), on the reference as written.
+    guard admitsExtends(reference, as: reference, chain: chain, show: { $0 }, node: node, reader: &reader) else { return }
     if loaded.contains(reference) { return }
-    guard loaded.count < Self.maximumLayers else {
-      reader.report("limit-exceeded", "extends \"\(shown)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
-      return
-    }
+    guard withinLayerLimit(reference, node: node, reader: &reader) else { return }
     let bytes: [UInt8]
     do { bytes = try resolver(reference) } catch {
       reader.report("extends-not-found", "extends \"\(shown)\": the resolver could not supply it: \(String(describing: error).escapedForDisplay)", at: node, help: "give the resolver every policy this one extends, by the name written in `extends`")
@@ -636,14 +642,15 @@ public struct PolicyLoader {
         continue
       }
       let kindNode = mapping.first { $0.key.string == "kind" }?.value
-      guard let kindNode, let kind = reader.string(kindNode, context: "kind of \(id)") else {
+      guard let kindNode, let kindName = reader.string(kindNode, context: "kind of \(id)") else {
         reader.report("missing-key", "custom rule \(id) has no kind", at: value, help: "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
         continue
       }
-      guard Self.customRuleKinds.contains(kind) else {
-        reader.report("unknown-kind", "custom rule \(id) has the unknown kind \"\(kind)\"", at: kindNode, help: Suggestion.nearest(to: kind, in: Self.customRuleKinds).map { "did you mean \"\($0)\"?" } ?? "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
+      guard let kindCase = CustomRule.KindName(rawValue: kindName) else {
+        reader.report("unknown-kind", "custom rule \(id) has the unknown kind \"\(kindName.escapedForDisplay)\"", at: kindNode, help: Suggestion.nearest(to: kindName, in: Self.customRuleKinds).map { "did you mean \"\($0)\"?" } ?? "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
         continue
       }
+      let kind = kindCase.rawValue
       var description = "Custom rule \(id)."
       var rationale = ""
       var helpURI: String?
@@ -685,7 +692,7 @@ public struct PolicyLoader {
         case "severity": severity = self.severity(field, reader: &reader) ?? severity
         case "message":
           message = reader.string(field, context: "message")
-          if let template = message { checkPlaceholders(template, allowed: ["message", "rule"] + CustomRule.placeholders(for: kind), rule: id, node: field, reader: &reader) }
+          if let template = message { checkPlaceholders(template, allowed: ["message", "rule"] + kindCase.placeholders, rule: id, node: field, reader: &reader) }
         case "categories":
           categories = reader.strings(field, context: "categories").map { entry in
             categoryReferences.append((entry.value, reader.position(of: entry.node), reader.file, "custom rule \(id)"))
@@ -720,15 +727,15 @@ public struct PolicyLoader {
         }
       }
       let ruleKind: CustomRule.Kind?
-      switch kind {
-      case "pattern":
+      switch kindCase {
+      case .pattern:
         if fields.isEmpty, !failed { reader.report("missing-key", "pattern rule \(id) names no fields to look in", at: value, help: "add `in: [subject, text, html.visible]`") }
         if pattern == nil, !failed { reader.report("missing-key", "pattern rule \(id) has no pattern", at: value, help: "add `pattern: \"(?i)…\"`") }
         ruleKind = pattern.flatMap { fields.isEmpty ? nil : .pattern(fields: fields, regex: $0.regex, source: $0.source) }
-      case "require", "forbid":
+      case .require, .forbid:
         if subject == nil { reader.report("missing-key", "\(kind) rule \(id) says nothing to \(kind)", at: value, help: "add one of header:, link_hosts:, attachment_types:") }
-        ruleKind = subject.map { kind == "require" ? .require($0) : .forbid($0) }
-      default:
+        ruleKind = subject.map { kindCase == .require ? .require($0) : .forbid($0) }
+      case .linkHost:
         if textPattern == nil, urlPattern == nil, !failed { reader.report("missing-key", "link-host rule \(id) matches no links", at: value, help: "add `text:` and/or `url:` patterns") }
         if hosts.isEmpty, !failed { reader.report("missing-key", "link-host rule \(id) allows no hosts", at: value, help: "add `hosts: [...]` or `list: brand.domains`") }
         ruleKind = (textPattern != nil || urlPattern != nil) && !hosts.isEmpty ? .linkHost(text: textPattern, url: urlPattern, hosts: hosts, listName: listName) : nil
@@ -738,7 +745,7 @@ public struct PolicyLoader {
         id: id, summary: description, defaultSeverity: severity, whatItDoes: description,
         whyIsThisBad: rationale.isEmpty ? "Defined by the policy \(reader.file.path)." : rationale,
         example: "See the policy \(reader.file.path).", useInstead: "", references: helpURI.map { [$0] } ?? [],
-        placeholders: CustomRule.placeholders(for: kind), tags: tags)
+        placeholders: kindCase.placeholders, tags: tags)
       policy.customRules.removeAll { $0.metadata.id == id }
       policy.customRules.append(CustomRule(metadata: metadata, kind: ruleKind, message: message))
       if let categories {

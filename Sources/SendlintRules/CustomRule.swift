@@ -70,12 +70,30 @@ public struct CustomRule: Sendable {
   public static let maximumQuotedMatchCharacters = 200
 
   /// Placeholders each kind offers to its message.
-  public static func placeholders(for kind: String) -> [String] {
-    switch kind {
-    case "pattern": ["match", "field"]
-    case "require", "forbid": ["header", "host", "filename"]
-    case "link-host": ["host", "text", "allowed"]
-    default: []
+  public static func placeholders(for kind: KindName) -> [String] { kind.placeholders }
+
+  /// The kinds a policy's `kind:` may name: the loader switches over these exhaustively, so a new
+  /// kind cannot fall into another kind's reading, and an unknown name is never one of them.
+  public enum KindName: String, CaseIterable, Sendable {
+    case pattern, require, forbid
+    case linkHost = "link-host"
+
+    /// The keys this kind takes besides the common ones (the policy schema's variant).
+    public var keys: [String] {
+      switch self {
+      case .pattern: ["in", "pattern"]
+      case .require, .forbid: ["header", "link_hosts", "attachment_types"]
+      case .linkHost: ["text", "url", "hosts", "list"]
+      }
+    }
+
+    /// Placeholders this kind offers to its message.
+    public var placeholders: [String] {
+      switch self {
+      case .pattern: ["match", "field"]
+      case .require, .forbid: ["header", "host", "filename"]
+      case .linkHost: ["host", "text", "allowed"]
+      }
     }
   }
 
@@ -112,9 +130,9 @@ public struct CustomRule: Sendable {
     case .header(let name):
       return inventory.headers(named: name).map { header in Value(text: header.value, locate: { _ in header.range }) }
     case .text:
-      return inventory.visibleTexts.filter { !$0.inHTML }.map { Value(text: $0.text, locate: locator($0.locator, $0.text)) }
+      return inventory.visibleTexts.filter { !$0.inHTML }.map { Value(text: Self.rendered($0, in: inventory), locate: locator($0.locator, $0.text)) }
     case .htmlVisible:
-      return inventory.visibleTexts.filter(\.inHTML).map { Value(text: $0.text, locate: locator($0.locator, $0.text)) }
+      return inventory.visibleTexts.filter(\.inHTML).map { Value(text: Self.rendered($0, in: inventory), locate: locator($0.locator, $0.text)) }
     case .linkText:
       return inventory.links.filter { !$0.fromText }.map { Value(text: $0.text, locate: locator($0.textLocator, $0.text)) }
     case .linkURL:
@@ -124,6 +142,20 @@ public struct CustomRule: Sendable {
     case .imageSource:
       return inventory.images.map { image in Value(text: image.src, locate: { _ in image.range }) }
     }
+  }
+
+  /// The text as the recipient gets it: in a template, comments that do not render (`{{!-- … --}}`,
+  /// `{{! … }}`, `{# … #}`) are blanked, byte for byte, so offsets and locations stay. In an .eml
+  /// nothing renders them away: they ship as written and stay.
+  static func rendered(_ visible: VisibleText, in inventory: Inventory) -> String {
+    guard inventory.kind != .eml else { return visible.text }
+    var bytes = visible.bytes
+    var changed = false
+    for tag in MergeTags.find(in: bytes) where tag.isComment {
+      for index in tag.range { bytes[index] = 0x20 }
+      changed = true
+    }
+    return changed ? String(decoding: bytes, as: UTF8.self) : visible.text
   }
 
   func render(_ fallback: String, _ placeholders: [String: String]) -> String {

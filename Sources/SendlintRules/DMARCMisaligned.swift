@@ -28,7 +28,7 @@ public struct DMARCMisaligned: Rule {
       "Yahoo sender requirements (senders.yahooinc.com/best-practices)",
     ],
     options: [
-      OptionSpec(name: "mode", kind: .choice(["relaxed", "strict"]), defaultValue: .string("relaxed"), help: "DMARC alignment mode (adkim/aspf)."),
+      mode.spec,
     ],
     examples: [
       RuleExample(
@@ -64,8 +64,15 @@ public struct DMARCMisaligned: Rule {
 
   let strict: Bool
 
+  /// DMARC alignment mode.
+  public enum Mode: String, CaseIterable, Sendable {
+    case relaxed, strict
+  }
+
+  public static let mode = RuleOption("mode", default: Mode.relaxed, help: "DMARC alignment mode (adkim/aspf).")
+
   public init(options: RuleOptions) {
-    strict = options.string("mode", default: "relaxed") == "strict"
+    strict = options[Self.mode] == .strict
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {

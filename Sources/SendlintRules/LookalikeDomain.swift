@@ -40,8 +40,8 @@ public struct LookalikeDomain: Rule {
       "ICANN SSAC SAC 084 (confusable domain names)",
     ],
     options: [
-      OptionSpec(name: "max_distance", kind: .int(0...3), defaultValue: .int(1), help: "Largest edit distance (between registrable domains, as written or as UTS #39 skeletons; a swap of neighbours is one edit) that counts as a lookalike; 0 turns the check off."),
-      OptionSpec(name: "combosquats", kind: .bool, defaultValue: .bool(true), help: "Also flag hosts that use the brand's name as a label or hyphenated word of another domain (`contoso-secure.com`, `contoso.evil.example`)."),
+      maximumDistanceOption.spec,
+      combosquatsOption.spec,
     ],
     examples: [
       RuleExample("rn for m", flagged: true, .html(#"<a href="https://«www.c0ntoso.com/">Your account</a>"#)),
@@ -70,9 +70,12 @@ public struct LookalikeDomain: Rule {
   let maximumDistance: Int
   let combosquats: Bool
 
+  public static let maximumDistanceOption = RuleOption("max_distance", default: 1, range: 0...3, help: "Largest edit distance (between registrable domains, as written or as UTS #39 skeletons; a swap of neighbours is one edit) that counts as a lookalike; 0 turns the check off.")
+  public static let combosquatsOption = RuleOption("combosquats", default: true, help: "Also flag hosts that use the brand's name as a label or hyphenated word of another domain (`contoso-secure.com`, `contoso.evil.example`).")
+
   public init(options: RuleOptions) {
-    maximumDistance = options.int("max_distance", default: 1)
-    combosquats = options.bool("combosquats", default: true)
+    maximumDistance = options[Self.maximumDistanceOption]
+    combosquats = options[Self.combosquatsOption]
   }
 
   /// Brand names shorter than this are not looked for inside other names (`hp`, `bt`, `ibm` occur

@@ -42,10 +42,53 @@ public struct OptionSpec: Sendable {
   }
 }
 
+/// A rule's option, declared once with its name, type, default and help: the rule reads its
+/// value with `options[Self.option]` (typed, the default from here) and lists `option.spec` in its
+/// metadata, which the policy validates against and `explain` and the schema document.
+public struct RuleOption<Value: Sendable>: Sendable {
+  public let spec: OptionSpec
+  public let defaultValue: Value
+  let decode: @Sendable (OptionValue) -> Value?
+}
+
+extension RuleOption where Value == Int {
+  public init(_ name: String, default value: Int, range: ClosedRange<Int>, help: String) {
+    self.init(spec: OptionSpec(name: name, kind: .int(range), defaultValue: .int(value), help: help), defaultValue: value) {
+      if case .int(let read) = $0 { read } else { nil }
+    }
+  }
+}
+
+extension RuleOption where Value == Bool {
+  public init(_ name: String, default value: Bool, help: String) {
+    self.init(spec: OptionSpec(name: name, kind: .bool, defaultValue: .bool(value), help: help), defaultValue: value) {
+      if case .bool(let read) = $0 { read } else { nil }
+    }
+  }
+}
+
+extension RuleOption where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+  /// A choice among the cases of `Value`, written as their raw values.
+  public init(_ name: String, default value: Value, help: String) {
+    self.init(
+      spec: OptionSpec(name: name, kind: .choice(Value.allCases.map(\.rawValue)), defaultValue: .string(value.rawValue), help: help),
+      defaultValue: value
+    ) {
+      if case .string(let read) = $0 { Value(rawValue: read) } else { nil }
+    }
+  }
+}
+
 /// Option values for one rule, defaults filled in by the policy.
 public struct RuleOptions: Sendable {
   public let values: [String: OptionValue]
   public init(_ values: [String: OptionValue] = [:]) { self.values = values }
+
+  /// The value of `option`: the policy's (validated against `option.spec` when it loaded), else
+  /// the option's one default.
+  public subscript<Value>(_ option: RuleOption<Value>) -> Value {
+    values[option.spec.name].flatMap(option.decode) ?? option.defaultValue
+  }
 
   public func string(_ name: String, default fallback: String) -> String {
     if case .string(let value) = values[name] { return value }

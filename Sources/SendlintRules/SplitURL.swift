@@ -40,10 +40,7 @@ public struct SplitURL: Rule {
       "RFC 2045 §6.7 rule 5 (quoted-printable soft line breaks)",
     ],
     options: [
-      OptionSpec(name: "min_path_chars", kind: .int(1...64), defaultValue: .int(3), help: "The continuation must have at least this many characters."),
-      OptionSpec(
-        name: "max_text_url_length", kind: .int(0...998), defaultValue: .int(0),
-        help: "Flag URLs in text parts longer than this that are not wrapped in <…>, which line-wrapping clients and ESPs break; 0 turns the check off (sendlint:security-notice sets 78)."),
+      minimumPathCharactersOption.spec, maximumTextURLLengthOption.spec,
     ],
     examples: [
       RuleExample(
@@ -99,9 +96,15 @@ public struct SplitURL: Rule {
   let minimumPathCharacters: Int
   let maximumTextURLLength: Int
 
+  public static let minimumPathCharactersOption = RuleOption(
+    "min_path_chars", default: 3, range: 1...64, help: "The continuation must have at least this many characters.")
+  public static let maximumTextURLLengthOption = RuleOption(
+    "max_text_url_length", default: 0, range: 0...998,
+    help: "Flag URLs in text parts longer than this that are not wrapped in <…>, which line-wrapping clients and ESPs break; 0 turns the check off (sendlint:security-notice sets 78).")
+
   public init(options: RuleOptions) {
-    minimumPathCharacters = options.int("min_path_chars", default: 3)
-    maximumTextURLLength = options.int("max_text_url_length", default: 0)
+    minimumPathCharacters = options[Self.minimumPathCharactersOption]
+    maximumTextURLLength = options[Self.maximumTextURLLengthOption]
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {

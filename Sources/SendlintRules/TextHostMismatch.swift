@@ -46,14 +46,7 @@ public struct TextHostMismatch: Rule {
       "M3AAWG Sender Best Common Practices v3, §3.7 (links and click tracking)",
       "RFC 3986 §3.2.2 (host)",
     ],
-    options: [
-      OptionSpec(
-        name: "match", kind: .choice(["host", "registrable-domain"]), defaultValue: .string("host"),
-        help: "`host` compares host names (subdomains of the shown host pass); `registrable-domain` only compares registrable domains."),
-      OptionSpec(
-        name: "include_alt_text", kind: .bool, defaultValue: .bool(true),
-        help: "Also judge URLs and hosts shown in the alt text of images inside links."),
-    ],
+    options: [match.spec, includeAltText.spec],
     examples: [
       RuleExample(
         "visible URL goes elsewhere", flagged: true,
@@ -112,9 +105,18 @@ public struct TextHostMismatch: Rule {
   let matchRegistrableDomain: Bool
   let includeAltText: Bool
 
+  /// What `match` compares.
+  public enum MatchMode: String, CaseIterable, Sendable {
+    case host
+    case registrableDomain = "registrable-domain"
+  }
+
+  public static let match = RuleOption("match", default: MatchMode.host, help: "`host` compares host names (subdomains of the shown host pass); `registrable-domain` only compares registrable domains.")
+  public static let includeAltText = RuleOption("include_alt_text", default: true, help: "Also judge URLs and hosts shown in the alt text of images inside links.")
+
   public init(options: RuleOptions) {
-    matchRegistrableDomain = options.string("match", default: "host") == "registrable-domain"
-    includeAltText = options.bool("include_alt_text", default: true)
+    matchRegistrableDomain = options[Self.match] == .registrableDomain
+    includeAltText = options[Self.includeAltText]
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {

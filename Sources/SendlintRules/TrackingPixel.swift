@@ -38,7 +38,7 @@ public struct TrackingPixel: Rule {
       "EU ePrivacy Directive 2002/58/EC Art. 5(3) (consent to access terminal equipment)",
     ],
     options: [
-      OptionSpec(name: "max_size", kind: .int(0...10), defaultValue: .int(2), help: "Images at most this many pixels wide and high count as pixels.")
+      maxSizeOption.spec
     ],
     examples: [
       RuleExample("a 1×1 image", flagged: true, .html(#"<p>Hi</p><img src="«https://t.example/o.gif?u=8812" width="1" height="1">"#)),
@@ -70,8 +70,10 @@ public struct TrackingPixel: Rule {
 
   let maxSize: Double
 
+  public static let maxSizeOption = RuleOption("max_size", default: 2, range: 0...10, help: "Images at most this many pixels wide and high count as pixels.")
+
   public init(options: RuleOptions) {
-    maxSize = Double(options.int("max_size", default: 2))
+    maxSize = Double(options[Self.maxSizeOption])
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {

@@ -78,7 +78,10 @@ func emit(_ text: String, to path: String?) throws {
   do {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
   } catch {
-    throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+    // Not a usage error (the arguments parsed): a diagnostic and exit 2, without the usage text.
+    try NamedDraft.fail([Diagnostic(
+      code: "usage/cannot-write", message: "cannot write \(path.escapedForDisplay): \(error.localizedDescription.escapedForDisplay)",
+      help: "check that the folder exists and is writable", path: path)])
   }
 }
 
@@ -248,11 +251,10 @@ struct Lint: ParsableCommand {
     return bytes
   }
 
-  /// An input error: its message on standard error and exit 2, without the usage text that
+  /// An input error: a diagnostic on standard error and exit 2, without the usage text that
   /// ValidationError adds (the arguments were fine).
   func refuse(_ message: String) throws -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    throw ExitCode(2)
+    try NamedDraft.fail([Diagnostic(code: "input/unreadable-stdin", message: message, path: StandardInputDraft.defaultName)])
   }
 
   /// "(3 suppressed, 5 baselined by .sendlint-baseline.json, 2 below error hidden by --quiet)",
@@ -302,10 +304,14 @@ func catalogue(policy: String?) throws -> [RuleMetadata] {
   }
   switch PolicyLoader.load(path: path, displayPath: loader.displayPath) {
   case .success(let resolved): return resolved.allRuleMetadata
-  case .failure(let list):
-    for diagnostic in list.diagnostics { FileHandle.standardError.write(Data((TextFormatter(color: false).formatDiagnostic(diagnostic) + "\n").utf8)) }
-    throw ExitCode(2)
+  case .failure(let list): try NamedDraft.fail(list.diagnostics)
   }
+}
+
+/// Diagnostics (problems with sendlint's own inputs) as every command writes them: one block each,
+/// on standard error, so standard output holds only the command's report.
+func writeDiagnostics(_ diagnostics: [Diagnostic], formatter: TextFormatter = TextFormatter(color: false)) {
+  for diagnostic in diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
 }
 
 struct Rules: ParsableCommand {
@@ -340,7 +346,9 @@ struct Explain: ParsableCommand {
     let rules = try catalogue(policy: policy)
     guard let metadata = rules.first(where: { $0.id == rule }) else {
       let suggestion = Suggestion.nearest(to: rule, in: rules.map(\.id))
-      throw ValidationError("unknown rule \"\(rule)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? "; `sendlint rules` lists them"))
+      try NamedDraft.fail([Diagnostic(
+        code: "usage/unknown-rule", message: "unknown rule \"\(rule.escapedForDisplay)\"",
+        help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "") + "`sendlint rules` lists every rule id", path: rule)])
     }
     print(RuleCatalogue.explain(metadata), terminator: "")
   }
@@ -367,25 +375,20 @@ struct PolicyCommand: ParsableCommand {
       let resolved: ResolvedPolicy
       switch named.policy(explicit: policy) {
       case .success(let loaded): resolved = loaded
-      case .failure(let list):
-        for diagnostic in list.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
-        throw ExitCode(2)
+      case .failure(let list): try NamedDraft.fail(list.diagnostics)
       }
-      let inventory = named.inventory
-      let category = inventory.statedCategory?.value ?? resolved.classify(path: absolute, subject: inventory.subject?.value)
+      // Decided as `lint` decides it: a manifest category the policy does not declare is lint's
+      // diagnostic and exit 2 here too, since lint would not lint the draft.
+      let settings = named.settings(under: resolved)
+      guard settings.diagnostics.isEmpty else { try NamedDraft.fail(settings.diagnostics) }
       print("draft: \(loader.displayPath(absolute))")
       print("policy: \(resolved.path.map(loader.displayPath) ?? "sendlint:recommended (no .sendlint.yaml found)") — layers: \(resolved.layers.joined(separator: ", "))")
-      print("category: \(category ?? "none")")
-      let applying = resolved.overrides.filter { $0.applies(to: absolute, category: category) }.map(\.name)
-      print("overrides applying: \(applying.isEmpty ? "none" : applying.joined(separator: ", "))")
-      let settings = resolved.effectiveRules(path: absolute, category: category)
-      let width = resolved.allRuleMetadata.map(\.id.count).max() ?? 0
-      for metadata in resolved.allRuleMetadata {
-        let setting = settings[metadata.id]
-        var severity = (setting?.severity ?? metadata.defaultSeverity(for: category)).rawValue
-        if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { severity = "off (only in \(categories.joined(separator: ", ")))" }
-        let source = setting?.severity != nil ? (setting?.source ?? "policy") : "rule default\(metadata.categorySeverities.isEmpty ? "" : " for \(category ?? "no category")")"
-        print("  \(metadata.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.count < 9 ? severity.padding(toLength: 9, withPad: " ", startingAt: 0) : severity)  \(source)")
+      print("category: \(settings.category ?? "none") (\(settings.categoryOrigin.explanation))")
+      print("overrides applying: \(settings.overrides.isEmpty ? "none" : settings.overrides.joined(separator: ", "))")
+      let width = settings.rules.map(\.metadata.id.count).max() ?? 0
+      for rule in settings.rules {
+        let severity = rule.onlyInCategories.map { "off (only in \($0.joined(separator: ", ")))" } ?? rule.severity.rawValue
+        print("  \(rule.metadata.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.count < 9 ? severity.padding(toLength: 9, withPad: " ", startingAt: 0) : severity)  \(rule.origin.explanation)")
       }
     }
   }
@@ -400,10 +403,9 @@ struct PolicyCommand: ParsableCommand {
       let loader = DraftLoader()
       let result = PolicyTests.run(in: loader.absolutePath(directory), loader: loader)
       for line in result.lines { print(line) }
-      if !result.diagnostics.isEmpty {
-        for diagnostic in result.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
-      }
       print("\(result.passed) passed, \(result.failed) failed")
+      // Problems with the tests' own files are diagnostics, on standard error like every command's.
+      writeDiagnostics(result.diagnostics)
       if !result.diagnostics.isEmpty { throw ExitCode(2) }
       if result.failed > 0 { throw ExitCode(1) }
     }
@@ -428,7 +430,9 @@ struct PolicyCommand: ParsableCommand {
       // readable, a link out of it from inside is not.
       let loader = DraftLoader(explicitPaths: [file].compactMap { $0 })
       guard let path = file ?? PolicyLoader.discover(from: loader.workingDirectory, within: loader.confinement) else {
-        throw ValidationError("no .sendlint.yaml found here or above; give a policy file")
+        try NamedDraft.fail([Diagnostic(
+          code: "policy/not-found", message: "no .sendlint.yaml found in \(loader.displayRoot.escapedForDisplay) or the folders above it, up to the repository root",
+          help: "name the policy file: `sendlint policy validate FILE`, or create one with `sendlint init`", path: ".")])
       }
       let formatter = TextFormatter(color: useColor(disabled: noColor))
       switch PolicyLoader.load(path: loader.absolutePath(path), displayPath: loader.displayPath, confinement: loader.confinement) {
@@ -436,8 +440,8 @@ struct PolicyCommand: ParsableCommand {
         let rules = policy.rules.count
         print("\(loader.displayPath(loader.absolutePath(path))): valid (\(policy.layers.count) layer\(policy.layers.count == 1 ? "" : "s"): \(policy.layers.joined(separator: ", ")); \(rules) rule setting\(rules == 1 ? "" : "s"))")
       case .failure(let list):
-        for diagnostic in list.diagnostics { print(formatter.formatDiagnostic(diagnostic)) }
-        print("\(list.diagnostics.count) error\(list.diagnostics.count == 1 ? "" : "s") in the policy")
+        writeDiagnostics(list.diagnostics, formatter: formatter)
+        FileHandle.standardError.write(Data("\(list.diagnostics.count) error\(list.diagnostics.count == 1 ? "" : "s") in the policy\n".utf8))
         throw ExitCode(2)
       }
     }
@@ -453,7 +457,8 @@ struct Init: ParsableCommand {
   func run() throws {
     let path = FileManager.default.currentDirectoryPath + "/.sendlint.yaml"
     if FileManager.default.fileExists(atPath: path), !force {
-      throw ValidationError(".sendlint.yaml already exists here; use --force to overwrite it")
+      try NamedDraft.fail([Diagnostic(
+        code: "usage/policy-exists", message: ".sendlint.yaml already exists here", help: "use --force to overwrite it", path: ".sendlint.yaml")])
     }
     try emit(StarterPolicy.text, to: path)
     print("wrote .sendlint.yaml — fill in the brand facts, then run `sendlint policy validate`")
@@ -487,10 +492,7 @@ struct BaselineCommand: ParsableCommand {
 
     func run() throws {
       let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
-      guard report.diagnostics.isEmpty else {
-        for diagnostic in report.diagnostics { print(TextFormatter(color: false).formatDiagnostic(diagnostic)) }
-        throw ExitCode(2)
-      }
+      guard report.diagnostics.isEmpty else { try NamedDraft.fail(report.diagnostics) }
       try Baseline(report.findings).write(to: options.baselinePath)
       print("baseline \(options.baselinePath): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") accepted")
     }
@@ -504,9 +506,7 @@ struct BaselineCommand: ParsableCommand {
       let existing: Baseline
       switch Baseline.read(options.baselinePath, typed: options.baseline) {
       case .success(let read): existing = read
-      case .failure(let diagnostic):
-        print(TextFormatter(color: false).formatDiagnostic(diagnostic))
-        throw ExitCode(2)
+      case .failure(let diagnostic): try NamedDraft.fail([diagnostic])
       }
       let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
       let pruned = existing.pruned(by: report.findings)

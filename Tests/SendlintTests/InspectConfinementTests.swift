@@ -110,10 +110,13 @@ struct InspectConfinementTests {
     let expected = try #require(lint.all.split(separator: "\n").first { $0.hasSuffix("[policy/refused-path]") }, "\(lint.all)")
     let validate = try CLIGateTests.sendlint(["policy", "validate", "linked.yaml"], in: root)
     #expect(validate.status == 2)
-    #expect(validate.stdout.contains(String(expected)), "\(validate.all)")
+    // Diagnostics go to standard error in every command (issue 19).
+    #expect(validate.stderr.contains(String(expected)), "\(validate.all)")
+    #expect(validate.stdout.isEmpty, "\(validate.all)")
     let show = try CLIGateTests.sendlint(["policy", "show", "mail/ok.eml", "--policy", "linked.yaml"], in: root)
     #expect(show.status == 2)
-    #expect(show.stdout.contains(String(expected)), "\(show.all)")
+    #expect(show.stderr.contains(String(expected)), "\(show.all)")
+    #expect(show.stdout.isEmpty, "\(show.all)")
   }
 
   @Test func inspectJSONEscapesBidiAndC1Controls() throws {
