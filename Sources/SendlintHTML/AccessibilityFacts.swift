@@ -150,9 +150,21 @@ extension InventoryBuilder {
       accessibility.styledRuns[accessibility.styledRuns.count - 1] = last
       return
     }
-    guard accessibility.styledRuns.count < HTMLAccessibilityFacts.maximumRuns else { return }
+    // A run of spaces, no-break spaces or zero-width characters has no glyphs to read.
+    guard decoded.contains(where: { !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}" && $0 != "\u{AD}" }),
+      accessibility.styledRuns.count < HTMLAccessibilityFacts.maximumRuns
+    else { return }
     accessibility.styledRuns.append(StyledTextRun(
       start: source, end: source + piece.count, text: decoded, color: element.drawnColor, background: element.background,
       fontSize: element.fontSize, bold: element.bold, owner: element.serial))
+  }
+}
+
+/// Which hiding reasons hide an image, not just text.
+public enum ImageVisibility {
+  /// False for reasons that hide glyphs only: `font-size:0` (the inline-block layout idiom puts it
+  /// on image cells and images) and text coloured like its background. An image under them shows.
+  public static func hides(_ reason: String) -> Bool {
+    !(reason.hasPrefix("font-size") || reason.hasPrefix("color"))
   }
 }

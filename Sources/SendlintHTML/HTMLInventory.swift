@@ -32,6 +32,10 @@ public struct HTMLLink: Sendable {
   public let inConditionalComment: Bool
   /// The name an `aria-label`, `aria-labelledby` or `title` attribute gives the link, if any.
   public var accessibleLabel: String? = nil
+  /// `alt` text of images inside the link that a text-only hiding style (`font-size:0`, a colour)
+  /// covers: the images show, so their alt names the link (not in `imageAltText`, which other
+  /// rules read as text shown).
+  public var shownImageAltText: [String] = []
 }
 
 /// A remote or embedded image.
@@ -283,6 +287,7 @@ final class InventoryBuilder {
     var altText: [(text: String, start: Int)] = []
     var open = true
     var accessibleLabel: String? = nil
+    var shownImageAltText: [String] = []
   }
 
   let bytes: [UInt8]
@@ -526,6 +531,9 @@ final class InventoryBuilder {
         hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing, element: name))
       if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, hiddenReason == nil {
         links[containing].altText.append((alt.value, alt.valueStart))
+      } else if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, let hiddenReason, !ImageVisibility.hides(hiddenReason) {
+        // Shown, though its box hides text: it names the link for the accessibility rules.
+        links[containing].shownImageAltText.append(alt.value)
       }
     }
     if name == "br" { breakText(at: tag.start) }
@@ -666,7 +674,7 @@ final class InventoryBuilder {
         hrefMap: $0.attribute.valueMap, text: $0.text.build(), hiddenText: $0.hiddenText, imageAltText: $0.altText,
         // A link whose own box inherits hiding (font-size:0 layout) but shows text is visible.
         hidden: $0.hidden && $0.text.build().bytes.isEmpty, tagStart: $0.tagStart, tagEnd: $0.tagEnd, inConditionalComment: $0.conditional,
-        accessibleLabel: $0.accessibleLabel)
+        accessibleLabel: $0.accessibleLabel, shownImageAltText: $0.shownImageAltText)
     }
     inventory.images = images
     inventory.visibleText = visible.build()

@@ -159,6 +159,8 @@ public struct Link: Sendable {
 
   /// The name an `aria-label`, `aria-labelledby` or `title` attribute gives the link, if any.
   public var accessibleLabel: String? = nil
+  /// `alt` text of shown images inside the link whose box hides text only (`font-size:0`).
+  public var shownImageAltTexts: [String] = []
 
   /// Where a link outside the bodies comes from, for messages (`PDF attachment "a.pdf", object
   /// 12`); nil for links in the HTML and text bodies.

@@ -366,7 +366,7 @@ struct BodyCollector {
         hrefLocator: locator.through(link.hrefMap),
         rewrite: linkRewrite,
         inConditionalComment: link.inConditionalComment, fromText: false, deliveredURL: delivered,
-        resolvedByClient: resolvedByClient, accessibleLabel: link.accessibleLabel))
+        resolvedByClient: resolvedByClient, accessibleLabel: link.accessibleLabel, shownImageAltTexts: link.shownImageAltText))
     }
     for image in html.images {
       let resolved = Self.resolve(image.src, base: base, variables: variables, budget: &budget)

@@ -34,6 +34,9 @@ public struct BlankText: Rule {
         "a link whose only text is hidden", flagged: true,
         .html(#"<p><a href="«https://www.contoso.com/sale"><span style="display:none">Sale</span></a></p>"#)),
       RuleExample(
+        "a linked logo in a font-size:0 cell (the image shows, its alt names the link)", flagged: false,
+        .html(#"<table role="presentation"><tr><td style="font-size:0px"><a href="https://www.contoso.com/"><img src="https://www.contoso.com/logo.png" alt="Contoso" style="display:block;font-size:0px"></a></td></tr></table>"#)),
+      RuleExample(
         "text, alt text and aria-label", flagged: false,
         .html(#"""
           <p><a href="https://www.contoso.com/sale">Shop the sale</a>
@@ -50,7 +53,7 @@ public struct BlankText: Rule {
     inventory.links.compactMap { link in
       guard link.kind == .a || link.kind == .area, !link.fromText, !link.hidden,
         link.text.trimmingASCIIWhitespace().isEmpty, link.accessibleLabel == nil,
-        !link.imageAltTexts.contains(where: { !$0.text.trimmingASCIIWhitespace().isEmpty })
+        !link.imageAltTexts.contains(where: { !$0.text.trimmingASCIIWhitespace().isEmpty }), link.shownImageAltTexts.isEmpty
       else { return nil }
       let what = link.hiddenText.trimmingASCIIWhitespace().isEmpty ? "no visible text" : "only hidden text"
       return Hit(

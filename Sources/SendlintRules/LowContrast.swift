@@ -37,6 +37,9 @@ public struct LowContrast: Rule {
         "a default-blue link on navy", flagged: true,
         .html(##"<div style="background-color:#000080"><a href="https://www.contoso.com/">«Shop</a></div>"##)),
       RuleExample(
+        "no-break spaces in a coloured cell", flagged: false,
+        .html(##"<table role="presentation"><tr><td bgcolor="#86bc25"><span style="color:#ffffff">&nbsp;&#8203; </span></td></tr></table>"##)),
+      RuleExample(
         "large bold text at 3:1 or more, dark grey body text, text on a picture", flagged: false,
         .html(#"""
           <h1 style="color:#949494">Spring is here</h1>

@@ -1,4 +1,5 @@
 import SendlintCore
+import SendlintHTML
 import SendlintInventory
 
 /// `a11y/missing-alt`: images with no `alt` attribute.
@@ -9,8 +10,8 @@ public struct MissingAlt: Rule {
     defaultSeverity: .warning,
     whatItDoes: """
       Flags visible `<img>` elements with no `alt` attribute at all. `alt=""` is accepted: it marks an \
-      image as decorative. Images hidden by CSS are left out, and so are tracking pixels, which \
-      `tracking/pixel` reports.
+      image as decorative. Images hidden by CSS are left out (`font-size:0` and text colours hide \
+      glyphs, not images), and so are tracking pixels, which `tracking/pixel` reports.
       """,
     whyIsThisBad: """
       Without alt, a screen reader reads the image's file name or URL aloud, and clients that block \
@@ -32,6 +33,9 @@ public struct MissingAlt: Rule {
         "a linked image without alt", flagged: true,
         .html(#"<a href="https://www.contoso.com/sale"><img src="«https://www.contoso.com/img/sale.png"></a>"#)),
       RuleExample(
+        "an image in a font-size:0 cell", flagged: true,
+        .html(#"<table role="presentation"><tr><td style="font-size:0"><img src="«https://www.contoso.com/img/sale.png" width="600" height="300"></td></tr></table>"#)),
+      RuleExample(
         "alt text, a decorative image and a tracking pixel", flagged: false,
         .html(#"""
           <img src="https://www.contoso.com/img/sale.png" alt="Spring sale: 20% off">
@@ -46,12 +50,15 @@ public struct MissingAlt: Rule {
   public init(options: RuleOptions) {}
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
-    let candidates = inventory.images.filter { $0.element == "img" && $0.alt == nil && $0.hiddenReason == nil && !$0.addedByOpenTracking }
+    let candidates = inventory.images.filter { $0.element == "img" && $0.alt == nil && !$0.addedByOpenTracking && !($0.hiddenReason.map(ImageVisibility.hides) ?? false) }
     guard !candidates.isEmpty else { return [] }
     // Pixels are tracking/pixel's to report, however it is configured here: judge with its defaults.
     let pixels = Set(TrackingPixel(options: RuleOptions()).check(inventory, context).compactMap { $0.range.map(Self.key) })
     return candidates.compactMap { image in
-      guard !pixels.contains(Self.key(image.range)) else { return nil }
+      // tracking/pixel counts an image under font-size:0 as hidden; it shows, so only its size
+      // makes it a pixel here.
+      let textHiddenOnly = image.hiddenReason != nil
+      if textHiddenOnly ? Self.isPixelSized(image) : pixels.contains(Self.key(image.range)) { return nil }
       let size = [image.width, image.height].contains(where: { $0 != nil })
         ? " (\(image.width.map { String(Int($0)) } ?? "?")×\(image.height.map { String(Int($0)) } ?? "?"))" : ""
       return Hit(
@@ -63,4 +70,13 @@ public struct MissingAlt: Rule {
   }
 
   private static func key(_ range: SourceRange) -> String { "\(range.file.path)|\(range.start)" }
+
+  /// At most 2×2 pixels, or a side of 0, by attribute or CSS: tracking/pixel's default size test.
+  static func isPixelSized(_ image: Image) -> Bool {
+    let width = [image.width, image.cssWidth].compactMap { $0 }.min()
+    let height = [image.height, image.cssHeight].compactMap { $0 }.min()
+    if width == 0 || height == 0 { return true }
+    guard let width, let height else { return false }
+    return width <= 2 && height <= 2
+  }
 }

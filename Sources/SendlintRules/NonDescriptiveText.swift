@@ -62,7 +62,7 @@ public struct NonDescriptiveText: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     inventory.links.compactMap { link in
       guard link.kind == .a, !link.fromText, !link.hidden, link.accessibleLabel == nil else { return nil }
-      let name = ([link.text] + link.imageAltTexts.map(\.text)).joined(separator: " ")
+      let name = ([link.text] + link.imageAltTexts.map(\.text) + link.shownImageAltTexts).joined(separator: " ")
       let key = Self.normalised(name)
       guard !key.isEmpty, phrases.contains(key) else { return nil }
       let shown = name.trimmingASCIIWhitespace().escapedForDisplay
