@@ -479,7 +479,9 @@ final class InventoryBuilder {
         linkIndex = links.count - 1
         links[links.count - 1].accessibleLabel = ["aria-label", "aria-labelledby", "title"].lazy
           .compactMap { tag.attribute($0)?.value.trimmingASCIIWhitespace() }.first { !$0.isEmpty }
-      } else if name == "a", tag.attribute("href") == nil, tag.attribute("name") == nil, tag.attribute("id") == nil {
+      } else if name == "a", tag.attribute("href") == nil, tag.attribute("name") == nil, tag.attribute("id") == nil,
+        accessibility.anchorsWithoutHref.count < Self.maximumLinks
+      {
         accessibility.anchorsWithoutHref.append((tag.start, tag.end))
         if name == "area", let alt = tag.attribute("alt"), !alt.value.isEmpty {
           links[links.count - 1].altText.append((alt.value, alt.valueStart))
