@@ -12,7 +12,8 @@ public struct EmptyHref: Rule {
       Flags `<a>`, `<area>` and VML links whose href is empty or blank, `#` alone, a `javascript:` or \
       `about:blank` URL, a scheme with nothing after it (`http://`, `mailto:`), or a placeholder left from \
       the template: a host under the reserved example domains (`example.com`, `example.net`, \
-      `example.org`, the `.example` and `.invalid` top-level domains), or, when the manifest gives \
+      `example.org`; not the `.example` top-level domain, which documentation and tests use for \
+      hosts that merely must not resolve), or, when the manifest gives \
       `variables`, a merge tag standing for the whole href or its host (`{{unsubscribe_url}}`) with no \
       value among them. Also flags `<a>` elements with neither `href` nor `name`/`id`, which are not \
       links at all. Hidden links and links in text parts are left out.
@@ -67,9 +68,8 @@ public struct EmptyHref: Rule {
 
   public init(options: RuleOptions) {}
 
-  /// Reserved second-level domains and top-level domains (RFC 2606 §2, §3; RFC 6761).
+  /// The reserved second-level example domains (RFC 2606 §3), the ones templates ship with.
   static let placeholderDomains = ["example.com", "example.net", "example.org"]
-  static let placeholderTopLevelDomains = ["example", "invalid"]
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     var hits: [Hit] = []
@@ -115,13 +115,8 @@ public struct EmptyHref: Rule {
     if !variables.exact.isEmpty, let tag = link.unresolvedHostTag, variables.value(for: tag) == nil {
       return "keeps the merge tag \"\(tag.escapedForDisplay)\" where the URL should be, and the manifest's variables give it no value"
     }
-    if let host = link.host {
-      let labels = host.split(separator: ".")
-      if let last = labels.last, Self.placeholderTopLevelDomains.contains(String(last))
-        || Self.placeholderDomains.contains(where: { host == $0 || host.hasSuffix("." + $0) })
-      {
-        return "is on the reserved placeholder domain \(host): the template's URL was never filled in"
-      }
+    if let host = link.host, Self.placeholderDomains.contains(where: { host == $0 || host.hasSuffix("." + $0) }) {
+      return "is on the reserved placeholder domain \(host): the template's URL was never filled in"
     }
     return nil
   }

@@ -121,7 +121,7 @@ import Testing
       return Data(base.utf8)
     }
     #expect(asked == ["shared/base.yaml"])
-    #expect(policy.layers == ["sendlint:recommended", "shared/base.yaml", "client.yaml"])
+    #expect(policy.layers == ["sendlint:checklist", "sendlint:recommended", "shared/base.yaml", "client.yaml"])
     // The brand domain came from the resolved layer: a link to it is on-brand.
     let report = try await Linter(policy: policy).lint(message: Data(Self.message().utf8))
     #expect(report.findings.contains { $0.rule == "link/text-host-mismatch" })
