@@ -30,6 +30,12 @@ public struct HTMLLink: Sendable {
   public let tagEnd: Int
   /// Whether the link sits in an Outlook conditional comment (`<!--[if mso]>`).
   public let inConditionalComment: Bool
+  /// The name an `aria-label`, `aria-labelledby` or `title` attribute gives the link, if any.
+  public var accessibleLabel: String? = nil
+  /// `alt` text of images inside the link that a text-only hiding style (`font-size:0`, a colour)
+  /// covers: the images show, so their alt names the link (not in `imageAltText`, which other
+  /// rules read as text shown).
+  public var shownImageAltText: [String] = []
 }
 
 /// A remote or embedded image.
@@ -52,6 +58,8 @@ public struct HTMLImage: Sendable {
   public let tagEnd: Int
   /// Index into `links` of the link that contains this image.
   public let linkIndex: Int?
+  /// The element (`img`, `v:image`, `v:fill`).
+  public var element = "img"
 }
 
 /// Text a recipient does not see.
@@ -73,6 +81,8 @@ public struct HTMLInventory: Sendable {
   public var hiddenText: [HiddenRun] = []
   /// `<base href>`, if any.
   public var baseHref: String?
+  /// Language, tables, text colours and href-less anchors, for the accessibility rules.
+  public var accessibility = HTMLAccessibilityFacts()
   /// Depth limit hits and similar, as messages with offsets.
   public var problems: [(message: String, offset: Int)] = []
   /// Comments (`<!-- … -->`, as the tokenizer reads them) whose data mentions `sendlint-disable`:
@@ -131,6 +141,13 @@ final class InventoryBuilder {
     let background: String?
     /// The text colour in effect (own or inherited), normalised.
     let color: String?
+    /// The text colour as drawn: `color`, or the user-agent blue of a link that sets none.
+    let drawnColor: String?
+    let fontSize: Double
+    let bold: Bool
+    let serial: Int
+    /// Index into `accessibility.tables` of the table this element is (for `<table>`).
+    let tableIndex: Int?
   }
 
   /// Rules of the `<style>` blocks read so far.
@@ -274,6 +291,8 @@ final class InventoryBuilder {
     var hiddenText = ""
     var altText: [(text: String, start: Int)] = []
     var open = true
+    var accessibleLabel: String? = nil
+    var shownImageAltText: [String] = []
   }
 
   let bytes: [UInt8]
@@ -288,6 +307,7 @@ final class InventoryBuilder {
   var problems: [(message: String, offset: Int)] = []
   var directiveComments: [(start: Int, end: Int)] = []
   var conditionalDepth = 0
+  var accessibility = HTMLAccessibilityFacts()
 
   init(bytes: [UInt8], base: Int) {
     self.bytes = bytes
@@ -465,6 +485,12 @@ final class InventoryBuilder {
       if let href = tag.attribute("href"), mayAddLink() {
         links.append(LinkBuilder(kind: name == "a" ? .a : .area, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
         linkIndex = links.count - 1
+        links[links.count - 1].accessibleLabel = ["aria-label", "aria-labelledby", "title"].lazy
+          .compactMap { tag.attribute($0)?.value.trimmingASCIIWhitespace() }.first { !$0.isEmpty }
+      } else if name == "a", tag.attribute("href") == nil, tag.attribute("name") == nil, tag.attribute("id") == nil,
+        accessibility.anchorsWithoutHref.count < Self.maximumLinks
+      {
+        accessibility.anchorsWithoutHref.append((tag.start, tag.end))
         if name == "area", let alt = tag.attribute("alt"), !alt.value.isEmpty {
           links[links.count - 1].altText.append((alt.value, alt.valueStart))
           links[links.count - 1].open = false
@@ -512,9 +538,12 @@ final class InventoryBuilder {
         width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
         height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
         cssWidth: Self.clamped(style, "width"), cssHeight: Self.clamped(style, "height"),
-        hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing))
+        hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing, element: name))
       if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, hiddenReason == nil {
         links[containing].altText.append((alt.value, alt.valueStart))
+      } else if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, let hiddenReason, !ImageVisibility.hides(hiddenReason) {
+        // Shown, though its box hides text: it names the link for the accessibility rules.
+        links[containing].shownImageAltText.append(alt.value)
       }
     }
     if name == "br" { breakText(at: tag.start) }
@@ -531,7 +560,11 @@ final class InventoryBuilder {
     let invisible = Self.invisibleContainers.contains(name)
     if invisible { invisibleDepth += 1 }
     if let linkIndex { openLinks.append(linkIndex) }
-    stack.append(OpenElement(name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes, id: elementID, background: background, color: color))
+    let facts = accessibilityFacts(tag, style: style, ownColor: ownColor, color: color, isLink: linkIndex != nil && name == "a")
+    stack.append(OpenElement(
+      name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes,
+      id: elementID, background: background, color: color, drawnColor: facts.drawnColor, fontSize: facts.fontSize, bold: facts.bold,
+      serial: elementSerial, tableIndex: facts.tableIndex))
     if name == "style" { styleText = TextBuilder(collapseWhitespace: false) }
   }
 
@@ -610,6 +643,7 @@ final class InventoryBuilder {
     } else {
       visible.appendDecoded(piece, source: source)
     }
+    recordStyledRun(piece, source: source, verbatim: verbatim)
     if let link = openLinkIndex, links[link].open {
       if verbatim {
         links[link].text.appendVerbatim(piece, source: source)
@@ -659,12 +693,14 @@ final class InventoryBuilder {
         kind: $0.kind, href: $0.attribute.value, hrefStart: $0.attribute.valueStart, hrefEnd: $0.attribute.valueEnd,
         hrefMap: $0.attribute.valueMap, text: $0.text.build(), hiddenText: $0.hiddenText, imageAltText: $0.altText,
         // A link whose own box inherits hiding (font-size:0 layout) but shows text is visible.
-        hidden: $0.hidden && $0.text.build().bytes.isEmpty, tagStart: $0.tagStart, tagEnd: $0.tagEnd, inConditionalComment: $0.conditional)
+        hidden: $0.hidden && $0.text.build().bytes.isEmpty, tagStart: $0.tagStart, tagEnd: $0.tagEnd, inConditionalComment: $0.conditional,
+        accessibleLabel: $0.accessibleLabel, shownImageAltText: $0.shownImageAltText)
     }
     inventory.images = images
     inventory.visibleText = visible.build()
     inventory.hiddenText = hiddenRuns.filter { !$0.text.trimmingASCIIWhitespace().isEmpty }
     inventory.baseHref = baseHref
+    inventory.accessibility = accessibility
     inventory.problems = problems
     inventory.directiveComments = directiveComments
     inventory.cascadeWork = cascadeWork

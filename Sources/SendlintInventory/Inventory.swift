@@ -157,6 +157,11 @@ public struct Link: Sendable {
     return " (the href \"\(href.escapedForDisplay)\" has no scheme; mail clients open it as \(url.href.escapedForDisplay))"
   }
 
+  /// The name an `aria-label`, `aria-labelledby` or `title` attribute gives the link, if any.
+  public var accessibleLabel: String? = nil
+  /// `alt` text of shown images inside the link whose box hides text only (`font-size:0`).
+  public var shownImageAltTexts: [String] = []
+
   /// Where a link outside the bodies comes from, for messages (`PDF attachment "a.pdf", object
   /// 12`); nil for links in the HTML and text bodies.
   public var origin: String? = nil
@@ -190,6 +195,22 @@ public struct Image: Sendable {
   public let recipientTags: [String]
   /// Set when the image is the ESP's open-tracking pixel added at send time.
   public let addedByOpenTracking: Bool
+  /// The element (`img`, `v:image`, `v:fill`; `img` for the synthetic open pixel).
+  public var element = "img"
+}
+
+/// Accessibility facts of one HTML body, with the locator that maps their offsets to the source.
+public struct HTMLBodyFacts: Sendable {
+  public let facts: HTMLAccessibilityFacts
+  public let locator: Locator
+
+  public init(facts: HTMLAccessibilityFacts, locator: Locator) {
+    self.facts = facts
+    self.locator = locator
+  }
+
+  /// Whether the body is a whole document (an `<html>` or `<body>` tag), not a layout's fragment.
+  public var isDocument: Bool { facts.htmlTag != nil || facts.hasBodyTag }
 }
 
 extension Image {
@@ -365,6 +386,9 @@ public struct Inventory: Sendable {
   public var htmlBodyCount = 0
   /// Each HTML body's size as sent and what makes it heavy (for deliverability rules).
   public var htmlParts: [HTMLPartSize] = []
+  /// Language, tables, text colours and href-less anchors of each HTML body (not of HTML that
+  /// merge variables insert).
+  public var htmlBodies: [HTMLBodyFacts] = []
   public var textBodyCount = 0
   /// Merge-tag values from the manifest.
   public var variables: [String: String] = [:]

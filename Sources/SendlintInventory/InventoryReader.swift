@@ -288,6 +288,7 @@ struct BodyCollector {
   var problems: [InputProblem] = []
   var htmlCount = 0
   var textCount = 0
+  var htmlBodies: [HTMLBodyFacts] = []
   /// The manifest's merge-tag values (none for an .eml or a bare template).
   var variables = MergeVariables([:])
   /// What merge tags and the click rewrite may still insert in this draft.
@@ -394,7 +395,7 @@ struct BodyCollector {
         hrefLocator: locator.through(link.hrefMap),
         rewrite: linkRewrite,
         inConditionalComment: link.inConditionalComment, fromText: false, deliveredURL: delivered,
-        resolvedByClient: resolvedByClient))
+        resolvedByClient: resolvedByClient, accessibleLabel: link.accessibleLabel, shownImageAltTexts: link.shownImageAltText))
     }
     for image in html.images {
       let resolved = Self.resolve(image.src, base: base, variables: variables, budget: &budget)
@@ -403,12 +404,13 @@ struct BodyCollector {
         src: image.src, url: resolved.url, width: image.width, height: image.height, cssWidth: image.cssWidth,
         cssHeight: image.cssHeight, hiddenReason: image.hiddenReason, alt: image.alt,
         range: locator.range(image.srcStart, image.srcEnd), srcLocator: locator.through(image.srcMap),
-        recipientTags: resolved.unresolved, addedByOpenTracking: false))
+        recipientTags: resolved.unresolved, addedByOpenTracking: false, element: image.element))
     }
     for (index, run) in html.hiddenText.enumerated() {
       hiddenText.append((run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count), index == 0 && run.beforeVisibleText))
     }
     texts.append((html.visibleText.bytes, locator.through(html.visibleText.maps.first ?? OffsetMap()), true))
+    if isBody { htmlBodies.append(HTMLBodyFacts(facts: html.accessibility, locator: locator)) }
     if isBody { htmlFromVariables(in: bytes, locator: locator) }
   }
 
@@ -455,6 +457,7 @@ struct BodyCollector {
     }
     inventory.links = links
     inventory.images += images
+    inventory.htmlBodies += htmlBodies
     inventory.textURLs = textURLs
     inventory.hiddenText = hiddenText.map { ($0.0, $0.1, $0.2, $0.3) }
     inventory.htmlCommentDirectives += htmlCommentDirectives

@@ -29,7 +29,7 @@ public enum SARIFRuleClass: String, Sendable, CaseIterable {
   /// Every built-in group; a test fails when a built-in rule's group is missing here.
   static let groups: [String: SARIFRuleClass] = [
     "identity": .identity, "security": .securityNotice, "attachment": .malware, "tracking": .privacy,
-    "link": .hygiene, "bulk": .hygiene, "content": .hygiene, "deliverability": .hygiene, "message": .hygiene, "input": .hygiene, "sendlint": .hygiene,
+    "link": .hygiene, "a11y": .hygiene, "bulk": .hygiene, "content": .hygiene, "deliverability": .hygiene, "message": .hygiene, "input": .hygiene, "sendlint": .hygiene,
   ]
 
   /// Whether `id` is one of sendlint's own rules (built-in, input or meta), not a policy's.

@@ -4,6 +4,10 @@ import SendlintInventory
 /// Every built-in rule, sorted by id. A test fails when a rule type is missing here.
 public enum RuleRegistry {
   public static let builtin: [any Rule.Type] = [
+    LayoutTableRole.self,
+    LowContrast.self,
+    MissingAlt.self,
+    MissingLang.self,
     DangerousAttachment.self,
     MissingBodyUnsubscribe.self,
     MissingListUnsubscribe.self,
@@ -25,8 +29,11 @@ public enum RuleRegistry {
     UnauthorizedSendingIP.self,
     UnownedFromDomain.self,
     UnownedReplyTo.self,
+    BlankText.self,
+    EmptyHref.self,
     Insecure.self,
     LookalikeDomain.self,
+    NonDescriptiveText.self,
     Obfuscated.self,
     OffBrandHost.self,
     Redirector.self,

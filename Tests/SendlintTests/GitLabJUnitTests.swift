@@ -87,14 +87,14 @@ import Testing
   /// URL, and a text template: what made SARIF and Code Quality merge distinct findings.
   static let repeatedLinks: [String: String] = [
     "mail/news.html": """
-      <p><a href="http://example.com/a">one</a></p>
-      <p><a href="http://example.com/a">two</a></p>
-      <p><a href="http://example.com/a">three</a></p>
-      <p><a href="http://example.com/a">four</a></p>
-      <p><a href="http://example.com/b">five</a></p>
+      <p><a href="http://contoso.com/a">one</a></p>
+      <p><a href="http://contoso.com/a">two</a></p>
+      <p><a href="http://contoso.com/a">three</a></p>
+      <p><a href="http://contoso.com/a">four</a></p>
+      <p><a href="http://contoso.com/b">five</a></p>
 
       """,
-    "mail/offer.txt": "Visit http://example.com/offer now\n",
+    "mail/offer.txt": "Visit http://contoso.com/offer now\n",
   ]
 
   @Test func gitLabReportHasDocumentedFieldsAndUniqueFingerprints() throws {
@@ -109,7 +109,7 @@ import Testing
     let repeated = try #require(insecure.first { $0.count == 4 })
     let twin = Finding(
       rule: repeated.rule, severity: repeated.severity, message: repeated.message + " (worded another way)",
-      help: repeated.help, range: repeated.range, draftPath: repeated.draftPath, evidence: "http://example.com/a")
+      help: repeated.help, range: repeated.range, draftPath: repeated.draftPath, evidence: "http://contoso.com/a")
     #expect(twin.fingerprint == repeated.fingerprint, "the twin must share the finding fingerprint")
     let findings = report.findings + [twin]
     let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: findings, diagnostics: []).encoded())
@@ -351,8 +351,8 @@ import Testing
   @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
   func jsonSummaryCountsSkippedSuppressedAndBaselined() throws {
     let root = try CLIGateTests.repository([
-      "mail/offer.txt": "Visit http://example.com/offer now\n",
-      "mail/news.html": "{{!-- sendlint-disable-next-line link/insecure -- archived page, SEC-9 --}}\n<a href=\"http://example.com/old\">old</a>\n",
+      "mail/offer.txt": "Visit http://contoso.com/offer now\n",
+      "mail/news.html": "{{!-- sendlint-disable-next-line link/insecure -- archived page, SEC-9 --}}\n<a href=\"http://contoso.com/old\">old</a>\n",
       "mail/notes.md": "just some notes, not a message\n",
     ])
     let before = try CLIGateTests.sendlint(["lint", "mail", "--format", "json"], in: root)

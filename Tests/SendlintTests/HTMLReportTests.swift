@@ -154,7 +154,7 @@ import Testing
       <img src="https://tracker.example/open.gif?u=1" width="1" height="1"> <img src="//cdn.example/logo.png" width="200" height="50">\r
       <div style="background-image: url(http://evil.example/a.png); position: fixed">box</div>\r
       <iframe src="https://evil.example/frame"></iframe><object data="https://evil.example/o"></object>\r
-      <svg><image href="https://evil.example/svg.png"/></svg><a data-sendlint-finding="1" href="#">spoof</a>\r
+      <svg><image href="https://evil.example/svg.png"/></svg><a data-sendlint-finding="1" href="https://www.contoso.com/spoof">spoof</a>\r
       </body></html>\r
 
       """

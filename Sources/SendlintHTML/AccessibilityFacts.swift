@@ -1,0 +1,170 @@
+import SendlintCore
+
+/// A `lang` (or `xml:lang`) attribute that states the language of an HTML body.
+public struct HTMLLanguage: Sendable {
+  /// The element that carries it (`html`, `body`, or a wrapper opened before any visible text).
+  public let element: String
+  public let value: String
+  /// Source offsets of the attribute value.
+  public let valueStart: Int
+  public let valueEnd: Int
+}
+
+/// A `<table>` and what tells a layout table from a data table.
+public struct HTMLTable: Sendable {
+  public let tagStart: Int
+  public let tagEnd: Int
+  /// The `role` attribute, lowercased and trimmed, if any.
+  public let role: String?
+  /// Set when the table holds `<th>`, `<caption>` or `<thead>`: a data table.
+  public var hasHeaders = false
+}
+
+/// A run of visible text with the colours and size it is drawn in.
+public struct StyledTextRun: Sendable {
+  /// Source offsets of the run's first and last bytes (end exclusive).
+  public let start: Int
+  public var end: Int
+  /// The run's text (references decoded), at most `StyledTextRun.maximumTextBytes` kept.
+  public var text: String
+  /// The computed text colour (`#rrggbb`): the author's, `<a href>`'s user-agent blue, or nil
+  /// for the client's default (black).
+  public let color: String?
+  /// The computed background (`#rrggbb`), `"unknown"` where a picture or VML paints it, or nil
+  /// for the client's default (white).
+  public let background: String?
+  /// The computed font size in px (16 unless the cascade says otherwise).
+  public let fontSize: Double
+  public let bold: Bool
+  /// Serial of the element whose text it is, so one element's pieces form one run.
+  let owner: Int
+
+  static let maximumTextBytes = 200
+}
+
+/// Accessibility facts of one HTML body.
+public struct HTMLAccessibilityFacts: Sendable {
+  /// The first `<html>` start tag, if any.
+  public var htmlTag: (start: Int, end: Int)?
+  /// Whether a `<body>` start tag was seen.
+  public var hasBodyTag = false
+  /// The language the body states, from the first `lang` before any visible text.
+  public var language: HTMLLanguage?
+  public var tables: [HTMLTable] = []
+  /// Visible text runs whose colour or background the author set (the client default of black on
+  /// white is not recorded), at most `HTMLAccessibilityFacts.maximumRuns`.
+  public var styledRuns: [StyledTextRun] = []
+  /// `<a>` start tags with no `href` and no `name`/`id` (not a link, not an anchor target).
+  public var anchorsWithoutHref: [(start: Int, end: Int)] = []
+
+  public init() {}
+
+  static let maximumRuns = 20_000
+  static let maximumTables = 10_000
+}
+
+/// Font sizes and weights as CSS and old HTML state them.
+enum FontMetrics {
+  /// Default sizes of headings in px (the HTML rendering section's user-agent style sheet).
+  static let headingSizes: [String: Double] = ["h1": 32, "h2": 24, "h3": 18.72, "h4": 16, "h5": 13.28, "h6": 10.72]
+  /// `<font size=1…7>` in px.
+  static let fontTagSizes: [Double] = [10, 13, 16, 18, 24, 32, 48]
+
+  /// A `font-size` value in px against the parent's size: px, pt, em, rem, %, and the absolute keywords.
+  static func size(_ value: String, parent: Double) -> Double? {
+    let text = value.trimmingASCIIWhitespace().lowercased()
+    let keywords: [String: Double] = [
+      "xx-small": 9, "x-small": 10, "small": 13, "medium": 16, "large": 18, "x-large": 24, "xx-large": 32,
+    ]
+    if let size = keywords[text] { return size }
+    if text.hasSuffix("%"), let number = Double(text.dropLast()) { return parent * number / 100 }
+    if text.hasSuffix("em"), !text.hasSuffix("rem"), let number = Double(text.dropLast(2)) { return parent * number }
+    return InlineStyle.length(text)
+  }
+
+  /// A `<font size>` attribute in px (`3`, `+1`, `-2`).
+  static func fontTagSize(_ value: String) -> Double? {
+    let text = value.trimmingASCIIWhitespace()
+    guard let number = Int(text.hasPrefix("+") ? String(text.dropFirst()) : text) else { return nil }
+    let index = text.hasPrefix("+") || text.hasPrefix("-") ? 3 + number : number
+    return fontTagSizes[min(max(index, 1), 7) - 1]
+  }
+
+  /// Whether a `font-weight` value is bold (700 or more, `bold`, `bolder`); nil when unreadable.
+  static func isBold(_ value: String) -> Bool? {
+    let text = value.trimmingASCIIWhitespace().lowercased()
+    if text == "bold" || text == "bolder" { return true }
+    if text == "normal" || text == "lighter" { return false }
+    return Int(text).map { $0 >= 700 }
+  }
+}
+
+extension InventoryBuilder {
+  /// Records what an element says about language, tables and text styling, and returns the text
+  /// style its content inherits. O(1) per element, apart from finding the table of a header cell.
+  func accessibilityFacts(
+    _ tag: HTMLStartTag, style: InlineStyle?, ownColor: String?, color: String?, isLink: Bool
+  ) -> (drawnColor: String?, fontSize: Double, bold: Bool, tableIndex: Int?) {
+    let name = tag.name
+    if name == "html", accessibility.htmlTag == nil { accessibility.htmlTag = (tag.start, tag.end) }
+    if name == "body" { accessibility.hasBodyTag = true }
+    if accessibility.language == nil, visible.isEmpty, !isInvisibleContainer,
+      let lang = tag.attribute("lang") ?? tag.attribute("xml:lang")
+    {
+      accessibility.language = HTMLLanguage(element: name, value: lang.value, valueStart: lang.valueStart, valueEnd: lang.valueEnd)
+    }
+    var tableIndex: Int?
+    if name == "table", accessibility.tables.count < HTMLAccessibilityFacts.maximumTables {
+      let role = tag.attribute("role").map { $0.value.trimmingASCIIWhitespace().lowercased() }
+      accessibility.tables.append(HTMLTable(tagStart: tag.start, tagEnd: tag.end, role: role))
+      tableIndex = accessibility.tables.count - 1
+    }
+    if name == "th" || name == "caption" || name == "thead",
+      let table = stack.last(where: { $0.name == "table" })?.tableIndex
+    {
+      accessibility.tables[table].hasHeaders = true
+    }
+    let parentSize = stack.last?.fontSize ?? 16
+    var fontSize = FontMetrics.headingSizes[name].map { $0 / 16 * parentSize } ?? parentSize
+    if name == "font", let size = tag.attribute("size").flatMap({ FontMetrics.fontTagSize($0.value) }) { fontSize = size }
+    if let size = style?["font-size"].flatMap({ FontMetrics.size($0, parent: parentSize) }) { fontSize = size }
+    var bold = stack.last?.bold ?? false
+    if ["b", "strong", "th"].contains(name) || FontMetrics.headingSizes[name] != nil { bold = true }
+    if let weight = style?["font-weight"].flatMap(FontMetrics.isBold) { bold = weight }
+    // Browsers draw a link that sets no colour of its own in the user agent's link blue.
+    let drawnColor = ownColor == nil && isLink ? "#0000ee" : (ownColor ?? stack.last?.drawnColor ?? color)
+    return (drawnColor, fontSize, bold, tableIndex)
+  }
+
+  /// Adds visible text to the styled runs when its author set a colour or background.
+  func recordStyledRun(_ piece: [UInt8], source: Int, verbatim: Bool) {
+    guard let element = stack.last, element.drawnColor != nil || element.background != nil,
+      piece.contains(where: { $0 > 0x20 })
+    else { return }
+    var text = TextBuilder(collapseWhitespace: true)
+    if verbatim { text.appendVerbatim(piece, source: source) } else { text.appendDecoded(piece, source: source) }
+    let decoded = String(decoding: text.build().bytes, as: UTF8.self)
+    if var last = accessibility.styledRuns.last, last.owner == element.serial {
+      last.end = source + piece.count
+      if last.text.utf8.count < StyledTextRun.maximumTextBytes { last.text += decoded }
+      accessibility.styledRuns[accessibility.styledRuns.count - 1] = last
+      return
+    }
+    // A run of spaces, no-break spaces or zero-width characters has no glyphs to read.
+    guard decoded.contains(where: { !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}" && $0 != "\u{AD}" }),
+      accessibility.styledRuns.count < HTMLAccessibilityFacts.maximumRuns
+    else { return }
+    accessibility.styledRuns.append(StyledTextRun(
+      start: source, end: source + piece.count, text: decoded, color: element.drawnColor, background: element.background,
+      fontSize: element.fontSize, bold: element.bold, owner: element.serial))
+  }
+}
+
+/// Which hiding reasons hide an image, not just text.
+public enum ImageVisibility {
+  /// False for reasons that hide glyphs only: `font-size:0` (the inline-block layout idiom puts it
+  /// on image cells and images) and text coloured like its background. An image under them shows.
+  public static func hides(_ reason: String) -> Bool {
+    !(reason.hasPrefix("font-size") || reason.hasPrefix("color"))
+  }
+}

@@ -1,0 +1,64 @@
+import SendlintCore
+import SendlintHTML
+import SendlintInventory
+import SendlintRules
+import Testing
+
+/// The inventory facts the checklist's accessibility rules read (issue 16): what the cascade
+/// computes for them, and that hostile bodies cannot make them grow without bound.
+@Suite struct AccessibilityFactsTests {
+  func facts(_ html: String) -> HTMLAccessibilityFacts { HTMLInventory.read(Array(html.utf8)).accessibility }
+
+  @Test func fontSizeAndWeightFollowTheCascade() throws {
+    let found = facts(#"""
+      <style>.big { font-size: 150%; }</style>
+      <div style="font-size:16px;color:#777777"><p class="big">Large</p><b>Bold</b><h2>Heading</h2><font size="6">Font</font></div>
+      """#)
+    let runs = Dictionary(found.styledRuns.map { ($0.text, $0) }, uniquingKeysWith: { first, _ in first })
+    #expect(try #require(runs["Large"]).fontSize == 24)
+    #expect(try #require(runs["Bold"]).bold)
+    #expect(try #require(runs["Bold"]).fontSize == 16)
+    #expect(try #require(runs["Heading"]).fontSize == 24)
+    #expect(try #require(runs["Heading"]).bold)
+    #expect(try #require(runs["Font"]).fontSize == 32)
+    #expect(runs.values.allSatisfy { $0.color == "#777777" })
+  }
+
+  @Test func linksWithoutColourAreDrawnInLinkBlue() throws {
+    let found = facts(#"<div style="background:#222222"><a href="https://www.contoso.com/">Shop</a> <span>plain</span></div>"#)
+    let shop = try #require(found.styledRuns.first { $0.text == "Shop" })
+    #expect(shop.color == "#0000ee")
+    #expect(shop.background == "#222222")
+    let plain = try #require(found.styledRuns.first { $0.text == "plain" })
+    #expect(plain.color == nil)
+  }
+
+  @Test func languageTablesAndAnchorsAreRecorded() throws {
+    let found = facts(#"<html><body><table lang="fr" role="presentation"><tr><th>x</th></tr></table><table><caption>c</caption></table><a>no href</a><a name="top"></a></body></html>"#)
+    let language = try #require(found.language)
+    #expect(language.value == "fr" && language.element == "table")
+    #expect(found.tables.map(\.role) == ["presentation", nil])
+    #expect(found.tables.map(\.hasHeaders) == [true, true])
+    #expect(found.anchorsWithoutHref.count == 1)
+    #expect(found.htmlTag != nil && found.hasBodyTag)
+  }
+
+  /// A lang after visible text does not state the document's language.
+  @Test func langAfterTextDoesNotCount() {
+    #expect(facts(#"<html><body><p>Hello</p><div lang="en">more</div></body></html>"#).language == nil)
+  }
+
+  /// 30,000 href-less anchors and 30,000 coloured spans: the facts stop at their caps.
+  @Test func hostileBodiesAreCapped() {
+    let anchors = String(repeating: "<a>x</a>", count: 30_000)
+    let spans = (0..<30_000).map { "<span style=\"color:#\($0 % 2 == 0 ? "999999" : "888888")\">t\($0)</span>" }.joined()
+    let found = facts("<html><body>" + anchors + spans + "</body></html>")
+    #expect(found.anchorsWithoutHref.count == 10_000)
+    #expect(found.styledRuns.count == 20_000)
+    // One finding per colour pair, not per run.
+    let inventory = InventoryReader.template(SourceFile(path: "t.html", text: "<html lang=\"en\"><body>" + spans + "</body></html>"), isHTML: true)
+    let hits = LowContrast(options: RuleOptions()).check(inventory, RuleContext(brand: BrandFacts(), category: nil))
+    #expect(hits.count == 2)
+    #expect(hits.allSatisfy { $0.message.contains("more runs in these colours") })
+  }
+}
