@@ -38,6 +38,9 @@ public struct LintRequest: Sendable {
   /// Build a `DraftPreview` per draft (`--format html`); off by default, it keeps each inventory
   /// until the findings are final.
   public var buildsPreviews = false
+  /// Drafts read and checked at once (`--jobs`); nil: one per core. The report is the same for
+  /// any value: drafts are merged in discovery order.
+  public var jobs: Int?
 
   public init(paths: [String], policyPath: String? = nil, category: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
     self.paths = paths.isEmpty ? ["."] : paths
@@ -209,43 +212,45 @@ public struct Engine: Sendable {
       }
       return accepted
     }
+    // In draft order, before any draft is read: each draft's policy and the forced category's
+    // check, keeping the diagnostics they raise with the draft that raised them, so the report
+    // lists them where a sequential loop would.
+    var plans: [(policy: ResolvedPolicy?, diagnostics: [Diagnostic])] = []
+    plans.reserveCapacity(drafts.count)
+    for draft in drafts {
+      let before = report.diagnostics.count
+      let found = policy(for: draft.path)
+      let accepted = found.flatMap { acceptsForcedCategory($0) ? $0 : nil }
+      plans.append((accepted, Array(report.diagnostics[before...])))
+      report.diagnostics.removeSubrange(before...)
+    }
+    // Reading and checking a draft depends on nothing but the draft and its policy: done on
+    // `jobs` threads, at most two drafts per thread in flight (memory stays bounded), and merged
+    // here in draft order, so the report is the one a sequential run writes.
+    let jobs = max(1, request.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    let draftPolicies = plans.map(\.policy)
+    let work: @Sendable (Int) -> CheckedDraft = { [loader, drafts, stdinFile] index in
+      guard let policy = draftPolicies[index] else { return CheckedDraft() }
+      return Self.read(drafts[index], policy: policy, request: request, loader: loader, standardInput: stdinFile)
+    }
     var suppressions = SuppressionTracker()
     var previewInputs: [(Inventory, DraftSummary, BrandFacts)] = []
-    for draft in drafts {
-      guard let policy = policy(for: draft.path), acceptsForcedCategory(policy) else { continue }
+    OrderedWork.run(count: drafts.count, jobs: jobs, window: 2 * jobs, work: work) { index, checked in
+      let draft = drafts[index]
+      report.diagnostics += plans[index].diagnostics
+      guard let policy = plans[index].policy else { return }
       suppressions.register(policy, draft: draft.path)
       for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
         report.ruleMetadata.append(custom.metadata)
       }
-      let (inventory, diagnostics) = stdinFile.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
-        ?? request.campaign.map { Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder) } ?? loader.load(draft)
-      report.diagnostics += diagnostics
-      guard let inventory else { continue }
+      report.diagnostics += checked.diagnostics
+      guard let inventory = checked.inventory else { return }
       report.draftCount += 1
-      // Category: stated by the manifest, else --category, else the policy's classify.
-      var category: String?
-      if let stated = inventory.statedCategory {
-        if !policy.categories.contains(stated.value) {
-          let position = stated.range.startPosition
-          report.diagnostics.append(Diagnostic(
-            code: "manifest/unknown-category", message: "category \"\(stated.value)\" is not declared in the policy",
-            help: Suggestion.nearest(to: stated.value, in: policy.categories).map { "did you mean \"\($0)\"?" } ?? "declared categories: \(policy.categories.joined(separator: ", "))",
-            path: stated.range.file.path, position: position, sourceLine: stated.range.file.lineText(position.line)))
-          continue
-        }
-        category = stated.value
-      } else if let forced = request.category {
-        category = forced
-      } else {
-        category = policy.classify(path: draft.path, subject: inventory.subject?.value)
-      }
-      report.drafts.append(DraftSummary(
-        path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
-        rules: Self.enabledRules(policy: policy, category: category, path: draft.path).map(\.metadata.id)))
-      var findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
-      findings = suppressions.apply(findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
+      guard let summary = checked.summary else { return }
+      report.drafts.append(summary)
+      let findings = suppressions.apply(checked.findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
       report.findings += findings
-      if request.buildsPreviews, let summary = report.drafts.last { previewInputs.append((inventory, summary, policy.brand)) }
+      if request.buildsPreviews { previewInputs.append((inventory, summary, policy.brand)) }
     }
     report.diagnostics += suppressions.diagnostics
     report.findings += suppressions.unused()
@@ -327,6 +332,47 @@ public struct Engine: Sendable {
       }
     }
     return output
+  }
+
+  /// One draft read and checked, before suppressions (which depend on the run, in order).
+  struct CheckedDraft: Sendable {
+    var inventory: Inventory?
+    /// The loader's diagnostics, then a stated category the policy does not declare.
+    var diagnostics: [Diagnostic] = []
+    /// Nil when the draft was not linted (unreadable, or an undeclared stated category).
+    var summary: DraftSummary?
+    var findings: [Finding] = []
+  }
+
+  /// Reads `draft`, classifies it and runs its policy's rules: everything per draft that needs
+  /// nothing from the other drafts, so drafts can be read on several threads at once.
+  static func read(_ draft: DraftSource, policy: ResolvedPolicy, request: LintRequest, loader: DraftLoader, standardInput: SourceFile?) -> CheckedDraft {
+    let (inventory, diagnostics) = standardInput.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
+      ?? request.campaign.map { Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder) } ?? loader.load(draft)
+    var checked = CheckedDraft(inventory: inventory, diagnostics: diagnostics)
+    guard let inventory else { return checked }
+    // Category: stated by the manifest, else --category, else the policy's classify.
+    var category: String?
+    if let stated = inventory.statedCategory {
+      if !policy.categories.contains(stated.value) {
+        let position = stated.range.startPosition
+        checked.diagnostics.append(Diagnostic(
+          code: "manifest/unknown-category", message: "category \"\(stated.value)\" is not declared in the policy",
+          help: Suggestion.nearest(to: stated.value, in: policy.categories).map { "did you mean \"\($0)\"?" } ?? "declared categories: \(policy.categories.joined(separator: ", "))",
+          path: stated.range.file.path, position: position, sourceLine: stated.range.file.lineText(position.line)))
+        return checked
+      }
+      category = stated.value
+    } else if let forced = request.category {
+      category = forced
+    } else {
+      category = policy.classify(path: draft.path, subject: inventory.subject?.value)
+    }
+    checked.summary = DraftSummary(
+      path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
+      rules: Self.enabledRules(policy: policy, category: category, path: draft.path).map(\.metadata.id))
+    checked.findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
+    return checked
   }
 
   /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,

@@ -154,7 +154,11 @@ struct Lint: ParsableCommand {
   @Option(help: "Leave out paths matching this gitignore-style pattern (repeatable), after .sendlintignore.")
   var exclude: [String] = []
 
+  @Option(help: "Drafts to lint at once (default: one per core; 1 lints them one after another). The report is the same for any value.")
+  var jobs: Int?
+
   func run() throws {
+    if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) must be at least 1 (1 lints the drafts one after another; leave it out for one per core)") }
     guard maxResults >= 1 else { throw ValidationError("--max-results \(maxResults) must be at least 1; to see every finding use --format json") }
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
@@ -162,6 +166,7 @@ struct Lint: ParsableCommand {
     request.findsBaseline = true
     request.fromHook = fromHook
     request.excludes = exclude
+    request.jobs = jobs
     request.buildsPreviews = format == .html || htmlOutput != nil
     if paths.contains("-") {
       guard paths == ["-"] else { throw ValidationError("`-` (standard input) must be the only path; got \(paths.joined(separator: " "))") }
