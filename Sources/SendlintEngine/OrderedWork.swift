@@ -5,8 +5,9 @@ import Foundation
 /// `run(count:jobs:window:work:consume:)` calls `work(i)` for every `i` in `0..<count` on up to
 /// `jobs` worker threads, and `consume(i, result)` on the calling thread in increasing `i`, so
 /// whatever `consume` builds is the same as a sequential loop would build. At most `window`
-/// results are claimed but not yet consumed: a slow piece holds back new work instead of letting
-/// finished results pile up, so memory stays bounded by `window` pieces whatever `count` is.
+/// pieces are claimed but not yet taken by the consumer: a slow piece holds back new work instead
+/// of letting finished results pile up, so memory stays bounded by `window` pieces (plus the one
+/// `consume` is merging) whatever `count` is.
 /// With `jobs` 1 (or fewer than two pieces) everything runs on the calling thread.
 ///
 /// Workers are dedicated threads, not a shared pool: the caller may itself be on a pool thread

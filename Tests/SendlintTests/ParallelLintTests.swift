@@ -122,7 +122,7 @@ import Testing
   }
 
   /// Results come back in order even when later pieces finish first, and no more than `window`
-  /// pieces are ever claimed and not yet consumed.
+  /// pieces are ever claimed and not yet taken by the consumer.
   @Test func orderedWorkKeepsOrderAndBoundsTheWindow() {
     final class Counter: @unchecked Sendable {
       let lock = NSLock()
@@ -148,7 +148,9 @@ import Testing
       seen.append(index)
     }
     #expect(seen == Array(0..<60))
-    #expect(counter.peak <= 4, "at most window pieces in flight, saw \(counter.peak)")
+    // The window counts pieces claimed and not yet taken; the consumer also holds the one it is
+    // merging (taken, so out of the window, but counted here until its callback runs): window + 1.
+    #expect(counter.peak <= 4 + 1, "at most window pieces in flight besides the one being merged, saw \(counter.peak)")
     #expect(counter.peak >= 2, "work ran on several threads at once")
   }
 }
