@@ -4,8 +4,39 @@
 # on hostile inputs. Numbers are ratios and MB/s for this machine, never assertions.
 #   Scripts/benchmark.sh [CORPORA]          throughput
 #   Scripts/benchmark.sh adversarial [S]    hostile inputs at two sizes (Scripts/adversarial.py)
+# Whole-lint modes (issue 15; Scripts/benchmark-lint.py; the release CLI, or SENDLINT=path):
+#   Scripts/benchmark.sh lint-vs-rspamd [RUNS]  `sendlint lint` (--jobs 1 and default) against
+#       `rspamadm mime urls` over detection/phishing-pot, alternating, median of RUNS (>= 5);
+#       installs Debian's rspamd when missing
+#   Scripts/benchmark.sh callgrind [CORPUS] [EVERY]  instructions per input byte by stage (valgrind,
+#       deterministic) over every EVERY-th message (default 8) of CORPUS (default phishing-pot)
+#   Scripts/benchmark.sh templates            1, 100, 1,000 and 10,000 small templates in one call,
+#       and an empty lint (start-up)
+#   Scripts/benchmark.sh linearity            1, 10 and 50 MB of newsletter HTML
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+  lint-vs-rspamd | callgrind | templates | linearity)
+    mode="$1"
+    shift
+    if [ -z "${SENDLINT:-}" ]; then
+      swift build -c release --product sendlint >/dev/null
+      SENDLINT="$(swift build -c release --show-bin-path)/sendlint"
+    fi
+    shared="${CORPORA:-../shared/corpora}"
+    case "$mode" in
+      lint-vs-rspamd)
+        if ! command -v rspamadm >/dev/null; then
+          (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rspamd) >/dev/null 2>&1 \
+            || echo "could not install rspamd; the comparison is skipped"
+        fi
+        exec python3 Scripts/benchmark-lint.py lint-vs-rspamd "$SENDLINT" "$shared/detection/phishing-pot" "${1:-5}" ;;
+      callgrind)
+        command -v valgrind >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind) >/dev/null 2>&1 || true
+        exec python3 Scripts/benchmark-lint.py callgrind "$SENDLINT" "${1:-$shared/detection/phishing-pot}" "${2:-8}" ;;
+      *) exec python3 Scripts/benchmark-lint.py "$mode" "$SENDLINT" ;;
+    esac ;;
+esac
 if [ "${1:-}" = adversarial ]; then
   # `benchmark.sh adversarial [SECONDS]`: every unbounded input of issue 11 at N and 2N (time, peak
   # RSS, ratio), through the release CLI, SECONDS (default 20) per run; informational, never fails.

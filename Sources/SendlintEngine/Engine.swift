@@ -51,6 +51,9 @@ public struct LintRequest: Sendable {
   public var dnsTimeout: Duration = .seconds(3)
   /// `--dns-budget`: all lookups of one run together; later questions are not asked.
   public var dnsBudget: Duration = .seconds(30)
+  /// Drafts read and checked at once (`--jobs`); nil: one per core. The report is the same for
+  /// any value: drafts are merged in discovery order.
+  public var jobs: Int?
 
   public init(paths: [String], policyPath: String? = nil, category: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
     self.paths = paths.isEmpty ? ["."] : paths
@@ -222,52 +225,58 @@ public struct Engine: Sendable {
       }
       return accepted
     }
-    // One resolver per run, made at the first online draft: each name is asked once per run and
-    // the budget spans all drafts. Offline it is never made, so no socket is ever opened.
+    // One resolver per run, made before the drafts when any of them is online: each name is asked
+    // once per run (it is locked, so the reading threads share it) and the budget spans all drafts.
+    // Offline it is never made, so no socket is ever opened.
+    // In draft order, before any draft is read: each draft's policy and the forced category's
+    // check, keeping the diagnostics they raise with the draft that raised them, so the report
+    // lists them where a sequential loop would.
+    var plans: [(policy: ResolvedPolicy?, diagnostics: [Diagnostic])] = []
+    plans.reserveCapacity(drafts.count)
+    for draft in drafts {
+      let before = report.diagnostics.count
+      let found = policy(for: draft.path)
+      let accepted = found.flatMap { acceptsForcedCategory($0) ? $0 : nil }
+      plans.append((accepted, Array(report.diagnostics[before...])))
+      report.diagnostics.removeSubrange(before...)
+    }
+    // Reading and checking a draft depends on nothing but the draft and its policy: done on
+    // `jobs` threads, at most two drafts per thread in flight (memory stays bounded), and merged
+    // here in draft order, so the report is the one a sequential run writes.
+    let jobs = max(1, request.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    let draftPolicies = plans.map(\.policy)
     var runResolver: RunResolver?
-    func onlineResolver() -> RunResolver {
-      if let runResolver { return runResolver }
+    if request.online || draftPolicies.contains(where: { $0?.online == true }) {
       let deadline = ContinuousClock.now + request.dnsBudget
       let inner: any DNSResolver = request.resolver
         ?? (request.resolverAddresses.isEmpty
           ? SocketResolver.system(timeout: request.dnsTimeout, deadline: deadline)
           : SocketResolver(servers: request.resolverAddresses, timeout: request.dnsTimeout, deadline: deadline))
-      let made = RunResolver(inner, budget: request.dnsBudget)
-      runResolver = made
-      return made
+      runResolver = RunResolver(inner, budget: request.dnsBudget)
+    }
+    let work: @Sendable (Int) -> CheckedDraft = { [loader, drafts, stdinFile, runResolver] index in
+      guard let policy = draftPolicies[index] else { return CheckedDraft() }
+      return Self.read(
+        drafts[index], policy: policy, request: request, loader: loader, standardInput: stdinFile, resolver: runResolver)
     }
     var suppressions = SuppressionTracker()
     var previewInputs: [(Inventory, DraftSummary, BrandFacts)] = []
-    for draft in drafts {
-      guard let policy = policy(for: draft.path), acceptsForcedCategory(policy) else { continue }
+    OrderedWork.run(count: drafts.count, jobs: jobs, window: 2 * jobs, work: work) { index, checked in
+      let draft = drafts[index]
+      report.diagnostics += plans[index].diagnostics
+      guard let policy = plans[index].policy else { return }
       suppressions.register(policy, draft: draft.path)
       for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
         report.ruleMetadata.append(custom.metadata)
       }
-      let (inventory, diagnostics) = stdinFile.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
-        ?? request.campaign.map { Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder) } ?? loader.load(draft)
-      report.diagnostics += diagnostics
-      guard var inventory else { continue }
-      if request.online || policy.online {
-        inventory.online = OnlineCollector(resolver: onlineResolver()).collect(inventory)
-      }
+      report.diagnostics += checked.diagnostics
+      guard let inventory = checked.inventory else { return }
       report.draftCount += 1
-      // Category and rule severities: decided once, as `policy show` and `inspect` show them.
-      let settings = EffectiveSettings.resolve(
-        policy: policy, path: draft.path, statedCategory: inventory.statedCategory, requestedCategory: request.category,
-        subject: inventory.subject?.value)
-      guard settings.diagnostics.isEmpty else {
-        report.diagnostics += settings.diagnostics
-        continue
-      }
-      let category = settings.category
-      report.drafts.append(DraftSummary(
-        path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
-        rules: settings.enabledRules.map(\.metadata.id)))
-      var findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
-      findings = suppressions.apply(findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
+      guard let summary = checked.summary else { return }
+      report.drafts.append(summary)
+      let findings = suppressions.apply(checked.findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
       report.findings += findings
-      if request.buildsPreviews, let summary = report.drafts.last { previewInputs.append((inventory, summary, policy.brand)) }
+      if request.buildsPreviews { previewInputs.append((inventory, summary, policy.brand)) }
     }
     report.diagnostics += suppressions.diagnostics
     report.findings += suppressions.unused()
@@ -349,6 +358,46 @@ public struct Engine: Sendable {
       }
     }
     return output
+  }
+
+  /// One draft read and checked, before suppressions (which depend on the run, in order).
+  struct CheckedDraft: Sendable {
+    var inventory: Inventory?
+    /// The loader's diagnostics, then a stated category the policy does not declare.
+    var diagnostics: [Diagnostic] = []
+    /// Nil when the draft was not linted (unreadable, or an undeclared stated category).
+    var summary: DraftSummary?
+    var findings: [Finding] = []
+  }
+
+  /// Reads `draft`, classifies it and runs its policy's rules: everything per draft that needs
+  /// nothing from the other drafts, so drafts can be read on several threads at once.
+  static func read(
+    _ draft: DraftSource, policy: ResolvedPolicy, request: LintRequest, loader: DraftLoader, standardInput: SourceFile?,
+    resolver: RunResolver?
+  ) -> CheckedDraft {
+    let (loaded, diagnostics) = standardInput.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
+      ?? request.campaign.map { Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder) } ?? loader.load(draft)
+    var checked = CheckedDraft(inventory: loaded, diagnostics: diagnostics)
+    guard var inventory = loaded else { return checked }
+    if let resolver, request.online || policy.online {
+      inventory.online = OnlineCollector(resolver: resolver).collect(inventory)
+      checked.inventory = inventory
+    }
+    // Category and rule severities: decided once, as `policy show` and `inspect` show them.
+    let settings = EffectiveSettings.resolve(
+      policy: policy, path: draft.path, statedCategory: inventory.statedCategory, requestedCategory: request.category,
+      subject: inventory.subject?.value)
+    guard settings.diagnostics.isEmpty else {
+      checked.diagnostics += settings.diagnostics
+      return checked
+    }
+    let category = settings.category
+    checked.summary = DraftSummary(
+      path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
+      rules: settings.enabledRules.map(\.metadata.id))
+    checked.findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
+    return checked
   }
 
   /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,

@@ -170,7 +170,11 @@ struct Lint: ParsableCommand {
   @Option(name: .customLong("dns-budget"), help: "With --online: seconds for all lookups of the run together; later checks report input/dns-unavailable.")
   var dnsBudget: Double = 30
 
+  @Option(help: "Drafts to lint at once (default: one per core; 1 lints them one after another). The report is the same for any value.")
+  var jobs: Int?
+
   func run() throws {
+    if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) must be at least 1 (1 lints the drafts one after another; leave it out for one per core)") }
     guard maxResults >= 1 else { throw ValidationError("--max-results \(maxResults) must be at least 1; to see every finding use --format json") }
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
@@ -178,6 +182,7 @@ struct Lint: ParsableCommand {
     request.findsBaseline = true
     request.fromHook = fromHook
     request.excludes = exclude
+    request.jobs = jobs
     request.buildsPreviews = format == .html || htmlOutput != nil
     request.online = online
     for text in resolver {
