@@ -112,6 +112,9 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
+    // Starts the server on a loopback port the OS picks and speaks HTTP to it; checks bodies
+    // against docs/openapi.yaml.
+    .testTarget(name: "SendlintServerTests", dependencies: ["SendlintServer", "SendlintCore", "Yams"]),
     // Fuzz harnesses, one per parser of hostile input, chosen by SENDLINT_FUZZ_TARGET.
     .target(
       name: "SendlintFuzz",
