@@ -4,8 +4,10 @@
 # on hostile inputs. Numbers are ratios and MB/s for this machine, never assertions.
 #   Scripts/benchmark.sh [CORPORA]          throughput
 #   Scripts/benchmark.sh adversarial [S]    hostile inputs at two sizes (Scripts/adversarial.py)
+#   Scripts/benchmark.sh serve [S]          sendlint-server under wrk on 1 and 2 cores (Scripts/benchmark-serve.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = serve ]; then exec bash Scripts/benchmark-serve.sh "${@:2}"; fi
 if [ "${1:-}" = adversarial ]; then
   # `benchmark.sh adversarial [SECONDS]`: every unbounded input of issue 11 at N and 2N (time, peak
   # RSS, ratio), through the release CLI, SECONDS (default 20) per run; informational, never fails.
