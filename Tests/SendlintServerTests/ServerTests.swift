@@ -417,6 +417,38 @@ struct ServerProcessTests {
     #expect(process.terminationReason == .exit && process.terminationStatus == 0)
   }
 
+  static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, out, err)
+  }
+
+  @Test("sendlint serve execs the sendlint-server beside it, forwarding arguments; without it, exit 2 saying how to build it")
+  func cliServe() throws {
+    let cli = URL(fileURLWithPath: try Self.binary()).deletingLastPathComponent().appendingPathComponent("sendlint").path
+    let (status, out, _) = try Self.run(cli, ["serve", "--help"])
+    #expect(status == 0)
+    #expect(out.contains("USAGE: sendlint serve --policy NAME=FILE"), "\(out)")
+    let (badStatus, _, badErr) = try Self.run(cli, ["serve", "--port", "99999"])
+    #expect(badStatus == 2)
+    #expect(badErr.contains("--port \"99999\" is over 65535"), "\(badErr)")
+
+    let alone = try PolicyFolder([:])
+    try FileManager.default.copyItem(atPath: cli, toPath: alone.path("sendlint"))
+    let (missingStatus, _, missingErr) = try Self.run(alone.path("sendlint"), ["serve", "--port", "0"])
+    #expect(missingStatus == 2)
+    #expect(missingErr.contains("swift build --product sendlint-server") && missingErr.contains(alone.path("sendlint-server")), "\(missingErr)")
+  }
+
   @Test("a policy that does not load: the binary exits 2 naming the file and the diagnostic")
   func startupPolicyError() throws {
     let folder = try PolicyFolder(["bad.yaml": "version: 1\nbrand:\n  sending_ips: [203.0.113.0/33]\n"])
