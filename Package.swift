@@ -12,6 +12,8 @@ let package = Package(
     .library(name: "Sendlint", targets: ["Sendlint"]),
     // libFuzzer harnesses (Scripts/fuzz.sh); a plain build replays files through them.
     .executable(name: "sendlint-fuzz", targets: ["SendlintFuzzMain"]),
+    // `sendlint serve`: the HTTP server, a binary of its own so the CLI never links the HTTP stack.
+    .executable(name: "sendlint-server", targets: ["SendlintServerMain"]),
   ],
   dependencies: [
     // Command-line parsing with generated help and shell completion; the Swift standard.
@@ -20,6 +22,14 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     // `swift package generate-documentation --target Sendlint` (DocC); a command plugin only.
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    // `sendlint-server` only (the CLI never links these): the HTTP/1.1 server on SwiftNIO,
+    // graceful shutdown on SIGTERM/SIGINT and the SIGHUP reload, and the /metrics text format.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    // Already under Hummingbird; named because the server imports them itself (locks, addresses, logs).
+    .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.0.0"),
   ],
   targets: [
     // Core vocabulary: source files with line indexes, spans, severities, findings.
@@ -81,6 +91,23 @@ let package = Package(
         "SendlintReport", "SendlintDNS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // `POST /v1/lint` over the façade: limits, policies by name, SIGHUP reload, metrics.
+    .target(
+      name: "SendlintServer",
+      dependencies: [
+        "Sendlint", "SendlintCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ]
+    ),
+    .executableTarget(name: "SendlintServerMain", dependencies: ["SendlintServer"]),
     // Build-time tool: turns Policies/*.yaml into Swift string literals so the packs ship inside
     // the binary (no resource bundle to lose when the executable is copied elsewhere).
     .executableTarget(name: "PolicyPackEmbedder"),
@@ -96,6 +123,9 @@ let package = Package(
       ],
       exclude: ["Fixtures"]
     ),
+    // Starts the server on a loopback port the OS picks and speaks HTTP to it; checks bodies
+    // against docs/openapi.yaml.
+    .testTarget(name: "SendlintServerTests", dependencies: ["SendlintServer", "SendlintCore", "Yams"]),
     // Fuzz harnesses, one per parser of hostile input, chosen by SENDLINT_FUZZ_TARGET.
     .target(
       name: "SendlintFuzz",

@@ -13,8 +13,10 @@
 #   Scripts/benchmark.sh templates            1, 100, 1,000 and 10,000 small templates in one call,
 #       and an empty lint (start-up)
 #   Scripts/benchmark.sh linearity            1, 10 and 50 MB of newsletter HTML
+#   Scripts/benchmark.sh serve [S]          sendlint-server under wrk on 1 and 2 cores (Scripts/benchmark-serve.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = serve ]; then exec bash Scripts/benchmark-serve.sh "${@:2}"; fi
 case "${1:-}" in
   lint-vs-rspamd | callgrind | templates | linearity)
     mode="$1"

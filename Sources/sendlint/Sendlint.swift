@@ -22,11 +22,13 @@ struct Sendlint: ParsableCommand {
       manifest or internal error.
       """,
     version: sendlintVersion,
-    subcommands: [Lint.self, Rules.self, Explain.self, Inspect.self, PolicyCommand.self, Init.self, BaselineCommand.self],
+    subcommands: [Lint.self, Rules.self, Explain.self, Inspect.self, PolicyCommand.self, Init.self, BaselineCommand.self, Serve.self],
     defaultSubcommand: Lint.self)
 
   /// Runs the command; usage errors exit with 2 as documented, not ArgumentParser's 64.
   static func main() {
+    // `serve` forwards everything, --help included, to sendlint-server untouched.
+    if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "serve" { Serve.execServer(Array(CommandLine.arguments.dropFirst(2))) }
     do {
       var command = try parseAsRoot()
       try command.run()
