@@ -54,17 +54,23 @@ let package = Package(
     .target(name: "SendlintURL", dependencies: ["SendlintCore", "CICUShim"]),
     .target(
       name: "SendlintInventory",
-      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "CZlibShim"]
+      dependencies: [
+        "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "CZlibShim",
+      ]
     ),
     // DNS on POSIX sockets (no swift-nio): the wire format, a bounded answer reader, a UDP/TCP stub
     // client, resolv.conf. Used only by `--online`.
     .target(name: "SendlintDNS", dependencies: ["SendlintCore"]),
     // `--online` facts: SPF evaluation, DKIM keys, DMARC records, reverse DNS, host existence,
     // looked up through SendlintDNS and attached to the inventory for the (pure) rules.
-    .target(name: "SendlintOnline", dependencies: ["SendlintCore", "SendlintDNS", "SendlintInventory", "SendlintURL"]),
+    .target(
+      name: "SendlintOnline",
+      dependencies: ["SendlintCore", "SendlintDNS", "SendlintInventory", "SendlintURL"]),
     .target(
       name: "SendlintRules",
-      dependencies: ["SendlintCore", "SendlintInventory", "SendlintMIME", "SendlintHTML", "SendlintURL", "CRE2Shim"]
+      dependencies: [
+        "SendlintCore", "SendlintInventory", "SendlintMIME", "SendlintHTML", "SendlintURL", "CRE2Shim",
+      ]
     ),
     .target(
       name: "SendlintPolicy",
@@ -74,20 +80,27 @@ let package = Package(
     .target(
       name: "SendlintEngine",
       dependencies: [
-        "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "SendlintInventory", "SendlintRules",
+        "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintYAML", "SendlintInventory",
+        "SendlintRules",
         "SendlintPolicy", "SendlintDNS", "SendlintOnline",
       ]
     ),
-    .target(name: "SendlintReport", dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "SendlintRules", "SendlintEngine"]),
+    .target(
+      name: "SendlintReport",
+      dependencies: ["SendlintCore", "SendlintInventory", "SendlintURL", "SendlintRules", "SendlintEngine"]),
     // The library façade: policies from paths or bytes, drafts from memory, reports and formats.
     .target(
       name: "Sendlint",
-      dependencies: ["SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintEngine", "SendlintReport"]
+      dependencies: [
+        "SendlintCore", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintEngine",
+        "SendlintReport",
+      ]
     ),
     .executableTarget(
       name: "sendlint",
       dependencies: [
-        "Sendlint", "SendlintCore", "SendlintURL", "SendlintInventory", "SendlintRules", "SendlintPolicy", "SendlintEngine",
+        "Sendlint", "SendlintCore", "SendlintURL", "SendlintInventory", "SendlintRules", "SendlintPolicy",
+        "SendlintEngine",
         "SendlintReport", "SendlintDNS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -112,7 +125,8 @@ let package = Package(
     // the binary (no resource bundle to lose when the executable is copied elsewhere).
     .executableTarget(name: "PolicyPackEmbedder"),
     // Throughput measurements for Scripts/benchmark.sh; never run by swift test.
-    .executableTarget(name: "SendlintBenchmarks", dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML"]),
+    .executableTarget(
+      name: "SendlintBenchmarks", dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML"]),
     .plugin(name: "EmbedPolicyPacks", capability: .buildTool(), dependencies: ["PolicyPackEmbedder"]),
     .testTarget(
       name: "SendlintTests",
@@ -129,7 +143,10 @@ let package = Package(
     // Fuzz harnesses, one per parser of hostile input, chosen by SENDLINT_FUZZ_TARGET.
     .target(
       name: "SendlintFuzz",
-      dependencies: ["SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory", "SendlintPolicy", "SendlintDNS"]
+      dependencies: [
+        "SendlintCore", "SendlintMIME", "SendlintHTML", "SendlintURL", "SendlintInventory", "SendlintPolicy",
+        "SendlintDNS",
+      ]
     ),
     // Its weak C `main`: libFuzzer's replaces it under -sanitize=fuzzer; otherwise it replays files.
     .executableTarget(name: "SendlintFuzzMain", dependencies: ["SendlintFuzz"]),

@@ -6,7 +6,8 @@ import PackageDescription
 // A path dependency's package identity is its folder's name, which is whatever the clone is called
 // (`sendlint`, or a CI or worktree folder). A package depending on sendlint by URL writes
 // `.product(name: "Sendlint", package: "sendlint")`.
-let repository = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
+let repository = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent()
+  .deletingLastPathComponent().lastPathComponent.lowercased()
 
 let package = Package(
   name: "embedding",

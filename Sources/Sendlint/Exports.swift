@@ -35,7 +35,8 @@ public enum SendlintError: Error, Sendable, CustomStringConvertible {
       return "the policy has \(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"):\n"
         + diagnostics.map(\.description).joined(separator: "\n")
     case .inputTooLarge(let name, let size, let limit):
-      return "draft \"\(name.escapedForDisplay)\" is \(size) bytes, over the \(limit / (1024 * 1024)) MiB limit for a draft; "
+      return
+        "draft \"\(name.escapedForDisplay)\" is \(size) bytes, over the \(limit / (1024 * 1024)) MiB limit for a draft; "
         + "it was not linted (input/limit-exceeded); split the draft"
     }
   }

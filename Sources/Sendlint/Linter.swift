@@ -23,7 +23,9 @@ public struct Linter: Sendable {
   /// pass over the bodies, so off unless asked.
   public var buildsPreviews = false
 
-  public init(policy: SendlintPolicySet = .recommended, category: String? = nil, workingDirectory: String = "/") {
+  public init(
+    policy: SendlintPolicySet = .recommended, category: String? = nil, workingDirectory: String = "/"
+  ) {
     self.policy = policy
     self.category = category
     self.workingDirectory = workingDirectory
@@ -41,22 +43,29 @@ public struct Linter: Sendable {
   /// Lints a bare template (HTML, or plain text when `isHTML` is false).
   public func lint(template: Data, name: String, isHTML: Bool = true) async throws -> Report {
     try check(template.count, name)
-    return run(standardInput: StandardInputDraft(bytes: [UInt8](template), filename: name, kind: isHTML ? .htmlTemplate : .textTemplate))
+    return run(
+      standardInput: StandardInputDraft(
+        bytes: [UInt8](template), filename: name, kind: isHTML ? .htmlTemplate : .textTemplate))
   }
 
   /// Lints a campaign: its manifest's bytes and the templates it names, keyed by the path the
   /// manifest writes (`html: body.html` → `templates["body.html"]`). A template the manifest names
   /// but `templates` lacks is a `manifest/missing-template` diagnostic.
-  public func lint(campaign manifest: Data, templates: [String: Data], name: String = "campaign.yaml") async throws -> Report {
+  public func lint(campaign manifest: Data, templates: [String: Data], name: String = "campaign.yaml")
+    async throws -> Report
+  {
     try check(manifest.count, name)
     for (key, value) in templates { try check(value.count, key) }
     var request = request()
-    request.campaign = InMemoryCampaign(manifest: [UInt8](manifest), templates: templates.mapValues { [UInt8]($0) }, name: name)
+    request.campaign = InMemoryCampaign(
+      manifest: [UInt8](manifest), templates: templates.mapValues { [UInt8]($0) }, name: name)
     return Report(Self.run(request), workingDirectory: workingDirectory)
   }
 
   func check(_ size: Int, _ name: String) throws {
-    if size > Self.maximumDraftBytes { throw SendlintError.inputTooLarge(name: name, size: size, limit: Self.maximumDraftBytes) }
+    if size > Self.maximumDraftBytes {
+      throw SendlintError.inputTooLarge(name: name, size: size, limit: Self.maximumDraftBytes)
+    }
   }
 
   func request() -> LintRequest {

@@ -40,7 +40,9 @@ public struct SendlintPolicySet: Sendable {
     yaml: Data, name: String = "policy.yaml", directory: String = "/",
     resolver: @escaping (String) throws -> Data = { throw UnresolvedExtends(reference: $0) }
   ) throws -> SendlintPolicySet {
-    switch PolicyLoader.load(bytes: [UInt8](yaml), name: name, directory: directory, resolver: { [UInt8](try resolver($0)) }) {
+    switch PolicyLoader.load(
+      bytes: [UInt8](yaml), name: name, directory: directory, resolver: { [UInt8](try resolver($0)) })
+    {
     case .success(let policy): return SendlintPolicySet(policy)
     case .failure(let list): throw SendlintError.policy(list.diagnostics)
     }

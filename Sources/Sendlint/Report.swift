@@ -41,8 +41,10 @@ public struct Report: Sendable {
 
   public var summary: Summary {
     Summary(
-      drafts: lintReport.draftCount, errors: lintReport.count(.error), warnings: lintReport.count(.warning), infos: lintReport.count(.info),
-      diagnostics: lintReport.diagnostics.count, suppressed: lintReport.suppressedCount, baselined: lintReport.baselinedCount,
+      drafts: lintReport.draftCount, errors: lintReport.count(.error), warnings: lintReport.count(.warning),
+      infos: lintReport.count(.info),
+      diagnostics: lintReport.diagnostics.count, suppressed: lintReport.suppressedCount,
+      baselined: lintReport.baselinedCount,
       skippedFiles: lintReport.skippedFileCount)
   }
 
@@ -65,23 +67,29 @@ public struct Report: Sendable {
     let report = lintReport
     switch format {
     case .text:
-      return TextFormatter(color: options.color).format(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
+      return TextFormatter(color: options.color).format(
+        findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
     case .json:
       return JSONReport(
-        findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: SendlintVersion.current,
-        skippedFiles: report.skippedFileCount, suppressed: report.suppressedCount, baselined: report.baselinedCount, baseline: report.baselineUsed
+        findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount,
+        toolVersion: SendlintVersion.current,
+        skippedFiles: report.skippedFileCount, suppressed: report.suppressedCount,
+        baselined: report.baselinedCount, baseline: report.baselineUsed
       ).encoded()
     case .sarif:
       return SARIFLog(
-        findings: report.findings, diagnostics: report.diagnostics, rules: report.ruleMetadata.sorted { $0.id < $1.id },
-        toolVersion: SendlintVersion.current, workingDirectory: workingDirectory, maxResults: options.maxResults
+        findings: report.findings, diagnostics: report.diagnostics,
+        rules: report.ruleMetadata.sorted { $0.id < $1.id },
+        toolVersion: SendlintVersion.current, workingDirectory: workingDirectory,
+        maxResults: options.maxResults
       ).encoded()
     case .github:
       return GitHubFormatter.format(findings: report.findings, diagnostics: report.diagnostics)
     case .junit:
       return JUnitFormatter.format(
         findings: report.findings, diagnostics: report.diagnostics,
-        drafts: report.drafts.map { JUnitFormatter.Draft(path: $0.path, rules: $0.rules) }, failOn: options.failOn,
+        drafts: report.drafts.map { JUnitFormatter.Draft(path: $0.path, rules: $0.rules) },
+        failOn: options.failOn,
         maxWarnings: options.maxWarnings, warningCount: options.warningCount, seconds: options.seconds)
     case .gitlab:
       return GitLabCodeQualityReport(findings: report.findings, diagnostics: report.diagnostics).encoded()
@@ -89,7 +97,8 @@ public struct Report: Sendable {
       // The message previews exist when the lint asked for them (`Linter.buildsPreviews`, the
       // CLI's `--format html`); without them the page lists the findings alone.
       return HTMLReportFormatter.format(
-        findings: report.findings, diagnostics: report.diagnostics, previews: report.previews, draftCount: report.draftCount,
+        findings: report.findings, diagnostics: report.diagnostics, previews: report.previews,
+        draftCount: report.draftCount,
         toolVersion: SendlintVersion.current)
     }
   }
@@ -116,7 +125,8 @@ public struct FormatOptions: Sendable {
   public var maxResults: Int
 
   public init(
-    color: Bool = false, failOn: Severity? = .error, maxWarnings: Int? = nil, warningCount: Int? = nil, seconds: Double? = nil,
+    color: Bool = false, failOn: Severity? = .error, maxWarnings: Int? = nil, warningCount: Int? = nil,
+    seconds: Double? = nil,
     maxResults: Int = SARIFLog.defaultMaxResults
   ) {
     self.maxResults = maxResults

@@ -14,7 +14,9 @@ import SendlintMIME
 
 func files(_ listPath: String) -> [[UInt8]] {
   let list = (try? String(contentsOfFile: listPath, encoding: .utf8)) ?? ""
-  return list.split(separator: "\n").compactMap { SourceFile.readBytes(atPath: String($0), maximumBytes: .max) }
+  return list.split(separator: "\n").compactMap {
+    SourceFile.readBytes(atPath: String($0), maximumBytes: .max)
+  }
 }
 
 /// Runs `body` `rounds` times and returns the best time in seconds (least disturbed run).
@@ -49,7 +51,9 @@ case "mime":
     for bytes in inputs {
       let message = MIMEMessage.parse(SourceFile(path: "m", bytes: bytes))
       message.root.walk { entity, _ in
-        if entity.contentType.type == "text" { sink &+= entity.decodedText(in: message.file).text.bytes.count }
+        if entity.contentType.type == "text" {
+          sink &+= entity.decodedText(in: message.file).text.bytes.count
+        }
       }
     }
   }
@@ -60,7 +64,9 @@ case "html":
   for bytes in files(arguments[2]) {
     let message = MIMEMessage.parse(SourceFile(path: "m", bytes: bytes))
     message.root.walk { entity, _ in
-      if entity.contentType.value == "text/html" { bodies.append(entity.decodedText(in: message.file).text.bytes) }
+      if entity.contentType.value == "text/html" {
+        bodies.append(entity.decodedText(in: message.file).text.bytes)
+      }
     }
   }
   let total = bodies.reduce(0) { $0 + $1.count }
@@ -70,12 +76,16 @@ case "html":
 case "adversarial":
   let cases: [(String, [UInt8])] = [
     ("100k nested tags", Array((String(repeating: "<div><span>", count: 50_000) + "x").utf8)),
-    ("a 20 MB attribute", Array(("<a href=\"" + String(repeating: "a", count: 20_000_000) + "\">x</a>").utf8)),
+    (
+      "a 20 MB attribute", Array(("<a href=\"" + String(repeating: "a", count: 20_000_000) + "\">x</a>").utf8)
+    ),
     ("a million entities", Array(String(repeating: "&amp;", count: 1_000_000).utf8)),
     ("a million unclosed comments", Array(String(repeating: "<!--", count: 1_000_000).utf8)),
     (
       "100k universal style rules over 100k elements",
-      Array(("<style>" + String(repeating: "*{color:red}", count: 100_000) + "</style>" + String(repeating: "<b>x</b>", count: 100_000)).utf8)
+      Array(
+        ("<style>" + String(repeating: "*{color:red}", count: 100_000) + "</style>"
+          + String(repeating: "<b>x</b>", count: 100_000)).utf8)
     ),
   ]
   for (name, bytes) in cases {
@@ -84,7 +94,8 @@ case "adversarial":
   }
 case "parse":
   // Read straight into one array (as DraftLoader does), so the file is held once.
-  guard arguments.count >= 3, let bytes = SourceFile.readBytes(atPath: arguments[2], maximumBytes: .max) else {
+  guard arguments.count >= 3, let bytes = SourceFile.readBytes(atPath: arguments[2], maximumBytes: .max)
+  else {
     print("usage: sendlint-bench parse FILE")
     exit(2)
   }

@@ -8,7 +8,9 @@ extension ArraySlice where Element == UInt8 {
   /// The first occurrence of `pattern`, in the slice's indices. memchr for the first byte, then a
   /// comparison: linear in practice, without the generic-collection overhead of `firstRange(of:)`.
   public func firstByteRange(of pattern: [UInt8]) -> Range<Int>? {
-    guard let first = pattern.first, pattern.count <= count else { return pattern.isEmpty ? startIndex..<startIndex : nil }
+    guard let first = pattern.first, pattern.count <= count else {
+      return pattern.isEmpty ? startIndex..<startIndex : nil
+    }
     return withUnsafeBufferPointer { buffer -> Range<Int>? in
       guard let base = buffer.baseAddress else { return nil }
       var offset = 0

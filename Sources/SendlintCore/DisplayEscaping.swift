@@ -61,7 +61,9 @@ public enum DisplayEscaping {
   /// tab there only moves the cursor right, and keeping it lets the caret line reproduce it so the
   /// caret stays under the right character however wide the terminal draws tabs.
   public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
-    guard text.unicodeScalars.contains(where: { needsEscaping($0, keepingTabs: keepingTabs) }) else { return text }
+    guard text.unicodeScalars.contains(where: { needsEscaping($0, keepingTabs: keepingTabs) }) else {
+      return text
+    }
     var output = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
       if needsEscaping(scalar, keepingTabs: keepingTabs) {

@@ -30,8 +30,12 @@ extension SourceFile {
     }
     defer { close(descriptor) }
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { return .failure(.unreadable(reason: String(cString: strerror(errno)))) }
-    guard (status.st_mode & S_IFMT) == S_IFREG else { return .failure(.notRegular(kind: fileKind(status.st_mode))) }
+    guard fstat(descriptor, &status) == 0 else {
+      return .failure(.unreadable(reason: String(cString: strerror(errno))))
+    }
+    guard (status.st_mode & S_IFMT) == S_IFREG else {
+      return .failure(.notRegular(kind: fileKind(status.st_mode)))
+    }
     let size = Int(status.st_size)
     guard size <= maximumBytes else { return .failure(.tooLarge(size: size, limit: maximumBytes)) }
     var failure: Int32?

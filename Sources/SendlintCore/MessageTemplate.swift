@@ -19,7 +19,9 @@ public struct MessageTemplate: Sendable {
   public init(_ template: String) {
     var pieces: [Piece] = []
     var remainder = Substring(template)
-    while let open = remainder.firstRange(of: "{{"), let close = remainder[open.upperBound...].firstRange(of: "}}") {
+    while let open = remainder.firstRange(of: "{{"),
+      let close = remainder[open.upperBound...].firstRange(of: "}}")
+    {
       if open.lowerBound > remainder.startIndex { pieces.append(.literal(remainder[..<open.lowerBound])) }
       let name = remainder[open.upperBound..<close.lowerBound].trimmingASCIIWhitespace()
       pieces.append(.placeholder(String(name)))
@@ -55,7 +57,8 @@ public struct MessageTemplate: Sendable {
       let fits: Bool
       switch piece {
       case .literal(let text): fits = append(text)
-      case .placeholder(let name): fits = append(values[name].map { Substring($0) } ?? Substring("{{\(name)}}"))
+      case .placeholder(let name):
+        fits = append(values[name].map { Substring($0) } ?? Substring("{{\(name)}}"))
       }
       if !fits { break }
     }

@@ -66,11 +66,14 @@ public struct PathConfinement: Sendable, Hashable {
     public func message(_ shown: String, root: String) -> String {
       switch self {
       case .missing: "no such file \(shown)"
-      case .systemPath(let path): "\(shown) is a system file (\(path)); sendlint never reads /proc, /dev or /sys"
-      case .outside(let real): "\(shown) resolves to \(real), outside the repository root \(root); it was not read"
+      case .systemPath(let path):
+        "\(shown) is a system file (\(path)); sendlint never reads /proc, /dev or /sys"
+      case .outside(let real):
+        "\(shown) resolves to \(real), outside the repository root \(root); it was not read"
       case .versionControl(let real): "\(shown) resolves to \(real), inside a .git folder; it was not read"
       case .notRegular(let kind): "\(shown) is \(kind), not a regular file; it was not read"
-      case .tooLarge(let size, let limit): "\(shown) is \(size) bytes, more than the limit of \(limit); it was not read"
+      case .tooLarge(let size, let limit):
+        "\(shown) is \(size) bytes, more than the limit of \(limit); it was not read"
       case .unreadable(let reason): "cannot read \(shown): \(reason)"
       }
     }
@@ -99,7 +102,9 @@ public struct PathConfinement: Sendable, Hashable {
     if Self.isSystemPath(absolutePath) { return .failure(.systemPath(absolutePath)) }
     guard let real = Self.realPath(absolutePath) else { return .failure(.missing) }
     if Self.isSystemPath(real) { return .failure(.systemPath(real)) }
-    guard let tree = trees.first(where: { Self.isInside(real, $0) }) else { return .failure(.outside(realPath: real)) }
+    guard let tree = trees.first(where: { Self.isInside(real, $0) }) else {
+      return .failure(.outside(realPath: real))
+    }
     if real.dropFirst(tree.count).split(separator: "/").contains(".git") {
       return .failure(.versionControl(realPath: real))
     }
@@ -108,7 +113,9 @@ public struct PathConfinement: Sendable, Hashable {
 
   /// Reads a regular file that `check` allows, without following links (the real path has none),
   /// without blocking (FIFOs), and refusing files over `maximumBytes`.
-  public func read(_ absolutePath: String, maximumBytes: Int) -> Result<(bytes: [UInt8], realPath: String), Refusal> {
+  public func read(_ absolutePath: String, maximumBytes: Int) -> Result<
+    (bytes: [UInt8], realPath: String), Refusal
+  > {
     switch check(absolutePath) {
     case .failure(let refusal): return .failure(refusal)
     case .success(let real):

@@ -8,7 +8,9 @@ public enum PercentDecoding {
     var index = 0
     while index < input.count {
       let byte = input[index]
-      if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
+      if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hexValue(input[index + 1]),
+        let low = hexValue(input[index + 2])
+      {
         output.append(high << 4 | low)
         index += 3
       } else {

@@ -8,7 +8,15 @@
 
 /// Record types this client asks for or reads.
 public enum DNSRecordType: UInt16, Sendable, Hashable, CustomStringConvertible {
-  case a = 1, ns = 2, cname = 5, soa = 6, ptr = 12, mx = 15, txt = 16, aaaa = 28, opt = 41
+  case a = 1
+  case ns = 2
+  case cname = 5
+  case soa = 6
+  case ptr = 12
+  case mx = 15
+  case txt = 16
+  case aaaa = 28
+  case opt = 41
 
   public var description: String {
     switch self {
@@ -91,14 +99,18 @@ public struct DNSMessage: Sendable {
   /// Reads a response. Throws `DNSParseError` for anything that is not a well-formed message.
   public static func parse(_ bytes: [UInt8]) throws(DNSParseError) -> DNSMessage {
     var reader = Reader(bytes: bytes)
-    guard bytes.count >= 12 else { throw DNSParseError("\(bytes.count) bytes is shorter than a DNS header (12)") }
+    guard bytes.count >= 12 else {
+      throw DNSParseError("\(bytes.count) bytes is shorter than a DNS header (12)")
+    }
     let id = try reader.u16()
     let flags = try reader.u16()
     let qdcount = Int(try reader.u16())
     let ancount = Int(try reader.u16())
     let nscount = Int(try reader.u16())
     _ = try reader.u16()  // additional records are not read
-    guard qdcount <= 1 else { throw DNSParseError("\(qdcount) questions in a response (at most 1 is meaningful)") }
+    guard qdcount <= 1 else {
+      throw DNSParseError("\(qdcount) questions in a response (at most 1 is meaningful)")
+    }
     var questionName: String?
     var questionType: UInt16?
     if qdcount == 1 {
@@ -109,7 +121,8 @@ public struct DNSMessage: Sendable {
     // Each record takes at least 11 bytes (a root name, type, class, TTL, length).
     let possible = (bytes.count - reader.offset) / 11
     guard ancount + nscount <= possible else {
-      throw DNSParseError("header announces \(ancount + nscount) records but only \(bytes.count - reader.offset) bytes follow")
+      throw DNSParseError(
+        "header announces \(ancount + nscount) records but only \(bytes.count - reader.offset) bytes follow")
     }
     guard ancount + nscount <= maximumRecords else {
       throw DNSParseError("\(ancount + nscount) records exceed the limit of \(maximumRecords)")
@@ -125,7 +138,9 @@ public struct DNSMessage: Sendable {
 
   /// A recursive query for `name` and `type` with an EDNS0 OPT record offering `udpSize`.
   /// Throws when the name is not a valid DNS name (empty label, label over 63, over 255 octets).
-  public static func query(id: UInt16, name: String, type: DNSRecordType, udpSize: UInt16 = 1232) throws(DNSParseError) -> [UInt8] {
+  public static func query(id: UInt16, name: String, type: DNSRecordType, udpSize: UInt16 = 1232)
+    throws(DNSParseError) -> [UInt8]
+  {
     var bytes: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1]
     bytes += try encodeName(name)
     bytes += [UInt8(type.rawValue >> 8), UInt8(type.rawValue & 0xFF), 0, 1]
@@ -149,7 +164,9 @@ public struct DNSMessage: Sendable {
       }
     }
     bytes.append(0)
-    guard bytes.count <= maximumNameLength else { throw DNSParseError("name of \(bytes.count) octets (at most 255)") }
+    guard bytes.count <= maximumNameLength else {
+      throw DNSParseError("name of \(bytes.count) octets (at most 255)")
+    }
     return bytes
   }
 
@@ -195,11 +212,19 @@ public struct DNSMessage: Sendable {
         let byte = bytes[position]
         switch byte & 0xC0 {
         case 0xC0:
-          guard position + 1 < limit else { throw DNSParseError("truncated compression pointer at offset \(position)") }
+          guard position + 1 < limit else {
+            throw DNSParseError("truncated compression pointer at offset \(position)")
+          }
           let target = Int(byte & 0x3F) << 8 | Int(bytes[position + 1])
-          guard target < floor else { throw DNSParseError("compression pointer at offset \(position) to \(target) does not point backwards") }
+          guard target < floor else {
+            throw DNSParseError(
+              "compression pointer at offset \(position) to \(target) does not point backwards")
+          }
           jumps += 1
-          guard jumps <= DNSMessage.maximumPointerJumps else { throw DNSParseError("more than \(DNSMessage.maximumPointerJumps) compression pointers in one name") }
+          guard jumps <= DNSMessage.maximumPointerJumps else {
+            throw DNSParseError(
+              "more than \(DNSMessage.maximumPointerJumps) compression pointers in one name")
+          }
           if end == nil { end = position + 2 }
           position = target
           floor = target
@@ -208,10 +233,15 @@ public struct DNSMessage: Sendable {
           if count == 0 {
             return (labels.joined(separator: "."), end ?? position + 1)
           }
-          guard position + 1 + count <= limit else { throw DNSParseError("label runs past the end at offset \(position)") }
+          guard position + 1 + count <= limit else {
+            throw DNSParseError("label runs past the end at offset \(position)")
+          }
           length += count + 1
-          guard length <= DNSMessage.maximumNameLength else { throw DNSParseError("name longer than \(DNSMessage.maximumNameLength) octets") }
-          labels.append(String(decoding: bytes[(position + 1)...(position + count)], as: UTF8.self).lowercased())
+          guard length <= DNSMessage.maximumNameLength else {
+            throw DNSParseError("name longer than \(DNSMessage.maximumNameLength) octets")
+          }
+          labels.append(
+            String(decoding: bytes[(position + 1)...(position + count)], as: UTF8.self).lowercased())
           position += 1 + count
         default:
           throw DNSParseError("reserved label type 0x\(String(byte, radix: 16)) at offset \(position)")
@@ -227,7 +257,9 @@ public struct DNSMessage: Sendable {
       let length = Int(try u16())
       let start = offset
       let end = start + length
-      guard end <= bytes.count else { throw DNSParseError("record data of \(length) bytes runs past the end at offset \(start)") }
+      guard end <= bytes.count else {
+        throw DNSParseError("record data of \(length) bytes runs past the end at offset \(start)")
+      }
       let data: DNSRecordData
       func embeddedName(at position: Int) throws(DNSParseError) -> (String, Int) {
         let (text, after) = try Self.readName(bytes, at: position, limit: end)
@@ -245,7 +277,9 @@ public struct DNSMessage: Sendable {
         var position = start
         while position < end {
           let count = Int(bytes[position])
-          guard position + 1 + count <= end else { throw DNSParseError("TXT string runs past its record at offset \(position)") }
+          guard position + 1 + count <= end else {
+            throw DNSParseError("TXT string runs past its record at offset \(position)")
+          }
           strings.append(Array(bytes[(position + 1)..<(position + 1 + count)]))
           position += 1 + count
         }
@@ -258,7 +292,9 @@ public struct DNSMessage: Sendable {
         data = .mx(preference: preference, exchange: exchange)
       case .ptr, .cname, .ns:
         let (target, after) = try embeddedName(at: start)
-        guard after == end else { throw DNSParseError("\(DNSRecordType(rawValue: type)!) record has trailing bytes") }  // rawValue matched a case above
+        guard after == end else {
+          throw DNSParseError("\(DNSRecordType(rawValue: type)!) record has trailing bytes")
+        }  // rawValue matched a case above
         switch DNSRecordType(rawValue: type) {
         case .ptr: data = .ptr(target)
         case .cname: data = .cname(target)
@@ -268,7 +304,9 @@ public struct DNSMessage: Sendable {
         let (mname, afterM) = try embeddedName(at: start)
         let (rname, afterR) = try embeddedName(at: afterM)
         guard afterR + 20 == end else { throw DNSParseError("SOA record of the wrong length") }
-        let minimum = UInt32(bytes[end - 4]) << 24 | UInt32(bytes[end - 3]) << 16 | UInt32(bytes[end - 2]) << 8 | UInt32(bytes[end - 1])
+        let minimum =
+          UInt32(bytes[end - 4]) << 24 | UInt32(bytes[end - 3]) << 16 | UInt32(bytes[end - 2]) << 8
+          | UInt32(bytes[end - 1])
         data = .soa(mname: mname, rname: rname, minimum: minimum)
       default:
         data = .other(type: type)

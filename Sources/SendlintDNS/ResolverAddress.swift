@@ -52,7 +52,9 @@ public struct ResolverAddress: Sendable, Hashable, CustomStringConvertible {
     guard parts.count == 4 else { return nil }
     var bytes: [UInt8] = []
     for part in parts {
-      guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part) else { return nil }
+      guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part) else {
+        return nil
+      }
       bytes.append(value)
     }
     return bytes
@@ -83,7 +85,8 @@ public struct ResolverAddress: Sendable, Hashable, CustomStringConvertible {
   }
 
   static func ipv6Text(_ bytes: [UInt8]) -> String {
-    stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
+    stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+      .joined(separator: ":")
   }
 }
 
@@ -95,7 +98,9 @@ public enum ResolvConf {
     for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
       let content = line.prefix { $0 != "#" && $0 != ";" }
       let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      guard words.count >= 2, words[0] == "nameserver", let address = ResolverAddress(parsing: String(words[1])) else { continue }
+      guard words.count >= 2, words[0] == "nameserver",
+        let address = ResolverAddress(parsing: String(words[1]))
+      else { continue }
       // resolv.conf names addresses, never ports: a `:` there is part of an IPv6 address.
       if let v6 = ResolverAddress.ipv6(words[1]) {
         servers.append(ResolverAddress(bytes: v6, port: 53))

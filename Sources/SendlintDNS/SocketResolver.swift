@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Foundation
 
 /// A stub resolver over POSIX sockets: a UDP query to each nameserver in turn, TCP when the answer
 /// comes back truncated (RFC 1035 §4.2.1, RFC 7766). Waits with `poll()`, so a server that never
@@ -68,7 +69,9 @@ public struct SocketResolver: DNSResolver {
   }
 
   /// Interprets a response to a query for `name` and `type`.
-  public static func outcome(_ bytes: [UInt8], name: String, type: DNSRecordType, server: String) -> DNSOutcome {
+  public static func outcome(_ bytes: [UInt8], name: String, type: DNSRecordType, server: String)
+    -> DNSOutcome
+  {
     let message: DNSMessage
     do {
       message = try DNSMessage.parse(bytes)
@@ -86,7 +89,9 @@ public struct SocketResolver: DNSResolver {
   }
 
   static func matches(_ bytes: [UInt8], id: UInt16, query: [UInt8]) -> Bool {
-    guard bytes.count >= 12, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id, bytes[2] & 0x80 != 0 else { return false }
+    guard bytes.count >= 12, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == id, bytes[2] & 0x80 != 0 else {
+      return false
+    }
     // The question must be ours: same name bytes (case-insensitively) and type, right after the header.
     let questionEnd = 12 + (query.count - 12 - 11)  // the query ends with the 11-byte OPT record
     guard bytes.count >= questionEnd, bytes[5] == 1 else { return false }
@@ -96,19 +101,32 @@ public struct SocketResolver: DNSResolver {
 
   static func asciiLower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
 
-  func withSocketAddress<T>(_ server: ResolverAddress, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+  func withSocketAddress<T>(_ server: ResolverAddress, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T
+  {
     if server.isIPv6 {
       var address = sockaddr_in6()
       address.sin6_family = sa_family_t(AF_INET6)
       address.sin6_port = server.port.bigEndian
-      withUnsafeMutableBytes(of: &address.sin6_addr) { raw in for (index, byte) in server.bytes.enumerated() { raw[index] = byte } }
-      return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+      withUnsafeMutableBytes(of: &address.sin6_addr) { raw in
+        for (index, byte) in server.bytes.enumerated() { raw[index] = byte }
+      }
+      return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+      }
     }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = server.port.bigEndian
-    withUnsafeMutableBytes(of: &address.sin_addr) { raw in for (index, byte) in server.bytes.enumerated() { raw[index] = byte } }
-    return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    withUnsafeMutableBytes(of: &address.sin_addr) { raw in
+      for (index, byte) in server.bytes.enumerated() { raw[index] = byte }
+    }
+    return withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
   }
 
   func socketType(_ udp: Bool) -> Int32 {
@@ -140,13 +158,19 @@ public struct SocketResolver: DNSResolver {
 
   func exchangeUDP(_ query: [UInt8], id: UInt16, server: ResolverAddress) -> Result<[UInt8], DNSFailure> {
     let descriptor = socket(server.isIPv6 ? AF_INET6 : AF_INET, socketType(true), 0)
-    guard descriptor >= 0 else { return .failure(.network("cannot open a UDP socket: \(String(cString: strerror(errno)))")) }
+    guard descriptor >= 0 else {
+      return .failure(.network("cannot open a UDP socket: \(String(cString: strerror(errno)))"))
+    }
     defer { close(descriptor) }
     // connect() makes the kernel drop datagrams from other addresses (RFC 5452 §4.1).
     let connected = withSocketAddress(server) { connect(descriptor, $0, $1) }
-    guard connected == 0 else { return .failure(.network("cannot reach \(server): \(String(cString: strerror(errno)))")) }
+    guard connected == 0 else {
+      return .failure(.network("cannot reach \(server): \(String(cString: strerror(errno)))"))
+    }
     let sent = query.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
-    guard sent == query.count else { return .failure(.network("cannot send to \(server): \(String(cString: strerror(errno)))")) }
+    guard sent == query.count else {
+      return .failure(.network("cannot send to \(server): \(String(cString: strerror(errno)))"))
+    }
     let deadline = exchangeDeadline()
     var buffer = [UInt8](repeating: 0, count: 65_535)
     while wait(descriptor, events: Int16(POLLIN), until: deadline) {
@@ -164,7 +188,9 @@ public struct SocketResolver: DNSResolver {
 
   func exchangeTCP(_ query: [UInt8], id: UInt16, server: ResolverAddress) -> Result<[UInt8], DNSFailure> {
     let descriptor = socket(server.isIPv6 ? AF_INET6 : AF_INET, socketType(false), 0)
-    guard descriptor >= 0 else { return .failure(.network("cannot open a TCP socket: \(String(cString: strerror(errno)))")) }
+    guard descriptor >= 0 else {
+      return .failure(.network("cannot open a TCP socket: \(String(cString: strerror(errno)))"))
+    }
     defer { close(descriptor) }
     let flags = fcntl(descriptor, F_GETFL, 0)
     _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
@@ -172,18 +198,27 @@ public struct SocketResolver: DNSResolver {
     let connected = withSocketAddress(server) { connect(descriptor, $0, $1) }
     if connected != 0 {
       guard errno == EINPROGRESS, wait(descriptor, events: Int16(POLLOUT), until: deadline) else {
-        return .failure(errno == EINPROGRESS ? .timeout(server: server.description) : .network("cannot connect to \(server) over TCP: \(String(cString: strerror(errno)))"))
+        return .failure(
+          errno == EINPROGRESS
+            ? .timeout(server: server.description)
+            : .network("cannot connect to \(server) over TCP: \(String(cString: strerror(errno)))"))
       }
       var error: Int32 = 0
       var length = socklen_t(MemoryLayout<Int32>.size)
       getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
-      guard error == 0 else { return .failure(.network("cannot connect to \(server) over TCP: \(String(cString: strerror(error)))")) }
+      guard error == 0 else {
+        return .failure(.network("cannot connect to \(server) over TCP: \(String(cString: strerror(error)))"))
+      }
     }
     let framed = [UInt8(query.count >> 8), UInt8(query.count & 0xFF)] + query
     var written = 0
     while written < framed.count {
-      guard wait(descriptor, events: Int16(POLLOUT), until: deadline) else { return .failure(.timeout(server: server.description)) }
-      let count = framed[written...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      guard wait(descriptor, events: Int16(POLLOUT), until: deadline) else {
+        return .failure(.timeout(server: server.description))
+      }
+      let count = framed[written...].withUnsafeBytes {
+        send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+      }
       if count < 0 {
         if errno == EINTR || errno == EAGAIN { continue }
         return .failure(.network("cannot send to \(server) over TCP: \(String(cString: strerror(errno)))"))
@@ -194,19 +229,25 @@ public struct SocketResolver: DNSResolver {
     var buffer = [UInt8](repeating: 0, count: 4096)
     var expected: Int?
     while expected.map({ received.count < $0 + 2 }) ?? true {
-      guard wait(descriptor, events: Int16(POLLIN), until: deadline) else { return .failure(.timeout(server: server.description)) }
+      guard wait(descriptor, events: Int16(POLLIN), until: deadline) else {
+        return .failure(.timeout(server: server.description))
+      }
       let want = expected.map { min(buffer.count, $0 + 2 - received.count) } ?? 2
       let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, want, 0) }
       if count < 0 {
         if errno == EINTR || errno == EAGAIN { continue }
         return .failure(.network("cannot read from \(server) over TCP: \(String(cString: strerror(errno)))"))
       }
-      if count == 0 { return .failure(.malformed("\(server) closed the TCP connection after \(received.count) bytes")) }
+      if count == 0 {
+        return .failure(.malformed("\(server) closed the TCP connection after \(received.count) bytes"))
+      }
       received += buffer[0..<count]
       if expected == nil, received.count >= 2 { expected = Int(received[0]) << 8 | Int(received[1]) }
     }
     let answer = Array(received.dropFirst(2))
-    guard Self.matches(answer, id: id, query: query) else { return .failure(.malformed("the TCP answer from \(server) is not for this query")) }
+    guard Self.matches(answer, id: id, query: query) else {
+      return .failure(.malformed("the TCP answer from \(server) is not for this query"))
+    }
     return .success(answer)
   }
 }

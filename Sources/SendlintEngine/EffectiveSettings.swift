@@ -27,10 +27,14 @@ public struct EffectiveSettings: Sendable {
       case .manifest(let path, let line): "stated by the manifest (\(path):\(line))"
       case .request: "given by --category"
       case .classify(let files, let subject):
-        "classified by the policy (" + ([files.isEmpty ? nil : "files \(files.joined(separator: ", "))", subject.map { "subject \($0)" }]
+        "classified by the policy ("
+          + ([
+            files.isEmpty ? nil : "files \(files.joined(separator: ", "))", subject.map { "subject \($0)" },
+          ]
           .compactMap { $0 }.joined(separator: ", ")) + ")"
       case .unclassified: "no manifest category, --category or classify entry applies"
-      case .undeclared(let stated): "the manifest states \"\(stated.escapedForDisplay)\", which the policy does not declare"
+      case .undeclared(let stated):
+        "the manifest states \"\(stated.escapedForDisplay)\", which the policy does not declare"
       }
     }
   }
@@ -45,7 +49,8 @@ public struct EffectiveSettings: Sendable {
     public var explanation: String {
       switch self {
       case .policy(let source): source
-      case .ruleDefault(let category, let depends): "rule default" + (depends ? " for \(category ?? "no category")" : "")
+      case .ruleDefault(let category, let depends):
+        "rule default" + (depends ? " for \(category ?? "no category")" : "")
       }
     }
   }
@@ -82,7 +87,8 @@ public struct EffectiveSettings: Sendable {
   /// manifest's (which must be declared), else `requestedCategory` (checked against the policy by
   /// the caller, once per policy), else the policy's `classify`.
   public static func resolve(
-    policy: ResolvedPolicy, path: String, statedCategory: Located<String>?, requestedCategory: String? = nil, subject: String? = nil
+    policy: ResolvedPolicy, path: String, statedCategory: Located<String>?, requestedCategory: String? = nil,
+    subject: String? = nil
   ) -> EffectiveSettings {
     var diagnostics: [Diagnostic] = []
     let category: String?
@@ -94,12 +100,17 @@ public struct EffectiveSettings: Sendable {
       } else {
         let position = stated.range.startPosition
         let declared = policy.categories.isEmpty ? "none" : policy.categories.joined(separator: ", ")
-        diagnostics.append(Diagnostic(
-          code: "manifest/unknown-category",
-          message: "category \"\(stated.value.escapedForDisplay)\" is not declared in the policy \(policy.path ?? "sendlint:\(PolicyLoader.defaultPack)")",
-          help: (Suggestion.nearest(to: stated.value, in: policy.categories).map { "did you mean \"\($0)\"? " } ?? "")
-            + "declared categories: \(declared); use one of them or add it to `categories:` in the policy",
-          path: stated.range.file.path, position: position, sourceLine: stated.range.file.lineText(position.line)))
+        diagnostics.append(
+          Diagnostic(
+            code: "manifest/unknown-category",
+            message:
+              "category \"\(stated.value.escapedForDisplay)\" is not declared in the policy \(policy.path ?? "sendlint:\(PolicyLoader.defaultPack)")",
+            help: (Suggestion.nearest(to: stated.value, in: policy.categories).map {
+              "did you mean \"\($0)\"? "
+            } ?? "")
+              + "declared categories: \(declared); use one of them or add it to `categories:` in the policy",
+            path: stated.range.file.path, position: position,
+            sourceLine: stated.range.file.lineText(position.line)))
         category = nil
         origin = .undeclared(stated: stated.value)
       }
@@ -125,13 +136,17 @@ public struct EffectiveSettings: Sendable {
     return policy.allRuleMetadata.map { metadata in
       let setting = settings[metadata.id]
       let configured = setting?.severity ?? metadata.defaultSeverity(for: category)
-      let origin: RuleOrigin = setting?.severity != nil
+      let origin: RuleOrigin =
+        setting?.severity != nil
         ? .policy(setting?.source ?? "policy")
         : .ruleDefault(category: category, dependsOnCategory: !metadata.categorySeverities.isEmpty)
       var only: [String]?
-      if let categories = setting?.categories, !(category.map(categories.contains) ?? false) { only = categories }
+      if let categories = setting?.categories, !(category.map(categories.contains) ?? false) {
+        only = categories
+      }
       return Rule(
-        metadata: metadata, severity: only == nil ? configured : .off, configuredSeverity: configured, onlyInCategories: only,
+        metadata: metadata, severity: only == nil ? configured : .off, configuredSeverity: configured,
+        onlyInCategories: only,
         origin: origin, setting: setting)
     }
   }

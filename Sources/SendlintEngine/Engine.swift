@@ -55,7 +55,10 @@ public struct LintRequest: Sendable {
   /// any value: drafts are merged in discovery order.
   public var jobs: Int?
 
-  public init(paths: [String], policyPath: String? = nil, category: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
+  public init(
+    paths: [String], policyPath: String? = nil, category: String? = nil,
+    workingDirectory: String = FileManager.default.currentDirectoryPath
+  ) {
     self.paths = paths.isEmpty ? ["."] : paths
     self.policyPath = policyPath
     self.category = category
@@ -115,7 +118,9 @@ public struct LintReport: Sendable {
   public var skippedFileCount: Int { skipped.filter { !$0.isFolder }.count }
 
   /// Occurrences at `severity`: an aggregated finding counts as many times as it occurred.
-  public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.reduce(0) { $0 + $1.count } }
+  public func count(_ severity: Severity) -> Int {
+    findings.filter { $0.severity == severity }.reduce(0) { $0 + $1.count }
+  }
 
   /// Exit status: 2 for diagnostics, 1 when a finding reaches `failOn` (nil: never), else 0.
   /// Metadata of every rule the run knew: built-in and the custom rules of the policies used.
@@ -160,7 +165,8 @@ public struct Engine: Sendable {
   public func lint(_ request: LintRequest) -> LintReport {
     var report = LintReport()
     var loader = DraftLoader(
-      workingDirectory: request.workingDirectory, explicitPaths: request.paths + [request.policyPath, request.baselinePath].compactMap { $0 })
+      workingDirectory: request.workingDirectory,
+      explicitPaths: request.paths + [request.policyPath, request.baselinePath].compactMap { $0 })
     loader.fromHook = request.fromHook
     loader.excludes = request.excludes
     var drafts: [DraftSource] = []
@@ -191,7 +197,10 @@ public struct Engine: Sendable {
       guard let path = explicit ?? PolicyLoader.discover(from: directory, within: loader.confinement) else {
         return PolicyLoader.builtinDefault(directory: request.workingDirectory)
       }
-      if policies[path] == nil { policies[path] = PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement) }
+      if policies[path] == nil {
+        policies[path] = PolicyLoader.load(
+          path: path, displayPath: loader.displayPath, confinement: loader.confinement)
+      }
       switch policies[path]! {  // set just above
       case .success(let policy): return policy
       case .failure(let list):
@@ -217,11 +226,16 @@ public struct Engine: Sendable {
       if !accepted {
         let shown = policy.path.map(loader.displayPath) ?? key
         let declared = policy.categories.isEmpty ? "none" : policy.categories.joined(separator: ", ")
-        let suggestion = Suggestion.nearest(to: forced, in: policy.categories).map { "did you mean \"\($0)\"? " } ?? ""
-        report.diagnostics.append(Diagnostic(
-          code: "usage/unknown-category",
-          message: "--category \"\(forced)\" is not a category declared by the policy \(shown) (declared: \(declared))",
-          help: "\(suggestion)give one of the declared categories, or add it to `categories:` in the policy", path: shown))
+        let suggestion =
+          Suggestion.nearest(to: forced, in: policy.categories).map { "did you mean \"\($0)\"? " } ?? ""
+        report.diagnostics.append(
+          Diagnostic(
+            code: "usage/unknown-category",
+            message:
+              "--category \"\(forced)\" is not a category declared by the policy \(shown) (declared: \(declared))",
+            help:
+              "\(suggestion)give one of the declared categories, or add it to `categories:` in the policy",
+            path: shown))
       }
       return accepted
     }
@@ -248,16 +262,19 @@ public struct Engine: Sendable {
     var runResolver: RunResolver?
     if request.online || draftPolicies.contains(where: { $0?.online == true }) {
       let deadline = ContinuousClock.now + request.dnsBudget
-      let inner: any DNSResolver = request.resolver
+      let inner: any DNSResolver =
+        request.resolver
         ?? (request.resolverAddresses.isEmpty
           ? SocketResolver.system(timeout: request.dnsTimeout, deadline: deadline)
-          : SocketResolver(servers: request.resolverAddresses, timeout: request.dnsTimeout, deadline: deadline))
+          : SocketResolver(
+            servers: request.resolverAddresses, timeout: request.dnsTimeout, deadline: deadline))
       runResolver = RunResolver(inner, budget: request.dnsBudget)
     }
     let work: @Sendable (Int) -> CheckedDraft = { [loader, drafts, stdinFile, runResolver] index in
       guard let policy = draftPolicies[index] else { return CheckedDraft() }
       return Self.read(
-        drafts[index], policy: policy, request: request, loader: loader, standardInput: stdinFile, resolver: runResolver)
+        drafts[index], policy: policy, request: request, loader: loader, standardInput: stdinFile,
+        resolver: runResolver)
     }
     var suppressions = SuppressionTracker()
     var previewInputs: [(Inventory, DraftSummary, BrandFacts)] = []
@@ -266,7 +283,8 @@ public struct Engine: Sendable {
       report.diagnostics += plans[index].diagnostics
       guard let policy = plans[index].policy else { return }
       suppressions.register(policy, draft: draft.path)
-      for custom in policy.customRules where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
+      for custom in policy.customRules
+      where !report.ruleMetadata.contains(where: { $0.id == custom.metadata.id }) {
         report.ruleMetadata.append(custom.metadata)
       }
       report.diagnostics += checked.diagnostics
@@ -274,7 +292,9 @@ public struct Engine: Sendable {
       report.draftCount += 1
       guard let summary = checked.summary else { return }
       report.drafts.append(summary)
-      let findings = suppressions.apply(checked.findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today)
+      let findings = suppressions.apply(
+        checked.findings, inventory: inventory, policy: policy, absolutePath: draft.path, today: request.today
+      )
       report.findings += findings
       if request.buildsPreviews { previewInputs.append((inventory, summary, policy.brand)) }
     }
@@ -290,9 +310,12 @@ public struct Engine: Sendable {
         switch loader.confinement.check(candidate) {
         case .success: baselinePath = candidate
         case .failure(let refusal):
-          report.diagnostics.append(Diagnostic(
-            code: "usage/refused-path", message: "baseline: " + refusal.message(loader.displayPath(candidate), root: loader.confinement.root),
-            help: refusal.help, path: loader.displayPath(candidate)))
+          report.diagnostics.append(
+            Diagnostic(
+              code: "usage/refused-path",
+              message: "baseline: "
+                + refusal.message(loader.displayPath(candidate), root: loader.confinement.root),
+              help: refusal.help, path: loader.displayPath(candidate)))
         }
       }
     }
@@ -303,7 +326,10 @@ public struct Engine: Sendable {
       report.findings = kept
     }
     if let baselinePath {
-      switch Baseline.read(baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath), typed: request.baselinePath) {
+      switch Baseline.read(
+        baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath),
+        typed: request.baselinePath)
+      {
       case .success(let baseline):
         report.baselineUsed = loader.displayPath(baselinePath)
         let kept = baseline.filter(report.findings)
@@ -327,9 +353,13 @@ public struct Engine: Sendable {
     report.findings = Self.aggregate(order.map { report.findings[$0.3] })
     if request.buildsPreviews {
       var byDraft: [String: [Int]] = [:]
-      for (index, finding) in report.findings.enumerated() { byDraft[finding.draftPath, default: []].append(index) }
+      for (index, finding) in report.findings.enumerated() {
+        byDraft[finding.draftPath, default: []].append(index)
+      }
       report.previews = previewInputs.map { inventory, summary, brand in
-        DraftPreview.build(inventory, summary: summary, brand: brand, findings: report.findings, indexes: byDraft[inventory.draftPath] ?? [])
+        DraftPreview.build(
+          inventory, summary: summary, brand: brand, findings: report.findings,
+          indexes: byDraft[inventory.draftPath] ?? [])
       }
     }
     return report
@@ -346,7 +376,10 @@ public struct Engine: Sendable {
     var index: [String: Int] = [:]
     output.reserveCapacity(findings.count)
     for finding in findings {
-      let key = [finding.draftPath, finding.rule, finding.severity.rawValue, finding.message, finding.help ?? "", finding.fingerprint].joined(separator: "\u{1F}")
+      let key = [
+        finding.draftPath, finding.rule, finding.severity.rawValue, finding.message, finding.help ?? "",
+        finding.fingerprint,
+      ].joined(separator: "\u{1F}")
       if let existing = index[key] {
         output[existing].count += finding.count
         for location in finding.locations where output[existing].locations.count < Finding.maximumLocations {
@@ -373,11 +406,15 @@ public struct Engine: Sendable {
   /// Reads `draft`, classifies it and runs its policy's rules: everything per draft that needs
   /// nothing from the other drafts, so drafts can be read on several threads at once.
   static func read(
-    _ draft: DraftSource, policy: ResolvedPolicy, request: LintRequest, loader: DraftLoader, standardInput: SourceFile?,
+    _ draft: DraftSource, policy: ResolvedPolicy, request: LintRequest, loader: DraftLoader,
+    standardInput: SourceFile?,
     resolver: RunResolver?
   ) -> CheckedDraft {
-    let (loaded, diagnostics) = standardInput.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
-      ?? request.campaign.map { Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder) } ?? loader.load(draft)
+    let (loaded, diagnostics) =
+      standardInput.map { Self.readStandardInput($0, as: draft, finder: loader.finder) }
+      ?? request.campaign.map {
+        Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder)
+      } ?? loader.load(draft)
     var checked = CheckedDraft(inventory: loaded, diagnostics: diagnostics)
     guard var inventory = loaded else { return checked }
     if let resolver, request.online || policy.online {
@@ -386,7 +423,8 @@ public struct Engine: Sendable {
     }
     // Category and rule severities: decided once, as `policy show` and `inspect` show them.
     let settings = EffectiveSettings.resolve(
-      policy: policy, path: draft.path, statedCategory: inventory.statedCategory, requestedCategory: request.category,
+      policy: policy, path: draft.path, statedCategory: inventory.statedCategory,
+      requestedCategory: request.category,
       subject: inventory.subject?.value)
     guard settings.diagnostics.isEmpty else {
       checked.diagnostics += settings.diagnostics
@@ -394,7 +432,8 @@ public struct Engine: Sendable {
     }
     let category = settings.category
     checked.summary = DraftSummary(
-      path: inventory.draftPath, category: category, policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
+      path: inventory.draftPath, category: category,
+      policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
       rules: settings.enabledRules.map(\.metadata.id))
     checked.findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
     return checked
@@ -402,7 +441,9 @@ public struct Engine: Sendable {
 
   /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,
   /// `.html`/`.htm`/`.txt` a template. A manifest is refused: its templates are separate files.
-  static func standardInputSource(_ input: StandardInputDraft, loader: DraftLoader) -> Result<DraftSource, Diagnostic> {
+  static func standardInputSource(_ input: StandardInputDraft, loader: DraftLoader) -> Result<
+    DraftSource, Diagnostic
+  > {
     if let kind = input.kind {
       let absolute = loader.absolutePath(input.filename ?? StandardInputDraft.defaultName)
       switch kind {
@@ -418,29 +459,43 @@ public struct Engine: Sendable {
     let name = (absolute as NSString).lastPathComponent
     let lowered = name.lowercased()
     if lowered == "campaign.yaml" || lowered.hasSuffix(".campaign.yaml") {
-      return .failure(Diagnostic(
-        code: "usage/stdin-manifest", message: "--stdin-filename \"\(filename)\" names a campaign manifest, which cannot be read from standard input",
-        help: "a manifest's templates are files beside it; lint the manifest by path: `sendlint lint \(filename)`", path: filename))
+      return .failure(
+        Diagnostic(
+          code: "usage/stdin-manifest",
+          message:
+            "--stdin-filename \"\(filename)\" names a campaign manifest, which cannot be read from standard input",
+          help:
+            "a manifest's templates are files beside it; lint the manifest by path: `sendlint lint \(filename)`",
+          path: filename))
     }
     switch (name as NSString).pathExtension.lowercased() {
     case "eml": return .success(.eml(path: absolute))
     case "html", "htm": return .success(.template(path: absolute, isHTML: true))
     case "txt": return .success(.template(path: absolute, isHTML: false))
     default:
-      return .failure(Diagnostic(
-        code: "usage/stdin-kind", message: "--stdin-filename \"\(filename)\" does not say what kind of draft standard input holds",
-        help: "name it with .eml (a message), .html or .htm (an HTML template) or .txt (a text template)", path: filename))
+      return .failure(
+        Diagnostic(
+          code: "usage/stdin-kind",
+          message: "--stdin-filename \"\(filename)\" does not say what kind of draft standard input holds",
+          help: "name it with .eml (a message), .html or .htm (an HTML template) or .txt (a text template)",
+          path: filename))
     }
   }
 
-  static func readStandardInput(_ file: SourceFile, as source: DraftSource, finder: TextURLFinder) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
-    if case .template(_, let isHTML) = source { return (InventoryReader.template(file, isHTML: isHTML, finder: finder), []) }
+  static func readStandardInput(_ file: SourceFile, as source: DraftSource, finder: TextURLFinder) -> (
+    inventory: Inventory?, diagnostics: [Diagnostic]
+  ) {
+    if case .template(_, let isHTML) = source {
+      return (InventoryReader.template(file, isHTML: isHTML, finder: finder), [])
+    }
     return (InventoryReader.eml(file, finder: finder), [])
   }
 
   /// A campaign from memory, read as `DraftLoader.load` reads one from files: manifest problems
   /// and templates it names but `templates` lacks are diagnostics at the manifest's line.
-  static func readCampaign(_ campaign: InMemoryCampaign, shown: String, finder: TextURLFinder) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
+  static func readCampaign(_ campaign: InMemoryCampaign, shown: String, finder: TextURLFinder) -> (
+    inventory: Inventory?, diagnostics: [Diagnostic]
+  ) {
     let file = SourceFile(path: shown, bytes: campaign.manifest)
     let (manifest, diagnostics) = CampaignManifest.read(file)
     guard let manifest else { return (nil, diagnostics) }
@@ -450,16 +505,25 @@ public struct Engine: Sendable {
       if let bytes = campaign.templates[reference.value] {
         // Named as a file beside the manifest would be, so locations read the same either way.
         let directory = (shown as NSString).deletingLastPathComponent
-        return SourceFile(path: directory.isEmpty ? reference.value : (directory as NSString).appendingPathComponent(reference.value), bytes: bytes)
+        return SourceFile(
+          path: directory.isEmpty
+            ? reference.value : (directory as NSString).appendingPathComponent(reference.value), bytes: bytes)
       }
       let position = reference.range.startPosition
       let given = campaign.templates.keys.sorted()
-      let suggestion = Suggestion.nearest(to: reference.value, in: given).map { "did you mean \"\($0.escapedForDisplay)\"? " } ?? ""
-      problems.append(Diagnostic(
-        code: "manifest/missing-template", message: "template \"\(reference.value.escapedForDisplay)\" was not given with the campaign",
-        help: "\(suggestion)pass it in the templates, keyed by the path the manifest writes"
-          + (given.isEmpty ? " (none were given)" : " (given: \(given.prefix(10).map(\.escapedForDisplay).joined(separator: ", ")))"),
-        path: shown, position: position, sourceLine: file.lineText(position.line)))
+      let suggestion =
+        Suggestion.nearest(to: reference.value, in: given).map {
+          "did you mean \"\($0.escapedForDisplay)\"? "
+        } ?? ""
+      problems.append(
+        Diagnostic(
+          code: "manifest/missing-template",
+          message: "template \"\(reference.value.escapedForDisplay)\" was not given with the campaign",
+          help: "\(suggestion)pass it in the templates, keyed by the path the manifest writes"
+            + (given.isEmpty
+              ? " (none were given)"
+              : " (given: \(given.prefix(10).map(\.escapedForDisplay).joined(separator: ", ")))"),
+          path: shown, position: position, sourceLine: file.lineText(position.line)))
       return nil
     }
     let html = template(manifest.html)
@@ -474,7 +538,10 @@ public struct Engine: Sendable {
   /// What a run that found no draft says: the paths it was given and what sendlint lints.
   static func noDraftsDiagnostic(_ paths: [String], skipped: Int) -> Diagnostic {
     let named = paths.map { "\"\($0)\"" }.joined(separator: ", ")
-    let skippedNote = skipped == 0 ? "" : " (\(skipped) file\(skipped == 1 ? "" : "s") or folder\(skipped == 1 ? "" : "s") skipped as not drafts; --verbose lists them)"
+    let skippedNote =
+      skipped == 0
+      ? ""
+      : " (\(skipped) file\(skipped == 1 ? "" : "s") or folder\(skipped == 1 ? "" : "s") skipped as not drafts; --verbose lists them)"
     return Diagnostic(
       code: "usage/no-drafts", message: "no drafts found in \(named)\(skippedNote)",
       help: "sendlint lints .eml messages, campaign manifests (*.campaign.yaml, campaign.yaml) and templates "
@@ -492,15 +559,24 @@ public struct Engine: Sendable {
 
   /// The rules that run for a draft of `category` under `policy`, with their severities and
   /// settings (overrides applied): `EffectiveSettings.rules` without those that are off.
-  public static func enabledRules(policy: ResolvedPolicy, category: String?, path: String = "") -> [(metadata: RuleMetadata, severity: Severity, setting: RuleSetting?)] {
-    EffectiveSettings.rules(policy: policy, category: category, path: path).filter(\.isEnabled).map { ($0.metadata, $0.severity, $0.setting) }
+  public static func enabledRules(policy: ResolvedPolicy, category: String?, path: String = "") -> [(
+    metadata: RuleMetadata, severity: Severity, setting: RuleSetting?
+  )] {
+    EffectiveSettings.rules(policy: policy, category: category, path: path).filter(\.isEnabled).map {
+      ($0.metadata, $0.severity, $0.setting)
+    }
   }
 
   /// Runs every enabled rule on one inventory under a policy. Pure apart from the rules it calls.
-  public static func check(_ inventory: Inventory, policy: ResolvedPolicy, category: String?, path: String = "") -> [Finding] {
+  public static func check(
+    _ inventory: Inventory, policy: ResolvedPolicy, category: String?, path: String = ""
+  ) -> [Finding] {
     let context = RuleContext(brand: policy.brand, category: category)
     var findings: [Finding] = []
-    let enabled = Dictionary(uniqueKeysWithValues: enabledRules(policy: policy, category: category, path: path).map { ($0.metadata.id, ($0.severity, $0.setting)) })
+    let enabled = Dictionary(
+      uniqueKeysWithValues: enabledRules(policy: policy, category: category, path: path).map {
+        ($0.metadata.id, ($0.severity, $0.setting))
+      })
     let attachmentLinks = AttachmentLinkNotes(inventory)
     func add(_ hits: [Hit], _ metadata: RuleMetadata) {
       guard let (severity, setting) = enabled[metadata.id] else { return }
@@ -517,11 +593,13 @@ public struct Engine: Sendable {
           message = template.render(values)
         }
         message = attachmentLinks.annotate(message, range: hit.range)
-        findings.append(Finding(
-          // Messages quote draft content: escaped here, once, so no output can carry its controls.
-          // Evidence stays raw: fingerprints must not change with display rules.
-          rule: metadata.id, severity: severity, message: message.escapedForDisplay, help: hit.help?.escapedForDisplay, range: hit.range,
-          draftPath: inventory.draftPath, evidence: hit.evidence))
+        findings.append(
+          Finding(
+            // Messages quote draft content: escaped here, once, so no output can carry its controls.
+            // Evidence stays raw: fingerprints must not change with display rules.
+            rule: metadata.id, severity: severity, message: message.escapedForDisplay,
+            help: hit.help?.escapedForDisplay, range: hit.range,
+            draftPath: inventory.draftPath, evidence: hit.evidence))
       }
     }
     for ruleType in RuleRegistry.builtin where enabled[ruleType.metadata.id] != nil {
@@ -541,12 +619,16 @@ public struct Engine: Sendable {
       // A policy may lower input/limit-exceeded but not silence it: a draft sendlint did not read
       // fully is never reported clean. Turned off (or scoped away), it still reports, as info.
       for hit in InputProblems.hits(for: InputProblems.limitExceeded, in: inventory) {
-        findings.append(Finding(
-          rule: InputProblems.limitExceeded, severity: .info, message: hit.message, help: "this policy turns input/limit-exceeded off, which it cannot: the draft was not fully read",
-          range: hit.range, draftPath: inventory.draftPath, evidence: hit.evidence))
+        findings.append(
+          Finding(
+            rule: InputProblems.limitExceeded, severity: .info, message: hit.message,
+            help: "this policy turns input/limit-exceeded off, which it cannot: the draft was not fully read",
+            range: hit.range, draftPath: inventory.draftPath, evidence: hit.evidence))
       }
     }
-    for custom in policy.customRules where enabled[custom.metadata.id] != nil { add(custom.check(inventory, context), custom.metadata) }
+    for custom in policy.customRules where enabled[custom.metadata.id] != nil {
+      add(custom.check(inventory, context), custom.metadata)
+    }
     // Directives in HTML comments are findings themselves (they ship); see SuppressionTracker.
     if let meta = MetaRules.all.first(where: { $0.id == "sendlint/html-comment-suppression" }) {
       add(InlineDirectives.htmlCommentDirectives(in: inventory), meta)

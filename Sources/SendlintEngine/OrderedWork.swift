@@ -18,7 +18,8 @@ enum OrderedWork {
   static let workerStackSize = 8 << 20
 
   static func run<Result: Sendable>(
-    count: Int, jobs: Int, window: Int, work: @escaping @Sendable (Int) -> Result, consume: (Int, Result) -> Void
+    count: Int, jobs: Int, window: Int, work: @escaping @Sendable (Int) -> Result,
+    consume: (Int, Result) -> Void
   ) {
     let workers = min(max(1, jobs), count)
     guard workers > 1 else {

@@ -33,7 +33,11 @@ public enum PolicyTests {
     findTestFiles(in: directory, relative: "", confinement: confinement, visited: &visited, found: &found)
     let files = found.sorted()
     if files.isEmpty {
-      result.diagnostics.append(Diagnostic(code: "usage/no-policy-tests", message: "no \(fileName) under \(loader.displayPath(directory))", help: "write one listing fixture drafts with expect/expect_not", path: loader.displayPath(directory)))
+      result.diagnostics.append(
+        Diagnostic(
+          code: "usage/no-policy-tests", message: "no \(fileName) under \(loader.displayPath(directory))",
+          help: "write one listing fixture drafts with expect/expect_not", path: loader.displayPath(directory)
+        ))
       return result
     }
     for relative in files {
@@ -43,10 +47,11 @@ public enum PolicyTests {
       switch confinement.read(path, maximumBytes: maximumFileBytes) {
       case .success(let read): bytes = read.bytes
       case .failure(let refusal):
-        result.diagnostics.append(Diagnostic(
-          code: refusal.isLimit ? "tests/limit-exceeded" : "tests/refused-path",
-          message: refusal.message(loader.displayPath(path), root: confinement.root), help: refusal.help,
-          path: loader.displayPath(path)))
+        result.diagnostics.append(
+          Diagnostic(
+            code: refusal.isLimit ? "tests/limit-exceeded" : "tests/refused-path",
+            message: refusal.message(loader.displayPath(path), root: confinement.root), help: refusal.help,
+            path: loader.displayPath(path)))
         continue
       }
       let file = SourceFile(path: loader.displayPath(path), bytes: bytes)
@@ -55,7 +60,8 @@ public enum PolicyTests {
       for testCase in tests.cases {
         guard let draft = testCase.draft else {
           result.failed += 1
-          result.lines.append("FAIL \(loader.displayPath(path)):\(testCase.position?.line ?? 0) (a case without a draft)")
+          result.lines.append(
+            "FAIL \(loader.displayPath(path)):\(testCase.position?.line ?? 0) (a case without a draft)")
           continue
         }
         let expect = testCase.expect
@@ -70,19 +76,22 @@ public enum PolicyTests {
         }
         if case .failure(let refusal) = confinement.check(draftPath), refusal != .missing {
           tests.report(
-            "refused-fixture", "fixture draft " + refusal.message("\"\(draft.value)\"", root: confinement.root),
+            "refused-fixture",
+            "fixture draft " + refusal.message("\"\(draft.value)\"", root: confinement.root),
             at: draft.position, help: refusal.help)
           fail(["fixture refused: \(loader.displayPath(draftPath))"])
           continue
         }
         guard FileManager.default.fileExists(atPath: draftPath) else {
           tests.report(
-            "missing-fixture", "fixture draft \"\(draft.value)\" not found (looked for \(loader.displayPath(draftPath)))",
+            "missing-fixture",
+            "fixture draft \"\(draft.value)\" not found (looked for \(loader.displayPath(draftPath)))",
             at: draft.position, help: "fixture paths are relative to \(fileName)")
           fail(["fixture not found: \(loader.displayPath(draftPath))"])
           continue
         }
-        var request = LintRequest(paths: [draftPath], policyPath: policy, workingDirectory: loader.workingDirectory)
+        var request = LintRequest(
+          paths: [draftPath], policyPath: policy, workingDirectory: loader.workingDirectory)
         request.today = "2000-01-01"
         let report = Engine().lint(request)
         if !report.diagnostics.isEmpty {
@@ -99,16 +108,21 @@ public enum PolicyTests {
           guard !known.contains(rule) else { continue }
           let suggestion = Suggestion.nearest(to: rule, in: known)
           tests.report(
-            "unknown-rule", "unknown rule \"\(rule.escapedForDisplay)\" in an expectation", at: entry.position,
+            "unknown-rule", "unknown rule \"\(rule.escapedForDisplay)\" in an expectation",
+            at: entry.position,
             help: suggestion.map { "did you mean \"\($0)\"?" } ?? "`sendlint rules` lists the rule ids")
           unknown.append("unknown rule \(rule)")
         }
         var problems: [String] = unknown
         for expectation in expect.map(\.value) where !matches(expectation, report.findings) {
-          problems.append("expected \(expectation), got \(report.findings.map { "\($0.rule)@\(($0.path as NSString).lastPathComponent):\($0.range?.startPosition.line ?? 0)" }.joined(separator: ", ").nilIfEmpty ?? "no findings")")
+          problems.append(
+            "expected \(expectation), got \(report.findings.map { "\($0.rule)@\(($0.path as NSString).lastPathComponent):\($0.range?.startPosition.line ?? 0)" }.joined(separator: ", ").nilIfEmpty ?? "no findings")"
+          )
         }
         for rule in expectNot.map(\.value) where report.findings.contains(where: { $0.rule == rule }) {
-          problems.append("expected no \(rule), got: \(report.findings.filter { $0.rule == rule }.map(\.message).joined(separator: "; "))")
+          problems.append(
+            "expected no \(rule), got: \(report.findings.filter { $0.rule == rule }.map(\.message).joined(separator: "; "))"
+          )
         }
         if problems.isEmpty {
           result.passed += 1
@@ -130,7 +144,8 @@ public enum PolicyTests {
     found: inout [String]
   ) {
     var status = stat()
-    guard stat(directory, &status) == 0, visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted,
+    guard stat(directory, &status) == 0,
+      visited.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted,
       let entries = try? FileManager.default.contentsOfDirectory(atPath: directory)
     else { return }
     for entry in entries.sorted() where !DraftLoader.skippedFolders.contains(entry) {
@@ -142,7 +157,8 @@ public enum PolicyTests {
         guard case .success = confinement.check(path), stat(path, &entryStatus) == 0 else { continue }
       }
       switch entryStatus.st_mode & S_IFMT {
-      case S_IFDIR: findTestFiles(in: path, relative: shown, confinement: confinement, visited: &visited, found: &found)
+      case S_IFDIR:
+        findTestFiles(in: path, relative: shown, confinement: confinement, visited: &visited, found: &found)
       default: if entry == fileName { found.append(shown) }
       }
     }
@@ -168,7 +184,8 @@ public enum PolicyTests {
 /// editors complete and check keys; `sendlint policy schema` prints the same schema offline.
 public enum StarterPolicy {
   /// Where editors fetch the schema from; the file is generated by `sendlint policy schema`.
-  public static let schemaURL = "https://raw.githubusercontent.com/sendlint/sendlint/main/docs/sendlint-policy.schema.json"
+  public static let schemaURL =
+    "https://raw.githubusercontent.com/sendlint/sendlint/main/docs/sendlint-policy.schema.json"
 
   public static let text = """
     # yaml-language-server: $schema=\(schemaURL)

@@ -77,18 +77,23 @@ extension DraftPreview {
     _ inventory: Inventory, summary: DraftSummary, brand: BrandFacts, findings: [Finding], indexes: [Int]
   ) -> DraftPreview {
     var preview = DraftPreview(
-      draftPath: inventory.draftPath, kind: inventory.kind.rawValue, category: summary.category, policy: summary.policy)
+      draftPath: inventory.draftPath, kind: inventory.kind.rawValue, category: summary.category,
+      policy: summary.policy)
     var pinned: [Int: String] = [:]
     func within(_ range: SourceRange, _ container: SourceRange) -> Bool {
       // An empty range at a field's first byte is about the whole message (a missing Date
       // field reports at 1:1), not about the field that happens to come first.
       guard range.end > range.start || range.start > container.start else { return false }
-      return range.file.path == container.file.path && range.start >= container.start && range.start <= max(container.start, container.end)
+      return range.file.path == container.file.path && range.start >= container.start
+        && range.start <= max(container.start, container.end)
     }
     func findingsIn(_ container: SourceRange, as place: String, exact: Bool = false) -> [Int] {
       indexes.filter { index in
         guard pinned[index] == nil, let range = findings[index].range else { return false }
-        let hit = exact ? range.file.path == container.file.path && range.start == container.start : within(range, container)
+        let hit =
+          exact
+          ? range.file.path == container.file.path && range.start == container.start
+          : within(range, container)
         if hit { pinned[index] = place }
         return hit
       }
@@ -96,11 +101,15 @@ extension DraftPreview {
     // Headers the reviewer reads first; the rest of the header block stays in the source.
     for name in ["From", "Sender", "Reply-To", "Return-Path", "To", "Subject", "Date", "List-Unsubscribe"] {
       for header in inventory.headers(named: name) {
-        preview.headers.append(Field(name: header.name, value: header.value, findings: findingsIn(header.range, as: "header")))
+        preview.headers.append(
+          Field(name: header.name, value: header.value, findings: findingsIn(header.range, as: "header")))
       }
     }
     if inventory.headers(named: "Return-Path").isEmpty, let returnPath = inventory.returnPath {
-      preview.headers.append(Field(name: "Return-Path", value: returnPath.mailbox.address, findings: findingsIn(returnPath.range, as: "header")))
+      preview.headers.append(
+        Field(
+          name: "Return-Path", value: returnPath.mailbox.address,
+          findings: findingsIn(returnPath.range, as: "header")))
     }
     // The Received path, top (nearest the recipient) first, with the sending hop marked as the
     // unauthorised-sending-IP rule finds it: the oldest public address.
@@ -110,19 +119,25 @@ extension DraftPreview {
     for entry in inventory.received {
       let ip = entry.hop.fromIP
       let text = String(decoding: entry.range.file.bytes[entry.range.start..<entry.range.end], as: UTF8.self)
-      preview.hops.append(Hop(
-        text: text, ip: ip, owner: ip.flatMap(IPAddress.init).map { owner(of: $0, brand: brand) },
-        isSendingHop: entry.index == sendingIndex, findings: findingsIn(entry.range, as: "received")))
+      preview.hops.append(
+        Hop(
+          text: text, ip: ip, owner: ip.flatMap(IPAddress.init).map { owner(of: $0, brand: brand) },
+          isSendingHop: entry.index == sendingIndex, findings: findingsIn(entry.range, as: "received")))
     }
     for stated in inventory.statedSendingIPs {
-      preview.hops.append(Hop(
-        text: "sending IP stated by the manifest: \(stated.text)", ip: stated.address?.description,
-        owner: stated.address.map { owner(of: $0, brand: brand) }, isSendingHop: true, findings: findingsIn(stated.range, as: "received")))
+      preview.hops.append(
+        Hop(
+          text: "sending IP stated by the manifest: \(stated.text)", ip: stated.address?.description,
+          owner: stated.address.map { owner(of: $0, brand: brand) }, isSendingHop: true,
+          findings: findingsIn(stated.range, as: "received")))
     }
     for attachment in inventory.attachments {
-      preview.attachments.append(AttachmentRow(
-        filename: attachment.filename ?? "(no file name)", contentType: attachment.contentType, size: attachment.size,
-        archiveEntries: attachment.archiveEntries, findings: findingsIn(attachment.range, as: "attachment", exact: true)))
+      preview.attachments.append(
+        AttachmentRow(
+          filename: attachment.filename ?? "(no file name)", contentType: attachment.contentType,
+          size: attachment.size,
+          archiveEntries: attachment.archiveEntries,
+          findings: findingsIn(attachment.range, as: "attachment", exact: true)))
     }
     // The body: an .eml's first HTML part (else its first text part), a campaign's or a
     // template's HTML file.
@@ -159,11 +174,17 @@ extension DraftPreview {
       if body == nil { body = text } else { alternative = text }
     case .campaign:
       let others = inventory.files.dropFirst()
-      let html = others.first(where: { file in [".html", ".htm"].contains { file.path.lowercased().hasSuffix($0) } })
+      let html = others.first(where: { file in
+        [".html", ".htm"].contains { file.path.lowercased().hasSuffix($0) }
+      })
       let text = others.first(where: { $0.path != html?.path })
       if let html { body = (html.bytes, Locator(file: html), true) }
       if let text {
-        if body == nil { body = (text.bytes, Locator(file: text), false) } else { alternative = (text.bytes, Locator(file: text), false) }
+        if body == nil {
+          body = (text.bytes, Locator(file: text), false)
+        } else {
+          alternative = (text.bytes, Locator(file: text), false)
+        }
       }
     case .template:
       let isHTML = !inventory.draftFile.path.lowercased().hasSuffix(".txt")
@@ -171,7 +192,9 @@ extension DraftPreview {
     }
     if let shown = body, shown.bytes.count > PreviewDocument.maximumBodyBytes {
       // Tokens of a huge body would cost many times its size; the findings list still has all.
-      preview.notes.append("the \(shown.isHTML ? "HTML" : "text") body is \(shown.bytes.count / 1024) KiB, over the \(PreviewDocument.maximumBodyBytes / (1024 * 1024)) MiB the preview shows; its findings are listed, not pinned")
+      preview.notes.append(
+        "the \(shown.isHTML ? "HTML" : "text") body is \(shown.bytes.count / 1024) KiB, over the \(PreviewDocument.maximumBodyBytes / (1024 * 1024)) MiB the preview shows; its findings are listed, not pinned"
+      )
       preview.findings = indexes.map { ($0, pinned[$0]) }
       preview.links = linkDetails(inventory, findings: findings, indexes: indexes)
       return preview
@@ -183,11 +206,14 @@ extension DraftPreview {
       return preview
     }
     // Findings inside a body's source bytes (an .eml holds both parts in one file).
-    func findingsWithin(_ part: (bytes: [UInt8], locator: Locator, isHTML: Bool)) -> [(index: Int, offset: Int)] {
+    func findingsWithin(_ part: (bytes: [UInt8], locator: Locator, isHTML: Bool)) -> [(
+      index: Int, offset: Int
+    )] {
       let first = part.locator.offset(0).offset
       let end = part.bytes.isEmpty ? first : part.locator.offset(part.bytes.count - 1).offset + 1
       return indexes.compactMap { index in
-        guard pinned[index] == nil, let range = findings[index].range, range.file.path == part.locator.file.path,
+        guard pinned[index] == nil, let range = findings[index].range,
+          range.file.path == part.locator.file.path,
           range.start >= first, range.start < end
         else { return nil }
         return (index, range.start)
@@ -201,7 +227,8 @@ extension DraftPreview {
     let pixel = inventory.images.first(where: \.addedByOpenTracking)
     let pixelFindings = pixel.map { findingsIn($0.range, as: "body", exact: true) } ?? []
     var document = PreviewDocument(
-      bytes: body.bytes, locator: body.locator, isHTML: body.isHTML, findings: bodyFindings, deliveredURLs: delivered, images: images)
+      bytes: body.bytes, locator: body.locator, isHTML: body.isHTML, findings: bodyFindings,
+      deliveredURLs: delivered, images: images)
     if let pixel { document.openPixel = (pixel.host ?? "the tracking host", pixelFindings) }
     let rendered = document.render()
     preview.document = rendered.document
@@ -209,7 +236,8 @@ extension DraftPreview {
     for index in rendered.pinned { pinned[index] = "body" }
     if let alternative {
       let text = PreviewDocument(
-        bytes: alternative.bytes, locator: alternative.locator, isHTML: false, findings: findingsWithin(alternative), deliveredURLs: [:], images: [:]
+        bytes: alternative.bytes, locator: alternative.locator, isHTML: false,
+        findings: findingsWithin(alternative), deliveredURLs: [:], images: [:]
       ).render()
       preview.textDocument = text.document
       for index in text.pinned { pinned[index] = "text part" }
@@ -220,7 +248,9 @@ extension DraftPreview {
         + (inventory.clickRewrite.map { "; links as rewritten for click tracking through \($0.domain)" } ?? "")
         + (pixel != nil ? "; the open pixel the ESP adds is shown at the end" : ""))
     if !rendered.blockedHosts.isEmpty {
-      preview.notes.append("remote images replaced by placeholders (nothing was fetched): \(rendered.blockedHosts.joined(separator: ", "))")
+      preview.notes.append(
+        "remote images replaced by placeholders (nothing was fetched): \(rendered.blockedHosts.joined(separator: ", "))"
+      )
     }
     preview.findings = indexes.map { ($0, pinned[$0]) }
     preview.links = linkDetails(inventory, findings: findings, indexes: indexes)
@@ -232,24 +262,33 @@ extension DraftPreview {
     var details: [Int: LinkDetail] = [:]
     let spans = inventory.links.map { link -> (Link, [SourceRange]) in
       var ranges = [link.range]
-      if let locator = link.textLocator, !link.text.isEmpty { ranges.append(locator.range(0, link.text.utf8.count)) }
+      if let locator = link.textLocator, !link.text.isEmpty {
+        ranges.append(locator.range(0, link.text.utf8.count))
+      }
       return (link, ranges)
     }
     for index in indexes {
       guard let range = findings[index].range else { continue }
-      guard let (link, _) = spans.first(where: { _, ranges in
-        ranges.contains { $0.file.path == range.file.path && range.start >= $0.start && range.start <= $0.end }
-      }) else { continue }
+      guard
+        let (link, _) = spans.first(where: { _, ranges in
+          ranges.contains {
+            $0.file.path == range.file.path && range.start >= $0.start && range.start <= $0.end
+          }
+        })
+      else { continue }
       let embedded = link.url.map { RedirectUnwrapping.embeddedTargets($0).map(\.href) } ?? []
       let delivered = link.deliveredURL.flatMap { $0 == link.href || $0 == link.url?.href ? nil : $0 }
-      details[index] = LinkDetail(shownText: link.text, href: link.href, delivered: delivered, embeddedTargets: embedded)
+      details[index] = LinkDetail(
+        shownText: link.text, href: link.href, delivered: delivered, embeddedTargets: embedded)
     }
     return details
   }
 
   static func owner(of address: IPAddress, brand: BrandFacts) -> String {
     if brand.sendingIPs.contains(where: { $0.contains(address) }) { return "the brand (brand.sending_ips)" }
-    if let vendor = brand.vendors.first(where: { $0.sendingIPs.contains { $0.contains(address) } }) { return "vendor \(vendor.name)" }
+    if let vendor = brand.vendors.first(where: { $0.sendingIPs.contains { $0.contains(address) } }) {
+      return "vendor \(vendor.name)"
+    }
     return "not in the policy (neither brand.sending_ips nor a vendor)"
   }
 }
@@ -267,15 +306,28 @@ extension LintReport {
     func map(_ indexes: [Int]) -> [Int] { indexes.compactMap { renumbered[$0] } }
     copy.previews = previews.map { preview in
       var changed = preview
-      changed.findings = preview.findings.compactMap { entry in renumbered[entry.index].map { ($0, entry.pinnedIn) } }
-      changed.headers = preview.headers.map { .init(name: $0.name, value: $0.value, findings: map($0.findings)) }
-      changed.hops = preview.hops.map { .init(text: $0.text, ip: $0.ip, owner: $0.owner, isSendingHop: $0.isSendingHop, findings: map($0.findings)) }
-      changed.attachments = preview.attachments.map {
-        .init(filename: $0.filename, contentType: $0.contentType, size: $0.size, archiveEntries: $0.archiveEntries, findings: map($0.findings))
+      changed.findings = preview.findings.compactMap { entry in
+        renumbered[entry.index].map { ($0, entry.pinnedIn) }
       }
-      changed.links = Dictionary(uniqueKeysWithValues: preview.links.compactMap { key, value in renumbered[key].map { ($0, value) } })
+      changed.headers = preview.headers.map {
+        .init(name: $0.name, value: $0.value, findings: map($0.findings))
+      }
+      changed.hops = preview.hops.map {
+        .init(
+          text: $0.text, ip: $0.ip, owner: $0.owner, isSendingHop: $0.isSendingHop, findings: map($0.findings)
+        )
+      }
+      changed.attachments = preview.attachments.map {
+        .init(
+          filename: $0.filename, contentType: $0.contentType, size: $0.size,
+          archiveEntries: $0.archiveEntries, findings: map($0.findings))
+      }
+      changed.links = Dictionary(
+        uniqueKeysWithValues: preview.links.compactMap { key, value in renumbered[key].map { ($0, value) } })
       if let document = preview.document { changed.document = DraftPreview.renumber(document, renumbered) }
-      if let document = preview.textDocument { changed.textDocument = DraftPreview.renumber(document, renumbered) }
+      if let document = preview.textDocument {
+        changed.textDocument = DraftPreview.renumber(document, renumbered)
+      }
       return changed
     }
     return copy
@@ -292,10 +344,14 @@ extension DraftPreview {
     output.reserveCapacity(bytes.count)
     var index = 0
     while index < bytes.count {
-      if bytes[index] == marker[0], bytes.count - index >= marker.count, Array(bytes[index..<(index + marker.count)]) == marker {
+      if bytes[index] == marker[0], bytes.count - index >= marker.count,
+        Array(bytes[index..<(index + marker.count)]) == marker
+      {
         var end = index + marker.count
         while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += 1 }
-        let numbers = String(decoding: bytes[(index + marker.count)..<end], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+        let numbers = String(decoding: bytes[(index + marker.count)..<end], as: UTF8.self).split(
+          separator: " "
+        ).compactMap { Int($0) }
         let kept = numbers.compactMap { renumbered[$0 - 1].map { String($0 + 1) } }
         if kept.isEmpty {
           // No finding left on the element: the attribute goes, with the space before it.

@@ -33,7 +33,8 @@ struct PreviewDocument {
   var openPixel: (host: String, findings: [Int])?
 
   init(
-    bytes: [UInt8], locator: Locator, isHTML: Bool, findings: [(index: Int, offset: Int)], deliveredURLs: [Int: String],
+    bytes: [UInt8], locator: Locator, isHTML: Bool, findings: [(index: Int, offset: Int)],
+    deliveredURLs: [Int: String],
     images: [String: (type: String, bytes: [UInt8])]
   ) {
     self.bytes = bytes
@@ -58,15 +59,20 @@ struct PreviewDocument {
     var blockedHosts: [String]
   }
 
-  private static let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"\(DraftPreview.documentPolicy)\"><meta charset=\"utf-8\">"
-  private static let dropped: Set<String> = ["base", "link", "object", "embed", "applet", "frame", "frameset", "portal"]
+  private static let csp =
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"\(DraftPreview.documentPolicy)\"><meta charset=\"utf-8\">"
+  private static let dropped: Set<String> = [
+    "base", "link", "object", "embed", "applet", "frame", "frameset", "portal",
+  ]
   private static let droppedWithContent: Set<String> = ["script", "iframe", "noembed", "noframes"]
   private static let urlAttributes: Set<String> = [
-    "srcset", "lowsrc", "dynsrc", "poster", "action", "formaction", "data", "codebase", "cite", "longdesc", "ping",
+    "srcset", "lowsrc", "dynsrc", "poster", "action", "formaction", "data", "codebase", "cite", "longdesc",
+    "ping",
     "manifest", "archive", "profile", "classid", "xlink:href", "imagesrcset", "itemtype", "srcdoc", "target",
   ]
   private static let voidElements: Set<String> = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "param", "keygen",
   ]
 
   func render() -> Rendered {
@@ -76,10 +82,12 @@ struct PreviewDocument {
     guard isHTML else {
       // A text body: escaped in a <pre>; its findings pin the whole text.
       let pins = findings.map(\.index)
-      let marker = pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\""
+      let marker =
+        pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\""
       let text = HTMLEscaping.text(String(decoding: bytes, as: UTF8.self))
       return Rendered(
-        document: "<!DOCTYPE html>\(Self.csp)<body><pre\(marker) style=\"white-space: pre-wrap; font: 14px/1.4 monospace\">\(text)</pre></body>",
+        document:
+          "<!DOCTYPE html>\(Self.csp)<body><pre\(marker) style=\"white-space: pre-wrap; font: 14px/1.4 monospace\">\(text)</pre></body>",
         pinned: pins, blockedHosts: [])
     }
     var tokens: [HTMLToken] = []
@@ -95,11 +103,17 @@ struct PreviewDocument {
         let first = locator.offset(tag.start).offset
         let last = locator.offset(max(tag.start, tag.end - 1)).offset
         spans.append((first, max(first + 1, last + 1), position))
-        if !tag.selfClosing, !Self.voidElements.contains(tag.name), stack.count < 4096 { stack.append((tag.name, position)) }
+        if !tag.selfClosing, !Self.voidElements.contains(tag.name), stack.count < 4096 {
+          stack.append((tag.name, position))
+        }
       case .endTag(let name, _, _):
-        if let open = stack.lastIndex(where: { $0.name == name }), stack.count - open <= 64 { stack.removeSubrange(open...) }
+        if let open = stack.lastIndex(where: { $0.name == name }), stack.count - open <= 64 {
+          stack.removeSubrange(open...)
+        }
       case .characters(let text, let source, let verbatim):
-        guard let owner = stack.last?.token, !text.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else { continue }
+        guard let owner = stack.last?.token,
+          !text.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
+        else { continue }
         let first = locator.offset(source).offset
         let last = verbatim && !text.isEmpty ? locator.offset(source + text.count - 1).offset : first
         spans.append((first, max(first + 1, last + 1), owner))
@@ -146,7 +160,10 @@ struct PreviewDocument {
     }
     for (position, token) in tokens.enumerated() {
       if let name = skipUntil {
-        if case .endTag(name, _, let end) = token { cursor = end; skipUntil = nil }
+        if case .endTag(name, _, let end) = token {
+          cursor = end
+          skipUntil = nil
+        }
         continue
       }
       switch token {
@@ -162,7 +179,10 @@ struct PreviewDocument {
       case .endTag(let name, let start, _):
         if name == "style", let begin = styleStart {
           insertPolicy()
-          output += Array(CSSNeutraliser.neutralise(String(decoding: bytes[begin..<start], as: UTF8.self), note: noteBlocked).utf8)
+          output += Array(
+            CSSNeutraliser.neutralise(
+              String(decoding: bytes[begin..<start], as: UTF8.self), note: noteBlocked
+            ).utf8)
           cursor = start
           styleStart = nil
         }
@@ -177,22 +197,30 @@ struct PreviewDocument {
           if !tag.selfClosing { skipUntil = tag.name }
           continue
         }
-        if Self.dropped.contains(tag.name) || (tag.name == "meta" && tag.attribute("http-equiv") != nil) { continue }
+        if Self.dropped.contains(tag.name) || (tag.name == "meta" && tag.attribute("http-equiv") != nil) {
+          continue
+        }
         guard Self.isName(tag.name) else { continue }
         output += Array(serialise(tag, findings: annotations[position] ?? [], note: noteBlocked).utf8)
         if tag.name == "style", !tag.selfClosing { styleStart = tag.end }
       }
     }
     if let begin = styleStart {
-      output += Array(CSSNeutraliser.neutralise(String(decoding: bytes[begin..<bytes.count], as: UTF8.self), note: noteBlocked).utf8)
+      output += Array(
+        CSSNeutraliser.neutralise(
+          String(decoding: bytes[begin..<bytes.count], as: UTF8.self), note: noteBlocked
+        ).utf8)
       cursor = bytes.count
     }
     if skipUntil == nil { copy(upTo: bytes.count) }
     insertPolicy()
     if let (host, pins) = openPixel {
       noteBlocked(host)
-      let marker = pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\""
-      output += Array("<img src=\"\(Placeholder.image(width: 1, height: 1, label: host))\" width=\"1\" height=\"1\" alt=\"\" data-sendlint-added=\"open-pixel\" title=\"open pixel added at send time: \(HTMLEscaping.attribute(host))\"\(marker)>".utf8)
+      let marker =
+        pins.isEmpty ? "" : " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\""
+      output += Array(
+        "<img src=\"\(Placeholder.image(width: 1, height: 1, label: host))\" width=\"1\" height=\"1\" alt=\"\" data-sendlint-added=\"open-pixel\" title=\"open pixel added at send time: \(HTMLEscaping.attribute(host))\"\(marker)>"
+          .utf8)
       pinned += pins
     }
     let document = String(decoding: output, as: UTF8.self)
@@ -202,7 +230,10 @@ struct PreviewDocument {
   /// Names the preview writes back: letters, digits, `-`, `_`, `:`, `.`; anything else is dropped.
   static func isName(_ name: String) -> Bool {
     !name.isEmpty && name.utf8.count <= 64
-      && name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F || $0 == 0x3A || $0 == 0x2E }
+      && name.utf8.allSatisfy {
+        ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x5F || $0 == 0x3A
+          || $0 == 0x2E
+      }
   }
 
   private func serialise(_ tag: HTMLStartTag, findings pins: [Int], note: (String) -> Void) -> String {
@@ -210,11 +241,16 @@ struct PreviewDocument {
     var hasTitle = tag.attribute("title") != nil
     var seen: Set<String> = []
     func number(_ name: String) -> Double? {
-      tag.attribute(name).flatMap { Double($0.value.trimmingASCIIWhitespace().prefix { $0.isNumber || $0 == "." }) }
+      tag.attribute(name).flatMap {
+        Double($0.value.trimmingASCIIWhitespace().prefix { $0.isNumber || $0 == "." })
+      }
     }
-    for attribute in tag.attributes where Self.isName(attribute.name) && seen.insert(attribute.name).inserted {
+    for attribute in tag.attributes where Self.isName(attribute.name) && seen.insert(attribute.name).inserted
+    {
       let name = attribute.name
-      if name.hasPrefix("on") || Self.urlAttributes.contains(name) || name.hasPrefix("data-sendlint") { continue }
+      if name.hasPrefix("on") || Self.urlAttributes.contains(name) || name.hasPrefix("data-sendlint") {
+        continue
+      }
       var value = attribute.value
       switch name {
       case "href":
@@ -233,12 +269,15 @@ struct PreviewDocument {
       }
       text += " \(name)=\"\(HTMLEscaping.attribute(value))\""
     }
-    if !pins.isEmpty { text += " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\"" }
+    if !pins.isEmpty {
+      text += " data-sendlint-finding=\"\(pins.map { String($0 + 1) }.joined(separator: " "))\""
+    }
     return text + (tag.selfClosing ? " />" : ">")
   }
 
   /// A `data:` image, an embedded `cid:` part, or a placeholder naming the remote host.
-  private func imageSource(_ value: String, width: Double?, height: Double?, note: (String) -> Void) -> String {
+  private func imageSource(_ value: String, width: Double?, height: Double?, note: (String) -> Void) -> String
+  {
     let trimmed = value.trimmingASCIIWhitespace()
     let lowered = trimmed.lowercased()
     if lowered.hasPrefix("data:image/") { return trimmed }
@@ -247,7 +286,9 @@ struct PreviewDocument {
     if lowered.hasPrefix("cid:") {
       let key = String(decoding: PercentDecoding.decode(Array(trimmed.utf8.dropFirst(4))), as: UTF8.self)
       if let image = images[key] ?? images.first(where: { $0.key.caseInsensitiveEquals(key) })?.value {
-        let type = image.type.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x3B } ? image.type : "application/octet-stream"
+        let type =
+          image.type.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x3B }
+          ? image.type : "application/octet-stream"
         return "data:\(type);base64,\(Base64.encode(image.bytes))"
       }
       return Placeholder.image(width: w, height: h, label: "missing part cid:\(key)")
@@ -263,14 +304,18 @@ enum Placeholder {
   /// The host a URL as written would load from (`//host/…` is scheme-relative), for the label.
   static func host(_ url: String) -> String {
     let absolute = url.hasPrefix("//") ? "https:" + url : url
-    return URLRecord.parse(absolute).flatMap { $0.host.map { HostName.normalise($0.description) } } ?? "relative URL"
+    return URLRecord.parse(absolute).flatMap { $0.host.map { HostName.normalise($0.description) } }
+      ?? "relative URL"
   }
 
   static func image(width: Int, height: Int, label: String) -> String {
     let shown = HTMLEscaping.attribute(String(label.prefix(80)))
-    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
+    let svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
       + "<rect width=\"100%\" height=\"100%\" fill=\"#e4e4e7\" stroke=\"#71717a\" stroke-dasharray=\"4 3\"/>"
-      + (height >= 14 && width >= 40 ? "<text x=\"50%\" y=\"50%\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#3f3f46\" text-anchor=\"middle\" dominant-baseline=\"middle\">remote image: \(shown)</text>" : "")
+      + (height >= 14 && width >= 40
+        ? "<text x=\"50%\" y=\"50%\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#3f3f46\" text-anchor=\"middle\" dominant-baseline=\"middle\">remote image: \(shown)</text>"
+        : "")
       + "<title>remote image not loaded: \(shown)</title></svg>"
     return "data:image/svg+xml;base64," + Base64.encode(Array(svg.utf8))
   }
@@ -288,7 +333,9 @@ enum CSSNeutraliser {
     func matches(_ word: String, at position: Int) -> Bool {
       let pattern = Array(word.utf8)
       guard position + pattern.count <= bytes.count else { return false }
-      for offset in 0..<pattern.count where lower(bytes[position + offset]) != pattern[offset] { return false }
+      for offset in 0..<pattern.count where lower(bytes[position + offset]) != pattern[offset] {
+        return false
+      }
       return true
     }
     while index < bytes.count {
@@ -309,7 +356,8 @@ enum CSSNeutraliser {
           }
           end += 1
         }
-        var inner = String(decoding: bytes[(index + 4)..<min(end, bytes.count)], as: UTF8.self).trimmingASCIIWhitespace()
+        var inner = String(decoding: bytes[(index + 4)..<min(end, bytes.count)], as: UTF8.self)
+          .trimmingASCIIWhitespace()
         if let first = inner.first, first == "\"" || first == "'" { inner.removeFirst() }
         if let last = inner.last, last == "\"" || last == "'" { inner.removeLast() }
         if inner.lowercased().hasPrefix("data:image/") && !inner.contains(")") && !inner.contains("\"") {

@@ -24,15 +24,20 @@ enum InlineDirectives {
   /// Directives in the files a draft was read from that are templates (HTML/text), not messages.
   static func directives(in inventory: Inventory) -> [Directive] {
     var result: [Directive] = []
-    for file in inventory.files where inventory.kind != .eml && file !== inventory.draftFile || inventory.kind == .template {
+    for file in inventory.files
+    where inventory.kind != .eml && file !== inventory.draftFile || inventory.kind == .template {
       for tag in MergeTags.find(in: file.bytes) where tag.isComment {
         let text = Array(file.bytes[tag.range])
         guard let found = text.firstRange(of: marker) else { continue }
         let rest = String(decoding: text[found.upperBound...], as: UTF8.self)
-          .replacingOccurrences(of: "--}}", with: "").replacingOccurrences(of: "}}", with: "").replacingOccurrences(of: "#}", with: "")
+          .replacingOccurrences(of: "--}}", with: "").replacingOccurrences(of: "}}", with: "")
+          .replacingOccurrences(of: "#}", with: "")
         let parts = rest.components(separatedBy: "--")
-        let rules = parts[0].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init).filter { !$0.isEmpty }
-        let reason = parts.count > 1 ? parts.dropFirst().joined(separator: "--").trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        let rules = parts[0].split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
+          .filter { !$0.isEmpty }
+        let reason =
+          parts.count > 1
+          ? parts.dropFirst().joined(separator: "--").trimmingCharacters(in: .whitespacesAndNewlines) : nil
         let range = SourceRange(file: file, start: tag.range.lowerBound, end: tag.range.upperBound)
         // Each id's first occurrence after the previous one, after the marker.
         var cursor = found.upperBound
@@ -41,9 +46,15 @@ enum InlineDirectives {
           let bytes = Array(rule.utf8)
           let start = text[cursor...].firstRange(of: bytes)?.lowerBound ?? found.lowerBound
           cursor = min(text.count, start + bytes.count)
-          ruleRanges.append(SourceRange(file: file, start: tag.range.lowerBound + start, end: tag.range.lowerBound + start + bytes.count))
+          ruleRanges.append(
+            SourceRange(
+              file: file, start: tag.range.lowerBound + start, end: tag.range.lowerBound + start + bytes.count
+            ))
         }
-        result.append(Directive(rules: rules, ruleRanges: ruleRanges, reason: reason?.isEmpty == false ? reason : nil, file: file, targetLine: range.endPosition.line + 1, range: range))
+        result.append(
+          Directive(
+            rules: rules, ruleRanges: ruleRanges, reason: reason?.isEmpty == false ? reason : nil, file: file,
+            targetLine: range.endPosition.line + 1, range: range))
       }
     }
     return result
@@ -56,7 +67,8 @@ enum InlineDirectives {
       Hit(
         range: range,
         message: "sendlint directive in an HTML comment: it ships to every recipient and sendlint ignores it",
-        help: "use a template comment that does not render, e.g. {{!-- sendlint-disable-next-line RULE -- reason --}}, or a policy suppress entry",
+        help:
+          "use a template comment that does not render, e.g. {{!-- sendlint-disable-next-line RULE -- reason --}}, or a policy suppress entry",
         evidence: "html-comment-directive")
     }
   }
@@ -82,17 +94,24 @@ struct SuppressionTracker {
   /// The unknown-rule diagnostics of the run, the last one counting those not shown.
   var diagnostics: [Diagnostic] {
     guard omittedUnknownRules > 0, let last = unknownRules.last else { return unknownRules }
-    return unknownRules + [Diagnostic(
-      code: "suppression/unknown-rule",
-      message: "…and \(omittedUnknownRules) more unknown rule id\(omittedUnknownRules == 1 ? "" : "s") in sendlint-disable-next-line directives, not shown",
-      help: "fix the ids above first; at most \(Self.maximumUnknownRuleDiagnostics) are shown", path: last.path)]
+    return unknownRules + [
+      Diagnostic(
+        code: "suppression/unknown-rule",
+        message:
+          "…and \(omittedUnknownRules) more unknown rule id\(omittedUnknownRules == 1 ? "" : "s") in sendlint-disable-next-line directives, not shown",
+        help: "fix the ids above first; at most \(Self.maximumUnknownRuleDiagnostics) are shown",
+        path: last.path)
+    ]
   }
 
   static func key(_ suppression: Suppression) -> String { "\(suppression.file):\(suppression.line)" }
 
   /// Notes the policy's suppressions that concern this draft (for the unused report).
   mutating func register(_ policy: ResolvedPolicy, draft path: String) {
-    for suppression in policy.suppressions where suppression.files.isEmpty || suppression.files.contains(where: { $0.matches(relativePathFrom(path, suppression.baseDirectory)) }) {
+    for suppression in policy.suppressions
+    where suppression.files.isEmpty
+      || suppression.files.contains(where: { $0.matches(relativePathFrom(path, suppression.baseDirectory)) })
+    {
       if relevant[Self.key(suppression)] == nil { relevant[Self.key(suppression)] = (suppression, nil) }
     }
   }
@@ -102,7 +121,9 @@ struct SuppressionTracker {
     return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
   }
 
-  mutating func apply(_ findings: [Finding], inventory: Inventory, policy: ResolvedPolicy, absolutePath: String, today: String) -> [Finding] {
+  mutating func apply(
+    _ findings: [Finding], inventory: Inventory, policy: ResolvedPolicy, absolutePath: String, today: String
+  ) -> [Finding] {
     let directives = InlineDirectives.directives(in: inventory)
     var usedDirectives = Set<Int>()
     var kept: [Finding] = []
@@ -113,21 +134,28 @@ struct SuppressionTracker {
         continue
       }
       // Inline: a directive with a reason on the line before the finding, for its rule.
-      if let range = finding.range, let index = directives.firstIndex(where: { directive in
-        directive.reason != nil && directive.file === range.file && directive.targetLine == range.startPosition.line
-          && (directive.rules.contains(finding.rule) || directive.rules.contains("all"))
-      }) {
+      if let range = finding.range,
+        let index = directives.firstIndex(where: { directive in
+          directive.reason != nil && directive.file === range.file
+            && directive.targetLine == range.startPosition.line
+            && (directive.rules.contains(finding.rule) || directive.rules.contains("all"))
+        })
+      {
         usedDirectives.insert(index)
         suppressed += 1
         continue
       }
-      if let suppression = policy.suppressions.first(where: { $0.matches(finding, absolutePath: absolutePath) }) {
+      if let suppression = policy.suppressions.first(where: {
+        $0.matches(finding, absolutePath: absolutePath)
+      }) {
         used.insert(Self.key(suppression))
         if let expires = suppression.expires, expires <= today {
-          kept.append(Finding(
-            rule: finding.rule, severity: finding.severity, message: finding.message,
-            help: (finding.help.map { $0 + "; " } ?? "") + "the suppression (\(suppression.reason)) expired on \(expires)",
-            range: finding.range, draftPath: finding.draftPath, evidence: finding.fingerprint))
+          kept.append(
+            Finding(
+              rule: finding.rule, severity: finding.severity, message: finding.message,
+              help: (finding.help.map { $0 + "; " } ?? "")
+                + "the suppression (\(suppression.reason)) expired on \(expires)",
+              range: finding.range, draftPath: finding.draftPath, evidence: finding.fingerprint))
           continue
         }
         suppressed += 1
@@ -135,11 +163,13 @@ struct SuppressionTracker {
       }
       kept.append(finding)
     }
-    let enabled = Set(Engine.enabledRules(policy: policy, category: nil, path: absolutePath).map(\.metadata.id))
+    let enabled = Set(
+      Engine.enabledRules(policy: policy, category: nil, path: absolutePath).map(\.metadata.id))
     let known = RuleRegistry.ids + policy.customRules.map(\.metadata.id)
     let knownSet = Set(known)
     for directive in directives {
-      for (rule, range) in zip(directive.rules, directive.ruleRanges) where rule != "all" && !knownSet.contains(rule) {
+      for (rule, range) in zip(directive.rules, directive.ruleRanges)
+      where rule != "all" && !knownSet.contains(rule) {
         guard reportedUnknown.insert("\(range.file.path):\(range.start)").inserted else { continue }
         guard unknownRules.count < Self.maximumUnknownRuleDiagnostics else {
           omittedUnknownRules += 1
@@ -147,27 +177,39 @@ struct SuppressionTracker {
         }
         let position = range.startPosition
         let suggestion = Suggestion.nearest(to: rule, in: known)
-        unknownRules.append(Diagnostic(
-          code: "suppression/unknown-rule",
-          message: "sendlint-disable-next-line names the unknown rule \"\(rule.escapedForDisplay)\"; it suppresses nothing",
-          help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "") + "`sendlint rules` lists every rule id; fix or remove the id",
-          path: range.file.path, position: position, sourceLine: range.file.lineText(position.line)))
+        unknownRules.append(
+          Diagnostic(
+            code: "suppression/unknown-rule",
+            message:
+              "sendlint-disable-next-line names the unknown rule \"\(rule.escapedForDisplay)\"; it suppresses nothing",
+            help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "")
+              + "`sendlint rules` lists every rule id; fix or remove the id",
+            path: range.file.path, position: position, sourceLine: range.file.lineText(position.line)))
       }
     }
     for (index, directive) in directives.enumerated() where !usedDirectives.contains(index) {
       // Unknown ids are reported above, not again as unused.
-      guard directive.rules.isEmpty || directive.rules.contains(where: { $0 == "all" || knownSet.contains($0) }) else { continue }
+      guard
+        directive.rules.isEmpty || directive.rules.contains(where: { $0 == "all" || knownSet.contains($0) })
+      else { continue }
       if directive.reason == nil, enabled.contains("sendlint/suppression-without-reason") {
-        kept.append(Finding(
-          rule: "sendlint/suppression-without-reason", severity: severity("sendlint/suppression-without-reason", policy),
-          message: "the directive for \(directive.rules.joined(separator: ", ")) gives no reason and suppresses nothing",
-          help: "add the reason after --: {{!-- sendlint-disable-next-line RULE -- reason --}}", range: directive.range,
-          draftPath: inventory.draftPath, evidence: "no-reason|\(directive.rules.joined(separator: ","))"))
+        kept.append(
+          Finding(
+            rule: "sendlint/suppression-without-reason",
+            severity: severity("sendlint/suppression-without-reason", policy),
+            message:
+              "the directive for \(directive.rules.joined(separator: ", ")) gives no reason and suppresses nothing",
+            help: "add the reason after --: {{!-- sendlint-disable-next-line RULE -- reason --}}",
+            range: directive.range,
+            draftPath: inventory.draftPath, evidence: "no-reason|\(directive.rules.joined(separator: ","))"))
       } else if directive.reason != nil, enabled.contains("sendlint/unused-suppression") {
-        kept.append(Finding(
-          rule: "sendlint/unused-suppression", severity: severity("sendlint/unused-suppression", policy),
-          message: "the directive for \(directive.rules.joined(separator: ", ")) suppressed nothing on line \(directive.targetLine)",
-          help: "remove it", range: directive.range, draftPath: inventory.draftPath, evidence: "unused-inline|\(directive.rules.joined(separator: ","))"))
+        kept.append(
+          Finding(
+            rule: "sendlint/unused-suppression", severity: severity("sendlint/unused-suppression", policy),
+            message:
+              "the directive for \(directive.rules.joined(separator: ", ")) suppressed nothing on line \(directive.targetLine)",
+            help: "remove it", range: directive.range, draftPath: inventory.draftPath,
+            evidence: "unused-inline|\(directive.rules.joined(separator: ","))"))
       }
     }
     return kept
@@ -179,10 +221,12 @@ struct SuppressionTracker {
 
   /// Policy suppressions that concerned a linted draft and suppressed nothing.
   func unused() -> [Finding] {
-    relevant.values.filter { !used.contains(Self.key($0.0)) }.sorted { Self.key($0.0) < Self.key($1.0) }.map { suppression, _ in
+    relevant.values.filter { !used.contains(Self.key($0.0)) }.sorted { Self.key($0.0) < Self.key($1.0) }.map {
+      suppression, _ in
       Finding(
         rule: "sendlint/unused-suppression", severity: .warning,
-        message: "the suppression of \(suppression.rule)\(suppression.value.map { " for \"\($0)\"" } ?? "") (\(suppression.reason)) matched no finding",
+        message:
+          "the suppression of \(suppression.rule)\(suppression.value.map { " for \"\($0)\"" } ?? "") (\(suppression.reason)) matched no finding",
         help: "remove it from the policy", range: nil, draftPath: "\(suppression.file):\(suppression.line)",
         evidence: "unused|\(suppression.rule)|\(suppression.value ?? "")")
     }
@@ -204,9 +248,14 @@ public struct Baseline: Codable, Sendable {
   public init(_ findings: [Finding]) {
     var entries: [String: Entry] = [:]
     for finding in findings {
-      entries[finding.fingerprint, default: Entry(fingerprint: finding.fingerprint, rule: finding.rule, path: finding.path, count: 0)].count += finding.count
+      entries[
+        finding.fingerprint,
+        default: Entry(fingerprint: finding.fingerprint, rule: finding.rule, path: finding.path, count: 0)
+      ].count += finding.count
     }
-    self.findings = entries.values.sorted { ($0.path, $0.rule, $0.fingerprint) < ($1.path, $1.rule, $1.fingerprint) }
+    self.findings = entries.values.sorted {
+      ($0.path, $0.rule, $0.fingerprint) < ($1.path, $1.rule, $1.fingerprint)
+    }
   }
 
   /// Baselines larger than this are refused: one entry is about 200 bytes, so this is some 80,000
@@ -224,42 +273,58 @@ public struct Baseline: Codable, Sendable {
   ) -> Result<Baseline, Diagnostic> {
     let workingDirectory = FileManager.default.currentDirectoryPath
     let absolute = PathConfinement.absolute(path, in: workingDirectory)
-    let confinement = confinement ?? PathConfinement(workingDirectory: workingDirectory, explicitPaths: [absolute])
+    let confinement =
+      confinement ?? PathConfinement(workingDirectory: workingDirectory, explicitPaths: [absolute])
     let shown = shown ?? path
     let update = "sendlint baseline update" + (typed.map { " --baseline \($0.escapedForDisplay)" } ?? "")
     let data: Data
     switch confinement.read(absolute, maximumBytes: maximumBytes) {
     case .success(let read): data = Data(read.bytes)
     case .failure(.missing):
-      return .failure(Diagnostic(
-        code: "usage/no-baseline", message: "cannot read baseline \(shown.escapedForDisplay): no such file",
-        help: "create it with `\(update)`, or check the path (relative to the current folder)", path: shown))
+      return .failure(
+        Diagnostic(
+          code: "usage/no-baseline", message: "cannot read baseline \(shown.escapedForDisplay): no such file",
+          help: "create it with `\(update)`, or check the path (relative to the current folder)", path: shown)
+      )
     case .failure(let refusal):
-      let help = refusal.isLimit
+      let help =
+        refusal.isLimit
         ? "this is not a baseline sendlint wrote (one accepts at most some 80,000 findings); fix the findings and regenerate it with `\(update)`"
         : refusal.help
-      return .failure(Diagnostic(
-        code: refusal.isLimit ? "usage/limit-exceeded" : "usage/refused-path",
-        message: "baseline: " + refusal.message(shown.escapedForDisplay, root: confinement.root), help: help, path: shown))
+      return .failure(
+        Diagnostic(
+          code: refusal.isLimit ? "usage/limit-exceeded" : "usage/refused-path",
+          message: "baseline: " + refusal.message(shown.escapedForDisplay, root: confinement.root),
+          help: help, path: shown))
     }
     do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
-      return .failure(Diagnostic(
-        code: "usage/bad-baseline", message: "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
-        help: "regenerate it with `\(update)`", path: shown))
+      return .failure(
+        Diagnostic(
+          code: "usage/bad-baseline",
+          message:
+            "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
+          help: "regenerate it with `\(update)`", path: shown))
     }
   }
 
   /// A baseline given as bytes (the library): the same size limit and decoding as `read`.
   public static func decode(_ data: Data, shown: String) -> Result<Baseline, Diagnostic> {
     guard data.count <= maximumBytes else {
-      return .failure(Diagnostic(
-        code: "usage/limit-exceeded", message: "baseline \(shown.escapedForDisplay) is \(data.count) bytes, over the \(maximumBytes / (1024 * 1024)) MiB limit",
-        help: "this is not a baseline sendlint wrote; regenerate it with `sendlint baseline update`", path: shown))
+      return .failure(
+        Diagnostic(
+          code: "usage/limit-exceeded",
+          message:
+            "baseline \(shown.escapedForDisplay) is \(data.count) bytes, over the \(maximumBytes / (1024 * 1024)) MiB limit",
+          help: "this is not a baseline sendlint wrote; regenerate it with `sendlint baseline update`",
+          path: shown))
     }
     do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
-      return .failure(Diagnostic(
-        code: "usage/bad-baseline", message: "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
-        help: "regenerate it with `sendlint baseline update`", path: shown))
+      return .failure(
+        Diagnostic(
+          code: "usage/bad-baseline",
+          message:
+            "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
+          help: "regenerate it with `sendlint baseline update`", path: shown))
     }
   }
 
@@ -271,7 +336,8 @@ public struct Baseline: Codable, Sendable {
     switch error as? DecodingError {
     case .dataCorrupted(let context): return "invalid JSON\(at(context.codingPath))"
     case .keyNotFound(let key, let context): return "missing \"\(key.stringValue)\"\(at(context.codingPath))"
-    case .typeMismatch(_, let context), .valueNotFound(_, let context): return "wrong type\(at(context.codingPath))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+      return "wrong type\(at(context.codingPath))"
     default: return "unreadable JSON"
     }
   }
@@ -294,12 +360,15 @@ public struct Baseline: Codable, Sendable {
     let current = Baseline(findings)
     let counts = Dictionary(uniqueKeysWithValues: current.findings.map { ($0.fingerprint, $0.count) })
     var result = self
-    result.findings = findings.isEmpty ? [] : self.findings.compactMap { entry in
-      guard let count = counts[entry.fingerprint] else { return nil }
-      var kept = entry
-      kept.count = min(entry.count, count)
-      return kept
-    }
+    result.findings =
+      findings.isEmpty
+      ? []
+      : self.findings.compactMap { entry in
+        guard let count = counts[entry.fingerprint] else { return nil }
+        var kept = entry
+        kept.count = min(entry.count, count)
+        return kept
+      }
     return result
   }
 

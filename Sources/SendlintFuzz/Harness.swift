@@ -52,7 +52,9 @@ enum Harness: String, CaseIterable {
       observe(InventoryReader.eml(file, finder: finder).links.count)
     case .html:
       observe(HTMLInventory.read(bytes).links.count)
-      observe(InventoryReader.template(SourceFile(path: "fuzz.html", bytes: bytes), isHTML: true, finder: finder).links.count)
+      observe(
+        InventoryReader.template(SourceFile(path: "fuzz.html", bytes: bytes), isHTML: true, finder: finder)
+          .links.count)
     case .url:
       let text = String(decoding: bytes, as: UTF8.self)
       let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
@@ -62,7 +64,9 @@ enum Harness: String, CaseIterable {
     case .policy:
       // `extends` of a relative path resolves inside an empty folder, so nothing outside is read
       // unless the input names an absolute path, as a hostile policy may.
-      switch PolicyLoader.load(text: String(decoding: bytes, as: UTF8.self), path: "fuzz.yaml", directory: emptyDirectory) {
+      switch PolicyLoader.load(
+        text: String(decoding: bytes, as: UTF8.self), path: "fuzz.yaml", directory: emptyDirectory)
+      {
       case .success(let policy): observe(policy.path?.count ?? 0)
       case .failure(let diagnostics): observe(diagnostics.diagnostics.count)
       }
@@ -112,7 +116,8 @@ let selectedHarness: Harness = {
   let name = ProcessInfo.processInfo.environment["SENDLINT_FUZZ_TARGET"] ?? ""
   guard let harness = Harness(rawValue: name) else {
     let names = Harness.allCases.map(\.rawValue).joined(separator: ", ")
-    FileHandle.standardError.write(Data("SENDLINT_FUZZ_TARGET must be one of \(names); got \"\(name)\"\n".utf8))
+    FileHandle.standardError.write(
+      Data("SENDLINT_FUZZ_TARGET must be one of \(names); got \"\(name)\"\n".utf8))
     exit(2)
   }
   return harness

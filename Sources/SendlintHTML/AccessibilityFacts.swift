@@ -66,7 +66,9 @@ public struct HTMLAccessibilityFacts: Sendable {
 /// Font sizes and weights as CSS and old HTML state them.
 enum FontMetrics {
   /// Default sizes of headings in px (the HTML rendering section's user-agent style sheet).
-  static let headingSizes: [String: Double] = ["h1": 32, "h2": 24, "h3": 18.72, "h4": 16, "h5": 13.28, "h6": 10.72]
+  static let headingSizes: [String: Double] = [
+    "h1": 32, "h2": 24, "h3": 18.72, "h4": 16, "h5": 13.28, "h6": 10.72,
+  ]
   /// `<font size=1…7>` in px.
   static let fontTagSizes: [Double] = [10, 13, 16, 18, 24, 32, 48]
 
@@ -78,7 +80,9 @@ enum FontMetrics {
     ]
     if let size = keywords[text] { return size }
     if text.hasSuffix("%"), let number = Double(text.dropLast()) { return parent * number / 100 }
-    if text.hasSuffix("em"), !text.hasSuffix("rem"), let number = Double(text.dropLast(2)) { return parent * number }
+    if text.hasSuffix("em"), !text.hasSuffix("rem"), let number = Double(text.dropLast(2)) {
+      return parent * number
+    }
     return InlineStyle.length(text)
   }
 
@@ -111,7 +115,8 @@ extension InventoryBuilder {
     if accessibility.language == nil, visible.isEmpty, !isInvisibleContainer,
       let lang = tag.attribute("lang") ?? tag.attribute("xml:lang")
     {
-      accessibility.language = HTMLLanguage(element: name, value: lang.value, valueStart: lang.valueStart, valueEnd: lang.valueEnd)
+      accessibility.language = HTMLLanguage(
+        element: name, value: lang.value, valueStart: lang.valueStart, valueEnd: lang.valueEnd)
     }
     var tableIndex: Int?
     if name == "table", accessibility.tables.count < HTMLAccessibilityFacts.maximumTables {
@@ -126,8 +131,12 @@ extension InventoryBuilder {
     }
     let parentSize = stack.last?.fontSize ?? 16
     var fontSize = FontMetrics.headingSizes[name].map { $0 / 16 * parentSize } ?? parentSize
-    if name == "font", let size = tag.attribute("size").flatMap({ FontMetrics.fontTagSize($0.value) }) { fontSize = size }
-    if let size = style?["font-size"].flatMap({ FontMetrics.size($0, parent: parentSize) }) { fontSize = size }
+    if name == "font", let size = tag.attribute("size").flatMap({ FontMetrics.fontTagSize($0.value) }) {
+      fontSize = size
+    }
+    if let size = style?["font-size"].flatMap({ FontMetrics.size($0, parent: parentSize) }) {
+      fontSize = size
+    }
     var bold = stack.last?.bold ?? false
     if ["b", "strong", "th"].contains(name) || FontMetrics.headingSizes[name] != nil { bold = true }
     if let weight = style?["font-weight"].flatMap(FontMetrics.isBold) { bold = weight }
@@ -142,7 +151,11 @@ extension InventoryBuilder {
       piece.contains(where: { $0 > 0x20 })
     else { return }
     var text = TextBuilder(collapseWhitespace: true)
-    if verbatim { text.appendVerbatim(piece, source: source) } else { text.appendDecoded(piece, source: source) }
+    if verbatim {
+      text.appendVerbatim(piece, source: source)
+    } else {
+      text.appendDecoded(piece, source: source)
+    }
     let decoded = String(decoding: text.build().bytes, as: UTF8.self)
     if var last = accessibility.styledRuns.last, last.owner == element.serial {
       last.end = source + piece.count
@@ -151,12 +164,18 @@ extension InventoryBuilder {
       return
     }
     // A run of spaces, no-break spaces or zero-width characters has no glyphs to read.
-    guard decoded.contains(where: { !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}" && $0 != "\u{AD}" }),
+    guard
+      decoded.contains(where: {
+        !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}"
+          && $0 != "\u{AD}"
+      }),
       accessibility.styledRuns.count < HTMLAccessibilityFacts.maximumRuns
     else { return }
-    accessibility.styledRuns.append(StyledTextRun(
-      start: source, end: source + piece.count, text: decoded, color: element.drawnColor, background: element.background,
-      fontSize: element.fontSize, bold: element.bold, owner: element.serial))
+    accessibility.styledRuns.append(
+      StyledTextRun(
+        start: source, end: source + piece.count, text: decoded, color: element.drawnColor,
+        background: element.background,
+        fontSize: element.fontSize, bold: element.bold, owner: element.serial))
   }
 }
 

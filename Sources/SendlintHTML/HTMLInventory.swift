@@ -2,7 +2,9 @@ import SendlintCore
 
 /// What kind of element or construct a link comes from.
 public enum LinkKind: String, Sendable, Codable {
-  case a, area, form, vml, metaRefresh = "meta-refresh", css, background, text
+  case a, area, form, vml
+  case metaRefresh = "meta-refresh"
+  case css, background, text
   /// A `/URI` action inside a PDF attachment (read by SendlintInventory's `PDFLinks`).
   case pdf
 }
@@ -164,7 +166,11 @@ final class InventoryBuilder {
   /// many blocks came before it.
   func addStyleRules(_ rules: [StyleRule], at offset: Int) {
     for rule in rules {
-      guard admit(styleRules.count, limit: Self.maximumStyleRules, reported: &reportedStyleRuleLimit, what: "style rules", at: offset) else { return }
+      guard
+        admit(
+          styleRules.count, limit: Self.maximumStyleRules, reported: &reportedStyleRuleLimit,
+          what: "style rules", at: offset)
+      else { return }
       let index = styleRules.count
       styleRules.append(rule)
       for selector in rule.selectors {
@@ -201,10 +207,12 @@ final class InventoryBuilder {
     if cascadeWork <= HTMLInventory.maximumCascadeWork { return true }
     if !reportedCascadeLimit {
       reportedCascadeLimit = true
-      problems.append((
-        "more than \(HTMLInventory.maximumCascadeWork) units of style-rule matching work in one HTML body "
-          + "(limit HTMLInventory.maximumCascadeWork); later elements were judged by their inline styles only: "
-          + "use fewer or simpler <style> selectors", offset))
+      problems.append(
+        (
+          "more than \(HTMLInventory.maximumCascadeWork) units of style-rule matching work in one HTML body "
+            + "(limit HTMLInventory.maximumCascadeWork); later elements were judged by their inline styles only: "
+            + "use fewer or simpler <style> selectors", offset
+        ))
     }
     return false
   }
@@ -235,13 +243,16 @@ final class InventoryBuilder {
   /// budget is spent, so a long descendant chain over a deep stack cannot run unbounded.
   func matches(_ selector: [CompoundSelector], tag: String, classes: Set<String>, id: String?) -> Bool {
     guard cascadeWork <= HTMLInventory.maximumCascadeWork else { return false }
-    guard let last = selector.last, last.matches(tag: tag, classes: classes, id: id, work: &cascadeWork) else { return false }
+    guard let last = selector.last, last.matches(tag: tag, classes: classes, id: id, work: &cascadeWork)
+    else { return false }
     var ancestor = stack.count - 1
     for compound in selector.dropLast().reversed() {
       while ancestor >= 0 {
         guard cascadeWork <= HTMLInventory.maximumCascadeWork else { return false }
         let element = stack[ancestor]
-        if compound.matches(tag: element.name, classes: element.classes, id: element.id, work: &cascadeWork) { break }
+        if compound.matches(tag: element.name, classes: element.classes, id: element.id, work: &cascadeWork) {
+          break
+        }
         ancestor -= 1
       }
       if ancestor < 0 { return false }
@@ -268,8 +279,13 @@ final class InventoryBuilder {
     for rule in rules {
       for (url, position) in rule.urls where mayAddCSSLink(at: offset) {
         let source = builder.map.source(for: position).offset
-        let reference = HTMLAttribute(name: "style", value: url, nameStart: source, valueStart: source, valueEnd: source + url.utf8.count, valueMap: .identity(base: source))
-        links.append(LinkBuilder(kind: .css, attribute: reference, hidden: false, tagStart: source, tagEnd: source, conditional: conditionalDepth > 0))
+        let reference = HTMLAttribute(
+          name: "style", value: url, nameStart: source, valueStart: source, valueEnd: source + url.utf8.count,
+          valueMap: .identity(base: source))
+        links.append(
+          LinkBuilder(
+            kind: .css, attribute: reference, hidden: false, tagStart: source, tagEnd: source,
+            conditional: conditionalDepth > 0))
         links[links.count - 1].open = false
       }
     }
@@ -318,14 +334,18 @@ final class InventoryBuilder {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
     "param", "keygen", "basefont", "bgsound", "frame",
   ]
-  static let invisibleContainers: Set<String> = ["head", "title", "script", "style", "template", "xml", "noembed", "noframes"]
+  static let invisibleContainers: Set<String> = [
+    "head", "title", "script", "style", "template", "xml", "noembed", "noframes",
+  ]
   static let blockElements: Set<String> = [
     "p", "div", "br", "table", "tr", "td", "th", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "center", "section", "article", "header", "footer", "hr", "pre", "dl", "dt", "dd",
     "tbody", "thead", "tfoot", "address", "form", "body", "html",
   ]
   /// Elements that put a marker in the list of active formatting elements.
-  static let formattingMarkers: Set<String> = ["td", "th", "caption", "object", "marquee", "applet", "template"]
+  static let formattingMarkers: Set<String> = [
+    "td", "th", "caption", "object", "marquee", "applet", "template",
+  ]
   /// Start tags that close an open `<p>` (the tree builder's "close a p element").
   static let closesParagraph: Set<String> = [
     "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "center", "section",
@@ -362,7 +382,8 @@ final class InventoryBuilder {
     switch token {
     case .startTag(let tag): start(tag)
     case .endTag(let name, let start, _): end(name, at: start)
-    case .characters(let piece, let source, let verbatim): characters(piece, source: source, verbatim: verbatim)
+    case .characters(let piece, let source, let verbatim):
+      characters(piece, source: source, verbatim: verbatim)
     case .comment(_, let dataStart, let start, let end):
       noteDirective(start: start, dataStart: dataStart, end: end)
       comment(dataStart: dataStart, end: end)
@@ -378,7 +399,9 @@ final class InventoryBuilder {
     {
       pop(to: "li")
     }
-    if name == "td" || name == "th", let last = stack.last, last.name == "td" || last.name == "th" { pop(to: last.name) }
+    if name == "td" || name == "th", let last = stack.last, last.name == "td" || last.name == "th" {
+      pop(to: last.name)
+    }
     // A new <a> closes an open one (the adoption agency), but not across a table cell, caption or
     // the like: those insert a marker in the active formatting elements (HTML §13.2.6.4.7), so a
     // button link inside a cell of a wrapping link nests instead of closing the table.
@@ -389,7 +412,10 @@ final class InventoryBuilder {
     }
     if Self.blockElements.contains(name) { breakText(at: tag.start) }
 
-    let classes = Set(tag.attribute("class").map { $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) } ?? [])
+    let classes = Set(
+      tag.attribute("class").map {
+        $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+      } ?? [])
     let elementID = tag.attribute("id")?.value
     // The cascade, simplified: matching <style> rules in order, then the inline style.
     var declarations: [String: String] = [:]
@@ -401,10 +427,15 @@ final class InventoryBuilder {
       // Past the budget the element keeps what matched so far; later elements get no rules.
       guard cascadeBudgetLeft(at: tag.start) else { break }
       let rule = styleRules[ruleIndex]
-      guard rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) else { continue }
+      guard rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) else {
+        continue
+      }
       if rule.inMedia {
         if let display = rule.declarations["display"], display != "none" { revealedByMedia = true }
-        if let height = rule.declarations["max-height"], InlineStyle.length(height).map({ $0 > 0.5 }) ?? true { revealedByMedia = true }
+        if let height = rule.declarations["max-height"], InlineStyle.length(height).map({ $0 > 0.5 }) ?? true
+        {
+          revealedByMedia = true
+        }
       } else {
         declarations.merge(rule.declarations) { $1 }
         for property in rule.important { importantDeclarations[property] = rule.declarations[property] }
@@ -420,23 +451,33 @@ final class InventoryBuilder {
     var hiddenReason = currentHiddenReason
     // The background the element's text sits on: its own colour, or unknown where a picture or a
     // VML shape (fillcolor, v:fill) paints it, or the parent's.
-    let paintsUnknown = name.hasPrefix("v:") || tag.attribute("background") != nil || tag.attribute("fillcolor") != nil
-      || [style?["background-image"], style?["background"]].contains { $0.map { $0.contains("url(") || $0.contains("gradient(") } ?? false }
+    let paintsUnknown =
+      name.hasPrefix("v:") || tag.attribute("background") != nil || tag.attribute("fillcolor") != nil
+      || [style?["background-image"], style?["background"]].contains {
+        $0.map { $0.contains("url(") || $0.contains("gradient(") } ?? false
+      }
     // A picture or gradient paints over any background colour, so it decides first.
-    let background = paintsUnknown
+    let background =
+      paintsUnknown
       ? "unknown"
-      : style.flatMap(CSSColor.background) ?? tag.attribute("bgcolor").flatMap { CSSColor.normalise($0.value) } ?? stack.last?.background
+      : style.flatMap(CSSColor.background) ?? tag.attribute("bgcolor").flatMap {
+        CSSColor.normalise($0.value)
+      } ?? stack.last?.background
     // The text colour: the element's own (CSS, or the `<font color>` of old mail), else inherited.
-    let ownColor = style?["color"].flatMap { CSSColor.isTransparent($0) ? "transparent" : CSSColor.normalise($0) }
+    let ownColor =
+      style?["color"].flatMap { CSSColor.isTransparent($0) ? "transparent" : CSSColor.normalise($0) }
       ?? (name == "font" ? tag.attribute("color").flatMap { CSSColor.normalise($0.value) } : nil)
     let color = ownColor ?? stack.last?.color
-    let setsOwnBackground = style.flatMap(CSSColor.background) != nil || tag.attribute("bgcolor") != nil || paintsUnknown
+    let setsOwnBackground =
+      style.flatMap(CSSColor.background) != nil || tag.attribute("bgcolor") != nil || paintsUnknown
     elementSerial += 1
     var hidingElement = stack.last?.hidingElement
     // Inherited hiding that a child may undo: font-size:0 (children set their own size, the
     // inline-block layout idiom) and visibility:hidden (visibility:visible).
     if let inherited = hiddenReason {
-      if inherited.hasPrefix("font-size"), let size = style?["font-size"], let value = InlineStyle.length(size), value > 0.5 {
+      if inherited.hasPrefix("font-size"), let size = style?["font-size"],
+        let value = InlineStyle.length(size), value > 0.5
+      {
         hiddenReason = nil
         hidingElement = nil
       } else if inherited.hasPrefix("visibility"), style?["visibility"] == "visible" {
@@ -449,17 +490,21 @@ final class InventoryBuilder {
       }
     }
     if hiddenReason == nil {
-      if tag.attribute("hidden") != nil { hiddenReason = "the hidden attribute" } else if let reason = style?.hidingReason {
+      if tag.attribute("hidden") != nil {
+        hiddenReason = "the hidden attribute"
+      } else if let reason = style?.hidingReason {
         hiddenReason = reason
       }
       // Responsive layouts hide one variant inline and reveal it in an @media rule: some clients
       // show it, so it is not hidden text.
       if revealedByMedia, hiddenReason != nil, tag.attribute("hidden") == nil { hiddenReason = nil }
       // Text coloured like the background it sits on (a contrast a reader cannot see).
-      if hiddenReason == nil, !(style?.clipsBackgroundToText ?? false), let color, let background, let ratio = CSSColor.contrast(color, background),
+      if hiddenReason == nil, !(style?.clipsBackgroundToText ?? false), let color, let background,
+        let ratio = CSSColor.contrast(color, background),
         ratio < CSSColor.hiddenContrast
       {
-        hiddenReason = color == background
+        hiddenReason =
+          color == background
           ? "color \(color) on a \(background) background"
           : "color \(color) on a \(background) background, contrast \(CSSColor.ratioText(ratio)):1"
       }
@@ -467,10 +512,16 @@ final class InventoryBuilder {
     }
     // CSS url() references of the inline style.
     if let attribute = tag.attribute("style") {
-      for (url, offset) in CSSURLs.find(in: Array(attribute.value.utf8), base: 0) where mayAddCSSLink(at: tag.start) {
+      for (url, offset) in CSSURLs.find(in: Array(attribute.value.utf8), base: 0)
+      where mayAddCSSLink(at: tag.start) {
         let source = attribute.valueMap.source(for: offset).offset
-        let reference = HTMLAttribute(name: "style", value: url, nameStart: attribute.nameStart, valueStart: source, valueEnd: source + url.utf8.count, valueMap: .identity(base: source))
-        links.append(LinkBuilder(kind: .css, attribute: reference, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditionalDepth > 0))
+        let reference = HTMLAttribute(
+          name: "style", value: url, nameStart: attribute.nameStart, valueStart: source,
+          valueEnd: source + url.utf8.count, valueMap: .identity(base: source))
+        links.append(
+          LinkBuilder(
+            kind: .css, attribute: reference, hidden: hiddenReason != nil, tagStart: tag.start,
+            tagEnd: tag.end, conditional: conditionalDepth > 0))
         links[links.count - 1].open = false
       }
     }
@@ -479,15 +530,23 @@ final class InventoryBuilder {
 
     var linkIndex: Int?
     let conditional = conditionalDepth > 0
-    let mayAddLink = { self.admit(self.links.count, limit: Self.maximumLinks, reported: &self.reportedLinkLimit, what: "links", at: tag.start) }
+    let mayAddLink = {
+      self.admit(
+        self.links.count, limit: Self.maximumLinks, reported: &self.reportedLinkLimit, what: "links",
+        at: tag.start)
+    }
     switch name {
     case "a", "area":
       if let href = tag.attribute("href"), mayAddLink() {
-        links.append(LinkBuilder(kind: name == "a" ? .a : .area, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+        links.append(
+          LinkBuilder(
+            kind: name == "a" ? .a : .area, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start,
+            tagEnd: tag.end, conditional: conditional))
         linkIndex = links.count - 1
         links[links.count - 1].accessibleLabel = ["aria-label", "aria-labelledby", "title"].lazy
           .compactMap { tag.attribute($0)?.value.trimmingASCIIWhitespace() }.first { !$0.isEmpty }
-      } else if name == "a", tag.attribute("href") == nil, tag.attribute("name") == nil, tag.attribute("id") == nil,
+      } else if name == "a", tag.attribute("href") == nil, tag.attribute("name") == nil,
+        tag.attribute("id") == nil,
         accessibility.anchorsWithoutHref.count < Self.maximumLinks
       {
         accessibility.anchorsWithoutHref.append((tag.start, tag.end))
@@ -498,50 +557,78 @@ final class InventoryBuilder {
       }
     case "form":
       if let action = tag.attribute("action"), mayAddLink() {
-        links.append(LinkBuilder(kind: .form, attribute: action, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+        links.append(
+          LinkBuilder(
+            kind: .form, attribute: action, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end,
+            conditional: conditional))
         links[links.count - 1].open = false
       }
     case "meta":
-      if tag.attribute("http-equiv")?.value.lowercased() == "refresh", let content = tag.attribute("content"), mayAddLink() {
+      if tag.attribute("http-equiv")?.value.lowercased() == "refresh", let content = tag.attribute("content"),
+        mayAddLink()
+      {
         let lowered = Array(content.value.lowercased().utf8)
         if let range = lowered.firstByteRange(of: Array("url=".utf8)) {
           let raw = Array(content.value.utf8)
           var start = range.upperBound
           var stop = raw.count
-          while start < stop, raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "'") || raw[start] == UInt8(ascii: "\"") { start += 1 }
-          while stop > start, raw[stop - 1] == UInt8(ascii: " ") || raw[stop - 1] == UInt8(ascii: "'") || raw[stop - 1] == UInt8(ascii: "\"") { stop -= 1 }
+          while start < stop,
+            raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "'")
+              || raw[start] == UInt8(ascii: "\"")
+          { start += 1 }
+          while stop > start,
+            raw[stop - 1] == UInt8(ascii: " ") || raw[stop - 1] == UInt8(ascii: "'")
+              || raw[stop - 1] == UInt8(ascii: "\"")
+          { stop -= 1 }
           let source = content.valueMap.source(for: start).offset
           let attribute = HTMLAttribute(
-            name: "content", value: String(decoding: raw[start..<stop], as: UTF8.self), nameStart: content.nameStart,
-            valueStart: source, valueEnd: content.valueMap.source(for: stop).offset, valueMap: .identity(base: source))
-          links.append(LinkBuilder(kind: .metaRefresh, attribute: attribute, hidden: false, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+            name: "content", value: String(decoding: raw[start..<stop], as: UTF8.self),
+            nameStart: content.nameStart,
+            valueStart: source, valueEnd: content.valueMap.source(for: stop).offset,
+            valueMap: .identity(base: source))
+          links.append(
+            LinkBuilder(
+              kind: .metaRefresh, attribute: attribute, hidden: false, tagStart: tag.start, tagEnd: tag.end,
+              conditional: conditional))
           links[links.count - 1].open = false
         }
       }
     default:
       if name.hasPrefix("v:"), let href = tag.attribute("href"), mayAddLink() {
-        links.append(LinkBuilder(kind: .vml, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+        links.append(
+          LinkBuilder(
+            kind: .vml, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end,
+            conditional: conditional))
         linkIndex = links.count - 1
       }
     }
     if let background = tag.attribute("background"), !background.value.isEmpty, mayAddLink() {
-      links.append(LinkBuilder(kind: .background, attribute: background, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end, conditional: conditional))
+      links.append(
+        LinkBuilder(
+          kind: .background, attribute: background, hidden: hiddenReason != nil, tagStart: tag.start,
+          tagEnd: tag.end, conditional: conditional))
       links[links.count - 1].open = false
     }
     if name == "img" || (name == "v:image" || name == "v:fill"), let src = tag.attribute("src"),
-      admit(images.count, limit: Self.maximumImages, reported: &reportedImageLimit, what: "images", at: tag.start)
+      admit(
+        images.count, limit: Self.maximumImages, reported: &reportedImageLimit, what: "images", at: tag.start)
     {
       let alt = tag.attribute("alt")
       let containing = openLinkIndex
-      images.append(HTMLImage(
-        src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, srcMap: src.valueMap, alt: alt?.value,
-        width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
-        height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
-        cssWidth: Self.clamped(style, "width"), cssHeight: Self.clamped(style, "height"),
-        hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing, element: name))
+      images.append(
+        HTMLImage(
+          src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, srcMap: src.valueMap,
+          alt: alt?.value,
+          width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
+          height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
+          cssWidth: Self.clamped(style, "width"), cssHeight: Self.clamped(style, "height"),
+          hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing,
+          element: name))
       if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, hiddenReason == nil {
         links[containing].altText.append((alt.value, alt.valueStart))
-      } else if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, let hiddenReason, !ImageVisibility.hides(hiddenReason) {
+      } else if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, let hiddenReason,
+        !ImageVisibility.hides(hiddenReason)
+      {
         // Shown, though its box hides text: it names the link for the accessibility rules.
         links[containing].shownImageAltText.append(alt.value)
       }
@@ -554,17 +641,24 @@ final class InventoryBuilder {
     }
     if stack.count >= Self.maximumDepth {
       untrackedDepth += 1
-      if untrackedDepth == 1 { problems.append(("elements nested deeper than \(Self.maximumDepth) levels are not tracked", tag.start)) }
+      if untrackedDepth == 1 {
+        problems.append(
+          ("elements nested deeper than \(Self.maximumDepth) levels are not tracked", tag.start))
+      }
       return
     }
     let invisible = Self.invisibleContainers.contains(name)
     if invisible { invisibleDepth += 1 }
     if let linkIndex { openLinks.append(linkIndex) }
-    let facts = accessibilityFacts(tag, style: style, ownColor: ownColor, color: color, isLink: linkIndex != nil && name == "a")
-    stack.append(OpenElement(
-      name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible, hidingElement: hidingElement, classes: classes,
-      id: elementID, background: background, color: color, drawnColor: facts.drawnColor, fontSize: facts.fontSize, bold: facts.bold,
-      serial: elementSerial, tableIndex: facts.tableIndex))
+    let facts = accessibilityFacts(
+      tag, style: style, ownColor: ownColor, color: color, isLink: linkIndex != nil && name == "a")
+    stack.append(
+      OpenElement(
+        name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible,
+        hidingElement: hidingElement, classes: classes,
+        id: elementID, background: background, color: color, drawnColor: facts.drawnColor,
+        fontSize: facts.fontSize, bold: facts.bold,
+        serial: elementSerial, tableIndex: facts.tableIndex))
     if name == "style" { styleText = TextBuilder(collapseWhitespace: false) }
   }
 
@@ -605,7 +699,9 @@ final class InventoryBuilder {
 
   private func breakText(at offset: Int) {
     visible.appendBreak(source: offset)
-    if let link = openLinkIndex, links[link].open { links[link].text.appendVerbatim([UInt8(ascii: " ")], source: offset) }
+    if let link = openLinkIndex, links[link].open {
+      links[link].text.appendVerbatim([UInt8(ascii: " ")], source: offset)
+    }
   }
 
   private func characters(_ piece: [UInt8], source: Int, verbatim: Bool) {
@@ -614,15 +710,21 @@ final class InventoryBuilder {
       guard !reportedStyleBytesLimit, styleBytes + piece.count <= HTMLInventory.maximumStyleBytes else {
         if !reportedStyleBytesLimit {
           reportedStyleBytesLimit = true
-          problems.append((
-            "more than \(HTMLInventory.maximumStyleBytes) bytes of <style> text in one HTML body "
-              + "(limit HTMLInventory.maximumStyleBytes); the rest was not read: move styles inline or trim them",
-            source))
+          problems.append(
+            (
+              "more than \(HTMLInventory.maximumStyleBytes) bytes of <style> text in one HTML body "
+                + "(limit HTMLInventory.maximumStyleBytes); the rest was not read: move styles inline or trim them",
+              source
+            ))
         }
         return
       }
       styleBytes += piece.count
-      if verbatim { styleText?.appendVerbatim(piece, source: source) } else { styleText?.appendDecoded(piece, source: source) }
+      if verbatim {
+        styleText?.appendVerbatim(piece, source: source)
+      } else {
+        styleText?.appendDecoded(piece, source: source)
+      }
       return
     }
     guard !isInvisibleContainer else { return }
@@ -632,7 +734,8 @@ final class InventoryBuilder {
       if !hiddenRuns.isEmpty, owner != nil, owner == lastHiddenOwner {
         hiddenRuns[hiddenRuns.count - 1].text += text
       } else if !text.trimmingASCIIWhitespace().isEmpty {
-        hiddenRuns.append(HiddenRun(text: text, reason: reason, start: source, beforeVisibleText: visible.isEmpty))
+        hiddenRuns.append(
+          HiddenRun(text: text, reason: reason, start: source, beforeVisibleText: visible.isEmpty))
         lastHiddenOwner = owner
       }
       if let link = openLinkIndex, links[link].open { links[link].hiddenText += text }
@@ -656,7 +759,9 @@ final class InventoryBuilder {
   /// A comment mentioning `sendlint-disable` (see `HTMLInventory.directiveComments`). Comments
   /// inside a conditional comment are part of the outer one, which is noted once.
   private func noteDirective(start: Int, dataStart: Int, end: Int) {
-    guard conditionalDepth == 0, directiveComments.count < HTMLInventory.maximumDirectiveComments else { return }
+    guard conditionalDepth == 0, directiveComments.count < HTMLInventory.maximumDirectiveComments else {
+      return
+    }
     let from = max(0, dataStart - base)
     let to = max(from, min(bytes.count, end - base))
     guard bytes[from..<to].firstByteRange(of: Array("sendlint-disable".utf8)) != nil else { return }
@@ -673,7 +778,9 @@ final class InventoryBuilder {
     guard data.starts(with: "[if".utf8), let close = data.firstByteRange(of: Array("]>".utf8)) else { return }
     // Only conditions Outlook takes as true render anywhere: the content of `[if !mso]` inside a
     // comment is skipped by Outlook and, being a comment, by every other client too.
-    let condition = String(decoding: data[data.startIndex..<close.lowerBound].filter { $0 != 0x20 }, as: UTF8.self).lowercased()
+    let condition = String(
+      decoding: data[data.startIndex..<close.lowerBound].filter { $0 != 0x20 }, as: UTF8.self
+    ).lowercased()
     guard condition.contains("mso"), !condition.contains("!mso"), !condition.contains("!(mso") else { return }
     var contentEnd = data.endIndex
     if let endif = data.firstByteRange(of: Array("<![endif]".utf8)) { contentEnd = endif.lowerBound }
@@ -690,10 +797,13 @@ final class InventoryBuilder {
     var inventory = HTMLInventory()
     inventory.links = links.map {
       HTMLLink(
-        kind: $0.kind, href: $0.attribute.value, hrefStart: $0.attribute.valueStart, hrefEnd: $0.attribute.valueEnd,
-        hrefMap: $0.attribute.valueMap, text: $0.text.build(), hiddenText: $0.hiddenText, imageAltText: $0.altText,
+        kind: $0.kind, href: $0.attribute.value, hrefStart: $0.attribute.valueStart,
+        hrefEnd: $0.attribute.valueEnd,
+        hrefMap: $0.attribute.valueMap, text: $0.text.build(), hiddenText: $0.hiddenText,
+        imageAltText: $0.altText,
         // A link whose own box inherits hiding (font-size:0 layout) but shows text is visible.
-        hidden: $0.hidden && $0.text.build().bytes.isEmpty, tagStart: $0.tagStart, tagEnd: $0.tagEnd, inConditionalComment: $0.conditional,
+        hidden: $0.hidden && $0.text.build().bytes.isEmpty, tagStart: $0.tagStart, tagEnd: $0.tagEnd,
+        inConditionalComment: $0.conditional,
         accessibleLabel: $0.accessibleLabel, shownImageAltText: $0.shownImageAltText)
     }
     inventory.images = images

@@ -46,15 +46,21 @@ public struct HTMLWeight: Sendable {
     case .styleAttribute: styleAttributeBytes += length
     case .dataURI: dataURIBytes += length
     case .comment: commentBytes += length
-    case .whitespace: collapsibleWhitespaceBytes += length; return
+    case .whitespace:
+      collapsibleWhitespaceBytes += length
+      return
     }
     if let current = largest, current.end - current.start >= length { return }
     largest = (kind, start, end)
   }
 
-  static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C }
+  static func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
+  }
 
-  static func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte }
+  static func lower(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+  }
 
   /// Whether `bytes[at...]` starts with `pattern` (lowercase ASCII), ignoring ASCII case.
   static func matches(_ bytes: [UInt8], _ at: Int, _ pattern: StaticString) -> Bool {
@@ -103,7 +109,9 @@ public struct HTMLWeight: Sendable {
           index = matches(bytes, index + 4, "[if") ? index + 4 : end
           continue
         }
-        if matches(bytes, index, "<style"), index + 6 < count, isSpace(bytes[index + 6]) || bytes[index + 6] == UInt8(ascii: ">") {
+        if matches(bytes, index, "<style"), index + 6 < count,
+          isSpace(bytes[index + 6]) || bytes[index + 6] == UInt8(ascii: ">")
+        {
           let open = find(bytes, index + 6, ">")
           let close = find(bytes, open, "</style")
           weight.note(.styleElement, min(count, open + 1), close)
@@ -112,7 +120,9 @@ public struct HTMLWeight: Sendable {
           if index < count { index += 7 }
           continue
         }
-        if index + 1 < count, (lower(bytes[index + 1]) >= UInt8(ascii: "a") && lower(bytes[index + 1]) <= UInt8(ascii: "z")) {
+        if index + 1 < count,
+          lower(bytes[index + 1]) >= UInt8(ascii: "a") && lower(bytes[index + 1]) <= UInt8(ascii: "z")
+        {
           index = scanTag(bytes, index + 1, &weight)
           continue
         }
@@ -127,12 +137,16 @@ public struct HTMLWeight: Sendable {
   static func scanTag(_ bytes: [UInt8], _ start: Int, _ weight: inout HTMLWeight) -> Int {
     let count = bytes.count
     var index = start
-    while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">"), bytes[index] != UInt8(ascii: "/") { index += 1 }
+    while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: ">"),
+      bytes[index] != UInt8(ascii: "/")
+    { index += 1 }
     while index < count {
       while index < count, isSpace(bytes[index]) || bytes[index] == UInt8(ascii: "/") { index += 1 }
       guard index < count, bytes[index] != UInt8(ascii: ">") else { return min(count, index + 1) }
       let nameStart = index
-      while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: "="), bytes[index] != UInt8(ascii: ">") { index += 1 }
+      while index < count, !isSpace(bytes[index]), bytes[index] != UInt8(ascii: "="),
+        bytes[index] != UInt8(ascii: ">")
+      { index += 1 }
       let isStyle = index - nameStart == 5 && matches(bytes, nameStart, "style")
       while index < count, isSpace(bytes[index]) { index += 1 }
       guard index < count, bytes[index] == UInt8(ascii: "=") else { continue }

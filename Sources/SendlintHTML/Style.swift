@@ -90,43 +90,61 @@ public struct InlineStyle: Sendable {
     }
     // mso-hide:all hides from Outlook only; every other client shows the element (it is how
     // templates pair a VML button for Outlook with an HTML one for everyone else).
-    if let opacity = self["opacity"], let value = Double(opacity), value <= 0.01 { return "opacity:\(opacity)" }
-    if let size = self["font-size"], let value = InlineStyle.length(size), value <= 0.5 { return "font-size:\(size)" }
+    if let opacity = self["opacity"], let value = Double(opacity), value <= 0.01 {
+      return "opacity:\(opacity)"
+    }
+    if let size = self["font-size"], let value = InlineStyle.length(size), value <= 0.5 {
+      return "font-size:\(size)"
+    }
     if let overflow = self["overflow"], overflow == "hidden" {
       for property in ["max-height", "height", "max-width", "width"] {
-        if let raw = self[property], let value = InlineStyle.length(raw), value <= 0.5 { return "\(property):\(raw) with overflow:hidden" }
+        if let raw = self[property], let value = InlineStyle.length(raw), value <= 0.5 {
+          return "\(property):\(raw) with overflow:hidden"
+        }
       }
     }
     if let position = self["position"], position == "absolute" || position == "fixed" {
       for property in ["left", "top", "text-indent"] {
-        if let raw = self[property], let value = InlineStyle.length(raw), value <= -500 { return "off-screen \(property):\(raw)" }
+        if let raw = self[property], let value = InlineStyle.length(raw), value <= -500 {
+          return "off-screen \(property):\(raw)"
+        }
       }
     }
-    if let indent = self["text-indent"], let value = InlineStyle.length(indent), value <= -500 { return "off-screen text-indent:\(indent)" }
+    if let indent = self["text-indent"], let value = InlineStyle.length(indent), value <= -500 {
+      return "off-screen text-indent:\(indent)"
+    }
     // The screen-reader-only idiom: an absolutely positioned box clipped to nothing. `clip`
     // applies to absolutely positioned boxes only (CSS 2.1 §11.1.2).
-    if let clip = self["clip"], let position = self["position"], position == "absolute" || position == "fixed",
+    if let clip = self["clip"], let position = self["position"],
+      position == "absolute" || position == "fixed",
       let rect = InlineStyle.clipRect(clip), rect.right - rect.left <= 1 || rect.bottom - rect.top <= 1
     {
       return "clip:\(clip) with position:\(position)"
     }
-    if let transform = self["transform"], let factor = InlineStyle.smallestScale(transform), abs(factor) <= 0.01 {
+    if let transform = self["transform"], let factor = InlineStyle.smallestScale(transform),
+      abs(factor) <= 0.01
+    {
       return "transform:\(transform)"
     }
     // Transparent text shows the background through its glyphs when the background is clipped to
     // the text (the gradient-text idiom): visible then.
-    if let colour = self["color"], CSSColor.isTransparent(colour), !clipsBackgroundToText { return "color:\(colour)" }
+    if let colour = self["color"], CSSColor.isTransparent(colour), !clipsBackgroundToText {
+      return "color:\(colour)"
+    }
     return nil
   }
 
   /// `background-clip: text` (or its -webkit- form): the background paints the glyphs.
-  public var clipsBackgroundToText: Bool { self["background-clip"] == "text" || self["-webkit-background-clip"] == "text" }
+  public var clipsBackgroundToText: Bool {
+    self["background-clip"] == "text" || self["-webkit-background-clip"] == "text"
+  }
 
   /// `rect(top right bottom left)` (commas or spaces) in px; nil when a side is `auto` or not a length.
   static func clipRect(_ text: String) -> (top: Double, right: Double, bottom: Double, left: Double)? {
     let trimmed = text.trimmingASCIIWhitespace()
     guard trimmed.hasPrefix("rect("), trimmed.hasSuffix(")") else { return nil }
-    let sides = trimmed.dropFirst(5).dropLast().split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+    let sides = trimmed.dropFirst(5).dropLast().split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }
+    )
     guard sides.count == 4 else { return nil }
     let values = sides.compactMap { InlineStyle.length(String($0)) }
     guard values.count == 4 else { return nil }
@@ -144,7 +162,8 @@ public struct InlineStyle: Sendable {
       let name = rest[..<open].split(whereSeparator: { $0 == " " || $0 == "\t" }).last.map(String.init) ?? ""
       guard let close = rest[open...].firstIndex(of: ")") else { break }
       if ["scale", "scalex", "scaley", "scale3d"].contains(name) {
-        for argument in rest[rest.index(after: open)..<close].split(whereSeparator: { $0 == "," || $0 == " " }) {
+        for argument in rest[rest.index(after: open)..<close].split(whereSeparator: { $0 == "," || $0 == " " }
+        ) {
           var number = String(argument)
           var factor = 1.0
           if number.hasSuffix("%") {
@@ -166,7 +185,8 @@ public struct InlineStyle: Sendable {
   public static func length(_ text: String) -> Double? {
     var number = text.trimmingASCIIWhitespace()
     var scale = 1.0
-    for (unit, factor) in [("px", 1.0), ("pt", 4.0 / 3.0), ("rem", 16.0), ("em", 16.0)] where number.hasSuffix(unit) {
+    for (unit, factor) in [("px", 1.0), ("pt", 4.0 / 3.0), ("rem", 16.0), ("em", 16.0)]
+    where number.hasSuffix(unit) {
       number = String(number.dropLast(unit.count))
       scale = factor
       break
@@ -175,7 +195,6 @@ public struct InlineStyle: Sendable {
     return value * scale
   }
 }
-
 
 /// A compound selector: `div.note#main` — tag, classes, id.
 public struct CompoundSelector: Sendable, Hashable {
@@ -186,7 +205,9 @@ public struct CompoundSelector: Sendable, Hashable {
   /// Whether the element matches, charging one unit of `work` per component tested (tag, id, each
   /// class): a compound of 20,000 classes costs 20,000, not one. Classes are a set, so each test is
   /// O(1) however many classes the element carries.
-  func matches(tag elementTag: String, classes elementClasses: Set<String>, id elementID: String?, work: inout Int) -> Bool {
+  func matches(
+    tag elementTag: String, classes elementClasses: Set<String>, id elementID: String?, work: inout Int
+  ) -> Bool {
     work += 1
     if let tag, tag != "*", tag != elementTag { return false }
     if let id, id != elementID { return false }
@@ -223,14 +244,18 @@ public enum StyleSheetParser {
   }
 
   private static func skipComment(_ text: [UInt8], _ index: inout Int) -> Bool {
-    guard index + 1 < text.count, text[index] == UInt8(ascii: "/"), text[index + 1] == UInt8(ascii: "*") else { return false }
+    guard index + 1 < text.count, text[index] == UInt8(ascii: "/"), text[index + 1] == UInt8(ascii: "*")
+    else { return false }
     index += 2
-    while index + 1 < text.count, !(text[index] == UInt8(ascii: "*") && text[index + 1] == UInt8(ascii: "/")) { index += 1 }
+    while index + 1 < text.count, !(text[index] == UInt8(ascii: "*") && text[index + 1] == UInt8(ascii: "/"))
+    { index += 1 }
     index = min(text.count, index + 2)
     return true
   }
 
-  private static func parseBlock(_ text: [UInt8], _ index: inout Int, inMedia: Bool, depth: Int, into rules: inout [StyleRule]) {
+  private static func parseBlock(
+    _ text: [UInt8], _ index: inout Int, inMedia: Bool, depth: Int, into rules: inout [StyleRule]
+  ) {
     while index < text.count {
       if skipComment(text, &index) { continue }
       let byte = text[index]
@@ -244,7 +269,9 @@ public enum StyleSheetParser {
       }
       // Prelude up to "{" or ";".
       let preludeStart = index
-      while index < text.count, text[index] != UInt8(ascii: "{"), text[index] != UInt8(ascii: ";"), text[index] != UInt8(ascii: "}") {
+      while index < text.count, text[index] != UInt8(ascii: "{"), text[index] != UInt8(ascii: ";"),
+        text[index] != UInt8(ascii: "}")
+      {
         if skipComment(text, &index) { continue }
         index += 1
       }
@@ -256,7 +283,7 @@ public enum StyleSheetParser {
       index += 1
       if prelude.hasPrefix("@") {
         let lowered = prelude.lowercased()
-        if (lowered.hasPrefix("@media") || lowered.hasPrefix("@supports")), depth < 8 {
+        if lowered.hasPrefix("@media") || lowered.hasPrefix("@supports"), depth < 8 {
           parseBlock(text, &index, inMedia: true, depth: depth + 1, into: &rules)
         } else {
           skipBlock(text, &index)
@@ -272,9 +299,11 @@ public enum StyleSheetParser {
       index = min(text.count, index + 1)
       let selectors = prelude.split(separator: ",").compactMap { parseSelector(String($0)) }
       let style = InlineStyle(String(decoding: body, as: UTF8.self))
-      rules.append(StyleRule(
-        selectors: selectors, declarations: style.declarations, important: style.important, inMedia: inMedia,
-        urls: CSSURLs.find(in: body, base: bodyStart)))
+      rules.append(
+        StyleRule(
+          selectors: selectors, declarations: style.declarations, important: style.important,
+          inMedia: inMedia,
+          urls: CSSURLs.find(in: body, base: bodyStart)))
     }
   }
 
@@ -290,7 +319,9 @@ public enum StyleSheetParser {
   /// `div.a .b > #c` → compounds; nil for selector forms not supported.
   static func parseSelector(_ text: String) -> [CompoundSelector]? {
     var compounds: [CompoundSelector] = []
-    for part in text.split(whereSeparator: { $0 == " " || $0 == ">" || $0 == "\n" || $0 == "\t" || $0 == "+" || $0 == "~" }) {
+    for part in text.split(whereSeparator: {
+      $0 == " " || $0 == ">" || $0 == "\n" || $0 == "\t" || $0 == "+" || $0 == "~"
+    }) {
       var compound = CompoundSelector()
       var current = ""
       var kind: Character = "t"
@@ -326,15 +357,21 @@ public enum CSSURLs {
     var found: [(String, Int)] = []
     var index = 0
     while index + 4 < text.count {
-      if (text[index] | 0x20) == UInt8(ascii: "u"), (text[index + 1] | 0x20) == UInt8(ascii: "r"), (text[index + 2] | 0x20) == UInt8(ascii: "l"),
+      if (text[index] | 0x20) == UInt8(ascii: "u"), (text[index + 1] | 0x20) == UInt8(ascii: "r"),
+        (text[index + 2] | 0x20) == UInt8(ascii: "l"),
         text[index + 3] == UInt8(ascii: "(")
       {
         var start = index + 4
-        while start < text.count, text[start] == 0x20 || text[start] == UInt8(ascii: "'") || text[start] == UInt8(ascii: "\"") { start += 1 }
+        while start < text.count,
+          text[start] == 0x20 || text[start] == UInt8(ascii: "'") || text[start] == UInt8(ascii: "\"")
+        { start += 1 }
         var end = start
         while end < text.count, text[end] != UInt8(ascii: ")") { end += 1 }
         var stop = end
-        while stop > start, text[stop - 1] == 0x20 || text[stop - 1] == UInt8(ascii: "'") || text[stop - 1] == UInt8(ascii: "\"") { stop -= 1 }
+        while stop > start,
+          text[stop - 1] == 0x20 || text[stop - 1] == UInt8(ascii: "'")
+            || text[stop - 1] == UInt8(ascii: "\"")
+        { stop -= 1 }
         if stop > start { found.append((String(decoding: text[start..<stop], as: UTF8.self), base + start)) }
         index = end
         continue
@@ -348,13 +385,17 @@ public enum CSSURLs {
 /// CSS colours normalised for comparison: `#fff`, `#FFFFFF`, `white`, `rgb(255,255,255)` are one.
 public enum CSSColor {
   static let named: [String: String] = [
-    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "blue": "#0000ff", "yellow": "#ffff00",
-    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "navy": "#000080", "orange": "#ffa500", "purple": "#800080",
+    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "blue": "#0000ff",
+    "yellow": "#ffff00",
+    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "navy": "#000080", "orange": "#ffa500",
+    "purple": "#800080",
   ]
 
   public static func normalise(_ value: String) -> String? {
     var text = value.trimmingASCIIWhitespace().lowercased()
-    if let bang = text.firstRange(of: "!") { text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace() }
+    if let bang = text.firstRange(of: "!") {
+      text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace()
+    }
     if let name = named[text] { return name }
     if text.hasPrefix("#") {
       let digits = text.dropFirst()
@@ -364,7 +405,9 @@ public enum CSSColor {
       return nil
     }
     if text.hasPrefix("rgb("), text.hasSuffix(")") {
-      let parts = text.dropFirst(4).dropLast().split(separator: ",").compactMap { Int($0.trimmingASCIIWhitespace()) }
+      let parts = text.dropFirst(4).dropLast().split(separator: ",").compactMap {
+        Int($0.trimmingASCIIWhitespace())
+      }
       guard parts.count == 3, parts.allSatisfy({ (0...255).contains($0) }) else { return nil }
       return "#" + parts.map { String(format: "%02x", $0) }.joined()
     }
@@ -374,7 +417,9 @@ public enum CSSColor {
   /// `transparent`, or an `rgba()`/`hsla()` colour (or 8-digit hex) whose alpha is 0.
   public static func isTransparent(_ value: String) -> Bool {
     var text = value.trimmingASCIIWhitespace().lowercased()
-    if let bang = text.firstRange(of: "!") { text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace() }
+    if let bang = text.firstRange(of: "!") {
+      text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace()
+    }
     if text == "transparent" { return true }
     if text.hasPrefix("#"), text.count == 9 { return text.hasSuffix("00") }
     if text.hasPrefix("#"), text.count == 5 { return text.hasSuffix("0") }
@@ -402,7 +447,9 @@ public enum CSSColor {
   /// WCAG 2.1 contrast ratio (1…21) of two normalised `#rrggbb` colours.
   public static func contrast(_ first: String, _ second: String) -> Double? {
     func luminance(_ colour: String) -> Double? {
-      guard colour.hasPrefix("#"), colour.count == 7, let value = Int(colour.dropFirst(), radix: 16) else { return nil }
+      guard colour.hasPrefix("#"), colour.count == 7, let value = Int(colour.dropFirst(), radix: 16) else {
+        return nil
+      }
       func channel(_ shift: Int) -> Double {
         let c = Double((value >> shift) & 0xFF) / 255
         return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)

@@ -68,9 +68,11 @@ public struct HTMLTokenizer {
     case commentLessThanBangDash, commentLessThanBangDashDash, commentEndDash, commentEnd, commentEndBang
     case doctype, beforeDoctypeName, doctypeName, afterDoctypeName
     case afterDoctypePublicKeyword, beforeDoctypePublicIdentifier
-    case doctypePublicIdentifierDoubleQuoted, doctypePublicIdentifierSingleQuoted, afterDoctypePublicIdentifier
+    case doctypePublicIdentifierDoubleQuoted, doctypePublicIdentifierSingleQuoted,
+      afterDoctypePublicIdentifier
     case betweenDoctypePublicAndSystemIdentifiers, afterDoctypeSystemKeyword, beforeDoctypeSystemIdentifier
-    case doctypeSystemIdentifierDoubleQuoted, doctypeSystemIdentifierSingleQuoted, afterDoctypeSystemIdentifier
+    case doctypeSystemIdentifierDoubleQuoted, doctypeSystemIdentifierSingleQuoted,
+      afterDoctypeSystemIdentifier
     case bogusDoctype, cdataSection, cdataSectionBracket, cdataSectionEnd
   }
 
@@ -142,7 +144,11 @@ public struct HTMLTokenizer {
       return
     }
     lastStartTagName = name
-    emit(.startTag(HTMLStartTag(name: name, attributes: attributes, selfClosing: selfClosing, start: base + tagStart, end: base + end)))
+    emit(
+      .startTag(
+        HTMLStartTag(
+          name: name, attributes: attributes, selfClosing: selfClosing, start: base + tagStart,
+          end: base + end)))
     state = .data
     if switchesContentModel {
       switch name {
@@ -182,21 +188,27 @@ public struct HTMLTokenizer {
     // Duplicate attributes are dropped (§13.2.5.33).
     guard attributeNames.insert(name).inserted else { return }
     let built = attributeValue.bytes
-    attributes.append(HTMLAttribute(
-      name: name, value: String(decoding: built, as: UTF8.self), nameStart: base + attributeNameStart,
-      valueStart: base + attributeValueStart, valueEnd: base + attributeValueEnd, valueMap: attributeValue.map))
+    attributes.append(
+      HTMLAttribute(
+        name: name, value: String(decoding: built, as: UTF8.self), nameStart: base + attributeNameStart,
+        valueStart: base + attributeValueStart, valueEnd: base + attributeValueEnd,
+        valueMap: attributeValue.map))
   }
 
   private mutating func emitComment(_ emit: (HTMLToken) -> Void, end: Int) {
-    emit(.comment(data: String(decoding: commentData, as: UTF8.self), dataStart: base + commentDataStart, start: base + tokenStart, end: base + end))
+    emit(
+      .comment(
+        data: String(decoding: commentData, as: UTF8.self), dataStart: base + commentDataStart,
+        start: base + tokenStart, end: base + end))
   }
 
   private mutating func emitDoctype(_ emit: (HTMLToken) -> Void) {
-    emit(.doctype(
-      name: doctypeName.map { String(decoding: $0, as: UTF8.self) },
-      publicId: doctypePublic.map { String(decoding: $0, as: UTF8.self) },
-      systemId: doctypeSystem.map { String(decoding: $0, as: UTF8.self) },
-      forceQuirks: forceQuirks, start: base + tokenStart))
+    emit(
+      .doctype(
+        name: doctypeName.map { String(decoding: $0, as: UTF8.self) },
+        publicId: doctypePublic.map { String(decoding: $0, as: UTF8.self) },
+        systemId: doctypeSystem.map { String(decoding: $0, as: UTF8.self) },
+        forceQuirks: forceQuirks, start: base + tokenStart))
   }
 
   private var isAppropriateEndTag: Bool {
@@ -224,7 +236,9 @@ public struct HTMLTokenizer {
   }
 
   @inline(__always)
-  private static func appendNormalised(_ byte: UInt8, bytes: [UInt8], index: inout Int, to buffer: inout [UInt8]) {
+  private static func appendNormalised(
+    _ byte: UInt8, bytes: [UInt8], index: inout Int, to buffer: inout [UInt8]
+  ) {
     if byte == 0 {
       buffer.append(contentsOf: replacement)
     } else if byte == 0x0D {
@@ -342,10 +356,13 @@ public struct HTMLTokenizer {
         }
 
       case .rcdataLessThan, .rawtextLessThan, .scriptLessThan:
-        let textState: State = state == .rcdataLessThan ? .rcdata : state == .rawtextLessThan ? .rawtext : .scriptData
+        let textState: State =
+          state == .rcdataLessThan ? .rcdata : state == .rawtextLessThan ? .rawtext : .scriptData
         if byte == UInt8(ascii: "/") {
           temporaryBuffer.removeAll()
-          state = state == .rcdataLessThan ? .rcdataEndTagOpen : state == .rawtextLessThan ? .rawtextEndTagOpen : .scriptEndTagOpen
+          state =
+            state == .rcdataLessThan
+            ? .rcdataEndTagOpen : state == .rawtextLessThan ? .rawtextEndTagOpen : .scriptEndTagOpen
         } else if byte == UInt8(ascii: "!"), state == .scriptLessThan {
           emitDecoded(Array("<!".utf8), at: tokenStart, emit)
           state = .scriptEscapeStart
@@ -678,9 +695,19 @@ public struct HTMLTokenizer {
           continue
         }
       case .commentLessThanBang:
-        if byte == UInt8(ascii: "-") { state = .commentLessThanBangDash } else { state = .comment; continue }
+        if byte == UInt8(ascii: "-") {
+          state = .commentLessThanBangDash
+        } else {
+          state = .comment
+          continue
+        }
       case .commentLessThanBangDash:
-        if byte == UInt8(ascii: "-") { state = .commentLessThanBangDashDash } else { state = .commentEndDash; continue }
+        if byte == UInt8(ascii: "-") {
+          state = .commentLessThanBangDashDash
+        } else {
+          state = .commentEndDash
+          continue
+        }
       case .commentLessThanBangDashDash:
         state = .commentEnd
         continue
@@ -779,7 +806,9 @@ public struct HTMLTokenizer {
           state = .beforeDoctypePublicIdentifier
         } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
           doctypePublic = []
-          state = byte == UInt8(ascii: "\"") ? .doctypePublicIdentifierDoubleQuoted : .doctypePublicIdentifierSingleQuoted
+          state =
+            byte == UInt8(ascii: "\"")
+            ? .doctypePublicIdentifierDoubleQuoted : .doctypePublicIdentifierSingleQuoted
         } else if byte == UInt8(ascii: ">") {
           forceQuirks = true
           emitDoctype(emit)
@@ -810,7 +839,9 @@ public struct HTMLTokenizer {
           state = .data
         } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
           doctypeSystem = []
-          state = byte == UInt8(ascii: "\"") ? .doctypeSystemIdentifierDoubleQuoted : .doctypeSystemIdentifierSingleQuoted
+          state =
+            byte == UInt8(ascii: "\"")
+            ? .doctypeSystemIdentifierDoubleQuoted : .doctypeSystemIdentifierSingleQuoted
         } else {
           forceQuirks = true
           state = .bogusDoctype
@@ -820,7 +851,9 @@ public struct HTMLTokenizer {
           state = .beforeDoctypeSystemIdentifier
         } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
           doctypeSystem = []
-          state = byte == UInt8(ascii: "\"") ? .doctypeSystemIdentifierDoubleQuoted : .doctypeSystemIdentifierSingleQuoted
+          state =
+            byte == UInt8(ascii: "\"")
+            ? .doctypeSystemIdentifierDoubleQuoted : .doctypeSystemIdentifierSingleQuoted
         } else if byte == UInt8(ascii: ">") {
           forceQuirks = true
           emitDoctype(emit)
@@ -930,9 +963,11 @@ public struct HTMLTokenizer {
       forceQuirks = true
       emitDoctype(emit)
     case .doctypeName, .afterDoctypeName, .afterDoctypePublicKeyword, .beforeDoctypePublicIdentifier,
-      .doctypePublicIdentifierDoubleQuoted, .doctypePublicIdentifierSingleQuoted, .afterDoctypePublicIdentifier,
+      .doctypePublicIdentifierDoubleQuoted, .doctypePublicIdentifierSingleQuoted,
+      .afterDoctypePublicIdentifier,
       .betweenDoctypePublicAndSystemIdentifiers, .afterDoctypeSystemKeyword, .beforeDoctypeSystemIdentifier,
-      .doctypeSystemIdentifierDoubleQuoted, .doctypeSystemIdentifierSingleQuoted, .afterDoctypeSystemIdentifier:
+      .doctypeSystemIdentifierDoubleQuoted, .doctypeSystemIdentifierSingleQuoted,
+      .afterDoctypeSystemIdentifier:
       forceQuirks = true
       emitDoctype(emit)
     case .bogusDoctype:

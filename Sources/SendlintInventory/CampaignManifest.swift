@@ -53,7 +53,8 @@ public struct CampaignManifest: Sendable {
   }
 
   static let topKeys = [
-    "campaign", "description", "category", "from", "reply_to", "subject", "headers", "html", "text", "attachments",
+    "campaign", "description", "category", "from", "reply_to", "subject", "headers", "html", "text",
+    "attachments",
     "sending", "tracking", "variables", "signing",
   ]
 
@@ -62,7 +63,9 @@ public struct CampaignManifest: Sendable {
     var reader = YAMLReader(file: file, codePrefix: "manifest")
     guard let root = reader.root() else {
       if reader.diagnostics.isEmpty {
-        reader.report("empty", "the campaign manifest is empty", at: nil, help: "start with `campaign: NAME` and `html: body.html`; see docs/manifest.md")
+        reader.report(
+          "empty", "the campaign manifest is empty", at: nil,
+          help: "start with `campaign: NAME` and `html: body.html`; see docs/manifest.md")
       }
       return (nil, reader.diagnostics)
     }
@@ -76,7 +79,9 @@ public struct CampaignManifest: Sendable {
       guard trimmed.isEmpty || IDNA.strict(trimmed, toASCII: true).failed else { return }
       reader.report(
         "bad-value", "\(context): \"\(text)\" is not a domain name", at: node,
-        help: "write a host name such as mail.example.com (letters, digits and hyphens, labels separated by dots)")
+        help:
+          "write a host name such as mail.example.com (letters, digits and hyphens, labels separated by dots)"
+      )
     }
     for (key, _, value) in reader.mapping(root, allowed: topKeys, context: "the campaign manifest") {
       switch key {
@@ -91,14 +96,18 @@ public struct CampaignManifest: Sendable {
       case "signing":
         manifest.signing = located(value, "signing")
         if let signing = manifest.signing, !["smime", "pgp", "none"].contains(signing.value) {
-          reader.report("bad-value", "signing must be smime, pgp or none, not \"\(signing.value)\"", at: value)
+          reader.report(
+            "bad-value", "signing must be smime, pgp or none, not \"\(signing.value)\"", at: value)
         }
       case "attachments":
-        manifest.attachments = reader.strings(value, context: "attachments").map { Located($0.value, reader.range(of: $0.node)) }
+        manifest.attachments = reader.strings(value, context: "attachments").map {
+          Located($0.value, reader.range(of: $0.node))
+        }
       case "headers":
         for (name, keyNode, headerValue) in reader.openMapping(value, context: "headers") {
           if let text = reader.string(headerValue, context: "header \(name)") {
-            manifest.headers.append((Located(name, reader.range(of: keyNode)), Located(text, reader.range(of: headerValue))))
+            manifest.headers.append(
+              (Located(name, reader.range(of: keyNode)), Located(text, reader.range(of: headerValue))))
           }
         }
       case "variables":
@@ -109,7 +118,9 @@ public struct CampaignManifest: Sendable {
           }
         }
       case "sending":
-        for (sendingKey, _, item) in reader.mapping(value, allowed: ["ips", "helo", "return_path", "dkim_domain", "dkim_domains"], context: "sending") {
+        for (sendingKey, _, item) in reader.mapping(
+          value, allowed: ["ips", "helo", "return_path", "dkim_domain", "dkim_domains"], context: "sending")
+        {
           // Values are checked here, with every other manifest problem, so a bad address is a
           // diagnostic in the same run, not a finding (exit 1) after the rest is fixed.
           switch sendingKey {
@@ -118,7 +129,8 @@ public struct CampaignManifest: Sendable {
             for (text, node) in ips where IPAddress(text) == nil {
               let isRange = text.contains("/") && CIDR(text) != nil
               reader.report(
-                "bad-value", "sending.ips: \"\(text)\" is \(isRange ? "an address range" : "not an IP address")", at: node,
+                "bad-value",
+                "sending.ips: \"\(text)\" is \(isRange ? "an address range" : "not an IP address")", at: node,
                 help: isRange
                   ? "list each address the ESP sends from; ranges belong in the policy's brand.sending_ips"
                   : "write an IPv4 or IPv6 address, e.g. 203.0.113.7 or \"2001:db8::7\"")
@@ -144,7 +156,8 @@ public struct CampaignManifest: Sendable {
             enabled = reader.bool(item, context: "tracking.\(kind)") ?? false
           } else {
             let allowed = kind == "clicks" ? ["enabled", hostKey, "url"] : ["enabled", hostKey]
-            for (field, _, fieldValue) in reader.mapping(item, allowed: allowed, context: "tracking.\(kind)") {
+            for (field, _, fieldValue) in reader.mapping(item, allowed: allowed, context: "tracking.\(kind)")
+            {
               if field == "enabled" {
                 enabled = reader.bool(fieldValue, context: "tracking.\(kind).enabled") ?? false
               } else if field == "url" {
@@ -155,19 +168,27 @@ public struct CampaignManifest: Sendable {
             }
           }
           if enabled, host == nil {
-            reader.report("missing-key", "tracking.\(kind) is enabled but names no \(hostKey)", at: item, help: "add `\(hostKey): HOST` — the host the ESP will \(kind == "clicks" ? "rewrite links through" : "load the open pixel from")")
+            reader.report(
+              "missing-key", "tracking.\(kind) is enabled but names no \(hostKey)", at: item,
+              help:
+                "add `\(hostKey): HOST` — the host the ESP will \(kind == "clicks" ? "rewrite links through" : "load the open pixel from")"
+            )
           }
           if kind == "clicks" {
-            manifest.clickTracking = ClickTracking(enabled: enabled, domain: host, urlTemplate: template, range: reader.range(of: item))
+            manifest.clickTracking = ClickTracking(
+              enabled: enabled, domain: host, urlTemplate: template, range: reader.range(of: item))
           } else {
-            manifest.openTracking = OpenTracking(enabled: enabled, pixelHost: host, range: reader.range(of: item))
+            manifest.openTracking = OpenTracking(
+              enabled: enabled, pixelHost: host, range: reader.range(of: item))
           }
         }
       default: break
       }
     }
     if manifest.html == nil, manifest.text == nil {
-      reader.report("missing-key", "the campaign manifest names no template", at: root, help: "add `html: FILE` and/or `text: FILE`, relative to the manifest")
+      reader.report(
+        "missing-key", "the campaign manifest names no template", at: root,
+        help: "add `html: FILE` and/or `text: FILE`, relative to the manifest")
     }
     return (manifest, reader.diagnostics)
   }

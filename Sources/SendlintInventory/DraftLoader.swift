@@ -49,7 +49,9 @@ public struct DraftLoader: Sendable {
   /// Bytes of a file without a draft extension read to decide whether it is a message.
   public static let sniffBytes = 1024
   /// Files sendlint itself reads (policies, tests, baselines): not drafts, and not "skipped".
-  static let ownFiles: Set<String> = [".sendlint.yaml", ".sendlint.yml", "sendlint-tests.yaml", ".sendlint-baseline.json"]
+  static let ownFiles: Set<String> = [
+    ".sendlint.yaml", ".sendlint.yml", "sendlint-tests.yaml", ".sendlint-baseline.json",
+  ]
 
   public let workingDirectory: String
   /// The folder display paths are relative to: the nearest folder at or above the working
@@ -72,11 +74,13 @@ public struct DraftLoader: Sendable {
   /// A loader for a run in `workingDirectory`; `explicitPaths` are the paths named on the command
   /// line (drafts, `--policy`), which may lie outside the repository root.
   public init(
-    workingDirectory: String = FileManager.default.currentDirectoryPath, finder: TextURLFinder = TextURLFinder(),
+    workingDirectory: String = FileManager.default.currentDirectoryPath,
+    finder: TextURLFinder = TextURLFinder(),
     explicitPaths: [String] = []
   ) {
     self.workingDirectory = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
-    self.displayRoot = PathConfinement.repositoryRoot(containing: self.workingDirectory) ?? self.workingDirectory
+    self.displayRoot =
+      PathConfinement.repositoryRoot(containing: self.workingDirectory) ?? self.workingDirectory
     self.finder = finder
     self.confinement = PathConfinement(workingDirectory: workingDirectory, explicitPaths: explicitPaths)
   }
@@ -90,11 +94,13 @@ public struct DraftLoader: Sendable {
   }
 
   public func absolutePath(_ path: String) -> String {
-    URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true)).standardizedFileURL.path
+    URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true))
+      .standardizedFileURL.path
   }
 
   static func isManifest(_ name: String) -> Bool {
-    name == "campaign.yaml" || name == "campaign.yml" || name.hasSuffix(".campaign.yaml") || name.hasSuffix(".campaign.yml")
+    name == "campaign.yaml" || name == "campaign.yml" || name.hasSuffix(".campaign.yaml")
+      || name.hasSuffix(".campaign.yml")
   }
 
   /// Walks `paths` (files and folders, recursively) in a stable order. Templates a manifest uses
@@ -122,12 +128,16 @@ public struct DraftLoader: Sendable {
     let ignore = ignoreRules(diagnostics: &result.diagnostics)
     for path in expandGlobs(paths, confinement: confinement, visited: visited, result: &result) {
       var absolute = absolutePath(path)
-      if let relative = rootRelative(absolute), let reason = ignore.exclusionWithAncestors(relative, isFolder: Self.isFolder(absolute)) {
+      if let relative = rootRelative(absolute),
+        let reason = ignore.exclusionWithAncestors(relative, isFolder: Self.isFolder(absolute))
+      {
         result.skipped.append(SkippedPath(path: relative, reason: reason, isFolder: Self.isFolder(absolute)))
         continue
       }
       let named = (absolute as NSString).lastPathComponent
-      if Self.policyFiles.contains(named), Self.status(absolute).map({ ($0.st_mode & S_IFMT) == S_IFREG }) ?? false {
+      if Self.policyFiles.contains(named),
+        Self.status(absolute).map({ ($0.st_mode & S_IFMT) == S_IFREG }) ?? false
+      {
         // A policy named to lint means the drafts it governs: those under its folder (an edit to
         // `.sendlint.yaml` can turn a passing draft into a failing one, so the hook must re-lint them).
         absolute = (absolute as NSString).deletingLastPathComponent
@@ -136,18 +146,24 @@ public struct DraftLoader: Sendable {
         continue
       }
       guard var status = Self.linkStatus(absolute) else {
-        result.diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no such file or folder: \(path)", help: "give files or folders holding drafts (.eml, *.campaign.yaml, .html, .txt)", path: path))
+        result.diagnostics.append(
+          Diagnostic(
+            code: "usage/no-such-path", message: "no such file or folder: \(path)",
+            help: "give files or folders holding drafts (.eml, *.campaign.yaml, .html, .txt)", path: path))
         continue
       }
       if case .failure(let refusal) = confinement.check(absolute) {
-        refused.append(.refused(path: absolute, reason: refusal.message(displayPath(absolute), root: confinement.root)))
+        refused.append(
+          .refused(path: absolute, reason: refusal.message(displayPath(absolute), root: confinement.root)))
         continue
       }
       if (status.st_mode & S_IFMT) == S_IFLNK, let followed = Self.status(absolute) { status = followed }
       let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
       var files: [String] = []
       if isDirectory {
-        walk(absolute, isRoot: true, confinement: confinement, ignore: ignore, visited: &visited, files: &files, skipped: &result.skipped, refused: &refused)
+        walk(
+          absolute, isRoot: true, confinement: confinement, ignore: ignore, visited: &visited, files: &files,
+          skipped: &result.skipped, refused: &refused)
       } else {
         files = [absolute]
       }
@@ -192,7 +208,9 @@ public struct DraftLoader: Sendable {
     }
     var drafts: [DraftSource] = []
     var seen: Set<String> = []
-    for manifest in manifests where seen.insert(manifest).inserted { drafts.append(.campaign(manifestPath: manifest)) }
+    for manifest in manifests where seen.insert(manifest).inserted {
+      drafts.append(.campaign(manifestPath: manifest))
+    }
     for eml in emls where seen.insert(eml).inserted { drafts.append(.eml(path: eml)) }
     // A template its campaign covers is one draft with it, named or not: reporting it twice (once
     // without the campaign's context) doubles every finding.
@@ -208,9 +226,11 @@ public struct DraftLoader: Sendable {
   /// Absolute paths of the templates `manifest` names (nothing when it does not parse).
   func templatesUsed(by manifest: String) -> [String] {
     let directory = (manifest as NSString).deletingLastPathComponent
-    guard let parsed = CampaignManifest.read(SourceFile(path: manifest, bytes: readBytes(manifest) ?? [])).0 else { return [] }
+    guard let parsed = CampaignManifest.read(SourceFile(path: manifest, bytes: readBytes(manifest) ?? [])).0
+    else { return [] }
     return [parsed.html?.value, parsed.text?.value].compactMap { $0 }.map {
-      URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+      URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: directory, isDirectory: true))
+        .standardizedFileURL.path
     }
   }
 
@@ -224,9 +244,13 @@ public struct DraftLoader: Sendable {
       let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
       for entry in entries.sorted() where Self.isManifest(entry.lowercased()) {
         let manifest = (directory as NSString).appendingPathComponent(entry)
-        if case .success = confinement.check(manifest), templatesUsed(by: manifest).contains(template) { found.append(manifest) }
+        if case .success = confinement.check(manifest), templatesUsed(by: manifest).contains(template) {
+          found.append(manifest)
+        }
       }
-      if !PathConfinement.isInside(directory, displayRoot) || directory == displayRoot || directory == "/" { break }
+      if !PathConfinement.isInside(directory, displayRoot) || directory == displayRoot || directory == "/" {
+        break
+      }
       directory = (directory as NSString).deletingLastPathComponent
     }
     return found
@@ -241,12 +265,19 @@ public struct DraftLoader: Sendable {
       if let bytes = readBytes(file) {
         rules.add(String(decoding: bytes, as: UTF8.self), origin: Self.ignoreFile)
       } else {
-        diagnostics.append(Diagnostic(code: "usage/unreadable-ignore-file", message: "cannot read \(Self.ignoreFile) at the repository root; nothing was excluded by it", help: "make it a regular file inside the repository", path: Self.ignoreFile))
+        diagnostics.append(
+          Diagnostic(
+            code: "usage/unreadable-ignore-file",
+            message: "cannot read \(Self.ignoreFile) at the repository root; nothing was excluded by it",
+            help: "make it a regular file inside the repository", path: Self.ignoreFile))
       }
     }
     for pattern in excludes { rules.add(pattern, origin: "--exclude \(pattern)", numbered: false) }
     for problem in rules.problems {
-      diagnostics.append(Diagnostic(code: "input/limit-exceeded", message: problem, help: "shorten the pattern or use fewer, broader patterns", path: Self.ignoreFile))
+      diagnostics.append(
+        Diagnostic(
+          code: "input/limit-exceeded", message: problem,
+          help: "shorten the pattern or use fewer, broader patterns", path: Self.ignoreFile))
     }
     return rules
   }
@@ -255,18 +286,24 @@ public struct DraftLoader: Sendable {
   /// replaced by the files they match, sorted, as if each were named. A glob is read in gitignore
   /// syntax, relative to the working directory, and matches only inside the repository root; it is
   /// expanded only when no file has that literal name. One matching nothing is a usage diagnostic.
-  func expandGlobs(_ paths: [String], confinement: PathConfinement, visited: Set<FileIdentity>, result: inout Discovery) -> [String] {
+  func expandGlobs(
+    _ paths: [String], confinement: PathConfinement, visited: Set<FileIdentity>, result: inout Discovery
+  ) -> [String] {
     var expanded: [String] = []
     for path in paths {
       let absolute = absolutePath(path)
-      guard path.contains(where: { "*?[".contains($0) }), Self.linkStatus(absolute) == nil, let relative = rootRelative(absolute) else {
+      guard path.contains(where: { "*?[".contains($0) }), Self.linkStatus(absolute) == nil,
+        let relative = rootRelative(absolute)
+      else {
         expanded.append(path)
         continue
       }
       // Walk from the deepest folder before the first wildcard, then keep what the pattern matches.
       let parts = relative.split(separator: "/", omittingEmptySubsequences: true)
       let fixed = parts.prefix { !$0.contains(where: { "*?[".contains($0) }) }
-      let base = fixed.isEmpty ? displayRoot : (displayRoot as NSString).appendingPathComponent(fixed.joined(separator: "/"))
+      let base =
+        fixed.isEmpty
+        ? displayRoot : (displayRoot as NSString).appendingPathComponent(fixed.joined(separator: "/"))
       var rules = IgnoreRules()
       rules.add("/" + relative, origin: path, numbered: false)
       var files: [String] = []
@@ -274,11 +311,20 @@ public struct DraftLoader: Sendable {
       var skipped: [SkippedPath] = []
       var refused: [DraftSource] = []
       if Self.isFolder(base) {
-        walk(base, isRoot: true, confinement: confinement, ignore: IgnoreRules(), visited: &seen, files: &files, skipped: &skipped, refused: &refused)
+        walk(
+          base, isRoot: true, confinement: confinement, ignore: IgnoreRules(), visited: &seen, files: &files,
+          skipped: &skipped, refused: &refused)
       }
-      let matched = files.filter { file in rootRelative(file).map { rules.exclusionWithAncestors($0, isFolder: false) != nil } ?? false }
+      let matched = files.filter { file in
+        rootRelative(file).map { rules.exclusionWithAncestors($0, isFolder: false) != nil } ?? false
+      }
       if matched.isEmpty {
-        result.diagnostics.append(Diagnostic(code: "usage/no-such-path", message: "no file matches the pattern \(path)", help: "patterns are gitignore-style and relative to the current folder, e.g. 'campaigns/**/*.html'", path: path))
+        result.diagnostics.append(
+          Diagnostic(
+            code: "usage/no-such-path", message: "no file matches the pattern \(path)",
+            help:
+              "patterns are gitignore-style and relative to the current folder, e.g. 'campaigns/**/*.html'",
+            path: path))
       }
       expanded += matched.sorted()
     }
@@ -306,8 +352,11 @@ public struct DraftLoader: Sendable {
     if Self.ownFiles.contains(name) { return "sendlint's own file, not a draft" }
     var directory = (absolute as NSString).deletingLastPathComponent
     while PathConfinement.isInside(directory, displayRoot) {
-      if FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(Self.policyTestsFile)) {
-        return "in \(displayPath(directory))/, which holds policy-test fixtures (\(Self.policyTestsFile)); run `sendlint policy test`"
+      if FileManager.default.fileExists(
+        atPath: (directory as NSString).appendingPathComponent(Self.policyTestsFile))
+      {
+        return
+          "in \(displayPath(directory))/, which holds policy-test fixtures (\(Self.policyTestsFile)); run `sendlint policy test`"
       }
       if directory == displayRoot || directory == "/" { break }
       directory = (directory as NSString).deletingLastPathComponent
@@ -340,26 +389,36 @@ public struct DraftLoader: Sendable {
   }
 
   private func walk(
-    _ directory: String, isRoot: Bool, confinement: PathConfinement, ignore: IgnoreRules, visited: inout Set<FileIdentity>,
+    _ directory: String, isRoot: Bool, confinement: PathConfinement, ignore: IgnoreRules,
+    visited: inout Set<FileIdentity>,
     files: inout [String], skipped: inout [SkippedPath], refused: inout [DraftSource]
   ) {
     // Each real folder once: two `-> .` links would otherwise give 2^depth paths.
     guard let own = Self.status(directory), visited.insert(FileIdentity(own)).inserted else {
-      skipped.append(SkippedPath(path: displayPath(directory), reason: "already searched (a link to a folder visited before)", isFolder: true))
+      skipped.append(
+        SkippedPath(
+          path: displayPath(directory), reason: "already searched (a link to a folder visited before)",
+          isFolder: true))
       return
     }
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-      skipped.append(SkippedPath(path: displayPath(directory), reason: "cannot list this folder", isFolder: true))
+      skipped.append(
+        SkippedPath(path: displayPath(directory), reason: "cannot list this folder", isFolder: true))
       return
     }
     if !isRoot, entries.contains(Self.policyTestsFile) {
-      skipped.append(SkippedPath(path: displayPath(directory), reason: "holds policy-test fixtures (\(Self.policyTestsFile)); run `sendlint policy test`", isFolder: true))
+      skipped.append(
+        SkippedPath(
+          path: displayPath(directory),
+          reason: "holds policy-test fixtures (\(Self.policyTestsFile)); run `sendlint policy test`",
+          isFolder: true))
       return
     }
     for entry in entries.sorted() {
       let path = (directory as NSString).appendingPathComponent(entry)
       if Self.skippedFolders.contains(entry) {
-        skipped.append(SkippedPath(path: displayPath(path), reason: "never searched (\(entry))", isFolder: true))
+        skipped.append(
+          SkippedPath(path: displayPath(path), reason: "never searched (\(entry))", isFolder: true))
         continue
       }
       guard var status = Self.linkStatus(path) else { continue }  // removed while walking
@@ -374,7 +433,9 @@ public struct DraftLoader: Sendable {
         switch confinement.check(path) {
         case .failure(let refusal):
           // Refused as a draft of its own, so the run reports it as a finding, located at the link.
-          refused.append(.refused(path: path, reason: "the link " + refusal.message(displayPath(path), root: confinement.root)))
+          refused.append(
+            .refused(
+              path: path, reason: "the link " + refusal.message(displayPath(path), root: confinement.root)))
           continue
         case .success:
           guard let followed = Self.status(path) else { continue }  // check resolved it just now
@@ -387,7 +448,9 @@ public struct DraftLoader: Sendable {
           skipped.append(SkippedPath(path: displayPath(path), reason: "hidden folder", isFolder: true))
           continue
         }
-        walk(path, isRoot: false, confinement: confinement, ignore: ignore, visited: &visited, files: &files, skipped: &skipped, refused: &refused)
+        walk(
+          path, isRoot: false, confinement: confinement, ignore: ignore, visited: &visited, files: &files,
+          skipped: &skipped, refused: &refused)
       case S_IFREG:
         files.append(path)
       default:
@@ -396,7 +459,9 @@ public struct DraftLoader: Sendable {
           // Named like a draft: loading refuses it with a finding that says what it is.
           files.append(path)
         } else {
-          skipped.append(SkippedPath(path: displayPath(path), reason: "\(SourceFile.fileKind(status.st_mode)), not a regular file"))
+          skipped.append(
+            SkippedPath(
+              path: displayPath(path), reason: "\(SourceFile.fileKind(status.st_mode)), not a regular file"))
         }
       }
     }
@@ -410,20 +475,27 @@ public struct DraftLoader: Sendable {
     let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
     let inMaildir = folder == "cur" || folder == "new"
     let candidate = inMaildir || name.hasSuffix(".msg") || name.hasSuffix(".raw") || !name.contains(".")
-    guard candidate else { return "not a draft (drafts are .eml, *.campaign.yaml, campaign.yaml, .html, .htm, .txt)" }
+    guard candidate else {
+      return "not a draft (drafts are .eml, *.campaign.yaml, campaign.yaml, .html, .htm, .txt)"
+    }
     guard let head = headBytes(path) else { return "cannot be read" }
-    return Self.startsWithHeaderField(Array(Self.afterEnvelopeLine(head))) ? nil : "does not start with a mail header field, so it is not read as a message"
+    return Self.startsWithHeaderField(Array(Self.afterEnvelopeLine(head)))
+      ? nil : "does not start with a mail header field, so it is not read as a message"
   }
 
   /// `bytes` after an mbox envelope line (`From addr date`, RFC 4155), when it starts with one; the
   /// MIME reader skips that line itself, so offsets and line numbers stay those of the file.
   static func afterEnvelopeLine(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
-    guard bytes.starts(with: Array("From ".utf8)), let newline = bytes.firstIndex(of: 0x0A) else { return bytes[...] }
+    guard bytes.starts(with: Array("From ".utf8)), let newline = bytes.firstIndex(of: 0x0A) else {
+      return bytes[...]
+    }
     return bytes[(newline + 1)...]
   }
 
   /// Trace and origin fields: a text template never starts with these, a received message does.
-  static let messageFields: Set<String> = ["received", "return-path", "delivered-to", "message-id", "x-original-to"]
+  static let messageFields: Set<String> = [
+    "received", "return-path", "delivered-to", "message-id", "x-original-to",
+  ]
 
   /// Whether a `.txt` file is a saved message rather than a text template. Conservative: every line
   /// up to the first empty one (within the sniffed bytes) is a header field or its continuation,
@@ -446,7 +518,11 @@ public struct DraftLoader: Sendable {
         trimmed[trimmed.startIndex..<colon].allSatisfy({ (33...126).contains($0) })
       else { return false }
       fields += 1
-      if messageFields.contains(String(decoding: trimmed[trimmed.startIndex..<colon], as: UTF8.self).lowercased()) { traced = true }
+      if messageFields.contains(
+        String(decoding: trimmed[trimmed.startIndex..<colon], as: UTF8.self).lowercased())
+      {
+        traced = true
+      }
     }
     return fields >= 3 && traced
   }
@@ -466,7 +542,9 @@ public struct DraftLoader: Sendable {
   /// binary `.msg` (an OLE compound file) fails this at its first byte.
   static func startsWithHeaderField(_ bytes: [UInt8]) -> Bool {
     var index = 0
-    while index < bytes.count, (33...126).contains(bytes[index]), bytes[index] != UInt8(ascii: ":") { index += 1 }
+    while index < bytes.count, (33...126).contains(bytes[index]), bytes[index] != UInt8(ascii: ":") {
+      index += 1
+    }
     return index > 0 && index < bytes.count && bytes[index] == UInt8(ascii: ":")
   }
 
@@ -482,7 +560,8 @@ public struct DraftLoader: Sendable {
     func unreadable(_ message: String, help: String?) -> (inventory: Inventory?, diagnostics: [Diagnostic]) {
       let file = SourceFile(path: display, bytes: [])
       var inventory = Inventory(draftPath: display, kind: .template, draftFile: file)
-      inventory.problems.append(InputProblem(code: "input/unparseable", message: message, range: nil, help: help))
+      inventory.problems.append(
+        InputProblem(code: "input/unparseable", message: message, range: nil, help: help))
       return (inventory, [])
     }
     if case .refused(let path, let reason) = source {
@@ -494,7 +573,8 @@ public struct DraftLoader: Sendable {
     let bytes: [UInt8]
     switch confinement.read(source.path, maximumBytes: Self.maximumFileBytes) {
     case .success(let read): bytes = read.bytes
-    case .failure(let refusal): return unreadable(refusal.message(display, root: confinement.root), help: refusal.help)
+    case .failure(let refusal):
+      return unreadable(refusal.message(display, root: confinement.root), help: refusal.help)
     }
     let file = SourceFile(path: display, bytes: bytes)
     switch source {
@@ -516,16 +596,33 @@ public struct DraftLoader: Sendable {
         // Templates are relative to the manifest by definition: an absolute path is refused
         // outright, a relative one must stay inside what the confinement allows.
         if reference.value.hasPrefix("/") {
-          problems.append(Diagnostic(code: "manifest/refused-template", message: "template \"\(reference.value)\" is an absolute path; it was not read", help: "write template paths relative to the manifest, inside the repository", path: display, position: position, sourceLine: file.lineText(position.line)))
+          problems.append(
+            Diagnostic(
+              code: "manifest/refused-template",
+              message: "template \"\(reference.value)\" is an absolute path; it was not read",
+              help: "write template paths relative to the manifest, inside the repository", path: display,
+              position: position, sourceLine: file.lineText(position.line)))
           return nil
         }
-        let path = URL(fileURLWithPath: reference.value, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+        let path = URL(
+          fileURLWithPath: reference.value, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)
+        ).standardizedFileURL.path
         switch confinement.read(path, maximumBytes: Self.maximumFileBytes) {
         case .success(let read): return SourceFile(path: displayPath(path), bytes: read.bytes)
         case .failure(.missing):
-          problems.append(Diagnostic(code: "manifest/missing-template", message: "template \"\(reference.value)\" not found (looked for \(displayPath(path)))", help: "template paths are relative to the manifest", path: display, position: position, sourceLine: file.lineText(position.line)))
+          problems.append(
+            Diagnostic(
+              code: "manifest/missing-template",
+              message: "template \"\(reference.value)\" not found (looked for \(displayPath(path)))",
+              help: "template paths are relative to the manifest", path: display, position: position,
+              sourceLine: file.lineText(position.line)))
         case .failure(let refusal):
-          problems.append(Diagnostic(code: "manifest/refused-template", message: "template " + refusal.message("\"\(reference.value)\"", root: confinement.root), help: refusal.help, path: display, position: position, sourceLine: file.lineText(position.line)))
+          problems.append(
+            Diagnostic(
+              code: "manifest/refused-template",
+              message: "template " + refusal.message("\"\(reference.value)\"", root: confinement.root),
+              help: refusal.help, path: display, position: position, sourceLine: file.lineText(position.line))
+          )
         }
         return nil
       }

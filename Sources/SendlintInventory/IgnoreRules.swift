@@ -50,7 +50,8 @@ public struct IgnoreRules: Sendable {
       while line.hasSuffix(" ") && !line.hasSuffix("\\ ") { line = line.dropLast() }
       if line.isEmpty || line.hasPrefix("#") { continue }
       guard line.utf8.count <= Self.maximumPatternBytes else {
-        problems.append("\(where_): the pattern is longer than \(Self.maximumPatternBytes) bytes; it was not used")
+        problems.append(
+          "\(where_): the pattern is longer than \(Self.maximumPatternBytes) bytes; it was not used")
         continue
       }
       guard patterns.count < Self.maximumPatterns else {
@@ -74,7 +75,9 @@ public struct IgnoreRules: Sendable {
       if line.isEmpty { continue }
       var tokens = Self.compile(Array(line.utf8))
       if !anchored && tokens.first != .folders { tokens.insert(.folders, at: 0) }
-      patterns.append(Pattern(source: String(line), origin: where_, tokens: tokens, negated: negated, foldersOnly: foldersOnly))
+      patterns.append(
+        Pattern(
+          source: String(line), origin: where_, tokens: tokens, negated: negated, foldersOnly: foldersOnly))
     }
   }
 
@@ -136,9 +139,12 @@ public struct IgnoreRules: Sendable {
     var first = true
     while index < bytes.count {
       let byte = bytes[index]
-      if byte == UInt8(ascii: "]") && !first { return (.byteClass(ranges: ranges, negated: negated), index + 1) }
+      if byte == UInt8(ascii: "]") && !first {
+        return (.byteClass(ranges: ranges, negated: negated), index + 1)
+      }
       first = false
-      if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] != UInt8(ascii: "]") {
+      if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] != UInt8(ascii: "]")
+      {
         let low = min(byte, bytes[index + 2])
         ranges.append(low...max(byte, bytes[index + 2]))
         index += 3
@@ -179,7 +185,9 @@ public struct IgnoreRules: Sendable {
           next[position] = true
           if byte == slash { next[position + 1] = true }
         case .byteClass(let ranges, let negated):
-          if byte != slash, ranges.contains(where: { $0.contains(byte) }) != negated { next[position + 1] = true }
+          if byte != slash, ranges.contains(where: { $0.contains(byte) }) != negated {
+            next[position + 1] = true
+          }
         }
       }
       swap(&current, &next)

@@ -23,7 +23,9 @@ public struct Locator: Sendable {
   /// The source range of decoded bytes `start..<end`.
   public func range(_ start: Int, _ end: Int) -> SourceRange {
     let first = offset(start)
-    guard end > start else { return SourceRange(file: file, start: first.offset, end: first.offset, hasColumn: first.exact) }
+    guard end > start else {
+      return SourceRange(file: file, start: first.offset, end: first.offset, hasColumn: first.exact)
+    }
     let last = offset(end - 1)
     let stop = last.exact && last.offset >= first.offset ? last.offset + 1 : first.offset
     return SourceRange(file: file, start: first.offset, end: stop, hasColumn: first.exact)
@@ -154,7 +156,8 @@ public struct Link: Sendable {
   /// For messages about a link resolved by the client: says which URL the rule judged, or "".
   public var clientResolutionNote: String {
     guard resolvedByClient, let url else { return "" }
-    return " (the href \"\(href.escapedForDisplay)\" has no scheme; mail clients open it as \(url.href.escapedForDisplay))"
+    return
+      " (the href \"\(href.escapedForDisplay)\" has no scheme; mail clients open it as \(url.href.escapedForDisplay))"
   }
 
   /// The name an `aria-label`, `aria-labelledby` or `title` attribute gives the link, if any.
@@ -168,7 +171,6 @@ public struct Link: Sendable {
 
   /// The host the recipient's click will actually go to first.
   public var deliveredHost: String? { rewrite?.domain ?? host }
-
 
   /// Where the host is written inside the href, or the whole href when it cannot be found.
   public var hostRange: SourceRange {
@@ -232,7 +234,9 @@ public enum HostSpan {
     guard let separator = bytes[index...].firstByteRange(of: Array("//".utf8)) else { return nil }
     var start = separator.upperBound
     var end = start
-    while end < bytes.count, ![UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\")].contains(bytes[end]) { end += 1 }
+    while end < bytes.count,
+      ![UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\")].contains(bytes[end])
+    { end += 1 }
     if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) { start = at + 1 }
     var hostEnd = start
     if hostEnd < end, bytes[hostEnd] == UInt8(ascii: "[") {

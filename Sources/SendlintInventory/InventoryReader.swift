@@ -14,30 +14,47 @@ public enum InventoryReader {
     inventory.signatureKnown = true
     let message = MIMEMessage.parse(file)
     for problem in message.problems {
-      inventory.problems.append(InputProblem(code: problem.code, message: problem.message, range: SourceRange(file: file, start: problem.offset, end: problem.offset)))
+      inventory.problems.append(
+        InputProblem(
+          code: problem.code, message: problem.message,
+          range: SourceRange(file: file, start: problem.offset, end: problem.offset)))
     }
     let root = message.root
     if root.headers.isEmpty {
-      inventory.problems.append(InputProblem(code: "input/unparseable", message: "no RFC 5322 header fields found; is this really an .eml message?", range: SourceRange(file: file, start: 0, end: 0)))
+      inventory.problems.append(
+        InputProblem(
+          code: "input/unparseable",
+          message: "no RFC 5322 header fields found; is this really an .eml message?",
+          range: SourceRange(file: file, start: 0, end: 0)))
     }
     for field in root.headers {
       let range = SourceRange(file: file, start: field.start, end: field.end)
-      inventory.headers.append(InventoryHeader(name: field.name, value: field.decodedValue, rawValue: field.value, range: range))
+      inventory.headers.append(
+        InventoryHeader(name: field.name, value: field.decodedValue, rawValue: field.value, range: range))
       let valueRange = SourceRange(file: file, start: field.valueStart, end: field.end)
       if field.is("From") || field.is("Reply-To") || field.is("Return-Path") {
         let mailboxes = Mailbox.parseList(field.value)
         let identities = mailboxes.map { Identity(mailbox: $0, range: valueRange, field: field.name) }
-        if field.is("From") { inventory.from += identities } else if field.is("Reply-To") { inventory.replyTo += identities } else {
+        if field.is("From") {
+          inventory.from += identities
+        } else if field.is("Reply-To") {
+          inventory.replyTo += identities
+        } else {
           inventory.returnPath = identities.first
         }
       } else if field.is("DKIM-Signature") {
         let signature = DKIMSignature.parse(field.value)
         inventory.dkimSignatures.append(Located(signature, valueRange))
-        if let domain = signature.domain, !domain.isEmpty { inventory.dkimDomains.append(Located(domain, valueRange)) }
+        if let domain = signature.domain, !domain.isEmpty {
+          inventory.dkimDomains.append(Located(domain, valueRange))
+        }
       } else if field.is("Authentication-Results") {
-        if let results = AuthenticationResults.parse(field.decodedValue) { inventory.authenticationResults.append(Located(results, valueRange)) }
+        if let results = AuthenticationResults.parse(field.decodedValue) {
+          inventory.authenticationResults.append(Located(results, valueRange))
+        }
       } else if field.is("Received") {
-        inventory.received.append(ReceivedEntry(hop: ReceivedHop.parse(field.value), range: range, index: inventory.received.count))
+        inventory.received.append(
+          ReceivedEntry(hop: ReceivedHop.parse(field.value), range: range, index: inventory.received.count))
       }
     }
     inventory.parts = part(root)
@@ -56,14 +73,19 @@ public enum InventoryReader {
         for attached in entity.decodedMessage {
           // Problems inside an attached message (a limit hit there) are the draft's problems too.
           for problem in attached.problems {
-            inventory.problems.append(InputProblem(code: problem.code, message: problem.message, range: SourceRange(file: attached.file, start: problem.offset, end: problem.offset)))
+            inventory.problems.append(
+              InputProblem(
+                code: problem.code, message: problem.message,
+                range: SourceRange(file: attached.file, start: problem.offset, end: problem.offset)))
           }
           collect(attached.root, in: attached.file)
         }
         if entity.isMultipart || entity.isEncapsulatedMessage { return }
         let bodyRange = SourceRange(file: file, start: entity.bodyStart, end: entity.bodyStart)
         if entity.isAttachment {
-          if Signatures.signatureTypes.contains(entity.contentType.value) || Signatures.isOpaqueWrapper(entity) {
+          if Signatures.signatureTypes.contains(entity.contentType.value)
+            || Signatures.isOpaqueWrapper(entity)
+          {
             // The signature part of a signed message, or the smime.p7m an opaque S/MIME message
             // is wrapped in, is not an attachment in the user's sense.
             return
@@ -72,68 +94,106 @@ public enum InventoryReader {
           guard inventory.attachments.count < InventoryLimits.maximumAttachments else {
             if !reportedAttachmentLimit {
               reportedAttachmentLimit = true
-              inventory.problems.append(InputProblem(code: "input/limit-exceeded", message: "more than \(InventoryLimits.maximumAttachments) attachments; the rest were not checked", range: partRange))
+              inventory.problems.append(
+                InputProblem(
+                  code: "input/limit-exceeded",
+                  message:
+                    "more than \(InventoryLimits.maximumAttachments) attachments; the rest were not checked",
+                  range: partRange))
             }
             return
           }
           let body = entity.decodedBody(in: file)
           // Declared a ZIP, or one by its bytes (a local file header or an empty archive's end
           // record), whatever its name says: `invoice.pdf` that is a ZIP of scripts is listed too.
-          let isZip = entity.contentType.value.contains("zip") || (entity.filename?.lowercased().hasSuffix(".zip") ?? false)
-            || body.bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || body.bytes.starts(with: [0x50, 0x4B, 0x05, 0x06])
+          let isZip =
+            entity.contentType.value.contains("zip")
+            || (entity.filename?.lowercased().hasSuffix(".zip") ?? false)
+            || body.bytes.starts(with: [0x50, 0x4B, 0x03, 0x04])
+            || body.bytes.starts(with: [0x50, 0x4B, 0x05, 0x06])
           var entries: [String] = []
           if isZip {
-            let listing = ZipDirectory.read(body.bytes, maximumEntries: min(ZipDirectory.maximumEntries, archiveEntryBudget))
+            let listing = ZipDirectory.read(
+              body.bytes, maximumEntries: min(ZipDirectory.maximumEntries, archiveEntryBudget))
             entries = listing.names
             archiveEntryBudget -= entries.count
             let shown = "\"\(entity.filename ?? "archive")\""
             if listing.truncated {
-              let limit = archiveEntryBudget == 0 ? "\(InventoryLimits.maximumArchiveEntries) archive entries in the draft" : "\(ZipDirectory.maximumEntries) entries"
-              inventory.problems.append(InputProblem(code: "input/limit-exceeded", message: "archive \(shown) has more than \(limit); the rest were not checked", range: partRange))
+              let limit =
+                archiveEntryBudget == 0
+                ? "\(InventoryLimits.maximumArchiveEntries) archive entries in the draft"
+                : "\(ZipDirectory.maximumEntries) entries"
+              inventory.problems.append(
+                InputProblem(
+                  code: "input/limit-exceeded",
+                  message: "archive \(shown) has more than \(limit); the rest were not checked",
+                  range: partRange))
             }
             for problem in listing.problems {
-              inventory.problems.append(InputProblem(code: "input/unparseable", message: "archive \(shown) cannot be read fully: \(problem)", range: partRange))
+              inventory.problems.append(
+                InputProblem(
+                  code: "input/unparseable", message: "archive \(shown) cannot be read fully: \(problem)",
+                  range: partRange))
             }
           }
           var linkCount = 0
           if PDFLinks.isPDF(body.bytes) {
-            let found = attachmentLinks(pdf: body.bytes, map: body.map, file: file, filename: entity.filename, partRange: partRange)
+            let found = attachmentLinks(
+              pdf: body.bytes, map: body.map, file: file, filename: entity.filename, partRange: partRange)
             pdfLinks += found.links
             linkCount = found.links.count
             inventory.problems += found.problems
           }
-          inventory.attachments.append(Attachment(
-            filename: entity.filename, contentType: entity.contentType.value, range: partRange,
-            size: entity.bodyEnd - entity.bodyStart, archiveEntries: entries,
-            leadingBytes: Array(body.bytes.prefix(Attachment.leadingByteCount)), linkCount: linkCount))
+          inventory.attachments.append(
+            Attachment(
+              filename: entity.filename, contentType: entity.contentType.value, range: partRange,
+              size: entity.bodyEnd - entity.bodyStart, archiveEntries: entries,
+              leadingBytes: Array(body.bytes.prefix(Attachment.leadingByteCount)), linkCount: linkCount))
           return
         }
         let charset = entity.contentType.parameters["charset"] ?? "none"
         if entity.contentType.type == "text", entity.isMislabelledQuotedPrintable(in: file) {
-          inventory.problems.append(InputProblem(code: "input/malformed-mime", message: "the \(entity.contentType.value) part is quoted-printable but declares Content-Transfer-Encoding \(entity.transferEncoding); it was read decoded, as its author meant it", range: bodyRange))
+          inventory.problems.append(
+            InputProblem(
+              code: "input/malformed-mime",
+              message:
+                "the \(entity.contentType.value) part is quoted-printable but declares Content-Transfer-Encoding \(entity.transferEncoding); it was read decoded, as its author meant it",
+              range: bodyRange))
         }
         if entity.contentType.value == "text/html" {
           let decoded = entity.decodedText(in: file)
           if decoded.lossy {
-            inventory.problems.append(InputProblem(code: "input/charset", message: "the HTML part's bytes are not valid in its declared charset \"\(charset)\"; they were read as mail clients read them (U+FFFD for bad UTF-8, Windows-1252 for undeclared 8-bit text)", range: bodyRange))
+            inventory.problems.append(
+              InputProblem(
+                code: "input/charset",
+                message:
+                  "the HTML part's bytes are not valid in its declared charset \"\(charset)\"; they were read as mail clients read them (U+FFFD for bad UTF-8, Windows-1252 for undeclared 8-bit text)",
+                range: bodyRange))
           }
           collector.html(decoded.text.bytes, locator: Locator(file: file, maps: decoded.text.maps))
-          inventory.htmlParts.append(HTMLPartSize(
-            sentBytes: entity.bodyEnd - entity.bodyStart, transferEncoding: entity.transferEncoding, estimated: false,
-            decodedBytes: decoded.text.bytes.count, weight: HTMLWeight.measure(decoded.text.bytes),
-            locator: Locator(file: file, maps: decoded.text.maps)))
-        } else if entity.contentType.type == "text" || entity.contentType.type == "multipart" || !entity.hasExplicitContentType {
+          inventory.htmlParts.append(
+            HTMLPartSize(
+              sentBytes: entity.bodyEnd - entity.bodyStart, transferEncoding: entity.transferEncoding,
+              estimated: false,
+              decodedBytes: decoded.text.bytes.count, weight: HTMLWeight.measure(decoded.text.bytes),
+              locator: Locator(file: file, maps: decoded.text.maps)))
+        } else if entity.contentType.type == "text" || entity.contentType.type == "multipart"
+          || !entity.hasExplicitContentType
+        {
           // A multipart whose boundary never occurs is shown as text, so it is read as text.
           let decoded = entity.decodedText(in: file)
           var locator = Locator(file: file, maps: decoded.text.maps)
           var text = decoded.text.bytes
           if entity.contentType.parameters["format"]?.lowercased() == "flowed" {
             // Read the text as clients display it: soft line breaks joined (RFC 3676).
-            let flowed = FormatFlowed.unwrap(text, deleteSpace: entity.contentType.parameters["delsp"]?.lowercased() == "yes")
+            let flowed = FormatFlowed.unwrap(
+              text, deleteSpace: entity.contentType.parameters["delsp"]?.lowercased() == "yes")
             text = flowed.bytes
             locator = locator.through(flowed.map)
           }
-          if entity.contentType.value == "text/plain" || !entity.hasExplicitContentType, Signatures.isCleartextSigned(text) {
+          if entity.contentType.value == "text/plain" || !entity.hasExplicitContentType,
+            Signatures.isCleartextSigned(text)
+          {
             inlinePGP = true
           }
           collector.text(text, locator: locator)
@@ -162,21 +222,25 @@ public enum InventoryReader {
       let range = locator.range(uri.offset, uri.offset)
       let parsed = URLRecord.parse(uri.value)
       var link = Link(
-        kind: .pdf, href: uri.value, url: parsed, unresolvedHostTag: nil, text: "", textLocator: nil, hiddenText: "",
-        imageAltTexts: [], hidden: false, range: range, hrefLocator: nil, rewrite: nil, inConditionalComment: false,
+        kind: .pdf, href: uri.value, url: parsed, unresolvedHostTag: nil, text: "", textLocator: nil,
+        hiddenText: "",
+        imageAltTexts: [], hidden: false, range: range, hrefLocator: nil, rewrite: nil,
+        inConditionalComment: false,
         fromText: false, deliveredURL: parsed?.href)
       link.origin = "PDF attachment \(shown)" + (uri.objectNumber.map { ", object \($0)" } ?? "")
       return link
     }
     let problems = result.limits.map {
-      InputProblem(code: "input/limit-exceeded", message: "PDF attachment \(shown) has \($0)", range: partRange)
+      InputProblem(
+        code: "input/limit-exceeded", message: "PDF attachment \(shown) has \($0)", range: partRange)
     }
     return (links, problems)
   }
 
   /// A campaign manifest with its templates, read as the recipient will receive it.
   public static func campaign(
-    _ manifest: CampaignManifest, html: SourceFile?, text: SourceFile?, finder: TextURLFinder = TextURLFinder()
+    _ manifest: CampaignManifest, html: SourceFile?, text: SourceFile?,
+    finder: TextURLFinder = TextURLFinder()
   ) -> Inventory {
     let file = manifest.file
     var inventory = Inventory(draftPath: file.path, kind: .campaign, draftFile: file)
@@ -186,33 +250,47 @@ public enum InventoryReader {
     if let html { inventory.files.append(html) }
     if let text { inventory.files.append(text) }
     func header(_ name: String, _ value: Located<String>) {
-      inventory.headers.append(InventoryHeader(name: name, value: EncodedWords.decode(value.value), rawValue: value.value, range: value.range))
+      inventory.headers.append(
+        InventoryHeader(
+          name: name, value: EncodedWords.decode(value.value), rawValue: value.value, range: value.range))
     }
     if let from = manifest.from {
       header("From", from)
-      inventory.from = Mailbox.parseList(from.value).map { Identity(mailbox: $0, range: from.range, field: "From") }
+      inventory.from = Mailbox.parseList(from.value).map {
+        Identity(mailbox: $0, range: from.range, field: "From")
+      }
     }
     if let replyTo = manifest.replyTo {
       header("Reply-To", replyTo)
-      inventory.replyTo = Mailbox.parseList(replyTo.value).map { Identity(mailbox: $0, range: replyTo.range, field: "Reply-To") }
+      inventory.replyTo = Mailbox.parseList(replyTo.value).map {
+        Identity(mailbox: $0, range: replyTo.range, field: "Reply-To")
+      }
     }
     if let subject = manifest.subject { header("Subject", subject) }
     for (name, value) in manifest.headers { header(name.value, value) }
     if let returnPath = manifest.returnPath {
-      inventory.returnPath = Mailbox.parseList(returnPath.value).first.map { Identity(mailbox: $0, range: returnPath.range, field: "Return-Path") }
+      inventory.returnPath = Mailbox.parseList(returnPath.value).first.map {
+        Identity(mailbox: $0, range: returnPath.range, field: "Return-Path")
+      }
     }
     inventory.dkimDomains = manifest.dkimDomains.map { Located($0.value.lowercased(), $0.range) }
     inventory.helo = manifest.helo
-    inventory.statedSendingIPs = manifest.sendingIPs.map { StatedSendingIP(text: $0.value, address: IPAddress($0.value), range: $0.range) }
+    inventory.statedSendingIPs = manifest.sendingIPs.map {
+      StatedSendingIP(text: $0.value, address: IPAddress($0.value), range: $0.range)
+    }
     // A campaign states how it is sent: no `signing` means unsigned.
     inventory.signatureKnown = true
     inventory.signature = manifest.signing.flatMap { Signature(rawValue: $0.value) }
     for attachment in manifest.attachments {
-      inventory.attachments.append(Attachment(filename: attachment.value, contentType: "application/octet-stream", range: attachment.range, size: 0))
+      inventory.attachments.append(
+        Attachment(
+          filename: attachment.value, contentType: "application/octet-stream", range: attachment.range,
+          size: 0))
     }
     // The send-time view: what the ESP adds.
     if let clicks = manifest.clickTracking, clicks.enabled, let domain = clicks.domain {
-      inventory.clickRewrite = ClickRewrite(domain: HostName.normalise(domain.value), range: domain.range, urlTemplate: clicks.urlTemplate?.value)
+      inventory.clickRewrite = ClickRewrite(
+        domain: HostName.normalise(domain.value), range: domain.range, urlTemplate: clicks.urlTemplate?.value)
     }
     if let opens = manifest.openTracking, opens.enabled, let host = opens.pixelHost {
       inventory.openPixelHost = host
@@ -224,21 +302,30 @@ public enum InventoryReader {
     if let html { collector.html(html.bytes, locator: Locator(file: html)) }
     if let text { collector.text(text.bytes, locator: Locator(file: text)) }
     collector.finish(into: &inventory)
-    if let html { inventory.htmlParts.append(estimatedSize(of: html, in: inventory, variables: manifest.variables)) }
+    if let html {
+      inventory.htmlParts.append(estimatedSize(of: html, in: inventory, variables: manifest.variables))
+    }
     if let host = inventory.openPixelHost {
       let src = "https://\(host.value)/open.gif"
-      inventory.images.append(Image(
-        src: src, url: URLRecord.parse(src), width: 1, height: 1, cssWidth: nil, cssHeight: nil, hiddenReason: nil,
-        alt: nil, range: host.range, srcLocator: nil, recipientTags: ["recipient"], addedByOpenTracking: true))
+      inventory.images.append(
+        Image(
+          src: src, url: URLRecord.parse(src), width: 1, height: 1, cssWidth: nil, cssHeight: nil,
+          hiddenReason: nil,
+          alt: nil, range: host.range, srcLocator: nil, recipientTags: ["recipient"],
+          addedByOpenTracking: true))
     }
     return inventory
   }
 
   /// A bare template: only what the template itself shows is known.
-  public static func template(_ file: SourceFile, isHTML: Bool, finder: TextURLFinder = TextURLFinder()) -> Inventory {
+  public static func template(_ file: SourceFile, isHTML: Bool, finder: TextURLFinder = TextURLFinder())
+    -> Inventory
+  {
     var inventory = Inventory(draftPath: file.path, kind: .template, draftFile: file)
     var collector = BodyCollector(finder: finder)
-    if isHTML { collector.html(file.bytes, locator: Locator(file: file)) } else {
+    if isHTML {
+      collector.html(file.bytes, locator: Locator(file: file))
+    } else {
       collector.text(file.bytes, locator: Locator(file: file))
     }
     collector.finish(into: &inventory)
@@ -249,18 +336,25 @@ public enum InventoryReader {
   /// The HTML part an ESP will send for a template: merge tags filled from `variables`, each link the
   /// click rewrite wraps grown to its rewritten URL, the open pixel's tag added, then encoded
   /// quoted-printable as ESPs send HTML.
-  static func estimatedSize(of html: SourceFile, in inventory: Inventory, variables: [String: String]) -> HTMLPartSize {
+  static func estimatedSize(of html: SourceFile, in inventory: Inventory, variables: [String: String])
+    -> HTMLPartSize
+  {
     var bytes = html.bytes
     if !variables.isEmpty {
       var budget = ExpansionBudget()
-      bytes = Array(MergeTags.substitute(String(decoding: bytes, as: UTF8.self), variables: MergeVariables(variables), budget: &budget).text.utf8)
+      bytes = Array(
+        MergeTags.substitute(
+          String(decoding: bytes, as: UTF8.self), variables: MergeVariables(variables), budget: &budget
+        ).text.utf8)
     }
     var sent = HTMLPartSize.quotedPrintableLength(bytes)
     for link in inventory.links where link.rewrite != nil && !link.fromText {
       if let delivered = link.deliveredURL { sent += max(0, delivered.utf8.count - link.href.utf8.count) }
     }
     if let host = inventory.openPixelHost {
-      sent += #"<img src="https://"#.utf8.count + host.value.utf8.count + #"/open.gif?r=0000000000000000" width="1" height="1" alt="">"#.utf8.count
+      sent +=
+        #"<img src="https://"#.utf8.count + host.value.utf8.count
+        + #"/open.gif?r=0000000000000000" width="1" height="1" alt="">"#.utf8.count
     }
     return HTMLPartSize(
       sentBytes: sent, transferEncoding: "quoted-printable", estimated: true, decodedBytes: bytes.count,
@@ -270,7 +364,8 @@ public enum InventoryReader {
   static func part(_ entity: MIMEEntity) -> InventoryPart {
     InventoryPart(
       contentType: entity.contentType.value, charset: entity.contentType.parameters["charset"],
-      transferEncoding: entity.transferEncoding, filename: entity.filename, disposition: entity.disposition?.value,
+      transferEncoding: entity.transferEncoding, filename: entity.filename,
+      disposition: entity.disposition?.value,
       size: entity.bodyEnd - entity.bodyStart, children: entity.children.map(part))
   }
 }
@@ -305,10 +400,12 @@ struct BodyCollector {
   /// A locator for text of a variable's value: exact columns when the manifest writes the value
   /// as it is (plain, or quoted without escapes), else the start of the value for every byte.
   func variableLocator(_ name: String, value: [UInt8]) -> Locator? {
-    let range = variableRanges[name] ?? variableRanges.first(where: { $0.key.lowercased() == name.lowercased() })?.value
+    let range =
+      variableRanges[name] ?? variableRanges.first(where: { $0.key.lowercased() == name.lowercased() })?.value
     guard let range else { return nil }
     let source = range.file.bytes
-    for base in [range.start, range.start + 1] where base + value.count <= source.count && source[base..<(base + value.count)].elementsEqual(value) {
+    for base in [range.start, range.start + 1]
+    where base + value.count <= source.count && source[base..<(base + value.count)].elementsEqual(value) {
       return Locator(file: range.file, maps: [OffsetMap.identity(base: base)])
     }
     var map = OffsetMap()
@@ -323,15 +420,18 @@ struct BodyCollector {
   mutating func htmlFromVariables(in bytes: [UInt8], locator: Locator) {
     guard !variables.exact.isEmpty else { return }
     let open = Array("{{{".utf8)
-    for tag in MergeTags.find(in: bytes) where MergeTags.matches(bytes, at: tag.range.lowerBound, open) && !tag.isComment {
+    for tag in MergeTags.find(in: bytes)
+    where MergeTags.matches(bytes, at: tag.range.lowerBound, open) && !tag.isComment {
       guard let value = variables.value(for: tag.name), value.utf8.contains(UInt8(ascii: "<")),
         let valueLocator = variableLocator(tag.name, value: Array(value.utf8))
       else { continue }
       guard htmlVariableExpansions < Self.maximumHTMLVariableExpansions else {
-        problems.append(InputProblem(
-          code: "input/limit-exceeded",
-          message: "more than \(Self.maximumHTMLVariableExpansions) triple-stash merge tags insert HTML in one template (limit BodyCollector.maximumHTMLVariableExpansions); the rest were not read: insert fewer HTML variables",
-          range: locator.range(tag.range.lowerBound, tag.range.upperBound)))
+        problems.append(
+          InputProblem(
+            code: "input/limit-exceeded",
+            message:
+              "more than \(Self.maximumHTMLVariableExpansions) triple-stash merge tags insert HTML in one template (limit BodyCollector.maximumHTMLVariableExpansions); the rest were not read: insert fewer HTML variables",
+            range: locator.range(tag.range.lowerBound, tag.range.upperBound)))
         return
       }
       guard budget.charge(value.utf8.count, toExpansionOf: 0) else {
@@ -342,7 +442,6 @@ struct BodyCollector {
       html(Array(value.utf8), locator: valueLocator, isBody: false)
     }
   }
-
 
   /// Reports the first expansion cap hit, once per draft, at `range`: one finding, not one per link.
   mutating func noteExpansionLimit(at range: SourceRange) {
@@ -365,13 +464,17 @@ struct BodyCollector {
     let html = HTMLInventory.read(bytes)
     let base = html.baseHref.flatMap { URLRecord.parse($0) }
     for problem in html.problems {
-      problems.append(InputProblem(code: "input/limit-exceeded", message: problem.message, range: locator.range(problem.offset, problem.offset)))
+      problems.append(
+        InputProblem(
+          code: "input/limit-exceeded", message: problem.message,
+          range: locator.range(problem.offset, problem.offset)))
     }
     htmlCommentDirectives += html.directiveComments.map { locator.range($0.start, $0.end) }
     for link in html.links {
       var resolved = Self.resolve(link.href, base: base, variables: variables, budget: &budget)
       var resolvedByClient = false
-      if resolved.url == nil, resolved.hostTag == nil, base == nil, link.kind == .a || link.kind == .area || link.kind == .vml,
+      if resolved.url == nil, resolved.hostTag == nil, base == nil,
+        link.kind == .a || link.kind == .area || link.kind == .vml,
         let absolute = Self.clientResolution(of: link.href)
       {
         let byClient = Self.resolve(absolute, base: nil, variables: variables, budget: &budget)
@@ -386,28 +489,38 @@ struct BodyCollector {
       noteExpansionLimit(at: range)
       let linkRewrite = isWeb && (link.kind == .a || link.kind == .area || link.kind == .vml) ? rewrite : nil
       let delivered = deliveredURL(resolved.url, rewrite: linkRewrite, range: range)
-      links.append(Link(
-        kind: link.kind, href: link.href, url: resolved.url, unresolvedHostTag: resolved.hostTag,
-        text: link.text.string, textLocator: locator.through(link.text.maps.first ?? OffsetMap()),
-        hiddenText: link.hiddenText,
-        imageAltTexts: link.imageAltText.map { ($0.text, locator.range($0.start, $0.start + $0.text.utf8.count)) },
-        hidden: link.hidden, range: range,
-        hrefLocator: locator.through(link.hrefMap),
-        rewrite: linkRewrite,
-        inConditionalComment: link.inConditionalComment, fromText: false, deliveredURL: delivered,
-        resolvedByClient: resolvedByClient, accessibleLabel: link.accessibleLabel, shownImageAltTexts: link.shownImageAltText))
+      links.append(
+        Link(
+          kind: link.kind, href: link.href, url: resolved.url, unresolvedHostTag: resolved.hostTag,
+          text: link.text.string, textLocator: locator.through(link.text.maps.first ?? OffsetMap()),
+          hiddenText: link.hiddenText,
+          imageAltTexts: link.imageAltText.map {
+            ($0.text, locator.range($0.start, $0.start + $0.text.utf8.count))
+          },
+          hidden: link.hidden, range: range,
+          hrefLocator: locator.through(link.hrefMap),
+          rewrite: linkRewrite,
+          inConditionalComment: link.inConditionalComment, fromText: false, deliveredURL: delivered,
+          resolvedByClient: resolvedByClient, accessibleLabel: link.accessibleLabel,
+          shownImageAltTexts: link.shownImageAltText))
     }
     for image in html.images {
       let resolved = Self.resolve(image.src, base: base, variables: variables, budget: &budget)
       noteExpansionLimit(at: locator.range(image.srcStart, image.srcEnd))
-      images.append(Image(
-        src: image.src, url: resolved.url, width: image.width, height: image.height, cssWidth: image.cssWidth,
-        cssHeight: image.cssHeight, hiddenReason: image.hiddenReason, alt: image.alt,
-        range: locator.range(image.srcStart, image.srcEnd), srcLocator: locator.through(image.srcMap),
-        recipientTags: resolved.unresolved, addedByOpenTracking: false, element: image.element))
+      images.append(
+        Image(
+          src: image.src, url: resolved.url, width: image.width, height: image.height,
+          cssWidth: image.cssWidth,
+          cssHeight: image.cssHeight, hiddenReason: image.hiddenReason, alt: image.alt,
+          range: locator.range(image.srcStart, image.srcEnd), srcLocator: locator.through(image.srcMap),
+          recipientTags: resolved.unresolved, addedByOpenTracking: false, element: image.element))
     }
     for (index, run) in html.hiddenText.enumerated() {
-      hiddenText.append((run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count), index == 0 && run.beforeVisibleText))
+      hiddenText.append(
+        (
+          run.text, run.reason, locator.range(run.start, run.start + run.text.utf8.count),
+          index == 0 && run.beforeVisibleText
+        ))
     }
     texts.append((html.visibleText.bytes, locator.through(html.visibleText.maps.first ?? OffsetMap()), true))
     if isBody { htmlBodies.append(HTMLBodyFacts(facts: html.accessibility, locator: locator)) }
@@ -429,28 +542,38 @@ struct BodyCollector {
       if found.count > urlBudget {
         found.removeLast(found.count - urlBudget)
         let at = found.last.map { locator.range($0.start, $0.end) }
-        problems.append(InputProblem(
-          code: "input/limit-exceeded",
-          message: "more than \(InventoryLimits.maximumTextURLs) URLs in the draft's text; the rest were not checked",
-          range: at))
+        problems.append(
+          InputProblem(
+            code: "input/limit-exceeded",
+            message:
+              "more than \(InventoryLimits.maximumTextURLs) URLs in the draft's text; the rest were not checked",
+            range: at))
         urlBudget = 0
       } else {
         urlBudget -= found.count
       }
       for url in found {
         let splitRange = url.split.map { locator.range($0.lowerBound, $0.upperBound) }
-        textURLs.append(TextURLEntry(url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes, inHTML: inHTML, locator: locator))
+        textURLs.append(
+          TextURLEntry(
+            url: url, range: locator.range(url.start, url.end), splitRange: splitRange, locatorText: bytes,
+            inHTML: inHTML, locator: locator))
         if !inHTML {
           // URLs in a text part are links the recipient's client will make clickable.
           let parsed = URLRecord.parse(url.openable)
           let isWeb = parsed.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
-          let delivered = deliveredURL(parsed, rewrite: isWeb ? rewrite : nil, range: locator.range(url.start, url.end))
-          links.append(Link(
-            kind: .text, href: url.text, url: parsed, unresolvedHostTag: nil, text: url.text,
-            textLocator: Locator(file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
-            hiddenText: "", imageAltTexts: [], hidden: false, range: locator.range(url.start, url.end),
-            hrefLocator: Locator(file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
-            rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true, deliveredURL: delivered))
+          let delivered = deliveredURL(
+            parsed, rewrite: isWeb ? rewrite : nil, range: locator.range(url.start, url.end))
+          links.append(
+            Link(
+              kind: .text, href: url.text, url: parsed, unresolvedHostTag: nil, text: url.text,
+              textLocator: Locator(
+                file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
+              hiddenText: "", imageAltTexts: [], hidden: false, range: locator.range(url.start, url.end),
+              hrefLocator: Locator(
+                file: locator.file, maps: [OffsetMap.identity(base: url.start)] + locator.maps),
+              rewrite: isWeb ? rewrite : nil, inConditionalComment: false, fromText: true,
+              deliveredURL: delivered))
         }
       }
       if urlBudget == 0 { break }
@@ -465,7 +588,9 @@ struct BodyCollector {
     for (bytes, locator, inHTML) in texts {
       var merged: String?
       if !variables.exact.isEmpty {
-        merged = MergeTags.substitute(String(decoding: bytes, as: UTF8.self), variables: variables, budget: &budget).text
+        merged =
+          MergeTags.substitute(String(decoding: bytes, as: UTF8.self), variables: variables, budget: &budget)
+          .text
         noteExpansionLimit(at: locator.range(0, 0))
       }
       visibleTexts.append(VisibleText(bytes: bytes, locator: locator, inHTML: inHTML, mergedText: merged))
@@ -489,20 +614,31 @@ struct BodyCollector {
     let trimmed = href.trimming(" \t\r\n")
     guard trimmed.utf8.count <= 8_192 else { return nil }
     if trimmed.hasPrefix("//") {
-      guard let third = trimmed.utf8.dropFirst(2).first, third != UInt8(ascii: "/"), third != UInt8(ascii: "\\") else { return nil }
+      guard let third = trimmed.utf8.dropFirst(2).first, third != UInt8(ascii: "/"),
+        third != UInt8(ascii: "\\")
+      else { return nil }
       return "http:" + trimmed
     }
-    let hostPart = trimmed.utf8.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+    let hostPart = trimmed.utf8.prefix {
+      $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
+    }
     guard !hostPart.isEmpty, hostPart.count <= 253,
-      hostPart.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) })
+      hostPart.allSatisfy({
+        $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || ($0 >= 48 && $0 <= 57)
+          || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122)
+      })
     else { return nil }
     let host = String(decoding: hostPart, as: UTF8.self).lowercased()
     let labels = host.split(separator: ".", omittingEmptySubsequences: false)
     guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }),
       let tld = labels.last, tld.utf8.count >= 2, tld.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 })
     else { return nil }
-    let known = reservedTopLevelDomains.contains(String(tld)) || (PublicSuffixList.shared?.isKnownSuffix(String(tld)) ?? false)
-    guard known, host.hasPrefix("www.") || labels.count >= 3 || hostPart.count < trimmed.utf8.count else { return nil }
+    let known =
+      reservedTopLevelDomains.contains(String(tld))
+      || (PublicSuffixList.shared?.isKnownSuffix(String(tld)) ?? false)
+    guard known, host.hasPrefix("www.") || labels.count >= 3 || hostPart.count < trimmed.utf8.count else {
+      return nil
+    }
     return "http://" + trimmed
   }
 
@@ -516,10 +652,16 @@ struct BodyCollector {
     let bytes = Array(substituted.utf8)
     var authorityEnd = 0
     if let schemeSeparator = substituted.firstRange(of: "://") {
-      let afterScheme = substituted.utf8.distance(from: substituted.startIndex, to: schemeSeparator.upperBound)
-      authorityEnd = bytes[afterScheme...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+      let afterScheme = substituted.utf8.distance(
+        from: substituted.startIndex, to: schemeSeparator.upperBound)
+      authorityEnd =
+        bytes[afterScheme...].firstIndex {
+          $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#")
+        } ?? bytes.count
     }
-    if let hostTag = unresolved.first(where: { $0.range.lowerBound < authorityEnd || $0.range.lowerBound == 0 }) {
+    if let hostTag = unresolved.first(where: {
+      $0.range.lowerBound < authorityEnd || $0.range.lowerBound == 0
+    }) {
       return (nil, hostTag.name, unresolved.map(\.name))
     }
     // Tags only in path or query: a placeholder keeps the URL parseable.
@@ -551,10 +693,14 @@ public enum InventoryLimits {
 /// How an .eml is signed, read from its structure (RFC 1847, RFC 8551, RFC 3156, RFC 4880 §7).
 enum Signatures {
   /// Detached signature parts: S/MIME (and its pre-standard x- type) and OpenPGP.
-  static let signatureTypes: Set<String> = ["application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"]
+  static let signatureTypes: Set<String> = [
+    "application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature",
+  ]
   static let opaqueTypes: Set<String> = ["application/pkcs7-mime", "application/x-pkcs7-mime"]
   /// smime-type values whose part is the whole message, wrapped (RFC 8551 §3.2.2).
-  static let wrappingSMIMETypes: Set<String> = ["signed-data", "enveloped-data", "authenveloped-data", "compressed-data"]
+  static let wrappingSMIMETypes: Set<String> = [
+    "signed-data", "enveloped-data", "authenveloped-data", "compressed-data",
+  ]
 
   /// The signature of a `multipart/signed`: its second part (RFC 1847 §2.1) must be a non-empty
   /// signature of the declared protocol's kind. A `multipart/signed` without one is not signed.
@@ -565,23 +711,30 @@ enum Signatures {
     guard signatureTypes.contains(type) else { return nil }
     let kind: Signature = type == "application/pgp-signature" ? .pgp : .smime
     let declared = entity.contentType.parameters["protocol"]?.lowercased() ?? ""
-    if !declared.isEmpty, !declared.contains(kind == .pgp ? "pgp-signature" : "pkcs7-signature") { return nil }
+    if !declared.isEmpty, !declared.contains(kind == .pgp ? "pgp-signature" : "pkcs7-signature") {
+      return nil
+    }
     guard part.bodyEnd > part.bodyStart,
-      file.bytes[part.bodyStart..<part.bodyEnd].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A })
+      file.bytes[part.bodyStart..<part.bodyEnd].contains(where: {
+        $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A
+      })
     else { return nil }
     return kind
   }
 
   /// Opaque S/MIME signing: `application/pkcs7-mime; smime-type=signed-data`.
   static func isOpaqueSigned(_ entity: MIMEEntity) -> Bool {
-    opaqueTypes.contains(entity.contentType.value) && entity.contentType.parameters["smime-type"]?.lowercased() == "signed-data"
+    opaqueTypes.contains(entity.contentType.value)
+      && entity.contentType.parameters["smime-type"]?.lowercased() == "signed-data"
   }
 
   /// A pkcs7-mime part that is the message itself, signed, encrypted or compressed; without an
   /// smime-type (S/MIME v2 clients) the conventional name smime.p7m says the same.
   static func isOpaqueWrapper(_ entity: MIMEEntity) -> Bool {
     guard opaqueTypes.contains(entity.contentType.value) else { return false }
-    if let type = entity.contentType.parameters["smime-type"]?.lowercased() { return wrappingSMIMETypes.contains(type) }
+    if let type = entity.contentType.parameters["smime-type"]?.lowercased() {
+      return wrappingSMIMETypes.contains(type)
+    }
     return entity.filename?.lowercased() == "smime.p7m"
   }
 

@@ -13,8 +13,10 @@ public enum MergeTags {
   }
 
   private static let delimiters: [(open: [UInt8], close: [UInt8])] = [
-    (Array("{{{".utf8), Array("}}}".utf8)), (Array("{{".utf8), Array("}}".utf8)), (Array("{%".utf8), Array("%}".utf8)),
-    (Array("{#".utf8), Array("#}".utf8)), (Array("*|".utf8), Array("|*".utf8)), (Array("%%".utf8), Array("%%".utf8)),
+    (Array("{{{".utf8), Array("}}}".utf8)), (Array("{{".utf8), Array("}}".utf8)),
+    (Array("{%".utf8), Array("%}".utf8)),
+    (Array("{#".utf8), Array("#}".utf8)), (Array("*|".utf8), Array("|*".utf8)),
+    (Array("%%".utf8), Array("%%".utf8)),
     (Array("${".utf8), Array("}".utf8)),
   ]
 
@@ -25,7 +27,10 @@ public enum MergeTags {
     var index = 0
     outer: while index < bytes.count {
       let byte = bytes[index]
-      guard byte == UInt8(ascii: "{") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "%") || byte == UInt8(ascii: "$") else {
+      guard
+        byte == UInt8(ascii: "{") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "%")
+          || byte == UInt8(ascii: "$")
+      else {
         index += 1
         continue
       }
@@ -36,7 +41,8 @@ public enum MergeTags {
         while probe < limit {
           if matches(bytes, at: probe, close) {
             var inner = String(decoding: bytes[contentStart..<probe], as: UTF8.self)
-            let isComment = (open[0] == UInt8(ascii: "{") && open[1] == UInt8(ascii: "{") && inner.hasPrefix("!"))
+            let isComment =
+              (open[0] == UInt8(ascii: "{") && open[1] == UInt8(ascii: "{") && inner.hasPrefix("!"))
               || open == Array("{#".utf8)
             inner = inner.trimming(" \t-~")
             if open == Array("%%".utf8) && (inner.isEmpty || inner.contains(" ")) { break }
@@ -61,7 +67,9 @@ public enum MergeTags {
   /// The text with known variables substituted; unknown tags are returned so callers can tell
   /// whether they sit in a host. A convenience for callers with no draft budget: it still stops at
   /// `ExpansionBudget.maximumBytesPerExpansion`.
-  public static func substitute(_ text: String, variables: [String: String]) -> (text: String, unresolved: [Tag]) {
+  public static func substitute(_ text: String, variables: [String: String]) -> (
+    text: String, unresolved: [Tag]
+  ) {
     var budget = ExpansionBudget()
     let result = substitute(text, variables: MergeVariables(variables), budget: &budget)
     return (result.text, result.unresolved)
@@ -88,7 +96,9 @@ public enum MergeTags {
         }
         output += value.utf8
       } else {
-        unresolved.append(Tag(range: output.count..<(output.count + tag.range.count), name: tag.name, isComment: tag.isComment))
+        unresolved.append(
+          Tag(
+            range: output.count..<(output.count + tag.range.count), name: tag.name, isComment: tag.isComment))
         output += bytes[tag.range]
       }
     }
@@ -140,19 +150,21 @@ public struct ExpansionBudget: Sendable {
   /// long; charges them when they may, records the cap when they may not.
   public mutating func charge(_ count: Int, toExpansionOf expansionSize: Int) -> Bool {
     if expansionSize + count > Self.maximumBytesPerExpansion {
-      exceeded = exceeded ?? """
-        a merge-tag or click-tracking expansion grows past \(Self.maximumBytesPerExpansion) bytes \
-        (limit ExpansionBudget.maximumBytesPerExpansion); it was cut there: shorten the variable's value \
-        or the number of tags (or `{{url}}`) in the template
-        """
+      exceeded =
+        exceeded ?? """
+          a merge-tag or click-tracking expansion grows past \(Self.maximumBytesPerExpansion) bytes \
+          (limit ExpansionBudget.maximumBytesPerExpansion); it was cut there: shorten the variable's value \
+          or the number of tags (or `{{url}}`) in the template
+          """
       return false
     }
     if insertedBytes + count > Self.maximumBytesPerDraft {
-      exceeded = exceeded ?? """
-        merge-tag and click-tracking expansions of this draft insert more than \
-        \(Self.maximumBytesPerDraft) bytes (limit ExpansionBudget.maximumBytesPerDraft); later ones were cut: use shorter representative \
-        values under `variables:`
-        """
+      exceeded =
+        exceeded ?? """
+          merge-tag and click-tracking expansions of this draft insert more than \
+          \(Self.maximumBytesPerDraft) bytes (limit ExpansionBudget.maximumBytesPerDraft); later ones were cut: use shorter representative \
+          values under `variables:`
+          """
       return false
     }
     insertedBytes += count

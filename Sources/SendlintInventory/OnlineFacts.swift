@@ -36,7 +36,9 @@ public struct SPFCheck: Sendable {
   /// Where the envelope domain is written.
   public let range: SourceRange?
 
-  public init(domain: String, ip: String, result: SPFResult, reason: String, chain: [String], range: SourceRange?) {
+  public init(
+    domain: String, ip: String, result: SPFResult, reason: String, chain: [String], range: SourceRange?
+  ) {
     self.domain = domain
     self.ip = ip
     self.result = result
@@ -91,7 +93,8 @@ public struct DMARCCheck: Sendable {
   public let range: SourceRange?
 
   public init(
-    fromDomain: String, recordDomain: String?, record: String?, policy: String?, dkimAlignment: String, spfAlignment: String,
+    fromDomain: String, recordDomain: String?, record: String?, policy: String?, dkimAlignment: String,
+    spfAlignment: String,
     invalidReason: String?, range: SourceRange?
   ) {
     self.fromDomain = fromDomain

@@ -67,11 +67,18 @@ public enum PDFLinks {
     var result = Result()
     result.uris = reader.uris
     if reader.inflateLimitHit {
-      result.limits.append("more than \(maximumInflatedBytes / (1024 * 1024)) MiB of compressed streams; the rest were not inflated")
+      result.limits.append(
+        "more than \(maximumInflatedBytes / (1024 * 1024)) MiB of compressed streams; the rest were not inflated"
+      )
     }
-    if reader.objectLimitHit { result.limits.append("more than \(maximumObjects) objects; the rest were not read") }
+    if reader.objectLimitHit {
+      result.limits.append("more than \(maximumObjects) objects; the rest were not read")
+    }
     if reader.linkLimitHit { result.limits.append("more than \(maximumLinks) links; the rest were not read") }
-    if reader.depthLimitHit { result.limits.append("streams nested more than \(maximumStreamDepth) deep; the inner ones were not read") }
+    if reader.depthLimitHit {
+      result.limits.append(
+        "streams nested more than \(maximumStreamDepth) deep; the inner ones were not read")
+    }
     return result
   }
 
@@ -124,7 +131,9 @@ public enum PDFLinks {
     }
 
     /// The byte that closes a string opened by `opening`.
-    func closing(_ opening: UInt8) -> UInt8 { opening == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: ">") }
+    func closing(_ opening: UInt8) -> UInt8 {
+      opening == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: ">")
+    }
 
     static func isWhitespace(_ byte: UInt8) -> Bool {
       byte == 0x00 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D || byte == 0x20
@@ -132,7 +141,8 @@ public enum PDFLinks {
 
     static func isDelimiter(_ byte: UInt8) -> Bool {
       switch byte {
-      case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+      case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["),
+        UInt8(ascii: "]"),
         UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "/"), UInt8(ascii: "%"):
         true
       default: false
@@ -261,7 +271,9 @@ public enum PDFLinks {
           continue
         case UInt8(ascii: "("),
           UInt8(ascii: "<") where index + 1 >= end || bytes[index + 1] != UInt8(ascii: "<"):
-          let string = byte == UInt8(ascii: "(") ? Self.literalString(bytes, index, end) : Self.hexString(bytes, index, end)
+          let string =
+            byte == UInt8(ascii: "(")
+            ? Self.literalString(bytes, index, end) : Self.hexString(bytes, index, end)
           index = string.next
           let offset = reportOffset ?? objectStart
           // An unclosed string is no string to a reader: it runs to the end of the data.
@@ -281,7 +293,8 @@ public enum PDFLinks {
           continue
         case UInt8(ascii: "<"), UInt8(ascii: ">"):
           // `<<` or `>>` (a lone `>` is junk, skipped the same way).
-          index += byte == UInt8(ascii: "<") ? 2 : (index + 1 < end && bytes[index + 1] == UInt8(ascii: ">") ? 2 : 1)
+          index +=
+            byte == UInt8(ascii: "<") ? 2 : (index + 1 < end && bytes[index + 1] == UInt8(ascii: ">") ? 2 : 1)
           expectingURI = false
           numbers = []
           tokensInObject += 1
@@ -372,9 +385,13 @@ public enum PDFLinks {
           currentObject = outerObject
           state = ObjectState()
         case "R":
-          if expectingURI, numbers.count == 2 { references.append((numbers[0], currentObject, reportOffset ?? objectStart)) }
+          if expectingURI, numbers.count == 2 {
+            references.append((numbers[0], currentObject, reportOffset ?? objectStart))
+          }
         case "stream":
-          index = stream(bytes, after: index, end: end, state: state, depth: depth, objectNumber: currentObject, objectStart: objectStart)
+          index = stream(
+            bytes, after: index, end: end, state: state, depth: depth, objectNumber: currentObject,
+            objectStart: objectStart)
           state = ObjectState()
         default:
           break
@@ -388,7 +405,8 @@ public enum PDFLinks {
     /// Reads a stream whose keyword ends at `keywordEnd`; returns where reading goes on (after
     /// `endstream`).
     mutating func stream(
-      _ bytes: [UInt8], after keywordEnd: Int, end: Int, state: ObjectState, depth: Int, objectNumber: Int?, objectStart: Int
+      _ bytes: [UInt8], after keywordEnd: Int, end: Int, state: ObjectState, depth: Int, objectNumber: Int?,
+      objectStart: Int
     ) -> Int {
       // §7.3.8.1: the keyword is followed by CRLF or LF; writers also put a lone CR or spaces.
       var dataStart = keywordEnd
@@ -400,7 +418,9 @@ public enum PDFLinks {
       if let length = state.length, length <= end - dataStart {
         var after = dataStart + length
         while after < end, Self.isWhitespace(bytes[after]) { after += 1 }
-        if bytes[after..<min(end, after + endKeyword.count)].elementsEqual(endKeyword) { dataEnd = dataStart + length }
+        if bytes[after..<min(end, after + endKeyword.count)].elementsEqual(endKeyword) {
+          dataEnd = dataStart + length
+        }
       }
       let found = dataEnd ?? bytes[dataStart..<end].firstByteRange(of: endKeyword)?.lowerBound ?? end
       let resume = min(end, bytes[found..<end].firstByteRange(of: endKeyword)?.upperBound ?? end)
@@ -412,7 +432,9 @@ public enum PDFLinks {
       let flate = state.filters.count == 1 && (state.filters[0] == "FlateDecode" || state.filters[0] == "Fl")
       if state.filters.isEmpty {
         // Uncompressed data is read as its own text, so a stray `(` in it cannot swallow the file.
-        scan(bytes, data, depth: depth + 1, objectNumber: objectNumber, reportOffset: objectStart, inObjectStream: false)
+        scan(
+          bytes, data, depth: depth + 1, objectNumber: objectNumber, reportOffset: objectStart,
+          inObjectStream: false)
         return resume
       }
       guard flate, !data.isEmpty else { return resume }  // other filters (images, fonts) hold no links
@@ -427,7 +449,9 @@ public enum PDFLinks {
       if state.objectStream, let count = state.count, let first = state.first {
         objectStream(inflated, count: count, first: first, depth: depth, offset: objectStart)
       } else {
-        scan(inflated, 0..<inflated.count, depth: depth + 1, objectNumber: objectNumber, reportOffset: objectStart, inObjectStream: false)
+        scan(
+          inflated, 0..<inflated.count, depth: depth + 1, objectNumber: objectNumber,
+          reportOffset: objectStart, inObjectStream: false)
       }
       return resume
     }
@@ -442,7 +466,9 @@ public enum PDFLinks {
       while index < first, pairs.count < count {
         while index < first, Self.isWhitespace(bytes[index]) { index += 1 }
         let start = index
-        while index < first, index - start < 10, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        while index < first, index - start < 10,
+          (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index])
+        { index += 1 }
         guard index > start else { break }  // not an integer: the header ends here
         let value = bytes[start..<index].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         if let number = pending {
@@ -462,7 +488,9 @@ public enum PDFLinks {
         let next = position + 1 < pairs.count ? first + pairs[position + 1].offset : bytes.count
         guard start < bytes.count else { continue }
         let stop = next > start && next <= bytes.count ? next : bytes.count
-        scan(bytes, start..<stop, depth: depth + 1, objectNumber: pair.number, reportOffset: offset, inObjectStream: true)
+        scan(
+          bytes, start..<stop, depth: depth + 1, objectNumber: pair.number, reportOffset: offset,
+          inObjectStream: true)
         if stopped { return }
       }
     }
@@ -474,7 +502,8 @@ public enum PDFLinks {
         let start = buffer.baseAddress! + range.lowerBound
         let result = sendlint_inflate(start, Int64(range.count), Int64(limit))
         defer { sendlint_inflate_free(result.data) }
-        let output = result.data.map { Array(UnsafeBufferPointer(start: $0, count: Int(result.length))) } ?? []
+        let output =
+          result.data.map { Array(UnsafeBufferPointer(start: $0, count: Int(result.length))) } ?? []
         return (output, result.status == Int32(SENDLINT_INFLATE_LIMIT))
       }
     }
@@ -497,7 +526,9 @@ public struct AttachmentLinkNotes: Sendable {
   public func annotate(_ message: String, range: SourceRange?) -> String {
     guard let range, let candidates = links[range], let first = candidates.first else { return message }
     let link =
-      candidates.first { message.contains($0.href) } ?? candidates.first { $0.host.map(message.contains) ?? false } ?? first
+      candidates.first { message.contains($0.href) } ?? candidates.first {
+        $0.host.map(message.contains) ?? false
+      } ?? first
     guard let origin = link.origin, !message.contains(origin) else { return message }
     return message + " (in \(origin))"
   }

@@ -16,7 +16,10 @@ public struct HTMLPartSize: Sendable {
   public let weight: HTMLWeight
   public let locator: Locator
 
-  public init(sentBytes: Int, transferEncoding: String, estimated: Bool, decodedBytes: Int, weight: HTMLWeight, locator: Locator) {
+  public init(
+    sentBytes: Int, transferEncoding: String, estimated: Bool, decodedBytes: Int, weight: HTMLWeight,
+    locator: Locator
+  ) {
     self.sentBytes = sentBytes
     self.transferEncoding = transferEncoding
     self.estimated = estimated
@@ -41,7 +44,9 @@ public struct HTMLPartSize: Sendable {
         continue
       }
       let atLineEnd = index + 1 == bytes.count || bytes[index + 1] == 0x0A || bytes[index + 1] == 0x0D
-      let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 0x20 || byte == 0x09) && !atLineEnd)
+      let literal =
+        (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
+        || ((byte == 0x20 || byte == 0x09) && !atLineEnd)
       let width = literal ? 1 : 3
       if column + width > 75 {
         total += 3  // "=" CRLF

@@ -24,7 +24,9 @@ public enum ZipDirectory {
   public static func names(in bytes: [UInt8]) -> [String] { read(bytes).names }
 
   public static func read(_ bytes: [UInt8], maximumEntries: Int = maximumEntries) -> Listing {
-    func u16(_ at: Int) -> Int { at >= 0 && at + 1 < bytes.count ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : 0 }
+    func u16(_ at: Int) -> Int {
+      at >= 0 && at + 1 < bytes.count ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : 0
+    }
     func u32(_ at: Int) -> Int { at >= 0 && at + 3 < bytes.count ? u16(at) | u16(at + 2) << 16 : 0 }
     func u64(_ at: Int) -> UInt64 {
       at >= 0 && at + 7 < bytes.count ? UInt64(u32(at)) | UInt64(u32(at + 4)) << 32 : UInt64.max
@@ -87,7 +89,9 @@ public enum ZipDirectory {
     }
     listing.truncated = listing.truncated || local.truncated
     if directoryBroken {
-      listing.problems.append("its central directory lists \(declared) entries but only \(entriesRead) could be read; names were taken from the local file headers")
+      listing.problems.append(
+        "its central directory lists \(declared) entries but only \(entriesRead) could be read; names were taken from the local file headers"
+      )
       listing.problems += local.problems
     }
     return listing
@@ -100,7 +104,9 @@ public enum ZipDirectory {
     var index = bytes.count - 22
     let floor = max(0, bytes.count - 65_557)
     while index >= floor {
-      if bytes[index] == 0x50, bytes[index + 1] == 0x4B, bytes[index + 2] == 0x05, bytes[index + 3] == 0x06 { return index }
+      if bytes[index] == 0x50, bytes[index + 1] == 0x4B, bytes[index + 2] == 0x05, bytes[index + 3] == 0x06 {
+        return index
+      }
       index -= 1
     }
     return nil
@@ -114,13 +120,16 @@ public enum ZipDirectory {
     var listing = Listing()
     var index = 0
     while index + 30 <= bytes.count {
-      guard bytes[index] == 0x50, bytes[index + 1] == 0x4B, bytes[index + 2] == 0x03, bytes[index + 3] == 0x04 else {
+      guard bytes[index] == 0x50, bytes[index + 1] == 0x4B, bytes[index + 2] == 0x03, bytes[index + 3] == 0x04
+      else {
         index += 1
         continue
       }
       let nameLength = Int(bytes[index + 26]) | Int(bytes[index + 27]) << 8
       let extraLength = Int(bytes[index + 28]) | Int(bytes[index + 29]) << 8
-      let compressed = Int(bytes[index + 18]) | Int(bytes[index + 19]) << 8 | Int(bytes[index + 20]) << 16 | Int(bytes[index + 21]) << 24
+      let compressed =
+        Int(bytes[index + 18]) | Int(bytes[index + 19]) << 8 | Int(bytes[index + 20]) << 16 | Int(
+          bytes[index + 21]) << 24
       guard index + 30 + nameLength <= bytes.count else {
         listing.problems.append("an entry's name (\(nameLength) bytes) runs past the end of the archive")
         break
@@ -131,7 +140,9 @@ public enum ZipDirectory {
       }
       listing.names.append(String(decoding: bytes[(index + 30)..<(index + 30 + nameLength)], as: UTF8.self))
       let header = 30 + nameLength + extraLength
-      let skip = compressed != 0xFFFF_FFFF && index + header + compressed <= bytes.count ? header + compressed : 30 + nameLength
+      let skip =
+        compressed != 0xFFFF_FFFF && index + header + compressed <= bytes.count
+        ? header + compressed : 30 + nameLength
       index += skip
     }
     return listing

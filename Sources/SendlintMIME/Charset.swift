@@ -1,6 +1,5 @@
-import SendlintCore
-
 import CICUShim
+import SendlintCore
 
 /// Charset conversion to UTF-8. UTF-8 and ASCII are checked in Swift; Latin-1 and Windows-1252 (the
 /// usual mislabelled pair) are converted in Swift with exact offsets; everything else goes through
@@ -15,12 +14,16 @@ public enum Charset {
 
   /// The same for a slice (a body inside the raw message): offsets in the result's map are relative
   /// to the slice's start, and the slice is copied at most once.
-  public static func toUTF8(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: DecodedText, lossy: Bool) {
+  public static func toUTF8(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: DecodedText, lossy: Bool)
+  {
     let label = (charset ?? "").lowercased().trimmingASCIIWhitespace()
     // Charsets that encode text in ASCII bytes (UTF-7, ISO-2022-*, HZ) or are not ASCII-based
     // at all (UTF-16/32) must be converted even when every byte is below 0x80.
-    let asciiCompatible = !["utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz", "csiso2022"]
-      .contains { label.hasPrefix($0) }
+    let asciiCompatible = ![
+      "utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz",
+      "csiso2022",
+    ]
+    .contains { label.hasPrefix($0) }
     if asciiCompatible, bytes.allSatisfy({ $0 < 0x80 }) {
       return (DecodedText(bytes: Array(bytes), maps: [.identity(base: 0)]), false)
     }
@@ -68,7 +71,8 @@ public enum Charset {
     var index = 0
     while index < bytes.count {
       let lead = bytes[index]
-      let length = lead < 0x80 ? 1 : lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0
+      let length =
+        lead < 0x80 ? 1 : lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0
       var valid = length > 0 && index + length <= bytes.count
       if valid, length > 1 {
         for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { valid = false }
@@ -119,7 +123,9 @@ public enum Charset {
     let exact = highBytes <= maximumExactSegments
     for (index, byte) in bytes.enumerated() {
       if !exact {
-        if index == 0 || bytes[index - 1] == UInt8(ascii: "\n") { map.add(decoded: out.count, source: index, exact: false) }
+        if index == 0 || bytes[index - 1] == UInt8(ascii: "\n") {
+          map.add(decoded: out.count, source: index, exact: false)
+        }
         if byte < 0x80 {
           out.append(byte)
         } else {
@@ -155,16 +161,24 @@ public enum Charset {
         let written = charset.withCString { name in
           slice.withUnsafeBufferPointer { input in
             buffer.withUnsafeMutableBufferPointer { output in
-              input.baseAddress!.withMemoryRebound(to: CChar.self, capacity: slice.count) { source in  // slice non-empty
-                output.baseAddress!.withMemoryRebound(to: CChar.self, capacity: capacity) { target in  // capacity > 0
+              // slice non-empty
+              input.baseAddress!.withMemoryRebound(to: CChar.self, capacity: slice.count) { source in
+                // capacity > 0
+                output.baseAddress!.withMemoryRebound(to: CChar.self, capacity: capacity) { target in
                   sendlint_convert_to_utf8(name, source, Int32(slice.count), target, Int32(capacity))
                 }
               }
             }
           }
         }
-        if written == -2 { capacity *= 2; continue }
-        if written < 0 { known = false; return }
+        if written == -2 {
+          capacity *= 2
+          continue
+        }
+        if written < 0 {
+          known = false
+          return
+        }
         out.append(contentsOf: buffer[0..<Int(written)])
         return
       }
@@ -182,4 +196,3 @@ public enum Charset {
     return known ? DecodedText(bytes: out, maps: [map]) : nil
   }
 }
-

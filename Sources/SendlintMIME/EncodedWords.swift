@@ -18,7 +18,9 @@ public enum EncodedWords {
     var lastWasEncoded = false
     var index = 0
     func flushPending(dropIfWhitespaceBetweenWords: Bool) {
-      if dropIfWhitespaceBetweenWords, pending.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+      if dropIfWhitespaceBetweenWords,
+        pending.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A })
+      {
         pending.removeAll()
         return
       }

@@ -20,7 +20,9 @@ public enum FormatFlowed {
       if contentStart < contentEnd, bytes[contentStart] == UInt8(ascii: " ") { contentStart += 1 }
       let line = bytes[contentStart..<contentEnd]
       let isSignature = line.elementsEqual("-- ".utf8)
-      let soft = !isSignature && contentEnd > contentStart && bytes[contentEnd - 1] == UInt8(ascii: " ") && lineEnd < bytes.count
+      let soft =
+        !isSignature && contentEnd > contentStart && bytes[contentEnd - 1] == UInt8(ascii: " ")
+        && lineEnd < bytes.count
       var keepEnd = contentEnd
       if soft, deleteSpace { keepEnd -= 1 }
       map.add(decoded: out.count, source: contentStart, exact: true)

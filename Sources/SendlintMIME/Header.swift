@@ -90,7 +90,10 @@ enum HeaderParser {
       let first = bytes[index]
       if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
         // A continuation with no field before it (obsolete or broken); skip it.
-        problems.append(ParseProblem(code: "input/malformed-header", message: "header continuation line without a field before it", offset: index))
+        problems.append(
+          ParseProblem(
+            code: "input/malformed-header", message: "header continuation line without a field before it",
+            offset: index))
         index = line.next
         continue
       }
@@ -99,7 +102,9 @@ enum HeaderParser {
       var colon = index
       while colon < line.end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
       var nameEnd = colon
-      while nameEnd > index, bytes[nameEnd - 1] == UInt8(ascii: " ") || bytes[nameEnd - 1] == UInt8(ascii: "\t") {
+      while nameEnd > index,
+        bytes[nameEnd - 1] == UInt8(ascii: " ") || bytes[nameEnd - 1] == UInt8(ascii: "\t")
+      {
         nameEnd -= 1
       }
       // ftext (RFC 5322 §3.6.8): printable ASCII other than ":"; no spaces inside the name.
@@ -109,7 +114,12 @@ enum HeaderParser {
         // stalwart and Dovecot read such mail (a stray line, a boundary cut into a header block).
         if !reportedInvalidLine {
           reportedInvalidLine = true
-          problems.append(ParseProblem(code: "input/malformed-header", message: "line in the header block is not a header field and was skipped: \"\(String(decoding: bytes[index..<min(line.end, index + 60)], as: UTF8.self))\"", offset: index))
+          problems.append(
+            ParseProblem(
+              code: "input/malformed-header",
+              message:
+                "line in the header block is not a header field and was skipped: \"\(String(decoding: bytes[index..<min(line.end, index + 60)], as: UTF8.self))\"",
+              offset: index))
         }
         index = line.next
         continue
@@ -127,25 +137,40 @@ enum HeaderParser {
         } else {
           truncated = true
         }
-        guard next < limit, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") else { break }
+        guard next < limit, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") else {
+          break
+        }
         let continuation = lineEnd(bytes, from: next, limit: limit)
         cursor = next
         lineEndOffset = continuation.end
         next = continuation.next
       }
       if truncated {
-        problems.append(ParseProblem(code: "input/limit-exceeded", message: "header field \"\(name)\" is longer than \(MIMELimits.maximumHeaderFieldBytes) bytes; the rest was ignored", offset: index))
+        problems.append(
+          ParseProblem(
+            code: "input/limit-exceeded",
+            message:
+              "header field \"\(name)\" is longer than \(MIMELimits.maximumHeaderFieldBytes) bytes; the rest was ignored",
+            offset: index))
       }
       var valueStart = colon + 1
-      while valueStart < line.end, bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t") {
+      while valueStart < line.end,
+        bytes[valueStart] == UInt8(ascii: " ") || bytes[valueStart] == UInt8(ascii: "\t")
+      {
         valueStart += 1
       }
       let trimmed = value.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
       if fields.count < MIMELimits.maximumHeaderFields {
-        fields.append(HeaderField(name: name, rawValue: Array(trimmed), start: index, end: lineEndOffset, valueStart: valueStart))
+        fields.append(
+          HeaderField(
+            name: name, rawValue: Array(trimmed), start: index, end: lineEndOffset, valueStart: valueStart))
       } else if !reportedFieldLimit {
         reportedFieldLimit = true
-        problems.append(ParseProblem(code: "input/limit-exceeded", message: "more than \(MIMELimits.maximumHeaderFields) header fields; the rest were ignored", offset: index))
+        problems.append(
+          ParseProblem(
+            code: "input/limit-exceeded",
+            message: "more than \(MIMELimits.maximumHeaderFields) header fields; the rest were ignored",
+            offset: index))
       }
       index = next
     }

@@ -18,12 +18,20 @@ public enum MailDate {
     var cleaned = ""
     var depth = 0
     for character in value {
-      if character == "(" { depth += 1; continue }
-      if character == ")" { depth = max(0, depth - 1); continue }
+      if character == "(" {
+        depth += 1
+        continue
+      }
+      if character == ")" {
+        depth = max(0, depth - 1)
+        continue
+      }
       if depth > 0 { continue }
       cleaned.append(character == "," ? " " : character)
     }
-    var tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).map { $0.lowercased() }
+    var tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).map {
+      $0.lowercased()
+    }
     // The day of the week is optional and not checked against the date.
     if let first = tokens.first, Int(first) == nil { tokens.removeFirst() }
     guard tokens.count >= 4 else { return nil }
@@ -33,12 +41,16 @@ public enum MailDate {
     if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { year += 1900 }
     let clock = tokens[3].split(separator: ":").map { Int($0) }
     guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
-    let hour = clock[0]!, minute = clock[1]!, second = clock.count == 3 ? clock[2]! : 0  // all checked non-nil above
+    let hour = clock[0]!
+    let minute = clock[1]!
+    let second = clock.count == 3 ? clock[2]! : 0  // all checked non-nil above
     guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
     var offsetMinutes = 0
     if tokens.count >= 5 {
       let zone = tokens[4]
-      if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let digits = Int(zone.dropFirst()) {
+      if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5,
+        let digits = Int(zone.dropFirst())
+      {
         offsetMinutes = (digits / 100) * 60 + digits % 100
         if sign == "-" { offsetMinutes = -offsetMinutes }
       } else if let named = namedZones[zone] {

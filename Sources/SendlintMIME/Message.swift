@@ -74,8 +74,16 @@ public struct MIMEEntity: Sendable {
     var index = body.startIndex
     while index + 2 < body.endIndex {
       if body[index] == UInt8(ascii: "=") {
-        if body[index + 1] == UInt8(ascii: "3"), body[index + 2] == UInt8(ascii: "D") || body[index + 2] == UInt8(ascii: "d") { encodedEquals += 1 }
-        if body[index + 1] == 0x0A || (body[index + 1] == 0x0D && (body[index + 2] == 0x0A || body[index + 2] == 0x0D)) { softBreaks += 1 }
+        if body[index + 1] == UInt8(ascii: "3"),
+          body[index + 2] == UInt8(ascii: "D") || body[index + 2] == UInt8(ascii: "d")
+        {
+          encodedEquals += 1
+        }
+        if body[index + 1] == 0x0A
+          || (body[index + 1] == 0x0D && (body[index + 2] == 0x0A || body[index + 2] == 0x0D))
+        {
+          softBreaks += 1
+        }
       }
       if encodedEquals >= 3 && softBreaks >= 1 { return true }
       index += 1
@@ -92,10 +100,15 @@ public struct MIMEEntity: Sendable {
   /// Text of a text part as UTF-8, mapped back to raw offsets.
   public func decodedText(in file: SourceFile) -> (text: DecodedText, lossy: Bool) {
     let charset = contentType.parameters["charset"]
-    if transferEncoding != "quoted-printable", transferEncoding != "base64", !isMislabelledQuotedPrintable(in: file) {
+    if transferEncoding != "quoted-printable", transferEncoding != "base64",
+      !isMislabelledQuotedPrintable(in: file)
+    {
       // Identity encodings: convert straight from the raw bytes, copying them once.
       let converted = Charset.toUTF8(file.bytes[bodyStart..<bodyEnd], charset: charset)
-      return (DecodedText(bytes: converted.text.bytes, maps: converted.text.maps + [.identity(base: bodyStart)]), converted.lossy)
+      return (
+        DecodedText(bytes: converted.text.bytes, maps: converted.text.maps + [.identity(base: bodyStart)]),
+        converted.lossy
+      )
     }
     let body = decodedBody(in: file)
     let converted = Charset.toUTF8(body.bytes, charset: contentType.parameters["charset"])
@@ -162,19 +175,30 @@ struct EntityParser {
     // MIME-tools read them. Any other delimiter-like line in a header block (a longer boundary
     // that merely starts with ours, or a boundary cut into a forwarded message's header) is
     // skipped, as stalwart reads it.
-    let cut = isPart ? boundary.flatMap { exactDelimiterInHeaderBlock(from: start, limit: limit, boundary: $0) } : nil
+    let cut =
+      isPart ? boundary.flatMap { exactDelimiterInHeaderBlock(from: start, limit: limit, boundary: $0) } : nil
     let header = HeaderParser.parse(bytes, from: start, to: cut?.offset ?? limit, problems: &problems)
-    let nextDelimiter = cut ?? boundary.flatMap { self.nextDelimiter(from: header.bodyStart, limit: limit, boundary: $0) }
+    let nextDelimiter =
+      cut ?? boundary.flatMap { self.nextDelimiter(from: header.bodyStart, limit: limit, boundary: $0) }
     // When a field occurs twice, the last one wins, as in stalwart and Dovecot.
     let contentTypeField = header.fields.last { $0.is("Content-Type") }
     let parsedType = contentTypeField.flatMap { ContentType.parse($0.value) }
     if let contentTypeField, parsedType == nil {
-      problems.append(ParseProblem(code: "input/malformed-header", message: "Content-Type \"\(contentTypeField.value)\" cannot be parsed; treating the part as text/plain", offset: contentTypeField.start))
+      problems.append(
+        ParseProblem(
+          code: "input/malformed-header",
+          message:
+            "Content-Type \"\(contentTypeField.value)\" cannot be parsed; treating the part as text/plain",
+          offset: contentTypeField.start))
     }
-    let contentType = parsedType ?? defaultType ?? ContentType(value: "text/plain", parameters: ["charset": "us-ascii"])
-    let encoding = header.fields.last { $0.is("Content-Transfer-Encoding") }?.value.lowercased()
+    let contentType =
+      parsedType ?? defaultType ?? ContentType(value: "text/plain", parameters: ["charset": "us-ascii"])
+    let encoding =
+      header.fields.last { $0.is("Content-Transfer-Encoding") }?.value.lowercased()
       .trimmingASCIIWhitespace() ?? "7bit"
-    let disposition = header.fields.last { $0.is("Content-Disposition") }.flatMap { ContentType.parse($0.value) }
+    let disposition = header.fields.last { $0.is("Content-Disposition") }.flatMap {
+      ContentType.parse($0.value)
+    }
     let bodyStart = min(max(header.bodyStart, start), limit)
     var children: [MIMEEntity] = []
     var hasParts = false
@@ -189,25 +213,43 @@ struct EntityParser {
         let childDefault = contentType.subtype == "digest" ? ContentType(value: "message/rfc822") : nil
         // The multipart reads up to the end of what contains it, not just to the next outer
         // delimiter: only the innermost boundary counts (stalwart's and Dovecot's reading).
-        if let result = parseMultipart(boundary: Array(own.utf8), bodyStart: bodyStart, limit: limit, depth: depth, childDefault: childDefault) {
+        if let result = parseMultipart(
+          boundary: Array(own.utf8), bodyStart: bodyStart, limit: limit, depth: depth,
+          childDefault: childDefault)
+        {
           children = result.children
           hasParts = true
           stop = result.stop
           bodyEnd = result.stop
         } else {
-          problems.append(ParseProblem(code: "input/malformed-mime", message: "boundary \"\(own)\" never occurs in the multipart body; it is read as text", offset: contentTypeField?.start ?? start))
+          problems.append(
+            ParseProblem(
+              code: "input/malformed-mime",
+              message: "boundary \"\(own)\" never occurs in the multipart body; it is read as text",
+              offset: contentTypeField?.start ?? start))
         }
       } else if !canNest {
-        problems.append(ParseProblem(code: "input/limit-exceeded", message: "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; inner parts were not parsed", offset: start))
+        problems.append(
+          ParseProblem(
+            code: "input/limit-exceeded",
+            message:
+              "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; inner parts were not parsed",
+            offset: start))
       } else {
-        problems.append(ParseProblem(code: "input/malformed-mime", message: "multipart part has no boundary parameter; its body is read as text", offset: contentTypeField?.start ?? start))
+        problems.append(
+          ParseProblem(
+            code: "input/malformed-mime",
+            message: "multipart part has no boundary parameter; its body is read as text",
+            offset: contentTypeField?.start ?? start))
       }
     } else if contentType.value == "message/rfc822" || contentType.value == "message/global", canNest,
       encoding == "7bit" || encoding == "8bit" || encoding == "binary"
     {
       // Inside a multipart the encapsulated message is read in the stream: its own multiparts'
       // boundaries come first, so a forwarded message whose boundary extends ours stays whole.
-      let inner = parseEntity(start: bodyStart, limit: boundary == nil ? bodyEnd : limit, depth: depth + 1, defaultType: nil, boundary: boundary)
+      let inner = parseEntity(
+        start: bodyStart, limit: boundary == nil ? bodyEnd : limit, depth: depth + 1, defaultType: nil,
+        boundary: boundary)
       // A "message" without any header field is not one (a broken attachment): keep it a leaf.
       if !inner.entity.headers.isEmpty {
         children.append(inner.entity)
@@ -221,17 +263,30 @@ struct EntityParser {
     }
     let isMessage = contentType.value == "message/rfc822" || contentType.value == "message/global"
     if isMessage, !canNest {
-      problems.append(ParseProblem(code: "input/limit-exceeded", message: "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; the attached message was not parsed", offset: start))
+      problems.append(
+        ParseProblem(
+          code: "input/limit-exceeded",
+          message:
+            "MIME nesting deeper than \(MIMELimits.maximumDepth) levels; the attached message was not parsed",
+          offset: start))
     }
     let isEncodedMessage = isMessage && (encoding == "base64" || encoding == "quoted-printable")
     if isEncodedMessage, canNest, encodedNesting >= MIMELimits.maximumEncodedNesting, bodyEnd > bodyStart {
-      problems.append(ParseProblem(code: "input/limit-exceeded", message: "more than \(MIMELimits.maximumEncodedNesting) attached messages nested inside encoded attached messages; the innermost was not parsed", offset: start))
+      problems.append(
+        ParseProblem(
+          code: "input/limit-exceeded",
+          message:
+            "more than \(MIMELimits.maximumEncodedNesting) attached messages nested inside encoded attached messages; the innermost was not parsed",
+          offset: start))
     }
     var decodedMessage: [MIMEMessage] = []
     if isEncodedMessage, canNest, encodedNesting < MIMELimits.maximumEncodedNesting, bodyEnd > bodyStart {
       // Decode, then read the attached message as a file of its own.
       let slice = bytes[bodyStart..<bodyEnd]
-      let decoded = encoding == "base64" ? TransferDecoding.base64(slice, base: bodyStart).bytes : TransferDecoding.quotedPrintable(slice, base: bodyStart).bytes
+      let decoded =
+        encoding == "base64"
+        ? TransferDecoding.base64(slice, base: bodyStart).bytes
+        : TransferDecoding.quotedPrintable(slice, base: bodyStart).bytes
       let name = disposition?.parameters["filename"] ?? contentType.parameters["name"] ?? "attached message"
       let file = SourceFile(path: "\(path) › \(name)", bytes: decoded)
       var inner = EntityParser(bytes: decoded, path: file.path)
@@ -239,11 +294,14 @@ struct EntityParser {
       inner.partCount = partCount
       let root = inner.parseEntity(start: 0, end: decoded.count, depth: depth + 1, defaultType: nil)
       partCount = inner.partCount
-      if !root.headers.isEmpty { decodedMessage = [MIMEMessage(file: file, root: root, problems: inner.problems)] }
+      if !root.headers.isEmpty {
+        decodedMessage = [MIMEMessage(file: file, root: root, problems: inner.problems)]
+      }
     }
     let entity = MIMEEntity(
       headers: header.fields, contentType: contentType, hasExplicitContentType: parsedType != nil,
-      transferEncoding: encoding, disposition: disposition, bodyStart: bodyStart, bodyEnd: max(bodyStart, bodyEnd),
+      transferEncoding: encoding, disposition: disposition, bodyStart: bodyStart,
+      bodyEnd: max(bodyStart, bodyEnd),
       children: children, start: start, hasParts: hasParts, decodedMessage: decodedMessage)
     return (entity, stop)
   }
@@ -265,14 +323,26 @@ struct EntityParser {
       guard partCount < MIMELimits.maximumParts else {
         if !reportedPartLimit {
           reportedPartLimit = true
-          problems.append(ParseProblem(code: "input/limit-exceeded", message: "more than \(MIMELimits.maximumParts) MIME parts; the rest were not parsed", offset: delimiter.offset))
+          problems.append(
+            ParseProblem(
+              code: "input/limit-exceeded",
+              message: "more than \(MIMELimits.maximumParts) MIME parts; the rest were not parsed",
+              offset: delimiter.offset))
         }
         return (children, limit)
       }
-      let part = parseEntity(start: line.next, limit: limit, depth: depth + 1, defaultType: childDefault, boundary: boundary, isPart: true)
+      let part = parseEntity(
+        start: line.next, limit: limit, depth: depth + 1, defaultType: childDefault, boundary: boundary,
+        isPart: true)
       children.append(part.entity)
-      guard part.stop < limit, let next = nextDelimiter(from: part.stop, limit: limit, boundary: boundary) else {
-        problems.append(ParseProblem(code: "input/malformed-mime", message: "multipart body has no closing delimiter \"--\(String(decoding: boundary, as: UTF8.self))--\"; the last part runs to the end", offset: line.next))
+      guard part.stop < limit, let next = nextDelimiter(from: part.stop, limit: limit, boundary: boundary)
+      else {
+        problems.append(
+          ParseProblem(
+            code: "input/malformed-mime",
+            message:
+              "multipart body has no closing delimiter \"--\(String(decoding: boundary, as: UTF8.self))--\"; the last part runs to the end",
+            offset: line.next))
         return (children, limit)
       }
       delimiter = next
@@ -307,7 +377,8 @@ struct EntityParser {
 
   func delimiterAt(_ lineStart: Int, limit: Int, boundary: [UInt8]) -> Delimiter? {
     let end = lineStart + 2 + boundary.count
-    guard end <= limit, bytes[lineStart] == UInt8(ascii: "-"), bytes[lineStart + 1] == UInt8(ascii: "-") else { return nil }
+    guard end <= limit, bytes[lineStart] == UInt8(ascii: "-"), bytes[lineStart + 1] == UInt8(ascii: "-")
+    else { return nil }
     for (offset, byte) in boundary.enumerated() where bytes[lineStart + 2 + offset] != byte { return nil }
     let isClose = end + 1 < limit && bytes[end] == UInt8(ascii: "-") && bytes[end + 1] == UInt8(ascii: "-")
     return Delimiter(offset: lineStart, isClose: isClose)
@@ -322,7 +393,9 @@ struct EntityParser {
       if line.end == lineStart { return nil }
       if let found = delimiterAt(lineStart, limit: limit, boundary: boundary) {
         var index = lineStart + 2 + boundary.count + (found.isClose ? 2 : 0)
-        while index < line.end, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+        while index < line.end, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+          index += 1
+        }
         if index == line.end { return found }
       }
       lineStart = line.next

@@ -85,9 +85,18 @@ struct ParameterScanner {
       } else if scalar == "(" {
         var depth = 0
         while index < scalars.count {
-          if scalars[index] == "\\" { index += 2; continue }
+          if scalars[index] == "\\" {
+            index += 2
+            continue
+          }
           if scalars[index] == "(" { depth += 1 }
-          if scalars[index] == ")" { depth -= 1; if depth == 0 { index += 1; break } }
+          if scalars[index] == ")" {
+            depth -= 1
+            if depth == 0 {
+              index += 1
+              break
+            }
+          }
           index += 1
         }
       } else {
@@ -119,7 +128,10 @@ struct ParameterScanner {
     let stopSet = Set(stops.unicodeScalars)
     var out = String.UnicodeScalarView()
     while index < scalars.count, !stopSet.contains(scalars[index]) {
-      if scalars[index] == "(" { skipWhitespaceAndComments(); continue }
+      if scalars[index] == "(" {
+        skipWhitespaceAndComments()
+        continue
+      }
       out.append(scalars[index])
       index += 1
     }
@@ -177,7 +189,8 @@ public struct Mailbox: Sendable, Hashable, Codable {
       if let address {
         let trimmed = address.trimmingASCIIWhitespace()
         if !trimmed.isEmpty {
-          result.append(Mailbox(displayName: name.isEmpty ? nil : EncodedWords.decode(name), address: trimmed))
+          result.append(
+            Mailbox(displayName: name.isEmpty ? nil : EncodedWords.decode(name), address: trimmed))
         }
       } else {
         let bare = plain.trimmingASCIIWhitespace()
@@ -193,7 +206,9 @@ public struct Mailbox: Sendable, Hashable, Codable {
       case "\"":
         var quoted = ""
         while let inner = scalars.popFirst(), inner != "\"" {
-          if inner == "\\", let escaped = scalars.popFirst() { quoted.unicodeScalars.append(escaped) } else {
+          if inner == "\\", let escaped = scalars.popFirst() {
+            quoted.unicodeScalars.append(escaped)
+          } else {
             quoted.unicodeScalars.append(inner)
           }
         }
@@ -202,7 +217,10 @@ public struct Mailbox: Sendable, Hashable, Codable {
       case "(":
         var depth = 1
         while depth > 0, let inner = scalars.popFirst() {
-          if inner == "\\" { _ = scalars.popFirst(); continue }
+          if inner == "\\" {
+            _ = scalars.popFirst()
+            continue
+          }
           if inner == "(" { depth += 1 }
           if inner == ")" { depth -= 1 }
         }
@@ -210,7 +228,9 @@ public struct Mailbox: Sendable, Hashable, Codable {
         var inner = ""
         while let next = scalars.popFirst(), next != ">" { inner.unicodeScalars.append(next) }
         // Strip an obsolete route (`@a,@b:user@host`).
-        if let colon = inner.lastIndex(of: ":"), inner.hasPrefix("@") { inner = String(inner[inner.index(after: colon)...]) }
+        if let colon = inner.lastIndex(of: ":"), inner.hasPrefix("@") {
+          inner = String(inner[inner.index(after: colon)...])
+        }
         address = inner
       case ",":
         finish()
@@ -266,7 +286,10 @@ public struct ReceivedHop: Sendable, Hashable {
     }
   }
 
-  public init(fromName: String?, fromIP: String?, reverseName: String?, byHost: String?, missingReverseDNS: MissingReverseDNS? = nil) {
+  public init(
+    fromName: String?, fromIP: String?, reverseName: String?, byHost: String?,
+    missingReverseDNS: MissingReverseDNS? = nil
+  ) {
     self.fromName = fromName
     self.fromIP = fromIP
     self.reverseName = reverseName
@@ -301,7 +324,10 @@ public struct ReceivedHop: Sendable, Hashable {
       } else if !word.isComment, lower == "by" {
         inFrom = false
         inBy = true
-        if index + 1 < words.count, !words[index + 1].isComment { byHost = words[index + 1].text; index += 1 }
+        if index + 1 < words.count, !words[index + 1].isComment {
+          byHost = words[index + 1].text
+          index += 1
+        }
       } else if !word.isComment, ["with", "id", "via", "for"].contains(lower) {
         inFrom = false
         inBy = false
@@ -317,7 +343,8 @@ public struct ReceivedHop: Sendable, Hashable {
             if fromIP == nil { fromIP = literal }
           } else if let bare = bareIP(text) {
             if fromIP == nil { fromIP = bare }
-          } else if word.isComment, text.contains("."), !text.contains("="), !text.lowercased().hasPrefix("helo"),
+          } else if word.isComment, text.contains("."), !text.contains("="),
+            !text.lowercased().hasPrefix("helo"),
             reverseName == nil
           {
             reverseName = text.trimming("()")
@@ -326,8 +353,15 @@ public struct ReceivedHop: Sendable, Hashable {
       }
       index += 1
     }
-    let missing = fromIP == nil ? nil : missingReverseDNS(fromName: fromName, reverseName: reverseName, comments: fromComments, byComments: byComments, field: value)
-    return ReceivedHop(fromName: fromName, fromIP: fromIP, reverseName: reverseName, byHost: byHost, missingReverseDNS: missing)
+    let missing =
+      fromIP == nil
+      ? nil
+      : missingReverseDNS(
+        fromName: fromName, reverseName: reverseName, comments: fromComments, byComments: byComments,
+        field: value)
+    return ReceivedHop(
+      fromName: fromName, fromIP: fromIP, reverseName: reverseName, byHost: byHost, missingReverseDNS: missing
+    )
   }
 
   /// Sendmail names itself by its version pair in the `by` comment (`8.12.8/8.12.8`, `8.14.4/8.14.4/Submit`).
@@ -336,17 +370,21 @@ public struct ReceivedHop: Sendable, Hashable {
     return byComments.contains { comment in
       let version = comment.split(separator: "/").first.map(String.init) ?? ""
       let numbers = version.split(separator: ".", omittingEmptySubsequences: false)
-      return comment.contains("/") && numbers.count >= 3 && numbers.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+      return comment.contains("/") && numbers.count >= 3
+        && numbers.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
     }
   }
 
   /// Reads the MTA's own notation for "no reverse-DNS name" (docs/decisions.md, "Identity and signing").
-  private static func missingReverseDNS(fromName: String?, reverseName: String?, comments: [String], byComments: [String], field: String) -> MissingReverseDNS? {
+  private static func missingReverseDNS(
+    fromName: String?, reverseName: String?, comments: [String], byComments: [String], field: String
+  ) -> MissingReverseDNS? {
     if fromName == nil, reverseName == nil { return .addressLiteral }
     // qmail's `from unknown (HELO x) (ip)` is not read as missing: qmail records what tcpserver
     // looked up, and tcpserver is commonly run with -H (no lookups), so "unknown" is no evidence.
     for comment in comments {
-      let pieces = comment.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).map(String.init)
+      let pieces = comment.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).map(
+        String.init)
       if comment.lowercased().contains("may be forged") { return .notConfirmed }
       if let literal = pieces.firstIndex(where: { addressLiteral($0) != nil && $0.hasPrefix("[") }) {
         if literal > 0, pieces[literal - 1].lowercased() == "unknown" { return .postfixUnknown }
@@ -356,7 +394,9 @@ public struct ReceivedHop: Sendable, Hashable {
         // Other MTAs (InterMail, qmail patches) write the same shape without having looked the name
         // up, so the form is read only from a field Sendmail wrote: its version comment in the
         // `by` clause (`(8.12.8/8.12.8)`) or its name.
-        if pieces.count == 1, literal == 0, fromName != nil, reverseName == nil, isSendmail(byComments: byComments, field: field) {
+        if pieces.count == 1, literal == 0, fromName != nil, reverseName == nil,
+          isSendmail(byComments: byComments, field: field)
+        {
           return .sendmailLiteral
         }
       }
@@ -364,7 +404,10 @@ public struct ReceivedHop: Sendable, Hashable {
     return nil
   }
 
-  private struct Word { let text: String; let isComment: Bool }
+  private struct Word {
+    let text: String
+    let isComment: Bool
+  }
 
   private static func tokenize(_ text: String) -> [Word] {
     var words: [Word] = []
@@ -381,7 +424,10 @@ public struct ReceivedHop: Sendable, Hashable {
         var comment = ""
         while depth > 0, let inner = scalars.popFirst() {
           if inner == "(" { depth += 1 }
-          if inner == ")" { depth -= 1; if depth == 0 { break } }
+          if inner == ")" {
+            depth -= 1
+            if depth == 0 { break }
+          }
           comment.unicodeScalars.append(inner)
         }
         words.append(Word(text: comment, isComment: true))
@@ -397,7 +443,9 @@ public struct ReceivedHop: Sendable, Hashable {
 
   /// `[192.0.2.1]` or `[IPv6:2001:db8::1]` → the address text.
   static func addressLiteral(_ text: String) -> String? {
-    guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]"), open < close else { return nil }
+    guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]"), open < close else {
+      return nil
+    }
     var inner = String(text[text.index(after: open)..<close])
     if inner.lowercased().hasPrefix("ipv6:") { inner = String(inner.dropFirst(5)) }
     return bareIP(inner)
@@ -409,20 +457,26 @@ public struct ReceivedHop: Sendable, Hashable {
     // Checked on UTF-8 bytes, not Characters: "1\u{301}" is one Character that sorts between "0"
     // and "9" yet is no digit, and Unicode's hex digits include fullwidth forms.
     let parts = trimmed.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-    if parts.count == 4, parts.allSatisfy({ part in
-      !part.isEmpty && part.count <= 3 && part.allSatisfy(isASCIIDigit)
-        && part.reduce(0, { $0 * 10 + Int($1 - UInt8(ascii: "0")) }) <= 255
-    }) {
+    if parts.count == 4,
+      parts.allSatisfy({ part in
+        !part.isEmpty && part.count <= 3 && part.allSatisfy(isASCIIDigit)
+          && part.reduce(0, { $0 * 10 + Int($1 - UInt8(ascii: "0")) }) <= 255
+      })
+    {
       return trimmed
     }
     let colons = trimmed.utf8.filter { $0 == UInt8(ascii: ":") }.count
-    if colons >= 2, trimmed.utf8.allSatisfy({ isASCIIHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) {
+    if colons >= 2,
+      trimmed.utf8.allSatisfy({ isASCIIHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+    {
       return trimmed
     }
     return nil
   }
 
-  private static func isASCIIDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+  private static func isASCIIDigit(_ byte: UInt8) -> Bool {
+    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+  }
 
   private static func isASCIIHexDigit(_ byte: UInt8) -> Bool {
     isASCIIDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))

@@ -5,7 +5,9 @@ import SendlintCore
 public enum TransferDecoding {
   /// Quoted-printable (RFC 2045 §6.7). `=XX` decodes, `=` before a line break is a soft break and
   /// vanishes, a malformed `=` is kept literally. Exact offset map. O(n).
-  public static func quotedPrintable(_ input: ArraySlice<UInt8>, base: Int) -> (bytes: [UInt8], map: OffsetMap) {
+  public static func quotedPrintable(_ input: ArraySlice<UInt8>, base: Int) -> (
+    bytes: [UInt8], map: OffsetMap
+  ) {
     var out = [UInt8]()
     out.reserveCapacity(input.count)
     var map = OffsetMap()
@@ -17,11 +19,15 @@ public enum TransferDecoding {
       if byte == UInt8(ascii: "=") {
         // Soft line break: "=" then optional trailing whitespace then CRLF or LF.
         var probe = index + 1
-        while probe < end, input[probe] == UInt8(ascii: " ") || input[probe] == UInt8(ascii: "\t") { probe += 1 }
+        while probe < end, input[probe] == UInt8(ascii: " ") || input[probe] == UInt8(ascii: "\t") {
+          probe += 1
+        }
         if probe < end, input[probe] == UInt8(ascii: "\r") || input[probe] == UInt8(ascii: "\n") {
           // CR CR LF (a CRLF file converted once more) is one line break, as Python's binascii
           // reads it: every CR of the run, then the LF.
-          while input[probe] == UInt8(ascii: "\r"), probe + 1 < end, input[probe + 1] == UInt8(ascii: "\r") || input[probe + 1] == UInt8(ascii: "\n") {
+          while input[probe] == UInt8(ascii: "\r"), probe + 1 < end,
+            input[probe + 1] == UInt8(ascii: "\r") || input[probe + 1] == UInt8(ascii: "\n")
+          {
             probe += 1
           }
           index = probe + 1

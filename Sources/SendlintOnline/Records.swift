@@ -24,7 +24,9 @@ public enum DKIMKeyRecord {
   /// Judges the TXT records found at `selector._domainkey.domain`.
   public static func state(_ texts: [String]) -> DKIMKeyCheck.State {
     guard !texts.isEmpty else { return .missing }
-    guard texts.count == 1 else { return .invalid("\(texts.count) TXT records where verifiers expect one key") }
+    guard texts.count == 1 else {
+      return .invalid("\(texts.count) TXT records where verifiers expect one key")
+    }
     let (tags, duplicate) = TagList.parse(texts[0])
     if let duplicate { return .invalid("the tag \(duplicate)= appears twice") }
     if let version = tags["v"], version != "DKIM1" { return .invalid("v=\(version) (must be DKIM1)") }
@@ -35,10 +37,14 @@ public enum DKIMKeyRecord {
     let type = (tags["k"] ?? "rsa").lowercased()
     switch type {
     case "rsa":
-      guard let bits = RSAKey.modulusBits(Array(data)) else { return .invalid("p= is not an RSA SubjectPublicKeyInfo or RSAPublicKey") }
+      guard let bits = RSAKey.modulusBits(Array(data)) else {
+        return .invalid("p= is not an RSA SubjectPublicKeyInfo or RSAPublicKey")
+      }
       return .rsa(bits: bits)
     case "ed25519":
-      guard data.count == 32 else { return .invalid("an ed25519 key of \(data.count) bytes (32 expected; RFC 8463)") }
+      guard data.count == 32 else {
+        return .invalid("an ed25519 key of \(data.count) bytes (32 expected; RFC 8463)")
+      }
       return .ed25519
     default:
       return .invalid("k=\(type) is not a known key type (rsa, ed25519)")
@@ -80,8 +86,12 @@ public enum RSAKey {
     guard first.tag == 0x30 else { return nil }
     // AlgorithmIdentifier: rsaEncryption is 1.2.840.113549.1.1.1.
     let rsaOID: [UInt8] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]
-    guard let oid = element(bytes, at: first.content.startIndex, limit: first.end), oid.tag == 0x06, Array(oid.content) == rsaOID else { return nil }
-    guard let bitString = element(bytes, at: first.end, limit: outer.end), bitString.tag == 0x03, bitString.content.first == 0 else { return nil }
+    guard let oid = element(bytes, at: first.content.startIndex, limit: first.end), oid.tag == 0x06,
+      Array(oid.content) == rsaOID
+    else { return nil }
+    guard let bitString = element(bytes, at: first.end, limit: outer.end), bitString.tag == 0x03,
+      bitString.content.first == 0
+    else { return nil }
     let keyStart = bitString.content.startIndex + 1
     guard let sequence = element(bytes, at: keyStart, limit: bitString.end), sequence.tag == 0x30,
       let modulus = element(bytes, at: sequence.content.startIndex, limit: sequence.end), modulus.tag == 0x02
@@ -116,7 +126,11 @@ public enum DMARCRecord {
     var policy = tags["p"]?.lowercased()
     if let value = policy, !policies.contains(value) {
       // RFC 7489 §6.6.3: an invalid p= with a valid rua= is read as p=none.
-      if tags["rua"] != nil { policy = "none" } else { reason = reason ?? "p=\(value) is not none, quarantine or reject" }
+      if tags["rua"] != nil {
+        policy = "none"
+      } else {
+        reason = reason ?? "p=\(value) is not none, quarantine or reject"
+      }
     }
     if policy == nil {
       if tags["rua"] != nil { policy = "none" } else { reason = reason ?? "no p= tag" }
@@ -125,6 +139,7 @@ public enum DMARCRecord {
     if !["r", "s"].contains(aspf) { reason = reason ?? "aspf=\(aspf) is not r or s" }
     let subdomain = tags["sp"]?.lowercased()
     return Parsed(
-      policy: policy, subdomainPolicy: subdomain.flatMap { policies.contains($0) ? $0 : nil }, adkim: adkim, aspf: aspf, invalidReason: reason)
+      policy: policy, subdomainPolicy: subdomain.flatMap { policies.contains($0) ? $0 : nil }, adkim: adkim,
+      aspf: aspf, invalidReason: reason)
   }
 }

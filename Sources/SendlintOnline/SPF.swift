@@ -38,7 +38,10 @@ public struct SPFEvaluator {
   }
 
   enum Qualifier: Character {
-    case pass = "+", fail = "-", softfail = "~", neutral = "?"
+    case pass = "+"
+    case fail = "-"
+    case softfail = "~"
+    case neutral = "?"
     var result: SPFResult {
       switch self {
       case .pass: .pass
@@ -58,7 +61,8 @@ public struct SPFEvaluator {
   mutating func record(_ domain: String) -> Result<String, Failure> {
     let outcome = resolver.lookup(domain, .txt)
     switch outcome {
-    case .failure(let failure): return .failure(Failure(result: .temperror, reason: "TXT \(domain): \(failure)"))
+    case .failure(let failure):
+      return .failure(Failure(result: .temperror, reason: "TXT \(domain): \(failure)"))
     case .nonexistent: return .failure(Failure(result: .none, reason: "\(domain) does not exist"))
     case .records(let records):
       let spf = records.compactMap(\.joinedText).filter { text in
@@ -66,7 +70,12 @@ public struct SPFEvaluator {
         return lower == "v=spf1" || lower.hasPrefix("v=spf1 ")
       }
       if spf.isEmpty { return .failure(Failure(result: .none, reason: "\(domain) publishes no SPF record")) }
-      if spf.count > 1 { return .failure(Failure(result: .permerror, reason: "\(domain) publishes \(spf.count) SPF records (RFC 7208 §4.5 allows one)")) }
+      if spf.count > 1 {
+        return .failure(
+          Failure(
+            result: .permerror,
+            reason: "\(domain) publishes \(spf.count) SPF records (RFC 7208 §4.5 allows one)"))
+      }
       let text = spf[0].count > Self.recordByteLimit ? String(spf[0].prefix(Self.recordByteLimit)) : spf[0]
       chain.append("\(domain): \"\(text)\"")
       return .success(text)
@@ -76,16 +85,22 @@ public struct SPFEvaluator {
   mutating func countLookup(_ term: String) throws(Failure) {
     lookups += 1
     if lookups > Self.lookupLimit {
-      throw Failure(result: .permerror, reason: "more than \(Self.lookupLimit) DNS-querying terms (at \"\(term)\"; RFC 7208 §4.6.4)")
+      throw Failure(
+        result: .permerror,
+        reason: "more than \(Self.lookupLimit) DNS-querying terms (at \"\(term)\"; RFC 7208 §4.6.4)")
     }
   }
 
   mutating func countVoid(_ outcome: DNSOutcome, _ term: String) throws(Failure) {
-    if case .failure(let failure) = outcome { throw Failure(result: .temperror, reason: "\(term): \(failure)") }
+    if case .failure(let failure) = outcome {
+      throw Failure(result: .temperror, reason: "\(term): \(failure)")
+    }
     if outcome.isVoid {
       voids += 1
       if voids > Self.voidLimit {
-        throw Failure(result: .permerror, reason: "more than \(Self.voidLimit) void lookups (at \"\(term)\"; RFC 7208 §4.6.4)")
+        throw Failure(
+          result: .permerror,
+          reason: "more than \(Self.voidLimit) void lookups (at \"\(term)\"; RFC 7208 §4.6.4)")
       }
     }
   }
@@ -104,13 +119,17 @@ public struct SPFEvaluator {
       // Modifiers may appear anywhere; redirect applies only when no mechanism matched (§6.1).
       for term in terms {
         let lower = term.lowercased()
-        if let equals = lower.firstIndex(of: "="), lower[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }),
+        if let equals = lower.firstIndex(of: "="),
+          lower[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }),
           !lower[..<equals].contains(":")
         {
           let name = lower[..<equals]
           if name == "redirect" {
-            guard redirect == nil else { throw Failure(result: .permerror, reason: "two redirect= modifiers in \(domain)") }
-            redirect = String(term[term.index(after: term.firstIndex(of: "=")!)...])  // lower and term have the same indices for ASCII; '=' found above
+            guard redirect == nil else {
+              throw Failure(result: .permerror, reason: "two redirect= modifiers in \(domain)")
+            }
+            // lower and term have the same indices for ASCII; '=' found above
+            redirect = String(term[term.index(after: term.firstIndex(of: "=")!)...])
           }
           continue  // exp= and unknown modifiers are ignored (§6)
         }
@@ -171,7 +190,11 @@ public struct SPFEvaluator {
     records.compactMap { record in
       switch record.data {
       case .a(let bytes): IPAddress(bytes.map(String.init).joined(separator: "."))
-      case .aaaa(let bytes): IPAddress(stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":"))
+      case .aaaa(let bytes):
+        IPAddress(
+          stride(from: 0, to: 16, by: 2).map {
+            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+          }.joined(separator: ":"))
       default: nil
       }
     }
@@ -184,7 +207,9 @@ public struct SPFEvaluator {
 
   mutating func matches(_ body: Substring, domain: String, depth: Int) throws(Failure) -> Bool {
     let lower = body.lowercased()
-    func invalid() -> Failure { Failure(result: .permerror, reason: "\"\(body)\" in \(domain) is not a valid SPF term") }
+    func invalid() -> Failure {
+      Failure(result: .permerror, reason: "\"\(body)\" in \(domain) is not a valid SPF term")
+    }
     if lower == "all" { return true }
     if lower.hasPrefix("include:") {
       try countLookup(String(body))
@@ -215,7 +240,9 @@ public struct SPFEvaluator {
       let target = try parts.domain.map { d throws(Failure) in try expand(d, domain: domain) } ?? domain
       let outcome = resolver.lookup(target, addressType)
       try countVoid(outcome, String(body))
-      return addresses(outcome.records ?? []).contains { contains($0, cidr4: parts.cidr4, cidr6: parts.cidr6) }
+      return addresses(outcome.records ?? []).contains {
+        contains($0, cidr4: parts.cidr4, cidr6: parts.cidr6)
+      }
     }
     if lower == "mx" || lower.hasPrefix("mx:") || lower.hasPrefix("mx/") {
       try countLookup(String(body))
@@ -229,12 +256,20 @@ public struct SPFEvaluator {
         return nil
       }
       if exchanges.count > Self.perMechanismNameLimit {
-        throw Failure(result: .permerror, reason: "\(target) has \(exchanges.count) MX records; \"\(body)\" may look up at most \(Self.perMechanismNameLimit) (RFC 7208 §4.6.4)")
+        throw Failure(
+          result: .permerror,
+          reason:
+            "\(target) has \(exchanges.count) MX records; \"\(body)\" may look up at most \(Self.perMechanismNameLimit) (RFC 7208 §4.6.4)"
+        )
       }
       for exchange in exchanges {
         let hosts = resolver.lookup(exchange, addressType)
         try countVoid(hosts, "\(body) → \(exchange)")
-        if addresses(hosts.records ?? []).contains(where: { contains($0, cidr4: parts.cidr4, cidr6: parts.cidr6) }) { return true }
+        if addresses(hosts.records ?? []).contains(where: {
+          contains($0, cidr4: parts.cidr4, cidr6: parts.cidr6)
+        }) {
+          return true
+        }
       }
       return false
     }
@@ -269,17 +304,33 @@ public struct SPFEvaluator {
         continue
       }
       let next = spec.index(after: index)
-      guard next < spec.endIndex else { throw Failure(result: .permerror, reason: "macro \"\(spec)\" ends with %") }
-      switch spec[next] {
-      case "%": output.append("%"); index = spec.index(after: next); continue
-      case "_": output.append(" "); index = spec.index(after: next); continue
-      case "-": output.append("%20"); index = spec.index(after: next); continue
-      case "{": break
-      default: throw Failure(result: .permerror, reason: "macro \"\(spec)\": % must be followed by {, %, _ or -")
+      guard next < spec.endIndex else {
+        throw Failure(result: .permerror, reason: "macro \"\(spec)\" ends with %")
       }
-      guard let close = spec[next...].firstIndex(of: "}") else { throw Failure(result: .permerror, reason: "macro \"\(spec)\" has no closing }") }
+      switch spec[next] {
+      case "%":
+        output.append("%")
+        index = spec.index(after: next)
+        continue
+      case "_":
+        output.append(" ")
+        index = spec.index(after: next)
+        continue
+      case "-":
+        output.append("%20")
+        index = spec.index(after: next)
+        continue
+      case "{": break
+      default:
+        throw Failure(result: .permerror, reason: "macro \"\(spec)\": % must be followed by {, %, _ or -")
+      }
+      guard let close = spec[next...].firstIndex(of: "}") else {
+        throw Failure(result: .permerror, reason: "macro \"\(spec)\" has no closing }")
+      }
       var inner = spec[spec.index(after: next)..<close]
-      guard let letter = inner.first?.lowercased() else { throw Failure(result: .permerror, reason: "empty macro in \"\(spec)\"") }
+      guard let letter = inner.first?.lowercased() else {
+        throw Failure(result: .permerror, reason: "empty macro in \"\(spec)\"")
+      }
       inner = inner.dropFirst()
       let at = sender.lastIndex(of: "@")
       let local = at.map { String(sender[..<$0]) } ?? "postmaster"
@@ -293,13 +344,18 @@ public struct SPFEvaluator {
       case "i":
         switch ip {
         case .v4: value = ip.description
-        case .v6(let pieces): value = pieces.flatMap { piece in (0..<4).map { String(piece >> (12 - 4 * $0) & 0xF, radix: 16) } }.joined(separator: ".")
+        case .v6(let pieces):
+          value = pieces.flatMap { piece in (0..<4).map { String(piece >> (12 - 4 * $0) & 0xF, radix: 16) } }
+            .joined(separator: ".")
         }
       case "p": value = "unknown"  // RFC 7208 §7.2: "SHOULD NOT" be used; "unknown" is the defined fallback
       case "v":
         if case .v4 = ip { value = "in-addr" } else { value = "ip6" }
       case "h": value = helo
-      default: throw Failure(result: .permerror, reason: "macro %{\(letter)} in \"\(spec)\" is not allowed outside exp= (RFC 7208 §7.2)")
+      default:
+        throw Failure(
+          result: .permerror,
+          reason: "macro %{\(letter)} in \"\(spec)\" is not allowed outside exp= (RFC 7208 §7.2)")
       }
       var digits = ""
       while let first = inner.first, first.isASCII, first.isNumber {
@@ -313,12 +369,16 @@ public struct SPFEvaluator {
       }
       let delimiters = inner.isEmpty ? Set(["."]) : Set(inner.map(String.init))
       guard delimiters.isSubset(of: [".", "-", "+", ",", "/", "_", "="]) else {
-        throw Failure(result: .permerror, reason: "macro delimiters \"\(inner)\" in \"\(spec)\" are not allowed")
+        throw Failure(
+          result: .permerror, reason: "macro delimiters \"\(inner)\" in \"\(spec)\" are not allowed")
       }
-      var parts = value.split(omittingEmptySubsequences: false) { delimiters.contains(String($0)) }.map(String.init)
+      var parts = value.split(omittingEmptySubsequences: false) { delimiters.contains(String($0)) }.map(
+        String.init)
       if reverse { parts.reverse() }
       if !digits.isEmpty {
-        guard let keep = Int(digits), keep > 0 else { throw Failure(result: .permerror, reason: "macro \"\(spec)\" keeps 0 labels") }
+        guard let keep = Int(digits), keep > 0 else {
+          throw Failure(result: .permerror, reason: "macro \"\(spec)\" keeps 0 labels")
+        }
         parts = Array(parts.suffix(keep))
       }
       value = parts.joined(separator: ".")
@@ -326,7 +386,9 @@ public struct SPFEvaluator {
       index = spec.index(after: close)
     }
     // A domain-spec longer than 253 octets loses labels from the left (§7.3).
-    while output.utf8.count > 253, let dot = output.firstIndex(of: ".") { output = String(output[output.index(after: dot)...]) }
+    while output.utf8.count > 253, let dot = output.firstIndex(of: ".") {
+      output = String(output[output.index(after: dot)...])
+    }
     return HostName.normalise(output)
   }
 }
@@ -337,9 +399,11 @@ public enum ReverseDNS {
   public static func reverseName(_ ip: IPAddress) -> String {
     switch ip {
     case .v4(let value):
-      return [value & 0xFF, value >> 8 & 0xFF, value >> 16 & 0xFF, value >> 24].map(String.init).joined(separator: ".") + ".in-addr.arpa"
+      return [value & 0xFF, value >> 8 & 0xFF, value >> 16 & 0xFF, value >> 24].map(String.init).joined(
+        separator: ".") + ".in-addr.arpa"
     case .v6(let pieces):
-      let nibbles = pieces.flatMap { piece in (0..<4).map { String(piece >> (12 - 4 * $0) & 0xF, radix: 16) } }
+      let nibbles = pieces.flatMap { piece in (0..<4).map { String(piece >> (12 - 4 * $0) & 0xF, radix: 16) }
+      }
       return nibbles.reversed().joined(separator: ".") + ".ip6.arpa"
     }
   }

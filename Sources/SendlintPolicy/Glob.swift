@@ -44,7 +44,9 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     if let open = pattern.firstIndex(of: "{"), let close = pattern[open...].firstIndex(of: "}") {
       let prefix = pattern[..<open]
       let suffix = pattern[pattern.index(after: close)...]
-      for option in pattern[pattern.index(after: open)..<close].split(separator: ",", omittingEmptySubsequences: false) {
+      for option in pattern[pattern.index(after: open)..<close].split(
+        separator: ",", omittingEmptySubsequences: false)
+      {
         if matchSegment(String(prefix + option + suffix), text) { return true }
       }
       return false

@@ -37,7 +37,9 @@ public struct OverrideBlock: Sendable {
   public let rules: [String: RuleSetting]
 
   public func applies(to path: String, category: String?) -> Bool {
-    if !files.isEmpty, !files.contains(where: { $0.matches(relativePath(path, to: baseDirectory)) }) { return false }
+    if !files.isEmpty, !files.contains(where: { $0.matches(relativePath(path, to: baseDirectory)) }) {
+      return false
+    }
     if let categories, !(category.map(categories.contains) ?? false) { return false }
     return true
   }
@@ -59,7 +61,9 @@ public struct Suppression: Sendable {
 
   public func matches(_ finding: Finding, absolutePath: String) -> Bool {
     guard finding.rule == rule else { return false }
-    if !files.isEmpty, !files.contains(where: { $0.matches(relativePath(absolutePath, to: baseDirectory)) }) { return false }
+    if !files.isEmpty, !files.contains(where: { $0.matches(relativePath(absolutePath, to: baseDirectory)) }) {
+      return false
+    }
     if let value, !finding.message.contains(value) { return false }
     return true
   }
@@ -74,7 +78,6 @@ public struct ClassifyEntry: Sendable {
   /// Files globs are relative to this directory.
   public let baseDirectory: String
 }
-
 
 /// A policy with `extends` resolved and every value validated: nothing after this sees YAML.
 public struct ResolvedPolicy: Sendable {

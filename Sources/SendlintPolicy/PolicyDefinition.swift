@@ -77,7 +77,9 @@ public struct PolicyMapping: Sendable {
     public let keysByValue: [(value: String, keys: [String])]
   }
 
-  public init(_ keys: [PolicyKey], required: [String] = [], requiredAny: [String] = [], variants: Variants? = nil) {
+  public init(
+    _ keys: [PolicyKey], required: [String] = [], requiredAny: [String] = [], variants: Variants? = nil
+  ) {
     self.keys = keys
     self.required = required
     self.requiredAny = requiredAny
@@ -104,7 +106,8 @@ public enum PolicyDefinition {
   /// still mean off), which a YAML-to-JSON converter turns into `false` before the schema sees them.
   public static let severitySpellings: [(spelling: String, severity: Severity)] = [
     ("error", .error), ("warning", .warning), ("info", .info), ("off", .off),
-    ("no", .off), ("false", .off), ("Off", .off), ("OFF", .off), ("No", .off), ("NO", .off), ("False", .off), ("FALSE", .off),
+    ("no", .off), ("false", .off), ("Off", .off), ("OFF", .off), ("No", .off), ("NO", .off), ("False", .off),
+    ("FALSE", .off),
   ]
 
   /// The canonical severities, for messages.
@@ -112,8 +115,10 @@ public enum PolicyDefinition {
 
   /// Spellings other tools use, for the "did you mean" of a severity the loader refuses.
   public static let severityAliases: [String: String] = [
-    "warn": "warning", "warnings": "warning", "note": "info", "notice": "info", "information": "info", "hint": "info",
-    "none": "off", "disable": "off", "disabled": "off", "ignore": "off", "err": "error", "errors": "error", "fatal": "error",
+    "warn": "warning", "warnings": "warning", "note": "info", "notice": "info", "information": "info",
+    "hint": "info",
+    "none": "off", "disable": "off", "disabled": "off", "ignore": "off", "err": "error", "errors": "error",
+    "fatal": "error",
   ]
 
   /// The severity `text` spells, or nil.
@@ -130,10 +135,14 @@ public enum PolicyDefinition {
   }
 
   /// Custom rule kinds, and the keys each allows besides the common ones.
-  public static let customRuleKindKeys: [(value: String, keys: [String])] = CustomRule.KindName.allCases.map { ($0.rawValue, $0.keys) }
+  public static let customRuleKindKeys: [(value: String, keys: [String])] = CustomRule.KindName.allCases.map {
+    ($0.rawValue, $0.keys)
+  }
 
   /// The brand lists a `link-host` custom rule may name with `list:`.
-  public static let brandLists = ["brand.domains", "brand.tracking_domains", "brand.sending_domains", "brand.allowed_hosts"]
+  public static let brandLists = [
+    "brand.domains", "brand.tracking_domains", "brand.sending_domains", "brand.allowed_hosts",
+  ]
 
   public static let vendor = PolicyMapping(
     [
@@ -188,17 +197,23 @@ public enum PolicyDefinition {
       PolicyKey("expires", .string(.date), "From this day (YYYY-MM-DD) on the finding comes back."),
     ], required: ["rule", "reason"])
 
-  public static let customRuleCommonKeys = ["kind", "description", "rationale", "help_uri", "tags", "severity", "message", "categories"]
+  public static let customRuleCommonKeys = [
+    "kind", "description", "rationale", "help_uri", "tags", "severity", "message", "categories",
+  ]
 
   public static let customRule = PolicyMapping(
     [
-      PolicyKey("kind", .choice(customRuleKindKeys.map(\.value)), "What the rule checks; decides which other keys apply."),
+      PolicyKey(
+        "kind", .choice(customRuleKindKeys.map(\.value)),
+        "What the rule checks; decides which other keys apply."),
       PolicyKey("description", .string()), PolicyKey("rationale", .string()),
       PolicyKey("help_uri", .string(.uri)), PolicyKey("tags", .strings), PolicyKey("severity", .severity),
       PolicyKey("message", .string()), PolicyKey("categories", .strings),
       PolicyKey("in", .stringList, "Fields: " + CustomRule.Field.names.joined(separator: ", ")),
-      PolicyKey("pattern", .string(.regex)), PolicyKey("header", .string()), PolicyKey("link_hosts", .strings),
-      PolicyKey("attachment_types", .strings), PolicyKey("text", .string(.regex)), PolicyKey("url", .string(.regex)),
+      PolicyKey("pattern", .string(.regex)), PolicyKey("header", .string()),
+      PolicyKey("link_hosts", .strings),
+      PolicyKey("attachment_types", .strings), PolicyKey("text", .string(.regex)),
+      PolicyKey("url", .string(.regex)),
       PolicyKey("hosts", .strings), PolicyKey("list", .choice(brandLists)),
     ], required: ["kind"],
     variants: .init(key: "kind", common: customRuleCommonKeys, keysByValue: customRuleKindKeys))
@@ -208,15 +223,26 @@ public enum PolicyDefinition {
   /// custom rules before `rules`, `overrides` and `suppress`, which may name them).
   public static var top: PolicyMapping {
     PolicyMapping([
-      PolicyKey("extends", .strings, "Built-in packs (" + PolicyLoader.packNames.map { "sendlint:\($0)" }.joined(separator: ", ") + ") and paths relative to this file."),
+      PolicyKey(
+        "extends", .strings,
+        "Built-in packs (" + PolicyLoader.packNames.map { "sendlint:\($0)" }.joined(separator: ", ")
+          + ") and paths relative to this file."),
       PolicyKey("version", .version),
       PolicyKey("brand", .mapping(brand), "Facts about the brand."),
       PolicyKey("categories", .strings, "Categories drafts may have."),
-      PolicyKey("online", .boolean, "Check published DNS (SPF, DKIM keys, DMARC, reverse DNS, link hosts) as `--online` does."),
-      PolicyKey("classify", .list(.mapping(classifyEntry)), "The category of drafts that state none: the first entry that matches."),
-      PolicyKey("custom_rules", .namedMappings(.mapping(customRule)), "Rules of the policy's own, by id (group/name)."),
+      PolicyKey(
+        "online", .boolean,
+        "Check published DNS (SPF, DKIM keys, DMARC, reverse DNS, link hosts) as `--online` does."),
+      PolicyKey(
+        "classify", .list(.mapping(classifyEntry)),
+        "The category of drafts that state none: the first entry that matches."),
+      PolicyKey(
+        "custom_rules", .namedMappings(.mapping(customRule)), "Rules of the policy's own, by id (group/name)."
+      ),
       PolicyKey("rules", .ruleSettings),
-      PolicyKey("overrides", .list(.mapping(override)), "Rule settings for some files and/or categories; later blocks win."),
+      PolicyKey(
+        "overrides", .list(.mapping(override)),
+        "Rule settings for some files and/or categories; later blocks win."),
       PolicyKey("suppress", .list(.mapping(suppression)), "Accepted findings, each with a reason."),
     ])
   }

@@ -38,7 +38,8 @@ public struct PolicyLoader {
 
   private var diagnostics: [Diagnostic] = []
   /// Category references to check once all layers are merged.
-  private var categoryReferences: [(name: String, position: SourcePosition?, file: SourceFile, what: String)] = []
+  private var categoryReferences:
+    [(name: String, position: SourcePosition?, file: SourceFile, what: String)] = []
   private var policy: ResolvedPolicy
   private let displayPath: (String) -> String
   /// What `extends` may reach.
@@ -49,7 +50,10 @@ public struct PolicyLoader {
   /// place of the file system (nil: `extends` reads files through `confinement`).
   private var resolver: ((String) throws -> [UInt8])?
 
-  private init(path: String?, directory: String, displayPath: @escaping (String) -> String, confinement: PathConfinement? = nil) {
+  private init(
+    path: String?, directory: String, displayPath: @escaping (String) -> String,
+    confinement: PathConfinement? = nil
+  ) {
     policy = ResolvedPolicy(path: path, directory: directory)
     self.displayPath = displayPath
     self.confinement = confinement
@@ -63,17 +67,31 @@ public struct PolicyLoader {
     path: String, displayPath: @escaping (String) -> String = { $0 }, confinement: PathConfinement? = nil
   ) -> Result<ResolvedPolicy, DiagnosticList> {
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-    let confinement = confinement ?? PathConfinement(workingDirectory: FileManager.default.currentDirectoryPath, explicitPaths: [absolute])
-    var loader = PolicyLoader(path: absolute, directory: (absolute as NSString).deletingLastPathComponent, displayPath: displayPath, confinement: confinement)
+    let confinement =
+      confinement
+      ?? PathConfinement(
+        workingDirectory: FileManager.default.currentDirectoryPath, explicitPaths: [absolute])
+    var loader = PolicyLoader(
+      path: absolute, directory: (absolute as NSString).deletingLastPathComponent, displayPath: displayPath,
+      confinement: confinement)
     switch confinement.read(absolute, maximumBytes: maximumPolicyBytes) {
     case .success(let read):
       loader.loaded.insert(read.realPath)
-      loader.loadLayer(SourceFile(path: displayPath(absolute), bytes: read.bytes), absolutePath: absolute, chain: [absolute])
+      loader.loadLayer(
+        SourceFile(path: displayPath(absolute), bytes: read.bytes), absolutePath: absolute, chain: [absolute])
     case .failure(let refusal):
-      let code = refusal == .missing ? "policy/not-found" : (refusal.isLimit ? "policy/limit-exceeded" : "policy/refused-path")
-      return .failure(DiagnosticList([Diagnostic(
-        code: code, message: "cannot read policy file: " + refusal.message(displayPath(absolute), root: confinement.root),
-        help: refusal == .missing ? "check the path given to --policy" : refusal.help, path: displayPath(absolute))]))
+      let code =
+        refusal == .missing
+        ? "policy/not-found" : (refusal.isLimit ? "policy/limit-exceeded" : "policy/refused-path")
+      return .failure(
+        DiagnosticList([
+          Diagnostic(
+            code: code,
+            message: "cannot read policy file: "
+              + refusal.message(displayPath(absolute), root: confinement.root),
+            help: refusal == .missing ? "check the path given to --policy" : refusal.help,
+            path: displayPath(absolute))
+        ]))
     }
     return loader.finish()
   }
@@ -82,7 +100,9 @@ public struct PolicyLoader {
   public static func builtinDefault(directory: String) -> ResolvedPolicy {
     var loader = PolicyLoader(path: nil, directory: directory, displayPath: { $0 })
     if let source = builtinPackSources[defaultPack] {
-      loader.loadLayer(SourceFile(path: "sendlint:\(defaultPack)", text: source), absolutePath: "sendlint:\(defaultPack)", chain: ["sendlint:\(defaultPack)"])
+      loader.loadLayer(
+        SourceFile(path: "sendlint:\(defaultPack)", text: source), absolutePath: "sendlint:\(defaultPack)",
+        chain: ["sendlint:\(defaultPack)"])
     }
     return (try? loader.finish().get()) ?? ResolvedPolicy(path: nil, directory: directory)
   }
@@ -96,10 +116,14 @@ public struct PolicyLoader {
     bytes: [UInt8], name: String, directory: String, resolver: @escaping (String) throws -> [UInt8]
   ) -> Result<ResolvedPolicy, DiagnosticList> {
     guard bytes.count <= maximumPolicyBytes else {
-      return .failure(DiagnosticList([Diagnostic(
-        code: "policy/limit-exceeded",
-        message: "policy \(name.escapedForDisplay) is \(bytes.count) bytes, over the \(maximumPolicyBytes / 1024) KiB limit; it was not read",
-        help: "a policy is a page of facts and rules; split it or remove what is not policy", path: name)]))
+      return .failure(
+        DiagnosticList([
+          Diagnostic(
+            code: "policy/limit-exceeded",
+            message:
+              "policy \(name.escapedForDisplay) is \(bytes.count) bytes, over the \(maximumPolicyBytes / 1024) KiB limit; it was not read",
+            help: "a policy is a page of facts and rules; split it or remove what is not policy", path: name)
+        ]))
     }
     var loader = PolicyLoader(path: name, directory: directory, displayPath: { $0 })
     loader.resolver = resolver
@@ -109,7 +133,9 @@ public struct PolicyLoader {
   }
 
   /// Loads a policy given as text (tests, rule examples).
-  public static func load(text: String, path: String, directory: String) -> Result<ResolvedPolicy, DiagnosticList> {
+  public static func load(text: String, path: String, directory: String) -> Result<
+    ResolvedPolicy, DiagnosticList
+  > {
     var loader = PolicyLoader(path: path, directory: directory, displayPath: { $0 })
     loader.loadLayer(SourceFile(path: path, text: text), absolutePath: path, chain: [path])
     return loader.finish()
@@ -120,9 +146,14 @@ public struct PolicyLoader {
   /// root of the working directory, plus `directory`'s own tree when it lies outside it).
   public static func discover(from directory: String, within confinement: PathConfinement? = nil) -> String? {
     var current = URL(fileURLWithPath: directory).standardizedFileURL
-    let confinement = confinement ?? PathConfinement(workingDirectory: FileManager.default.currentDirectoryPath, explicitPaths: [current.path])
+    let confinement =
+      confinement
+      ?? PathConfinement(
+        workingDirectory: FileManager.default.currentDirectoryPath, explicitPaths: [current.path])
     let real = PathConfinement.realPath(current.path) ?? current.path
-    guard let tree = confinement.trees.first(where: { PathConfinement.isInside(real, $0) }) else { return nil }
+    guard let tree = confinement.trees.first(where: { PathConfinement.isInside(real, $0) }) else {
+      return nil
+    }
     // Walk the lexical path, but stop at the allowed tree's top: a draft's folder is inside it.
     var depth = real.split(separator: "/").count - tree.split(separator: "/").count
     while depth >= 0 {
@@ -146,12 +177,16 @@ public struct PolicyLoader {
     let declared = Set(policy.categories)
     for reference in categoryReferences where !declared.contains(reference.name) {
       let suggestion = Suggestion.nearest(to: reference.name, in: policy.categories)
-      diagnostics.append(Diagnostic(
-        code: "policy/unknown-category",
-        message: "unknown category \"\(reference.name)\" in \(reference.what)",
-        help: suggestion.map { "did you mean \"\($0)\"?" }
-          ?? (policy.categories.isEmpty ? "declare it under `categories:`" : "declared categories: \(policy.categories.joined(separator: ", ")); add it to `categories:` to use it"),
-        path: reference.file.path, position: reference.position, sourceLine: reference.position.map { reference.file.lineText($0.line) }))
+      diagnostics.append(
+        Diagnostic(
+          code: "policy/unknown-category",
+          message: "unknown category \"\(reference.name)\" in \(reference.what)",
+          help: suggestion.map { "did you mean \"\($0)\"?" }
+            ?? (policy.categories.isEmpty
+              ? "declare it under `categories:`"
+              : "declared categories: \(policy.categories.joined(separator: ", ")); add it to `categories:` to use it"),
+          path: reference.file.path, position: reference.position,
+          sourceLine: reference.position.map { reference.file.lineText($0.line) }))
     }
     if !diagnostics.isEmpty { return .failure(DiagnosticList(Self.capped(diagnostics))) }
     return .success(policy)
@@ -175,9 +210,12 @@ public struct PolicyLoader {
       }
     }
     for (path, count) in hidden {
-      result.append(Diagnostic(
-        code: "policy/limit-exceeded", message: "…and \(count) more error\(count == 1 ? "" : "s") in \(path), not shown",
-        help: "fix the errors above first; at most \(maximumDiagnosticsPerFile) are shown per file", path: path))
+      result.append(
+        Diagnostic(
+          code: "policy/limit-exceeded",
+          message: "…and \(count) more error\(count == 1 ? "" : "s") in \(path), not shown",
+          help: "fix the errors above first; at most \(maximumDiagnosticsPerFile) are shown per file",
+          path: path))
     }
     return result
   }
@@ -191,16 +229,21 @@ public struct PolicyLoader {
     let root = reader.root()
     // An empty file, one with only comments, or a bare scalar (`~`, `hi`) would load as a policy
     // with no brand facts and no rules: a CI gate that checks nothing yet says "valid".
-    if reader.diagnostics.count == syntaxErrors, root.map({ if case .scalar = $0 { true } else { false } }) ?? true {
+    if reader.diagnostics.count == syntaxErrors,
+      root.map({ if case .scalar = $0 { true } else { false } }) ?? true
+    {
       reader.report(
         "empty", "policy file \"\(file.path)\" has no settings (it is empty, only comments or a bare value)",
         at: SourcePosition(line: 1, column: 1),
-        help: "start from `sendlint init`, which writes a commented starter policy with brand facts and rules")
+        help: "start from `sendlint init`, which writes a commented starter policy with brand facts and rules"
+      )
       return
     }
     guard let root else { return }
     let entries = reader.mapping(root, allowed: Self.topKeys, context: "the policy")
-    let directory = absolutePath.hasPrefix("sendlint:") || resolver != nil ? policy.directory : (absolutePath as NSString).deletingLastPathComponent
+    let directory =
+      absolutePath.hasPrefix("sendlint:") || resolver != nil
+      ? policy.directory : (absolutePath as NSString).deletingLastPathComponent
 
     // `extends` first, so that this file's values override what it extends.
     if let extends = entries.first(where: { $0.key == "extends" }) {
@@ -213,7 +256,9 @@ public struct PolicyLoader {
     // them (`list: brand.domains`), custom rules before `rules`, `overrides` and `suppress`,
     // which may name them.
     let order = Self.topKeys
-    let ordered = entries.sorted { (order.firstIndex(of: $0.key) ?? order.count) < (order.firstIndex(of: $1.key) ?? order.count) }
+    let ordered = entries.sorted {
+      (order.firstIndex(of: $0.key) ?? order.count) < (order.firstIndex(of: $1.key) ?? order.count)
+    }
     for (key, _, value) in ordered {
       switch key {
       case "custom_rules": readCustomRules(value, reader: &reader)
@@ -221,12 +266,15 @@ public struct PolicyLoader {
       case "suppress": readSuppressions(value, reader: &reader, directory: directory)
       case "version":
         if let version = reader.string(value, context: "version"), version != "1" {
-          reader.report("unsupported-version", "policy version \(version) is not supported", at: value, help: "this sendlint reads `version: 1`")
+          reader.report(
+            "unsupported-version", "policy version \(version) is not supported", at: value,
+            help: "this sendlint reads `version: 1`")
         }
       case "extends": break
       case "brand": readBrand(value, reader: &reader)
       case "categories":
-        for (name, _) in reader.strings(value, context: "categories") where !policy.categories.contains(name) {
+        for (name, _) in reader.strings(value, context: "categories") where !policy.categories.contains(name)
+        {
           policy.categories.append(name)
         }
       case "classify": readClassify(value, reader: &reader, directory: directory)
@@ -237,34 +285,49 @@ public struct PolicyLoader {
     }
   }
 
-  private mutating func loadExtension(_ reference: String, node: YAMLNode, reader: inout YAMLReader, directory: String, chain: [String]) {
+  private mutating func loadExtension(
+    _ reference: String, node: YAMLNode, reader: inout YAMLReader, directory: String, chain: [String]
+  ) {
     if reference.hasPrefix("sendlint:") {
       let name = String(reference.dropFirst("sendlint:".count))
       guard let source = builtinPackSources[name] else {
         let suggestion = Suggestion.nearest(to: name, in: Self.packNames)
-        reader.report("unknown-pack", "unknown built-in pack \"\(reference)\"", at: node, help: suggestion.map { "did you mean \"sendlint:\($0)\"?" } ?? "built-in packs: \(Self.packNames.map { "sendlint:\($0)" }.joined(separator: ", "))")
+        reader.report(
+          "unknown-pack", "unknown built-in pack \"\(reference)\"", at: node,
+          help: suggestion.map { "did you mean \"sendlint:\($0)\"?" }
+            ?? "built-in packs: \(Self.packNames.map { "sendlint:\($0)" }.joined(separator: ", "))")
         return
       }
       guard !chain.contains(reference) else {
-        reader.report("extends-cycle", "extends cycle: \((chain + [reference]).map(displayPath).joined(separator: " → "))", at: node, help: "remove one of the extends entries")
+        reader.report(
+          "extends-cycle",
+          "extends cycle: \((chain + [reference]).map(displayPath).joined(separator: " → "))", at: node,
+          help: "remove one of the extends entries")
         return
       }
-      loadLayer(SourceFile(path: reference, text: source), absolutePath: reference, chain: chain + [reference])
+      loadLayer(
+        SourceFile(path: reference, text: source), absolutePath: reference, chain: chain + [reference])
       return
     }
     if let resolver {
       loadResolved(reference, node: node, reader: &reader, chain: chain, resolver: resolver)
       return
     }
-    let absolute = URL(fileURLWithPath: reference, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).standardizedFileURL.path
+    let absolute = URL(
+      fileURLWithPath: reference, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)
+    ).standardizedFileURL.path
     // Only policy files: anything else (`/etc/passwd`, a draft) would have its lines quoted in
     // syntax errors. The check is on the name as written here and on the real path below.
-    guard admitsExtends(absolute, as: reference, chain: chain, show: displayPath, node: node, reader: &reader) else { return }
+    guard admitsExtends(absolute, as: reference, chain: chain, show: displayPath, node: node, reader: &reader)
+    else { return }
     let confinement = self.confinement ?? PathConfinement(workingDirectory: directory)
     if case .success(let real) = confinement.check(absolute) {
       let realLowered = real.lowercased()
       guard realLowered.hasSuffix(".yaml") || realLowered.hasSuffix(".yml") else {
-        reader.report("refused-path", "extends \"\(reference)\": a link to \(real), not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
+        reader.report(
+          "refused-path",
+          "extends \"\(reference)\": a link to \(real), not a policy file (.yaml or .yml); it was not read",
+          at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
         return
       }
       // A diamond (two layers extending one file) loads it once, at its first mention: loading it
@@ -275,11 +338,18 @@ public struct PolicyLoader {
     switch confinement.read(absolute, maximumBytes: Self.maximumPolicyBytes) {
     case .success(let read):
       loaded.insert(read.realPath)
-      loadLayer(SourceFile(path: displayPath(absolute), bytes: read.bytes), absolutePath: absolute, chain: chain + [absolute])
+      loadLayer(
+        SourceFile(path: displayPath(absolute), bytes: read.bytes), absolutePath: absolute,
+        chain: chain + [absolute])
     case .failure(.missing):
-      reader.report("extends-not-found", "extends \"\(reference)\": no such file \(displayPath(absolute))", at: node, help: "paths are relative to the policy that declares them; built-in packs are written sendlint:NAME")
+      reader.report(
+        "extends-not-found", "extends \"\(reference)\": no such file \(displayPath(absolute))", at: node,
+        help: "paths are relative to the policy that declares them; built-in packs are written sendlint:NAME")
     case .failure(let refusal):
-      reader.report(refusal.isLimit ? "limit-exceeded" : "refused-path", "extends " + refusal.message("\"\(reference)\"", root: confinement.root), at: node, help: refusal.help)
+      reader.report(
+        refusal.isLimit ? "limit-exceeded" : "refused-path",
+        "extends " + refusal.message("\"\(reference)\"", root: confinement.root), at: node, help: refusal.help
+      )
     }
   }
 
@@ -287,15 +357,22 @@ public struct PolicyLoader {
   /// (`key`, an absolute path or a resolver's reference, already in `chain`; shown with `show`),
   /// and a policy file by its name.
   private func admitsExtends(
-    _ key: String, as reference: String, chain: [String], show: (String) -> String, node: YAMLNode, reader: inout YAMLReader
+    _ key: String, as reference: String, chain: [String], show: (String) -> String, node: YAMLNode,
+    reader: inout YAMLReader
   ) -> Bool {
     guard !chain.contains(key) else {
-      reader.report("extends-cycle", "extends cycle: \((chain + [key]).map { show($0).escapedForDisplay }.joined(separator: " → "))", at: node, help: "remove one of the extends entries so that no policy extends itself")
+      reader.report(
+        "extends-cycle",
+        "extends cycle: \((chain + [key]).map { show($0).escapedForDisplay }.joined(separator: " → "))",
+        at: node, help: "remove one of the extends entries so that no policy extends itself")
       return false
     }
     let lowered = key.lowercased()
     guard lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") else {
-      reader.report("refused-path", "extends \"\(reference.escapedForDisplay)\": not a policy file (.yaml or .yml); it was not read", at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
+      reader.report(
+        "refused-path",
+        "extends \"\(reference.escapedForDisplay)\": not a policy file (.yaml or .yml); it was not read",
+        at: node, help: "extends names policy files (.yaml, .yml) or built-in packs (sendlint:NAME)")
       return false
     }
     return true
@@ -304,7 +381,10 @@ public struct PolicyLoader {
   /// At most `maximumLayers` policy files through `extends`.
   private func withinLayerLimit(_ reference: String, node: YAMLNode, reader: inout YAMLReader) -> Bool {
     guard loaded.count < Self.maximumLayers else {
-      reader.report("limit-exceeded", "extends \"\(reference.escapedForDisplay)\": more than \(Self.maximumLayers) policy files; it was not read", at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
+      reader.report(
+        "limit-exceeded",
+        "extends \"\(reference.escapedForDisplay)\": more than \(Self.maximumLayers) policy files; it was not read",
+        at: node, help: "a policy may build on at most \(Self.maximumLayers) files through extends")
       return false
     }
     return true
@@ -313,20 +393,28 @@ public struct PolicyLoader {
   /// `extends` of a policy given as bytes: the reference as written is the resolver's key and the
   /// layer's name; no path is made of it and no file is read.
   private mutating func loadResolved(
-    _ reference: String, node: YAMLNode, reader: inout YAMLReader, chain: [String], resolver: (String) throws -> [UInt8]
+    _ reference: String, node: YAMLNode, reader: inout YAMLReader, chain: [String],
+    resolver: (String) throws -> [UInt8]
   ) {
     let shown = reference.escapedForDisplay
     // The same guards as for files (`loadLayer(extending:)`), on the reference as written.
-    guard admitsExtends(reference, as: reference, chain: chain, show: { $0 }, node: node, reader: &reader) else { return }
+    guard admitsExtends(reference, as: reference, chain: chain, show: { $0 }, node: node, reader: &reader)
+    else { return }
     if loaded.contains(reference) { return }
     guard withinLayerLimit(reference, node: node, reader: &reader) else { return }
     let bytes: [UInt8]
     do { bytes = try resolver(reference) } catch {
-      reader.report("extends-not-found", "extends \"\(shown)\": the resolver could not supply it: \(String(describing: error).escapedForDisplay)", at: node, help: "give the resolver every policy this one extends, by the name written in `extends`")
+      reader.report(
+        "extends-not-found",
+        "extends \"\(shown)\": the resolver could not supply it: \(String(describing: error).escapedForDisplay)",
+        at: node, help: "give the resolver every policy this one extends, by the name written in `extends`")
       return
     }
     guard bytes.count <= Self.maximumPolicyBytes else {
-      reader.report("limit-exceeded", "extends \"\(shown)\": \(bytes.count) bytes, over the \(Self.maximumPolicyBytes / 1024) KiB limit for a policy; it was not read", at: node, help: "a policy is a page of facts and rules; split it")
+      reader.report(
+        "limit-exceeded",
+        "extends \"\(shown)\": \(bytes.count) bytes, over the \(Self.maximumPolicyBytes / 1024) KiB limit for a policy; it was not read",
+        at: node, help: "a policy is a page of facts and rules; split it")
       return
     }
     loaded.insert(reference)
@@ -337,11 +425,19 @@ public struct PolicyLoader {
     for (key, _, value) in reader.mapping(node, allowed: Self.brandKeys, context: "brand") {
       switch key {
       case "name": policy.brand.name = reader.string(value, context: "brand.name")
-      case "postal_address": policy.brand.postalAddress = reader.string(value, context: "brand.postal_address")
-      case "domains": policy.brand.domains = merge(policy.brand.domains, domains(value, "brand.domains", &reader))
-      case "sending_domains": policy.brand.sendingDomains = merge(policy.brand.sendingDomains, domains(value, "brand.sending_domains", &reader))
-      case "tracking_domains": policy.brand.trackingDomains = merge(policy.brand.trackingDomains, domains(value, "brand.tracking_domains", &reader))
-      case "allowed_hosts": policy.brand.allowedHosts = merge(policy.brand.allowedHosts, domains(value, "brand.allowed_hosts", &reader))
+      case "postal_address":
+        policy.brand.postalAddress = reader.string(value, context: "brand.postal_address")
+      case "domains":
+        policy.brand.domains = merge(policy.brand.domains, domains(value, "brand.domains", &reader))
+      case "sending_domains":
+        policy.brand.sendingDomains = merge(
+          policy.brand.sendingDomains, domains(value, "brand.sending_domains", &reader))
+      case "tracking_domains":
+        policy.brand.trackingDomains = merge(
+          policy.brand.trackingDomains, domains(value, "brand.tracking_domains", &reader))
+      case "allowed_hosts":
+        policy.brand.allowedHosts = merge(
+          policy.brand.allowedHosts, domains(value, "brand.allowed_hosts", &reader))
       case "sending_ips": policy.brand.sendingIPs += cidrs(value, "brand.sending_ips", &reader)
       case "vendors":
         for item in reader.sequence(value, context: "brand.vendors") {
@@ -349,24 +445,34 @@ public struct PolicyLoader {
           var ips: [CIDR] = []
           var hosts: [String] = []
           var categories: [String] = []
-          for (vendorKey, _, vendorValue) in reader.mapping(item, allowed: Self.vendorKeys, context: "a vendor") {
+          for (vendorKey, _, vendorValue) in reader.mapping(
+            item, allowed: Self.vendorKeys, context: "a vendor")
+          {
             switch vendorKey {
             case "name": name = reader.string(vendorValue, context: "vendor name")
             case "sending_ips": ips = cidrs(vendorValue, "the vendor's sending_ips", &reader)
             case "hosts": hosts = domains(vendorValue, "the vendor's hosts", &reader)
             case "categories":
-              for (category, categoryNode) in reader.strings(vendorValue, context: "the vendor's categories") {
+              for (category, categoryNode) in reader.strings(vendorValue, context: "the vendor's categories")
+              {
                 categories.append(category)
-                categoryReferences.append((category, reader.position(of: categoryNode), reader.file, "the categories of vendor \(name ?? "")"))
+                categoryReferences.append(
+                  (
+                    category, reader.position(of: categoryNode), reader.file,
+                    "the categories of vendor \(name ?? "")"
+                  ))
               }
             default: break
             }
           }
           guard let name else {
-            reader.report("missing-key", "a vendor needs a name", at: item, help: "add `name: VENDOR` so findings can say whose range an IP is in")
+            reader.report(
+              "missing-key", "a vendor needs a name", at: item,
+              help: "add `name: VENDOR` so findings can say whose range an IP is in")
             continue
           }
-          policy.brand.vendors.append(Vendor(name: name, sendingIPs: ips, hosts: hosts, categories: categories))
+          policy.brand.vendors.append(
+            Vendor(name: name, sendingIPs: ips, hosts: hosts, categories: categories))
         }
       default: break
       }
@@ -382,11 +488,14 @@ public struct PolicyLoader {
     for (value, item) in reader.strings(node, context: context) {
       let trimmed = HostName.normalise(value)
       if trimmed.contains("/") || trimmed.contains(":") || trimmed.contains("@") || trimmed.contains(" ") {
-        reader.report("bad-domain", "\"\(value)\" in \(context) is not a domain name", at: item, help: "write a bare domain such as contoso.com, without scheme, path or address")
+        reader.report(
+          "bad-domain", "\"\(value)\" in \(context) is not a domain name", at: item,
+          help: "write a bare domain such as contoso.com, without scheme, path or address")
         continue
       }
       guard let ascii = IDNA.toASCII(trimmed) else {
-        reader.report("bad-domain", "\"\(value)\" in \(context) is not a valid domain name (UTS #46)", at: item)
+        reader.report(
+          "bad-domain", "\"\(value)\" in \(context) is not a valid domain name (UTS #46)", at: item)
         continue
       }
       result.append(ascii)
@@ -398,7 +507,9 @@ public struct PolicyLoader {
     var result: [CIDR] = []
     for (value, item) in reader.strings(node, context: context) {
       guard let cidr = CIDR(value) else {
-        reader.report("bad-cidr", "\"\(value)\" in \(context) is not an IPv4 or IPv6 address or address block", at: item, help: "write an address with an optional prefix length, e.g. 203.0.113.0/24 or 2001:db8::/32")
+        reader.report(
+          "bad-cidr", "\"\(value)\" in \(context) is not an IPv4 or IPv6 address or address block", at: item,
+          help: "write an address with an optional prefix length, e.g. 203.0.113.0/24 or 2001:db8::/32")
         continue
       }
       result.append(cidr)
@@ -407,22 +518,27 @@ public struct PolicyLoader {
   }
 
   /// What RE2 leaves out, for the help line of a pattern it rejects.
-  static let regexSyntaxHelp = "sendlint uses RE2 syntax, which runs in linear time and so has no backreferences "
+  static let regexSyntaxHelp =
+    "sendlint uses RE2 syntax, which runs in linear time and so has no backreferences "
     + "(\\1), lookahead ((?=, (?!), lookbehind ((?<=, (?<!), possessive (a++) or atomic ((?>) groups; rewrite the "
     + "pattern without them, e.g. spell out both alternatives instead of a backreference"
 
   /// Compiles a policy regular expression on the linear-time engine, or reports where and why not.
-  static func compileRegex(_ source: String, _ what: String, at node: YAMLNode, reader: inout YAMLReader) -> LinearRegex? {
+  static func compileRegex(_ source: String, _ what: String, at node: YAMLNode, reader: inout YAMLReader)
+    -> LinearRegex?
+  {
     do { return try LinearRegex(source) } catch {
       let quoted = "\"\(source.escapedForDisplay)\""
       if error.isTooLarge {
         reader.report(
-          "bad-regex", "\(what) \(quoted) needs more than the \(LinearRegex.maximumMemory >> 20) MiB a compiled pattern may use",
+          "bad-regex",
+          "\(what) \(quoted) needs more than the \(LinearRegex.maximumMemory >> 20) MiB a compiled pattern may use",
           at: node, help: "shorten the pattern or lower its repetition counts (e.g. x{1000} → x+)")
       } else {
         // RE2's message already ends with the offending fragment: "invalid perl operator: (?=".
         reader.report(
-          "bad-regex", "\(what) \(quoted) is not a valid regular expression: \(error.message.escapedForDisplay)",
+          "bad-regex",
+          "\(what) \(quoted) is not a valid regular expression: \(error.message.escapedForDisplay)",
           at: node, help: regexSyntaxHelp)
       }
       return nil
@@ -441,22 +557,30 @@ public struct PolicyLoader {
         case "files": files = reader.strings(value, context: "classify files").map { Glob($0.value) }
         case "subject":
           pattern = reader.string(value, context: "classify subject")
-          if let pattern { subject = Self.compileRegex(pattern, "classify subject", at: value, reader: &reader) }
+          if let pattern {
+            subject = Self.compileRegex(pattern, "classify subject", at: value, reader: &reader)
+          }
         case "category":
           category = reader.string(value, context: "classify category")
-          if let category { categoryReferences.append((category, reader.position(of: value), reader.file, "classify")) }
+          if let category {
+            categoryReferences.append((category, reader.position(of: value), reader.file, "classify"))
+          }
         default: break
         }
       }
       guard let category else {
-        reader.report("missing-key", "a classify entry needs a category", at: item, help: "add `category: NAME`")
+        reader.report(
+          "missing-key", "a classify entry needs a category", at: item, help: "add `category: NAME`")
         continue
       }
       if files.isEmpty, pattern == nil {
         reader.report("missing-key", "a classify entry needs `files` or `subject` to match drafts", at: item)
         continue
       }
-      entries.append(ClassifyEntry(files: files, subject: subject, subjectPattern: pattern, category: category, baseDirectory: directory))
+      entries.append(
+        ClassifyEntry(
+          files: files, subject: subject, subjectPattern: pattern, category: category,
+          baseDirectory: directory))
     }
     // Later layers are more specific: their entries are tried first.
     policy.classify = entries + policy.classify
@@ -464,7 +588,9 @@ public struct PolicyLoader {
 
   private mutating func readRules(_ node: YAMLNode, reader: inout YAMLReader) {
     let parsed = ruleSettings(node, reader: &reader, context: "rules", source: nil)
-    for (id, setting) in parsed { policy.rules[id] = (policy.rules[id] ?? RuleSetting()).overlaid(with: setting) }
+    for (id, setting) in parsed {
+      policy.rules[id] = (policy.rules[id] ?? RuleSetting()).overlaid(with: setting)
+    }
   }
 
   /// The metadata of a built-in rule or of a custom rule defined so far.
@@ -475,16 +601,23 @@ public struct PolicyLoader {
   var knownRuleIDs: [String] { RuleRegistry.ids + policy.customRules.map(\.metadata.id) }
 
   /// Parses a `rules:` mapping (top level or in an override). `source` names the override.
-  private mutating func ruleSettings(_ node: YAMLNode, reader: inout YAMLReader, context: String, source overrideName: String?) -> [String: RuleSetting] {
+  private mutating func ruleSettings(
+    _ node: YAMLNode, reader: inout YAMLReader, context: String, source overrideName: String?
+  ) -> [String: RuleSetting] {
     var result: [String: RuleSetting] = [:]
     for (id, keyNode, value) in reader.openMapping(node, context: context) {
       guard let metadata = metadata(for: id) else {
         let suggestion = Suggestion.nearest(to: id, in: knownRuleIDs)
-        reader.report("unknown-rule", "unknown rule \"\(id)\"", at: keyNode, help: suggestion.map { "did you mean \"\($0)\"?" } ?? "`sendlint rules` lists every rule")
+        reader.report(
+          "unknown-rule", "unknown rule \"\(id)\"", at: keyNode,
+          help: suggestion.map { "did you mean \"\($0)\"?" } ?? "`sendlint rules` lists every rule")
         continue
       }
       var setting = RuleSetting()
-      let source = overrideName.map { "override \"\($0)\" (\(reader.file.path):\(reader.position(of: value)?.line ?? 0))" }
+      let source =
+        overrideName.map {
+          "override \"\($0)\" (\(reader.file.path):\(reader.position(of: value)?.line ?? 0))"
+        }
         ?? "\(reader.file.path):\(reader.position(of: value)?.line ?? 0)"
       switch value {
       case .scalar:
@@ -504,22 +637,31 @@ public struct PolicyLoader {
             var categories: [String] = []
             for (category, categoryNode) in reader.strings(field, context: "rule \(id) categories") {
               categories.append(category)
-              categoryReferences.append((category, reader.position(of: categoryNode), reader.file, "rule \(id)"))
+              categoryReferences.append(
+                (category, reader.position(of: categoryNode), reader.file, "rule \(id)"))
             }
             setting.categories = categories
           case "message":
             if let template = reader.string(field, context: "message of \(id)") {
-              checkPlaceholders(template, allowed: ["message", "rule"] + metadata.placeholders, rule: id, node: field, reader: &reader)
+              checkPlaceholders(
+                template, allowed: ["message", "rule"] + metadata.placeholders, rule: id, node: field,
+                reader: &reader)
               setting.message = template
             }
           case "options":
             for (name, optionKey, optionValue) in reader.openMapping(field, context: "options of \(id)") {
               guard let spec = metadata.options.first(where: { $0.name == name }) else {
                 let names = metadata.options.map(\.name)
-                reader.report("unknown-option", "rule \(id) has no option \"\(name)\"", at: optionKey, help: Suggestion.nearest(to: name, in: names).map { "did you mean \"\($0)\"?" } ?? (names.isEmpty ? "\(id) takes no options" : "options: \(names.joined(separator: ", "))"))
+                reader.report(
+                  "unknown-option", "rule \(id) has no option \"\(name)\"", at: optionKey,
+                  help: Suggestion.nearest(to: name, in: names).map { "did you mean \"\($0)\"?" }
+                    ?? (names.isEmpty
+                      ? "\(id) takes no options" : "options: \(names.joined(separator: ", "))"))
                 continue
               }
-              if let parsed = option(optionValue, spec: spec, rule: id, reader: &reader) { setting.options[name] = parsed }
+              if let parsed = option(optionValue, spec: spec, rule: id, reader: &reader) {
+                setting.options[name] = parsed
+              }
             }
           default: break
           }
@@ -531,18 +673,23 @@ public struct PolicyLoader {
   }
 
   /// Every `{{name}}` in a message template must be one the rule provides.
-  private func checkPlaceholders(_ template: String, allowed: [String], rule: String, node: YAMLNode, reader: inout YAMLReader) {
+  private func checkPlaceholders(
+    _ template: String, allowed: [String], rule: String, node: YAMLNode, reader: inout YAMLReader
+  ) {
     var remainder = Substring(template)
     while let open = remainder.firstRange(of: "{{") {
       guard let close = remainder[open.upperBound...].firstRange(of: "}}") else {
-        reader.report("bad-placeholder", "message of \(rule) opens a placeholder with {{ that never closes", at: node, help: "write placeholders as {{name}}")
+        reader.report(
+          "bad-placeholder", "message of \(rule) opens a placeholder with {{ that never closes", at: node,
+          help: "write placeholders as {{name}}")
         return
       }
       let name = remainder[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
       if !allowed.contains(name) {
         reader.report(
           "unknown-placeholder", "message of \(rule) uses the unknown placeholder {{\(name)}}", at: node,
-          help: (Suggestion.nearest(to: name, in: allowed).map { "did you mean {{\($0)}}? " } ?? "") + "\(rule) provides: \(allowed.map { "{{\($0)}}" }.joined(separator: ", "))")
+          help: (Suggestion.nearest(to: name, in: allowed).map { "did you mean {{\($0)}}? " } ?? "")
+            + "\(rule) provides: \(allowed.map { "{{\($0)}}" }.joined(separator: ", "))")
       }
       remainder = remainder[close.upperBound...]
     }
@@ -561,18 +708,27 @@ public struct PolicyLoader {
         case "files": files = reader.strings(value, context: "override files").map { Glob($0.value) }
         case "categories":
           categories = reader.strings(value, context: "override categories").map { entry in
-            categoryReferences.append((entry.value, reader.position(of: entry.node), reader.file, "override \(name)"))
+            categoryReferences.append(
+              (entry.value, reader.position(of: entry.node), reader.file, "override \(name)"))
             return entry.value
           }
         case "rules": rulesNode = value
         default: break
         }
       }
-      if let rulesNode { rules = ruleSettings(rulesNode, reader: &reader, context: "rules of override \(name)", source: name) }
-      if files.isEmpty, categories == nil {
-        reader.report("missing-key", "override \(name) matches every draft", at: item, help: "give it `files:` globs and/or `categories:`; settings for every draft belong under the top-level `rules:`")
+      if let rulesNode {
+        rules = ruleSettings(rulesNode, reader: &reader, context: "rules of override \(name)", source: name)
       }
-      policy.overrides.append(OverrideBlock(name: name, files: files, categories: categories, baseDirectory: directory, rules: rules))
+      if files.isEmpty, categories == nil {
+        reader.report(
+          "missing-key", "override \(name) matches every draft", at: item,
+          help:
+            "give it `files:` globs and/or `categories:`; settings for every draft belong under the top-level `rules:`"
+        )
+      }
+      policy.overrides.append(
+        OverrideBlock(
+          name: name, files: files, categories: categories, baseDirectory: directory, rules: rules))
     }
   }
 
@@ -583,12 +739,15 @@ public struct PolicyLoader {
       var value: String?
       var reason: String?
       var expires: String?
-      for (key, keyNode, field) in reader.mapping(item, allowed: Self.suppressKeys, context: "a suppression") {
+      for (key, keyNode, field) in reader.mapping(item, allowed: Self.suppressKeys, context: "a suppression")
+      {
         switch key {
         case "rule":
           rule = reader.string(field, context: "suppression rule")
           if let id = rule, metadata(for: id) == nil {
-            reader.report("unknown-rule", "suppression names the unknown rule \"\(id)\"", at: field, help: Suggestion.nearest(to: id, in: knownRuleIDs).map { "did you mean \"\($0)\"?" })
+            reader.report(
+              "unknown-rule", "suppression names the unknown rule \"\(id)\"", at: field,
+              help: Suggestion.nearest(to: id, in: knownRuleIDs).map { "did you mean \"\($0)\"?" })
             rule = nil
           }
         case "files": files = reader.strings(field, context: "suppression files").map { Glob($0.value) }
@@ -597,23 +756,31 @@ public struct PolicyLoader {
         case "expires":
           expires = reader.string(field, context: "suppression expires")
           if let date = expires, !Self.isDate(date) {
-            reader.report("bad-date", "expires \"\(date)\" is not a date", at: field, help: "write YYYY-MM-DD, e.g. 2027-01-31")
+            reader.report(
+              "bad-date", "expires \"\(date)\" is not a date", at: field,
+              help: "write YYYY-MM-DD, e.g. 2027-01-31")
             expires = nil
           }
         default: _ = keyNode
         }
       }
       guard let rule else {
-        reader.report("missing-key", "a suppression needs the rule it suppresses", at: item, help: "add `rule: GROUP/NAME`")
+        reader.report(
+          "missing-key", "a suppression needs the rule it suppresses", at: item,
+          help: "add `rule: GROUP/NAME`")
         continue
       }
       guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-        reader.report("missing-reason", "the suppression of \(rule) gives no reason", at: item, help: "add `reason:` — a ticket or a sentence saying why this finding is accepted")
+        reader.report(
+          "missing-reason", "the suppression of \(rule) gives no reason", at: item,
+          help: "add `reason:` — a ticket or a sentence saying why this finding is accepted")
         continue
       }
-      policy.suppressions.append(Suppression(
-        rule: rule, files: files, value: value, reason: reason, expires: expires, baseDirectory: directory, file: reader.file.path,
-        line: reader.position(of: item)?.line ?? 0))
+      policy.suppressions.append(
+        Suppression(
+          rule: rule, files: files, value: value, reason: reason, expires: expires, baseDirectory: directory,
+          file: reader.file.path,
+          line: reader.position(of: item)?.line ?? 0))
     }
   }
 
@@ -629,11 +796,17 @@ public struct PolicyLoader {
     for (id, keyNode, value) in reader.openMapping(node, context: "custom_rules") {
       let parts = id.split(separator: "/")
       guard parts.count == 2, id == id.lowercased(), !id.contains(" ") else {
-        reader.report("bad-rule-id", "custom rule id \"\(id)\" is not of the form group/name in lowercase", at: keyNode, help: "name it like contoso/no-password-prompt")
+        reader.report(
+          "bad-rule-id", "custom rule id \"\(id)\" is not of the form group/name in lowercase", at: keyNode,
+          help: "name it like contoso/no-password-prompt")
         continue
       }
       guard RuleRegistry.metadata(for: id) == nil else {
-        reader.report("duplicate-rule", "custom rule \"\(id)\" has the id of a built-in rule", at: keyNode, help: "use your own group, e.g. \(id.split(separator: "/").last.map { "contoso/\($0)" } ?? "contoso/name")")
+        reader.report(
+          "duplicate-rule", "custom rule \"\(id)\" has the id of a built-in rule", at: keyNode,
+          help:
+            "use your own group, e.g. \(id.split(separator: "/").last.map { "contoso/\($0)" } ?? "contoso/name")"
+        )
         continue
       }
       // Kind first: it decides which other keys are allowed.
@@ -643,11 +816,17 @@ public struct PolicyLoader {
       }
       let kindNode = mapping.first { $0.key.string == "kind" }?.value
       guard let kindNode, let kindName = reader.string(kindNode, context: "kind of \(id)") else {
-        reader.report("missing-key", "custom rule \(id) has no kind", at: value, help: "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
+        reader.report(
+          "missing-key", "custom rule \(id) has no kind", at: value,
+          help: "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
         continue
       }
       guard let kindCase = CustomRule.KindName(rawValue: kindName) else {
-        reader.report("unknown-kind", "custom rule \(id) has the unknown kind \"\(kindName.escapedForDisplay)\"", at: kindNode, help: Suggestion.nearest(to: kindName, in: Self.customRuleKinds).map { "did you mean \"\($0)\"?" } ?? "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
+        reader.report(
+          "unknown-kind", "custom rule \(id) has the unknown kind \"\(kindName.escapedForDisplay)\"",
+          at: kindNode,
+          help: Suggestion.nearest(to: kindName, in: Self.customRuleKinds).map { "did you mean \"\($0)\"?" }
+            ?? "kinds: \(Self.customRuleKinds.joined(separator: ", "))")
         continue
       }
       let kind = kindCase.rawValue
@@ -675,52 +854,90 @@ public struct PolicyLoader {
       let explainKey = { (name: String) -> String? in
         let kinds = PolicyDefinition.customRuleKindKeys.filter { $0.keys.contains(name) }.map(\.value)
         guard !kinds.isEmpty else { return nil }
-        return "`\(name)` belongs to \(kinds.joined(separator: " and ")) rules, not \(kind) rules; remove it or change the kind. "
+        return
+          "`\(name)` belongs to \(kinds.joined(separator: " and ")) rules, not \(kind) rules; remove it or change the kind. "
           + "Keys of \(kind) rules: \(allowed.joined(separator: ", "))"
       }
-      for (key, _, field) in reader.mapping(value, allowed: allowed, context: "custom rule \(id) (kind \(kind))", explain: explainKey) {
+      for (key, _, field) in reader.mapping(
+        value, allowed: allowed, context: "custom rule \(id) (kind \(kind))", explain: explainKey)
+      {
         switch key {
         case "kind": break
         case "description": description = reader.string(field, context: "description") ?? description
         case "rationale": rationale = reader.string(field, context: "rationale") ?? ""
         case "help_uri":
           helpURI = reader.string(field, context: "help_uri")
-          if let uri = helpURI, URLRecord.parse(uri).map({ $0.scheme == "https" || $0.scheme == "http" }) != true {
+          if let uri = helpURI,
+            URLRecord.parse(uri).map({ $0.scheme == "https" || $0.scheme == "http" }) != true
+          {
             reader.report("bad-uri", "help_uri \"\(uri)\" is not an http(s) URL", at: field)
           }
         case "tags": tags += reader.strings(field, context: "tags").map(\.value)
         case "severity": severity = self.severity(field, reader: &reader) ?? severity
         case "message":
           message = reader.string(field, context: "message")
-          if let template = message { checkPlaceholders(template, allowed: ["message", "rule"] + kindCase.placeholders, rule: id, node: field, reader: &reader) }
+          if let template = message {
+            checkPlaceholders(
+              template, allowed: ["message", "rule"] + kindCase.placeholders, rule: id, node: field,
+              reader: &reader)
+          }
         case "categories":
           categories = reader.strings(field, context: "categories").map { entry in
-            categoryReferences.append((entry.value, reader.position(of: entry.node), reader.file, "custom rule \(id)"))
+            categoryReferences.append(
+              (entry.value, reader.position(of: entry.node), reader.file, "custom rule \(id)"))
             return entry.value
           }
         case "in":
           for (name, fieldNode) in reader.strings(field, context: "in") {
-            if let parsed = CustomRule.Field(name) { fields.append(parsed) } else {
-              reader.report("unknown-field", "custom rule \(id) cannot look in \"\(name)\"", at: fieldNode, help: (Suggestion.nearest(to: name, in: CustomRule.Field.names).map { "did you mean \"\($0)\"? " } ?? "") + "fields: \(CustomRule.Field.names.joined(separator: ", "))")
+            if let parsed = CustomRule.Field(name) {
+              fields.append(parsed)
+            } else {
+              reader.report(
+                "unknown-field", "custom rule \(id) cannot look in \"\(name)\"", at: fieldNode,
+                help: (Suggestion.nearest(to: name, in: CustomRule.Field.names).map {
+                  "did you mean \"\($0)\"? "
+                } ?? "") + "fields: \(CustomRule.Field.names.joined(separator: ", "))")
               failed = true
             }
           }
-        case "pattern": pattern = compile(field, "pattern of \(id)").map { (regex: $0.0, source: $0.1) }; if pattern == nil { failed = true }
+        case "pattern":
+          pattern = compile(field, "pattern of \(id)").map { (regex: $0.0, source: $0.1) }
+          if pattern == nil { failed = true }
         case "header": subject = .header(reader.string(field, context: "header") ?? "")
-        case "link_hosts": subject = .linkHosts(reader.strings(field, context: "link_hosts").map { HostName.normalise($0.value) })
-        case "attachment_types": subject = .attachmentTypes(reader.strings(field, context: "attachment_types").map { $0.value.trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
-        case "text": textPattern = compile(field, "text pattern of \(id)")?.0; if textPattern == nil { failed = true }
-        case "url": urlPattern = compile(field, "url pattern of \(id)")?.0; if urlPattern == nil { failed = true }
+        case "link_hosts":
+          subject = .linkHosts(
+            reader.strings(field, context: "link_hosts").map { HostName.normalise($0.value) })
+        case "attachment_types":
+          subject = .attachmentTypes(
+            reader.strings(field, context: "attachment_types").map {
+              $0.value.trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            })
+        case "text":
+          textPattern = compile(field, "text pattern of \(id)")?.0
+          if textPattern == nil { failed = true }
+        case "url":
+          urlPattern = compile(field, "url pattern of \(id)")?.0
+          if urlPattern == nil { failed = true }
         case "hosts": hosts += reader.strings(field, context: "hosts").map { HostName.normalise($0.value) }
         case "list":
           let list = reader.string(field, context: "list") ?? ""
-          let lists = ["brand.domains": policy.brand.domains, "brand.tracking_domains": policy.brand.trackingDomains, "brand.sending_domains": policy.brand.sendingDomains, "brand.allowed_hosts": policy.brand.allowedHosts]
-          assert(Set(lists.keys) == Set(PolicyDefinition.brandLists), "the loader and PolicyDefinition disagree on brand lists")
+          let lists = [
+            "brand.domains": policy.brand.domains, "brand.tracking_domains": policy.brand.trackingDomains,
+            "brand.sending_domains": policy.brand.sendingDomains,
+            "brand.allowed_hosts": policy.brand.allowedHosts,
+          ]
+          assert(
+            Set(lists.keys) == Set(PolicyDefinition.brandLists),
+            "the loader and PolicyDefinition disagree on brand lists")
           if let values = lists[list] {
             hosts += values
             listName = list
           } else {
-            reader.report("unknown-list", "custom rule \(id) names the unknown list \"\(list)\"", at: field, help: "lists: \(lists.keys.sorted().joined(separator: ", ")) (declared in the brand before this rule)")
+            reader.report(
+              "unknown-list", "custom rule \(id) names the unknown list \"\(list)\"", at: field,
+              help:
+                "lists: \(lists.keys.sorted().joined(separator: ", ")) (declared in the brand before this rule)"
+            )
             failed = true
           }
         default: break
@@ -729,22 +946,46 @@ public struct PolicyLoader {
       let ruleKind: CustomRule.Kind?
       switch kindCase {
       case .pattern:
-        if fields.isEmpty, !failed { reader.report("missing-key", "pattern rule \(id) names no fields to look in", at: value, help: "add `in: [subject, text, html.visible]`") }
-        if pattern == nil, !failed { reader.report("missing-key", "pattern rule \(id) has no pattern", at: value, help: "add `pattern: \"(?i)…\"`") }
-        ruleKind = pattern.flatMap { fields.isEmpty ? nil : .pattern(fields: fields, regex: $0.regex, source: $0.source) }
+        if fields.isEmpty, !failed {
+          reader.report(
+            "missing-key", "pattern rule \(id) names no fields to look in", at: value,
+            help: "add `in: [subject, text, html.visible]`")
+        }
+        if pattern == nil, !failed {
+          reader.report(
+            "missing-key", "pattern rule \(id) has no pattern", at: value, help: "add `pattern: \"(?i)…\"`")
+        }
+        ruleKind = pattern.flatMap {
+          fields.isEmpty ? nil : .pattern(fields: fields, regex: $0.regex, source: $0.source)
+        }
       case .require, .forbid:
-        if subject == nil { reader.report("missing-key", "\(kind) rule \(id) says nothing to \(kind)", at: value, help: "add one of header:, link_hosts:, attachment_types:") }
+        if subject == nil {
+          reader.report(
+            "missing-key", "\(kind) rule \(id) says nothing to \(kind)", at: value,
+            help: "add one of header:, link_hosts:, attachment_types:")
+        }
         ruleKind = subject.map { kindCase == .require ? .require($0) : .forbid($0) }
       case .linkHost:
-        if textPattern == nil, urlPattern == nil, !failed { reader.report("missing-key", "link-host rule \(id) matches no links", at: value, help: "add `text:` and/or `url:` patterns") }
-        if hosts.isEmpty, !failed { reader.report("missing-key", "link-host rule \(id) allows no hosts", at: value, help: "add `hosts: [...]` or `list: brand.domains`") }
-        ruleKind = (textPattern != nil || urlPattern != nil) && !hosts.isEmpty ? .linkHost(text: textPattern, url: urlPattern, hosts: hosts, listName: listName) : nil
+        if textPattern == nil, urlPattern == nil, !failed {
+          reader.report(
+            "missing-key", "link-host rule \(id) matches no links", at: value,
+            help: "add `text:` and/or `url:` patterns")
+        }
+        if hosts.isEmpty, !failed {
+          reader.report(
+            "missing-key", "link-host rule \(id) allows no hosts", at: value,
+            help: "add `hosts: [...]` or `list: brand.domains`")
+        }
+        ruleKind =
+          (textPattern != nil || urlPattern != nil) && !hosts.isEmpty
+          ? .linkHost(text: textPattern, url: urlPattern, hosts: hosts, listName: listName) : nil
       }
       guard let ruleKind, !failed else { continue }
       let metadata = RuleMetadata(
         id: id, summary: description, defaultSeverity: severity, whatItDoes: description,
         whyIsThisBad: rationale.isEmpty ? "Defined by the policy \(reader.file.path)." : rationale,
-        example: "See the policy \(reader.file.path).", useInstead: "", references: helpURI.map { [$0] } ?? [],
+        example: "See the policy \(reader.file.path).", useInstead: "",
+        references: helpURI.map { [$0] } ?? [],
         placeholders: kindCase.placeholders, tags: tags)
       policy.customRules.removeAll { $0.metadata.id == id }
       policy.customRules.append(CustomRule(metadata: metadata, kind: ruleKind, message: message))
@@ -763,13 +1004,16 @@ public struct PolicyLoader {
       let suggestion = PolicyDefinition.suggestedSeverity(for: text)
       reader.report(
         "bad-severity", "\"\(text.escapedForDisplay)\" is not a severity", at: node,
-        help: suggestion.map { "did you mean \"\($0)\"? Severities are written in lowercase: \(names)" } ?? "severities are \(names)")
+        help: suggestion.map { "did you mean \"\($0)\"? Severities are written in lowercase: \(names)" }
+          ?? "severities are \(names)")
       return nil
     }
     return severity
   }
 
-  private func option(_ node: YAMLNode, spec: OptionSpec, rule: String, reader: inout YAMLReader) -> OptionValue? {
+  private func option(_ node: YAMLNode, spec: OptionSpec, rule: String, reader: inout YAMLReader)
+    -> OptionValue?
+  {
     let context = "option \(spec.name) of \(rule)"
     switch spec.kind {
     case .string:
@@ -779,14 +1023,18 @@ public struct PolicyLoader {
     case .int(let range):
       guard let value = reader.integer(node, context: context) else { return nil }
       guard range.contains(value) else {
-        reader.report("bad-option", "\(context) must be between \(range.lowerBound) and \(range.upperBound), not \(value)", at: node)
+        reader.report(
+          "bad-option",
+          "\(context) must be between \(range.lowerBound) and \(range.upperBound), not \(value)", at: node)
         return nil
       }
       return .int(value)
     case .choice(let choices):
       guard let value = reader.string(node, context: context) else { return nil }
       guard choices.contains(value) else {
-        reader.report("bad-option", "\(context) must be one of \(choices.joined(separator: ", ")), not \"\(value)\"", at: node, help: Suggestion.nearest(to: value, in: choices).map { "did you mean \"\($0)\"?" })
+        reader.report(
+          "bad-option", "\(context) must be one of \(choices.joined(separator: ", ")), not \"\(value)\"",
+          at: node, help: Suggestion.nearest(to: value, in: choices).map { "did you mean \"\($0)\"?" })
         return nil
       }
       return .string(value)

@@ -13,7 +13,10 @@ public enum PolicySchema {
   /// The schema of a severity: the loader's spellings, plus the boolean `false` that YAML 1.1
   /// makes of unquoted `off`/`no`/`false` when the file is converted to JSON.
   static var severity: Object {
-    ["enum": PolicyDefinition.severitySpellings.map { $0.spelling as Any } + [false], "description": "error, warning, info or off."]
+    [
+      "enum": PolicyDefinition.severitySpellings.map { $0.spelling as Any } + [false],
+      "description": "error, warning, info or off.",
+    ]
   }
 
   static func described(_ schema: Object, _ summary: String?) -> Object {
@@ -35,7 +38,9 @@ public enum PolicySchema {
       }
     case .strings:
       // An empty value (`domains:`) is no entries to the loader; JSON has it as null.
-      return ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]], ["type": "null"]]]
+      return [
+        "oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]], ["type": "null"]]
+      ]
     case .stringList: return ["type": "array", "items": ["type": "string"]]
     case .choice(let choices): return ["enum": choices]
     case .version: return ["enum": [1, "1"]]
@@ -43,7 +48,8 @@ public enum PolicySchema {
     case .severity: return severity
     case .mapping(let mapping): return object(mapping, rule: rule)
     case .list(let item): return ["type": "array", "items": schema(for: item, rule: rule)]
-    case .namedMappings(let value): return ["type": "object", "additionalProperties": schema(for: value, rule: rule)]
+    case .namedMappings(let value):
+      return ["type": "object", "additionalProperties": schema(for: value, rule: rule)]
     case .ruleSettings: return ruleSettings()
     case .ruleOptions:
       // Without a rule: a custom rule's setting, and custom rules take no options.
@@ -59,7 +65,9 @@ public enum PolicySchema {
     for key in mapping.keys {
       var value = described(schema(for: key.shape, rule: rule), key.summary)
       if key.name == "message", let rule, case .string = key.shape {
-        value["description"] = "Replaces the message; placeholders: " + (["message", "rule"] + rule.placeholders).map { "{{\($0)}}" }.joined(separator: ", ")
+        value["description"] =
+          "Replaces the message; placeholders: "
+          + (["message", "rule"] + rule.placeholders).map { "{{\($0)}}" }.joined(separator: ", ")
       }
       properties[key.name] = value
     }
@@ -82,7 +90,8 @@ public enum PolicySchema {
     switch spec.kind {
     case .string: schema = ["type": "string"]
     case .bool: schema = ["type": "boolean"]
-    case .int(let range): schema = ["type": "integer", "minimum": range.lowerBound, "maximum": range.upperBound]
+    case .int(let range):
+      schema = ["type": "integer", "minimum": range.lowerBound, "maximum": range.upperBound]
     case .choice(let choices): schema = ["enum": choices]
     case .strings: schema = ["type": "array", "items": ["type": "string"]]
     }
@@ -95,12 +104,16 @@ public enum PolicySchema {
   static func ruleSettings() -> Object {
     var properties: [String: Object] = [:]
     for metadata in RuleRegistry.allMetadata {
-      properties[metadata.id] = ["description": metadata.summary, "oneOf": [severity, object(PolicyDefinition.ruleSetting, rule: metadata)]]
+      properties[metadata.id] = [
+        "description": metadata.summary,
+        "oneOf": [severity, object(PolicyDefinition.ruleSetting, rule: metadata)],
+      ]
     }
     var customSetting = object(PolicyDefinition.ruleSetting)
     customSetting["description"] = "A custom rule of this policy (custom_rules)."
     return [
-      "type": "object", "properties": properties, "additionalProperties": ["oneOf": [severity, customSetting]],
+      "type": "object", "properties": properties,
+      "additionalProperties": ["oneOf": [severity, customSetting]],
       "propertyNames": ["pattern": "^[^/\\s]+/[^/\\s]+$"],
     ]
   }
@@ -111,9 +124,11 @@ public enum PolicySchema {
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     schema["$id"] = "https://github.com/sendlint/sendlint/blob/main/docs/sendlint-policy.schema.json"
     schema["title"] = "sendlint policy"
-    precondition(JSONSerialization.isValidJSONObject(schema), "the policy schema holds a value JSON cannot represent")
+    precondition(
+      JSONSerialization.isValidJSONObject(schema), "the policy schema holds a value JSON cannot represent")
     // JSONSerialization on dictionaries of plain values cannot fail.
-    let data = try! JSONSerialization.data(withJSONObject: schema, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let data = try! JSONSerialization.data(
+      withJSONObject: schema, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 }

@@ -55,15 +55,26 @@ public struct PolicyTestFile {
       var expectNot: [Entry] = []
       for (key, _, value) in reader.mapping(item, allowed: Self.caseKeys, context: "a case") {
         switch key {
-        case "draft": draft = reader.string(value, context: "draft").map { Entry(value: $0, position: reader.position(of: value)) }
-        case "expect": expect = reader.strings(value, context: "expect").map { Entry(value: $0.value, position: reader.position(of: $0.node)) }
-        case "expect_not": expectNot = reader.strings(value, context: "expect_not").map { Entry(value: $0.value, position: reader.position(of: $0.node)) }
+        case "draft":
+          draft = reader.string(value, context: "draft").map {
+            Entry(value: $0, position: reader.position(of: value))
+          }
+        case "expect":
+          expect = reader.strings(value, context: "expect").map {
+            Entry(value: $0.value, position: reader.position(of: $0.node))
+          }
+        case "expect_not":
+          expectNot = reader.strings(value, context: "expect_not").map {
+            Entry(value: $0.value, position: reader.position(of: $0.node))
+          }
         default: break
         }
       }
       let position = reader.position(of: item)
       if draft == nil {
-        reader.report("missing-key", "a case needs a draft", at: item, help: "add `draft: FILE` relative to sendlint-tests.yaml")
+        reader.report(
+          "missing-key", "a case needs a draft", at: item,
+          help: "add `draft: FILE` relative to sendlint-tests.yaml")
       }
       cases.append(Case(draft: draft, position: position, expect: expect, expectNot: expectNot))
     }
@@ -71,7 +82,9 @@ public struct PolicyTestFile {
 
   /// Reports a problem found while running a case (a missing fixture, an unknown rule), at a
   /// position in this file, as a `tests/CODE` diagnostic quoting the line.
-  public mutating func report(_ code: String, _ message: String, at position: SourcePosition?, help: String? = nil) {
+  public mutating func report(
+    _ code: String, _ message: String, at position: SourcePosition?, help: String? = nil
+  ) {
     reader.report(code, message, at: position, help: help)
   }
 }

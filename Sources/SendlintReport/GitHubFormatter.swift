@@ -32,9 +32,12 @@ public enum GitHubFormatter {
     var out = ""
     for diagnostic in diagnostics {
       var properties = ["file=\(property(diagnostic.path))"]
-      if let position = diagnostic.position { properties += ["line=\(position.line)", "col=\(position.column)"] }
+      if let position = diagnostic.position {
+        properties += ["line=\(position.line)", "col=\(position.column)"]
+      }
       properties.append("title=\(property("sendlint: " + diagnostic.code))")
-      out += "::error \(properties.joined(separator: ","))::\(data(diagnostic.message) + (diagnostic.help.map { "%0Ahelp: " + data($0) } ?? ""))\n"
+      out +=
+        "::error \(properties.joined(separator: ","))::\(data(diagnostic.message) + (diagnostic.help.map { "%0Ahelp: " + data($0) } ?? ""))\n"
     }
     for finding in findings {
       var properties = ["file=\(property(finding.path))"]
@@ -47,7 +50,8 @@ public enum GitHubFormatter {
         }
       }
       properties.append("title=\(property(finding.rule))")
-      out += "::\(command(finding.severity)) \(properties.joined(separator: ","))::\(data(finding.message + finding.occurrenceNote) + (finding.help.map { "%0Ahelp: " + data($0) } ?? ""))\n"
+      out +=
+        "::\(command(finding.severity)) \(properties.joined(separator: ","))::\(data(finding.message + finding.occurrenceNote) + (finding.help.map { "%0Ahelp: " + data($0) } ?? ""))\n"
     }
     return out
   }
@@ -56,21 +60,25 @@ public enum GitHubFormatter {
   public static func summary(findings: [Finding], diagnostics: [Diagnostic], draftCount: Int) -> String {
     var out = "## sendlint\n\n"
     if !diagnostics.isEmpty {
-      out += "**\(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") with sendlint's own inputs** — fix these first:\n\n"
+      out +=
+        "**\(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") with sendlint's own inputs** — fix these first:\n\n"
       for diagnostic in diagnostics {
-        out += "- \(markdownCode(diagnostic.path + (diagnostic.position.map { ":\($0.line):\($0.column)" } ?? ""))) \(markdownEscape(diagnostic.message))\n"
+        out +=
+          "- \(markdownCode(diagnostic.path + (diagnostic.position.map { ":\($0.line):\($0.column)" } ?? ""))) \(markdownEscape(diagnostic.message))\n"
       }
       out += "\n"
     }
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count
     let infos = findings.filter { $0.severity == .info }.count
-    out += "| drafts | errors | warnings | infos |\n|---:|---:|---:|---:|\n| \(draftCount) | \(errors) | \(warnings) | \(infos) |\n\n"
+    out +=
+      "| drafts | errors | warnings | infos |\n|---:|---:|---:|---:|\n| \(draftCount) | \(errors) | \(warnings) | \(infos) |\n\n"
     if !findings.isEmpty {
       out += "| severity | rule | location | message |\n|---|---|---|---|\n"
       for finding in findings.prefix(200) {
         let position = finding.range.map { ":\($0.startPosition.line)" } ?? ""
-        out += "| \(finding.severity.rawValue) | \(markdownCode(finding.rule)) | \(markdownCode(finding.path + position)) | \(markdownEscape(finding.message)) |\n"
+        out +=
+          "| \(finding.severity.rawValue) | \(markdownCode(finding.rule)) | \(markdownCode(finding.path + position)) | \(markdownEscape(finding.message)) |\n"
       }
       if findings.count > 200 { out += "\n…and \(findings.count - 200) more.\n" }
     }
@@ -104,7 +112,9 @@ public enum GitHubFormatter {
   /// `|`), as escaped text instead.
   static func markdownCode(_ text: String) -> String {
     let shown = text.escapedForDisplay
-    if shown.unicodeScalars.contains(where: { $0 == "`" || $0 == "|" || $0 == "\\" }) { return markdownEscape(shown) }
+    if shown.unicodeScalars.contains(where: { $0 == "`" || $0 == "|" || $0 == "\\" }) {
+      return markdownEscape(shown)
+    }
     return "`" + shown + "`"
   }
 }

@@ -60,16 +60,22 @@ public struct GitLabCodeQualityReport: Codable, Sendable {
     let findingPrints = OccurrenceFingerprints.of(findings)
     var issues = zip(findings, findingPrints).map { finding, fingerprint in
       Issue(
-        description: (finding.message + finding.occurrenceNote).escapedForDisplay, checkName: finding.rule.escapedForDisplay, fingerprint: fingerprint,
+        description: (finding.message + finding.occurrenceNote).escapedForDisplay,
+        checkName: finding.rule.escapedForDisplay, fingerprint: fingerprint,
         severity: Self.severity(finding.severity),
-        location: Location(path: finding.path.escapedForDisplay, lines: Lines(begin: max(1, finding.range?.startPosition.line ?? 1))))
+        location: Location(
+          path: finding.path.escapedForDisplay,
+          lines: Lines(begin: max(1, finding.range?.startPosition.line ?? 1))))
     }
     let diagnosticPrints = OccurrenceFingerprints.of(diagnostics)
     issues += zip(diagnostics, diagnosticPrints).map { diagnostic, fingerprint in
       Issue(
-        description: diagnostic.message.escapedForDisplay + (diagnostic.help.map { " (help: " + $0.escapedForDisplay + ")" } ?? ""),
+        description: diagnostic.message.escapedForDisplay
+          + (diagnostic.help.map { " (help: " + $0.escapedForDisplay + ")" } ?? ""),
         checkName: diagnostic.code.escapedForDisplay, fingerprint: fingerprint, severity: "blocker",
-        location: Location(path: diagnostic.path.escapedForDisplay, lines: Lines(begin: max(1, diagnostic.position?.line ?? 1))))
+        location: Location(
+          path: diagnostic.path.escapedForDisplay, lines: Lines(begin: max(1, diagnostic.position?.line ?? 1))
+        ))
     }
     self.issues = issues
   }

@@ -84,7 +84,8 @@ public struct JSONReport: Codable, Sendable {
   /// what it did not report (LintReport's `skippedFileCount`, `suppressedCount`, `baselinedCount`,
   /// `baselineUsed`), so a consumer sees that a clean result hid nothing, or how much.
   public init(
-    findings: [Finding], diagnostics: [Diagnostic], draftCount: Int, toolVersion: String, skippedFiles: Int = 0, suppressed: Int = 0,
+    findings: [Finding], diagnostics: [Diagnostic], draftCount: Int, toolVersion: String,
+    skippedFiles: Int = 0, suppressed: Int = 0,
     baselined: Int = 0, baseline: String? = nil
   ) {
     version = 1
@@ -96,28 +97,35 @@ public struct JSONReport: Codable, Sendable {
       // JSONEncoder escapes C0 controls but not bidi controls, U+2028 or C1, which `jq -r` would
       // print raw: every quoted value is escaped for display first.
       var json = JSONFinding(
-        rule: finding.rule.escapedForDisplay, severity: finding.severity.rawValue, message: finding.message.escapedForDisplay,
+        rule: finding.rule.escapedForDisplay, severity: finding.severity.rawValue,
+        message: finding.message.escapedForDisplay,
         path: finding.path.escapedForDisplay,
         line: start?.line, column: hasColumn ? start?.column : nil, endLine: hasColumn ? end?.line : nil,
-        endColumn: hasColumn ? end?.column : nil, draft: finding.draftPath.escapedForDisplay, fingerprint: finding.fingerprint,
+        endColumn: hasColumn ? end?.column : nil, draft: finding.draftPath.escapedForDisplay,
+        fingerprint: finding.fingerprint,
         help: finding.help?.escapedForDisplay)
       if finding.count > 1 {
         json.count = finding.count
         json.locations = finding.locations.map {
-          JSONLocation(path: $0.file.path.escapedForDisplay, line: $0.startPosition.line, column: $0.hasColumn ? $0.startPosition.column : nil)
+          JSONLocation(
+            path: $0.file.path.escapedForDisplay, line: $0.startPosition.line,
+            column: $0.hasColumn ? $0.startPosition.column : nil)
         }
       }
       return json
     }
     self.diagnostics = diagnostics.map {
       JSONDiagnostic(
-        code: $0.code.escapedForDisplay, message: $0.message.escapedForDisplay, path: $0.path.escapedForDisplay,
+        code: $0.code.escapedForDisplay, message: $0.message.escapedForDisplay,
+        path: $0.path.escapedForDisplay,
         line: $0.position?.line, column: $0.position?.column, help: $0.help?.escapedForDisplay)
     }
     summary = Summary(
       drafts: draftCount, errors: findings.filter { $0.severity == .error }.count,
-      warnings: findings.filter { $0.severity == .warning }.count, infos: findings.filter { $0.severity == .info }.count,
-      skippedFiles: skippedFiles, suppressed: suppressed, baselined: baselined, baseline: baseline?.escapedForDisplay)
+      warnings: findings.filter { $0.severity == .warning }.count,
+      infos: findings.filter { $0.severity == .info }.count,
+      skippedFiles: skippedFiles, suppressed: suppressed, baselined: baselined,
+      baseline: baseline?.escapedForDisplay)
   }
 
   /// Pretty, key-sorted JSON with a trailing newline.
@@ -139,7 +147,9 @@ public enum JSONText {
   /// escaped, a decoder still gets the original value. Line breaks are left alone: in encoder
   /// output a raw one is only ever layout between tokens, never inside a string. O(n).
   public static func escapingDisplayUnsafe(_ json: String) -> String {
-    guard json.unicodeScalars.contains(where: { $0 != "\n" && DisplayEscaping.needsEscaping($0) }) else { return json }
+    guard json.unicodeScalars.contains(where: { $0 != "\n" && DisplayEscaping.needsEscaping($0) }) else {
+      return json
+    }
     var output = String.UnicodeScalarView()
     for scalar in json.unicodeScalars {
       guard scalar != "\n", DisplayEscaping.needsEscaping(scalar) else {
@@ -148,7 +158,8 @@ public enum JSONText {
       }
       for unit in String(scalar).utf16 {
         let digits = String(unit, radix: 16)
-        output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
+        output.append(
+          contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
       }
     }
     return String(output)

@@ -58,11 +58,16 @@ public enum JUnitFormatter {
 
   /// One line per finding, as in a failure's or `<system-out>`'s body.
   static func lines(_ findings: [Finding]) -> String {
-    escapeMarkup(findings.map { finding in
-      let position = finding.range.map { ":\($0.startPosition.line)" + ($0.hasColumn ? ":\($0.startPosition.column)" : "") } ?? ""
-      return "\(finding.path.escapedForDisplay)\(position): \(finding.severity.rawValue): \((finding.message + finding.occurrenceNote).escapedForDisplay)"
-        + (finding.help.map { "\n  help: " + $0.escapedForDisplay } ?? "")
-    }.joined(separator: "\n"))
+    escapeMarkup(
+      findings.map { finding in
+        let position =
+          finding.range.map {
+            ":\($0.startPosition.line)" + ($0.hasColumn ? ":\($0.startPosition.column)" : "")
+          } ?? ""
+        return
+          "\(finding.path.escapedForDisplay)\(position): \(finding.severity.rawValue): \((finding.message + finding.occurrenceNote).escapedForDisplay)"
+          + (finding.help.map { "\n  help: " + $0.escapedForDisplay } ?? "")
+      }.joined(separator: "\n"))
   }
 
   /// The report.
@@ -74,7 +79,8 @@ public enum JUnitFormatter {
   /// warnings among `findings`) exceeds it. Per-draft times are not measured (the engine reports
   /// none), so testcases and suites say `time="0"`; `seconds` is the whole run's, on the root.
   public static func format(
-    findings: [Finding], diagnostics: [Diagnostic], drafts: [Draft], failOn: Severity? = .error, maxWarnings: Int? = nil,
+    findings: [Finding], diagnostics: [Diagnostic], drafts: [Draft], failOn: Severity? = .error,
+    maxWarnings: Int? = nil,
     warningCount: Int? = nil, seconds: Double? = nil
   ) -> String {
     let byDraft = Dictionary(grouping: findings, by: \.draftPath)
@@ -90,8 +96,10 @@ public enum JUnitFormatter {
       // The run did not happen: a JUnit error (not a failure), as for a test that could not run.
       totalTests += 1
       totalErrors += 1
-      suites += "  <testsuite name=\"sendlint configuration\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
-      suites += "    <testcase name=\"inputs\" classname=\"sendlint\" time=\"0\">\n      <error message=\"\(escape("\(diagnostics.count) problem(s) with policy, manifest or arguments"))\" type=\"configuration\">"
+      suites +=
+        "  <testsuite name=\"sendlint configuration\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n"
+      suites +=
+        "    <testcase name=\"inputs\" classname=\"sendlint\" time=\"0\">\n      <error message=\"\(escape("\(diagnostics.count) problem(s) with policy, manifest or arguments"))\" type=\"configuration\">"
       suites += escapeMarkup(diagnostics.map(\.description).joined(separator: "\n"))
       suites += "</error>\n    </testcase>\n  </testsuite>\n"
     }
@@ -100,11 +108,14 @@ public enum JUnitFormatter {
       let exceeded = warnings > maxWarnings
       totalTests += 1
       if exceeded { totalFailures += 1 }
-      suites += "  <testsuite name=\"sendlint gate\" tests=\"1\" failures=\"\(exceeded ? 1 : 0)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
+      suites +=
+        "  <testsuite name=\"sendlint gate\" tests=\"1\" failures=\"\(exceeded ? 1 : 0)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
       suites += "    <testcase name=\"max-warnings\" classname=\"sendlint\" time=\"0\""
       if exceeded {
-        let message = "\(warnings) warning\(warnings == 1 ? "" : "s"), more than --max-warnings \(maxWarnings)"
-        suites += ">\n      <failure message=\"\(escape(message))\" type=\"max-warnings\">\(escapeMarkup(message + "; fix warnings or raise --max-warnings"))</failure>\n    </testcase>\n"
+        let message =
+          "\(warnings) warning\(warnings == 1 ? "" : "s"), more than --max-warnings \(maxWarnings)"
+        suites +=
+          ">\n      <failure message=\"\(escape(message))\" type=\"max-warnings\">\(escapeMarkup(message + "; fix warnings or raise --max-warnings"))</failure>\n    </testcase>\n"
       } else {
         suites += "/>\n"
       }
@@ -119,9 +130,11 @@ public enum JUnitFormatter {
       totalFailures += failures
       let classname = Self.classname(draft.path)
       let file = escape(draft.path)
-      suites += "  <testsuite name=\"\(file)\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
+      suites +=
+        "  <testsuite name=\"\(file)\" tests=\"\(rules.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
       for rule in rules {
-        suites += "    <testcase name=\"\(escape(rule))\" classname=\"\(escapeMarkup(classname))\" file=\"\(file)\" time=\"0\""
+        suites +=
+          "    <testcase name=\"\(escape(rule))\" classname=\"\(escapeMarkup(classname))\" file=\"\(file)\" time=\"0\""
         guard let ruleFindings = byRule[rule] else {
           suites += "/>\n"
           continue
@@ -130,14 +143,16 @@ public enum JUnitFormatter {
         let failing = ruleFindings.filter(fails)
         let passing = ruleFindings.filter { !fails($0) }
         if let first = failing.first {
-          suites += "      <failure message=\"\(escape(first.message))\" type=\"\(first.severity.rawValue)\">\(lines(failing))</failure>\n"
+          suites +=
+            "      <failure message=\"\(escape(first.message))\" type=\"\(first.severity.rawValue)\">\(lines(failing))</failure>\n"
         }
         if !passing.isEmpty { suites += "      <system-out>\(lines(passing))</system-out>\n" }
         suites += "    </testcase>\n"
       }
       suites += "  </testsuite>\n"
     }
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sendlint\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"\(totalErrors)\" time=\"\(time(seconds))\">\n"
+    return
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"sendlint\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"\(totalErrors)\" time=\"\(time(seconds))\">\n"
       + suites + "</testsuites>\n"
   }
 }

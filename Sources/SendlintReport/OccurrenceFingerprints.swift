@@ -14,20 +14,25 @@ import SendlintCore
 public enum OccurrenceFingerprints {
   /// One fingerprint per finding, in the order given. O(n log n).
   public static func of(_ findings: [Finding]) -> [String] {
-    make(findings.map { finding in
-      let base = finding.path == finding.draftPath ? finding.fingerprint : Fingerprint.hex(of: finding.fingerprint + "\u{1F}" + finding.draftPath)
-      return (base, finding.range?.start ?? -1)
-    })
+    make(
+      findings.map { finding in
+        let base =
+          finding.path == finding.draftPath
+          ? finding.fingerprint : Fingerprint.hex(of: finding.fingerprint + "\u{1F}" + finding.draftPath)
+        return (base, finding.range?.start ?? -1)
+      })
   }
 
   /// One fingerprint per diagnostic, in the order given: code, path and message, with the
   /// occurrence index among diagnostics sharing them, in position order.
   public static func of(_ diagnostics: [Diagnostic]) -> [String] {
-    make(diagnostics.map { diagnostic in
-      let base = Fingerprint.hex(of: "diagnostic\u{1F}\(diagnostic.code)\u{1F}\(diagnostic.path)\u{1F}\(diagnostic.message)")
-      let position = diagnostic.position.map { $0.line * 100_000 + min($0.column, 99_999) } ?? -1
-      return (base, position)
-    })
+    make(
+      diagnostics.map { diagnostic in
+        let base = Fingerprint.hex(
+          of: "diagnostic\u{1F}\(diagnostic.code)\u{1F}\(diagnostic.path)\u{1F}\(diagnostic.message)")
+        let position = diagnostic.position.map { $0.line * 100_000 + min($0.column, 99_999) } ?? -1
+        return (base, position)
+      })
   }
 
   /// `items[i]` is (base fingerprint, position for ordering); equal bases are numbered by position,

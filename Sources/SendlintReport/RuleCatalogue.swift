@@ -10,14 +10,19 @@ public enum RuleCatalogue {
     func severity(_ rule: RuleMetadata) -> String {
       var text = rule.defaultSeverity.rawValue
       if !rule.categorySeverities.isEmpty {
-        text += " (" + rule.categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }.joined(separator: ", ") + ")"
+        text +=
+          " ("
+          + rule.categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }
+          .joined(separator: ", ") + ")"
       }
       return text
     }
     let severityWidth = rules.map { severity($0).count }.max() ?? 0
     var out = ""
     for rule in rules {
-      out += rule.id.padding(to: width) + "  " + severity(rule).padding(to: severityWidth) + "  " + rule.summary + "\n"
+      out +=
+        rule.id.padding(to: width) + "  " + severity(rule).padding(to: severityWidth) + "  " + rule.summary
+        + "\n"
     }
     return out
   }
@@ -58,7 +63,9 @@ extension RuleCatalogue {
       RuleJSON(
         id: $0.id, summary: $0.summary, default_severity: $0.defaultSeverity.rawValue,
         category_severities: $0.categorySeverities.mapValues(\.rawValue),
-        options: $0.options.map { OptionJSON(name: $0.name, default: $0.defaultValue.description, help: $0.help) },
+        options: $0.options.map {
+          OptionJSON(name: $0.name, default: $0.defaultValue.description, help: $0.help)
+        },
         tags: $0.tags, documentation: $0.markdown)
     }
     let encoder = JSONEncoder()
@@ -69,12 +76,16 @@ extension RuleCatalogue {
 
   /// The catalogue as a Markdown table linking each rule's page.
   public static func markdownIndex(_ rules: [RuleMetadata]) -> String {
-    var out = "# sendlint rules\n\nGenerated from rule metadata by `sendlint rules --format markdown`; a test fails when these pages are stale (regenerate with `SENDLINT_UPDATE_DOCS=1 swift test --filter RuleDocs`).\n\n"
+    var out =
+      "# sendlint rules\n\nGenerated from rule metadata by `sendlint rules --format markdown`; a test fails when these pages are stale (regenerate with `SENDLINT_UPDATE_DOCS=1 swift test --filter RuleDocs`).\n\n"
     out += "| rule | default | checks |\n|---|---|---|\n"
     for rule in rules {
       var severity = rule.defaultSeverity.rawValue
       if !rule.categorySeverities.isEmpty {
-        severity += " (" + rule.categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }.joined(separator: ", ") + ")"
+        severity +=
+          " ("
+          + rule.categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }
+          .joined(separator: ", ") + ")"
       }
       out += "| [`\(rule.id)`](\(rule.id).md) | \(severity) | \(rule.summary) |\n"
     }

@@ -24,12 +24,15 @@ public enum SARIFRuleClass: String, Sendable, CaseIterable {
   /// A rule written in a policy: security-relevant only when its author tagged it `security`.
   case custom
 
-  static let deceptionRules: Set<String> = ["link/text-host-mismatch", "link/obfuscated", "link/lookalike-domain", "link/same-target"]
+  static let deceptionRules: Set<String> = [
+    "link/text-host-mismatch", "link/obfuscated", "link/lookalike-domain", "link/same-target",
+  ]
   static let linkRiskRules: Set<String> = ["link/insecure", "link/redirector", "link/off-brand-host"]
   /// Every built-in group; a test fails when a built-in rule's group is missing here.
   static let groups: [String: SARIFRuleClass] = [
     "identity": .identity, "security": .securityNotice, "attachment": .malware, "tracking": .privacy,
-    "link": .hygiene, "a11y": .hygiene, "bulk": .hygiene, "content": .hygiene, "deliverability": .hygiene, "message": .hygiene, "input": .hygiene, "sendlint": .hygiene,
+    "link": .hygiene, "a11y": .hygiene, "bulk": .hygiene, "content": .hygiene, "deliverability": .hygiene,
+    "message": .hygiene, "input": .hygiene, "sendlint": .hygiene,
   ]
 
   /// Whether `id` is one of sendlint's own rules (built-in, input or meta), not a policy's.
@@ -86,7 +89,8 @@ extension SARIFLog {
     let security = ruleClass.isSecurityRelevant(tags: rule.tags)
     var tags: [String] = []
     // SARIF requires unique tags; a policy may repeat one or name `custom` or `security` itself.
-    for tag in (rule.tags + [ruleClass.rawValue] + (security ? ["security"] : [])).map(\.escapedForDisplay) where !tags.contains(tag) {
+    for tag in (rule.tags + [ruleClass.rawValue] + (security ? ["security"] : [])).map(\.escapedForDisplay)
+    where !tags.contains(tag) {
       tags.append(tag)
     }
     let scores = ruleClass.scores(tags: rule.tags)
@@ -115,7 +119,8 @@ extension SARIFLog {
   static func kept(_ findings: [Finding], maxResults: Int) -> [Int] {
     guard findings.count > maxResults else { return Array(findings.indices) }
     let ranked = findings.indices.sorted { first, second in
-      findings[first].severity != findings[second].severity ? findings[first].severity > findings[second].severity : first < second
+      findings[first].severity != findings[second].severity
+        ? findings[first].severity > findings[second].severity : first < second
     }
     return ranked.prefix(max(0, maxResults)).sorted()
   }
@@ -126,16 +131,20 @@ extension SARIFLog {
     guard omitted > 0 else { return nil }
     let keptSet = Set(kept)
     let left = findings.indices.filter { !keptSet.contains($0) }.map { findings[$0].severity }
-    let counts = [(Severity.error, "error"), (.warning, "warning"), (.info, "note")].compactMap { severity, name -> String? in
+    let counts = [(Severity.error, "error"), (.warning, "warning"), (.info, "note")].compactMap {
+      severity, name -> String? in
       let count = left.filter { SARIFLog.level($0) == SARIFLog.level(severity) }.count
       return count == 0 ? nil : "\(count) \(name)\(count == 1 ? "" : "s")"
     }
     let raise = min(findings.count, codeScanningRejectsAbove)
-    let text = "\(omitted) of \(findings.count) results were left out of this SARIF log (\(counts.joined(separator: ", "))): "
+    let text =
+      "\(omitted) of \(findings.count) results were left out of this SARIF log (\(counts.joined(separator: ", "))): "
       + "it carries at most \(maxResults), errors first, because GitHub code scanning shows \(defaultMaxResults) results per run "
       + "and rejects runs with more than \(codeScanningRejectsAbove). To see every finding, run `sendlint lint --format json` "
       + "(or `--format text`); to upload more, pass `--max-results \(raise)`."
-    return Notification(level: "warning", message: Message(text: text), locations: nil, descriptor: .init(id: cappedNotificationID))
+    return Notification(
+      level: "warning", message: Message(text: text), locations: nil,
+      descriptor: .init(id: cappedNotificationID))
   }
 
   /// Rule help from a policy, as Markdown that renders exactly as written: the fixed headings are
@@ -146,12 +155,16 @@ extension SARIFLog {
     var text = "# \(markdownText(rule.id))\n\n\(markdownText(rule.summary))\n\n"
     text += "Default severity: **\(rule.defaultSeverity.rawValue)**\n\n"
     let sections = [
-      ("What it does", rule.whatItDoes == rule.summary ? "" : rule.whatItDoes), ("Why is this bad?", rule.whyIsThisBad),
+      ("What it does", rule.whatItDoes == rule.summary ? "" : rule.whatItDoes),
+      ("Why is this bad?", rule.whyIsThisBad),
       ("Example", rule.example), ("Use instead", rule.useInstead),
     ]
-    for (heading, body) in sections where !body.isEmpty { text += "## \(heading)\n\n\(markdownText(body))\n\n" }
+    for (heading, body) in sections where !body.isEmpty {
+      text += "## \(heading)\n\n\(markdownText(body))\n\n"
+    }
     if !rule.references.isEmpty {
-      text += "## References\n\n" + rule.references.map { "- " + markdownText($0) }.joined(separator: "\n") + "\n\n"
+      text +=
+        "## References\n\n" + rule.references.map { "- " + markdownText($0) }.joined(separator: "\n") + "\n\n"
     }
     return text + "This rule is defined by a policy; its text is shown as written.\n"
   }
@@ -172,8 +185,11 @@ extension SARIFLog {
   /// A policy's `help_uri` when it is a plain http(s) URI (no spaces, quotes or controls), else nil:
   /// policy rules have no page in sendlint's documentation.
   static func customHelpURI(_ rule: RuleMetadata) -> String? {
-    guard let uri = rule.references.first, uri.hasPrefix("https://") || uri.hasPrefix("http://") else { return nil }
-    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?#%[]".utf8)
+    guard let uri = rule.references.first, uri.hasPrefix("https://") || uri.hasPrefix("http://") else {
+      return nil
+    }
+    let allowed = Set(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?#%[]".utf8)
     return uri.utf8.allSatisfy(allowed.contains) ? uri : nil
   }
 }

@@ -132,30 +132,44 @@ public struct SARIFLog: Codable, Sendable {
     let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/".utf8)
     var output = ""
     for byte in path.utf8 {
-      if allowed.contains(byte) { output.unicodeScalars.append(Unicode.Scalar(byte)) } else { output += String(format: "%%%02X", byte) }
+      if allowed.contains(byte) {
+        output.unicodeScalars.append(Unicode.Scalar(byte))
+      } else {
+        output += String(format: "%%%02X", byte)
+      }
     }
     return output
   }
 
-  static func location(path: String, position: SourcePosition?, end: SourcePosition?, hasColumn: Bool) -> Location {
+  static func location(path: String, position: SourcePosition?, end: SourcePosition?, hasColumn: Bool)
+    -> Location
+  {
     let relative = !path.hasPrefix("/")
     let region = position.map {
-      Region(startLine: $0.line, startColumn: hasColumn ? $0.column : nil, endLine: hasColumn ? end?.line : nil, endColumn: hasColumn ? end?.column : nil)
+      Region(
+        startLine: $0.line, startColumn: hasColumn ? $0.column : nil, endLine: hasColumn ? end?.line : nil,
+        endColumn: hasColumn ? end?.column : nil)
     }
-    return Location(physicalLocation: PhysicalLocation(
-      artifactLocation: ArtifactLocation(uri: relative ? uri(path) : "file://" + uri(path), uriBaseId: relative ? "%SRCROOT%" : nil),
-      region: region))
+    return Location(
+      physicalLocation: PhysicalLocation(
+        artifactLocation: ArtifactLocation(
+          uri: relative ? uri(path) : "file://" + uri(path), uriBaseId: relative ? "%SRCROOT%" : nil),
+        region: region))
   }
 
   /// Builds the log: every known rule in the driver, one result per finding up to `maxResults`
   /// (errors kept first; a tool execution notification counts what was left out), policy errors as
   /// tool configuration notifications with `executionSuccessful: false`.
   public init(
-    findings: [Finding], diagnostics: [Diagnostic], rules: [RuleMetadata], toolVersion: String, workingDirectory: String?,
+    findings: [Finding], diagnostics: [Diagnostic], rules: [RuleMetadata], toolVersion: String,
+    workingDirectory: String?,
     maxResults: Int = SARIFLog.defaultMaxResults
   ) {
     let descriptors = rules.map { rule -> ReportingDescriptor in
-      let name = rule.id.split(separator: "/").last.map { $0.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined() } ?? rule.id
+      let name =
+        rule.id.split(separator: "/").last.map {
+          $0.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        } ?? rule.id
       // A policy's rule text is a stranger's: shown as written, never rendered as Markdown or HTML.
       let builtin = SARIFRuleClass.isBuiltin(rule.id)
       let helpText = rule.useInstead.isEmpty ? rule.summary : rule.summary + " " + rule.useInstead
@@ -163,9 +177,12 @@ public struct SARIFLog: Codable, Sendable {
         id: builtin ? rule.id : rule.id.escapedForDisplay, name: builtin ? name : name.escapedForDisplay,
         shortDescription: Message(text: builtin ? rule.summary : rule.summary.escapedForDisplay),
         fullDescription: Message(text: builtin ? rule.whatItDoes : rule.whatItDoes.escapedForDisplay),
-        help: Message(text: builtin ? helpText : helpText.escapedForDisplay, markdown: builtin ? rule.markdown : SARIFLog.escapedMarkdown(rule)),
+        help: Message(
+          text: builtin ? helpText : helpText.escapedForDisplay,
+          markdown: builtin ? rule.markdown : SARIFLog.escapedMarkdown(rule)),
         helpUri: builtin ? SARIFLog.documentationBase + rule.id + ".md" : SARIFLog.customHelpURI(rule),
-        defaultConfiguration: .init(level: SARIFLog.level(rule.defaultSeverity)), properties: SARIFLog.properties(rule))
+        defaultConfiguration: .init(level: SARIFLog.level(rule.defaultSeverity)),
+        properties: SARIFLog.properties(rule))
     }
     // The first descriptor of an id wins: a caller's list with a repeated id must not trap.
     let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -180,13 +197,18 @@ public struct SARIFLog: Codable, Sendable {
       var text = finding.message.escapedForDisplay
       if let help = finding.help { text += "\nhelp: " + help.escapedForDisplay }
       var result = Result(
-        ruleId: finding.rule.escapedForDisplay, ruleIndex: index[finding.rule], level: SARIFLog.level(finding.severity), message: Message(text: text),
-        locations: [SARIFLog.location(path: finding.path, position: start, end: end, hasColumn: finding.range?.hasColumn ?? false)],
+        ruleId: finding.rule.escapedForDisplay, ruleIndex: index[finding.rule],
+        level: SARIFLog.level(finding.severity), message: Message(text: text),
+        locations: [
+          SARIFLog.location(
+            path: finding.path, position: start, end: end, hasColumn: finding.range?.hasColumn ?? false)
+        ],
         partialFingerprints: [SARIFLog.fingerprintKey: fingerprints[position]])
       if finding.count > 1 {
         result.occurrenceCount = finding.count
         let related = finding.locations.dropFirst().map {
-          SARIFLog.location(path: $0.file.path, position: $0.startPosition, end: $0.endPosition, hasColumn: $0.hasColumn)
+          SARIFLog.location(
+            path: $0.file.path, position: $0.startPosition, end: $0.endPosition, hasColumn: $0.hasColumn)
         }
         result.relatedLocations = related.isEmpty ? nil : related
       }
@@ -195,18 +217,37 @@ public struct SARIFLog: Codable, Sendable {
     let notifications = diagnostics.map { diagnostic in
       Notification(
         level: "error",
-        message: Message(text: diagnostic.message.escapedForDisplay + (diagnostic.help.map { "\nhelp: " + $0.escapedForDisplay } ?? "")),
-        locations: [SARIFLog.location(path: diagnostic.path, position: diagnostic.position, end: nil, hasColumn: diagnostic.position != nil)],
+        message: Message(
+          text: diagnostic.message.escapedForDisplay
+            + (diagnostic.help.map { "\nhelp: " + $0.escapedForDisplay } ?? "")),
+        locations: [
+          SARIFLog.location(
+            path: diagnostic.path, position: diagnostic.position, end: nil,
+            hasColumn: diagnostic.position != nil)
+        ],
         descriptor: .init(id: diagnostic.code.escapedForDisplay))
     }
-    let base = workingDirectory.map { ["%SRCROOT%": BaseURI(uri: "file://" + SARIFLog.uri($0.hasSuffix("/") ? $0 : $0 + "/"))] }
-    runs = [Run(
-      tool: Tool(driver: Driver(name: "sendlint", version: toolVersion, semanticVersion: toolVersion, informationUri: "https://github.com/sendlint/sendlint", rules: descriptors)),
-      automationDetails: AutomationDetails(id: "sendlint/"), originalUriBaseIds: base, columnKind: "unicodeCodePoints",
-      invocations: [Invocation(
-        executionSuccessful: diagnostics.isEmpty, toolConfigurationNotifications: notifications.isEmpty ? nil : notifications,
-        toolExecutionNotifications: SARIFLog.cappedNotification(findings: findings, kept: kept, maxResults: maxResults).map { [$0] })],
-      results: results)]
+    let base = workingDirectory.map {
+      ["%SRCROOT%": BaseURI(uri: "file://" + SARIFLog.uri($0.hasSuffix("/") ? $0 : $0 + "/"))]
+    }
+    runs = [
+      Run(
+        tool: Tool(
+          driver: Driver(
+            name: "sendlint", version: toolVersion, semanticVersion: toolVersion,
+            informationUri: "https://github.com/sendlint/sendlint", rules: descriptors)),
+        automationDetails: AutomationDetails(id: "sendlint/"), originalUriBaseIds: base,
+        columnKind: "unicodeCodePoints",
+        invocations: [
+          Invocation(
+            executionSuccessful: diagnostics.isEmpty,
+            toolConfigurationNotifications: notifications.isEmpty ? nil : notifications,
+            toolExecutionNotifications: SARIFLog.cappedNotification(
+              findings: findings, kept: kept, maxResults: maxResults
+            ).map { [$0] })
+        ],
+        results: results)
+    ]
   }
 
   public func encoded() -> String {

@@ -7,7 +7,9 @@ public struct TextFormatter: Sendable {
 
   public init(color: Bool) { self.color = color }
 
-  private func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+  private func paint(_ text: String, _ code: String) -> String {
+    color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
 
   private func label(_ severity: Severity) -> String {
     switch severity {
@@ -33,7 +35,8 @@ public struct TextFormatter: Sendable {
   public func formatDiagnostic(_ diagnostic: Diagnostic) -> String {
     var location = diagnostic.path.escapedForDisplay
     if let position = diagnostic.position { location += ":\(position.line):\(position.column)" }
-    var text = paint(location, "1") + ": " + label(.error) + ": " + diagnostic.message.escapedForDisplay + " "
+    var text =
+      paint(location, "1") + ": " + label(.error) + ": " + diagnostic.message.escapedForDisplay + " "
       + paint("[\(diagnostic.code.escapedForDisplay)]", "2")
     if let position = diagnostic.position, let line = diagnostic.sourceLine {
       text += "\n" + sourceExcerpt(line: line, lineNumber: position.line, column: position.column, width: 1)
@@ -56,18 +59,23 @@ public struct TextFormatter: Sendable {
         location += ":\(start.line)"
       }
     }
-    var text = paint(location, "1") + ": " + label(finding.severity) + ": " + finding.message.escapedForDisplay + " "
+    var text =
+      paint(location, "1") + ": " + label(finding.severity) + ": " + finding.message.escapedForDisplay + " "
       + paint("[\(finding.rule.escapedForDisplay)]", "2")
     if let excerpt { text += "\n" + excerpt }
     if finding.count > 1 {
       // An aggregated finding: its further first locations, and how many more there are.
       let others = finding.locations.dropFirst().map { range -> String in
         let start = range.startPosition
-        return range.file.path.escapedForDisplay + ":\(start.line)" + (range.hasColumn ? ":\(start.column)" : "")
+        return range.file.path.escapedForDisplay + ":\(start.line)"
+          + (range.hasColumn ? ":\(start.column)" : "")
       }
       let more = finding.count - max(1, finding.locations.count)
       var note = others.isEmpty ? "" : "also at " + others.joined(separator: ", ")
-      if more > 0 { note += (note.isEmpty ? "and \(Self.grouped(more)) more like it" : " (and \(Self.grouped(more)) more)") }
+      if more > 0 {
+        note +=
+          (note.isEmpty ? "and \(Self.grouped(more)) more like it" : " (and \(Self.grouped(more)) more)")
+      }
       text += "\n  " + paint("note", "1;36") + ": " + note
     }
     if let help = finding.help { text += "\n  " + paint("help", "1;32") + ": " + help.escapedForDisplay }
@@ -99,7 +107,9 @@ public struct TextFormatter: Sendable {
     let bytes = file.bytes
     let lineStart = file.lineStarts[lineNumber - 1]
     var lineEnd = lineNumber < file.lineStarts.count ? file.lineStarts[lineNumber] : bytes.count
-    while lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\n") || bytes[lineEnd - 1] == UInt8(ascii: "\r") {
+    while lineEnd > lineStart,
+      bytes[lineEnd - 1] == UInt8(ascii: "\n") || bytes[lineEnd - 1] == UInt8(ascii: "\r")
+    {
       lineEnd -= 1
     }
     let caret = max(lineStart, min(offset, lineEnd))
@@ -122,7 +132,8 @@ public struct TextFormatter: Sendable {
     let scalars = Array(line.unicodeScalars)
     let split = max(0, min(column - 1, scalars.count))
     return sourceExcerpt(
-      lineNumber: lineNumber, before: Array(scalars[..<split]), after: Array(scalars[split...]), marked: width,
+      lineNumber: lineNumber, before: Array(scalars[..<split]), after: Array(scalars[split...]),
+      marked: width,
       moreLeft: false, moreRight: false)
   }
 
@@ -131,7 +142,8 @@ public struct TextFormatter: Sendable {
   /// built from the same escaped widths, so the caret stays under its character. `moreLeft` and
   /// `moreRight` say the line goes on beyond the scalars given.
   func sourceExcerpt(
-    lineNumber: Int, before: [Unicode.Scalar], after: [Unicode.Scalar], marked: Int, moreLeft: Bool, moreRight: Bool
+    lineNumber: Int, before: [Unicode.Scalar], after: [Unicode.Scalar], marked: Int, moreLeft: Bool,
+    moreRight: Bool
   ) -> String {
     func width(_ scalar: Unicode.Scalar) -> Int { DisplayEscaping.displayWidth(scalar, keepingTabs: true) }
     var first = 0
@@ -187,12 +199,16 @@ public struct TextFormatter: Sendable {
     let repeated = occurrences > findings.count ? "; \(Self.grouped(occurrences)) occurrences" : ""
     let drafts = "\(draftCount) draft\(draftCount == 1 ? "" : "s")"
     if !diagnostics.isEmpty {
-      return paint("sendlint stopped: \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") with its own inputs (policy, manifest or arguments); fix \(diagnostics.count == 1 ? "it" : "them") first", "1;31")
+      return paint(
+        "sendlint stopped: \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s") with its own inputs (policy, manifest or arguments); fix \(diagnostics.count == 1 ? "it" : "them") first",
+        "1;31")
         + (findings.isEmpty ? "" : "\n" + counts(errors, warnings, infos) + " in \(drafts)")
     }
     if findings.isEmpty { return paint("✓ no problems in \(drafts)", "1;32") }
     let total = findings.count
-    return paint("✖ \(total) problem\(total == 1 ? "" : "s") (\(counts(errors, warnings, infos))\(repeated)) in \(drafts)", errors > 0 ? "1;31" : "1;33")
+    return paint(
+      "✖ \(total) problem\(total == 1 ? "" : "s") (\(counts(errors, warnings, infos))\(repeated)) in \(drafts)",
+      errors > 0 ? "1;31" : "1;33")
   }
 
   private func counts(_ errors: Int, _ warnings: Int, _ infos: Int) -> String {

@@ -26,7 +26,9 @@ public struct CustomRule: Sendable {
       }
     }
 
-    public static let names = ["subject", "headers.NAME", "text", "html.visible", "link.text", "link.url", "link.host", "image.src"]
+    public static let names = [
+      "subject", "headers.NAME", "text", "html.visible", "link.text", "link.url", "link.host", "image.src",
+    ]
 
     public var description: String {
       switch self {
@@ -106,7 +108,8 @@ public struct CustomRule: Sendable {
 
   /// `text`, cut at `maximumQuotedMatchCharacters` characters with `…` when longer.
   static func quotable(_ text: String) -> String {
-    guard let end = text.index(text.startIndex, offsetBy: maximumQuotedMatchCharacters, limitedBy: text.endIndex),
+    guard
+      let end = text.index(text.startIndex, offsetBy: maximumQuotedMatchCharacters, limitedBy: text.endIndex),
       end < text.endIndex
     else { return text }
     return text[..<end] + "…"
@@ -126,19 +129,30 @@ public struct CustomRule: Sendable {
     }
     switch field {
     case .subject:
-      return inventory.subject.map { subject in [Value(text: subject.value, locate: { _ in subject.range })] } ?? []
+      return inventory.subject.map { subject in [Value(text: subject.value, locate: { _ in subject.range })] }
+        ?? []
     case .header(let name):
-      return inventory.headers(named: name).map { header in Value(text: header.value, locate: { _ in header.range }) }
+      return inventory.headers(named: name).map { header in
+        Value(text: header.value, locate: { _ in header.range })
+      }
     case .text:
-      return inventory.visibleTexts.filter { !$0.inHTML }.map { Value(text: Self.rendered($0, in: inventory), locate: locator($0.locator, $0.text)) }
+      return inventory.visibleTexts.filter { !$0.inHTML }.map {
+        Value(text: Self.rendered($0, in: inventory), locate: locator($0.locator, $0.text))
+      }
     case .htmlVisible:
-      return inventory.visibleTexts.filter(\.inHTML).map { Value(text: Self.rendered($0, in: inventory), locate: locator($0.locator, $0.text)) }
+      return inventory.visibleTexts.filter(\.inHTML).map {
+        Value(text: Self.rendered($0, in: inventory), locate: locator($0.locator, $0.text))
+      }
     case .linkText:
-      return inventory.links.filter { !$0.fromText }.map { Value(text: $0.text, locate: locator($0.textLocator, $0.text)) }
+      return inventory.links.filter { !$0.fromText }.map {
+        Value(text: $0.text, locate: locator($0.textLocator, $0.text))
+      }
     case .linkURL:
       return inventory.links.map { link in Value(text: link.href, locate: { _ in link.range }) }
     case .linkHost:
-      return inventory.links.compactMap { link in link.deliveredHost.map { host in Value(text: host, locate: { _ in link.hostRange }) } }
+      return inventory.links.compactMap { link in
+        link.deliveredHost.map { host in Value(text: host, locate: { _ in link.hostRange }) }
+      }
     case .imageSource:
       return inventory.images.map { image in Value(text: image.src, locate: { _ in image.range }) }
     }
@@ -175,19 +189,30 @@ public struct CustomRule: Sendable {
           // RE2 reports byte offsets on code-point boundaries of valid UTF-8, so decoding is exact.
           let matched = String(decoding: Array(value.text.utf8)[match], as: UTF8.self)
           let quoted = Self.quotable(matched)
-          hits.append(Hit(
-            range: value.locate(match) ?? SourceRange(file: inventory.draftFile, start: 0, end: 0),
-            message: render("\(field) matches \(metadata.id): \"\(quoted)\"", ["match": quoted, "field": field.description]),
-            help: help, evidence: "\(field)|\(matched)", placeholders: ["match": quoted, "field": field.description]))
+          hits.append(
+            Hit(
+              range: value.locate(match) ?? SourceRange(file: inventory.draftFile, start: 0, end: 0),
+              message: render(
+                "\(field) matches \(metadata.id): \"\(quoted)\"",
+                ["match": quoted, "field": field.description]),
+              help: help, evidence: "\(field)|\(matched)",
+              placeholders: ["match": quoted, "field": field.description]))
         }
       }
       return hits
     case .require(let subject):
       guard let missing = requirementUnmet(subject, in: inventory) else { return [] }
-      return [Hit(range: SourceRange(file: inventory.draftFile, start: 0, end: 0), message: render(missing.message, missing.placeholders), help: help, evidence: "require|\(missing.message)", placeholders: missing.placeholders)]
+      return [
+        Hit(
+          range: SourceRange(file: inventory.draftFile, start: 0, end: 0),
+          message: render(missing.message, missing.placeholders), help: help,
+          evidence: "require|\(missing.message)", placeholders: missing.placeholders)
+      ]
     case .forbid(let subject):
       return forbidden(subject, in: inventory).map { found in
-        Hit(range: found.range, message: render(found.message, found.placeholders), help: help, evidence: "forbid|\(found.message)", placeholders: found.placeholders)
+        Hit(
+          range: found.range, message: render(found.message, found.placeholders), help: help,
+          evidence: "forbid|\(found.message)", placeholders: found.placeholders)
       }
     case .linkHost(let textPattern, let urlPattern, let hosts, let listName):
       var hits: [Hit] = []
@@ -197,41 +222,63 @@ public struct CustomRule: Sendable {
         guard textMatches || urlMatches, let host = link.deliveredHost else { continue }
         guard !hosts.contains(where: { HostName.host(host, isWithin: $0) }) else { continue }
         let placeholders = ["host": host, "text": link.text, "allowed": listName]
-        hits.append(Hit(
-          range: link.hostRange, message: render("link \"\(link.text)\" goes to \(host), which is not in \(listName)", placeholders),
-          help: help, evidence: "\(host)|\(link.text)", placeholders: placeholders))
+        hits.append(
+          Hit(
+            range: link.hostRange,
+            message: render(
+              "link \"\(link.text)\" goes to \(host), which is not in \(listName)", placeholders),
+            help: help, evidence: "\(host)|\(link.text)", placeholders: placeholders))
       }
       return hits
     }
   }
 
-  private func requirementUnmet(_ subject: Subject, in inventory: Inventory) -> (message: String, placeholders: [String: String])? {
+  private func requirementUnmet(_ subject: Subject, in inventory: Inventory) -> (
+    message: String, placeholders: [String: String]
+  )? {
     switch subject {
     case .header(let name):
       guard inventory.hasHeaders, inventory.headers(named: name).isEmpty else { return nil }
       return ("required header \(name) is missing", ["header": name])
     case .linkHosts(let hosts):
-      guard !inventory.links.contains(where: { link in link.deliveredHost.map { host in hosts.contains { HostName.host(host, isWithin: $0) } } ?? false }) else { return nil }
+      guard
+        !inventory.links.contains(where: { link in
+          link.deliveredHost.map { host in hosts.contains { HostName.host(host, isWithin: $0) } } ?? false
+        })
+      else { return nil }
       return ("no link goes to \(hosts.joined(separator: " or "))", ["host": hosts.joined(separator: ", ")])
     case .attachmentTypes(let types):
-      guard !inventory.attachments.contains(where: { attachment in types.contains { (attachment.filename ?? "").lowercased().hasSuffix("." + $0.lowercased()) } }) else { return nil }
-      return ("no attachment of type \(types.joined(separator: ", "))", ["filename": types.joined(separator: ", ")])
+      guard
+        !inventory.attachments.contains(where: { attachment in
+          types.contains { (attachment.filename ?? "").lowercased().hasSuffix("." + $0.lowercased()) }
+        })
+      else { return nil }
+      return (
+        "no attachment of type \(types.joined(separator: ", "))", ["filename": types.joined(separator: ", ")]
+      )
     }
   }
 
-  private func forbidden(_ subject: Subject, in inventory: Inventory) -> [(range: SourceRange, message: String, placeholders: [String: String])] {
+  private func forbidden(_ subject: Subject, in inventory: Inventory) -> [(
+    range: SourceRange, message: String, placeholders: [String: String]
+  )] {
     switch subject {
     case .header(let name):
-      return inventory.headers(named: name).map { ($0.range, "header \(name) is not allowed", ["header": name]) }
+      return inventory.headers(named: name).map {
+        ($0.range, "header \(name) is not allowed", ["header": name])
+      }
     case .linkHosts(let hosts):
       return inventory.links.compactMap { link in
-        guard let host = link.deliveredHost, hosts.contains(where: { HostName.host(host, isWithin: $0) }) else { return nil }
+        guard let host = link.deliveredHost, hosts.contains(where: { HostName.host(host, isWithin: $0) })
+        else { return nil }
         return (link.hostRange, "link to \(host) is not allowed", ["host": host])
       }
     case .attachmentTypes(let types):
       return inventory.attachments.compactMap { attachment in
         let name = attachment.filename ?? ""
-        guard types.contains(where: { name.lowercased().hasSuffix("." + $0.lowercased()) }) else { return nil }
+        guard types.contains(where: { name.lowercased().hasSuffix("." + $0.lowercased()) }) else {
+          return nil
+        }
         return (attachment.range, "attachment \"\(name)\" is of a forbidden type", ["filename": name])
       }
     }

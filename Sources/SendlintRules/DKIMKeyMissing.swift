@@ -5,7 +5,8 @@ import SendlintInventory
 public struct DKIMKeyMissing: OnlineRule {
   public static let metadata = RuleMetadata(
     id: "identity/dkim-key-missing",
-    summary: "A DKIM signature's public key is not published, is revoked, cannot be parsed, or is an RSA key under 1024 bits (--online).",
+    summary:
+      "A DKIM signature's public key is not published, is revoked, cannot be parsed, or is an RSA key under 1024 bits (--online).",
     defaultSeverity: .error,
     whatItDoes: """
       With `--online`, looks up `s._domainkey.d` (TXT) for each `DKIM-Signature`'s `d=` and `s=` and reads \
@@ -18,9 +19,13 @@ public struct DKIMKeyMissing: OnlineRule {
       A signature whose key cannot be fetched or used does not verify: the mail is unsigned as far as \
       receivers and DMARC are concerned, and Gmail and Yahoo require bulk mail to be DKIM-signed.
       """,
-    example: "`DKIM-Signature: d=contoso.com; s=s2024; …` while `s2024._domainkey.contoso.com` does not exist.",
+    example:
+      "`DKIM-Signature: d=contoso.com; s=s2024; …` while `s2024._domainkey.contoso.com` does not exist.",
     useInstead: "Publish the selector's key (RSA 2048 bits, or ed25519 beside it) before sending with it.",
-    references: ["RFC 6376 §3.6.1 (key records), §6.1.2 (key retrieval)", "RFC 8301 §3.2 (RSA key sizes)", "RFC 8463 (ed25519)"] + bulkSenderRequirements,
+    references: [
+      "RFC 6376 §3.6.1 (key records), §6.1.2 (key retrieval)", "RFC 8301 §3.2 (RSA key sizes)",
+      "RFC 8463 (ed25519)",
+    ] + bulkSenderRequirements,
     placeholders: ["domain", "selector"],
     tags: ["authentication", "online"],
     needs: "--online and DKIM-Signature fields with d= and s=")
@@ -40,8 +45,10 @@ public struct DKIMKeyMissing: OnlineRule {
       }
       return Hit(
         range: key.range, message: "the DKIM key for d=\(key.domain) s=\(key.selector) \(problem)",
-        help: "publish a valid key at \(key.recordName) (RSA of 2048 bits), or sign with a selector that has one",
-        evidence: "dkim-key|\(key.recordName)", placeholders: ["domain": key.domain, "selector": key.selector])
+        help:
+          "publish a valid key at \(key.recordName) (RSA of 2048 bits), or sign with a selector that has one",
+        evidence: "dkim-key|\(key.recordName)",
+        placeholders: ["domain": key.domain, "selector": key.selector])
     }
   }
 }

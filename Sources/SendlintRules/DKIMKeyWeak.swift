@@ -8,7 +8,8 @@ public struct DKIMKeyWeak: OnlineRule {
 
   public static let metadata = RuleMetadata(
     id: "identity/dkim-key-weak",
-    summary: "A DKIM signature's published RSA key is shorter than the recommended bits (2048 by default) (--online).",
+    summary:
+      "A DKIM signature's published RSA key is shorter than the recommended bits (2048 by default) (--online).",
     defaultSeverity: .warning,
     whatItDoes: """
       With `--online`, reads the RSA key each signature's `s._domainkey.d` record publishes and reports \
@@ -20,9 +21,15 @@ public struct DKIMKeyWeak: OnlineRule {
       Gmail's sender guidelines recommend 2048-bit keys.
       """,
     example: "`s1._domainkey.contoso.com` publishes a 1024-bit RSA key.",
-    useInstead: "Rotate to a 2048-bit RSA key under a new selector (and consider an ed25519 signature beside it).",
-    references: ["RFC 6376 §3.3.3 (key sizes)", "RFC 8301 §3.2 (RSA keys of 2048 bits SHOULD be used)"] + bulkSenderRequirements,
-    options: [OptionSpec(name: "recommended_bits", kind: .int(1024...16384), defaultValue: .int(2048), help: "RSA keys shorter than this are reported.")],
+    useInstead:
+      "Rotate to a 2048-bit RSA key under a new selector (and consider an ed25519 signature beside it).",
+    references: ["RFC 6376 §3.3.3 (key sizes)", "RFC 8301 §3.2 (RSA keys of 2048 bits SHOULD be used)"]
+      + bulkSenderRequirements,
+    options: [
+      OptionSpec(
+        name: "recommended_bits", kind: .int(1024...16384), defaultValue: .int(2048),
+        help: "RSA keys shorter than this are reported.")
+    ],
     placeholders: ["domain", "selector", "bits"],
     tags: ["authentication", "online"],
     needs: "--online and DKIM-Signature fields with d= and s=")
@@ -35,9 +42,12 @@ public struct DKIMKeyWeak: OnlineRule {
     facts.dkimKeys.compactMap { key in
       guard case .rsa(let bits) = key.state, bits >= Self.minimumBits, bits < recommended else { return nil }
       return Hit(
-        range: key.range, message: "the DKIM key for d=\(key.domain) s=\(key.selector) is a \(bits)-bit RSA key (at least \(recommended) recommended)",
+        range: key.range,
+        message:
+          "the DKIM key for d=\(key.domain) s=\(key.selector) is a \(bits)-bit RSA key (at least \(recommended) recommended)",
         help: "publish a \(recommended)-bit RSA key under a new selector at \(key.domain) and sign with it",
-        evidence: "dkim-weak|\(key.recordName)|\(bits)", placeholders: ["domain": key.domain, "selector": key.selector, "bits": String(bits)])
+        evidence: "dkim-weak|\(key.recordName)|\(bits)",
+        placeholders: ["domain": key.domain, "selector": key.selector, "bits": String(bits)])
     }
   }
 }

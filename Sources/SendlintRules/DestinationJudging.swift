@@ -17,6 +17,8 @@ enum DestinationJudging {
 
   /// For messages about a link hidden by CSS, or "".
   static func hiddenNote(_ link: Link) -> String {
-    link.hidden ? " (the link is hidden by CSS, but clients that ignore the CSS show it, and it can still be clicked)" : ""
+    link.hidden
+      ? " (the link is hidden by CSS, but clients that ignore the CSS show it, and it can still be clicked)"
+      : ""
   }
 }

@@ -23,7 +23,8 @@ public struct DisplayNameBrand: Rule {
       as possible impersonation, and readers trained to check the sender cannot tell it from a forgery.
       """,
     example: "```\nFrom: Contoso Security <alerts@contoso-notify.example>\n```",
-    useInstead: "Send with an address on a declared sending domain (`alerts@contoso.com`), or declare the domain in `brand.sending_domains` once it is authenticated for the brand.",
+    useInstead:
+      "Send with an address on a declared sending domain (`alerts@contoso.com`), or declare the domain in `brand.sending_domains` once it is authenticated for the brand.",
     references: [
       "RFC 5322 §3.4 (display names)", "M3AAWG, 'Sender Best Common Practices' (sender identification)",
       "Google Workspace admin help: protection against display-name spoofing of employees and brands",
@@ -34,24 +35,36 @@ public struct DisplayNameBrand: Rule {
         .eml("From: Contoso Security <«alerts@contoso-notify.example>\nSubject: s\n\nx\n")),
       RuleExample(
         "a distinctive word of a longer brand name, by skeleton", flagged: true,
-        .eml("From: \"Fabrikarn Support\" <«help@mailer.example>\nSubject: s\n\nx\n"), policy: "brand:\n  name: Fabrikam Bank\n"),
-      RuleExample("the brand's name on a declared sending domain", flagged: false, .eml("From: Contoso Security <alerts@news.contoso.com>\nSubject: s\n\nx\n")),
+        .eml("From: \"Fabrikarn Support\" <«help@mailer.example>\nSubject: s\n\nx\n"),
+        policy: "brand:\n  name: Fabrikam Bank\n"),
+      RuleExample(
+        "the brand's name on a declared sending domain", flagged: false,
+        .eml("From: Contoso Security <alerts@news.contoso.com>\nSubject: s\n\nx\n")),
       RuleExample(
         "only a generic word of the brand's name", flagged: false,
-        .eml("From: City Bank Support <help@citybank.example>\nSubject: s\n\nx\n"), policy: "brand:\n  name: Fabrikam Bank\n"),
+        .eml("From: City Bank Support <help@citybank.example>\nSubject: s\n\nx\n"),
+        policy: "brand:\n  name: Fabrikam Bank\n"),
     ],
     placeholders: ["name", "address", "domain"],
     tags: ["identity", "phishing"],
-    needs: "brand.name, and brand.sending_domains or brand.domains, in the policy; a From field with a display name")
+    needs:
+      "brand.name, and brand.sending_domains or brand.domains, in the policy; a From field with a display name"
+  )
 
   /// Words too common in company names to identify one.
   static let genericWords: Set<String> = [
-    "the", "and", "of", "for", "bank", "banking", "group", "inc", "ltd", "llc", "plc", "gmbh", "corp", "corporation",
-    "company", "co", "services", "service", "online", "mail", "email", "news", "newsletter", "team", "support", "help",
-    "security", "secure", "international", "global", "national", "first", "united", "american", "general", "digital",
-    "systems", "solutions", "media", "store", "shop", "club", "direct", "financial", "finance", "insurance", "health",
-    "care", "energy", "airlines", "post", "express", "capital", "trust", "credit", "union", "federal", "savings",
-    "community", "customer", "account", "accounts", "info", "notification", "notifications", "official", "department",
+    "the", "and", "of", "for", "bank", "banking", "group", "inc", "ltd", "llc", "plc", "gmbh", "corp",
+    "corporation",
+    "company", "co", "services", "service", "online", "mail", "email", "news", "newsletter", "team",
+    "support", "help",
+    "security", "secure", "international", "global", "national", "first", "united", "american", "general",
+    "digital",
+    "systems", "solutions", "media", "store", "shop", "club", "direct", "financial", "finance", "insurance",
+    "health",
+    "care", "energy", "airlines", "post", "express", "capital", "trust", "credit", "union", "federal",
+    "savings",
+    "community", "customer", "account", "accounts", "info", "notification", "notifications", "official",
+    "department",
     "government", "technologies", "technology", "software", "network", "networks", "holdings", "partners",
   ]
 
@@ -66,7 +79,11 @@ public struct DisplayNameBrand: Rule {
       current = String.UnicodeScalarView()
     }
     for scalar in text.unicodeScalars {
-      if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { current.append(scalar) } else { flush() }
+      if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+        current.append(scalar)
+      } else {
+        flush()
+      }
     }
     flush()
     return words
@@ -99,15 +116,24 @@ public struct DisplayNameBrand: Rule {
       guard named else { continue }
       let file = identity.range.file
       var range = identity.range
-      if let found = file.bytes[identity.range.start..<identity.range.end].firstRange(of: Array(identity.mailbox.address.utf8)) {
+      if let found = file.bytes[identity.range.start..<identity.range.end].firstRange(
+        of: Array(identity.mailbox.address.utf8))
+      {
         range = SourceRange(file: file, start: found.lowerBound, end: found.upperBound)
       }
-      let allowed = brand.sendingDomains.isEmpty ? "under brand.domains (\(brand.domains.joined(separator: ", ")))" : "in brand.sending_domains (\(brand.sendingDomains.joined(separator: ", ")))"
-      hits.append(Hit(
-        range: range,
-        message: "From display name \"\(display.escapedForDisplay)\" names the brand \(name.escapedForDisplay), but the address \(identity.mailbox.address.escapedForDisplay) is on \(domain.escapedForDisplay), which is not \(allowed); readers and filters will take it for impersonation",
-        help: "send from an address on \(brand.sendingDomains.first ?? brand.domains.first ?? "a brand domain"), or add \(domain.escapedForDisplay) to brand.sending_domains once it is authenticated for the brand",
-        evidence: "\(whole)|\(domain)", placeholders: ["name": display, "address": identity.mailbox.address, "domain": domain]))
+      let allowed =
+        brand.sendingDomains.isEmpty
+        ? "under brand.domains (\(brand.domains.joined(separator: ", ")))"
+        : "in brand.sending_domains (\(brand.sendingDomains.joined(separator: ", ")))"
+      hits.append(
+        Hit(
+          range: range,
+          message:
+            "From display name \"\(display.escapedForDisplay)\" names the brand \(name.escapedForDisplay), but the address \(identity.mailbox.address.escapedForDisplay) is on \(domain.escapedForDisplay), which is not \(allowed); readers and filters will take it for impersonation",
+          help:
+            "send from an address on \(brand.sendingDomains.first ?? brand.domains.first ?? "a brand domain"), or add \(domain.escapedForDisplay) to brand.sending_domains once it is authenticated for the brand",
+          evidence: "\(whole)|\(domain)",
+          placeholders: ["name": display, "address": identity.mailbox.address, "domain": domain]))
     }
     return hits
   }

@@ -37,16 +37,24 @@ extension ESPClickTracker {
   public static let known: [ESPClickTracker] = [
     ESPClickTracker(
       esp: "SendGrid", domain: "sendgrid.net", paths: ["/ls/click", "/wf/click"],
-      source: "Twilio SendGrid docs, 'Click Tracking' and 'Link Branding' (links rewritten to <id>.ct.sendgrid.net/ls/click?upn=…)"),
+      source:
+        "Twilio SendGrid docs, 'Click Tracking' and 'Link Branding' (links rewritten to <id>.ct.sendgrid.net/ls/click?upn=…)"
+    ),
     ESPClickTracker(
       esp: "Mailchimp", domain: "list-manage.com", paths: ["/track/click"],
-      source: "Mailchimp help, 'About Click Tracking' (links rewritten to <account>.<dc>.list-manage.com/track/click?u=…&id=…)"),
+      source:
+        "Mailchimp help, 'About Click Tracking' (links rewritten to <account>.<dc>.list-manage.com/track/click?u=…&id=…)"
+    ),
     ESPClickTracker(
       esp: "Mandrill (Mailchimp Transactional)", domain: "mandrillapp.com", paths: ["/track/click"],
-      source: "Mailchimp Transactional docs, 'Tracking' (click tracking through mandrillapp.com/track/click unless a tracking domain is set)"),
+      source:
+        "Mailchimp Transactional docs, 'Tracking' (click tracking through mandrillapp.com/track/click unless a tracking domain is set)"
+    ),
     ESPClickTracker(
       esp: "Klaviyo", domain: "klaviyo.com", paths: ["/ls/click"],
-      source: "Klaviyo help, 'How to set up a branded sending domain' (unbranded links go through trk.klaviyo.com / ctrk.klaviyo.com/ls/click)"),
+      source:
+        "Klaviyo help, 'How to set up a branded sending domain' (unbranded links go through trk.klaviyo.com / ctrk.klaviyo.com/ls/click)"
+    ),
     ESPClickTracker(
       esp: "Klaviyo", domain: "klaviyomail.com", paths: [],
       source: "Klaviyo help, 'Understanding click tracking' (trk.klaviyomail.com tracked links)"),
@@ -55,31 +63,45 @@ extension ESPClickTracker {
       source: "Constant Contact Knowledge Base, 'Click tracking' (tracked links are r20.rs6.net/tn.jsp?f=…)"),
     ESPClickTracker(
       esp: "Mailjet", domain: "mjt.lu", paths: ["/lnk"],
-      source: "Mailjet docs, 'Event tracking: click' (links rewritten to <id>.mjt.lu/lnk/…); observed in ../shared/corpora/legit"),
+      source:
+        "Mailjet docs, 'Event tracking: click' (links rewritten to <id>.mjt.lu/lnk/…); observed in ../shared/corpora/legit"
+    ),
     ESPClickTracker(
       esp: "Amazon SES", domain: "awstrack.me", paths: ["/l0", "/l1"],
-      source: "Amazon SES Developer Guide, 'Configuring custom domains to handle open and click tracking' (default <region>.awstrack.me/L0/<url>/…)"),
+      source:
+        "Amazon SES Developer Guide, 'Configuring custom domains to handle open and click tracking' (default <region>.awstrack.me/L0/<url>/…)"
+    ),
     ESPClickTracker(
       esp: "Postmark", domain: "click.pstmrk.it", paths: [],
-      source: "Postmark support, 'How does link tracking work?' (links rewritten to click.pstmrk.it/…; pstmrk.it/unsubscribe and /open are not clicks)"),
+      source:
+        "Postmark support, 'How does link tracking work?' (links rewritten to click.pstmrk.it/…; pstmrk.it/unsubscribe and /open are not clicks)"
+    ),
     ESPClickTracker(
       esp: "AWeber", domain: "clicks.aweber.com", paths: [],
       source: "AWeber Knowledge Base, 'Click tracking' (links rewritten to clicks.aweber.com/y/ct/?l=…)"),
     ESPClickTracker(
       esp: "Fairmailing", domain: "fairmailing.net", paths: ["/lists/lt.php"],
-      source: "phpList 'lt.php' link tracking as hosted by fairmailing.net; observed in ../shared/corpora/legit (oekoligenta)"),
+      source:
+        "phpList 'lt.php' link tracking as hosted by fairmailing.net; observed in ../shared/corpora/legit (oekoligenta)"
+    ),
     ESPClickTracker(
       esp: "Newsletter2Go (Brevo)", domain: "newsletter2go.com", paths: [],
-      source: "Newsletter2Go/Brevo help, 'Link tracking' (tracked links on *.newsletter2go.com); observed in ../shared/corpora/legit (schoepflin)"),
+      source:
+        "Newsletter2Go/Brevo help, 'Link tracking' (tracked links on *.newsletter2go.com); observed in ../shared/corpora/legit (schoepflin)"
+    ),
     ESPClickTracker(
       esp: "Newsletter2Go (Brevo)", domain: "nl2go.com", paths: [],
       source: "Newsletter2Go/Brevo help, 'Link tracking' (tracked links on *.nl2go.com)"),
     ESPClickTracker(
       esp: "Inxmail", domain: "inxmail.de", paths: ["/d"],
-      source: "Inxmail Professional documentation, 'Tracking links' (redirect /d?… and /d/d.html on the Inxmail tracking host); observed in ../shared/corpora/legit"),
+      source:
+        "Inxmail Professional documentation, 'Tracking links' (redirect /d?… and /d/d.html on the Inxmail tracking host); observed in ../shared/corpora/legit"
+    ),
     ESPClickTracker(
       esp: "Newsletter2Go (Brevo)", domain: "amxe.net", paths: [],
-      source: "observed in ../shared/corpora/legit (newsletter2go examples: every tracked link is amxe.net/<token>)"),
+      source:
+        "observed in ../shared/corpora/legit (newsletter2go examples: every tracked link is amxe.net/<token>)"
+    ),
   ]
 
   /// The known tracker whose click redirect `url` is, if any.

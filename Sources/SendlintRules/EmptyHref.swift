@@ -6,7 +6,8 @@ import SendlintURL
 public struct EmptyHref: Rule {
   public static let metadata = RuleMetadata(
     id: "link/empty-href",
-    summary: "A link goes nowhere: no href, an empty one, `#`, `javascript:`, `about:blank`, or a placeholder URL.",
+    summary:
+      "A link goes nowhere: no href, an empty one, `#`, `javascript:`, `about:blank`, or a placeholder URL.",
     defaultSeverity: .warning,
     whatItDoes: """
       Flags `<a>`, `<area>` and VML links whose href is empty or blank, `#` alone, a `javascript:` or \
@@ -24,7 +25,8 @@ public struct EmptyHref: Rule {
       pre-send checklist catches, and a call to action that goes nowhere costs the campaign its clicks.
       """,
     example: "```html\n<a href=\"#\">Shop the sale</a>\n```",
-    useInstead: "Give every link its real destination: `<a href=\"https://www.contoso.com/sale\">Shop the sale</a>`.",
+    useInstead:
+      "Give every link its real destination: `<a href=\"https://www.contoso.com/sale\">Shop the sale</a>`.",
     references: [
       "HTML Living Standard §4.6.1 (the a element: without href it represents a placeholder, not a link)",
       "RFC 2606 §3 (example.com, example.net, example.org are reserved for documentation)",
@@ -33,9 +35,13 @@ public struct EmptyHref: Rule {
     examples: [
       RuleExample("href=\"#\"", flagged: true, .html(##"<p><a href="«#">Shop the sale</a></p>"##)),
       RuleExample("an empty href", flagged: true, .html(##"<p><a href="«">Shop the sale</a></p>"##)),
-      RuleExample("a javascript: href", flagged: true, .html(##"<p><a href="«javascript:void(0)">Shop the sale</a></p>"##)),
+      RuleExample(
+        "a javascript: href", flagged: true,
+        .html(##"<p><a href="«javascript:void(0)">Shop the sale</a></p>"##)),
       RuleExample("about:blank", flagged: true, .html(##"<p><a href="«about:blank">Shop</a></p>"##)),
-      RuleExample("a placeholder host", flagged: true, .html(##"<p><a href="«https://www.example.com/sale">Shop</a></p>"##)),
+      RuleExample(
+        "a placeholder host", flagged: true,
+        .html(##"<p><a href="«https://www.example.com/sale">Shop</a></p>"##)),
       RuleExample("a scheme alone", flagged: true, .html(##"<p><a href="«http://">Shop</a></p>"##)),
       RuleExample("an a with no href", flagged: true, .html("<p>«<a>Shop the sale</a></p>")),
       RuleExample(
@@ -60,8 +66,12 @@ public struct EmptyHref: Rule {
           html: #"<p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>"#, text: nil)),
       RuleExample(
         "real links, an in-page anchor and a named target", flagged: false,
-        .html(##"<p><a name="top"></a><a href="https://www.contoso.com/sale">Shop</a> <a href="#terms">Terms</a> <a href="mailto:help@contoso.com">Mail us</a></p>"##)),
-      RuleExample("a merge tag in a template without variables", flagged: false, .html(##"<p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>"##)),
+        .html(
+          ##"<p><a name="top"></a><a href="https://www.contoso.com/sale">Shop</a> <a href="#terms">Terms</a> <a href="mailto:help@contoso.com">Mail us</a></p>"##
+        )),
+      RuleExample(
+        "a merge tag in a template without variables", flagged: false,
+        .html(##"<p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>"##)),
     ],
     placeholders: ["href"],
     tags: ["links", "checklist"])
@@ -77,18 +87,21 @@ public struct EmptyHref: Rule {
     for link in inventory.links where link.kind == .a || link.kind == .area || link.kind == .vml {
       guard !link.fromText, !link.hidden, let reason = reason(link, variables: variables) else { continue }
       let shown = link.href.escapedForDisplay
-      hits.append(Hit(
-        range: link.range, message: "link \"\(linkText(link))\" has the href \"\(shown)\", which \(reason)",
-        help: "give the link its real destination URL (https://…), or remove the link",
-        evidence: "\(link.kind.rawValue)|\(link.href.trimmingASCIIWhitespace().lowercased())", placeholders: ["href": link.href]))
+      hits.append(
+        Hit(
+          range: link.range, message: "link \"\(linkText(link))\" has the href \"\(shown)\", which \(reason)",
+          help: "give the link its real destination URL (https://…), or remove the link",
+          evidence: "\(link.kind.rawValue)|\(link.href.trimmingASCIIWhitespace().lowercased())",
+          placeholders: ["href": link.href]))
     }
     for body in inventory.htmlBodies {
       for anchor in body.facts.anchorsWithoutHref {
-        hits.append(Hit(
-          range: body.locator.range(anchor.start, anchor.end),
-          message: "<a> element has no href: it is not a link, and clicking it does nothing",
-          help: "add the destination as href=\"https://…\", or use <span> for text that is not a link",
-          evidence: "no-href"))
+        hits.append(
+          Hit(
+            range: body.locator.range(anchor.start, anchor.end),
+            message: "<a> element has no href: it is not a link, and clicking it does nothing",
+            help: "add the destination as href=\"https://…\", or use <span> for text that is not a link",
+            evidence: "no-href"))
       }
     }
     return hits
@@ -106,16 +119,21 @@ public struct EmptyHref: Rule {
     let lowered = href.lowercased()
     if href.isEmpty { return "is empty: the click reloads or does nothing" }
     if href == "#" { return "points to the top of the message: the click goes nowhere" }
-    if lowered.hasPrefix("javascript:") { return "runs script, which mail clients never do: the click does nothing" }
+    if lowered.hasPrefix("javascript:") {
+      return "runs script, which mail clients never do: the click does nothing"
+    }
     if lowered == "about:blank" { return "opens a blank page" }
     if ["http:", "https:", "http://", "https://", "mailto:", "tel:"].contains(lowered) {
       return "has a scheme and nothing after it"
     }
     // A tag hiding the host (or the whole href) that the given variables do not fill stays a tag.
     if !variables.exact.isEmpty, let tag = link.unresolvedHostTag, variables.value(for: tag) == nil {
-      return "keeps the merge tag \"\(tag.escapedForDisplay)\" where the URL should be, and the manifest's variables give it no value"
+      return
+        "keeps the merge tag \"\(tag.escapedForDisplay)\" where the URL should be, and the manifest's variables give it no value"
     }
-    if let host = link.host, Self.placeholderDomains.contains(where: { host == $0 || host.hasSuffix("." + $0) }) {
+    if let host = link.host,
+      Self.placeholderDomains.contains(where: { host == $0 || host.hasSuffix("." + $0) })
+    {
       return "is on the reserved placeholder domain \(host): the template's URL was never filled in"
     }
     return nil

@@ -27,12 +27,21 @@ public struct FreemailReplyTo: Rule {
     examples: [
       RuleExample(
         "replies to a free-mail box", flagged: true,
-        .eml("From: Contoso Billing <billing@contoso.com>\nReply-To: «contoso.billing@gmail.com\nSubject: s\n\nx\n")),
+        .eml(
+          "From: Contoso Billing <billing@contoso.com>\nReply-To: «contoso.billing@gmail.com\nSubject: s\n\nx\n"
+        )),
       RuleExample(
         "a manifest's Reply-To", flagged: true,
-        .campaign(manifest: "campaign: c\ncategory: marketing\nfrom: \"Contoso <news@contoso.com>\"\nreply_to: «contoso.news@outlook.com\ntext: body.txt\n", html: nil, text: "x\n")),
-      RuleExample("replies to the organisation", flagged: false, .eml("From: Contoso Billing <billing@contoso.com>\nReply-To: help@contoso.com\nSubject: s\n\nx\n")),
-      RuleExample("a person writing from free mail", flagged: false, .eml("From: Ann <ann@gmail.com>\nReply-To: ann.work@outlook.com\nSubject: s\n\nx\n")),
+        .campaign(
+          manifest:
+            "campaign: c\ncategory: marketing\nfrom: \"Contoso <news@contoso.com>\"\nreply_to: «contoso.news@outlook.com\ntext: body.txt\n",
+          html: nil, text: "x\n")),
+      RuleExample(
+        "replies to the organisation", flagged: false,
+        .eml("From: Contoso Billing <billing@contoso.com>\nReply-To: help@contoso.com\nSubject: s\n\nx\n")),
+      RuleExample(
+        "a person writing from free mail", flagged: false,
+        .eml("From: Ann <ann@gmail.com>\nReply-To: ann.work@outlook.com\nSubject: s\n\nx\n")),
     ],
     placeholders: ["address", "domain"],
     tags: ["identity", "phishing"],
@@ -49,13 +58,17 @@ public struct FreemailReplyTo: Rule {
       guard let domain = identity.mailbox.domain, FreemailProviders.isFreemail(domain) else { return nil }
       let file = identity.range.file
       var range = identity.range
-      if let found = file.bytes[identity.range.start..<identity.range.end].firstRange(of: Array(identity.mailbox.address.utf8)) {
+      if let found = file.bytes[identity.range.start..<identity.range.end].firstRange(
+        of: Array(identity.mailbox.address.utf8))
+      {
         range = SourceRange(file: file, start: found.lowerBound, end: found.upperBound)
       }
       return Hit(
         range: range,
-        message: "Reply-To \(identity.mailbox.address.escapedForDisplay) is on the free-mail provider \(domain), while the mail is from \(fromDomains.escapedForDisplay); replies go to a box anyone could have registered",
-        help: "reply to an address on \(inventory.from.first?.mailbox.domain?.escapedForDisplay ?? "the sender's own domain")",
+        message:
+          "Reply-To \(identity.mailbox.address.escapedForDisplay) is on the free-mail provider \(domain), while the mail is from \(fromDomains.escapedForDisplay); replies go to a box anyone could have registered",
+        help:
+          "reply to an address on \(inventory.from.first?.mailbox.domain?.escapedForDisplay ?? "the sender's own domain")",
         evidence: "\(domain)", placeholders: ["address": identity.mailbox.address, "domain": domain])
     }
   }

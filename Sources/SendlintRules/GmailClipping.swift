@@ -9,7 +9,8 @@ public struct GmailClipping: Rule {
 
   public static let metadata = RuleMetadata(
     id: "deliverability/gmail-clipping",
-    summary: "The HTML part is over Gmail's 102 KB clipping limit as sent (after merge tags, click rewrite and transfer encoding).",
+    summary:
+      "The HTML part is over Gmail's 102 KB clipping limit as sent (after merge tags, click rewrite and transfer encoding).",
     defaultSeverity: .warning,
     whatItDoes: """
       Measures each HTML body as it goes over the wire: in an `.eml`, the encoded part as written \
@@ -27,7 +28,8 @@ public struct GmailClipping: Rule {
       see a broken mail.
       """,
     example: "A 140 KB newsletter whose product photos are embedded as `data:image/png;base64,…` URIs.",
-    useInstead: "Host images and link them by https URL, move repeated inline styles into one `<style>` block, minify whitespace and drop comments, or split the content over two mails.",
+    useInstead:
+      "Host images and link them by https URL, move repeated inline styles into one `<style>` block, minify whitespace and drop comments, or split the content over two mails.",
     references: [
       "Gmail Help, 'Messages are clipped' — messages over 102 KB are clipped (support.google.com/mail/answer/25760)",
       "RFC 2045 §6.7, §6.8 (quoted-printable and base64 transfer encodings)",
@@ -41,7 +43,9 @@ public struct GmailClipping: Rule {
     examples: [
       RuleExample(
         "an embedded image past a lowered limit", flagged: true,
-        .html("<p>Spring sale</p><img alt=\"Sale\" src=\"«data:image/png;base64,\(String(repeating: "iVBORw0KGgo", count: 300))\">"),
+        .html(
+          "<p>Spring sale</p><img alt=\"Sale\" src=\"«data:image/png;base64,\(String(repeating: "iVBORw0KGgo", count: 300))\">"
+        ),
         policy: "rules:\n  deliverability/gmail-clipping: { options: { max_bytes: 2000 } }\n"),
       RuleExample(
         "a small newsletter under a lowered limit", flagged: false,
@@ -65,20 +69,31 @@ public struct GmailClipping: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     inventory.htmlParts.compactMap { part -> Hit? in
       guard part.sentBytes > maxBytes else { return nil }
-      let how = part.estimated ? "as an ESP will send it (\(part.transferEncoding), estimated)" : "as sent (\(part.transferEncoding))"
-      let contributors = part.weight.totals.prefix(3).map { "\($0.kind.rawValue) \(Self.kilobytes($0.bytes))" }
-      let breakdown = contributors.isEmpty ? "" : "; the largest contributors: " + contributors.joined(separator: ", ")
+      let how =
+        part.estimated
+        ? "as an ESP will send it (\(part.transferEncoding), estimated)"
+        : "as sent (\(part.transferEncoding))"
+      let contributors = part.weight.totals.prefix(3).map {
+        "\($0.kind.rawValue) \(Self.kilobytes($0.bytes))"
+      }
+      let breakdown =
+        contributors.isEmpty ? "" : "; the largest contributors: " + contributors.joined(separator: ", ")
       var range = part.locator.range(0, 0)
       var pointer = ""
       if let largest = part.weight.largest, (largest.end - largest.start) * 10 >= part.decodedBytes {
         range = part.locator.range(largest.start, largest.start + 1)
-        pointer = " (the largest single one, \(Self.kilobytes(largest.end - largest.start)) of \(largest.kind.rawValue), starts here)"
+        pointer =
+          " (the largest single one, \(Self.kilobytes(largest.end - largest.start)) of \(largest.kind.rawValue), starts here)"
       }
-      let limit = maxBytes == Self.gmailLimit ? "Gmail's 102 KB clipping limit" : "the \(Self.kilobytes(maxBytes)) limit set by max_bytes"
+      let limit =
+        maxBytes == Self.gmailLimit
+        ? "Gmail's 102 KB clipping limit" : "the \(Self.kilobytes(maxBytes)) limit set by max_bytes"
       return Hit(
         range: range,
-        message: "the HTML part is \(Self.kilobytes(part.sentBytes)) \(how), \(Self.kilobytes(part.decodedBytes)) decoded: over \(limit), so Gmail hides the rest, footer and unsubscribe link included\(breakdown)\(pointer)",
-        help: "host embedded images by https URL, move repeated inline styles into one <style> block, minify whitespace and remove comments, until the part is under \(Self.kilobytes(maxBytes)) as sent",
+        message:
+          "the HTML part is \(Self.kilobytes(part.sentBytes)) \(how), \(Self.kilobytes(part.decodedBytes)) decoded: over \(limit), so Gmail hides the rest, footer and unsubscribe link included\(breakdown)\(pointer)",
+        help:
+          "host embedded images by https URL, move repeated inline styles into one <style> block, minify whitespace and remove comments, until the part is under \(Self.kilobytes(maxBytes)) as sent",
         evidence: "gmail-clipping",
         placeholders: ["size": Self.kilobytes(part.sentBytes), "limit": Self.kilobytes(maxBytes)])
     }

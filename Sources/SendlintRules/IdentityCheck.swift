@@ -12,7 +12,11 @@ enum IdentityCheck {
       let owned = brand.isOwned(domain)
       let vendor = brand.vendor(operating: domain)
       var detail = ""
-      if let vendor { detail = ", a brand host operated by \(vendor.name)" } else if owned { detail = ", a brand domain not declared for sending" }
+      if let vendor {
+        detail = ", a brand host operated by \(vendor.name)"
+      } else if owned {
+        detail = ", a brand domain not declared for sending"
+      }
       // Point at the address inside the field.
       let file = identity.range.file
       let slice = file.bytes[identity.range.start..<identity.range.end]
@@ -22,8 +26,10 @@ enum IdentityCheck {
       }
       return Hit(
         range: range,
-        message: "\(field) \(identity.mailbox.address) is on \(domain)\(detail), which is not in brand.sending_domains",
-        help: "use an address on \(brand.sendingDomains.joined(separator: " or ")), or add \(domain) to brand.sending_domains once it is authenticated for the brand",
+        message:
+          "\(field) \(identity.mailbox.address) is on \(domain)\(detail), which is not in brand.sending_domains",
+        help:
+          "use an address on \(brand.sendingDomains.joined(separator: " or ")), or add \(domain) to brand.sending_domains once it is authenticated for the brand",
         evidence: "\(field)|\(domain)", placeholders: ["address": identity.mailbox.address, "domain": domain])
     }
   }

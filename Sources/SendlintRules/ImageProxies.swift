@@ -24,20 +24,27 @@ public struct ImageProxy: Sendable {
 
   func matches(host: String, url: URLRecord) -> Bool {
     if let domain, !HostName.host(host, isWithin: domain) { return false }
-    if let firstLabelPrefix, !(host.split(separator: ".").first?.hasPrefix(firstLabelPrefix) ?? false) { return false }
+    if let firstLabelPrefix, !(host.split(separator: ".").first?.hasPrefix(firstLabelPrefix) ?? false) {
+      return false
+    }
     let path = url.path.lowercased()
     return paths.isEmpty || paths.contains { path == $0 || path.hasPrefix($0 + "/") }
   }
 
   public static let known: [ImageProxy] = [
     ImageProxy(
-      name: "Gmail image proxy", domain: "googleusercontent.com", firstLabelPrefix: nil, paths: ["/proxy", "/meips"],
+      name: "Gmail image proxy", domain: "googleusercontent.com", firstLabelPrefix: nil,
+      paths: ["/proxy", "/meips"],
       origin: .fragment,
-      source: "Gmail image proxying (ciN.googleusercontent.com/proxy/<token>#<origin>); observed in ../shared/corpora (forwarded mail)"),
+      source:
+        "Gmail image proxying (ciN.googleusercontent.com/proxy/<token>#<origin>); observed in ../shared/corpora (forwarded mail)"
+    ),
     ImageProxy(
       name: "Outlook image proxy", domain: nil, firstLabelPrefix: "imgproxy", paths: [],
       origin: .parameters(["u", "url"]),
-      source: "Outlook on the web image proxy (imgproxy… host, origin in u=), as issue 12 describes it; matched by label, not domain"),
+      source:
+        "Outlook on the web image proxy (imgproxy… host, origin in u=), as issue 12 describes it; matched by label, not domain"
+    ),
   ]
 
   /// The origin of an image served through a known proxy, or nil when `url` is not one (or carries
@@ -48,15 +55,21 @@ public struct ImageProxy: Sendable {
     else { return nil }
     switch proxy.origin {
     case .fragment:
-      guard let fragment = url.fragment, fragment.utf8.count <= RedirectUnwrapping.maximumUnwrapInput else { return nil }
+      guard let fragment = url.fragment, fragment.utf8.count <= RedirectUnwrapping.maximumUnwrapInput else {
+        return nil
+      }
       let decoded = String(decoding: PercentDecoding.decode(fragment.utf8), as: UTF8.self)
       return RedirectUnwrapping.absolute(decoded, scheme: url.scheme)
     case .parameters(let names):
-      guard let query = url.query, query.utf8.count <= RedirectUnwrapping.maximumUnwrapInput else { return nil }
+      guard let query = url.query, query.utf8.count <= RedirectUnwrapping.maximumUnwrapInput else {
+        return nil
+      }
       for pair in query.split(separator: "&") {
         let parts = pair.split(separator: "=", maxSplits: 1)
         guard parts.count == 2, names.contains(parts[0].lowercased()) else { continue }
-        if let origin = RedirectUnwrapping.destination(inValue: parts[1], scheme: url.scheme) { return origin }
+        if let origin = RedirectUnwrapping.destination(inValue: parts[1], scheme: url.scheme) {
+          return origin
+        }
       }
       return nil
     }

@@ -17,11 +17,19 @@ public struct Insecure: Rule {
       """,
     example: "```html\n<a href=\"http://www.microsoft.com/security/\">Security</a>\n```",
     useInstead: "Use `https:` for every link.",
-    references: ["RFC 8996 context: HTTPS everywhere; Chrome 'Not secure' labelling since 2018", "M3AAWG Sender BCP v3 §3.7"],
+    references: [
+      "RFC 8996 context: HTTPS everywhere; Chrome 'Not secure' labelling since 2018",
+      "M3AAWG Sender BCP v3 §3.7",
+    ],
     examples: [
-      RuleExample("an http link", flagged: true, .html(#"<a href="«http://www.contoso.com/">Home</a>"#), message: #"link "http://www.contoso.com/" uses plain http"#),
-      RuleExample("an http URL in a text part", flagged: true, .text("See «http://www.contoso.com/update now.\n")),
-      RuleExample("https and mailto", flagged: false, .html(#"<a href="https://www.contoso.com/">Home</a> <a href="mailto:help@contoso.com">Mail us</a>"#)),
+      RuleExample(
+        "an http link", flagged: true, .html(#"<a href="«http://www.contoso.com/">Home</a>"#),
+        message: #"link "http://www.contoso.com/" uses plain http"#),
+      RuleExample(
+        "an http URL in a text part", flagged: true, .text("See «http://www.contoso.com/update now.\n")),
+      RuleExample(
+        "https and mailto", flagged: false,
+        .html(#"<a href="https://www.contoso.com/">Home</a> <a href="mailto:help@contoso.com">Mail us</a>"#)),
     ],
     placeholders: ["url"],
     tags: ["links", "transport"])
@@ -30,12 +38,15 @@ public struct Insecure: Rule {
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     inventory.links.compactMap { link in
-      guard link.kind != .background, link.kind != .css, let url = link.url, url.scheme == "http" else { return nil }
+      guard link.kind != .background, link.kind != .css, let url = link.url, url.scheme == "http" else {
+        return nil
+      }
       // A bare www.host in text is linked as http by clients; only a written http: counts.
       if link.fromText, !link.href.lowercased().hasPrefix("http:") { return nil }
       return Hit(
         range: link.range, message: "link \"\(link.href)\" uses plain http",
-        help: "use https://\(url.href.dropFirst("http://".count))", evidence: url.href, placeholders: ["url": url.href])
+        help: "use https://\(url.href.dropFirst("http://".count))", evidence: url.href,
+        placeholders: ["url": url.href])
     }
   }
 }

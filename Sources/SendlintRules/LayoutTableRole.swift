@@ -18,7 +18,8 @@ public struct LayoutTableRole: Rule {
       content. `role="presentation"` makes the reader skip the table semantics and read the content.
       """,
     example: "```html\n<table width=\"600\"><tr><td>Spring is here</td></tr></table>\n```",
-    useInstead: "`<table role=\"presentation\" width=\"600\">` on every layout table (nested ones too: the role does not inherit).",
+    useInstead:
+      "`<table role=\"presentation\" width=\"600\">` on every layout table (nested ones too: the role does not inherit).",
     references: [
       "WCAG 2.2 SC 1.3.1 Info and Relationships, Level A; Failure F46 (th, caption or summary in layout tables) and ARIA technique",
       "WAI-ARIA 1.2 §5.3 role presentation / none",
@@ -26,10 +27,13 @@ public struct LayoutTableRole: Rule {
     examples: [
       RuleExample(
         "two layout tables without a role", flagged: true,
-        .html(#"<p>Hi</p>«<table width="600"><tr><td><table><tr><td>Spring is here</td></tr></table></td></tr></table>"#)),
+        .html(
+          #"<p>Hi</p>«<table width="600"><tr><td><table><tr><td>Spring is here</td></tr></table></td></tr></table>"#
+        )),
       RuleExample(
         "presentation tables and a data table", flagged: false,
-        .html(#"""
+        .html(
+          #"""
           <table role="presentation" width="600"><tr><td>
           <table role="none"><tr><td>Spring is here</td></tr></table>
           <table><thead><tr><th>Bag</th><th>Price</th></tr></thead><tr><td>Tote</td><td>$20</td></tr></table>
@@ -47,7 +51,8 @@ public struct LayoutTableRole: Rule {
       let others = layout.count - 1
       return Hit(
         range: body.locator.range(first.tagStart, first.tagEnd),
-        message: "layout table has no role=\"presentation\"\(others > 0 ? " (and \(others) more in this body)" : ""): screen readers announce it as a data table",
+        message:
+          "layout table has no role=\"presentation\"\(others > 0 ? " (and \(others) more in this body)" : ""): screen readers announce it as a data table",
         help: "add role=\"presentation\" to each layout <table>; nested tables need it too",
         evidence: "layout-table|\(layout.count)")
     }

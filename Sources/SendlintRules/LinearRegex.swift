@@ -97,7 +97,9 @@ public final class LinearRegex: Sendable {
       bytes.withMemoryRebound(to: CChar.self) { chars in
         var start = 0
         var end = 0
-        guard sendlint_re2_find(program, chars.baseAddress, chars.count, &start, &end) == 1 else { return nil }
+        guard sendlint_re2_find(program, chars.baseAddress, chars.count, &start, &end) == 1 else {
+          return nil
+        }
         return start..<end
       }
     }

@@ -6,7 +6,8 @@ import SendlintURL
 public struct LookalikeDomain: Rule {
   public static let metadata = RuleMetadata(
     id: "link/lookalike-domain",
-    summary: "A link or image host is confusable with a brand domain, a typo or combosquat of it, embeds it, or mixes scripts.",
+    summary:
+      "A link or image host is confusable with a brand domain, a typo or combosquat of it, embeds it, or mixes scripts.",
     defaultSeverity: .error,
     whatItDoes: """
       For every link and image host outside the brand's domains, compares its registrable domain with \
@@ -45,23 +46,62 @@ public struct LookalikeDomain: Rule {
     ],
     examples: [
       RuleExample("rn for m", flagged: true, .html(#"<a href="https://«www.c0ntoso.com/">Your account</a>"#)),
-      RuleExample("a Cyrillic o", flagged: true, .html("<a href=\"https://«www.cont\u{043E}so.com/\">Your account</a>")),
-      RuleExample("the brand embedded in another domain", flagged: true, .html(#"<a href="https://«contoso.com.account-check.example/">Verify</a>"#)),
-      RuleExample("a one-letter typo", flagged: true, .html(#"<img src="https://«contosso.com/logo.png" alt="">"#)),
-      RuleExample("two letters swapped", flagged: true, .html(#"<a href="https://«www.contsoo.com/">Your account</a>"#)),
+      RuleExample(
+        "a Cyrillic o", flagged: true, .html("<a href=\"https://«www.cont\u{043E}so.com/\">Your account</a>")),
+      RuleExample(
+        "the brand embedded in another domain", flagged: true,
+        .html(#"<a href="https://«contoso.com.account-check.example/">Verify</a>"#)),
+      RuleExample(
+        "a one-letter typo", flagged: true, .html(#"<img src="https://«contosso.com/logo.png" alt="">"#)),
+      RuleExample(
+        "two letters swapped", flagged: true, .html(#"<a href="https://«www.contsoo.com/">Your account</a>"#)),
       RuleExample(
         "Cyrillic letters one edit from the brand, by skeleton", flagged: true,
-        .html("<a href=\"https://«\u{0430}\u{0440}\u{0440}\u{04CF}\u{0435}.com/\">Your account</a>"), policy: "brand:\n  domains: [apple.com]\n"),
-      RuleExample("the brand's name with another word", flagged: true, .eml("From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«contoso-secure.com/login\">Sign in</a>\n")),
-      RuleExample("the brand's domain as a hyphenated label", flagged: true, .eml("From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«contoso-com.account-check.example/\">Verify</a>\n")),
-      RuleExample("the brand's name as a subdomain of another domain", flagged: true, .eml("From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«contoso.account-check.example/\">Verify</a>\n")),
-      RuleExample("the brand's name under another suffix", flagged: false, .eml("From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://www.contoso.de/\">Deutschland</a>\n")),
-      RuleExample("the brand's name with another word, from brand.name", flagged: true, .eml("From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«login-fabrikam.example/\">Sign in</a>\n"), policy: "brand:\n  name: Fabrikam\n  domains: [fabrikam-bank.example]\n"),
-      RuleExample("a hyphenated brand domain inside another", flagged: true, .eml("From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«fabrikam-bank-login.example/\">Sign in</a>\n"), policy: "brand:\n  domains: [fabrikam-bank.example]\n"),
-      RuleExample("a name that only contains the brand's", flagged: false, .eml("From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://www.contosofoods.example/\">Partner</a> <a href=\"https://www.cont.example/\">Cont</a>\n")),
-      RuleExample("in the brand's own mail, its ESP's host named after it", flagged: false, .html(#"<a href="https://contoso.us3.list-manage.example/track/click?u=1">Read</a>"#)),
-      RuleExample("the brand's own hosts", flagged: false, .html(#"<a href="https://help.contoso.com/">Help</a> <img src="https://www.contoso.com/a.png">"#)),
-      RuleExample("an unrelated domain", flagged: false, .html(#"<a href="https://www.fabrikam.example/">Partner</a>"#)),
+        .html("<a href=\"https://«\u{0430}\u{0440}\u{0440}\u{04CF}\u{0435}.com/\">Your account</a>"),
+        policy: "brand:\n  domains: [apple.com]\n"),
+      RuleExample(
+        "the brand's name with another word", flagged: true,
+        .eml(
+          "From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«contoso-secure.com/login\">Sign in</a>\n"
+        )),
+      RuleExample(
+        "the brand's domain as a hyphenated label", flagged: true,
+        .eml(
+          "From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«contoso-com.account-check.example/\">Verify</a>\n"
+        )),
+      RuleExample(
+        "the brand's name as a subdomain of another domain", flagged: true,
+        .eml(
+          "From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«contoso.account-check.example/\">Verify</a>\n"
+        )),
+      RuleExample(
+        "the brand's name under another suffix", flagged: false,
+        .eml(
+          "From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://www.contoso.de/\">Deutschland</a>\n"
+        )),
+      RuleExample(
+        "the brand's name with another word, from brand.name", flagged: true,
+        .eml(
+          "From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«login-fabrikam.example/\">Sign in</a>\n"
+        ), policy: "brand:\n  name: Fabrikam\n  domains: [fabrikam-bank.example]\n"),
+      RuleExample(
+        "a hyphenated brand domain inside another", flagged: true,
+        .eml(
+          "From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://«fabrikam-bank-login.example/\">Sign in</a>\n"
+        ), policy: "brand:\n  domains: [fabrikam-bank.example]\n"),
+      RuleExample(
+        "a name that only contains the brand's", flagged: false,
+        .eml(
+          "From: Contoso Support <support@account-check.example>\nSubject: s\nContent-Type: text/html\n\n<a href=\"https://www.contosofoods.example/\">Partner</a> <a href=\"https://www.cont.example/\">Cont</a>\n"
+        )),
+      RuleExample(
+        "in the brand's own mail, its ESP's host named after it", flagged: false,
+        .html(#"<a href="https://contoso.us3.list-manage.example/track/click?u=1">Read</a>"#)),
+      RuleExample(
+        "the brand's own hosts", flagged: false,
+        .html(#"<a href="https://help.contoso.com/">Help</a> <img src="https://www.contoso.com/a.png">"#)),
+      RuleExample(
+        "an unrelated domain", flagged: false, .html(#"<a href="https://www.fabrikam.example/">Partner</a>"#)),
     ],
     placeholders: ["host", "brand_domain"],
     tags: ["phishing", "links"],
@@ -70,8 +110,16 @@ public struct LookalikeDomain: Rule {
   let maximumDistance: Int
   let combosquats: Bool
 
-  public static let maximumDistanceOption = RuleOption("max_distance", default: 1, range: 0...3, help: "Largest edit distance (between registrable domains, as written or as UTS #39 skeletons; a swap of neighbours is one edit) that counts as a lookalike; 0 turns the check off.")
-  public static let combosquatsOption = RuleOption("combosquats", default: true, help: "Also flag hosts that use the brand's name as a label or hyphenated word of another domain (`contoso-secure.com`, `contoso.evil.example`).")
+  public static let maximumDistanceOption = RuleOption(
+    "max_distance", default: 1, range: 0...3,
+    help:
+      "Largest edit distance (between registrable domains, as written or as UTS #39 skeletons; a swap of neighbours is one edit) that counts as a lookalike; 0 turns the check off."
+  )
+  public static let combosquatsOption = RuleOption(
+    "combosquats", default: true,
+    help:
+      "Also flag hosts that use the brand's name as a label or hyphenated word of another domain (`contoso-secure.com`, `contoso.evil.example`)."
+  )
 
   public init(options: RuleOptions) {
     maximumDistance = options[Self.maximumDistanceOption]
@@ -95,8 +143,12 @@ public struct LookalikeDomain: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     let brandDomains = context.brand.domains.map(HostName.normalise)
     var hits: [Hit] = []
-    var targets: [(host: String, range: SourceRange)] = inventory.links.compactMap { link in link.host.map { ($0, link.hostRange) } }
-    targets += inventory.images.compactMap { image in image.addedByOpenTracking ? nil : image.host.map { ($0, image.hostRange) } }
+    var targets: [(host: String, range: SourceRange)] = inventory.links.compactMap { link in
+      link.host.map { ($0, link.hostRange) }
+    }
+    targets += inventory.images.compactMap { image in
+      image.addedByOpenTracking ? nil : image.host.map { ($0, image.hostRange) }
+    }
     let marks: [Mark] = brandDomains.map { domain in
       let label = Self.labels(beforeSuffixOf: domain, context.suffixes).last ?? domain
       return Mark(
@@ -106,24 +158,38 @@ public struct LookalikeDomain: Rule {
     // The brand's name, letters and digits only (`Bank of Contoso` → `bankofcontoso`), looked for
     // like a domain label.
     let nameSkeleton: (String, String)? = context.brand.name.map { name in
-      (Self.skeleton(String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))), name)
+      (
+        Self.skeleton(
+          String(
+            String.UnicodeScalarView(
+              name.lowercased().unicodeScalars.filter {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0)
+              }))), name
+      )
     }
     // Brands register combinations of their name (`media-amazon.com`, `contoso-rewards.com`) and
     // ESPs host them under it (`contoso.us3.list-manage.com`), so in the brand's own mail — From
     // under brand.domains, or no From (a template) — a combination is taken to be one of those and
     // left to link/off-brand-host; in mail whose From is not the brand's it is a combosquat.
     // Measured on the legitimate corpora (docs/decisions.md, "Identity and signing").
-    let ownMail = inventory.from.isEmpty || inventory.from.contains { $0.mailbox.domain.map(context.brand.isOwned) ?? false }
+    let ownMail =
+      inventory.from.isEmpty
+      || inventory.from.contains { $0.mailbox.domain.map(context.brand.isOwned) ?? false }
     for (host, range) in targets {
       // Mixed scripts in any label, brand or not.
       let display = Host.domain(host).displayName
       if let label = display.split(separator: ".").first(where: { Scripts.isMixed(String($0)) }) {
-        hits.append(Hit(
-          range: range, message: "host \(display.escapedForDisplay) mixes scripts in the label \"\(String(label).escapedForDisplay)\" (shown to people as it is, written \(host.escapedForDisplay))",
-          help: "use a host whose labels are each in one script", evidence: "mixed|\(host)", placeholders: ["host": host]))
+        hits.append(
+          Hit(
+            range: range,
+            message:
+              "host \(display.escapedForDisplay) mixes scripts in the label \"\(String(label).escapedForDisplay)\" (shown to people as it is, written \(host.escapedForDisplay))",
+            help: "use a host whose labels are each in one script", evidence: "mixed|\(host)",
+            placeholders: ["host": host]))
         continue
       }
-      guard !marks.isEmpty, IPAddress(host) == nil, !context.brand.isOwned(host), !context.brand.isTrackingDomain(host),
+      guard !marks.isEmpty, IPAddress(host) == nil, !context.brand.isOwned(host),
+        !context.brand.isTrackingDomain(host),
         context.brand.vendor(operating: host) == nil, !context.brand.isAllowed(host)
       else { continue }
       let registrable = context.suffixes?.registrableDomain(of: host)
@@ -132,7 +198,9 @@ public struct LookalikeDomain: Rule {
       let labels = host.split(separator: ".").map(String.init)
       judging: for mark in marks {
         let brand = mark.domain
-        if let registrable, let registrableSkeleton, registrable != brand, registrableSkeleton == mark.skeleton {
+        if let registrable, let registrableSkeleton, registrable != brand,
+          registrableSkeleton == mark.skeleton
+        {
           hits.append(lookalike(host, brand, "looks like", range))
           break
         }
@@ -146,7 +214,8 @@ public struct LookalikeDomain: Rule {
           let shown = Suggestion.typoDistance(registrableSkeleton, mark.skeleton, limit: maximumDistance)
           if min(written, shown) <= maximumDistance {
             let edits = min(written, shown)
-            let relation = written <= maximumDistance
+            let relation =
+              written <= maximumDistance
               ? (edits == 1 ? "is one typo away from" : "is \(edits) typos away from")
               : "is \(edits == 1 ? "one edit" : "\(edits) edits") from (once confusable characters are read as what they look like)"
             hits.append(lookalike(host, brand, relation, range))
@@ -155,7 +224,9 @@ public struct LookalikeDomain: Rule {
         }
         let brandLabels = brand.split(separator: ".").map(String.init)
         if labels.count > brandLabels.count + 1,
-          (0..<(labels.count - brandLabels.count)).contains(where: { Array(labels[$0..<($0 + brandLabels.count)]) == brandLabels })
+          (0..<(labels.count - brandLabels.count)).contains(where: {
+            Array(labels[$0..<($0 + brandLabels.count)]) == brandLabels
+          })
         {
           hits.append(lookalike(host, brand, "embeds", range))
           break
@@ -166,14 +237,18 @@ public struct LookalikeDomain: Rule {
         // The name alone as the registrable label under another suffix (`contoso.de`, `amazon.co.uk`)
         // is not flagged: measured on the corpora, nearly all such hosts were the brands' own
         // country domains (docs/decisions.md, "Identity and signing").
-        let names = [(mark.labelSkeleton, Host.domain(mark.label).displayName)] + (nameSkeleton.map { [$0] } ?? [])
+        let names =
+          [(mark.labelSkeleton, Host.domain(mark.label).displayName)] + (nameSkeleton.map { [$0] } ?? [])
         let before = Self.labels(beforeSuffixOf: host, context.suffixes)
         for (index, label) in before.enumerated() {
           let words = Host.domain(label).displayName.split(separator: "-").map { Self.skeleton(String($0)) }
           if index == before.count - 1, names.contains(where: { $0.0 == words.joined() }) { continue }
           for (name, shown) in names where name.count >= Self.minimumNameLength {
             if Self.containsRun(words, joinedAs: name) {
-              hits.append(lookalike(host, brand, "combines the brand's name \"\(shown.escapedForDisplay)\" with other words, like", range))
+              hits.append(
+                lookalike(
+                  host, brand,
+                  "combines the brand's name \"\(shown.escapedForDisplay)\" with other words, like", range))
               break judging
             }
           }
@@ -205,7 +280,9 @@ public struct LookalikeDomain: Rule {
 
   /// The UTS #39 skeleton, lowercased (skeletons keep case: `PayPaI` → `PayPal`).
   /// Memoised: ICU's skeleton is the costly step, and hosts and brand names repeat.
-  static func skeleton(_ text: String) -> String { skeletons.value(for: text) { Confusables.skeleton(text).lowercased() } }
+  static func skeleton(_ text: String) -> String {
+    skeletons.value(for: text) { Confusables.skeleton(text).lowercased() }
+  }
   private static let skeletons = HostFactsCache<String, String>()
 
   private func lookalike(_ host: String, _ brand: String, _ relation: String, _ range: SourceRange) -> Hit {
@@ -214,7 +291,8 @@ public struct LookalikeDomain: Rule {
     return Hit(
       range: range,
       message: "host \(shown) \(relation) the brand domain \(brand) but is not the brand's",
-      help: "link to \(brand) itself; if this host is the brand's, add its domain to brand.domains (a vendor's: to that vendor's hosts, another accepted one: to brand.allowed_hosts)",
+      help:
+        "link to \(brand) itself; if this host is the brand's, add its domain to brand.domains (a vendor's: to that vendor's hosts, another accepted one: to brand.allowed_hosts)",
       evidence: "\(host)|\(brand)", placeholders: ["host": host, "brand_domain": brand])
   }
 }

@@ -23,25 +23,33 @@ public struct LowContrast: Rule {
       postal address sit. Text below 4.5:1 fails WCAG AA.
       """,
     example: "```html\n<p style=\"color:#999999\">Unsubscribe · Contoso, 1 Main St</p>\n```",
-    useInstead: "Darken the text (or the background) to reach 4.5:1: `#767676` is the lightest grey that passes on white.",
+    useInstead:
+      "Darken the text (or the background) to reach 4.5:1: `#767676` is the lightest grey that passes on white.",
     references: [
       "WCAG 2.2 SC 1.4.3 Contrast (Minimum), Level AA: 4.5:1, 3:1 for large-scale text",
       "WCAG 2.2 definitions: contrast ratio, relative luminance, large scale (18pt, or 14pt bold)",
     ],
     examples: [
-      RuleExample("grey footer text on white", flagged: true, .html(##"<p>Hi</p><p style="color:#999999">«Unsubscribe · Contoso</p>"##)),
+      RuleExample(
+        "grey footer text on white", flagged: true,
+        .html(##"<p>Hi</p><p style="color:#999999">«Unsubscribe · Contoso</p>"##)),
       RuleExample(
         "white text on a yellow cell", flagged: true,
-        .html(##"<table role="presentation"><tr><td bgcolor="#ffcc00"><span style="color:#fff">«Sale ends Friday</span></td></tr></table>"##)),
+        .html(
+          ##"<table role="presentation"><tr><td bgcolor="#ffcc00"><span style="color:#fff">«Sale ends Friday</span></td></tr></table>"##
+        )),
       RuleExample(
         "a default-blue link on navy", flagged: true,
         .html(##"<div style="background-color:#000080"><a href="https://www.contoso.com/">«Shop</a></div>"##)),
       RuleExample(
         "no-break spaces in a coloured cell", flagged: false,
-        .html(##"<table role="presentation"><tr><td bgcolor="#86bc25"><span style="color:#ffffff">&nbsp;&#8203; </span></td></tr></table>"##)),
+        .html(
+          ##"<table role="presentation"><tr><td bgcolor="#86bc25"><span style="color:#ffffff">&nbsp;&#8203; </span></td></tr></table>"##
+        )),
       RuleExample(
         "large bold text at 3:1 or more, dark grey body text, text on a picture", flagged: false,
-        .html(#"""
+        .html(
+          #"""
           <h1 style="color:#949494">Spring is here</h1>
           <p style="color:#595959">Our spring range has landed.</p>
           <td style="background-image:url(https://www.contoso.com/bg.jpg)"><span style="color:#ffffff">Shop</span></td>
@@ -62,7 +70,9 @@ public struct LowContrast: Rule {
         guard run.background != "unknown", run.color != "transparent" else { continue }
         let color = run.color ?? "#000000"
         let background = run.background ?? "#ffffff"
-        guard let ratio = CSSColor.contrast(color, background), ratio >= CSSColor.hiddenContrast else { continue }
+        guard let ratio = CSSColor.contrast(color, background), ratio >= CSSColor.hiddenContrast else {
+          continue
+        }
         let large = run.fontSize >= 24 || (run.bold && run.fontSize >= 18.66)
         let required = large ? 3.0 : 4.5
         guard ratio < required else { continue }
@@ -83,14 +93,18 @@ public struct LowContrast: Rule {
         let excerpt = String(run.text.trimmingASCIIWhitespace().prefix(60)).escapedForDisplay
         let more = group.count > 1 ? " (and \(group.count - 1) more runs in these colours)" : ""
         let size = group.required == 3 ? "large text" : "text"
-        var help = "make the text or its background darker or lighter until the ratio reaches \(CSSColor.ratioText(group.required)):1"
+        var help =
+          "make the text or its background darker or lighter until the ratio reaches \(CSSColor.ratioText(group.required)):1"
         if let fixed = Self.nearestPassing(color, on: background, required: group.required) {
           help += ", e.g. color:\(fixed) on \(background)"
         }
-        hits.append(Hit(
-          range: body.locator.range(run.start, run.end),
-          message: "\(size) \"\(excerpt)\" is \(color) on \(background), contrast \(CSSColor.ratioText(group.ratio)):1, below WCAG 1.4.3's \(CSSColor.ratioText(group.required)):1\(more)",
-          help: help, evidence: "contrast|\(key)", placeholders: ["color": color, "background": background]))
+        hits.append(
+          Hit(
+            range: body.locator.range(run.start, run.end),
+            message:
+              "\(size) \"\(excerpt)\" is \(color) on \(background), contrast \(CSSColor.ratioText(group.ratio)):1, below WCAG 1.4.3's \(CSSColor.ratioText(group.required)):1\(more)",
+            help: help, evidence: "contrast|\(key)", placeholders: ["color": color, "background": background])
+        )
       }
     }
     return hits
@@ -110,7 +124,10 @@ public struct LowContrast: Rule {
         let target = towardsBlack ? 0.0 : 255.0
         return Int((Double(channel) + (target - Double(channel)) * t).rounded())
       }
-      let candidate = "#" + mixed.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+      let candidate =
+        "#"
+        + mixed.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+        .joined()
       if let ratio = CSSColor.contrast(candidate, background), ratio >= required { return candidate }
     }
     return nil

@@ -26,10 +26,16 @@ public struct MissingLang: Rule {
       "BCP 47 / RFC 5646 (tags for identifying languages)",
     ],
     examples: [
-      RuleExample("no lang", flagged: true, .html("«<html>\n<head><title>Spring</title></head>\n<body><p>Hi</p></body>\n</html>")),
-      RuleExample("an empty lang", flagged: true, .html("<html lang=\"«\">\n<body><p>Hi</p></body>\n</html>")),
-      RuleExample("a lang that is no language tag", flagged: true, .html("<html lang=\"«english\">\n<body><p>Hi</p></body>\n</html>")),
-      RuleExample("lang on html", flagged: false, .html("<html lang=\"en-GB\">\n<body><p>Hi</p></body>\n</html>")),
+      RuleExample(
+        "no lang", flagged: true,
+        .html("«<html>\n<head><title>Spring</title></head>\n<body><p>Hi</p></body>\n</html>")),
+      RuleExample(
+        "an empty lang", flagged: true, .html("<html lang=\"«\">\n<body><p>Hi</p></body>\n</html>")),
+      RuleExample(
+        "a lang that is no language tag", flagged: true,
+        .html("<html lang=\"«english\">\n<body><p>Hi</p></body>\n</html>")),
+      RuleExample(
+        "lang on html", flagged: false, .html("<html lang=\"en-GB\">\n<body><p>Hi</p></body>\n</html>")),
       RuleExample(
         "lang on the wrapper", flagged: false,
         .html("<html>\n<body>\n<div lang=\"de\" style=\"margin:0\"><p>Hallo</p></div>\n</body>\n</html>")),
@@ -43,11 +49,14 @@ public struct MissingLang: Rule {
     inventory.htmlBodies.compactMap { body in
       guard body.isDocument || inventory.kind == .eml else { return nil }
       guard let language = body.facts.language else {
-        let range = body.facts.htmlTag.map { body.locator.range($0.start, $0.end) } ?? body.locator.range(0, 0)
+        let range =
+          body.facts.htmlTag.map { body.locator.range($0.start, $0.end) } ?? body.locator.range(0, 0)
         return Hit(
           range: range,
-          message: "the HTML states no language: no lang attribute on <html>, <body> or a wrapper before the first text",
-          help: "add the message's language as <html lang=\"en\"> (use its BCP 47 tag), and repeat it on the outermost wrapper element",
+          message:
+            "the HTML states no language: no lang attribute on <html>, <body> or a wrapper before the first text",
+          help:
+            "add the message's language as <html lang=\"en\"> (use its BCP 47 tag), and repeat it on the outermost wrapper element",
           evidence: "no-lang")
       }
       let value = language.value.trimmingASCIIWhitespace()
@@ -69,6 +78,8 @@ public struct MissingLang: Rule {
     guard let primary = subtags.first else { return false }
     let letters = primary.allSatisfy { $0.isASCII && $0.isLetter }
     guard letters, (2...3).contains(primary.count) || primary == "i" || primary == "x" else { return false }
-    return subtags.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    return subtags.dropFirst().allSatisfy {
+      (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
   }
 }

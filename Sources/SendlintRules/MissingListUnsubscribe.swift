@@ -10,7 +10,8 @@ public struct MissingListUnsubscribe: Rule {
     summary: "Marketing mail has no List-Unsubscribe field with an https URI.",
     defaultSeverity: .off,
     categorySeverities: ["marketing": .error],
-    whatItDoes: "Checks that marketing drafts carry `List-Unsubscribe` (RFC 2369) with at least one `<https://…>` URI; a `mailto:`-only field is flagged too.",
+    whatItDoes:
+      "Checks that marketing drafts carry `List-Unsubscribe` (RFC 2369) with at least one `<https://…>` URI; a `mailto:`-only field is flagged too.",
     whyIsThisBad: """
       Gmail and Yahoo require bulk senders to support one-click unsubscribe since February 2024, and \
       Microsoft since May 2025; without it the mail is throttled or filtered, and people press \
@@ -24,13 +25,22 @@ public struct MissingListUnsubscribe: Rule {
       "Microsoft Outlook requirements for high-volume senders (techcommunity.microsoft.com, April 2025)",
     ],
     examples: [
-      RuleExample("no field", flagged: true, .campaign(manifest: "«campaign: c\ncategory: marketing\ntext: body.txt\n", html: nil, text: "News.\n")),
+      RuleExample(
+        "no field", flagged: true,
+        .campaign(manifest: "«campaign: c\ncategory: marketing\ntext: body.txt\n", html: nil, text: "News.\n")
+      ),
       RuleExample(
         "mailto only", flagged: true,
-        .campaign(manifest: "campaign: c\ncategory: marketing\ntext: body.txt\nheaders:\n  List-Unsubscribe: «\"<mailto:unsub@contoso.com>\"\n", html: nil, text: "News.\n")),
+        .campaign(
+          manifest:
+            "campaign: c\ncategory: marketing\ntext: body.txt\nheaders:\n  List-Unsubscribe: «\"<mailto:unsub@contoso.com>\"\n",
+          html: nil, text: "News.\n")),
       RuleExample(
         "an https URI", flagged: false,
-        .campaign(manifest: "campaign: c\ncategory: marketing\ntext: body.txt\nheaders:\n  List-Unsubscribe: \"<https://www.contoso.com/u?x=1>\"\n", html: nil, text: "News.\n")),
+        .campaign(
+          manifest:
+            "campaign: c\ncategory: marketing\ntext: body.txt\nheaders:\n  List-Unsubscribe: \"<https://www.contoso.com/u?x=1>\"\n",
+          html: nil, text: "News.\n")),
     ],
     tags: ["bulk-sender", "unsubscribe"],
     needs: "headers (an .eml or a manifest); marketing category")
@@ -41,11 +51,21 @@ public struct MissingListUnsubscribe: Rule {
     guard inventory.hasHeaders else { return [] }
     let fields = inventory.headers(named: "List-Unsubscribe")
     guard let field = fields.first else {
-      return [Hit(range: SourceRange(file: inventory.draftFile, start: 0, end: 0), message: "marketing mail has no List-Unsubscribe field", help: "add List-Unsubscribe: <https://…> (and List-Unsubscribe-Post for one-click)", evidence: "none")]
+      return [
+        Hit(
+          range: SourceRange(file: inventory.draftFile, start: 0, end: 0),
+          message: "marketing mail has no List-Unsubscribe field",
+          help: "add List-Unsubscribe: <https://…> (and List-Unsubscribe-Post for one-click)",
+          evidence: "none")
+      ]
     }
     let uris = BulkURIs.uris(in: field.value)
     if !uris.contains(where: { $0.lowercased().hasPrefix("https://") }) {
-      return [Hit(range: field.range, message: "List-Unsubscribe \(field.value) has no https URI", help: "add an <https://…> URI that unsubscribes in one request", evidence: field.value)]
+      return [
+        Hit(
+          range: field.range, message: "List-Unsubscribe \(field.value) has no https URI",
+          help: "add an <https://…> URI that unsubscribes in one request", evidence: field.value)
+      ]
     }
     return []
   }
@@ -57,7 +77,9 @@ enum BulkURIs {
     var result: [String] = []
     var current: String?
     for character in value {
-      if character == "<" { current = "" } else if character == ">" {
+      if character == "<" {
+        current = ""
+      } else if character == ">" {
         if let uri = current { result.append(uri.trimmingCharacters(in: .whitespaces)) }
         current = nil
       } else if current != nil {

@@ -6,11 +6,15 @@ import SendlintURL
 public struct MissingMessageIDDomain: Rule {
   /// Names that only mean something inside one network (RFC 6762 `.local`, RFC 8375 `.home.arpa`,
   /// ICANN's `.internal`, and the defaults of unconfigured hosts).
-  static let localSuffixes = ["localhost", "localdomain", "local", "internal", "lan", "home.arpa", "intranet", "corp", "home", "invalid"]
+  static let localSuffixes = [
+    "localhost", "localdomain", "local", "internal", "lan", "home.arpa", "intranet", "corp", "home",
+    "invalid",
+  ]
 
   public static let metadata = RuleMetadata(
     id: "message/missing-message-id-domain",
-    summary: "The Message-ID's right side is not the sender's domain: a bare host name, localhost, a local name or an IP address.",
+    summary:
+      "The Message-ID's right side is not the sender's domain: a bare host name, localhost, a local name or an IP address.",
     defaultSeverity: .info,
     whatItDoes: """
       For a `Message-ID` that is present once and of the form `<left@right>` (`message/invalid-headers` \
@@ -27,7 +31,8 @@ public struct MissingMessageIDDomain: Rule {
       the mailer or ESP writes the field, so the fix is usually a setting or a request to the ESP.
       """,
     example: "`Message-ID: <20250301.1234@localhost.localdomain>`",
-    useInstead: "`Message-ID: <20250301.1234@news.contoso.com>`: a unique left side at a domain you send from.",
+    useInstead:
+      "`Message-ID: <20250301.1234@news.contoso.com>`: a unique left side at a domain you send from.",
     references: [
       "RFC 5322 §3.6.4 (msg-id = \"<\" id-left \"@\" id-right \">\"; the right side a domain identifier)",
       "rspamd rules MID_RHS_NOT_FQDN, MID_RHS_IP_LITERAL, MID_BARE_IP",
@@ -36,16 +41,25 @@ public struct MissingMessageIDDomain: Rule {
     examples: [
       RuleExample(
         "a Message-ID from an unconfigured host", flagged: true,
-        .eml("Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\n«Message-ID: <1234@localhost.localdomain>\nSubject: s\n\nx\n")),
+        .eml(
+          "Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\n«Message-ID: <1234@localhost.localdomain>\nSubject: s\n\nx\n"
+        )),
       RuleExample(
         "a Message-ID on an IP address", flagged: true,
-        .eml("Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\n«Message-ID: <1234@[192.0.2.7]>\nSubject: s\n\nx\n")),
+        .eml(
+          "Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\n«Message-ID: <1234@[192.0.2.7]>\nSubject: s\n\nx\n"
+        )),
       RuleExample(
         "a manifest that sets a Message-ID on a bare host name", flagged: true,
-        .campaign(manifest: "campaign: c\ncategory: marketing\nheaders: { Message-ID: «\"<c-1@mailer>\" }\ntext: body.txt\n", html: nil, text: "x\n")),
+        .campaign(
+          manifest:
+            "campaign: c\ncategory: marketing\nheaders: { Message-ID: «\"<c-1@mailer>\" }\ntext: body.txt\n",
+          html: nil, text: "x\n")),
       RuleExample(
         "a Message-ID on the sending domain", flagged: false,
-        .eml("Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nMessage-ID: <1234@news.contoso.com>\nSubject: s\n\nx\n")),
+        .eml(
+          "Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: a@contoso.com\nMessage-ID: <1234@news.contoso.com>\nSubject: s\n\nx\n"
+        )),
       RuleExample(
         "a campaign whose ESP writes the Message-ID", flagged: false,
         .campaign(manifest: "campaign: c\ncategory: marketing\ntext: body.txt\n", html: nil, text: "x\n")),
@@ -77,10 +91,14 @@ public struct MissingMessageIDDomain: Rule {
     guard halves.count == 2, !halves[0].isEmpty, !halves[1].isEmpty else { return [] }
     let right = String(halves[1])
     guard let problem = Self.problem(right) else { return [] }
-    return [Hit(
-      range: field.range,
-      message: "Message-ID \"\(value.escapedForDisplay)\" ends in \"\(right.escapedForDisplay)\", which is not a public domain: \(problem)",
-      help: "have the mailer (or ask the ESP to) write Message-ID: <unique-id@your-sending-domain>, e.g. the domain of the From address",
-      evidence: "message-id-domain|\(right.lowercased())")]
+    return [
+      Hit(
+        range: field.range,
+        message:
+          "Message-ID \"\(value.escapedForDisplay)\" ends in \"\(right.escapedForDisplay)\", which is not a public domain: \(problem)",
+        help:
+          "have the mailer (or ask the ESP to) write Message-ID: <unique-id@your-sending-domain>, e.g. the domain of the From address",
+        evidence: "message-id-domain|\(right.lowercased())")
+    ]
   }
 }

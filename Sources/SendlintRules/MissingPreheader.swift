@@ -5,16 +5,21 @@ import SendlintInventory
 public struct MissingPreheader: Rule {
   /// What mail begins with when no preheader was written: the preview then shows this.
   static let boilerplate = [
-    "view in browser", "view in your browser", "view in a browser", "view this email", "view this e-mail", "view this message",
-    "view online", "view it online", "view as a web page", "view as webpage", "view web version", "web version", "open in browser",
-    "open in your browser", "having trouble viewing", "trouble viewing", "can't see this", "can’t see this", "cannot see this",
-    "not displaying", "email not displaying", "if you cannot read", "if you can't read", "if you are unable to view", "click here to view",
+    "view in browser", "view in your browser", "view in a browser", "view this email", "view this e-mail",
+    "view this message",
+    "view online", "view it online", "view as a web page", "view as webpage", "view web version",
+    "web version", "open in browser",
+    "open in your browser", "having trouble viewing", "trouble viewing", "can't see this", "can’t see this",
+    "cannot see this",
+    "not displaying", "email not displaying", "if you cannot read", "if you can't read",
+    "if you are unable to view", "click here to view",
     "read online", "unsubscribe",
   ]
 
   public static let metadata = RuleMetadata(
     id: "deliverability/missing-preheader",
-    summary: "No preheader: the inbox preview will show \"View in browser\"-style boilerplate, or nothing, instead of a summary.",
+    summary:
+      "No preheader: the inbox preview will show \"View in browser\"-style boilerplate, or nothing, instead of a summary.",
     defaultSeverity: .info,
     whatItDoes: """
       Inbox lists show the first text of a mail beside its subject. Flags an HTML body that has no \
@@ -23,7 +28,8 @@ public struct MissingPreheader: Rule {
       starts with boilerplate: "View in browser", "Having trouble viewing", "Unsubscribe" and the like. \
       A mail whose first visible words are a real sentence needs no preheader and is not flagged.
       """,
-    whyIsThisBad: "The preview line is the second subject line: \"View this email in your browser\" there wastes it, lowers opens, and looks like bulk mail nobody wrote for the reader.",
+    whyIsThisBad:
+      "The preview line is the second subject line: \"View this email in your browser\" there wastes it, lowers opens, and looks like bulk mail nobody wrote for the reader.",
     example: "```html\n<p><a href=\"{{web_url}}\">View in browser</a></p><img src=\"hero.jpg\">…\n```",
     useInstead: """
       Start the body with a preheader: \
@@ -40,7 +46,9 @@ public struct MissingPreheader: Rule {
         .html(#"<p><a href="https://www.contoso.com/web">«View in browser</a></p><p>Spring is here.</p>"#)),
       RuleExample(
         "a preheader before the web-version link", flagged: false,
-        .html(#"<div style="display:none;max-height:0;overflow:hidden">Linen, canvas and straw: spring is here</div><p><a href="https://www.contoso.com/web">View in browser</a></p><p>Spring is here.</p>"#)),
+        .html(
+          #"<div style="display:none;max-height:0;overflow:hidden">Linen, canvas and straw: spring is here</div><p><a href="https://www.contoso.com/web">View in browser</a></p><p>Spring is here.</p>"#
+        )),
       RuleExample(
         "a mail opening with a sentence", flagged: false,
         .html("<p>Spring is here: our linen shirts are back in six colours.</p>")),
@@ -51,7 +59,11 @@ public struct MissingPreheader: Rule {
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     guard inventory.htmlBodyCount > 0 else { return [] }
-    if inventory.hiddenText.contains(where: { $0.preheader && !$0.text.unicodeScalars.allSatisfy(HiddenText.isSpacer) }) { return [] }
+    if inventory.hiddenText.contains(where: {
+      $0.preheader && !$0.text.unicodeScalars.allSatisfy(HiddenText.isSpacer)
+    }) {
+      return []
+    }
     guard let body = VisibleWords.texts(inventory, html: true).first else { return [] }
     let bytes = body.bytes
     var start = 0
@@ -65,19 +77,31 @@ public struct MissingPreheader: Rule {
     let opening = String(decoding: bytes[start..<min(bytes.count, start + 200)], as: UTF8.self)
     let lowered = opening.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     if start >= bytes.count {
-      let range = inventory.images.first(where: { !$0.addedByOpenTracking })?.range ?? body.locator.range(0, 0)
-      return [Hit(
-        range: range, message: "the HTML shows no text before its images and has no preheader: the inbox preview will be empty or show image file names",
-        help: "start the body with a preheader: a hidden <div style=\"display:none;max-height:0;overflow:hidden\"> holding a one-line summary",
-        evidence: "no-text")]
+      let range =
+        inventory.images.first(where: { !$0.addedByOpenTracking })?.range ?? body.locator.range(0, 0)
+      return [
+        Hit(
+          range: range,
+          message:
+            "the HTML shows no text before its images and has no preheader: the inbox preview will be empty or show image file names",
+          help:
+            "start the body with a preheader: a hidden <div style=\"display:none;max-height:0;overflow:hidden\"> holding a one-line summary",
+          evidence: "no-text")
+      ]
     }
-    guard let phrase = Self.boilerplate.first(where: { lowered.hasPrefix($0) || lowered.prefix(60).contains($0) }) else { return [] }
+    guard
+      let phrase = Self.boilerplate.first(where: { lowered.hasPrefix($0) || lowered.prefix(60).contains($0) })
+    else { return [] }
     let shown = String(opening.split(whereSeparator: \.isWhitespace).joined(separator: " ").prefix(60))
-    return [Hit(
-      range: body.locator.range(start, start + 1),
-      message: "the mail has no preheader and its first visible text is \"\(shown.escapedForDisplay)\": inbox previews will show \"\(phrase)\" boilerplate instead of a summary",
-      help: "add a preheader before it: a hidden <div style=\"display:none;max-height:0;overflow:hidden\"> holding a one-line summary of the mail",
-      evidence: "boilerplate|\(phrase)")]
+    return [
+      Hit(
+        range: body.locator.range(start, start + 1),
+        message:
+          "the mail has no preheader and its first visible text is \"\(shown.escapedForDisplay)\": inbox previews will show \"\(phrase)\" boilerplate instead of a summary",
+        help:
+          "add a preheader before it: a hidden <div style=\"display:none;max-height:0;overflow:hidden\"> holding a one-line summary of the mail",
+        evidence: "boilerplate|\(phrase)")
+    ]
   }
 
   /// The end of the UTF-8 scalar starting at `index`.

@@ -5,7 +5,8 @@ import SendlintInventory
 public struct NonDescriptiveText: Rule {
   public static let metadata = RuleMetadata(
     id: "link/non-descriptive-text",
-    summary: "A link's whole text is \"click here\", \"here\", \"more\" or the like, which says nothing of where it goes.",
+    summary:
+      "A link's whole text is \"click here\", \"here\", \"more\" or the like, which says nothing of where it goes.",
     defaultSeverity: .info,
     whatItDoes: """
       Flags `<a>` links whose accessible name, ignoring case, punctuation and spacing, is one of the \
@@ -19,8 +20,10 @@ public struct NonDescriptiveText: Rule {
       "here" tell them nothing. Descriptive link text is also what recipients scan for, and filters \
       score "click here" as a spam phrase.
       """,
-    example: "```html\n<p>Our spring range has landed. <a href=\"https://www.contoso.com/spring\">Click here</a>.</p>\n```",
-    useInstead: "Put the purpose in the link: `<a href=\"https://www.contoso.com/spring\">See the spring range</a>`.",
+    example:
+      "```html\n<p>Our spring range has landed. <a href=\"https://www.contoso.com/spring\">Click here</a>.</p>\n```",
+    useInstead:
+      "Put the purpose in the link: `<a href=\"https://www.contoso.com/spring\">See the spring range</a>`.",
     references: [
       "WCAG 2.2 SC 2.4.4 Link Purpose (In Context), Level A; Failure F84 (non-specific links such as \"click here\" or \"more\")",
       "WCAG 2.2 SC 2.4.9 Link Purpose (Link Only), Level AAA",
@@ -29,14 +32,22 @@ public struct NonDescriptiveText: Rule {
       OptionSpec(
         name: "phrases", kind: .strings,
         defaultValue: .strings(defaultPhrases),
-        help: "Link texts (compared without case, punctuation or extra spaces) that say nothing of the destination.")
+        help:
+          "Link texts (compared without case, punctuation or extra spaces) that say nothing of the destination."
+      )
     ],
     examples: [
-      RuleExample("click here", flagged: true, .html(#"<p>Our spring range has landed. <a href="«https://www.contoso.com/spring">Click here!</a></p>"#)),
-      RuleExample("more", flagged: true, .html(#"<p>New colours. <a href="«https://www.contoso.com/spring">More &raquo;</a></p>"#)),
+      RuleExample(
+        "click here", flagged: true,
+        .html(
+          #"<p>Our spring range has landed. <a href="«https://www.contoso.com/spring">Click here!</a></p>"#)),
+      RuleExample(
+        "more", flagged: true,
+        .html(#"<p>New colours. <a href="«https://www.contoso.com/spring">More &raquo;</a></p>"#)),
       RuleExample(
         "descriptive text and a labelled link", flagged: false,
-        .html(#"""
+        .html(
+          #"""
           <p><a href="https://www.contoso.com/spring">See the spring range</a>
           <a href="https://www.contoso.com/spring" aria-label="More about the spring range">More</a>
           <a href="https://www.contoso.com/blog">Read more</a></p>
@@ -45,7 +56,9 @@ public struct NonDescriptiveText: Rule {
     placeholders: ["text"],
     tags: ["links", "accessibility", "checklist"])
 
-  static let defaultPhrases = ["click here", "click", "here", "more", "this", "link", "this link", "tap here", "go"]
+  static let defaultPhrases = [
+    "click here", "click", "here", "more", "this", "link", "this link", "tap here", "go",
+  ]
 
   let phrases: Set<String>
 
@@ -55,21 +68,26 @@ public struct NonDescriptiveText: Rule {
 
   /// Lowercased words, punctuation and symbols dropped, single spaces.
   static func normalised(_ text: String) -> String {
-    let kept = text.lowercased().unicodeScalars.map { $0.properties.isAlphabetic || $0.properties.numericType != nil ? Character($0) : " " }
+    let kept = text.lowercased().unicodeScalars.map {
+      $0.properties.isAlphabetic || $0.properties.numericType != nil ? Character($0) : " "
+    }
     return String(kept).split(separator: " ").joined(separator: " ")
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     inventory.links.compactMap { link in
       guard link.kind == .a, !link.fromText, !link.hidden, link.accessibleLabel == nil else { return nil }
-      let name = ([link.text] + link.imageAltTexts.map(\.text) + link.shownImageAltTexts).joined(separator: " ")
+      let name = ([link.text] + link.imageAltTexts.map(\.text) + link.shownImageAltTexts).joined(
+        separator: " ")
       let key = Self.normalised(name)
       guard !key.isEmpty, phrases.contains(key) else { return nil }
       let shown = name.trimmingASCIIWhitespace().escapedForDisplay
       return Hit(
         range: link.range,
-        message: "link text \"\(shown)\" does not say where the link goes (it reads as \"\(shown)\" in a screen reader's list of links)",
-        help: "write the destination or action into the link text, e.g. \"See the spring range\" instead of \"\(shown)\"",
+        message:
+          "link text \"\(shown)\" does not say where the link goes (it reads as \"\(shown)\" in a screen reader's list of links)",
+        help:
+          "write the destination or action into the link text, e.g. \"See the spring range\" instead of \"\(shown)\"",
         evidence: "non-descriptive|\(key)", placeholders: ["text": shown])
     }
   }

@@ -7,7 +7,8 @@ import SendlintURL
 public struct Obfuscated: Rule {
   public static let metadata = RuleMetadata(
     id: "link/obfuscated",
-    summary: "A link hides its destination: userinfo before the host, an IP-address host, a percent-encoded host, invisible characters.",
+    summary:
+      "A link hides its destination: userinfo before the host, an IP-address host, a percent-encoded host, invisible characters.",
     defaultSeverity: .error,
     whatItDoes: """
       Flags links whose written form differs from where a browser goes: text before an `@` in the \
@@ -29,32 +30,59 @@ public struct Obfuscated: Rule {
       <a href="http://www.microsoft.com@0xd1.0x0b.0x8a.0x61/">www.microsoft.com</a>
       ```
       """,
-    useInstead: "Write the real host name in plain ASCII (or its IDN form) with no credentials: `https://www.contoso.com/`.",
+    useInstead:
+      "Write the real host name in plain ASCII (or its IDN form) with no credentials: `https://www.contoso.com/`.",
     references: [
       "RFC 3986 §3.2.1 (userinfo) and §7.6 (semantic attacks)", "WHATWG URL standard §3.5 (IPv4 parser)",
       "Unicode Technical Standard #39 (Unicode security mechanisms)",
     ],
     examples: [
-      RuleExample("credentials before the host", flagged: true, .html(#"<a href="«https://www.contoso.com@evil.example/login">Sign in</a>"#)),
-      RuleExample("a hexadecimal IP host", flagged: true, .html(#"<a href="«http://0xC0.0x00.0x02.0x01/">Update</a>"#)),
-      RuleExample("a percent-encoded host", flagged: true, .html(#"<a href="«https://%63ontoso.example/">Account</a>"#)),
-      RuleExample("a zero-width space in the link text", flagged: true, .html("<a href=\"https://www.contoso.com/\">www.con«\u{200B}toso.com</a>")),
-      RuleExample("a defanged address in the text", flagged: true, .text("Log in at «hxxps://contoso-login.example/verify today.\n")),
-      RuleExample("a spelled-out dot", flagged: true, .text("Write to us at «secure-login dot net for help.\n")),
-      RuleExample("a numeric host in paragraph text", flagged: true, .html("<p>Sign in at «http://3221225985/login today.</p>")),
-      RuleExample("a plain URL in paragraph text", flagged: false, .html("<p>Sign in at https://www.contoso.com/login today.</p>")),
-      RuleExample("a right-to-left override in the href host", flagged: true, .html("<a href=\"https://«www.\u{202E}moc.otnoc\u{202C}.example/\">Account</a>")),
-      RuleExample("an image on a disguised IP-address host", flagged: true, .html(#"<img src="«http://3221225991/logo.png" width="100" height="40">"#)),
+      RuleExample(
+        "credentials before the host", flagged: true,
+        .html(#"<a href="«https://www.contoso.com@evil.example/login">Sign in</a>"#)),
+      RuleExample(
+        "a hexadecimal IP host", flagged: true, .html(#"<a href="«http://0xC0.0x00.0x02.0x01/">Update</a>"#)),
+      RuleExample(
+        "a percent-encoded host", flagged: true, .html(#"<a href="«https://%63ontoso.example/">Account</a>"#)),
+      RuleExample(
+        "a zero-width space in the link text", flagged: true,
+        .html("<a href=\"https://www.contoso.com/\">www.con«\u{200B}toso.com</a>")),
+      RuleExample(
+        "a defanged address in the text", flagged: true,
+        .text("Log in at «hxxps://contoso-login.example/verify today.\n")),
+      RuleExample(
+        "a spelled-out dot", flagged: true, .text("Write to us at «secure-login dot net for help.\n")),
+      RuleExample(
+        "a numeric host in paragraph text", flagged: true,
+        .html("<p>Sign in at «http://3221225985/login today.</p>")),
+      RuleExample(
+        "a plain URL in paragraph text", flagged: false,
+        .html("<p>Sign in at https://www.contoso.com/login today.</p>")),
+      RuleExample(
+        "a right-to-left override in the href host", flagged: true,
+        .html("<a href=\"https://«www.\u{202E}moc.otnoc\u{202C}.example/\">Account</a>")),
+      RuleExample(
+        "an image on a disguised IP-address host", flagged: true,
+        .html(#"<img src="«http://3221225991/logo.png" width="100" height="40">"#)),
       RuleExample(
         "images on a host name and on a plain dotted IP", flagged: false,
-        .html(#"<img src="https://www.contoso.com/logo.png" width="100" height="40"> <img src="http://192.0.2.7/logo.png" width="100" height="40">"#)),
-      RuleExample("an IP address with a path in the text", flagged: true, .text("Verify your account at «192.0.2.1/login today.\n")),
+        .html(
+          #"<img src="https://www.contoso.com/logo.png" width="100" height="40"> <img src="http://192.0.2.7/logo.png" width="100" height="40">"#
+        )),
+      RuleExample(
+        "an IP address with a path in the text", flagged: true,
+        .text("Verify your account at «192.0.2.1/login today.\n")),
       RuleExample(
         "netmasks, versions and log lines are not links", flagged: false,
         .text("Use netmask 255.255.255.224 (firmware v 1.1.1.2); the log shows [127.0.0.1] and 0.0.0.0.\n")),
-      RuleExample("a munged address in a signature", flagged: false, .text("--\nJane Doe, jane at example dot net\n")),
-      RuleExample("a plain link", flagged: false, .html(#"<a href="https://www.contoso.com/account?id=1">Your account</a>"#)),
-      RuleExample("prose about the dot com era", flagged: false, .text("In the dot com era, mail was simpler. Visit https://www.contoso.com/ today.\n")),
+      RuleExample(
+        "a munged address in a signature", flagged: false, .text("--\nJane Doe, jane at example dot net\n")),
+      RuleExample(
+        "a plain link", flagged: false,
+        .html(#"<a href="https://www.contoso.com/account?id=1">Your account</a>"#)),
+      RuleExample(
+        "prose about the dot com era", flagged: false,
+        .text("In the dot com era, mail was simpler. Visit https://www.contoso.com/ today.\n")),
     ],
     placeholders: ["host", "text"],
     tags: ["phishing", "links"])
@@ -70,22 +98,28 @@ public struct Obfuscated: Rule {
         hits.append(hit)
         continue
       }
-      guard let url = link.url, url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp" else { continue }
+      guard let url = link.url, url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp" else {
+        continue
+      }
       let host = url.host?.description ?? ""
       hits += Self.authorityHits(url, range: link.range, written: link.href, inText: false)
       if url.notes.contains(.backslashes) {
-        hits.append(Hit(
-          range: link.range,
-          message: "href \"\(link.href)\" uses backslashes, which browsers read as slashes (it goes to \(host))",
-          help: "write the URL with forward slashes only", evidence: "backslash|\(link.href)"))
+        hits.append(
+          Hit(
+            range: link.range,
+            message:
+              "href \"\(link.href)\" uses backslashes, which browsers read as slashes (it goes to \(host))",
+            help: "write the URL with forward slashes only", evidence: "backslash|\(link.href)"))
       }
       let hrefInvisible = InvisibleCharacters.find(in: link.href)
       if let first = hrefInvisible.first {
-        hits.append(Hit(
-          range: link.range,
-          message: "href \"\(link.href.unicodeScalars.filter { !InvisibleCharacters.isInvisible($0) }.map(String.init).joined())\" contains the invisible character \(InvisibleCharacters.describe(first))",
-          help: "delete the invisible character; it changes the URL without showing",
-          evidence: "invisible-href|\(link.href)"))
+        hits.append(
+          Hit(
+            range: link.range,
+            message:
+              "href \"\(link.href.unicodeScalars.filter { !InvisibleCharacters.isInvisible($0) }.map(String.init).joined())\" contains the invisible character \(InvisibleCharacters.describe(first))",
+            help: "delete the invisible character; it changes the URL without showing",
+            evidence: "invisible-href|\(link.href)"))
       }
     }
     // Images whose IP-address host is written in a disguised form (`0xC0000207`, `3221225985`; an
@@ -95,11 +129,14 @@ public struct Obfuscated: Rule {
       guard let written = image.url, written.scheme == "http" || written.scheme == "https" else { continue }
       let url = ImageProxy.origin(of: written) ?? written
       guard case .ip(let address) = url.host, url.notes.contains(.legacyIPv4) else { continue }
-      hits.append(Hit(
-        range: image.range,
-        message: "image loads from the IP address \(address) written in a disguised form in \"\(image.src.escapedForDisplay)\"",
-        help: "serve images from a host name the brand owns; disguised IP-address hosts are a phishing signature",
-        evidence: "image-ip|\(address)", placeholders: ["host": address.description]))
+      hits.append(
+        Hit(
+          range: image.range,
+          message:
+            "image loads from the IP address \(address) written in a disguised form in \"\(image.src.escapedForDisplay)\"",
+          help:
+            "serve images from a host name the brand owns; disguised IP-address hosts are a phishing signature",
+          evidence: "image-ip|\(address)", placeholders: ["host": address.description]))
     }
     hits += textURLHits(inventory)
     // Invisible characters inside link text that shows an address.
@@ -109,13 +146,17 @@ public struct Obfuscated: Rule {
         let width = String(scalar).utf8.count
         defer { offset += width }
         guard InvisibleCharacters.isInvisible(scalar) else { continue }
-        let visible = link.text.unicodeScalars.filter { !InvisibleCharacters.isInvisible($0) }.map(String.init).joined()
+        let visible = link.text.unicodeScalars.filter { !InvisibleCharacters.isInvisible($0) }.map(
+          String.init
+        ).joined()
         guard visible.contains(".") else { break }
-        hits.append(Hit(
-          range: link.textLocator?.range(offset, offset + width) ?? link.range,
-          message: "link text \"\(visible)\" contains the invisible character \(InvisibleCharacters.describe(scalar))",
-          help: "delete the invisible character; hidden characters in addresses are a phishing signature",
-          evidence: "invisible-text|\(visible)"))
+        hits.append(
+          Hit(
+            range: link.textLocator?.range(offset, offset + width) ?? link.range,
+            message:
+              "link text \"\(visible)\" contains the invisible character \(InvisibleCharacters.describe(scalar))",
+            help: "delete the invisible character; hidden characters in addresses are a phishing signature",
+            evidence: "invisible-text|\(visible)"))
         break
       }
     }
@@ -123,10 +164,13 @@ public struct Obfuscated: Rule {
     // "secure-login dot net"): ways to get a URL past filters that genuine mail never needs.
     for entry in inventory.visibleTexts {
       for found in Self.defanged(in: entry.bytes, suffixes: context.suffixes).prefix(20) {
-        hits.append(Hit(
-          range: entry.locator.range(found.start, found.end),
-          message: "text \"\(found.snippet)\" is a disguised address (\(found.kind)); filters and readers treat it as an evasion",
-          help: "write a normal link to the brand's own https address", evidence: "defanged|\(found.snippet)", placeholders: ["text": found.snippet]))
+        hits.append(
+          Hit(
+            range: entry.locator.range(found.start, found.end),
+            message:
+              "text \"\(found.snippet)\" is a disguised address (\(found.kind)); filters and readers treat it as an evasion",
+            help: "write a normal link to the brand's own https address",
+            evidence: "defanged|\(found.snippet)", placeholders: ["text": found.snippet]))
       }
     }
     return hits
@@ -150,7 +194,11 @@ public struct Obfuscated: Rule {
       var high = spans.count
       while low < high {
         let mid = (low + high) / 2
-        if (spans[mid].file, spans[mid].start) <= (range.file.path, range.start) { low = mid + 1 } else { high = mid }
+        if (spans[mid].file, spans[mid].start) <= (range.file.path, range.start) {
+          low = mid + 1
+        } else {
+          high = mid
+        }
       }
       // The nearest spans starting at or before the URL (link texts do not nest, but a few may
       // start at one offset).
@@ -164,7 +212,8 @@ public struct Obfuscated: Rule {
     var hits: [Hit] = []
     for entry in inventory.textURLs where entry.inHTML {
       guard entry.url.form == .schemed || entry.url.form == .www || entry.url.form == .delimited,
-        let url = URLRecord.parse(entry.url.openable), url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp",
+        let url = URLRecord.parse(entry.url.openable),
+        url.scheme == "http" || url.scheme == "https" || url.scheme == "ftp",
         !insideLinkText(entry.range)
       else { continue }
       hits += Self.authorityHits(url, range: entry.range, written: entry.url.text, inText: true)
@@ -182,38 +231,47 @@ public struct Obfuscated: Rule {
     if inText { placeholders["text"] = written }
     if url.notes.contains(.credentials) {
       let before = url.username.isEmpty ? url.password : url.username
-      hits.append(Hit(
-        range: range,
-        message: inText
-          ? "URL \"\(written)\" in the text puts \"\(before)\" before an @: clients link it, and browsers go to \(host), not \(before)"
-          : "link \"\(written)\" puts \"\(before)\" before an @: browsers go to \(host), not \(before)",
-        help: inText ? "remove the text before @ and write the real host directly" : "remove the text before @ and link to the real host directly",
-        evidence: "userinfo|\(host)", placeholders: placeholders))
+      hits.append(
+        Hit(
+          range: range,
+          message: inText
+            ? "URL \"\(written)\" in the text puts \"\(before)\" before an @: clients link it, and browsers go to \(host), not \(before)"
+            : "link \"\(written)\" puts \"\(before)\" before an @: browsers go to \(host), not \(before)",
+          help: inText
+            ? "remove the text before @ and write the real host directly"
+            : "remove the text before @ and link to the real host directly",
+          evidence: "userinfo|\(host)", placeholders: placeholders))
     }
     if case .ip(let address) = url.host {
       let legacy = url.notes.contains(.legacyIPv4)
       placeholders["host"] = address.description
       let message: String
       switch (inText, legacy) {
-      case (true, true): message = "URL \"\(written)\" in the text goes to the IP address \(address) written in a disguised form; clients link it"
-      case (true, false): message = "URL \"\(written)\" in the text goes to the bare IP address \(address); clients link it"
-      case (false, true): message = "link host is the IP address \(address) written in a disguised form in \"\(written)\""
+      case (true, true):
+        message =
+          "URL \"\(written)\" in the text goes to the IP address \(address) written in a disguised form; clients link it"
+      case (true, false):
+        message = "URL \"\(written)\" in the text goes to the bare IP address \(address); clients link it"
+      case (false, true):
+        message = "link host is the IP address \(address) written in a disguised form in \"\(written)\""
       case (false, false): message = "link goes to the bare IP address \(address)"
       }
-      hits.append(Hit(
-        range: range, message: message,
-        help: inText
-          ? "write a host name the brand owns; IP-address URLs are a phishing signature"
-          : "link to a host name the brand owns; IP-address links are a phishing signature",
-        evidence: "ip|\(address)", placeholders: placeholders))
+      hits.append(
+        Hit(
+          range: range, message: message,
+          help: inText
+            ? "write a host name the brand owns; IP-address URLs are a phishing signature"
+            : "link to a host name the brand owns; IP-address links are a phishing signature",
+          evidence: "ip|\(address)", placeholders: placeholders))
     } else if url.notes.contains(.percentEncodedHost) {
-      hits.append(Hit(
-        range: range,
-        message: inText
-          ? "URL \"\(written)\" in the text has a percent-encoded host that decodes to \(host)"
-          : "link host is percent-encoded in \"\(written)\" and decodes to \(host)",
-        help: "write the host name \(host) without percent-escapes",
-        evidence: "escaped|\(host)", placeholders: placeholders))
+      hits.append(
+        Hit(
+          range: range,
+          message: inText
+            ? "URL \"\(written)\" in the text has a percent-encoded host that decodes to \(host)"
+            : "link host is percent-encoded in \"\(written)\" and decodes to \(host)",
+          help: "write the host name \(host) without percent-escapes",
+          evidence: "escaped|\(host)", placeholders: placeholders))
     }
     return hits
   }
@@ -227,10 +285,12 @@ public struct Obfuscated: Rule {
     let bytes = Array(link.href.utf8)
     let host = String(decoding: bytes[span], as: UTF8.self)
     guard let first = host.unicodeScalars.first(where: InvisibleCharacters.isInvisible) else { return nil }
-    let visible = String(String.UnicodeScalarView(host.unicodeScalars.filter { !InvisibleCharacters.isInvisible($0) }))
+    let visible = String(
+      String.UnicodeScalarView(host.unicodeScalars.filter { !InvisibleCharacters.isInvisible($0) }))
     return Hit(
       range: link.hrefLocator?.range(span.lowerBound, span.upperBound) ?? link.range,
-      message: "the host of href \"\(link.href.escapedForDisplay)\" contains the invisible character \(InvisibleCharacters.describe(first)), which hides or reorders what the reader sees (it reads as \(visible.escapedForDisplay))",
+      message:
+        "the host of href \"\(link.href.escapedForDisplay)\" contains the invisible character \(InvisibleCharacters.describe(first)), which hides or reorders what the reader sees (it reads as \(visible.escapedForDisplay))",
       help: "write the host name without invisible or bidirectional-control characters",
       evidence: "invisible-host|\(link.href.escapedForDisplay)", placeholders: ["host": visible])
   }
@@ -238,10 +298,14 @@ public struct Obfuscated: Rule {
   /// Words that stand before "at" in prose ("write to us at …", "log in at …", "available at …"):
   /// the text after them is read as a place, not as the domain of a spelled-out mail address.
   static let proseBeforeAt: Set<String> = [
-    "i", "me", "we", "us", "you", "him", "her", "it", "them", "in", "on", "online", "here", "there", "up", "back",
-    "out", "touch", "visit", "available", "found", "find", "look", "click", "go", "log", "login", "sign", "signed",
-    "contact", "email", "e-mail", "mail", "write", "reach", "call", "apply", "register", "shop", "buy", "order",
-    "more", "details", "info", "information", "see", "read", "join", "site", "website", "page", "portal", "account",
+    "i", "me", "we", "us", "you", "him", "her", "it", "them", "in", "on", "online", "here", "there", "up",
+    "back",
+    "out", "touch", "visit", "available", "found", "find", "look", "click", "go", "log", "login", "sign",
+    "signed",
+    "contact", "email", "e-mail", "mail", "write", "reach", "call", "apply", "register", "shop", "buy",
+    "order",
+    "more", "details", "info", "information", "see", "read", "join", "site", "website", "page", "portal",
+    "account",
   ]
 
   /// Whether the domain starting at `domainStart` is the domain of a munged mail address in a
@@ -250,18 +314,26 @@ public struct Obfuscated: Rule {
   /// local part; plain " at " after a word of prose ("write to us at …") does not count.
   static func isMungedAddress(_ bytes: [UInt8], domainStart: Int) -> Bool {
     func isLocal(_ b: UInt8) -> Bool {
-      (b >= 48 && b <= 57) || (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
+      (b >= 48 && b <= 57) || (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || b == UInt8(ascii: ".")
+        || b == UInt8(ascii: "_")
         || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
     }
     func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
     var index = domainStart
     var spaces = 0
-    while index > 0, bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09, spaces < 4 { index -= 1; spaces += 1 }
+    while index > 0, bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09, spaces < 4 {
+      index -= 1
+      spaces += 1
+    }
     guard index > 0 else { return false }
     if bytes[index - 1] == UInt8(ascii: "@") { return index >= 2 && isLocal(bytes[index - 2]) }
     // A bracketed "at": (at) [at] {at} <at>, with or without spaces around it.
-    let closers: [UInt8: UInt8] = [UInt8(ascii: ")"): UInt8(ascii: "("), UInt8(ascii: "]"): UInt8(ascii: "["), UInt8(ascii: "}"): UInt8(ascii: "{"), UInt8(ascii: ">"): UInt8(ascii: "<")]
-    if let opener = closers[bytes[index - 1]], index >= 4, lower(bytes[index - 2]) == UInt8(ascii: "t"), lower(bytes[index - 3]) == UInt8(ascii: "a"),
+    let closers: [UInt8: UInt8] = [
+      UInt8(ascii: ")"): UInt8(ascii: "("), UInt8(ascii: "]"): UInt8(ascii: "["),
+      UInt8(ascii: "}"): UInt8(ascii: "{"), UInt8(ascii: ">"): UInt8(ascii: "<"),
+    ]
+    if let opener = closers[bytes[index - 1]], index >= 4, lower(bytes[index - 2]) == UInt8(ascii: "t"),
+      lower(bytes[index - 3]) == UInt8(ascii: "a"),
       bytes[index - 4] == opener
     {
       var before = index - 4
@@ -269,7 +341,8 @@ public struct Obfuscated: Rule {
       return before > 0 && isLocal(bytes[before - 1])
     }
     // A plain " at " between a local part and the domain.
-    guard spaces > 0, index >= 3, lower(bytes[index - 1]) == UInt8(ascii: "t"), lower(bytes[index - 2]) == UInt8(ascii: "a"), bytes[index - 3] == 0x20
+    guard spaces > 0, index >= 3, lower(bytes[index - 1]) == UInt8(ascii: "t"),
+      lower(bytes[index - 2]) == UInt8(ascii: "a"), bytes[index - 3] == 0x20
     else { return false }
     let localEnd = index - 3
     var localStart = localEnd
@@ -277,8 +350,11 @@ public struct Obfuscated: Rule {
     guard localStart < localEnd else { return false }
     if localStart > 0 {
       let previous = bytes[localStart - 1]
-      guard previous == 0x20 || previous == 0x09 || previous == 0x0A || previous == 0x0D || previous == UInt8(ascii: "<")
-        || previous == UInt8(ascii: "(") || previous == UInt8(ascii: "\"") || previous == UInt8(ascii: ",") || previous == UInt8(ascii: ":")
+      guard
+        previous == 0x20 || previous == 0x09 || previous == 0x0A || previous == 0x0D
+          || previous == UInt8(ascii: "<")
+          || previous == UInt8(ascii: "(") || previous == UInt8(ascii: "\"") || previous == UInt8(ascii: ",")
+          || previous == UInt8(ascii: ":")
       else { return false }
     }
     let local = String(decoding: bytes[localStart..<localEnd].map(lower), as: UTF8.self)
@@ -286,8 +362,12 @@ public struct Obfuscated: Rule {
   }
 
   /// Finds disguised URLs in text. Linear: each check at a position reads a bounded window.
-  static func defanged(in bytes: [UInt8], suffixes: PublicSuffixList?) -> [(start: Int, end: Int, snippet: String, kind: String)] {
-    func lower(_ i: Int) -> UInt8 { i < bytes.count ? (bytes[i] >= 65 && bytes[i] <= 90 ? bytes[i] | 0x20 : bytes[i]) : 0 }
+  static func defanged(in bytes: [UInt8], suffixes: PublicSuffixList?) -> [(
+    start: Int, end: Int, snippet: String, kind: String
+  )] {
+    func lower(_ i: Int) -> UInt8 {
+      i < bytes.count ? (bytes[i] >= 65 && bytes[i] <= 90 ? bytes[i] | 0x20 : bytes[i]) : 0
+    }
     func isAlnum(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 97 && b <= 122) || (b >= 65 && b <= 90) }
     func skipSpaces(_ i: inout Int) { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 } }
     var found: [(Int, Int, String, String)] = []
@@ -296,13 +376,17 @@ public struct Obfuscated: Rule {
       let c = lower(i)
       if c == UInt8(ascii: "h"), i == 0 || !isAlnum(bytes[i - 1]) {
         // hxxp:// and hxxp[:]//
-        if lower(i + 1) == UInt8(ascii: "x"), lower(i + 2) == UInt8(ascii: "x"), lower(i + 3) == UInt8(ascii: "p") {
+        if lower(i + 1) == UInt8(ascii: "x"), lower(i + 2) == UInt8(ascii: "x"),
+          lower(i + 3) == UInt8(ascii: "p")
+        {
           var j = i + 4
           if lower(j) == UInt8(ascii: "s") { j += 1 }
           if lower(j) == UInt8(ascii: "[") { j += 1 }
           if lower(j) == UInt8(ascii: ":") {
             var end = j
-            while end < bytes.count, end - i < 200, !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D) { end += 1 }
+            while end < bytes.count, end - i < 200,
+              !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D)
+            { end += 1 }
             found.append((i, end, String(decoding: bytes[i..<end], as: UTF8.self), "hxxp scheme"))
             i = end
             continue
@@ -316,7 +400,10 @@ public struct Obfuscated: Rule {
           let before = j
           skipSpaces(&j)
           if j > before { spaced = true }
-          if lower(j) != letter { matched = false; break }
+          if lower(j) != letter {
+            matched = false
+            break
+          }
           j += 1
         }
         if matched {
@@ -335,8 +422,11 @@ public struct Obfuscated: Rule {
               if lower(m) == UInt8(ascii: "/"), spaced {
                 var end = m + 1
                 skipSpaces(&end)
-                while end < bytes.count, end - i < 200, !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D) { end += 1 }
-                found.append((i, end, String(decoding: bytes[i..<end], as: UTF8.self), "a URL spelled with spaces"))
+                while end < bytes.count, end - i < 200,
+                  !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D)
+                { end += 1 }
+                found.append(
+                  (i, end, String(decoding: bytes[i..<end], as: UTF8.self), "a URL spelled with spaces"))
                 i = end
                 continue
               }
@@ -345,27 +435,43 @@ public struct Obfuscated: Rule {
         }
       }
       // example[.]com, example(.)com, example[dot]com
-      if c == UInt8(ascii: "[") || c == UInt8(ascii: "(") || c == UInt8(ascii: "{"), i > 0, isAlnum(bytes[i - 1]) {
-        let close: UInt8 = c == UInt8(ascii: "[") ? UInt8(ascii: "]") : c == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}")
+      if c == UInt8(ascii: "[") || c == UInt8(ascii: "(") || c == UInt8(ascii: "{"), i > 0,
+        isAlnum(bytes[i - 1])
+      {
+        let close: UInt8 =
+          c == UInt8(ascii: "[")
+          ? UInt8(ascii: "]") : c == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}")
         var inner = 0
         if lower(i + 1) == UInt8(ascii: "."), lower(i + 2) == close { inner = 3 }
-        if lower(i + 1) == UInt8(ascii: "d"), lower(i + 2) == UInt8(ascii: "o"), lower(i + 3) == UInt8(ascii: "t"), lower(i + 4) == close { inner = 5 }
+        if lower(i + 1) == UInt8(ascii: "d"), lower(i + 2) == UInt8(ascii: "o"),
+          lower(i + 3) == UInt8(ascii: "t"), lower(i + 4) == close
+        {
+          inner = 5
+        }
         if inner > 0, i + inner < bytes.count, isAlnum(bytes[i + inner]) {
           var start = i
-          while start > 0, isAlnum(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "-") || bytes[start - 1] == UInt8(ascii: ".") { start -= 1 }
+          while start > 0,
+            isAlnum(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "-")
+              || bytes[start - 1] == UInt8(ascii: ".")
+          { start -= 1 }
           var end = i + inner
-          while end < bytes.count, end - start < 200, !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D) { end += 1 }
+          while end < bytes.count, end - start < 200,
+            !(bytes[end] == 0x20 || bytes[end] == 0x0A || bytes[end] == 0x0D)
+          { end += 1 }
           if isMungedAddress(bytes, domainStart: start) {
             i = end
             continue
           }
-          found.append((start, end, String(decoding: bytes[start..<end], as: UTF8.self), "a dot written in brackets"))
+          found.append(
+            (start, end, String(decoding: bytes[start..<end], as: UTF8.self), "a dot written in brackets"))
           i = end
           continue
         }
       }
       // secure-login dot net
-      if c == 0x20, lower(i + 1) == UInt8(ascii: "d"), lower(i + 2) == UInt8(ascii: "o"), lower(i + 3) == UInt8(ascii: "t"), lower(i + 4) == 0x20, let suffixes {
+      if c == 0x20, lower(i + 1) == UInt8(ascii: "d"), lower(i + 2) == UInt8(ascii: "o"),
+        lower(i + 3) == UInt8(ascii: "t"), lower(i + 4) == 0x20, let suffixes
+      {
         var start = i
         while start > 0, isAlnum(bytes[start - 1]) || bytes[start - 1] == UInt8(ascii: "-") { start -= 1 }
         var end = i + 5
@@ -374,7 +480,8 @@ public struct Obfuscated: Rule {
         let tld = String(decoding: bytes[(i + 5)..<end], as: UTF8.self).lowercased()
         if isMungedAddress(bytes, domainStart: start) {
           // "jane at example dot co dot uk": skip the whole spelled-out domain.
-          while end + 5 < bytes.count, bytes[end] == 0x20, lower(end + 1) == UInt8(ascii: "d"), lower(end + 2) == UInt8(ascii: "o"),
+          while end + 5 < bytes.count, bytes[end] == 0x20, lower(end + 1) == UInt8(ascii: "d"),
+            lower(end + 2) == UInt8(ascii: "o"),
             lower(end + 3) == UInt8(ascii: "t"), bytes[end + 4] == 0x20, isAlnum(bytes[end + 5])
           {
             end += 5
@@ -383,8 +490,12 @@ public struct Obfuscated: Rule {
           i = end
           continue
         }
-        if label.count >= 4, (label.contains(UInt8(ascii: "-")) || label.allSatisfy({ !($0 >= 65 && $0 <= 90) })), suffixes.isKnownSuffix(tld), end - (i + 5) >= 2 {
-          found.append((start, end, String(decoding: bytes[start..<end], as: UTF8.self), "\"dot\" spelled out"))
+        if label.count >= 4,
+          label.contains(UInt8(ascii: "-")) || label.allSatisfy({ !($0 >= 65 && $0 <= 90) }),
+          suffixes.isKnownSuffix(tld), end - (i + 5) >= 2
+        {
+          found.append(
+            (start, end, String(decoding: bytes[start..<end], as: UTF8.self), "\"dot\" spelled out"))
           i = end
           continue
         }

@@ -24,23 +24,38 @@ public struct OffBrandHost: Rule {
       hosting.
       """,
     example: "```html\n<img src=\"http://m0.net/m/s.asp?HB4162878203X1075628X73339X\">\n```",
-    useInstead: "Serve links and images from the brand's domains, or list a trusted partner under `brand.allowed_hosts`.",
-    references: ["M3AAWG Sender Best Common Practices v3 §3.7", "Microsoft, 'How to recognize phishing email messages' (links to unfamiliar domains)"],
+    useInstead:
+      "Serve links and images from the brand's domains, or list a trusted partner under `brand.allowed_hosts`.",
+    references: [
+      "M3AAWG Sender Best Common Practices v3 §3.7",
+      "Microsoft, 'How to recognize phishing email messages' (links to unfamiliar domains)",
+    ],
     examples: [
-      RuleExample("a partner link", flagged: true, .html(#"<a href="https://«offers.partner.example/spring">Spring offers</a>"#)),
-      RuleExample("an image from a third-party host", flagged: true, .html(#"<img src="https://«cdn.example.net/logo.png" width="100" height="40">"#)),
+      RuleExample(
+        "a partner link", flagged: true,
+        .html(#"<a href="https://«offers.partner.example/spring">Spring offers</a>"#)),
+      RuleExample(
+        "an image from a third-party host", flagged: true,
+        .html(#"<img src="https://«cdn.example.net/logo.png" width="100" height="40">"#)),
       RuleExample(
         "the brand's tracking domain carrying an outside destination", flagged: true,
-        .html(#"<a href="https://«click.contoso.com/r?url=https%3A%2F%2Fevil.example%2F">www.contoso.com</a>"#)),
+        .html(
+          #"<a href="https://«click.contoso.com/r?url=https%3A%2F%2Fevil.example%2F">www.contoso.com</a>"#)),
       RuleExample(
         "an image through Gmail's proxy, judged by its origin", flagged: true,
-        .html(#"<img src="https://«ci3.googleusercontent.com/proxy/AbC=s0-d-e1-ft#https://cdn.example.net/logo.png" width="100" height="40">"#)),
+        .html(
+          #"<img src="https://«ci3.googleusercontent.com/proxy/AbC=s0-d-e1-ft#https://cdn.example.net/logo.png" width="100" height="40">"#
+        )),
       RuleExample(
         "the brand's tracking domain carrying a brand destination, and a proxied brand image", flagged: false,
-        .html(#"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fwww.contoso.com%2F">Home</a> <img src="https://ci3.googleusercontent.com/proxy/AbC=s0-d-e1-ft#https://www.contoso.com/logo.png" width="100" height="40">"#)),
+        .html(
+          #"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fwww.contoso.com%2F">Home</a> <img src="https://ci3.googleusercontent.com/proxy/AbC=s0-d-e1-ft#https://www.contoso.com/logo.png" width="100" height="40">"#
+        )),
       RuleExample(
         "an allowed host and brand hosts", flagged: false,
-        .html(#"<a href="https://pay.example.org/x">Pay</a> <a href="https://www.contoso.com/">Home</a> <img src="https://click.contoso.com/o.gif">"#),
+        .html(
+          #"<a href="https://pay.example.org/x">Pay</a> <a href="https://www.contoso.com/">Home</a> <img src="https://click.contoso.com/o.gif">"#
+        ),
         policy: "brand: { allowed_hosts: [pay.example.org] }"),
     ],
     placeholders: ["host"],
@@ -57,41 +72,51 @@ public struct OffBrandHost: Rule {
     }
     var hits: [Hit] = []
     for link in inventory.links {
-      guard let url = link.url, ["http", "https"].contains(url.scheme), let host = link.deliveredHost else { continue }
+      guard let url = link.url, ["http", "https"].contains(url.scheme), let host = link.deliveredHost else {
+        continue
+      }
       // A declared tracking domain vouches for its redirect, not for the destination it carries.
       if brand.isTrackingDomain(host), link.rewrite == nil, let target = RedirectUnwrapping.finalTarget(url),
         let targetHost = target.host.map({ HostName.normalise($0.description) }), offBrand(targetHost)
       {
-        hits.append(Hit(
-          range: link.hostRange,
-          message: "link goes through the brand's tracking domain \(host) to \(Host.domain(targetHost).displayName), which is not a brand domain, tracking domain or allowed host",
-          help: "link to the brand's own domain, or add \(targetHost) to brand.allowed_hosts if the brand trusts it",
-          evidence: "link|\(targetHost)", placeholders: ["host": targetHost]))
+        hits.append(
+          Hit(
+            range: link.hostRange,
+            message:
+              "link goes through the brand's tracking domain \(host) to \(Host.domain(targetHost).displayName), which is not a brand domain, tracking domain or allowed host",
+            help:
+              "link to the brand's own domain, or add \(targetHost) to brand.allowed_hosts if the brand trusts it",
+            evidence: "link|\(targetHost)", placeholders: ["host": targetHost]))
         continue
       }
       guard offBrand(host) else { continue }
       let viaRewrite = link.rewrite != nil
-      hits.append(Hit(
-        range: viaRewrite ? link.range : link.hostRange,
-        message: viaRewrite
-          ? "click tracking will send this link through \(host), which is not a brand domain, tracking domain or allowed host"
-          : "link goes to \(Host.domain(host).displayName), which is not a brand domain, tracking domain or allowed host",
-        help: "link to the brand's own domain, or add \(host) to brand.allowed_hosts if the brand trusts it",
-        evidence: "link|\(host)", placeholders: ["host": host]))
+      hits.append(
+        Hit(
+          range: viaRewrite ? link.range : link.hostRange,
+          message: viaRewrite
+            ? "click tracking will send this link through \(host), which is not a brand domain, tracking domain or allowed host"
+            : "link goes to \(Host.domain(host).displayName), which is not a brand domain, tracking domain or allowed host",
+          help:
+            "link to the brand's own domain, or add \(host) to brand.allowed_hosts if the brand trusts it",
+          evidence: "link|\(host)", placeholders: ["host": host]))
     }
     for image in inventory.images {
       guard let written = image.url, ["http", "https"].contains(written.scheme) else { continue }
       // An image through a mail provider's proxy (forwarded mail) is judged by its origin.
       let proxied = ImageProxy.origin(of: written)
-      guard let url = proxied ?? image.url, let host = url.host.map({ HostName.normalise($0.description) }), offBrand(host) else { continue }
+      guard let url = proxied ?? image.url, let host = url.host.map({ HostName.normalise($0.description) }),
+        offBrand(host)
+      else { continue }
       let via = proxied == nil ? "" : " (through the image proxy \(image.host ?? ""))"
-      hits.append(Hit(
-        range: image.addedByOpenTracking ? image.range : image.hostRange,
-        message: image.addedByOpenTracking
-          ? "open tracking will load an image from \(host), which is not a brand domain or allowed host"
-          : "image loads from \(Host.domain(host).displayName)\(via), which is not a brand domain, tracking domain or allowed host",
-        help: "serve images from the brand's own domain, or add \(host) to brand.allowed_hosts",
-        evidence: "image|\(host)", placeholders: ["host": host]))
+      hits.append(
+        Hit(
+          range: image.addedByOpenTracking ? image.range : image.hostRange,
+          message: image.addedByOpenTracking
+            ? "open tracking will load an image from \(host), which is not a brand domain or allowed host"
+            : "image loads from \(Host.domain(host).displayName)\(via), which is not a brand domain, tracking domain or allowed host",
+          help: "serve images from the brand's own domain, or add \(host) to brand.allowed_hosts",
+          evidence: "image|\(host)", placeholders: ["host": host]))
     }
     return hits
   }

@@ -27,7 +27,9 @@ public enum RedirectUnwrapping {
     var seen: Set<String> = []
     for pair in query.split(separator: "&") {
       let parts = pair.split(separator: "=", maxSplits: 1)
-      guard parts.count == 2, let target = destination(inValue: parts[1], scheme: url.scheme) else { continue }
+      guard parts.count == 2, let target = destination(inValue: parts[1], scheme: url.scheme) else {
+        continue
+      }
       if seen.insert(target.href).inserted { candidates.append(target) }
     }
     return candidates
@@ -56,10 +58,12 @@ public enum RedirectUnwrapping {
     guard url.scheme == "http" || url.scheme == "https" else { return nil }
     let pathBytes = url.path.utf8.count
     if pathBytes > maximumUnwrapInput {
-      return "its path is \(pathBytes) bytes, over the \(maximumUnwrapInput) sendlint searches for an embedded destination"
+      return
+        "its path is \(pathBytes) bytes, over the \(maximumUnwrapInput) sendlint searches for an embedded destination"
     }
     if let query = url.query, query.utf8.count > maximumUnwrapInput {
-      return "its query is \(query.utf8.count) bytes, over the \(maximumUnwrapInput) sendlint searches for an embedded destination"
+      return
+        "its query is \(query.utf8.count) bytes, over the \(maximumUnwrapInput) sendlint searches for an embedded destination"
     }
     guard embedded.count == 1 else { return nil }
     var current = embedded[0]
@@ -95,12 +99,15 @@ public enum RedirectUnwrapping {
     let text: String
     if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
       text = value
-    } else if lowered.hasPrefix("//"), let third = value.utf8.dropFirst(2).first, third != UInt8(ascii: "/"), third != UInt8(ascii: "\\") {
+    } else if lowered.hasPrefix("//"), let third = value.utf8.dropFirst(2).first, third != UInt8(ascii: "/"),
+      third != UInt8(ascii: "\\")
+    {
       text = scheme + ":" + value
     } else {
       return nil
     }
-    guard let target = URLRecord.parse(text), target.host != nil, !(target.host?.description.isEmpty ?? true) else { return nil }
+    guard let target = URLRecord.parse(text), target.host != nil, !(target.host?.description.isEmpty ?? true)
+    else { return nil }
     return target
   }
 
@@ -127,14 +134,16 @@ public enum RedirectUnwrapping {
     func lower(_ i: Int) -> UInt8 { bytes[i] >= 65 && bytes[i] <= 90 ? bytes[i] | 0x20 : bytes[i] }
     var index = 1  // a path starts with "/"
     while index + 7 <= bytes.count {
-      if lower(index) == UInt8(ascii: "h"), lower(index + 1) == UInt8(ascii: "t"), lower(index + 2) == UInt8(ascii: "t"),
+      if lower(index) == UInt8(ascii: "h"), lower(index + 1) == UInt8(ascii: "t"),
+        lower(index + 2) == UInt8(ascii: "t"),
         lower(index + 3) == UInt8(ascii: "p")
       {
         var colon = index + 4
         if colon < bytes.count, lower(colon) == UInt8(ascii: "s") { colon += 1 }
         let before = bytes[index - 1]
         let alphanumeric = (before >= 48 && before <= 57) || (before | 0x20 >= 97 && before | 0x20 <= 122)
-        if !alphanumeric, colon + 2 < bytes.count, bytes[colon] == UInt8(ascii: ":"), bytes[colon + 1] == UInt8(ascii: "/"),
+        if !alphanumeric, colon + 2 < bytes.count, bytes[colon] == UInt8(ascii: ":"),
+          bytes[colon + 1] == UInt8(ascii: "/"),
           bytes[colon + 2] == UInt8(ascii: "/")
         {
           return index

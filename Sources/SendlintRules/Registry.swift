@@ -62,7 +62,10 @@ public enum RuleRegistry {
   ].sorted { $0.metadata.id < $1.metadata.id }
 
   /// Metadata of built-in rules and input ids, sorted by id.
-  public static let allMetadata: [RuleMetadata] = (builtin.map { $0.metadata } + online.map { $0.metadata } + InputProblems.all + MetaRules.all).sorted { $0.id < $1.id }
+  public static let allMetadata: [RuleMetadata] =
+    (builtin.map { $0.metadata } + online.map { $0.metadata } + InputProblems.all + MetaRules.all).sorted {
+      $0.id < $1.id
+    }
 
   public static func metadata(for id: String) -> RuleMetadata? { allMetadata.first { $0.id == id } }
 

@@ -53,7 +53,10 @@ public struct RuleOption<Value: Sendable>: Sendable {
 
 extension RuleOption where Value == Int {
   public init(_ name: String, default value: Int, range: ClosedRange<Int>, help: String) {
-    self.init(spec: OptionSpec(name: name, kind: .int(range), defaultValue: .int(value), help: help), defaultValue: value) {
+    self.init(
+      spec: OptionSpec(name: name, kind: .int(range), defaultValue: .int(value), help: help),
+      defaultValue: value
+    ) {
       if case .int(let read) = $0 { read } else { nil }
     }
   }
@@ -61,7 +64,9 @@ extension RuleOption where Value == Int {
 
 extension RuleOption where Value == Bool {
   public init(_ name: String, default value: Bool, help: String) {
-    self.init(spec: OptionSpec(name: name, kind: .bool, defaultValue: .bool(value), help: help), defaultValue: value) {
+    self.init(
+      spec: OptionSpec(name: name, kind: .bool, defaultValue: .bool(value), help: help), defaultValue: value
+    ) {
       if case .bool(let read) = $0 { read } else { nil }
     }
   }
@@ -71,7 +76,9 @@ extension RuleOption where Value: RawRepresentable & CaseIterable, Value.RawValu
   /// A choice among the cases of `Value`, written as their raw values.
   public init(_ name: String, default value: Value, help: String) {
     self.init(
-      spec: OptionSpec(name: name, kind: .choice(Value.allCases.map(\.rawValue)), defaultValue: .string(value.rawValue), help: help),
+      spec: OptionSpec(
+        name: name, kind: .choice(Value.allCases.map(\.rawValue)), defaultValue: .string(value.rawValue),
+        help: help),
       defaultValue: value
     ) {
       if case .string(let read) = $0 { Value(rawValue: read) } else { nil }
@@ -161,7 +168,9 @@ public struct BrandFacts: Sendable {
   }
 
   /// Whether the policy says anything about sending infrastructure.
-  public var knowsSendingInfrastructure: Bool { !sendingIPs.isEmpty || vendors.contains { !$0.sendingIPs.isEmpty } }
+  public var knowsSendingInfrastructure: Bool {
+    !sendingIPs.isEmpty || vendors.contains { !$0.sendingIPs.isEmpty }
+  }
 
   public func isTrackingDomain(_ host: String) -> Bool {
     trackingDomains.contains { HostName.normalise($0) == HostName.normalise(host) }
@@ -180,7 +189,10 @@ public struct RuleContext: Sendable {
   public let suffixes: PublicSuffixList?
   public let finder: TextURLFinder
 
-  public init(brand: BrandFacts, category: String?, suffixes: PublicSuffixList? = PublicSuffixList.shared, finder: TextURLFinder = TextURLFinder()) {
+  public init(
+    brand: BrandFacts, category: String?, suffixes: PublicSuffixList? = PublicSuffixList.shared,
+    finder: TextURLFinder = TextURLFinder()
+  ) {
     self.brand = brand
     self.category = category
     self.suffixes = suffixes
@@ -198,7 +210,10 @@ public struct Hit: Sendable {
   /// Named values a policy's message override may use (`{{host}}`).
   public let placeholders: [String: String]
 
-  public init(range: SourceRange?, message: String, help: String?, evidence: String, placeholders: [String: String] = [:]) {
+  public init(
+    range: SourceRange?, message: String, help: String?, evidence: String,
+    placeholders: [String: String] = [:]
+  ) {
     self.range = range
     self.message = message
     self.help = help
@@ -234,7 +249,8 @@ public struct RuleExample: Sendable {
   public let line: Int
 
   public init(
-    _ title: String, flagged: Bool, _ draft: Draft, policy: String? = nil, category: String? = nil, message: String? = nil,
+    _ title: String, flagged: Bool, _ draft: Draft, policy: String? = nil, category: String? = nil,
+    message: String? = nil,
     fileID: String = #fileID, line: Int = #line
   ) {
     self.title = title
@@ -285,7 +301,8 @@ public struct RuleMetadata: Sendable {
   public init(
     id: String, summary: String, defaultSeverity: Severity, categorySeverities: [String: Severity] = [:],
     whatItDoes: String, whyIsThisBad: String, example: String, useInstead: String, references: [String],
-    options: [OptionSpec] = [], examples: [RuleExample] = [], placeholders: [String] = [], tags: [String] = [], needs: String? = nil
+    options: [OptionSpec] = [], examples: [RuleExample] = [], placeholders: [String] = [],
+    tags: [String] = [], needs: String? = nil
   ) {
     self.id = id
     self.summary = summary
@@ -313,17 +330,24 @@ public struct RuleMetadata: Sendable {
     var text = "# \(id)\n\n\(summary)\n\n"
     text += "Default severity: **\(defaultSeverity.rawValue)**"
     if !categorySeverities.isEmpty {
-      text += " (" + categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }.joined(separator: ", ") + ")"
+      text +=
+        " ("
+        + categorySeverities.sorted { $0.key < $1.key }.map { "\($0.value.rawValue) in \($0.key)" }.joined(
+          separator: ", ") + ")"
     }
     text += "\n\n## What it does\n\n\(whatItDoes)\n\n## Why is this bad?\n\n\(whyIsThisBad)\n\n"
     text += "## Example\n\n\(example)\n\n## Use instead\n\n\(useInstead)\n\n"
     if !options.isEmpty {
       text += "## Options\n\n"
-      for option in options { text += "- `\(option.name)` (default `\(option.defaultValue)`): \(option.help)\n" }
+      for option in options {
+        text += "- `\(option.name)` (default `\(option.defaultValue)`): \(option.help)\n"
+      }
       text += "\n"
     }
     if !placeholders.isEmpty {
-      text += "## Message placeholders\n\n" + (["message", "rule"] + placeholders).map { "`{{\($0)}}`" }.joined(separator: ", ") + "\n\n"
+      text +=
+        "## Message placeholders\n\n"
+        + (["message", "rule"] + placeholders).map { "`{{\($0)}}`" }.joined(separator: ", ") + "\n\n"
     }
     if let needs { text += "## Needs\n\n\(needs)\n\n" }
     text += "## References\n\n" + references.map { "- \($0)" }.joined(separator: "\n") + "\n"

@@ -26,11 +26,15 @@ public struct SameTarget: Rule {
       ```
       """,
     useInstead: "Give each link its own target (an ESP must rewrite each link to its own tracked URL).",
-    references: ["Microsoft Security Bulletin MS03-026 reminder (August 2003)", "RFC 3986 §7.6 (semantic attacks)"],
+    references: [
+      "Microsoft Security Bulletin MS03-026 reminder (August 2003)", "RFC 3986 §7.6 (semantic attacks)",
+    ],
     examples: [
       RuleExample(
         "two addresses, one redirect", flagged: true,
-        .html(#"<a href="https://r.example/x?1">www.contoso.com/a</a> <a href="https://r.example/x?1">«help.contoso.com</a>"#)),
+        .html(
+          #"<a href="https://r.example/x?1">www.contoso.com/a</a> <a href="https://r.example/x?1">«help.contoso.com</a>"#
+        )),
       RuleExample(
         "one click-tracking URL for every link", flagged: true,
         .campaign(
@@ -41,17 +45,24 @@ public struct SameTarget: Rule {
             tracking:
               clicks: { enabled: true, domain: click.contoso.com, url: "https://click.contoso.com/r?id=7" }
             """,
-          html: #"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://help.contoso.com/">«help.contoso.com</a>"#,
+          html:
+            #"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://help.contoso.com/">«help.contoso.com</a>"#,
           text: nil)),
       RuleExample(
         "two addresses, one target, different fragments", flagged: true,
-        .html(#"<a href="https://r.example/x#a">www.contoso.com/a</a> <a href="https://r.example/x#b">«help.contoso.com</a>"#)),
+        .html(
+          #"<a href="https://r.example/x#a">www.contoso.com/a</a> <a href="https://r.example/x#b">«help.contoso.com</a>"#
+        )),
       RuleExample(
         "one page, two sections", flagged: false,
-        .html(#"<a href="https://www.contoso.com/faq#a">www.contoso.com/faq</a> <a href="https://www.contoso.com/faq#b">www.contoso.com/faq</a>"#)),
+        .html(
+          #"<a href="https://www.contoso.com/faq#a">www.contoso.com/faq</a> <a href="https://www.contoso.com/faq#b">www.contoso.com/faq</a>"#
+        )),
       RuleExample(
         "the same address twice", flagged: false,
-        .html(#"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://www.contoso.com/a">www.contoso.com/a</a>"#)),
+        .html(
+          #"<a href="https://www.contoso.com/a">www.contoso.com/a</a> <a href="https://www.contoso.com/a">www.contoso.com/a</a>"#
+        )),
     ],
     placeholders: ["target"],
     tags: ["phishing", "links"])
@@ -67,8 +78,10 @@ public struct SameTarget: Rule {
       // The fragment is not sent to the server: `page#a` and `page#b` are one target.
       guard let delivered = link.deliveredURL else { continue }
       let target = delivered.firstIndex(of: "#").map { String(delivered[..<$0]) } ?? delivered
-      guard let shown = context.finder.find(in: Array(link.text.utf8)).first(where: { $0.form != .email }) else { continue }
-      let normalised = shown.text.lowercased().replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
+      guard let shown = context.finder.find(in: Array(link.text.utf8)).first(where: { $0.form != .email })
+      else { continue }
+      let normalised = shown.text.lowercased().replacingOccurrences(of: "https://", with: "")
+        .replacingOccurrences(of: "http://", with: "")
         .trimmingTrailingSlash()
       if groups[target] == nil { order.append(target) }
       groups[target, default: []].append((index, normalised))
@@ -79,14 +92,21 @@ public struct SameTarget: Rule {
       var seen: Set<String> = []
       let distinct = members.map(\.shown).filter { seen.insert($0).inserted }
       // Reported at the first link that shows a second address.
-      guard distinct.count >= 2, let member = members.first(where: { $0.shown == distinct[1] }) else { continue }
+      guard distinct.count >= 2, let member = members.first(where: { $0.shown == distinct[1] }) else {
+        continue
+      }
       let second = links[member.index]
       let viaRewrite = second.rewrite != nil
-      hits.append(Hit(
-        range: second.textLocator.map { $0.range(0, second.text.utf8.count) } ?? second.range,
-        message: "\(members.count) links show \(distinct.count) different addresses (\(distinct.joined(separator: ", "))) but all go to \(target)\(viaRewrite ? " after the click rewrite" : "")",
-        help: viaRewrite ? "have the ESP rewrite each link to its own tracked URL (tracking.clicks.url needs {{url}})" : "point each link at the address it shows",
-        evidence: "\(target)|\(distinct.sorted().joined(separator: ","))", placeholders: ["target": target]))
+      hits.append(
+        Hit(
+          range: second.textLocator.map { $0.range(0, second.text.utf8.count) } ?? second.range,
+          message:
+            "\(members.count) links show \(distinct.count) different addresses (\(distinct.joined(separator: ", "))) but all go to \(target)\(viaRewrite ? " after the click rewrite" : "")",
+          help: viaRewrite
+            ? "have the ESP rewrite each link to its own tracked URL (tracking.clicks.url needs {{url}})"
+            : "point each link at the address it shows",
+          evidence: "\(target)|\(distinct.sorted().joined(separator: ","))", placeholders: ["target": target])
+      )
     }
     return hits
   }

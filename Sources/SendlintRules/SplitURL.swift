@@ -45,7 +45,9 @@ public struct SplitURL: Rule {
     examples: [
       RuleExample(
         "the 2003 article link", flagged: true,
-        .text("Read the bulletin at http://www.microsoft.com/security/« security_bulletins/ms03-026.asp for details.\n")),
+        .text(
+          "Read the bulletin at http://www.microsoft.com/security/« security_bulletins/ms03-026.asp for details.\n"
+        )),
       RuleExample(
         "a line break inside the path", flagged: true,
         .text("Details: https://www.contoso.com/support/kb/«\n2003/ms03-026.html\n")),
@@ -57,7 +59,9 @@ public struct SplitURL: Rule {
         .html(#"<a href="«https://www.contoso.com/a b">Read more</a>"#)),
       RuleExample(
         "a long text URL without angle brackets", flagged: true,
-        .text("Read «https://www.contoso.com/security/bulletins/2003/ms03-026/remote-procedure-call-buffer-overrun.asp\n"),
+        .text(
+          "Read «https://www.contoso.com/security/bulletins/2003/ms03-026/remote-procedure-call-buffer-overrun.asp\n"
+        ),
         policy: "rules: { link/split-url: { options: { max_text_url_length: 78 } } }"),
       RuleExample(
         "a space after a dot of the host", flagged: true,
@@ -70,7 +74,9 @@ public struct SplitURL: Rule {
         .text("Read https://www.contoso.com/secu« rity/ today.\n")),
       RuleExample(
         "a mailto: subject and a tel: number with spaces", flagged: false,
-        .html(#"<a href="mailto:help@contoso.com?subject=Order help">Mail us</a> or <a href="tel:+1 800 555 0100">call us</a>"#)),
+        .html(
+          #"<a href="mailto:help@contoso.com?subject=Order help">Mail us</a> or <a href="tel:+1 800 555 0100">call us</a>"#
+        )),
       RuleExample(
         "a URL followed by prose", flagged: false,
         .text("Visit http://www.contoso.com/security/ for details.\nThen restart.\n")),
@@ -79,7 +85,8 @@ public struct SplitURL: Rule {
         .text("Read <https://www.contoso.com/security/\n bulletins/ms03-026.asp> today.\n")),
       RuleExample(
         "a quoted-printable soft line break is not a split", flagged: false,
-        .eml("""
+        .eml(
+          """
           From: Contoso <news@contoso.com>
           Subject: Update
           MIME-Version: 1.0
@@ -97,10 +104,13 @@ public struct SplitURL: Rule {
   let maximumTextURLLength: Int
 
   public static let minimumPathCharactersOption = RuleOption(
-    "min_path_chars", default: 3, range: 1...64, help: "The continuation must have at least this many characters.")
+    "min_path_chars", default: 3, range: 1...64,
+    help: "The continuation must have at least this many characters.")
   public static let maximumTextURLLengthOption = RuleOption(
     "max_text_url_length", default: 0, range: 0...998,
-    help: "Flag URLs in text parts longer than this that are not wrapped in <…>, which line-wrapping clients and ESPs break; 0 turns the check off (sendlint:security-notice sets 78).")
+    help:
+      "Flag URLs in text parts longer than this that are not wrapped in <…>, which line-wrapping clients and ESPs break; 0 turns the check off (sendlint:security-notice sets 78)."
+  )
 
   public init(options: RuleOptions) {
     minimumPathCharacters = options[Self.minimumPathCharactersOption]
@@ -113,34 +123,51 @@ public struct SplitURL: Rule {
     var knownHosts: Set<String>?
     for entry in inventory.textURLs {
       // A mailto: URL's query is text (subject, body) a reader does not follow.
-      if entry.url.form != .email, Self.hasPrefixIgnoringASCIICase(entry.url.text.utf8, "mailto:") { continue }
+      if entry.url.form != .email, Self.hasPrefixIgnoringASCIICase(entry.url.text.utf8, "mailto:") {
+        continue
+      }
       guard let splitRange = entry.splitRange, let split = entry.url.split, let joined = entry.joined else {
-        if entry.url.split == nil, let hit = otherSplit(entry, context, knownHosts: {
-          if knownHosts == nil { knownHosts = Set(inventory.links.compactMap(\.host)) }
-          return knownHosts ?? []
-        }) {
+        if entry.url.split == nil,
+          let hit = otherSplit(
+            entry, context,
+            knownHosts: {
+              if knownHosts == nil { knownHosts = Set(inventory.links.compactMap(\.host)) }
+              return knownHosts ?? []
+            })
+        {
           hits.append(hit)
         }
         continue
       }
-      guard split.count >= minimumPathCharacters || inventory.links.contains(where: { $0.href == joined }) else { continue }
+      guard split.count >= minimumPathCharacters || inventory.links.contains(where: { $0.href == joined })
+      else { continue }
       let continuation = String(joined.dropFirst(entry.url.text.count))
       let sameLine = splitRange.startPosition.line == entry.range.endPosition.line
-      let range = SourceRange(file: entry.range.file, start: entry.range.end, end: max(entry.range.end, splitRange.end), hasColumn: entry.range.hasColumn)
-      hits.append(Hit(
-        range: range,
-        message: "URL \"\(entry.url.text)\" is broken by \(sameLine ? "a space" : "a line break"); the rest of its path \"\(continuation)\" follows it",
-        help: "remove the break so the URL reads \(joined)\(entry.inHTML ? "" : ", or wrap it in angle brackets: <\(entry.url.form == .schemed ? joined : "http://" + joined)>")",
-        evidence: joined, placeholders: ["url": entry.url.text, "joined": joined]))
+      let range = SourceRange(
+        file: entry.range.file, start: entry.range.end, end: max(entry.range.end, splitRange.end),
+        hasColumn: entry.range.hasColumn)
+      hits.append(
+        Hit(
+          range: range,
+          message:
+            "URL \"\(entry.url.text)\" is broken by \(sameLine ? "a space" : "a line break"); the rest of its path \"\(continuation)\" follows it",
+          help:
+            "remove the break so the URL reads \(joined)\(entry.inHTML ? "" : ", or wrap it in angle brackets: <\(entry.url.form == .schemed ? joined : "http://" + joined)>")",
+          evidence: joined, placeholders: ["url": entry.url.text, "joined": joined]))
     }
     if maximumTextURLLength > 0 {
       for entry in inventory.textURLs where !entry.inHTML && entry.url.split == nil {
-        guard entry.url.form == .schemed || entry.url.form == .www, entry.url.text.count > maximumTextURLLength else { continue }
-        hits.append(Hit(
-          range: entry.range,
-          message: "URL of \(entry.url.text.count) characters in a text part is not wrapped in <…>; clients and ESPs that wrap lines at \(maximumTextURLLength) characters will break it",
-          help: "wrap it in angle brackets (<\(entry.url.openable)>) or use a shorter URL on the brand's domain",
-          evidence: "long|\(entry.url.text)", placeholders: ["url": entry.url.text]))
+        guard entry.url.form == .schemed || entry.url.form == .www,
+          entry.url.text.count > maximumTextURLLength
+        else { continue }
+        hits.append(
+          Hit(
+            range: entry.range,
+            message:
+              "URL of \(entry.url.text.count) characters in a text part is not wrapped in <…>; clients and ESPs that wrap lines at \(maximumTextURLLength) characters will break it",
+            help:
+              "wrap it in angle brackets (<\(entry.url.openable)>) or use a shorter URL on the brand's domain",
+            evidence: "long|\(entry.url.text)", placeholders: ["url": entry.url.text]))
       }
     }
     for link in inventory.links where !link.fromText {
@@ -152,11 +179,14 @@ public struct SplitURL: Rule {
       let scheme = before.prefix { $0 != UInt8(ascii: ":") }
       if Self.isTextScheme(scheme) { continue }
       guard before.contains(UInt8(ascii: ":")) || before.starts(with: "www.".utf8) else { continue }
-      hits.append(Hit(
-        range: link.range,
-        message: "href \"\(link.href.replacingWhitespace())\" contains whitespace; clients encode or cut it and the link breaks",
-        help: "remove the whitespace from the href, or percent-encode a space that belongs in the URL as %20",
-        evidence: link.href, placeholders: ["url": link.href]))
+      hits.append(
+        Hit(
+          range: link.range,
+          message:
+            "href \"\(link.href.replacingWhitespace())\" contains whitespace; clients encode or cut it and the link breaks",
+          help:
+            "remove the whitespace from the href, or percent-encode a space that belongs in the URL as %20",
+          evidence: link.href, placeholders: ["url": link.href]))
     }
     return hits
   }
@@ -179,11 +209,15 @@ extension SplitURL {
   /// `mailto`, `tel`, `sms` or `callto`, in any ASCII case.
   static func isTextScheme(_ scheme: Substring.UTF8View) -> Bool {
     let names: [StaticString] = ["mailto", "tel", "sms", "callto"]
-    return names.contains { name in name.utf8CodeUnitCount == scheme.count && hasPrefixIgnoringASCIICase(scheme, name) }
+    return names.contains { name in
+      name.utf8CodeUnitCount == scheme.count && hasPrefixIgnoringASCIICase(scheme, name)
+    }
   }
 
   /// Whether `text` starts with the lowercase ASCII `prefix`, ASCII case folded.
-  static func hasPrefixIgnoringASCIICase<Bytes: Collection<UInt8>>(_ text: Bytes, _ prefix: StaticString) -> Bool {
+  static func hasPrefixIgnoringASCIICase<Bytes: Collection<UInt8>>(_ text: Bytes, _ prefix: StaticString)
+    -> Bool
+  {
     let prefixBytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
     guard text.count >= prefixBytes.count else { return false }
     for (expected, byte) in zip(prefixBytes, text) {
@@ -200,14 +234,18 @@ extension SplitURL {
     guard let bytes = entry.locatorText, let locator = entry.locator else { return nil }
     let url = entry.url
     guard url.end <= bytes.count, url.start < url.end else { return nil }
-    func isAlphanumeric(_ byte: UInt8) -> Bool { (byte >= 48 && byte <= 57) || ((byte | 0x20) >= 97 && (byte | 0x20) <= 122) }
+    func isAlphanumeric(_ byte: UInt8) -> Bool {
+      (byte >= 48 && byte <= 57) || ((byte | 0x20) >= 97 && (byte | 0x20) <= 122)
+    }
     func isLowerOrDigit(_ byte: UInt8) -> Bool { (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 122) }
     /// The whitespace run from `index` forward: its end, when it is one or two spaces or one line break.
     func gap(from index: Int) -> Int? {
       var end = index
       var spaces = 0
       var breaks = 0
-      while end < bytes.count, end - index < 8, bytes[end] == 0x20 || bytes[end] == 0x09 || bytes[end] == 0x0A || bytes[end] == 0x0D {
+      while end < bytes.count, end - index < 8,
+        bytes[end] == 0x20 || bytes[end] == 0x09 || bytes[end] == 0x0A || bytes[end] == 0x0D
+      {
         if bytes[end] == 0x0A { breaks += 1 } else if bytes[end] != 0x0D { spaces += 1 }
         end += 1
       }
@@ -226,13 +264,16 @@ extension SplitURL {
       return end
     }
     func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
-    func describe(_ start: Int, _ end: Int) -> String { bytes[start..<end].contains(0x0A) ? "a line break" : "a space" }
+    func describe(_ start: Int, _ end: Int) -> String {
+      bytes[start..<end].contains(0x0A) ? "a line break" : "a space"
+    }
     let afterScheme = url.text.range(of: "://").map { url.text[$0.upperBound...] } ?? Substring(url.text)
     let hostOnly = !afterScheme.contains("/") && !afterScheme.contains("?") && !afterScheme.contains("#")
 
     // 1. `https://www.contoso. com/login`: the host stops at a dot followed by a break, and the
     // next word is a lowercase public suffix with a path (or makes a host the message links to).
-    if url.form == .schemed || url.form == .www, hostOnly, url.end + 1 < bytes.count, bytes[url.end] == UInt8(ascii: "."),
+    if url.form == .schemed || url.form == .www, hostOnly, url.end + 1 < bytes.count,
+      bytes[url.end] == UInt8(ascii: "."),
       let start = gap(from: url.end + 1), start < bytes.count, let suffixes = context.suffixes
     {
       let end = token(from: start)
@@ -241,26 +282,42 @@ extension SplitURL {
       let labels = hostPart.split(separator: ".", omittingEmptySubsequences: false)
       let rest = piece.dropFirst(hostPart.count)
       let joined = url.text + "." + piece
-      let joinedHost = URLRecord.parse(url.form == .www ? "http://" + joined : joined)?.host.map { HostName.normalise($0.description) }
-      if !labels.isEmpty, labels.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { isLowerOrDigit($0) || $0 == 45 } }),
+      let joinedHost = URLRecord.parse(url.form == .www ? "http://" + joined : joined)?.host.map {
+        HostName.normalise($0.description)
+      }
+      if !labels.isEmpty,
+        labels.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { isLowerOrDigit($0) || $0 == 45 } }),
         let last = labels.last, suffixes.isKnownSuffix(String(last)),
         !rest.isEmpty || joinedHost.map(knownHosts().contains) == true
       {
-        return hit(entry, locator.range(url.end, end), joined: joined, message: "URL \"\(url.text)\" is broken by \(describe(url.end + 1, start)) after a dot of its host; the rest \"\(piece)\" follows it")
+        return hit(
+          entry, locator.range(url.end, end), joined: joined,
+          message:
+            "URL \"\(url.text)\" is broken by \(describe(url.end + 1, start)) after a dot of its host; the rest \"\(piece)\" follows it"
+        )
       }
     }
     // 2. `https:// www.contoso.com/login`: a scheme alone, then a break, then the host.
     if url.form == .www || url.form == .bare {
       var gapStart = url.start
-      while gapStart > 0, url.start - gapStart < 8, bytes[gapStart - 1] == 0x20 || bytes[gapStart - 1] == 0x09 || bytes[gapStart - 1] == 0x0A || bytes[gapStart - 1] == 0x0D {
+      while gapStart > 0, url.start - gapStart < 8,
+        bytes[gapStart - 1] == 0x20 || bytes[gapStart - 1] == 0x09 || bytes[gapStart - 1] == 0x0A
+          || bytes[gapStart - 1] == 0x0D
+      {
         gapStart -= 1
       }
       if gapStart < url.start, gap(from: gapStart) == url.start {
         for scheme in ["https://", "http://"] where gapStart >= scheme.utf8.count {
           let schemeStart = gapStart - scheme.utf8.count
-          guard text(schemeStart..<gapStart).lowercased() == scheme, schemeStart == 0 || !isAlphanumeric(bytes[schemeStart - 1]) else { continue }
+          guard text(schemeStart..<gapStart).lowercased() == scheme,
+            schemeStart == 0 || !isAlphanumeric(bytes[schemeStart - 1])
+          else { continue }
           let joined = text(schemeStart..<gapStart) + url.text
-          return hit(entry, locator.range(schemeStart, url.end), joined: joined, message: "URL \"\(text(schemeStart..<gapStart))\" is broken by \(describe(gapStart, url.start)) before its host; the rest \"\(url.text)\" follows it")
+          return hit(
+            entry, locator.range(schemeStart, url.end), joined: joined,
+            message:
+              "URL \"\(text(schemeStart..<gapStart))\" is broken by \(describe(gapStart, url.start)) before its host; the rest \"\(url.text)\" follows it"
+          )
         }
       }
     }
@@ -273,25 +330,41 @@ extension SplitURL {
       let end = token(from: start)
       let piece = text(start..<end)
       let lowered = piece.lowercased()
-      let newURL = lowered.hasPrefix("http") || lowered.hasPrefix("www.") || lowered.hasPrefix("mailto:") || piece.contains("@")
+      let newURL =
+        lowered.hasPrefix("http") || lowered.hasPrefix("www.") || lowered.hasPrefix("mailto:")
+        || piece.contains("@")
       let lastSegment = piece.split(separator: "/").last.map(String.init) ?? ""
-      let fileName = piece.contains("/") && lastSegment.split(separator: ".").count == 2
-        && lastSegment.split(separator: ".").last.map { (2...5).contains($0.count) && $0.allSatisfy(\.isLetter) } == true
-      let pathLike = piece.hasSuffix("/") || piece.contains("=") || piece.contains("?") || piece.contains("%") || piece.contains("&")
+      let fileName =
+        piece.contains("/") && lastSegment.split(separator: ".").count == 2
+        && lastSegment.split(separator: ".").last.map {
+          (2...5).contains($0.count) && $0.allSatisfy(\.isLetter)
+        } == true
+      let pathLike =
+        piece.hasSuffix("/") || piece.contains("=") || piece.contains("?") || piece.contains("%")
+        || piece.contains("&")
         || piece.contains("#") || fileName
-      if !newURL, piece.utf8.count >= minimumPathCharacters, piece.contains("/") || piece.contains("="), pathLike {
+      if !newURL, piece.utf8.count >= minimumPathCharacters, piece.contains("/") || piece.contains("="),
+        pathLike
+      {
         let joined = url.text + piece
-        return hit(entry, locator.range(url.end, end), joined: joined, message: "URL \"\(url.text)\" is broken by a space inside a word of its path; the rest \"\(piece)\" follows it")
+        return hit(
+          entry, locator.range(url.end, end), joined: joined,
+          message:
+            "URL \"\(url.text)\" is broken by a space inside a word of its path; the rest \"\(piece)\" follows it"
+        )
       }
     }
     return nil
   }
 
   private func hit(_ entry: TextURLEntry, _ range: SourceRange, joined: String, message: String) -> Hit {
-    let openable = entry.url.form == .www || entry.url.form == .bare ? (joined.lowercased().hasPrefix("http") ? joined : "http://" + joined) : joined
+    let openable =
+      entry.url.form == .www || entry.url.form == .bare
+      ? (joined.lowercased().hasPrefix("http") ? joined : "http://" + joined) : joined
     return Hit(
       range: range, message: message,
-      help: "remove the break so the URL reads \(joined)\(entry.inHTML ? "" : ", or wrap it in angle brackets: <\(openable)>")",
+      help:
+        "remove the break so the URL reads \(joined)\(entry.inHTML ? "" : ", or wrap it in angle brackets: <\(openable)>")",
       evidence: joined, placeholders: ["url": entry.url.text, "joined": joined])
   }
 }

@@ -29,8 +29,11 @@ public struct TemplateHost: Rule {
       """,
     references: ["PRODUCT.md, 'Drafts': merge tags"],
     examples: [
-      RuleExample("a whole-URL merge tag", flagged: true, .html(#"<a href="«{{offer_url}}">See the offer</a>"#)),
-      RuleExample("a tag in the query is fine", flagged: false, .html(#"<a href="https://www.contoso.com/o?u={{id}}">See the offer</a>"#)),
+      RuleExample(
+        "a whole-URL merge tag", flagged: true, .html(#"<a href="«{{offer_url}}">See the offer</a>"#)),
+      RuleExample(
+        "a tag in the query is fine", flagged: false,
+        .html(#"<a href="https://www.contoso.com/o?u={{id}}">See the offer</a>"#)),
       RuleExample(
         "a value from the manifest resolves it", flagged: false,
         .campaign(
@@ -52,7 +55,8 @@ public struct TemplateHost: Rule {
       guard let tag = link.unresolvedHostTag else { return nil }
       return Hit(
         range: link.range,
-        message: "the host of link \"\(link.href)\" is the merge tag \"\(tag)\"; where it goes cannot be checked",
+        message:
+          "the host of link \"\(link.href)\" is the merge tag \"\(tag)\"; where it goes cannot be checked",
         help: "give \"\(tag)\" a representative value under `variables:` in the campaign manifest",
         evidence: tag, placeholders: ["tag": tag])
     }

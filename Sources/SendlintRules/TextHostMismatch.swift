@@ -50,16 +50,21 @@ public struct TextHostMismatch: Rule {
     examples: [
       RuleExample(
         "visible URL goes elsewhere", flagged: true,
-        .html(#"<p>Visit <a href="https://contoso.example.net/login">https://«www.contoso.com/account</a></p>"#)),
+        .html(
+          #"<p>Visit <a href="https://contoso.example.net/login">https://«www.contoso.com/account</a></p>"#)),
       RuleExample(
         "the same host, a subdomain and www. all pass", flagged: false,
-        .html(#"<a href="https://www.contoso.com/a">contoso.com</a> <a href="https://help.contoso.com/">contoso.com</a> <a href="https://contoso.com/">www.contoso.com</a>"#)),
+        .html(
+          #"<a href="https://www.contoso.com/a">contoso.com</a> <a href="https://help.contoso.com/">contoso.com</a> <a href="https://contoso.com/">www.contoso.com</a>"#
+        )),
       RuleExample(
         "text that is not an address is not judged", flagged: false,
         .html(#"<a href="https://partner.example/">Read the report</a>"#)),
       RuleExample(
         "a capitalised name inside longer text is not an address", flagged: false,
-        .html(#"<a href="https://shop.example/ddr">DDR Memory at Crucial.com</a> <a href="https://news.example/1">News.com: Top CIOs</a>"#)),
+        .html(
+          #"<a href="https://shop.example/ddr">DDR Memory at Crucial.com</a> <a href="https://news.example/1">News.com: Top CIOs</a>"#
+        )),
       RuleExample(
         "a host that is the whole link text is an address", flagged: true,
         .html(#"<a href="https://evil.example/">«Contoso.com</a>"#)),
@@ -88,16 +93,21 @@ public struct TextHostMismatch: Rule {
         .html(#"<a href="«https://evil.example/" style="display:none">www.contoso.com</a>"#)),
       RuleExample(
         "the brand's tracking domain carrying another destination", flagged: true,
-        .html(#"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fevil.example%2F">«www.contoso.com</a>"#)),
+        .html(
+          #"<a href="https://click.contoso.com/r?url=https%3A%2F%2Fevil.example%2F">«www.contoso.com</a>"#)),
       RuleExample(
         "an opaque ESP click tracker is link/redirector's", flagged: false,
         .html(#"<a href="https://u1.ct.sendgrid.net/ls/click?upn=a1">www.contoso.com</a>"#)),
       RuleExample(
         "a protocol-relative href to the host shown, and a hidden link to it", flagged: false,
-        .html(#"<a href="//www.contoso.com/a">www.contoso.com</a> <a href="https://www.contoso.com/" style="display:none">www.contoso.com</a>"#)),
+        .html(
+          #"<a href="//www.contoso.com/a">www.contoso.com</a> <a href="https://www.contoso.com/" style="display:none">www.contoso.com</a>"#
+        )),
       RuleExample(
         "an image's alt text shows a host", flagged: true,
-        .html(#"<a href="https://evil.example/"><img src="https://www.contoso.com/logo.png" alt="«www.contoso.com"></a>"#)),
+        .html(
+          #"<a href="https://evil.example/"><img src="https://www.contoso.com/logo.png" alt="«www.contoso.com"></a>"#
+        )),
     ],
     placeholders: ["shown", "host", "href", "tracking_domain"],
     tags: ["phishing", "links"])
@@ -111,8 +121,14 @@ public struct TextHostMismatch: Rule {
     case registrableDomain = "registrable-domain"
   }
 
-  public static let match = RuleOption("match", default: MatchMode.host, help: "`host` compares host names (subdomains of the shown host pass); `registrable-domain` only compares registrable domains.")
-  public static let includeAltText = RuleOption("include_alt_text", default: true, help: "Also judge URLs and hosts shown in the alt text of images inside links.")
+  public static let match = RuleOption(
+    "match", default: MatchMode.host,
+    help:
+      "`host` compares host names (subdomains of the shown host pass); `registrable-domain` only compares registrable domains."
+  )
+  public static let includeAltText = RuleOption(
+    "include_alt_text", default: true,
+    help: "Also judge URLs and hosts shown in the alt text of images inside links.")
 
   public init(options: RuleOptions) {
     matchRegistrableDomain = options[Self.match] == .registrableDomain
@@ -121,7 +137,8 @@ public struct TextHostMismatch: Rule {
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     var hits: [Hit] = []
-    for link in inventory.links where link.kind == .a || link.kind == .area || link.kind == .vml || link.kind == .text {
+    for link in inventory.links
+    where link.kind == .a || link.kind == .area || link.kind == .vml || link.kind == .text {
       // A URL in a text part is its own text; only the send-time rewrite can make it lie.
       if link.fromText && link.rewrite == nil { continue }
       guard let delivered = link.deliveredHost else { continue }
@@ -129,27 +146,45 @@ public struct TextHostMismatch: Rule {
       if link.fromText {
         if let host = link.host { shown.append((host, link.range, link.href)) }
       } else {
-        shown += shownHosts(in: link.text, locator: link.textLocator, context: context).map { ($0.host, $0.range, $0.written) }
+        shown += shownHosts(in: link.text, locator: link.textLocator, context: context).map {
+          ($0.host, $0.range, $0.written)
+        }
         // A link hidden by CSS is still shown, and clickable, where the CSS is ignored.
-        if link.hidden { shown += shownHosts(in: link.hiddenText, locator: nil, context: context).map { ($0.host, nil, $0.written) } }
+        if link.hidden {
+          shown += shownHosts(in: link.hiddenText, locator: nil, context: context).map {
+            ($0.host, nil, $0.written)
+          }
+        }
         if includeAltText {
           for alt in link.imageAltTexts {
             for found in shownHosts(in: alt.text, locator: nil, context: context) {
               // Alt text positions are inside the attribute; point at its start plus the offset.
-              shown.append((found.host, SourceRange(file: alt.range.file, start: alt.range.start + (found.offset ?? 0), end: alt.range.start + (found.offset ?? 0) + found.written.utf8.count), found.written))
+              shown.append(
+                (
+                  found.host,
+                  SourceRange(
+                    file: alt.range.file, start: alt.range.start + (found.offset ?? 0),
+                    end: alt.range.start + (found.offset ?? 0) + found.written.utf8.count), found.written
+                ))
             }
           }
         }
       }
       // A redirect that carries a single destination (unwrapped through nested redirects) is judged
       // by that destination; link/redirector reports the redirect itself.
-      let unwrappedHost = link.rewrite == nil ? link.url.flatMap(RedirectUnwrapping.finalTarget)?.host.map { HostName.normalise($0.description) } : nil
+      let unwrappedHost =
+        link.rewrite == nil
+        ? link.url.flatMap(RedirectUnwrapping.finalTarget)?.host.map { HostName.normalise($0.description) }
+        : nil
       // A declared tracking domain vouches for its own redirect, not for a destination it carries.
       let trackingCarriesDestination = unwrappedHost != nil && context.brand.isTrackingDomain(delivered)
-      guard let first = shown.first(where: { entry in
-        !(trackingCarriesDestination ? false : matches(shown: entry.host, delivered: delivered, context: context))
-          && !(unwrappedHost.map { matches(shown: entry.host, delivered: $0, context: context) } ?? false)
-      }) else { continue }
+      guard
+        let first = shown.first(where: { entry in
+          !(trackingCarriesDestination
+            ? false : matches(shown: entry.host, delivered: delivered, context: context))
+            && !(unwrappedHost.map { matches(shown: entry.host, delivered: $0, context: context) } ?? false)
+        })
+      else { continue }
       // An opaque ESP click tracker over the sender's own address is link/redirector's (docs/decisions.md).
       if unwrappedHost == nil, link.rewrite == nil, DestinationJudging.isOpaqueESPTracker(link) { continue }
       if matchRegistrableDomain, context.suffixes == nil { continue }  // cannot judge without the PSL
@@ -157,23 +192,32 @@ public struct TextHostMismatch: Rule {
       var placeholders = ["shown": shownDisplay, "host": delivered, "href": link.href]
       if let rewrite = link.rewrite {
         placeholders["tracking_domain"] = rewrite.domain
-        hits.append(Hit(
-          range: first.range ?? link.range,
-          message: "link text shows \(shownDisplay), but click tracking will rewrite the link to \(rewrite.domain), which is not \(shownDisplay)",
-          help: "the ESP's click tracking (set in \(rewrite.range.file.path):\(rewrite.range.startPosition.line)) sends every click through \(rewrite.domain); declare it in brand.tracking_domains if the brand itself operates it for tracking, or turn click tracking off for security mail",
-          evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
+        hits.append(
+          Hit(
+            range: first.range ?? link.range,
+            message:
+              "link text shows \(shownDisplay), but click tracking will rewrite the link to \(rewrite.domain), which is not \(shownDisplay)",
+            help:
+              "the ESP's click tracking (set in \(rewrite.range.file.path):\(rewrite.range.startPosition.line)) sends every click through \(rewrite.domain); declare it in brand.tracking_domains if the brand itself operates it for tracking, or turn click tracking off for security mail",
+            evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
       } else if trackingCarriesDestination, let unwrappedHost {
-        hits.append(Hit(
-          range: first.range ?? link.range,
-          message: "link text shows \(shownDisplay) but the link goes through the brand's tracking domain \(delivered) to \(unwrappedHost)\(DestinationJudging.hiddenNote(link))",
-          help: "point the link at \(shownDisplay) (the href is \"\(link.href)\"), or use link text that is not an address",
-          evidence: "\(first.host)->\(unwrappedHost)", placeholders: placeholders))
+        hits.append(
+          Hit(
+            range: first.range ?? link.range,
+            message:
+              "link text shows \(shownDisplay) but the link goes through the brand's tracking domain \(delivered) to \(unwrappedHost)\(DestinationJudging.hiddenNote(link))",
+            help:
+              "point the link at \(shownDisplay) (the href is \"\(link.href)\"), or use link text that is not an address",
+            evidence: "\(first.host)->\(unwrappedHost)", placeholders: placeholders))
       } else {
-        hits.append(Hit(
-          range: first.range ?? link.range,
-          message: "link text shows \(shownDisplay) but the link goes to \(delivered)\(link.clientResolutionNote)\(DestinationJudging.hiddenNote(link))",
-          help: "point the link at \(shownDisplay) (the href is \"\(link.href)\"), or use link text that is not an address",
-          evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
+        hits.append(
+          Hit(
+            range: first.range ?? link.range,
+            message:
+              "link text shows \(shownDisplay) but the link goes to \(delivered)\(link.clientResolutionNote)\(DestinationJudging.hiddenNote(link))",
+            help:
+              "point the link at \(shownDisplay) (the href is \"\(link.href)\"), or use link text that is not an address",
+            evidence: "\(first.host)->\(delivered)", placeholders: placeholders))
       }
     }
     return hits
@@ -197,14 +241,17 @@ public struct TextHostMismatch: Rule {
   /// "Crucial.com"): what is left when the whole text is one address.
   static func core(of text: String) -> Substring {
     func isEdge(_ character: Character) -> Bool {
-      character.isWhitespace || character.unicodeScalars.allSatisfy { scalar in
-        switch scalar.properties.generalCategory {
-        case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .openPunctuation, .closePunctuation,
-          .initialPunctuation, .finalPunctuation, .otherPunctuation, .dashPunctuation, .mathSymbol, .otherSymbol, .modifierSymbol:
-          return true
-        default: return false
+      character.isWhitespace
+        || character.unicodeScalars.allSatisfy { scalar in
+          switch scalar.properties.generalCategory {
+          case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .openPunctuation,
+            .closePunctuation,
+            .initialPunctuation, .finalPunctuation, .otherPunctuation, .dashPunctuation, .mathSymbol,
+            .otherSymbol, .modifierSymbol:
+            return true
+          default: return false
+          }
         }
-      }
     }
     var core = Substring(text)
     while let first = core.first, isEdge(first) { core = core.dropFirst() }
@@ -225,16 +272,23 @@ public struct TextHostMismatch: Rule {
   /// Hosts shown in a text: URLs with a scheme, `www.` hosts, and bare host names whose suffix is
   /// public, when a reader takes them as an address (`isShownAddress`). Returns each with its
   /// source range when a locator is given, else its byte offset.
-  private func shownHosts(in text: String, locator: Locator?, context: RuleContext) -> [(host: String, range: SourceRange?, written: String, offset: Int?)] {
+  private func shownHosts(in text: String, locator: Locator?, context: RuleContext) -> [(
+    host: String, range: SourceRange?, written: String, offset: Int?
+  )] {
     let bytes = Array(text.utf8)
     var result: [(String, SourceRange?, String, Int?)] = []
     for url in context.finder.find(in: bytes) {
       guard url.form != .delimited || url.text.contains("://") else { continue }
       // "ODP.NET", "ASP.NET": product names written in capitals, not host names.
-      if url.form == .bare, !url.text.contains("/"), url.text.unicodeScalars.allSatisfy({ !("a"..."z").contains($0) }) { continue }
+      if url.form == .bare, !url.text.contains("/"),
+        url.text.unicodeScalars.allSatisfy({ !("a"..."z").contains($0) })
+      {
+        continue
+      }
       guard Self.isShownAddress(url, in: text) else { continue }
       if url.text.lowercased().hasPrefix("mailto:") { continue }
-      guard let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .domain(let name) = host else {
+      guard let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .domain(let name) = host
+      else {
         if let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .ip = host {
           result.append((host.description, locator?.range(url.start, url.end), url.text, url.start))
         }
@@ -245,7 +299,9 @@ public struct TextHostMismatch: Rule {
       if let separator = url.text.firstRange(of: "://") {
         hostStart += url.text.utf8.distance(from: url.text.startIndex, to: separator.upperBound)
       }
-      let hostLength = url.text.utf8.dropFirst(hostStart - url.start).prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }.count
+      let hostLength = url.text.utf8.dropFirst(hostStart - url.start).prefix {
+        $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
+      }.count
       result.append((name, locator?.range(hostStart, hostStart + hostLength), url.text, hostStart))
     }
     return result.map { (host: $0.0, range: $0.1, written: $0.2, offset: $0.3) }

@@ -39,7 +39,8 @@ enum VisibleWords {
 public struct TextPartDiverges: Rule {
   public static let metadata = RuleMetadata(
     id: "deliverability/text-part-diverges",
-    summary: "The text part lacks the links, or most of the words, the HTML part shows: a stale or placeholder alternative.",
+    summary:
+      "The text part lacks the links, or most of the words, the HTML part shows: a stale or placeholder alternative.",
     defaultSeverity: .warning,
     whatItDoes: """
       When a draft has both an HTML and a text body, compares what each shows (merge tags filled from the \
@@ -54,7 +55,8 @@ public struct TextPartDiverges: Rule {
       (text-only clients, watches, previews), and filters score HTML and text parts that disagree.
       """,
     example: "A text part reading only \"View this email in your browser\" beside a full HTML newsletter.",
-    useInstead: "Generate the text part from the same content as the HTML at every edit, with each link written out as a URL.",
+    useInstead:
+      "Generate the text part from the same content as the HTML at every edit, with each link written out as a URL.",
     references: [
       "RFC 2046 §5.1.4 (alternatives are the same information)",
       "SpamAssassin rule MPART_ALT_DIFF (HTML and text parts are different)",
@@ -62,7 +64,9 @@ public struct TextPartDiverges: Rule {
     options: [
       OptionSpec(
         name: "max_missing_percent", kind: .int(1...100), defaultValue: .int(50),
-        help: "Flag the text part when more than this share of the HTML's distinct visible words is missing from it.")
+        help:
+          "Flag the text part when more than this share of the HTML's distinct visible words is missing from it."
+      )
     ],
     examples: [
       RuleExample(
@@ -77,7 +81,8 @@ public struct TextPartDiverges: Rule {
           text: "«This message needs an HTML mail client.\n")),
       RuleExample(
         "a stale text part in a message", flagged: true,
-        .eml("""
+        .eml(
+          """
           From: a@contoso.com
           Subject: s
           MIME-Version: 1.0
@@ -121,7 +126,9 @@ public struct TextPartDiverges: Rule {
 
   public init(options: RuleOptions) { maxMissingPercent = options.int("max_missing_percent", default: 50) }
 
-  static func isWeb(_ link: Link) -> Bool { link.url.map { $0.scheme == "http" || $0.scheme == "https" } ?? false }
+  static func isWeb(_ link: Link) -> Bool {
+    link.url.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
+  }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     let htmlTexts = VisibleWords.texts(inventory, html: true)
@@ -129,17 +136,24 @@ public struct TextPartDiverges: Rule {
     guard inventory.htmlBodyCount > 0, let firstText = plainTexts.first else { return [] }
     var offset = 0
     let bytes = firstText.bytes
-    while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x0D || bytes[offset] == 0x09 { offset += 1 }
+    while offset < bytes.count,
+      bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x0D || bytes[offset] == 0x09
+    { offset += 1 }
     let at = firstText.locator.range(offset, min(bytes.count, offset + 1))
     var problems: [(message: String, help: String, evidence: String)] = []
     var percentMissing = ""
-    let htmlLinks = inventory.links.filter { !$0.fromText && !$0.hidden && $0.origin == nil && ($0.kind == .a || $0.kind == .area) && Self.isWeb($0) }
+    let htmlLinks = inventory.links.filter {
+      !$0.fromText && !$0.hidden && $0.origin == nil && ($0.kind == .a || $0.kind == .area) && Self.isWeb($0)
+    }
     let textLinks = inventory.links.filter { $0.fromText && Self.isWeb($0) }
     if !htmlLinks.isEmpty, textLinks.isEmpty {
       let example = htmlLinks[0].url?.href ?? htmlLinks[0].href
-      problems.append((
-        "the HTML part has \(htmlLinks.count) web link\(htmlLinks.count == 1 ? "" : "s") (such as \"\(String(example.prefix(80)).escapedForDisplay)\") but the text part has none",
-        "write each link of the HTML into the text part as its URL, e.g. \"Read more: https://…\"", "no-links"))
+      problems.append(
+        (
+          "the HTML part has \(htmlLinks.count) web link\(htmlLinks.count == 1 ? "" : "s") (such as \"\(String(example.prefix(80)).escapedForDisplay)\") but the text part has none",
+          "write each link of the HTML into the text part as its URL, e.g. \"Read more: https://…\"",
+          "no-links"
+        ))
     }
     var htmlWords = Set<String>()
     for text in htmlTexts { htmlWords.formUnion(VisibleWords.words(VisibleWords.shown(text))) }
@@ -151,16 +165,22 @@ public struct TextPartDiverges: Rule {
       if percent > maxMissingPercent {
         percentMissing = String(percent)
         let sample = missing.sorted().prefix(5).map { "\"\($0.escapedForDisplay)\"" }.joined(separator: ", ")
-        problems.append((
-          "the text part lacks \(percent)% of the \(htmlWords.count) distinct words the HTML part shows (such as \(sample))",
-          "regenerate the text part from the current HTML content", "words-missing"))
+        problems.append(
+          (
+            "the text part lacks \(percent)% of the \(htmlWords.count) distinct words the HTML part shows (such as \(sample))",
+            "regenerate the text part from the current HTML content", "words-missing"
+          ))
       }
     }
     guard !problems.isEmpty else { return [] }
     // One finding per text part: its reasons together.
-    return [Hit(
-      range: at, message: problems.map(\.message).joined(separator: "; ") + ": it does not say what the HTML says",
-      help: problems.map(\.help).joined(separator: "; "), evidence: problems.map(\.evidence).joined(separator: "+"),
-      placeholders: ["percent": percentMissing])]
+    return [
+      Hit(
+        range: at,
+        message: problems.map(\.message).joined(separator: "; ") + ": it does not say what the HTML says",
+        help: problems.map(\.help).joined(separator: "; "),
+        evidence: problems.map(\.evidence).joined(separator: "+"),
+        placeholders: ["percent": percentMissing])
+    ]
   }
 }

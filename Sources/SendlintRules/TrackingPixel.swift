@@ -6,7 +6,8 @@ import SendlintURL
 public struct TrackingPixel: Rule {
   public static let metadata = RuleMetadata(
     id: "tracking/pixel",
-    summary: "Tracking pixels: tiny, zero-size or hidden remote images, per-recipient image URLs, the ESP's open pixel.",
+    summary:
+      "Tracking pixels: tiny, zero-size or hidden remote images, per-recipient image URLs, the ESP's open pixel.",
     defaultSeverity: .info,
     categorySeverities: ["security-notice": .error],
     whatItDoes: """
@@ -41,9 +42,15 @@ public struct TrackingPixel: Rule {
       maxSizeOption.spec
     ],
     examples: [
-      RuleExample("a 1×1 image", flagged: true, .html(#"<p>Hi</p><img src="«https://t.example/o.gif?u=8812" width="1" height="1">"#)),
-      RuleExample("a CSS-hidden remote image", flagged: true, .html(#"<div style="display:none"><img src="«https://t.example/o.gif"></div>"#)),
-      RuleExample("a per-recipient token", flagged: true, .html(#"<img src="«https://www.contoso.com/logo.png?r={{recipient_id}}" width="120" height="40">"#)),
+      RuleExample(
+        "a 1×1 image", flagged: true,
+        .html(#"<p>Hi</p><img src="«https://t.example/o.gif?u=8812" width="1" height="1">"#)),
+      RuleExample(
+        "a CSS-hidden remote image", flagged: true,
+        .html(#"<div style="display:none"><img src="«https://t.example/o.gif"></div>"#)),
+      RuleExample(
+        "a per-recipient token", flagged: true,
+        .html(#"<img src="«https://www.contoso.com/logo.png?r={{recipient_id}}" width="120" height="40">"#)),
       RuleExample(
         "the ESP's open pixel from the send-time view", flagged: true,
         .campaign(
@@ -55,22 +62,30 @@ public struct TrackingPixel: Rule {
               opens: { enabled: true, pixel_host: «opens.example.net }
             """,
           html: "<p>Please update.</p>", text: nil)),
-      RuleExample("one side of 1 pixel", flagged: true, .html(#"<img src="«https://t.example/o.gif?u=8812" height="1">"#)),
+      RuleExample(
+        "one side of 1 pixel", flagged: true,
+        .html(#"<img src="«https://t.example/o.gif?u=8812" height="1">"#)),
       RuleExample(
         "a per-recipient background", flagged: true,
-        .html(#"<table><tr><td background="«https://t.example/bg.gif?r={{recipient_id}}">Hi</td></tr></table>"#)),
+        .html(
+          #"<table><tr><td background="«https://t.example/bg.gif?r={{recipient_id}}">Hi</td></tr></table>"#)),
       RuleExample(
         "a shared background image", flagged: false,
         .html(#"<table><tr><td background="https://www.contoso.com/bg.jpg">Hi</td></tr></table>"#)),
-      RuleExample("a normal logo", flagged: false, .html(#"<img src="https://www.contoso.com/logo.png" width="120" height="40" alt="Contoso">"#)),
-      RuleExample("an embedded (cid:) spacer", flagged: false, .html(#"<img src="cid:spacer" width="1" height="1">"#)),
+      RuleExample(
+        "a normal logo", flagged: false,
+        .html(#"<img src="https://www.contoso.com/logo.png" width="120" height="40" alt="Contoso">"#)),
+      RuleExample(
+        "an embedded (cid:) spacer", flagged: false, .html(#"<img src="cid:spacer" width="1" height="1">"#)),
     ],
     placeholders: ["host", "src"],
     tags: ["privacy", "tracking"])
 
   let maxSize: Double
 
-  public static let maxSizeOption = RuleOption("max_size", default: 2, range: 0...10, help: "Images at most this many pixels wide and high count as pixels.")
+  public static let maxSizeOption = RuleOption(
+    "max_size", default: 2, range: 0...10,
+    help: "Images at most this many pixels wide and high count as pixels.")
 
   public init(options: RuleOptions) {
     maxSize = Double(options[Self.maxSizeOption])
@@ -79,13 +94,17 @@ public struct TrackingPixel: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     var hits: [Hit] = []
     for image in inventory.images {
-      guard let url = image.url, url.scheme == "http" || url.scheme == "https", let host = image.host else { continue }
+      guard let url = image.url, url.scheme == "http" || url.scheme == "https", let host = image.host else {
+        continue
+      }
       if image.addedByOpenTracking {
-        hits.append(Hit(
-          range: image.range,
-          message: "open tracking will add a 1×1 pixel from \(host) that reports each open to the ESP",
-          help: "turn off tracking.opens in the campaign manifest\(context.category == "security-notice" ? "; security notices must not track their readers" : "")",
-          evidence: "open-pixel|\(host)", placeholders: ["host": host]))
+        hits.append(
+          Hit(
+            range: image.range,
+            message: "open tracking will add a 1×1 pixel from \(host) that reports each open to the ESP",
+            help:
+              "turn off tracking.opens in the campaign manifest\(context.category == "security-notice" ? "; security notices must not track their readers" : "")",
+            evidence: "open-pixel|\(host)", placeholders: ["host": host]))
         continue
       }
       // The smallest size given wins: CSS (clamped by max-width/max-height) or the attribute.
@@ -106,29 +125,37 @@ public struct TrackingPixel: Rule {
       } else if let hidden = image.hiddenReason {
         reason = "is hidden (\(hidden))"
       } else if !image.recipientTags.isEmpty {
-        reason = "carries the per-recipient merge tag \(image.recipientTags.map { "\"\($0)\"" }.joined(separator: ", ")) in its URL"
+        reason =
+          "carries the per-recipient merge tag \(image.recipientTags.map { "\"\($0)\"" }.joined(separator: ", ")) in its URL"
       }
       guard let reason else { continue }
-      hits.append(Hit(
-        range: image.range,
-        message: "remote image from \(host) \(reason): a tracking pixel",
-        help: "remove the image, or serve it without a per-recipient URL from a brand host at a visible size",
-        evidence: "\(host)\(url.path)", placeholders: ["host": host, "src": image.src]))
+      hits.append(
+        Hit(
+          range: image.range,
+          message: "remote image from \(host) \(reason): a tracking pixel",
+          help:
+            "remove the image, or serve it without a per-recipient URL from a brand host at a visible size",
+          evidence: "\(host)\(url.path)", placeholders: ["host": host, "src": image.src]))
     }
     // Background images (the `background` attribute, CSS url() inline or in <style>) load like
     // images when the mail is opened: one with a per-recipient URL reports each open.
     let variables = MergeVariables(inventory.variables)
     for link in inventory.links where link.kind == .background || link.kind == .css {
-      guard let url = link.url, url.scheme == "http" || url.scheme == "https", let host = link.host else { continue }
+      guard let url = link.url, url.scheme == "http" || url.scheme == "https", let host = link.host else {
+        continue
+      }
       let bytes = Array(link.href.utf8)
       let tags = MergeTags.find(in: bytes).filter { !$0.isComment && variables.value(for: $0.name) == nil }
       guard !tags.isEmpty else { continue }
-      let written = tags.prefix(3).map { "\"\(String(decoding: bytes[$0.range], as: UTF8.self))\"" }.joined(separator: ", ")
-      hits.append(Hit(
-        range: link.range,
-        message: "remote background image from \(host) carries the per-recipient merge tag \(written) in its URL: a tracking pixel",
-        help: "serve the background from one URL for every recipient (no merge tag), or drop it",
-        evidence: "background|\(host)\(url.path)", placeholders: ["host": host, "src": link.href]))
+      let written = tags.prefix(3).map { "\"\(String(decoding: bytes[$0.range], as: UTF8.self))\"" }.joined(
+        separator: ", ")
+      hits.append(
+        Hit(
+          range: link.range,
+          message:
+            "remote background image from \(host) carries the per-recipient merge tag \(written) in its URL: a tracking pixel",
+          help: "serve the background from one URL for every recipient (no merge tag), or drop it",
+          evidence: "background|\(host)\(url.path)", placeholders: ["host": host, "src": link.href]))
     }
     return hits
   }
@@ -136,7 +163,9 @@ public struct TrackingPixel: Rule {
   /// A plain image file: no query, and a last path segment of a short name with an image
   /// extension and no long number (`/img/1p.gif`, `/spacer.gif`; not `/o/8812773.gif`).
   static func isStaticFile(_ url: URLRecord) -> Bool {
-    guard url.query?.isEmpty ?? true, let last = url.pathSegments.last?.lowercased(), let dot = last.lastIndex(of: ".") else { return false }
+    guard url.query?.isEmpty ?? true, let last = url.pathSegments.last?.lowercased(),
+      let dot = last.lastIndex(of: ".")
+    else { return false }
     let stem = last[..<dot]
     let ext = last[last.index(after: dot)...]
     guard ["gif", "png", "jpg", "jpeg", "webp"].contains(String(ext)), stem.count <= 20 else { return false }

@@ -6,7 +6,8 @@ import SendlintURL
 public struct UnauthorizedSendingIP: Rule {
   public static let metadata = RuleMetadata(
     id: "identity/unauthorized-sending-ip",
-    summary: "The sending IP is not in the brand's ranges or an authorised vendor's ranges for this category.",
+    summary:
+      "The sending IP is not in the brand's ranges or an authorised vendor's ranges for this category.",
     defaultSeverity: .error,
     whatItDoes: """
       Finds the IP the message leaves from — the manifest's `sending.ips`, or in an `.eml` the first \
@@ -44,7 +45,8 @@ public struct UnauthorizedSendingIP: Rule {
     examples: [
       RuleExample(
         "an unknown IP in the Received chain", flagged: true,
-        .eml("""
+        .eml(
+          """
           Received: from mta.example.net ([«192.0.2.44]) by mx.recipient.example; Mon, 4 Aug 2003 10:00:00 -0700
           From: Contoso <news@contoso.com>
           Subject: Hello
@@ -63,7 +65,8 @@ public struct UnauthorizedSendingIP: Rule {
             """, html: nil, text: "Please update.\n")),
       RuleExample(
         "a brand relay hands security mail to a marketing vendor", flagged: true,
-        .eml("""
+        .eml(
+          """
           Received: from relay.acme-esp.example (relay.acme-esp.example [«198.51.100.7]) by mx.recipient.example; Mon, 4 Aug 2003 10:00:01 -0700
           Received: from out.contoso.com (out.contoso.com [203.0.113.5]) by relay.acme-esp.example; Mon, 4 Aug 2003 10:00:00 -0700
           From: Contoso <security@contoso.com>
@@ -73,7 +76,8 @@ public struct UnauthorizedSendingIP: Rule {
           """), category: "security-notice"),
       RuleExample(
         "after the brand relay, the receiver's own hops", flagged: false,
-        .eml("""
+        .eml(
+          """
           Received: from mx1.recipient.example (mx1.recipient.example [192.0.2.9]) by mx2.recipient.example; Mon, 4 Aug 2003 10:00:01 -0700
           Received: from out.contoso.com (out.contoso.com [203.0.113.5]) by mx1.recipient.example; Mon, 4 Aug 2003 10:00:00 -0700
           From: Contoso <security@contoso.com>
@@ -93,7 +97,8 @@ public struct UnauthorizedSendingIP: Rule {
             """, html: nil, text: "Please update.\n")),
       RuleExample(
         "internal hops are skipped, the brand relay passes", flagged: false,
-        .eml("""
+        .eml(
+          """
           Received: from out.contoso.com (out.contoso.com [203.0.113.5]) by mx.recipient.example; Mon, 4 Aug 2003 10:00:00 -0700
           Received: from app01 ([10.1.2.3]) by out.contoso.com; Mon, 4 Aug 2003 09:59:59 -0700
           From: Contoso <news@contoso.com>
@@ -104,7 +109,9 @@ public struct UnauthorizedSendingIP: Rule {
     ],
     placeholders: ["ip", "vendor"],
     tags: ["authentication", "infrastructure"],
-    needs: "brand.sending_ips or vendors with sending_ips in the policy, and sending.ips in the manifest or Received fields in the .eml")
+    needs:
+      "brand.sending_ips or vendors with sending_ips in the policy, and sending.ips in the manifest or Received fields in the .eml"
+  )
 
   public init(options: RuleOptions) {}
 
@@ -114,10 +121,15 @@ public struct UnauthorizedSendingIP: Rule {
     var hits: [Hit] = []
     for stated in inventory.statedSendingIPs {
       guard let address = stated.address else {
-        hits.append(Hit(range: stated.range, message: "sending IP \"\(stated.text)\" is not an IP address", help: "write an IPv4 or IPv6 address, e.g. 203.0.113.7", evidence: stated.text))
+        hits.append(
+          Hit(
+            range: stated.range, message: "sending IP \"\(stated.text)\" is not an IP address",
+            help: "write an IPv4 or IPv6 address, e.g. 203.0.113.7", evidence: stated.text))
         continue
       }
-      if let hit = judge(address, range: stated.range, brand: brand, category: context.category) { hits.append(hit) }
+      if let hit = judge(address, range: stated.range, brand: brand, category: context.category) {
+        hits.append(hit)
+      }
     }
     // Received fields: oldest hop last. Walk upwards, skipping internal hops, through the brand's
     // and vendors' own relays; the first public address that is not theirs is where the message
@@ -128,7 +140,11 @@ public struct UnauthorizedSendingIP: Rule {
     var lastAuthorised: IPAddress?
     for entry in inventory.received.reversed() {
       guard let text = entry.hop.fromIP, let address = IPAddress(text), !address.isInternal else { continue }
-      guard let hit = judge(address, range: ipRange(text, in: entry), brand: brand, category: context.category, after: lastAuthorised) else {
+      guard
+        let hit = judge(
+          address, range: ipRange(text, in: entry), brand: brand, category: context.category,
+          after: lastAuthorised)
+      else {
         lastAuthorised = address
         continue
       }
@@ -147,7 +163,10 @@ public struct UnauthorizedSendingIP: Rule {
     return entry.range
   }
 
-  private func judge(_ address: IPAddress, range: SourceRange, brand: BrandFacts, category: String?, after relay: IPAddress? = nil) -> Hit? {
+  private func judge(
+    _ address: IPAddress, range: SourceRange, brand: BrandFacts, category: String?,
+    after relay: IPAddress? = nil
+  ) -> Hit? {
     if brand.sendingIPs.contains(where: { $0.contains(address) }) { return nil }
     let owners = brand.vendors.filter { $0.sendingIPs.contains { $0.contains(address) } }
     if owners.contains(where: { $0.isAuthorised(for: category) }) { return nil }
@@ -155,14 +174,18 @@ public struct UnauthorizedSendingIP: Rule {
       let allowed = vendor.categories.joined(separator: ", ")
       return Hit(
         range: range,
-        message: "sending IP \(address)\(relay.map { " (relaying after the authorised hop \($0))" } ?? "") belongs to vendor \(vendor.name), which the policy authorises for \(allowed), not \(category ?? "drafts without a category")",
-        help: "send \(category ?? "this draft") from the brand's own range, or add \(category ?? "its category") to the categories of \(vendor.name) in brand.vendors",
-        evidence: "\(address)|\(vendor.name)", placeholders: ["ip": address.description, "vendor": vendor.name])
+        message:
+          "sending IP \(address)\(relay.map { " (relaying after the authorised hop \($0))" } ?? "") belongs to vendor \(vendor.name), which the policy authorises for \(allowed), not \(category ?? "drafts without a category")",
+        help:
+          "send \(category ?? "this draft") from the brand's own range, or add \(category ?? "its category") to the categories of \(vendor.name) in brand.vendors",
+        evidence: "\(address)|\(vendor.name)",
+        placeholders: ["ip": address.description, "vendor": vendor.name])
     }
     return Hit(
       range: range,
       message: "sending IP \(address) is not in the brand's sending_ips or any authorised vendor's range",
-      help: "send from an address in brand.sending_ips, or declare the vendor that owns \(address) under brand.vendors with its sending_ips",
+      help:
+        "send from an address in brand.sending_ips, or declare the vendor that owns \(address) under brand.vendors with its sending_ips",
       evidence: address.description, placeholders: ["ip": address.description])
   }
 }

@@ -22,8 +22,11 @@ public struct UnownedReplyTo: Rule {
     examples: [
       RuleExample(
         "a vendor-delegated subdomain", flagged: true,
-        .eml("From: Contoso <news@contoso.com>\nReply-To: «replies@email.contoso.com\nSubject: Hi\n\nHello.\n")),
-      RuleExample("a declared domain", flagged: false, .eml("From: Contoso <news@contoso.com>\nReply-To: help@contoso.com\nSubject: Hi\n\nHello.\n")),
+        .eml(
+          "From: Contoso <news@contoso.com>\nReply-To: «replies@email.contoso.com\nSubject: Hi\n\nHello.\n")),
+      RuleExample(
+        "a declared domain", flagged: false,
+        .eml("From: Contoso <news@contoso.com>\nReply-To: help@contoso.com\nSubject: Hi\n\nHello.\n")),
     ],
     placeholders: ["address", "domain"],
     tags: ["identity"],

@@ -5,7 +5,8 @@ import SendlintInventory
 public struct UnresolvableHost: OnlineRule {
   public static let metadata = RuleMetadata(
     id: "link/unresolvable-host",
-    summary: "A link's host has no A or AAAA record, or the From domain has no MX, A or AAAA record (--online).",
+    summary:
+      "A link's host has no A or AAAA record, or the From domain has no MX, A or AAAA record (--online).",
     defaultSeverity: .error,
     whatItDoes: """
       With `--online`, looks up the host each link's click goes to first (after the ESP's click \
@@ -19,7 +20,8 @@ public struct UnresolvableHost: OnlineRule {
       """,
     example: "`<a href=\"https://offers.contoso.example/\">` while `offers.contoso.example` does not exist.",
     useInstead: "Fix the host name, or publish its records before the send.",
-    references: ["RFC 1035 (A records)", "RFC 3596 (AAAA)", "RFC 5321 §5.1 (MX and the implicit MX)"] + bulkSenderRequirements,
+    references: ["RFC 1035 (A records)", "RFC 3596 (AAAA)", "RFC 5321 §5.1 (MX and the implicit MX)"]
+      + bulkSenderRequirements,
     placeholders: ["host"],
     tags: ["links", "online"],
     needs: "--online")
@@ -28,10 +30,16 @@ public struct UnresolvableHost: OnlineRule {
 
   public func check(_ facts: OnlineFacts, _ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     facts.hosts.map { check in
-      let why = check.nonexistent ? "does not exist (NXDOMAIN)" : (check.role == .link ? "has no A or AAAA record" : "has no MX, A or AAAA record")
+      let why =
+        check.nonexistent
+        ? "does not exist (NXDOMAIN)"
+        : (check.role == .link ? "has no A or AAAA record" : "has no MX, A or AAAA record")
       return Hit(
-        range: check.range, message: "\(check.role == .link ? "link host" : "From domain") \(check.host) \(why)",
-        help: check.role == .link ? "correct the link's host, or publish an address for \(check.host) before sending" : "send from a domain that has MX (or A/AAAA) records",
+        range: check.range,
+        message: "\(check.role == .link ? "link host" : "From domain") \(check.host) \(why)",
+        help: check.role == .link
+          ? "correct the link's host, or publish an address for \(check.host) before sending"
+          : "send from a domain that has MX (or A/AAAA) records",
         evidence: "unresolvable|\(check.role.rawValue)|\(check.host)", placeholders: ["host": check.host])
     }
   }

@@ -7,7 +7,8 @@ import SendlintMIME
 public struct WeakDKIMSignature: Rule {
   public static let metadata = RuleMetadata(
     id: "identity/weak-dkim-signature",
-    summary: "A DKIM-Signature that limits the signed body (l=), leaves From unsigned, uses rsa-sha1, or lacks or repeats a required tag.",
+    summary:
+      "A DKIM-Signature that limits the signed body (l=), leaves From unsigned, uses rsa-sha1, or lacks or repeats a required tag.",
     defaultSeverity: .warning,
     whatItDoes: """
       Reads every `DKIM-Signature` of an `.eml` (the message as the vendor will send it) as an RFC 6376 \
@@ -24,10 +25,13 @@ public struct WeakDKIMSignature: Rule {
       An invalid or unsigned-From signature does not count towards DMARC, so the mail fails \
       authentication exactly where the brand believes it is protected.
       """,
-    example: "```\nDKIM-Signature: v=1; a=rsa-sha256; d=contoso.com; s=s1; l=1200; h=to:subject; bh=…; b=…\n```",
-    useInstead: "Sign the whole body (no `l=`), include `from` in `h=` (and sign it twice to stop a second From being added), and use `rsa-sha256` or `ed25519-sha256`.",
+    example:
+      "```\nDKIM-Signature: v=1; a=rsa-sha256; d=contoso.com; s=s1; l=1200; h=to:subject; bh=…; b=…\n```",
+    useInstead:
+      "Sign the whole body (no `l=`), include `from` in `h=` (and sign it twice to stop a second From being added), and use `rsa-sha256` or `ed25519-sha256`.",
     references: [
-      "RFC 6376 §3.2, §3.5, §5.4, §8.2 (l= and appended content)", "RFC 8301 §3.1 (rsa-sha1 must not be used)",
+      "RFC 6376 §3.2, §3.5, §5.4, §8.2 (l= and appended content)",
+      "RFC 8301 §3.1 (rsa-sha1 must not be used)",
       "M3AAWG DKIM Signing and Key Management Best Common Practices",
     ],
     examples: [
@@ -59,32 +63,40 @@ public struct WeakDKIMSignature: Rule {
       let signature = located.value
       let domain = signature.domain ?? "?"
       func add(_ tag: String?, _ problem: String, _ message: String, _ help: String) {
-        hits.append(Hit(
-          range: tag.flatMap { Self.tagRange($0, in: located.range) } ?? located.range,
-          message: "DKIM signature for \(domain): \(message)", help: help,
-          evidence: "\(domain)|\(problem)", placeholders: ["domain": domain, "problem": problem]))
+        hits.append(
+          Hit(
+            range: tag.flatMap { Self.tagRange($0, in: located.range) } ?? located.range,
+            message: "DKIM signature for \(domain): \(message)", help: help,
+            evidence: "\(domain)|\(problem)", placeholders: ["domain": domain, "problem": problem]))
       }
       if let length = signature.bodyLength {
         add(
-          "l", "body-length", "l=\(length) signs only the first \(length) bytes of the body; anything appended after them still verifies",
+          "l", "body-length",
+          "l=\(length) signs only the first \(length) bytes of the body; anything appended after them still verifies",
           "remove l= from the signing configuration so the whole body is signed")
       }
       if signature["h"] != nil, !signature.signedHeaders.contains("from") {
         add(
-          "h", "from-unsigned", "h=\(signature.signedHeaders.joined(separator: ":")) does not sign From; verifiers treat the signature as invalid",
+          "h", "from-unsigned",
+          "h=\(signature.signedHeaders.joined(separator: ":")) does not sign From; verifiers treat the signature as invalid",
           "add from to h= (twice, h=from:from:…, so a second From cannot be added)")
       }
       if signature.algorithm == "rsa-sha1" {
-        add("a", "rsa-sha1", "a=rsa-sha1 must not be used for signing (RFC 8301) and verifiers may ignore it", "sign with a=rsa-sha256 (or ed25519-sha256 alongside it)")
+        add(
+          "a", "rsa-sha1", "a=rsa-sha1 must not be used for signing (RFC 8301) and verifiers may ignore it",
+          "sign with a=rsa-sha256 (or ed25519-sha256 alongside it)")
       }
       if !signature.missingRequiredTags.isEmpty {
         let missing = signature.missingRequiredTags
         add(
-          nil, "missing-tags", "required tag\(missing.count == 1 ? "" : "s") \(missing.map { "\($0)=" }.joined(separator: ", ")) missing; the signature is invalid",
+          nil, "missing-tags",
+          "required tag\(missing.count == 1 ? "" : "s") \(missing.map { "\($0)=" }.joined(separator: ", ")) missing; the signature is invalid",
           "check the signing configuration; v, a, b, bh, d, h and s are required (RFC 6376 §3.5)")
       }
       for tag in signature.repeatedTags {
-        add(tag, "repeated-\(tag)", "tag \(tag)= appears more than once; the signature is invalid", "keep one \(tag)= tag")
+        add(
+          tag, "repeated-\(tag)", "tag \(tag)= appears more than once; the signature is invalid",
+          "keep one \(tag)= tag")
       }
     }
     return hits
@@ -116,7 +128,9 @@ public struct WeakDKIMSignature: Rule {
         while matched, end < range.end, bytes[end] == 0x20 || bytes[end] == 0x09 { end += 1 }
         if matched, end < range.end, bytes[end] == UInt8(ascii: "=") {
           var valueEnd = end
-          while valueEnd < range.end, bytes[valueEnd] != UInt8(ascii: ";"), bytes[valueEnd] != 0x0A, bytes[valueEnd] != 0x0D { valueEnd += 1 }
+          while valueEnd < range.end, bytes[valueEnd] != UInt8(ascii: ";"), bytes[valueEnd] != 0x0A,
+            bytes[valueEnd] != 0x0D
+          { valueEnd += 1 }
           return SourceRange(file: range.file, start: index, end: valueEnd)
         }
         atSpecStart = false

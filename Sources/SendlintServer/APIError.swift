@@ -29,6 +29,7 @@ struct APIError: Error, Sendable {
     let data = (try? encoder.encode(Body(error: .init(code: code, message: message)))) ?? Data()
     var fields = headers
     fields[.contentType] = "application/json"
-    return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(data) + [10])))
+    return Response(
+      status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: Array(data) + [10])))
   }
 }

@@ -32,7 +32,9 @@ public enum ServerArguments {
     }
     func positive(_ flag: String, _ text: String, allowZero: Bool = false) throws -> Int {
       guard let number = Int(text), number > 0 || (allowZero && number == 0) else {
-        throw ServerSetupError("\(flag) \"\(text.escapedForServer)\" is not a \(allowZero ? "non-negative" : "positive") whole number")
+        throw ServerSetupError(
+          "\(flag) \"\(text.escapedForServer)\" is not a \(allowZero ? "non-negative" : "positive") whole number"
+        )
       }
       return number
     }
@@ -49,12 +51,16 @@ public enum ServerArguments {
       case "--policy": configuration.policies.append(try PolicySource(parsing: try next()))
       case "--host":
         let host = try next()
-        guard !host.isEmpty else { throw ServerSetupError("--host needs an address, such as 127.0.0.1 or 0.0.0.0") }
+        guard !host.isEmpty else {
+          throw ServerSetupError("--host needs an address, such as 127.0.0.1 or 0.0.0.0")
+        }
         configuration.host = host
       case "--port":
         let text = try next()
         let port = try positive("--port", text, allowZero: true)
-        guard port <= 65535 else { throw ServerSetupError("--port \"\(text.escapedForServer)\" is over 65535") }
+        guard port <= 65535 else {
+          throw ServerSetupError("--port \"\(text.escapedForServer)\" is over 65535")
+        }
         configuration.port = port
       case "--max-body-bytes": configuration.maxBodyBytes = try positive(flag, try next())
       case "--max-parts": configuration.maxParts = try positive(flag, try next())
@@ -62,7 +68,9 @@ public enum ServerArguments {
       case "--request-timeout":
         let text = try next()
         guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
-          throw ServerSetupError("--request-timeout \"\(text.escapedForServer)\" is not a number of seconds above 0 and at most 3600")
+          throw ServerSetupError(
+            "--request-timeout \"\(text.escapedForServer)\" is not a number of seconds above 0 and at most 3600"
+          )
         }
         configuration.requestTimeout = .milliseconds(Int64((seconds * 1000).rounded(.up)))
       default:
@@ -71,7 +79,8 @@ public enum ServerArguments {
       index += 1
     }
     guard !configuration.policies.isEmpty else {
-      throw ServerSetupError("no policy given; start with --policy NAME=FILE (repeatable; the first is the default)")
+      throw ServerSetupError(
+        "no policy given; start with --policy NAME=FILE (repeatable; the first is the default)")
     }
     return configuration
   }

@@ -73,7 +73,8 @@ extension LintExecutor {
   /// Runs `work` here and waits at most `budget` for it. Nil when the budget ran out first: the
   /// work goes on to its end (a lint is bounded by its own caps) and then calls `done`.
   func run<Value: Sendable>(
-    budget: Duration, _ work: @escaping @Sendable () async throws -> Value, done: @escaping @Sendable () -> Void
+    budget: Duration, _ work: @escaping @Sendable () async throws -> Value,
+    done: @escaping @Sendable () -> Void
   ) async throws -> Value? {
     let outcome = FirstOutcome<Value>()
     return try await withCheckedThrowingContinuation { continuation in

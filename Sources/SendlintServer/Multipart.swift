@@ -26,23 +26,30 @@ enum MultipartError: Error, Equatable {
   var message: String {
     switch self {
     case .missingBoundary:
-      return "the Content-Type multipart/form-data has no boundary parameter; send Content-Type: multipart/form-data; boundary=..."
+      return
+        "the Content-Type multipart/form-data has no boundary parameter; send Content-Type: multipart/form-data; boundary=..."
     case .badBoundary(let value):
-      return "the multipart boundary \"\(value.escapedForServer)\" is not 1 to 70 characters of RFC 2046's boundary alphabet"
+      return
+        "the multipart boundary \"\(value.escapedForServer)\" is not 1 to 70 characters of RFC 2046's boundary alphabet"
     case .noOpeningDelimiter:
-      return "the body does not start with the boundary delimiter given in Content-Type (\"--\" then the boundary, then CRLF)"
+      return
+        "the body does not start with the boundary delimiter given in Content-Type (\"--\" then the boundary, then CRLF)"
     case .unterminated:
-      return "the body ends before the closing delimiter (\"--\" boundary \"--\"); send the whole multipart body"
+      return
+        "the body ends before the closing delimiter (\"--\" boundary \"--\"); send the whole multipart body"
     case .tooManyParts(let limit):
       return "the body has more than \(limit) parts (--max-parts); send fewer templates per request"
     case .headerTooLarge(let limit):
-      return "a part's headers are longer than \(limit) bytes; a form part needs only Content-Disposition and Content-Type"
+      return
+        "a part's headers are longer than \(limit) bytes; a form part needs only Content-Disposition and Content-Type"
     case .badHeader(let line):
       return "a part has the malformed header line \"\(line.escapedForServer)\"; write \"Name: value\""
     case .missingDisposition:
-      return "a part has no Content-Disposition: form-data header; name each part (name=\"manifest\" or the template's path)"
+      return
+        "a part has no Content-Disposition: form-data header; name each part (name=\"manifest\" or the template's path)"
     case .missingName:
-      return "a part's Content-Disposition has no name parameter; name it \"manifest\" or the template's manifest-relative path"
+      return
+        "a part's Content-Disposition has no name parameter; name it \"manifest\" or the template's manifest-relative path"
     case .duplicateName(let name):
       return "two parts are named \"\(name.escapedForServer)\"; send each template once"
     }
@@ -59,9 +66,14 @@ struct MultipartParser {
 
   /// The boundary from a Content-Type value, checked against RFC 2046's grammar.
   static func boundary(fromContentType value: String) throws -> String {
-    guard let raw = HeaderParameters.parameter("boundary", in: value) else { throw MultipartError.missingBoundary }
-    let allowed = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ".unicodeScalars)
-    guard (1...70).contains(raw.unicodeScalars.count), raw.unicodeScalars.allSatisfy(allowed.contains), raw.last != " " else {
+    guard let raw = HeaderParameters.parameter("boundary", in: value) else {
+      throw MultipartError.missingBoundary
+    }
+    let allowed = Set(
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=? ".unicodeScalars)
+    guard (1...70).contains(raw.unicodeScalars.count), raw.unicodeScalars.allSatisfy(allowed.contains),
+      raw.last != " "
+    else {
       throw MultipartError.badBoundary(raw)
     }
     return raw
@@ -88,33 +100,48 @@ struct MultipartParser {
     var names = Set<String>()
     while true {
       // After a delimiter: "--" closes the body; otherwise transport padding, then CRLF.
-      if body.count - index >= 2, body[index] == UInt8(ascii: "-"), body[index + 1] == UInt8(ascii: "-") { return parts }
-      while index < body.count, body[index] == UInt8(ascii: " ") || body[index] == UInt8(ascii: "\t") { index += 1 }
-      guard body.count - index >= 2, body[index] == 13, body[index + 1] == 10 else { throw MultipartError.unterminated }
+      if body.count - index >= 2, body[index] == UInt8(ascii: "-"), body[index + 1] == UInt8(ascii: "-") {
+        return parts
+      }
+      while index < body.count, body[index] == UInt8(ascii: " ") || body[index] == UInt8(ascii: "\t") {
+        index += 1
+      }
+      guard body.count - index >= 2, body[index] == 13, body[index + 1] == 10 else {
+        throw MultipartError.unterminated
+      }
       index += 2
       guard parts.count < maxParts else { throw MultipartError.tooManyParts(limit: maxParts) }
       // Headers end at the first empty line.
       let headerEnd: Int
       if body.count - index >= 2, body[index] == 13, body[index + 1] == 10 {
         headerEnd = index
-      } else if let end = Self.find(Array("\r\n\r\n".utf8), in: body, from: index, limit: maxHeaderBytes + 4) {
+      } else if let end = Self.find(Array("\r\n\r\n".utf8), in: body, from: index, limit: maxHeaderBytes + 4)
+      {
         headerEnd = end + 2
       } else {
-        throw body.count - index > maxHeaderBytes ? MultipartError.headerTooLarge(limit: maxHeaderBytes) : MultipartError.unterminated
+        throw body.count - index > maxHeaderBytes
+          ? MultipartError.headerTooLarge(limit: maxHeaderBytes) : MultipartError.unterminated
       }
-      guard headerEnd - index <= maxHeaderBytes else { throw MultipartError.headerTooLarge(limit: maxHeaderBytes) }
+      guard headerEnd - index <= maxHeaderBytes else {
+        throw MultipartError.headerTooLarge(limit: maxHeaderBytes)
+      }
       let headers = try Self.headers(body[index..<headerEnd])
       index = headerEnd + 2
       guard let end = Self.find(delimiter, in: body, from: index) else { throw MultipartError.unterminated }
       let content = Array(body[index..<end])
       index = end + delimiter.count
       guard let disposition = headers["content-disposition"],
-        disposition.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() == "form-data"
+        disposition.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces)
+          .lowercased() == "form-data"
       else { throw MultipartError.missingDisposition }
-      guard let name = HeaderParameters.parameter("name", in: disposition), !name.isEmpty else { throw MultipartError.missingName }
+      guard let name = HeaderParameters.parameter("name", in: disposition), !name.isEmpty else {
+        throw MultipartError.missingName
+      }
       guard names.insert(name).inserted else { throw MultipartError.duplicateName(name) }
       parts.append(
-        FormPart(name: name, filename: HeaderParameters.parameter("filename", in: disposition), contentType: headers["content-type"], body: content))
+        FormPart(
+          name: name, filename: HeaderParameters.parameter("filename", in: disposition),
+          contentType: headers["content-type"], body: content))
     }
   }
 
@@ -125,7 +152,8 @@ struct MultipartParser {
       guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
         line[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
       else { throw MultipartError.badHeader(line) }
-      result[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      result[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+        in: .whitespaces)
     }
     return result
   }
@@ -167,7 +195,14 @@ enum HeaderParameters {
             var unescaped = ""
             var escaping = false
             for character in raw {
-              if escaping { unescaped.append(character); escaping = false } else if character == "\\" { escaping = true } else { unescaped.append(character) }
+              if escaping {
+                unescaped.append(character)
+                escaping = false
+              } else if character == "\\" {
+                escaping = true
+              } else {
+                unescaped.append(character)
+              }
             }
             return unescaped
           }
@@ -185,7 +220,15 @@ enum HeaderParameters {
     var index = text.startIndex
     while index < text.endIndex {
       let character = text[index]
-      if escaping { escaping = false } else if quoted && character == "\\" { escaping = true } else if character == "\"" { quoted.toggle() } else if !quoted && character == target { return index }
+      if escaping {
+        escaping = false
+      } else if quoted && character == "\\" {
+        escaping = true
+      } else if character == "\"" {
+        quoted.toggle()
+      } else if !quoted && character == target {
+        return index
+      }
       index = text.index(after: index)
     }
     return nil

@@ -70,7 +70,8 @@ public struct LintServer: Sendable {
         throw APIError(.serviceUnavailable, "not-ready", "policies are not loaded yet; retry shortly")
       }
       let names = catalogue.names.map { "\"\($0)\"" }.joined(separator: ",")
-      return Self.json(#"{"status":"ready","policies":[\#(names)],"default_policy":"\#(catalogue.defaultName)"}"#)
+      return Self.json(
+        #"{"status":"ready","policies":[\#(names)],"default_policy":"\#(catalogue.defaultName)"}"#)
     }
     router.get("metrics") { _, _ in
       Response(
@@ -78,28 +79,35 @@ public struct LintServer: Sendable {
         body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
     }
     router.post("v1/lint") { request, _ in try await lint(request) }
-    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(max(30, configuration.requestTimeout.components.seconds * 3)))
+    let http1 = HTTP1Channel.Configuration(
+      idleTimeout: .seconds(max(30, configuration.requestTimeout.components.seconds * 3)))
     return Application(
       router: router, server: .http1(configuration: http1),
-      configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "sendlint"),
+      configuration: ApplicationConfiguration(
+        address: .hostname(configuration.host, port: configuration.port), serverName: "sendlint"),
       services: [PolicyReloadService(server: self)],
       onServerRunning: { channel in await onRunning(channel.localAddress) }, logger: logger)
   }
 
   static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+    Response(
+      status: status, headers: [.contentType: "application/json"],
+      body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
   }
 
   // MARK: POST /v1/lint
 
   func lint(_ request: Request) async throws -> Response {
-    guard let catalogue = store.catalogue else { throw APIError(.serviceUnavailable, "not-ready", "policies are not loaded yet; retry shortly") }
+    guard let catalogue = store.catalogue else {
+      throw APIError(.serviceUnavailable, "not-ready", "policies are not loaded yet; retry shortly")
+    }
     let query = request.uri.queryParameters
     let policyName = query.get("policy") ?? catalogue.defaultName
     guard let policy = catalogue.policies[policyName] else {
       throw APIError(
         .notFound, "unknown-policy",
-        "no policy is named \"\(policyName.escapedForServer)\"; this server has \(catalogue.names.map { "\"\($0)\"" }.joined(separator: ", "))")
+        "no policy is named \"\(policyName.escapedForServer)\"; this server has \(catalogue.names.map { "\"\($0)\"" }.joined(separator: ", "))"
+      )
     }
     let failOn = try Self.failOn(query.get("fail_on"))
     let input = try await Self.input(of: request, limits: configuration)
@@ -119,18 +127,21 @@ public struct LintServer: Sendable {
         {
           switch input {
           case .message(let bytes): return try await linter.lint(message: bytes)
-          case .campaign(let manifest, let templates, let name): return try await linter.lint(campaign: manifest, templates: templates, name: name)
+          case .campaign(let manifest, let templates, let name):
+            return try await linter.lint(campaign: manifest, templates: templates, name: name)
           }
         }, done: { [limiter] in limiter.release() })
     } catch SendlintError.inputTooLarge(let name, let size, let limit) {
       throw APIError(
         .contentTooLarge, "draft-too-large",
-        "\"\(name.escapedForServer)\" is \(size) bytes, over the \(limit)-byte limit for one draft; split or shrink it")
+        "\"\(name.escapedForServer)\" is \(size) bytes, over the \(limit)-byte limit for one draft; split or shrink it"
+      )
     }
     guard let report = outcome else {
       throw APIError(
         .gatewayTimeout, "lint-timeout",
-        "the lint took longer than the \(configuration.requestTimeout) budget (--request-timeout); shrink the draft or raise the budget")
+        "the lint took longer than the \(configuration.requestTimeout) budget (--request-timeout); shrink the draft or raise the budget"
+      )
     }
     var byRule: [String: Int] = [:]
     for finding in report.findings { byRule[finding.rule, default: 0] += finding.count }
@@ -140,7 +151,9 @@ public struct LintServer: Sendable {
       "  \"exit_status\" : \(exitStatus),\n  \"fail_on\" : \"\(failOn.rawValue)\",\n  \"policy\" : \"\(policyName)\",\n  \"verdict\" : \"\(exitStatus == 0 ? "pass" : "fail")\",\n"
     var json = report.formatted(.json)
     if json.hasPrefix("{\n") { json.insert(contentsOf: extra, at: json.index(json.startIndex, offsetBy: 2)) }
-    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    return Response(
+      status: .ok, headers: [.contentType: "application/json"],
+      body: .init(byteBuffer: ByteBuffer(string: json)))
   }
 
   enum FailOn: String, CaseIterable {
@@ -159,7 +172,8 @@ public struct LintServer: Sendable {
     guard let value else { return .error }
     guard let failOn = FailOn(rawValue: value) else {
       throw APIError(
-        .badRequest, "bad-fail-on", "fail_on \"\(value.escapedForServer)\" is not one of error, warning, info, never")
+        .badRequest, "bad-fail-on",
+        "fail_on \"\(value.escapedForServer)\" is not one of error, warning, info, never")
     }
     return failOn
   }
@@ -177,13 +191,18 @@ public struct LintServer: Sendable {
     guard let contentType = request.headers[.contentType] else {
       throw APIError(
         .unsupportedMediaType, "unsupported-media-type",
-        "no Content-Type; send message/rfc822 (a raw message), multipart/form-data or application/json (a campaign)")
+        "no Content-Type; send message/rfc822 (a raw message), multipart/form-data or application/json (a campaign)"
+      )
     }
-    let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    let mediaType =
+      contentType.split(separator: ";", maxSplits: 1).first.map {
+        $0.trimmingCharacters(in: .whitespaces).lowercased()
+      } ?? ""
     guard ["message/rfc822", "multipart/form-data", "application/json"].contains(mediaType) else {
       throw APIError(
         .unsupportedMediaType, "unsupported-media-type",
-        "Content-Type \"\(contentType.escapedForServer)\" is not accepted; send message/rfc822, multipart/form-data or application/json")
+        "Content-Type \"\(contentType.escapedForServer)\" is not accepted; send message/rfc822, multipart/form-data or application/json"
+      )
     }
     var body: [UInt8] = []
     for try await buffer in request.body {
@@ -192,7 +211,9 @@ public struct LintServer: Sendable {
     }
     switch mediaType {
     case "message/rfc822":
-      guard !body.isEmpty else { throw APIError(.badRequest, "empty-body", "the body is empty; send the raw message (.eml bytes)") }
+      guard !body.isEmpty else {
+        throw APIError(.badRequest, "empty-body", "the body is empty; send the raw message (.eml bytes)")
+      }
       return .message(Data(body))
     case "multipart/form-data":
       let boundary: String
@@ -207,11 +228,14 @@ public struct LintServer: Sendable {
       guard let manifest = parts.first(where: { $0.name == "manifest" }) else {
         throw APIError(
           .badRequest, "missing-manifest",
-          "no part is named \"manifest\"; send the campaign manifest as the part name=\"manifest\" and each template under its manifest-relative path")
+          "no part is named \"manifest\"; send the campaign manifest as the part name=\"manifest\" and each template under its manifest-relative path"
+        )
       }
       var templates: [String: Data] = [:]
       for part in parts where part.name != "manifest" { templates[part.name] = Data(part.body) }
-      return .campaign(manifest: Data(manifest.body), templates: templates, name: manifest.filename.flatMap(safeName) ?? "campaign.yaml")
+      return .campaign(
+        manifest: Data(manifest.body), templates: templates,
+        name: manifest.filename.flatMap(safeName) ?? "campaign.yaml")
     default:
       struct Body: Decodable {
         let message: String?
@@ -225,32 +249,41 @@ public struct LintServer: Sendable {
       } catch {
         throw APIError(
           .badRequest, "malformed-json",
-          "the body is not a JSON object of strings {\"message\": ...} or {\"manifest\": ..., \"templates\": {\"path\": ...}}: \(String(describing: error).escapedForServer)")
+          "the body is not a JSON object of strings {\"message\": ...} or {\"manifest\": ..., \"templates\": {\"path\": ...}}: \(String(describing: error).escapedForServer)"
+        )
       }
       switch (decoded.message, decoded.manifest) {
       case (let message?, nil):
         guard decoded.templates == nil else {
-          throw APIError(.badRequest, "bad-json-draft", "\"templates\" goes with \"manifest\", not with \"message\"; send one draft per request")
+          throw APIError(
+            .badRequest, "bad-json-draft",
+            "\"templates\" goes with \"manifest\", not with \"message\"; send one draft per request")
         }
         return .message(Data(message.utf8))
       case (nil, let manifest?):
         let templates = decoded.templates ?? [:]
         guard templates.count < limits.maxParts else {
-          throw APIError(.badRequest, "too-many-parts", "\"templates\" has \(templates.count) entries, over --max-parts \(limits.maxParts) with the manifest")
+          throw APIError(
+            .badRequest, "too-many-parts",
+            "\"templates\" has \(templates.count) entries, over --max-parts \(limits.maxParts) with the manifest"
+          )
         }
         return .campaign(
           manifest: Data(manifest.utf8), templates: templates.mapValues { Data($0.utf8) },
           name: decoded.manifest_name.flatMap(safeName) ?? "campaign.yaml")
       default:
         throw APIError(
-          .badRequest, "bad-json-draft", "send exactly one of \"message\" (a raw message) or \"manifest\" (with \"templates\") in the JSON object")
+          .badRequest, "bad-json-draft",
+          "send exactly one of \"message\" (a raw message) or \"manifest\" (with \"templates\") in the JSON object"
+        )
       }
     }
   }
 
   /// A client's name for a draft, used only as a label: a plain relative path of 1 to 255 bytes.
   static func safeName(_ name: String) -> String? {
-    guard (1...255).contains(name.utf8.count), !name.hasPrefix("/"), !name.split(separator: "/").contains(".."),
+    guard (1...255).contains(name.utf8.count), !name.hasPrefix("/"),
+      !name.split(separator: "/").contains(".."),
       !name.unicodeScalars.contains(where: { DisplayEscaping.needsEscaping($0) })
     else { return nil }
     return name
@@ -259,7 +292,8 @@ public struct LintServer: Sendable {
   static func tooLarge(_ limits: ServerConfiguration) -> APIError {
     APIError(
       .contentTooLarge, "body-too-large",
-      "the body is over the \(limits.maxBodyBytes)-byte limit (--max-body-bytes); send one draft per request, or raise the limit")
+      "the body is over the \(limits.maxBodyBytes)-byte limit (--max-body-bytes); send one draft per request, or raise the limit"
+    )
   }
 }
 
@@ -268,9 +302,12 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
   let metrics: ServerMetrics
   let logger: Logger
 
-  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+  func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+    async throws -> Response
+  {
     let start = ContinuousClock.now
-    let route = ["/healthz", "/readyz", "/metrics", "/v1/lint"].contains(request.uri.path) ? request.uri.path : "other"
+    let route =
+      ["/healthz", "/readyz", "/metrics", "/v1/lint"].contains(request.uri.path) ? request.uri.path : "other"
     let response: Response
     do {
       response = try await next(request, context)
@@ -283,10 +320,12 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
       switch error.status {
       case .notFound:
         code = "not-found"
-        message = "no route \(request.method) \"\(request.uri.path.escapedForServer)\"; the API is POST /v1/lint, GET /healthz, /readyz, /metrics"
+        message =
+          "no route \(request.method) \"\(request.uri.path.escapedForServer)\"; the API is POST /v1/lint, GET /healthz, /readyz, /metrics"
       case .methodNotAllowed:
         code = "method-not-allowed"
-        message = "\(request.method) is not allowed on \"\(request.uri.path.escapedForServer)\"; see docs/openapi.yaml"
+        message =
+          "\(request.method) is not allowed on \"\(request.uri.path.escapedForServer)\"; see docs/openapi.yaml"
       case .contentTooLarge:
         code = "body-too-large"
         message = "the body is over the server's limit (--max-body-bytes)"
@@ -299,7 +338,9 @@ struct ErrorAndMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     } catch {
       logger.error("request \(request.method) \(request.uri.path.escapedForServer) failed: \(error)")
       metrics.rejected("internal")
-      response = APIError(.internalServerError, "internal", "the server failed on this request; the error is logged").response
+      response =
+        APIError(.internalServerError, "internal", "the server failed on this request; the error is logged")
+        .response
     }
     metrics.request(route: route, status: response.status.code, duration: ContinuousClock.now - start)
     return response

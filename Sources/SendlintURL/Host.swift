@@ -59,16 +59,22 @@ public enum IDNA {
 
   private static func call(
     _ input: String,
-    _ function: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32, UnsafeMutablePointer<UInt32>?) -> Int32
+    _ function: (
+      UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32, UnsafeMutablePointer<UInt32>?
+    ) -> Int32
   ) -> String? {
-    guard input.utf8.count < 4096, let result = convert(input, function), result.errors == 0 else { return nil }
+    guard input.utf8.count < 4096, let result = convert(input, function), result.errors == 0 else {
+      return nil
+    }
     return result.value
   }
 
   /// Runs an ICU conversion into a buffer that grows until the output fits.
   private static func convert(
     _ input: String,
-    _ function: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32, UnsafeMutablePointer<UInt32>?) -> Int32
+    _ function: (
+      UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32, UnsafeMutablePointer<UInt32>?
+    ) -> Int32
   ) -> (value: String, errors: UInt32)? {
     let utf8 = Array(input.utf8)
     var capacity = max(64, utf8.count * 4 + 16)
@@ -148,7 +154,8 @@ public enum InvisibleCharacters {
 
   public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
-    case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF, 0x00AD, 0x180E, 0x061C: true
+    case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF, 0x00AD, 0x180E, 0x061C:
+      true
     default: false
     }
   }

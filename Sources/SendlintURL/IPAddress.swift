@@ -55,7 +55,8 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
       let first = value >> 24
       let second = value >> 16 & 0xFF
       return first == 10 || first == 127 || first == 0 || (first == 172 && (16...31).contains(second))
-        || (first == 192 && second == 168) || (first == 169 && second == 254) || (first == 100 && (64...127).contains(second))
+        || (first == 192 && second == 168) || (first == 169 && second == 254)
+        || (first == 100 && (64...127).contains(second))
     case .v6(let pieces):
       if pieces.allSatisfy({ $0 == 0 }) { return true }
       if pieces[0..<7].allSatisfy({ $0 == 0 }) && pieces[7] == 1 { return true }
@@ -76,7 +77,8 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
     guard let address = IPAddress(parts[0].trimmingASCIIWhitespace()) else { return nil }
     self.address = address
     if parts.count == 2 {
-      guard let length = Int(parts[1].trimmingASCIIWhitespace()), length >= 0, length <= address.bitCount else { return nil }
+      guard let length = Int(parts[1].trimmingASCIIWhitespace()), length >= 0, length <= address.bitCount
+      else { return nil }
       prefixLength = length
     } else {
       prefixLength = address.bitCount
@@ -87,7 +89,9 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
   /// except IPv4-mapped IPv6 addresses, which are compared as IPv4).
   public func contains(_ ip: IPAddress) -> Bool {
     var candidate = ip
-    if case .v6(let pieces) = ip, case .v4 = address, pieces[0..<5].allSatisfy({ $0 == 0 }), pieces[5] == 0xFFFF {
+    if case .v6(let pieces) = ip, case .v4 = address, pieces[0..<5].allSatisfy({ $0 == 0 }),
+      pieces[5] == 0xFFFF
+    {
       candidate = .v4(UInt32(pieces[6]) << 16 | UInt32(pieces[7]))
     }
     guard candidate.bitCount == address.bitCount else { return false }
@@ -97,7 +101,6 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
 
   public var description: String { "\(address)/\(prefixLength)" }
 }
-
 
 /// IPv6 text parsing and serialisation following the WHATWG URL standard's IPv6 parser, which
 /// accepts exactly the RFC 4291 forms including a trailing dotted IPv4 part.

@@ -42,10 +42,13 @@ public final class PublicSuffixList: Sendable {
         while end < lineEnd, buffer[end] != 0x20, buffer[end] != 0x09 { end += 1 }
         index = lineEnd + 1
         guard end > start else { continue }
-        if end - start >= 2, buffer[start] == UInt8(ascii: "/"), buffer[start + 1] == UInt8(ascii: "/") { continue }
+        if end - start >= 2, buffer[start] == UInt8(ascii: "/"), buffer[start + 1] == UInt8(ascii: "/") {
+          continue
+        }
         if buffer[start] == UInt8(ascii: "!") {
           exceptions.insert(Self.ascii(buffer, start + 1..<end))
-        } else if end - start >= 2, buffer[start] == UInt8(ascii: "*"), buffer[start + 1] == UInt8(ascii: ".") {
+        } else if end - start >= 2, buffer[start] == UInt8(ascii: "*"), buffer[start + 1] == UInt8(ascii: ".")
+        {
           wildcards.insert(Self.ascii(buffer, start + 2..<end))
         } else {
           rules.insert(Self.ascii(buffer, start..<end))
@@ -82,7 +85,8 @@ public final class PublicSuffixList: Sendable {
     if let path = ProcessInfo.processInfo.environment["SENDLINT_PSL"] { candidates.append(path) }
     candidates += [
       "/usr/share/publicsuffix/public_suffix_list.dat", "/usr/share/publicsuffix/effective_tld_names.dat",
-      "/usr/local/share/publicsuffix/public_suffix_list.dat", "/opt/homebrew/share/publicsuffix/public_suffix_list.dat",
+      "/usr/local/share/publicsuffix/public_suffix_list.dat",
+      "/opt/homebrew/share/publicsuffix/public_suffix_list.dat",
     ]
     for path in candidates {
       if let data = FileManager.default.contents(atPath: path) {
@@ -111,7 +115,8 @@ public final class PublicSuffixList: Sendable {
 
   private func computePublicSuffix(of host: String) -> String? {
     guard !Self.isIPAddress(host) else { return nil }
-    let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(
+      String.init)
     guard !labels.isEmpty, !labels.contains(where: \.isEmpty) else { return nil }
     func candidate(_ count: Int) -> String { labels[(labels.count - count)...].joined(separator: ".") }
     // An exception rule always prevails; its public suffix drops the exception's first label.
@@ -131,7 +136,8 @@ public final class PublicSuffixList: Sendable {
   /// The registrable domain (public suffix plus one label), or nil when the host is itself a
   /// public suffix or is an IP address.
   public func registrableDomain(of host: String) -> String? {
-    let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(
+      String.init)
     guard let suffix = publicSuffix(of: host) else { return nil }
     let suffixCount = suffix.split(separator: ".").count
     guard labels.count > suffixCount else { return nil }
@@ -143,7 +149,9 @@ public final class PublicSuffixList: Sendable {
   public func isKnownSuffix(_ suffix: String) -> Bool {
     let suffix = suffix.lowercased()
     if rules.contains(suffix) { return true }
-    if let dot = suffix.firstIndex(of: "."), wildcards.contains(String(suffix[suffix.index(after: dot)...])) { return true }
+    if let dot = suffix.firstIndex(of: "."), wildcards.contains(String(suffix[suffix.index(after: dot)...])) {
+      return true
+    }
     return false
   }
 

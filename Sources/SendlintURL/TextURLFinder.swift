@@ -57,7 +57,6 @@ public struct TextURLFinder: Sendable {
   static let schemes: [[UInt8]] = ["https://", "http://", "ftp://", "mailto:"].map { Array($0.utf8) }
   static let www = Array("www.".utf8)
 
-
   @inline(__always) static func isAlphanumeric(_ byte: UInt8) -> Bool {
     (byte >= 48 && byte <= 57) || ((byte | 0x20) >= 97 && (byte | 0x20) <= 122)
   }
@@ -102,7 +101,8 @@ public struct TextURLFinder: Sendable {
   @inline(__always) static func isURLASCII(_ byte: UInt8) -> Bool {
     if byte <= 0x20 || byte == 0x7F { return false }
     switch byte {
-    case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"), UInt8(ascii: "\\"), UInt8(ascii: "^"): return false
+    case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"), UInt8(ascii: "\\"), UInt8(ascii: "^"):
+      return false
     default: return true
     }
   }
@@ -176,7 +176,8 @@ public struct TextURLFinder: Sendable {
           break
         }
         let previous: UInt8? = position > 0 ? bytes[position - 1] : nil
-        var wordStart = previous.map { !Self.isAlphanumeric($0) && $0 != UInt8(ascii: "_") && $0 < 0x80 } ?? true
+        var wordStart =
+          previous.map { !Self.isAlphanumeric($0) && $0 != UInt8(ascii: "_") && $0 < 0x80 } ?? true
         if let previous, previous >= 0x80, byte < 0x80 {
           // After a non-ASCII character: a boundary when that character is punctuation or space.
           var lead = position - 1
@@ -186,14 +187,18 @@ public struct TextURLFinder: Sendable {
         let startsWord = wordStart && (Self.isAlphanumeric(byte) || byte >= 0xC0)
         if startsWord {
           let schemed = Self.schemes.contains { hasPrefix(bytes, at: position, $0) }
-          let hostStart = previous.map {
-            $0 != UInt8(ascii: "@") && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: ":")
-          } ?? true
+          let hostStart =
+            previous.map {
+              $0 != UInt8(ascii: "@") && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "/")
+                && $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: ":")
+            } ?? true
           let www = hostStart && hasPrefix(bytes, at: position, Self.www)
           let tryBare = hostStart && !bareChecked && !schemed && !www
           if schemed || www || tryBare {
             if tryBare { bareChecked = true }
-            if let url = url(bytes, at: position, form: schemed ? .schemed : www ? .www : .bare, knownURLs: knownURLs) {
+            if let url = url(
+              bytes, at: position, form: schemed ? .schemed : www ? .www : .bare, knownURLs: knownURLs)
+            {
               results.append(url)
               let resume = url.split?.upperBound ?? url.end
               position = resume
@@ -203,7 +208,9 @@ public struct TextURLFinder: Sendable {
             }
           }
         }
-        if byte == UInt8(ascii: "@"), position >= consumedUpTo, let email = email(bytes, at: position, lowerBound: consumedUpTo, tokenEnd: tokenEnd) {
+        if byte == UInt8(ascii: "@"), position >= consumedUpTo,
+          let email = email(bytes, at: position, lowerBound: consumedUpTo, tokenEnd: tokenEnd)
+        {
           results.append(email)
           position = email.end
           consumedUpTo = email.end
@@ -225,10 +232,14 @@ public struct TextURLFinder: Sendable {
       if text.lowercased().hasPrefix("mailto:") {
         guard text.contains("@"), text.count > 8 else { return nil }
       } else {
-        guard let parsed = URLRecord.parse(text), let host = parsed.host, isValidHost(host) else { return nil }
+        guard let parsed = URLRecord.parse(text), let host = parsed.host, isValidHost(host) else {
+          return nil
+        }
       }
     case .www:
-      guard text.count > 4, let parsed = URLRecord.parse("http://" + text), let host = parsed.host, isValidHost(host) else {
+      guard text.count > 4, let parsed = URLRecord.parse("http://" + text), let host = parsed.host,
+        isValidHost(host)
+      else {
         return nil
       }
     case .bare:
@@ -238,7 +249,9 @@ public struct TextURLFinder: Sendable {
       break
     }
     var result = TextURL(text: text, start: start, end: end, form: form)
-    if form != .bare || text.contains("/") { result.split = continuation(bytes, of: result, knownURLs: knownURLs) }
+    if form != .bare || text.contains("/") {
+      result.split = continuation(bytes, of: result, knownURLs: knownURLs)
+    }
     return result
   }
 
@@ -253,7 +266,9 @@ public struct TextURLFinder: Sendable {
       guard !labels.isEmpty else { return false }
       for (index, label) in labels.enumerated() {
         if label.isEmpty { return index == labels.count - 1 && labels.count > 1 }  // a trailing dot is fine
-        guard label.first != "-", label.last != "-", label.utf8.allSatisfy({ Self.isAlphanumeric($0) || $0 == 45 }) else { return false }
+        guard label.first != "-", label.last != "-",
+          label.utf8.allSatisfy({ Self.isAlphanumeric($0) || $0 == 45 })
+        else { return false }
       }
       return true
     }
@@ -283,7 +298,10 @@ public struct TextURLFinder: Sendable {
     guard let suffixes else { return false }
     let labels = hostPart.split(separator: 0x2E, omittingEmptySubsequences: false)
     guard labels.count >= 2,
-      labels.allSatisfy({ !$0.isEmpty && $0.first != 45 && $0.last != 45 && $0.allSatisfy { Self.isAlphanumeric($0) || $0 == 45 || $0 >= 0x80 } })
+      labels.allSatisfy({
+        !$0.isEmpty && $0.first != 45 && $0.last != 45
+          && $0.allSatisfy { Self.isAlphanumeric($0) || $0 == 45 || $0 >= 0x80 }
+      })
     else { return false }
     guard let lastBytes = labels.last else { return false }
     let last = String(decoding: lastBytes, as: UTF8.self)
@@ -305,13 +323,19 @@ public struct TextURLFinder: Sendable {
     }
     while start < at, bytes[start] == UInt8(ascii: ".") || bytes[start] == UInt8(ascii: "'") { start += 1 }
     // A quote that opens before the address and has no partner inside it is not part of it.
-    if start < at, bytes[start] == UInt8(ascii: "\""), bytes[start..<at].filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1 { start += 1 }
+    if start < at, bytes[start] == UInt8(ascii: "\""),
+      bytes[start..<at].filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 1
+    {
+      start += 1
+    }
     guard start < at else { return nil }
     var end = at + 1
     while end < tokenEnd {
       let byte = bytes[end]
       if byte < 0x80 {
-        guard Self.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") else { break }
+        guard Self.isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") else {
+          break
+        }
         end += 1
       } else {
         let (scalar, length) = Self.scalar(bytes, at: end)
@@ -319,10 +343,13 @@ public struct TextURLFinder: Sendable {
         end += length
       }
     }
-    while end > at + 1, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: "-") { end -= 1 }
+    while end > at + 1, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: "-") {
+      end -= 1
+    }
     let domain = String(decoding: bytes[(at + 1)..<end], as: UTF8.self)
     guard domain.contains("."), isBareHost(domain) else { return nil }
-    return TextURL(text: String(decoding: bytes[start..<end], as: UTF8.self), start: start, end: end, form: .email)
+    return TextURL(
+      text: String(decoding: bytes[start..<end], as: UTF8.self), start: start, end: end, form: .email)
   }
 
   /// Drops trailing punctuation that ends sentences, and quotes without a partner inside the URL.
@@ -376,7 +403,9 @@ public struct TextURLFinder: Sendable {
       if bytes[index] == 0x0A { lineBreaks += 1 } else { spaces += 1 }
       index += 1
     }
-    guard index > url.end, lineBreaks <= 1, spaces <= 2 || lineBreaks == 1, index < bytes.count else { return nil }
+    guard index > url.end, lineBreaks <= 1, spaces <= 2 || lineBreaks == 1, index < bytes.count else {
+      return nil
+    }
     let start = index
     var end = scanEnd(bytes, from: start)
     end = trimTrailing(bytes, start: start, end: end)
@@ -387,20 +416,30 @@ public struct TextURLFinder: Sendable {
     if knownURLs.contains(joined) || knownURLs.contains("http://" + joined) { return start..<end }
     guard piece.count >= minimumContinuation else { return nil }
     // A new URL or an e-mail address is not a continuation.
-    if Self.schemes.contains(where: { hasPrefix(bytes, at: start, $0) }) || hasPrefix(bytes, at: start, Self.www) {
+    if Self.schemes.contains(where: { hasPrefix(bytes, at: start, $0) })
+      || hasPrefix(bytes, at: start, Self.www)
+    {
       return nil
     }
     if pieceText.contains("@") { return nil }
     // Where the URL stopped must allow more path to follow.
     let urlLast = bytes[url.end - 1]
-    let openEnded = [UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="), UInt8(ascii: "&"),
-      UInt8(ascii: "?"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "~")].contains(urlLast)
-      || (url.end < bytes.count && [UInt8(ascii: "."), UInt8(ascii: "?"), UInt8(ascii: "=")].contains(bytes[url.end]))
-    let startsPath = [UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "&"), UInt8(ascii: "="), UInt8(ascii: "#")].contains(piece[0])
+    let openEnded =
+      [
+        UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="), UInt8(ascii: "&"),
+        UInt8(ascii: "?"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "~"),
+      ].contains(urlLast)
+      || (url.end < bytes.count
+        && [UInt8(ascii: "."), UInt8(ascii: "?"), UInt8(ascii: "=")].contains(bytes[url.end]))
+    let startsPath = [
+      UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "&"), UInt8(ascii: "="), UInt8(ascii: "#"),
+    ].contains(piece[0])
     guard openEnded || startsPath else { return nil }
     // The continuation must look like a path, not like a word of prose.
-    let pathMarkers: Set<UInt8> = [UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "&"), UInt8(ascii: "_"),
-      UInt8(ascii: "%"), UInt8(ascii: "#"), UInt8(ascii: "?")]
+    let pathMarkers: Set<UInt8> = [
+      UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "&"), UInt8(ascii: "_"),
+      UInt8(ascii: "%"), UInt8(ascii: "#"), UInt8(ascii: "?"),
+    ]
     var looksLikePath = piece.contains(where: pathMarkers.contains)
     if !looksLikePath, let dot = piece.firstIndex(of: UInt8(ascii: ".")), dot > 0, dot + 1 < piece.count,
       Self.isAlphanumeric(piece[dot + 1])

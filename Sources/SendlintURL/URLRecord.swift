@@ -21,7 +21,9 @@ public struct URLRecord: Sendable, Hashable, CustomStringConvertible {
     case percentEncodedHost, legacyIPv4, credentials, backslashes, whitespaceRemoved
   }
 
-  static let specialSchemes: [String: Int?] = ["http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21, "file": nil]
+  static let specialSchemes: [String: Int?] = [
+    "http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21, "file": nil,
+  ]
 
   public init(scheme: String) { self.scheme = scheme }
 
@@ -80,9 +82,12 @@ enum PercentEncodeSet {
     case .fragment: return c == 0x20 || c == 0x22 || c == 0x3C || c == 0x3E || c == 0x60
     case .query: return c == 0x20 || c == 0x22 || c == 0x23 || c == 0x3C || c == 0x3E
     case .specialQuery: return PercentEncodeSet.query.contains(scalar) || c == 0x27
-    case .path: return PercentEncodeSet.query.contains(scalar) || c == 0x3F || c == 0x5E || c == 0x60 || c == 0x7B || c == 0x7D
+    case .path:
+      return PercentEncodeSet.query.contains(scalar) || c == 0x3F || c == 0x5E || c == 0x60 || c == 0x7B
+        || c == 0x7D
     case .userinfo:
-      return PercentEncodeSet.path.contains(scalar) || c == 0x2F || c == 0x3A || c == 0x3B || c == 0x3D || c == 0x40
+      return PercentEncodeSet.path.contains(scalar) || c == 0x2F || c == 0x3A || c == 0x3B || c == 0x3D
+        || c == 0x40
         || (c >= 0x5B && c <= 0x5D) || c == 0x7C
     }
   }
@@ -123,7 +128,8 @@ enum PercentEncodeSet {
 struct URLParser {
   enum State {
     case schemeStart, scheme, noScheme, specialRelativeOrAuthority, pathOrAuthority, relative, relativeSlash
-    case specialAuthoritySlashes, specialAuthorityIgnoreSlashes, authority, host, port, file, fileSlash, fileHost
+    case specialAuthoritySlashes, specialAuthorityIgnoreSlashes, authority, host, port, file, fileSlash,
+      fileHost
     case pathStart, path, opaquePath, query, fragment
   }
 
@@ -133,7 +139,9 @@ struct URLParser {
 
   init(input: String, base: URLRecord?) {
     // ASCII input (nearly every href) becomes scalars byte by byte, without UTF-8 decoding.
-    let all = input.utf8.allSatisfy { $0 < 0x80 } ? input.utf8.map { Unicode.Scalar($0) } : Array(input.unicodeScalars)
+    let all =
+      input.utf8.allSatisfy { $0 < 0x80 }
+      ? input.utf8.map { Unicode.Scalar($0) } : Array(input.unicodeScalars)
     // Strip leading and trailing C0 controls and spaces; remove ASCII tab and newline anywhere.
     // One slice, not `removeFirst` per scalar: that shifted the whole array each time, quadratic
     // in a hostile prefix of controls.
@@ -156,7 +164,9 @@ struct URLParser {
 
   /// "Starts with a Windows drive letter" (§4.3) for the input from `index`.
   func startsWithWindowsDriveLetter(_ index: Int) -> Bool {
-    guard index + 1 < input.count, Self.isWindowsDriveLetter([input[index], input[index + 1]]) else { return false }
+    guard index + 1 < input.count, Self.isWindowsDriveLetter([input[index], input[index + 1]]) else {
+      return false
+    }
     if index + 2 == input.count { return true }
     let third = input[index + 2]
     return third == "/" || third == "\\" || third == "?" || third == "#"
@@ -165,12 +175,16 @@ struct URLParser {
   /// On the path buffer's bytes (ASCII: the path set escapes everything else), ASCII case folded.
   static func isSingleDot(_ segment: [UInt8]) -> Bool { segment == [0x2E] || matches(segment, "%2e") }
   static func isDoubleDot(_ segment: [UInt8]) -> Bool {
-    matches(segment, "..") || matches(segment, ".%2e") || matches(segment, "%2e.") || matches(segment, "%2e%2e")
+    matches(segment, "..") || matches(segment, ".%2e") || matches(segment, "%2e.")
+      || matches(segment, "%2e%2e")
   }
 
   static func matches(_ bytes: [UInt8], _ lowercase: StaticString) -> Bool {
     guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-    for index in 0..<bytes.count where (bytes[index] >= 65 && bytes[index] <= 90 ? bytes[index] | 0x20 : bytes[index]) != lowercase.utf8Start[index] {
+    for index in 0..<bytes.count
+    where (bytes[index] >= 65 && bytes[index] <= 90 ? bytes[index] | 0x20 : bytes[index])
+      != lowercase.utf8Start[index]
+    {
       return false
     }
     return true
@@ -185,7 +199,11 @@ struct URLParser {
   /// Appends a code point to a UTF-8 buffer.
   @inline(__always)
   static func append(_ scalar: Unicode.Scalar, to buffer: inout [UInt8]) {
-    if scalar.value < 0x80 { buffer.append(UInt8(scalar.value)) } else { buffer.append(contentsOf: UTF8.encode(scalar)!) }
+    if scalar.value < 0x80 {
+      buffer.append(UInt8(scalar.value))
+    } else {
+      buffer.append(contentsOf: UTF8.encode(scalar)!)
+    }
   }
 
   static func shortenPath(_ url: inout URLRecord) {
@@ -361,7 +379,9 @@ struct URLParser {
           url.username = text(username)
           url.password = text(password)
           buffer.removeAll(keepingCapacity: true)
-        } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
+        } else if current == nil || current == "/" || current == "?" || current == "#"
+          || (special && current == "\\")
+        {
           if atSignSeen && buffer.isEmpty { return nil }
           // Back over the buffer's code points: its bytes that do not continue a UTF-8 sequence.
           pointer -= buffer.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } + 1
@@ -380,7 +400,9 @@ struct URLParser {
           url.host = host
           buffer.removeAll(keepingCapacity: true)
           state = .port
-        } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
+        } else if current == nil || current == "/" || current == "?" || current == "#"
+          || (special && current == "\\")
+        {
           pointer -= 1
           if special, buffer.isEmpty { return nil }
           guard let host = parseHost(text(buffer), special: special) else { return nil }
@@ -395,7 +417,9 @@ struct URLParser {
       case .port:
         if let ch = current, Self.isDigit(ch) {
           buffer.append(UInt8(ch.value))
-        } else if current == nil || current == "/" || current == "?" || current == "#" || (special && current == "\\") {
+        } else if current == nil || current == "/" || current == "?" || current == "#"
+          || (special && current == "\\")
+        {
           if !buffer.isEmpty {
             let digits = buffer.drop { $0 == UInt8(ascii: "0") }
             guard digits.count <= 5 else { return nil }
@@ -491,7 +515,8 @@ struct URLParser {
           // Nothing: an empty path.
         }
       case .path:
-        let atEnd = current == nil || current == "/" || (special && current == "\\") || current == "?" || current == "#"
+        let atEnd =
+          current == nil || current == "/" || (special && current == "\\") || current == "?" || current == "#"
         if atEnd {
           if special, current == "\\" { notes.insert(.backslashes) }
           if Self.isDoubleDot(buffer) {
@@ -572,7 +597,10 @@ struct URLParser {
   mutating func parseHost(_ input: String, special: Bool) -> Host? {
     let scalars = Array(input.unicodeScalars)
     if scalars.first == "[" {
-      guard scalars.last == "]", let pieces = IPv6Parser.parse(Array(String(String.UnicodeScalarView(scalars.dropFirst().dropLast())).utf8)) else { return nil }
+      guard scalars.last == "]",
+        let pieces = IPv6Parser.parse(
+          Array(String(String.UnicodeScalarView(scalars.dropFirst().dropLast())).utf8))
+      else { return nil }
       return .ip(.v6(pieces))
     }
     if !special {
@@ -595,7 +623,9 @@ struct URLParser {
   }
 
   /// Forbidden host code points (§3.2), built once rather than per host.
-  static let forbiddenHostCodePoints: Set<Unicode.Scalar> = ["\0", "\t", "\n", "\r", " ", "#", "/", ":", "<", ">", "?", "@", "[", "\\", "]", "^", "|"]
+  static let forbiddenHostCodePoints: Set<Unicode.Scalar> = [
+    "\0", "\t", "\n", "\r", " ", "#", "/", ":", "<", ">", "?", "@", "[", "\\", "]", "^", "|",
+  ]
 
   /// Forbidden domain code points (§3.2) of an ASCII domain: C0 controls, `%`, DEL and the forbidden host set.
   static func isForbiddenDomainByte(_ byte: UInt8) -> Bool {

@@ -52,7 +52,9 @@ public struct YAMLReader {
     // Yams would refuse the first duplicate with the whole file as its context, at the first
     // occurrence; each is reported here at the one to delete instead.
     if !scan.duplicates.isEmpty {
-      for duplicate in scan.duplicates { report(duplicate.code, duplicate.message, at: duplicate.position, help: duplicate.help) }
+      for duplicate in scan.duplicates {
+        report(duplicate.code, duplicate.message, at: duplicate.position, help: duplicate.help)
+      }
       return nil
     }
     do {
@@ -62,13 +64,17 @@ public struct YAMLReader {
       case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
         .composer(let context, let problem, let mark, _):
         let detail = context.map { "\($0.text) " } ?? ""
-        report("syntax", "invalid YAML: \(detail)\(problem)", at: SourcePosition(line: mark.line, column: mark.column))
+        report(
+          "syntax", "invalid YAML: \(detail)\(problem)",
+          at: SourcePosition(line: mark.line, column: mark.column))
       case .duplicatedKeysInMapping(let duplicates, let context):
         // Only for keys the event scan does not compare (a mapping or list used as a key). Never
         // `context.text`: it is the whole file.
         report(
-          "duplicate-key", "duplicate key \(duplicates.prefix(3).map { "\"\(Self.quoted($0))\"" }.joined(separator: ", ")) in a mapping",
-          at: SourcePosition(line: context.mark.line, column: context.mark.column), help: "each key may appear once in a mapping; merge the entries into one")
+          "duplicate-key",
+          "duplicate key \(duplicates.prefix(3).map { "\"\(Self.quoted($0))\"" }.joined(separator: ", ")) in a mapping",
+          at: SourcePosition(line: context.mark.line, column: context.mark.column),
+          help: "each key may appear once in a mapping; merge the entries into one")
       default:
         report("syntax", "invalid YAML: \(error)", at: nil)
       }
@@ -121,23 +127,34 @@ public struct YAMLReader {
         defer { yaml_event_delete(&event) }
         let type = event.type
         if type == YAML_STREAM_END_EVENT { return nil }
-        let position = SourcePosition(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        let position = SourcePosition(
+          line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
         switch type {
         case YAML_ALIAS_EVENT:
           let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
           return BoundsProblem(
-            code: "yaml-alias", message: "YAML alias \"*\(Self.quoted(name))\" is not allowed in sendlint's files", position: position,
-            help: "write the value out where it is needed; anchors and aliases can expand a small file into a huge one")
+            code: "yaml-alias",
+            message: "YAML alias \"*\(Self.quoted(name))\" is not allowed in sendlint's files",
+            position: position,
+            help:
+              "write the value out where it is needed; anchors and aliases can expand a small file into a huge one"
+          )
         case YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
           if let last = mappings.indices.last, var mapping = mappings[last] {
             if mapping.expectingKey, type == YAML_SCALAR_EVENT, let value = event.data.scalar.value {
-              let key = String(decoding: UnsafeBufferPointer(start: UnsafePointer(value), count: Int(event.data.scalar.length)), as: UTF8.self)
+              let key = String(
+                decoding: UnsafeBufferPointer(
+                  start: UnsafePointer(value), count: Int(event.data.scalar.length)), as: UTF8.self)
               if let first = mapping.seen[key] {
-                duplicates.append(BoundsProblem(
-                  code: "duplicate-key",
-                  message: "duplicate key \"\(Self.quoted(key))\": it is already set at line \(first.line), column \(first.column) of this mapping",
-                  position: position,
-                  help: "a key may appear once in a mapping; merge this entry into the one at line \(first.line) and delete it here"))
+                duplicates.append(
+                  BoundsProblem(
+                    code: "duplicate-key",
+                    message:
+                      "duplicate key \"\(Self.quoted(key))\": it is already set at line \(first.line), column \(first.column) of this mapping",
+                    position: position,
+                    help:
+                      "a key may appear once in a mapping; merge this entry into the one at line \(first.line) and delete it here"
+                  ))
               } else {
                 mapping.seen[key] = position
               }
@@ -148,14 +165,16 @@ public struct YAMLReader {
           nodes += 1
           if nodes > maximumNodes {
             return BoundsProblem(
-              code: "limit-exceeded", message: "the file has more than \(maximumNodes) YAML values (the limit)", position: position,
+              code: "limit-exceeded",
+              message: "the file has more than \(maximumNodes) YAML values (the limit)", position: position,
               help: "split the file or remove what is not needed")
           }
           if !open.isEmpty {
             open[open.count - 1] -= 1
             if open[open.count - 1] < 0 {
               return BoundsProblem(
-                code: "limit-exceeded", message: "a mapping or list has more than \(maximumItemsPerNode) entries (the limit)",
+                code: "limit-exceeded",
+                message: "a mapping or list has more than \(maximumItemsPerNode) entries (the limit)",
                 position: position, help: "split the list or remove what is not needed")
             }
           }
@@ -164,7 +183,8 @@ public struct YAMLReader {
             mappings.append(type == YAML_MAPPING_START_EVENT ? OpenMapping() : nil)
             if open.count > maximumDepth {
               return BoundsProblem(
-                code: "limit-exceeded", message: "mappings and lists are nested more than \(maximumDepth) levels deep (the limit)",
+                code: "limit-exceeded",
+                message: "mappings and lists are nested more than \(maximumDepth) levels deep (the limit)",
                 position: position, help: "flatten the structure; sendlint's files need only a few levels")
             }
           }
@@ -225,7 +245,8 @@ public struct YAMLReader {
       end = start + scalar.string.utf8.count + (scalar.style == .plain ? 0 : 2)
       end = min(end, file.bytes.count)
       let lineIndex = file.lineIndex(of: start)
-      let lineEnd = lineIndex + 1 < file.lineStarts.count ? file.lineStarts[lineIndex + 1] - 1 : file.bytes.count
+      let lineEnd =
+        lineIndex + 1 < file.lineStarts.count ? file.lineStarts[lineIndex + 1] - 1 : file.bytes.count
       end = min(end, max(start, lineEnd))
     }
     return SourceRange(file: file, start: start, end: end)
@@ -236,15 +257,21 @@ public struct YAMLReader {
   /// copies of it (14 GB, 40 s measured before this limit).
   public static let maximumQuotedLines = 100
 
-  public mutating func report(_ code: String, _ message: String, at position: SourcePosition?, help: String? = nil) {
+  public mutating func report(
+    _ code: String, _ message: String, at position: SourcePosition?, help: String? = nil
+  ) {
     var sourceLine: String?
     if let position, diagnostics.count < Self.maximumQuotedLines {
       // Consecutive reports on one line share one copy of it.
-      if lastLine.number != position.line { (lastLine.number, lastLine.text) = (position.line, file.lineText(position.line)) }
+      if lastLine.number != position.line {
+        (lastLine.number, lastLine.text) = (position.line, file.lineText(position.line))
+      }
       sourceLine = lastLine.text
     }
-    diagnostics.append(Diagnostic(
-      code: "\(codePrefix)/\(code)", message: message, help: help, path: file.path, position: position, sourceLine: sourceLine))
+    diagnostics.append(
+      Diagnostic(
+        code: "\(codePrefix)/\(code)", message: message, help: help, path: file.path, position: position,
+        sourceLine: sourceLine))
   }
 
   public mutating func report(_ code: String, _ message: String, at node: YAMLNode, help: String? = nil) {
@@ -257,7 +284,9 @@ public struct YAMLReader {
   // MARK: Typed access
 
   /// The entries of a mapping, with unknown keys reported (and a "did you mean" when one is close).
-  public mutating func mapping(_ node: YAMLNode, allowed: [String], context: String) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+  public mutating func mapping(_ node: YAMLNode, allowed: [String], context: String) -> [(
+    key: String, keyNode: YAMLNode, value: YAMLNode
+  )] {
     mapping(node, allowed: allowed, context: context, explain: nil)
   }
 
@@ -273,7 +302,9 @@ public struct YAMLReader {
     for (key, value) in mapping {
       let name = key.string ?? ""
       if !allowed.isEmpty, !allowed.contains(name) {
-        report("unknown-key", "unknown key \"\(Self.quoted(name))\" in \(context)", at: key, help: explain?(name) ?? Self.unknownKeyHelp(name, allowed: allowed))
+        report(
+          "unknown-key", "unknown key \"\(Self.quoted(name))\" in \(context)", at: key,
+          help: explain?(name) ?? Self.unknownKeyHelp(name, allowed: allowed))
         continue
       }
       entries.append((name, key, value))
@@ -284,12 +315,16 @@ public struct YAMLReader {
   /// The help of an unknown key: the nearest key valid at that position, then every valid key.
   public static func unknownKeyHelp(_ name: String, allowed: [String]) -> String {
     let keys = "keys allowed here: \(allowed.joined(separator: ", "))"
-    guard let suggestion = Suggestion.nearest(to: name, in: allowed) else { return keys + "; remove or rename it" }
+    guard let suggestion = Suggestion.nearest(to: name, in: allowed) else {
+      return keys + "; remove or rename it"
+    }
     return "did you mean \"\(suggestion)\"? \(keys)"
   }
 
   /// A mapping with free-form keys (e.g. `rules`, `variables`).
-  public mutating func openMapping(_ node: YAMLNode, context: String) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+  public mutating func openMapping(_ node: YAMLNode, context: String) -> [(
+    key: String, keyNode: YAMLNode, value: YAMLNode
+  )] {
     mapping(node, allowed: [], context: context)
   }
 

@@ -34,33 +34,51 @@ struct NamedDraft {
     // The named path refused by confinement while discovering (a system file, a link out of the
     // root, a .git folder), before asking whether it is a folder.
     for case .refused(let refusedPath, let reason) in discovery.drafts where refusedPath == absolute {
-      let help: String? = if case .failure(let refusal) = loader.confinement.check(refusedPath) { refusal.help } else { nil }
+      let help: String? =
+        if case .failure(let refusal) = loader.confinement.check(refusedPath) { refusal.help } else { nil }
       try fail([Diagnostic(code: "input/unparseable", message: reason, help: help, path: shown)])
     }
     var status = stat()
     if stat(absolute, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
       let readable = discovery.drafts.first { if case .refused = $0 { false } else { true } }
       let example = readable.map { " such as \(loader.displayPath($0.path))" } ?? ""
-      try fail([Diagnostic(
-        code: "usage/not-a-draft", message: "\(shown) is a folder; this command shows one draft",
-        help: "name one draft in it\(example); `sendlint lint \(path)` lints them all", path: shown)])
+      try fail([
+        Diagnostic(
+          code: "usage/not-a-draft", message: "\(shown) is a folder; this command shows one draft",
+          help: "name one draft in it\(example); `sendlint lint \(path)` lints them all", path: shown)
+      ])
     }
     guard let source = discovery.drafts.first else {
-      let reason = discovery.skipped.first { $0.path == shown }?.reason ?? discovery.skipped.first?.reason ?? "it is not a draft"
-      try fail([Diagnostic(
-        code: "usage/no-drafts", message: "\(shown) was not read: \(reason)",
-        help: "name an .eml message, a campaign manifest (*.campaign.yaml, campaign.yaml) or a template (.html, .htm, .txt)", path: shown)])
+      let reason =
+        discovery.skipped.first { $0.path == shown }?.reason ?? discovery.skipped.first?.reason
+        ?? "it is not a draft"
+      try fail([
+        Diagnostic(
+          code: "usage/no-drafts", message: "\(shown) was not read: \(reason)",
+          help:
+            "name an .eml message, a campaign manifest (*.campaign.yaml, campaign.yaml) or a template (.html, .htm, .txt)",
+          path: shown)
+      ])
     }
     if discovery.drafts.count > 1 {
       // A template several campaigns use: lint checks it within each; this command shows the first.
       let others = discovery.drafts.dropFirst().map { loader.displayPath($0.path) }.joined(separator: ", ")
-      FileHandle.standardError.write(Data("note: \(shown) is part of \(discovery.drafts.count) campaigns; showing \(loader.displayPath(source.path)) (also: \(others))".escapedForDisplay.utf8 + [0x0A]))
+      FileHandle.standardError.write(
+        Data(
+          "note: \(shown) is part of \(discovery.drafts.count) campaigns; showing \(loader.displayPath(source.path)) (also: \(others))"
+            .escapedForDisplay.utf8 + [0x0A]))
     }
     // Unreadable although allowed (a FIFO, a device, over the size limit): `load` would turn this
     // into an `input/unparseable` finding with this message.
-    if case .failure(let refusal) = loader.confinement.read(source.path, maximumBytes: DraftLoader.maximumFileBytes) {
+    if case .failure(let refusal) = loader.confinement.read(
+      source.path, maximumBytes: DraftLoader.maximumFileBytes)
+    {
       let display = loader.displayPath(source.path)
-      try fail([Diagnostic(code: "input/unparseable", message: refusal.message(display, root: loader.confinement.root), help: refusal.help, path: display)])
+      try fail([
+        Diagnostic(
+          code: "input/unparseable", message: refusal.message(display, root: loader.confinement.root),
+          help: refusal.help, path: display)
+      ])
     }
     let (loaded, diagnostics) = loader.load(source)
     guard let inventory = loaded, diagnostics.isEmpty else { try fail(diagnostics) }
@@ -71,7 +89,10 @@ struct NamedDraft {
   /// within the confinement, else the built-in default; its diagnostics when it does not load.
   func policy(explicit: String?) -> Result<ResolvedPolicy, DiagnosticList> {
     let directory = (source.path as NSString).deletingLastPathComponent
-    guard let path = explicit.map(loader.absolutePath) ?? PolicyLoader.discover(from: directory, within: loader.confinement) else {
+    guard
+      let path = explicit.map(loader.absolutePath)
+        ?? PolicyLoader.discover(from: directory, within: loader.confinement)
+    else {
       return .success(PolicyLoader.builtinDefault(directory: loader.workingDirectory))
     }
     return PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement)
@@ -79,13 +100,16 @@ struct NamedDraft {
 
   /// The draft's category and rules under `policy`, decided as `lint` decides them.
   func settings(under policy: ResolvedPolicy) -> EffectiveSettings {
-    EffectiveSettings.resolve(policy: policy, path: source.path, statedCategory: inventory.statedCategory, subject: inventory.subject?.value)
+    EffectiveSettings.resolve(
+      policy: policy, path: source.path, statedCategory: inventory.statedCategory,
+      subject: inventory.subject?.value)
   }
 }
 
 /// `sendlint inspect`: what sendlint sees in one draft.
 struct Inspect: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Show what sendlint sees in a draft: headers, parts, links, images, text URLs, sending path.")
+  static let configuration = CommandConfiguration(
+    abstract: "Show what sendlint sees in a draft: headers, parts, links, images, text URLs, sending path.")
 
   @Argument(help: "The draft: an .eml, a campaign manifest or a template.")
   var file: String

@@ -22,13 +22,18 @@ struct Sendlint: ParsableCommand {
       manifest or internal error.
       """,
     version: sendlintVersion,
-    subcommands: [Lint.self, Rules.self, Explain.self, Inspect.self, PolicyCommand.self, Init.self, BaselineCommand.self, Serve.self],
+    subcommands: [
+      Lint.self, Rules.self, Explain.self, Inspect.self, PolicyCommand.self, Init.self, BaselineCommand.self,
+      Serve.self,
+    ],
     defaultSubcommand: Lint.self)
 
   /// Runs the command; usage errors exit with 2 as documented, not ArgumentParser's 64.
   static func main() {
     // `serve` forwards everything, --help included, to sendlint-server untouched.
-    if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "serve" { Serve.execServer(Array(CommandLine.arguments.dropFirst(2))) }
+    if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "serve" {
+      Serve.execServer(Array(CommandLine.arguments.dropFirst(2)))
+    }
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -81,9 +86,12 @@ func emit(_ text: String, to path: String?) throws {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
   } catch {
     // Not a usage error (the arguments parsed): a diagnostic and exit 2, without the usage text.
-    try NamedDraft.fail([Diagnostic(
-      code: "usage/cannot-write", message: "cannot write \(path.escapedForDisplay): \(error.localizedDescription.escapedForDisplay)",
-      help: "check that the folder exists and is writable", path: path)])
+    try NamedDraft.fail([
+      Diagnostic(
+        code: "usage/cannot-write",
+        message: "cannot write \(path.escapedForDisplay): \(error.localizedDescription.escapedForDisplay)",
+        help: "check that the folder exists and is writable", path: path)
+    ])
   }
 }
 
@@ -93,7 +101,8 @@ func useColor(disabled: Bool) -> Bool {
 }
 
 struct Lint: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Lint drafts: .eml files, campaign manifests and templates, in files or folders.")
+  static let configuration = CommandConfiguration(
+    abstract: "Lint drafts: .eml files, campaign manifests and templates, in files or folders.")
 
   @Argument(help: "Files and folders to lint (default: the current folder).")
   var paths: [String] = []
@@ -118,7 +127,9 @@ struct Lint: ParsableCommand {
 
   @Option(name: .customLong("gitlab-output"), help: "Also write a GitLab Code Quality report to this file.")
   var gitlabOutput: String?
-  @Option(name: .customLong("html-output"), help: "Also write the HTML report (the message as received, findings pinned on it) to this file.")
+  @Option(
+    name: .customLong("html-output"),
+    help: "Also write the HTML report (the message as received, findings pinned on it) to this file.")
   var htmlOutput: String?
 
   @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding has at least this severity.")
@@ -129,7 +140,9 @@ struct Lint: ParsableCommand {
 
   @Option(
     name: .customLong("max-results"),
-    help: "SARIF: carry at most this many results, errors first (default 5000, what GitHub code scanning shows; it rejects over 25000).")
+    help:
+      "SARIF: carry at most this many results, errors first (default 5000, what GitHub code scanning shows; it rejects over 25000)."
+  )
   var maxResults: Int = SARIFLog.defaultMaxResults
 
   @Option(help: "Category for drafts that do not state one (overrides the policy's classify).")
@@ -149,35 +162,59 @@ struct Lint: ParsableCommand {
     help: "With `lint -`: the path standard input stands for (locations, kind by extension, policy search).")
   var stdinFilename: String?
 
-  @Flag(name: .shortAndLong, help: "Report errors only; warnings and infos still count for --fail-on and --max-warnings.")
+  @Flag(
+    name: .shortAndLong,
+    help: "Report errors only; warnings and infos still count for --fail-on and --max-warnings.")
   var quiet = false
 
   @Flag(
     name: .customLong("from-hook"),
-    help: "The paths are files a commit changed (pre-commit): skip policy-test fixture folders and sendlint's own files.")
+    help:
+      "The paths are files a commit changed (pre-commit): skip policy-test fixture folders and sendlint's own files."
+  )
   var fromHook = false
 
   @Option(help: "Leave out paths matching this gitignore-style pattern (repeatable), after .sendlintignore.")
   var exclude: [String] = []
 
-  @Flag(help: "Check published DNS as receivers will: SPF, DKIM keys, DMARC, reverse DNS, link hosts (off by default).")
+  @Flag(
+    help:
+      "Check published DNS as receivers will: SPF, DKIM keys, DMARC, reverse DNS, link hosts (off by default)."
+  )
   var online = false
 
-  @Option(help: ArgumentHelp("With --online: the nameserver to ask instead of /etc/resolv.conf's (repeatable).", valueName: "ADDR[:PORT]"))
+  @Option(
+    help: ArgumentHelp(
+      "With --online: the nameserver to ask instead of /etc/resolv.conf's (repeatable).",
+      valueName: "ADDR[:PORT]"))
   var resolver: [String] = []
 
   @Option(name: .customLong("dns-timeout"), help: "With --online: seconds to wait for one server's answer.")
   var dnsTimeout: Double = 3
 
-  @Option(name: .customLong("dns-budget"), help: "With --online: seconds for all lookups of the run together; later checks report input/dns-unavailable.")
+  @Option(
+    name: .customLong("dns-budget"),
+    help:
+      "With --online: seconds for all lookups of the run together; later checks report input/dns-unavailable."
+  )
   var dnsBudget: Double = 30
 
-  @Option(help: "Drafts to lint at once (default: one per core; 1 lints them one after another). The report is the same for any value.")
+  @Option(
+    help:
+      "Drafts to lint at once (default: one per core; 1 lints them one after another). The report is the same for any value."
+  )
   var jobs: Int?
 
   func run() throws {
-    if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs) must be at least 1 (1 lints the drafts one after another; leave it out for one per core)") }
-    guard maxResults >= 1 else { throw ValidationError("--max-results \(maxResults) must be at least 1; to see every finding use --format json") }
+    if let jobs, jobs < 1 {
+      throw ValidationError(
+        "--jobs \(jobs) must be at least 1 (1 lints the drafts one after another; leave it out for one per core)"
+      )
+    }
+    guard maxResults >= 1 else {
+      throw ValidationError(
+        "--max-results \(maxResults) must be at least 1; to see every finding use --format json")
+    }
     let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
@@ -189,38 +226,54 @@ struct Lint: ParsableCommand {
     request.online = online
     for text in resolver {
       guard let address = ResolverAddress(parsing: text) else {
-        throw ValidationError("--resolver \"\(text.escapedForDisplay)\" is not an IP address with an optional port; write 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353")
+        throw ValidationError(
+          "--resolver \"\(text.escapedForDisplay)\" is not an IP address with an optional port; write 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:5353"
+        )
       }
       request.resolverAddresses.append(address)
     }
-    guard dnsTimeout.isFinite, dnsTimeout > 0, dnsTimeout <= 60 else { throw ValidationError("--dns-timeout \(dnsTimeout) must be more than 0 and at most 60 seconds") }
-    guard dnsBudget.isFinite, dnsBudget > 0, dnsBudget <= 3600 else { throw ValidationError("--dns-budget \(dnsBudget) must be more than 0 and at most 3600 seconds") }
+    guard dnsTimeout.isFinite, dnsTimeout > 0, dnsTimeout <= 60 else {
+      throw ValidationError("--dns-timeout \(dnsTimeout) must be more than 0 and at most 60 seconds")
+    }
+    guard dnsBudget.isFinite, dnsBudget > 0, dnsBudget <= 3600 else {
+      throw ValidationError("--dns-budget \(dnsBudget) must be more than 0 and at most 3600 seconds")
+    }
     request.dnsTimeout = .milliseconds(Int(dnsTimeout * 1000))
     request.dnsBudget = .milliseconds(Int(dnsBudget * 1000))
     if paths.contains("-") {
-      guard paths == ["-"] else { throw ValidationError("`-` (standard input) must be the only path; got \(paths.joined(separator: " "))") }
+      guard paths == ["-"] else {
+        throw ValidationError(
+          "`-` (standard input) must be the only path; got \(paths.joined(separator: " "))")
+      }
       request.standardInput = StandardInputDraft(bytes: try readStandardInput(), filename: stdinFilename)
     } else if let stdinFilename {
-      throw ValidationError("--stdin-filename \"\(stdinFilename)\" needs `-` as the path, e.g. `sendlint lint - --stdin-filename \(stdinFilename)`")
+      throw ValidationError(
+        "--stdin-filename \"\(stdinFilename)\" needs `-` as the path, e.g. `sendlint lint - --stdin-filename \(stdinFilename)`"
+      )
     }
     let started = ContinuousClock.now
     let fullReport = Linter.run(request)
     let elapsed = ContinuousClock.now - started
     // For JUnit: the run's time, and every warning (--quiet or not) for its max-warnings testcase.
     let facts = RunFacts(
-      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, warningCount: fullReport.count(.warning))
+      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+      warningCount: fullReport.count(.warning))
     // --quiet changes what is shown, never the verdict: the exit status below is computed from
     // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
     var report = fullReport
     if quiet { report = fullReport.filteringFindings { $0.severity >= .error } }
     let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
-    var rendered = render(report, as: chosen, color: output == nil && useColor(disabled: noColor), facts: facts)
+    var rendered = render(
+      report, as: chosen, color: output == nil && useColor(disabled: noColor), facts: facts)
     // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
     // standard error, so its output stays one document.
     let notes = skippedNotes(report) + hiddenNote(fullReport, shown: report.findings.count)
     if chosen == .text { rendered += notes } else { FileHandle.standardError.write(Data(notes.utf8)) }
     try emit(rendered, to: output)
-    for (path, extra) in [(sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit), (gitlabOutput, .gitlab), (htmlOutput, .html)] {
+    for (path, extra) in [
+      (sarifOutput, OutputFormat.sarif), (jsonOutput, .json), (junitOutput, .junit), (gitlabOutput, .gitlab),
+      (htmlOutput, .html),
+    ] {
       if let path { try emit(render(report, as: extra, color: false, facts: facts), to: path) }
     }
     if chosen == .github, let summaryPath = environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty,
@@ -228,7 +281,11 @@ struct Lint: ParsableCommand {
     {
       // The step summary is appended to, as GitHub documents.
       handle.seekToEndOfFile()
-      handle.write(Data(GitHubFormatter.summary(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount).utf8))
+      handle.write(
+        Data(
+          GitHubFormatter.summary(
+            findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount
+          ).utf8))
       handle.closeFile()
     }
     throw ExitCode(fullReport.exitCode(failOn: failOn.severity, maxWarnings: maxWarnings))
@@ -261,7 +318,9 @@ struct Lint: ParsableCommand {
   /// An input error: a diagnostic on standard error and exit 2, without the usage text that
   /// ValidationError adds (the arguments were fine).
   func refuse(_ message: String) throws -> Never {
-    try NamedDraft.fail([Diagnostic(code: "input/unreadable-stdin", message: message, path: StandardInputDraft.defaultName)])
+    try NamedDraft.fail([
+      Diagnostic(code: "input/unreadable-stdin", message: message, path: StandardInputDraft.defaultName)
+    ])
   }
 
   /// "(3 suppressed, 5 baselined by .sendlint-baseline.json, 2 below error hidden by --quiet)",
@@ -281,11 +340,14 @@ struct Lint: ParsableCommand {
   func skippedNotes(_ report: LintReport) -> String {
     var text = ""
     if verbose {
-      for entry in report.skipped { text += "skipped \(entry.path)\(entry.isFolder ? "/" : ""): \(entry.reason)\n" }
+      for entry in report.skipped {
+        text += "skipped \(entry.path)\(entry.isFolder ? "/" : ""): \(entry.reason)\n"
+      }
     }
     let count = report.skippedFileCount
     if count > 0 {
-      text += "\(count) file\(count == 1 ? "" : "s") skipped (not drafts)\(verbose ? "" : "; --verbose lists them")\n"
+      text +=
+        "\(count) file\(count == 1 ? "" : "s") skipped (not drafts)\(verbose ? "" : "; --verbose lists them")\n"
     }
     return text
   }
@@ -296,17 +358,25 @@ struct Lint: ParsableCommand {
     var warningCount: Int?
   }
 
-  func render(_ report: LintReport, as format: OutputFormat, color: Bool, facts: RunFacts = RunFacts()) -> String {
+  func render(_ report: LintReport, as format: OutputFormat, color: Bool, facts: RunFacts = RunFacts())
+    -> String
+  {
     // The library's formatters: the CLI prints exactly what `Report.formatted` returns.
-    let options = FormatOptions(color: color, failOn: failOn.severity, maxWarnings: maxWarnings, warningCount: facts.warningCount, seconds: facts.seconds, maxResults: maxResults)
-    return Report(report).formatted(ReportFormat(rawValue: format.rawValue)!, options: options)  // the same case names
+    let options = FormatOptions(
+      color: color, failOn: failOn.severity, maxWarnings: maxWarnings, warningCount: facts.warningCount,
+      seconds: facts.seconds, maxResults: maxResults)
+    // the same case names
+    return Report(report).formatted(ReportFormat(rawValue: format.rawValue)!, options: options)
   }
 }
 
 /// Built-in rules plus the custom rules of a policy (`--policy`, or the nearest .sendlint.yaml).
 func catalogue(policy: String?) throws -> [RuleMetadata] {
   let loader = DraftLoader()
-  guard let path = policy.map(loader.absolutePath) ?? PolicyLoader.discover(from: FileManager.default.currentDirectoryPath) else {
+  guard
+    let path = policy.map(loader.absolutePath)
+      ?? PolicyLoader.discover(from: FileManager.default.currentDirectoryPath)
+  else {
     return RuleRegistry.allMetadata
   }
   switch PolicyLoader.load(path: path, displayPath: loader.displayPath) {
@@ -318,11 +388,14 @@ func catalogue(policy: String?) throws -> [RuleMetadata] {
 /// Diagnostics (problems with sendlint's own inputs) as every command writes them: one block each,
 /// on standard error, so standard output holds only the command's report.
 func writeDiagnostics(_ diagnostics: [Diagnostic], formatter: TextFormatter = TextFormatter(color: false)) {
-  for diagnostic in diagnostics { FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8)) }
+  for diagnostic in diagnostics {
+    FileHandle.standardError.write(Data((formatter.formatDiagnostic(diagnostic) + "\n").utf8))
+  }
 }
 
 struct Rules: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "List every rule — built-in and the policy's custom rules — with its default severity.")
+  static let configuration = CommandConfiguration(
+    abstract: "List every rule — built-in and the policy's custom rules — with its default severity.")
 
   @Option(help: "Output format.")
   var format: CatalogueFormat = .text
@@ -353,9 +426,12 @@ struct Explain: ParsableCommand {
     let rules = try catalogue(policy: policy)
     guard let metadata = rules.first(where: { $0.id == rule }) else {
       let suggestion = Suggestion.nearest(to: rule, in: rules.map(\.id))
-      try NamedDraft.fail([Diagnostic(
-        code: "usage/unknown-rule", message: "unknown rule \"\(rule.escapedForDisplay)\"",
-        help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "") + "`sendlint rules` lists every rule id", path: rule)])
+      try NamedDraft.fail([
+        Diagnostic(
+          code: "usage/unknown-rule", message: "unknown rule \"\(rule.escapedForDisplay)\"",
+          help: (suggestion.map { "did you mean \"\($0)\"? " } ?? "")
+            + "`sendlint rules` lists every rule id", path: rule)
+      ])
     }
     print(RuleCatalogue.explain(metadata), terminator: "")
   }
@@ -363,10 +439,13 @@ struct Explain: ParsableCommand {
 
 struct PolicyCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "policy", abstract: "Work with policy files.", subcommands: [Validate.self, Show.self, Test.self, Schema.self])
+    commandName: "policy", abstract: "Work with policy files.",
+    subcommands: [Validate.self, Show.self, Test.self, Schema.self])
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the effective policy for a draft: its category and each rule's severity, and what set it.")
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Print the effective policy for a draft: its category and each rule's severity, and what set it.")
 
     @Argument(help: "A draft (an .eml, a campaign manifest or a template).")
     var draft: String
@@ -389,21 +468,33 @@ struct PolicyCommand: ParsableCommand {
       let settings = named.settings(under: resolved)
       guard settings.diagnostics.isEmpty else { try NamedDraft.fail(settings.diagnostics) }
       print("draft: \(loader.displayPath(absolute))")
-      print("policy: \(resolved.path.map(loader.displayPath) ?? "sendlint:recommended (no .sendlint.yaml found)") — layers: \(resolved.layers.joined(separator: ", "))")
+      print(
+        "policy: \(resolved.path.map(loader.displayPath) ?? "sendlint:recommended (no .sendlint.yaml found)") — layers: \(resolved.layers.joined(separator: ", "))"
+      )
       print("category: \(settings.category ?? "none") (\(settings.categoryOrigin.explanation))")
-      print("overrides applying: \(settings.overrides.isEmpty ? "none" : settings.overrides.joined(separator: ", "))")
+      print(
+        "overrides applying: \(settings.overrides.isEmpty ? "none" : settings.overrides.joined(separator: ", "))"
+      )
       let width = settings.rules.map(\.metadata.id.count).max() ?? 0
       for rule in settings.rules {
-        let severity = rule.onlyInCategories.map { "off (only in \($0.joined(separator: ", ")))" } ?? rule.severity.rawValue
-        print("  \(rule.metadata.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.count < 9 ? severity.padding(toLength: 9, withPad: " ", startingAt: 0) : severity)  \(rule.origin.explanation)")
+        let severity =
+          rule.onlyInCategories.map { "off (only in \($0.joined(separator: ", ")))" }
+          ?? rule.severity.rawValue
+        print(
+          "  \(rule.metadata.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(severity.count < 9 ? severity.padding(toLength: 9, withPad: " ", startingAt: 0) : severity)  \(rule.origin.explanation)"
+        )
       }
     }
   }
 
   struct Test: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run policy tests: fixture drafts with expected findings (sendlint-tests.yaml); closes with \"N passed, N failed\".")
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Run policy tests: fixture drafts with expected findings (sendlint-tests.yaml); closes with \"N passed, N failed\"."
+    )
 
-    @Argument(help: "A folder with sendlint-tests.yaml files (searched recursively; default: the current folder).")
+    @Argument(
+      help: "A folder with sendlint-tests.yaml files (searched recursively; default: the current folder).")
     var directory: String = "."
 
     func run() throws {
@@ -419,12 +510,14 @@ struct PolicyCommand: ParsableCommand {
   }
 
   struct Schema: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of .sendlint.yaml, for editor completion.")
+    static let configuration = CommandConfiguration(
+      abstract: "Print the JSON Schema of .sendlint.yaml, for editor completion.")
     func run() throws { print(PolicySchema.generate(), terminator: "") }
   }
 
   struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a policy file; exit 0 when valid, 2 when not.")
+    static let configuration = CommandConfiguration(
+      abstract: "Check a policy file; exit 0 when valid, 2 when not.")
 
     @Argument(help: "The policy file (default: the nearest .sendlint.yaml).")
     var file: String?
@@ -436,19 +529,32 @@ struct PolicyCommand: ParsableCommand {
       // Confined and resolved as `lint --policy FILE` does: a named file outside the repository is
       // readable, a link out of it from inside is not.
       let loader = DraftLoader(explicitPaths: [file].compactMap { $0 })
-      guard let path = file ?? PolicyLoader.discover(from: loader.workingDirectory, within: loader.confinement) else {
-        try NamedDraft.fail([Diagnostic(
-          code: "policy/not-found", message: "no .sendlint.yaml found in \(loader.displayRoot.escapedForDisplay) or the folders above it, up to the repository root",
-          help: "name the policy file: `sendlint policy validate FILE`, or create one with `sendlint init`", path: ".")])
+      guard
+        let path = file ?? PolicyLoader.discover(from: loader.workingDirectory, within: loader.confinement)
+      else {
+        try NamedDraft.fail([
+          Diagnostic(
+            code: "policy/not-found",
+            message:
+              "no .sendlint.yaml found in \(loader.displayRoot.escapedForDisplay) or the folders above it, up to the repository root",
+            help: "name the policy file: `sendlint policy validate FILE`, or create one with `sendlint init`",
+            path: ".")
+        ])
       }
       let formatter = TextFormatter(color: useColor(disabled: noColor))
-      switch PolicyLoader.load(path: loader.absolutePath(path), displayPath: loader.displayPath, confinement: loader.confinement) {
+      switch PolicyLoader.load(
+        path: loader.absolutePath(path), displayPath: loader.displayPath, confinement: loader.confinement)
+      {
       case .success(let policy):
         let rules = policy.rules.count
-        print("\(loader.displayPath(loader.absolutePath(path))): valid (\(policy.layers.count) layer\(policy.layers.count == 1 ? "" : "s"): \(policy.layers.joined(separator: ", ")); \(rules) rule setting\(rules == 1 ? "" : "s"))")
+        print(
+          "\(loader.displayPath(loader.absolutePath(path))): valid (\(policy.layers.count) layer\(policy.layers.count == 1 ? "" : "s"): \(policy.layers.joined(separator: ", ")); \(rules) rule setting\(rules == 1 ? "" : "s"))"
+        )
       case .failure(let list):
         writeDiagnostics(list.diagnostics, formatter: formatter)
-        FileHandle.standardError.write(Data("\(list.diagnostics.count) error\(list.diagnostics.count == 1 ? "" : "s") in the policy\n".utf8))
+        FileHandle.standardError.write(
+          Data(
+            "\(list.diagnostics.count) error\(list.diagnostics.count == 1 ? "" : "s") in the policy\n".utf8))
         throw ExitCode(2)
       }
     }
@@ -456,7 +562,8 @@ struct PolicyCommand: ParsableCommand {
 }
 
 struct Init: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Write a commented starter policy (.sendlint.yaml) in the current folder.")
+  static let configuration = CommandConfiguration(
+    abstract: "Write a commented starter policy (.sendlint.yaml) in the current folder.")
 
   @Flag(help: "Overwrite an existing .sendlint.yaml.")
   var force = false
@@ -464,8 +571,11 @@ struct Init: ParsableCommand {
   func run() throws {
     let path = FileManager.default.currentDirectoryPath + "/.sendlint.yaml"
     if FileManager.default.fileExists(atPath: path), !force {
-      try NamedDraft.fail([Diagnostic(
-        code: "usage/policy-exists", message: ".sendlint.yaml already exists here", help: "use --force to overwrite it", path: ".sendlint.yaml")])
+      try NamedDraft.fail([
+        Diagnostic(
+          code: "usage/policy-exists", message: ".sendlint.yaml already exists here",
+          help: "use --force to overwrite it", path: ".sendlint.yaml")
+      ])
     }
     try emit(StarterPolicy.text, to: path)
     print("wrote .sendlint.yaml — fill in the brand facts, then run `sendlint policy validate`")
@@ -481,12 +591,16 @@ struct BaselineCommand: ParsableCommand {
     @Argument(help: "Files and folders to lint (default: the current folder).")
     var paths: [String] = []
 
-    @Option(help: "The baseline file, relative to the current folder (default: .sendlint-baseline.json at the repository root, where `lint` finds it).")
+    @Option(
+      help:
+        "The baseline file, relative to the current folder (default: .sendlint-baseline.json at the repository root, where `lint` finds it)."
+    )
     var baseline: String?
 
     /// `--baseline` as given (relative to the current folder), else the one `lint` discovers.
     var baselinePath: String {
-      baseline ?? PathConfinement(workingDirectory: FileManager.default.currentDirectoryPath).root + "/" + Engine.baselineFileName
+      baseline ?? PathConfinement(workingDirectory: FileManager.default.currentDirectoryPath).root + "/"
+        + Engine.baselineFileName
     }
 
     @Option(help: "Policy file to use instead of the nearest .sendlint.yaml.")
@@ -494,14 +608,17 @@ struct BaselineCommand: ParsableCommand {
   }
 
   struct Update: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write every current finding's fingerprint to the baseline.")
+    static let configuration = CommandConfiguration(
+      abstract: "Write every current finding's fingerprint to the baseline.")
     @OptionGroup var options: Options
 
     func run() throws {
       let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
       guard report.diagnostics.isEmpty else { try NamedDraft.fail(report.diagnostics) }
       try Baseline(report.findings).write(to: options.baselinePath)
-      print("baseline \(options.baselinePath): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") accepted")
+      print(
+        "baseline \(options.baselinePath): \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") accepted"
+      )
     }
   }
 
@@ -518,7 +635,9 @@ struct BaselineCommand: ParsableCommand {
       let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
       let pruned = existing.pruned(by: report.findings)
       try pruned.write(to: options.baselinePath)
-      print("baseline \(options.baselinePath): \(existing.findings.count - pruned.findings.count) entr\(existing.findings.count - pruned.findings.count == 1 ? "y" : "ies") removed, \(pruned.findings.count) kept")
+      print(
+        "baseline \(options.baselinePath): \(existing.findings.count - pruned.findings.count) entr\(existing.findings.count - pruned.findings.count == 1 ? "y" : "ies") removed, \(pruned.findings.count) kept"
+      )
     }
   }
 }

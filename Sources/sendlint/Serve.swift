@@ -6,10 +6,13 @@ import Foundation
 /// (docs/decisions.md, "sendlint serve"). This execs it, forwarding every argument.
 struct Serve: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Serve POST /v1/lint over HTTP (runs sendlint-server, installed beside sendlint; see docs/openapi.yaml).",
+    abstract:
+      "Serve POST /v1/lint over HTTP (runs sendlint-server, installed beside sendlint; see docs/openapi.yaml).",
     discussion: "Every argument goes to sendlint-server; `sendlint serve --help` lists its options.")
 
-  @Argument(parsing: .allUnrecognized, help: "Options for sendlint-server (--policy NAME=FILE, --host, --port, limits).")
+  @Argument(
+    parsing: .allUnrecognized,
+    help: "Options for sendlint-server (--policy NAME=FILE, --host, --port, limits).")
   var arguments: [String] = []
 
   func run() throws { Self.execServer(arguments) }
@@ -17,7 +20,8 @@ struct Serve: ParsableCommand {
   /// The server binary's path: beside this executable.
   static func serverPath() -> String {
     let me =
-      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main.executablePath
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main
+      .executablePath
       ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("sendlint-server").path
   }
@@ -38,7 +42,8 @@ struct Serve: ParsableCommand {
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     execv(path, argv)
     let reason = String(cString: strerror(errno))
-    FileHandle.standardError.write(Data("sendlint serve: could not run \"\(path.escapedForDisplay)\": \(reason)\n".utf8))
+    FileHandle.standardError.write(
+      Data("sendlint serve: could not run \"\(path.escapedForDisplay)\": \(reason)\n".utf8))
     Foundation.exit(2)
   }
 }

@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
-@testable import SendlintServer
 import Testing
+
+@testable import SendlintServer
 
 #if canImport(Glibc)
   import Glibc
@@ -60,7 +61,9 @@ struct PolicyFolder {
     for (name, text) in files { try write(name, text) }
   }
   func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-  func write(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: url.appendingPathComponent(name)) }
+  func write(_ name: String, _ text: String) throws {
+    try Data(text.utf8).write(to: url.appendingPathComponent(name))
+  }
 }
 
 /// A server running in this process on a port the OS chose.
@@ -75,7 +78,9 @@ final class RunningServer: Sendable {
     self.task = task
   }
 
-  static func start(policies: [(String, String)], configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+  static func start(policies: [(String, String)], configure: (inout ServerConfiguration) -> Void = { _ in })
+    async throws -> RunningServer
+  {
     var configuration = ServerConfiguration()
     configuration.port = 0
     configuration.policies = policies.map { PolicySource(name: $0.0, path: $0.1) }
@@ -97,8 +102,12 @@ final class RunningServer: Sendable {
 
   /// One request on a thread of its own (blocking socket I/O stays off Swift's cooperative pool,
   /// which the server's handlers share).
-  func send(_ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data()) async throws -> HTTPReply {
-    try await Self.onThread { [port] in try HTTPClient.send(port: port, method: method, path: path, headers: headers, body: body) }
+  func send(_ method: String, _ path: String, headers: [String: String] = [:], body: Data = Data())
+    async throws -> HTTPReply
+  {
+    try await Self.onThread { [port] in
+      try HTTPClient.send(port: port, method: method, path: path, headers: headers, body: body)
+    }
   }
 
   /// A thread per request: Dispatch's shared pool is as wide as the cores, and blocking it with
@@ -113,11 +122,17 @@ final class RunningServer: Sendable {
 }
 
 /// Checks a JSON body against the response schema docs/openapi.yaml declares for it.
-func expectConforms(_ response: HTTPReply, path: String, method: String = "post", sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectConforms(
+  _ response: HTTPReply, path: String, method: String = "post",
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws {
   let document = try OpenAPIDocument.load()
   let schema = try document.responseSchema(path: path, method: method, status: response.status)
   let problems = try document.violations(of: try response.json(), against: schema)
-  #expect(problems.isEmpty, "\(response.status) body of \(method) \(path) breaks docs/openapi.yaml: \(problems)\n\(response.text)", sourceLocation: sourceLocation)
+  #expect(
+    problems.isEmpty,
+    "\(response.status) body of \(method) \(path) breaks docs/openapi.yaml: \(problems)\n\(response.text)",
+    sourceLocation: sourceLocation)
 }
 
 func errorCode(_ response: HTTPReply) throws -> String? {
@@ -139,7 +154,9 @@ struct ServerTests {
     let folder = try PolicyFolder(["shop.yaml": Drafts.policy])
     let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))])
     defer { Task { await running.stop() } }
-    let response = try await running.send("POST", "/v1/lint?policy=shop", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+    let response = try await running.send(
+      "POST", "/v1/lint?policy=shop", headers: ["Content-Type": "message/rfc822"],
+      body: Data(Drafts.message.utf8))
     #expect(response.status == 200, "\(response.text)")
     #expect(response.headers["content-type"] == "application/json")
     try expectConforms(response, path: "/v1/lint")
@@ -148,42 +165,59 @@ struct ServerTests {
     #expect(json["exit_status"] as? Int == 1)
     #expect(json["policy"] as? String == "shop")
     #expect(try rules(response).contains("link/text-host-mismatch"))
-    let lenient = try await running.send("POST", "/v1/lint?fail_on=never", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+    let lenient = try await running.send(
+      "POST", "/v1/lint?fail_on=never", headers: ["Content-Type": "message/rfc822"],
+      body: Data(Drafts.message.utf8))
     #expect(lenient.status == 200)
     #expect(try lenient.json()["verdict"] as? String == "pass")
     #expect(try lenient.json()["fail_on"] as? String == "never")
     await running.stop()
   }
 
-  @Test("a multipart/form-data campaign (manifest + template parts) and the same campaign as JSON get the same findings")
+  @Test(
+    "a multipart/form-data campaign (manifest + template parts) and the same campaign as JSON get the same findings"
+  )
   func multipartCampaign() async throws {
     let folder = try PolicyFolder(["shop.yaml": Drafts.policy])
     let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))])
     let boundary = "sendlint-test-boundary"
-    let body = Drafts.multipart(boundary: boundary, parts: [("manifest", "campaign.yaml", Drafts.manifest), ("body.html", "body.html", Drafts.html)])
+    let body = Drafts.multipart(
+      boundary: boundary,
+      parts: [("manifest", "campaign.yaml", Drafts.manifest), ("body.html", "body.html", Drafts.html)])
     let response = try await running.send(
-      "POST", "/v1/lint", headers: ["Content-Type": "multipart/form-data; boundary=\"\(boundary)\""], body: body)
+      "POST", "/v1/lint", headers: ["Content-Type": "multipart/form-data; boundary=\"\(boundary)\""],
+      body: body)
     #expect(response.status == 200, "\(response.text)")
     try expectConforms(response, path: "/v1/lint")
     #expect(try response.json()["verdict"] as? String == "fail")
     let findings = try response.json()["findings"] as? [[String: Any]] ?? []
-    #expect(findings.contains { $0["rule"] as? String == "link/text-host-mismatch" && ($0["path"] as? String ?? "").hasSuffix("body.html") })
+    #expect(
+      findings.contains {
+        $0["rule"] as? String == "link/text-host-mismatch"
+          && ($0["path"] as? String ?? "").hasSuffix("body.html")
+      })
     #expect((try response.json()["diagnostics"] as? [Any])?.isEmpty == true, "\(response.text)")
 
-    let jsonBody = try JSONSerialization.data(withJSONObject: ["manifest": Drafts.manifest, "templates": ["body.html": Drafts.html]])
-    let viaJSON = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "application/json"], body: jsonBody)
+    let jsonBody = try JSONSerialization.data(withJSONObject: [
+      "manifest": Drafts.manifest, "templates": ["body.html": Drafts.html],
+    ])
+    let viaJSON = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "application/json"], body: jsonBody)
     #expect(viaJSON.status == 200, "\(viaJSON.text)")
     try expectConforms(viaJSON, path: "/v1/lint")
     #expect(try rules(viaJSON) == rules(response))
 
     let messageJSON = try JSONSerialization.data(withJSONObject: ["message": Drafts.message])
-    let viaJSONMessage = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "application/json"], body: messageJSON)
+    let viaJSONMessage = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "application/json"], body: messageJSON)
     #expect(viaJSONMessage.status == 200)
     #expect(try rules(viaJSONMessage).contains("link/text-host-mismatch"))
 
     // A campaign whose template part is missing is linted with the manifest's diagnostic: fail.
     let missing = Drafts.multipart(boundary: boundary, parts: [("manifest", nil, Drafts.manifest)])
-    let incomplete = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"], body: missing)
+    let incomplete = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"],
+      body: missing)
     #expect(incomplete.status == 200, "\(incomplete.text)")
     try expectConforms(incomplete, path: "/v1/lint")
     #expect(try incomplete.json()["verdict"] as? String == "fail")
@@ -191,30 +225,42 @@ struct ServerTests {
     await running.stop()
   }
 
-  @Test("an unknown policy name, a bad fail_on, a wrong media type and an unknown route are 4xx JSON errors quoting the value")
+  @Test(
+    "an unknown policy name, a bad fail_on, a wrong media type and an unknown route are 4xx JSON errors quoting the value"
+  )
   func requestErrors() async throws {
     let folder = try PolicyFolder(["shop.yaml": Drafts.policy])
     let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))])
-    let unknown = try await running.send("POST", "/v1/lint?policy=nope", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+    let unknown = try await running.send(
+      "POST", "/v1/lint?policy=nope", headers: ["Content-Type": "message/rfc822"],
+      body: Data(Drafts.message.utf8))
     #expect(unknown.status == 404)
     try expectConforms(unknown, path: "/v1/lint")
     #expect(try errorCode(unknown) == "unknown-policy")
     #expect(try errorMessage(unknown).contains("\"nope\"") && errorMessage(unknown).contains("\"shop\""))
     // A control character in the name comes back escaped, never raw.
-    let hostile = try await running.send("POST", "/v1/lint?policy=a%1Bb", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+    let hostile = try await running.send(
+      "POST", "/v1/lint?policy=a%1Bb", headers: ["Content-Type": "message/rfc822"],
+      body: Data(Drafts.message.utf8))
     #expect(hostile.status == 404)
     #expect(try !errorMessage(hostile).contains("\u{1B}"))
 
-    let badFailOn = try await running.send("POST", "/v1/lint?fail_on=fatal", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+    let badFailOn = try await running.send(
+      "POST", "/v1/lint?fail_on=fatal", headers: ["Content-Type": "message/rfc822"],
+      body: Data(Drafts.message.utf8))
     #expect(badFailOn.status == 400)
     #expect(try errorCode(badFailOn) == "bad-fail-on")
-    let media = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "text/plain"], body: Data("hi".utf8))
+    let media = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "text/plain"], body: Data("hi".utf8))
     #expect(media.status == 415)
     try expectConforms(media, path: "/v1/lint")
-    let json = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "application/json"], body: Data("{\"message\": 3}".utf8))
+    let json = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "application/json"], body: Data("{\"message\": 3}".utf8))
     #expect(json.status == 400)
     #expect(try errorCode(json) == "malformed-json")
-    let both = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "application/json"], body: Data("{\"message\": \"a\", \"manifest\": \"b\"}".utf8))
+    let both = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "application/json"],
+      body: Data("{\"message\": \"a\", \"manifest\": \"b\"}".utf8))
     #expect(try errorCode(both) == "bad-json-draft")
     let route = try await running.send("GET", "/v2/nothing")
     #expect(route.status == 404)
@@ -222,9 +268,12 @@ struct ServerTests {
     await running.stop()
   }
 
-  @Test("a policy that does not load stops start-up with its diagnostic; a bad reload keeps the old set serving")
+  @Test(
+    "a policy that does not load stops start-up with its diagnostic; a bad reload keeps the old set serving")
   func policyErrors() async throws {
-    let folder = try PolicyFolder(["shop.yaml": Drafts.policy, "bad.yaml": "version: 1\nbrand:\n  sending_ips: [203.0.113.0/33]\n"])
+    let folder = try PolicyFolder([
+      "shop.yaml": Drafts.policy, "bad.yaml": "version: 1\nbrand:\n  sending_ips: [203.0.113.0/33]\n",
+    ])
     let store = PolicyStore(sources: [PolicySource(name: "bad", path: folder.path("bad.yaml"))])
     #expect {
       try store.load()
@@ -237,7 +286,8 @@ struct ServerTests {
     let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))])
     try folder.write("shop.yaml", "version: 1\nrules:\n  no/such-rule: error\n")
     #expect(running.server.reload() == false)
-    let still = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+    let still = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
     #expect(still.status == 200)
     #expect(try still.json()["verdict"] as? String == "fail")
     let metrics = try await running.send("GET", "/metrics")
@@ -248,9 +298,12 @@ struct ServerTests {
   @Test("a body over --max-body-bytes is 413, with or without Content-Length honesty, and the server goes on")
   func oversizedBody() async throws {
     let folder = try PolicyFolder(["shop.yaml": Drafts.policy])
-    let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))]) { $0.maxBodyBytes = 4096 }
+    let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))]) {
+      $0.maxBodyBytes = 4096
+    }
     let big = Data(repeating: UInt8(ascii: "a"), count: 64 * 1024)
-    let declared = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: big)
+    let declared = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: big)
     #expect(declared.status == 413)
     try expectConforms(declared, path: "/v1/lint")
     #expect(try errorCode(declared) == "body-too-large")
@@ -259,7 +312,8 @@ struct ServerTests {
     let chunk = String(repeating: "a", count: 3000)
     let chunked = "bb8\r\n\(chunk)\r\nbb8\r\n\(chunk)\r\n0\r\n\r\n"
     let streamed = try await running.send(
-      "POST", "/v1/lint", headers: ["Content-Type": "message/rfc822", "Transfer-Encoding": "chunked", "Content-Length": ""],
+      "POST", "/v1/lint",
+      headers: ["Content-Type": "message/rfc822", "Transfer-Encoding": "chunked", "Content-Length": ""],
       body: Data(chunked.utf8))
     #expect(streamed.status == 413 || streamed.status == 400, "\(streamed.status) \(streamed.text)")
     let health = try await running.send("GET", "/healthz")
@@ -270,26 +324,41 @@ struct ServerTests {
   @Test("malformed multipart bodies are 400 with a message naming the problem")
   func malformedMultipart() async throws {
     let folder = try PolicyFolder(["shop.yaml": Drafts.policy])
-    let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))]) { $0.maxParts = 3 }
-    let good = Drafts.multipart(boundary: "b1", parts: [("manifest", nil, Drafts.manifest), ("body.html", nil, Drafts.html)])
+    let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))]) {
+      $0.maxParts = 3
+    }
+    let good = Drafts.multipart(
+      boundary: "b1", parts: [("manifest", nil, Drafts.manifest), ("body.html", nil, Drafts.html)])
     let cases: [(String, Data, String)] = [
       ("multipart/form-data", good, "malformed-multipart"),  // no boundary parameter
       ("multipart/form-data; boundary=other", good, "malformed-multipart"),  // no such delimiter
       ("multipart/form-data; boundary=b1", good.dropLast(8), "malformed-multipart"),  // no closing delimiter
-      ("multipart/form-data; boundary=b1", Data("--b1\r\nContent-Type: text/html\r\n\r\nx\r\n--b1--\r\n".utf8), "malformed-multipart"),
-      ("multipart/form-data; boundary=b1", Data("--b1\r\nbroken header\r\n\r\nx\r\n--b1--\r\n".utf8), "malformed-multipart"),
       (
         "multipart/form-data; boundary=b1",
-        Drafts.multipart(boundary: "b1", parts: [("manifest", nil, Drafts.manifest), ("manifest", nil, Drafts.manifest)]), "malformed-multipart"
+        Data("--b1\r\nContent-Type: text/html\r\n\r\nx\r\n--b1--\r\n".utf8), "malformed-multipart"
+      ),
+      (
+        "multipart/form-data; boundary=b1", Data("--b1\r\nbroken header\r\n\r\nx\r\n--b1--\r\n".utf8),
+        "malformed-multipart"
+      ),
+      (
+        "multipart/form-data; boundary=b1",
+        Drafts.multipart(
+          boundary: "b1", parts: [("manifest", nil, Drafts.manifest), ("manifest", nil, Drafts.manifest)]),
+        "malformed-multipart"
       ),
       (
         "multipart/form-data; boundary=b1",
         Drafts.multipart(boundary: "b1", parts: (0..<5).map { ("t\($0).html", nil, "x") }), "too-many-parts"
       ),
-      ("multipart/form-data; boundary=b1", Drafts.multipart(boundary: "b1", parts: [("body.html", nil, Drafts.html)]), "missing-manifest"),
+      (
+        "multipart/form-data; boundary=b1",
+        Drafts.multipart(boundary: "b1", parts: [("body.html", nil, Drafts.html)]), "missing-manifest"
+      ),
     ]
     for (contentType, body, code) in cases {
-      let response = try await running.send("POST", "/v1/lint", headers: ["Content-Type": contentType], body: body)
+      let response = try await running.send(
+        "POST", "/v1/lint", headers: ["Content-Type": contentType], body: body)
       #expect(response.status == 400, "\(contentType): \(response.text)")
       try expectConforms(response, path: "/v1/lint")
       #expect(try errorCode(response) == code, "\(contentType): \(response.text)")
@@ -298,14 +367,18 @@ struct ServerTests {
     await running.stop()
   }
 
-  @Test("200 concurrent lints are all answered, 200 or 429 with Retry-After; healthz and metrics still answer")
+  @Test(
+    "200 concurrent lints are all answered, 200 or 429 with Retry-After; healthz and metrics still answer")
   func concurrentRequests() async throws {
     let folder = try PolicyFolder(["shop.yaml": Drafts.policy])
-    let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))]) { $0.maxConcurrent = 2 }
+    let running = try await RunningServer.start(policies: [("shop", folder.path("shop.yaml"))]) {
+      $0.maxConcurrent = 2
+    }
     let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
       for _ in 0..<200 {
         group.addTask {
-          let response = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+          let response = try await running.send(
+            "POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
           if response.status == 429 { try expectConforms(response, path: "/v1/lint") }
           return (response.status, response.headers["retry-after"])
         }
@@ -326,10 +399,15 @@ struct ServerTests {
     try expectConforms(ready, path: "/readyz", method: "get")
     let metrics = try await running.send("GET", "/metrics")
     let ok = statuses.filter { $0.0 == 200 }.count
-    #expect(metrics.text.contains(#"sendlint_http_requests_total{route="/v1/lint",status="200"} \#(ok)"#), "\(metrics.text)")
+    #expect(
+      metrics.text.contains(#"sendlint_http_requests_total{route="/v1/lint",status="200"} \#(ok)"#),
+      "\(metrics.text)")
     #expect(metrics.text.contains(#"sendlint_findings_total{rule="link/text-host-mismatch"}"#))
     #expect(metrics.text.contains("sendlint_http_request_duration_seconds_bucket"))
-    if ok < 200 { #expect(metrics.text.contains(#"sendlint_rejected_inputs_total{reason="too-many-requests"} \#(200 - ok)"#)) }
+    if ok < 200 {
+      #expect(
+        metrics.text.contains(#"sendlint_rejected_inputs_total{reason="too-many-requests"} \#(200 - ok)"#))
+    }
     await running.stop()
   }
 
@@ -340,9 +418,11 @@ struct ServerTests {
       $0.requestTimeout = .microseconds(1)
       $0.maxBodyBytes = 8 * 1024 * 1024
     }
-    let links = String(repeating: "<p><a href=\"https://shop.example/a?b=c\">https://shop.example/x</a></p>\n", count: 20000)
+    let links = String(
+      repeating: "<p><a href=\"https://shop.example/a?b=c\">https://shop.example/x</a></p>\n", count: 20000)
     let message = Drafts.message.replacingOccurrences(of: Drafts.html, with: links)
-    let response = try await running.send("POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: Data(message.utf8))
+    let response = try await running.send(
+      "POST", "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: Data(message.utf8))
     #expect(response.status == 504, "\(response.text.prefix(300))")
     try expectConforms(response, path: "/v1/lint")
     #expect(try errorCode(response) == "lint-timeout")
@@ -383,9 +463,13 @@ struct ServerProcessTests {
       line += chunk
     }
     let text = String(decoding: line, as: UTF8.self)
-    guard let range = text.range(of: "listening on http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
+    guard let range = text.range(of: "listening on http://127.0.0.1:"),
+      let port = Int(text[range.upperBound...].prefix { $0.isNumber })
+    else {
       process.terminate()
-      throw ClientError("no listening line: \(text) \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+      throw ClientError(
+        "no listening line: \(text) \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))"
+      )
     }
     return (process, port, errors)
   }
@@ -397,7 +481,9 @@ struct ServerProcessTests {
     defer { if process.isRunning { process.terminate() } }
     func verdict() async throws -> String? {
       let response = try await RunningServer.onThread {
-        try HTTPClient.send(port: port, method: "POST", path: "/v1/lint", headers: ["Content-Type": "message/rfc822"], body: Data(Drafts.message.utf8))
+        try HTTPClient.send(
+          port: port, method: "POST", path: "/v1/lint", headers: ["Content-Type": "message/rfc822"],
+          body: Data(Drafts.message.utf8))
       }
       return try response.json()["verdict"] as? String
     }
@@ -432,9 +518,13 @@ struct ServerProcessTests {
     return (process.terminationStatus, out, err)
   }
 
-  @Test("sendlint serve execs the sendlint-server beside it, forwarding arguments; without it, exit 2 saying how to build it")
+  @Test(
+    "sendlint serve execs the sendlint-server beside it, forwarding arguments; without it, exit 2 saying how to build it"
+  )
   func cliServe() throws {
-    let cli = URL(fileURLWithPath: try Self.binary()).deletingLastPathComponent().appendingPathComponent("sendlint").path
+    let cli = URL(fileURLWithPath: try Self.binary()).deletingLastPathComponent().appendingPathComponent(
+      "sendlint"
+    ).path
     let (status, out, _) = try Self.run(cli, ["serve", "--help"])
     #expect(status == 0)
     #expect(out.contains("USAGE: sendlint serve --policy NAME=FILE"), "\(out)")
@@ -446,7 +536,9 @@ struct ServerProcessTests {
     try FileManager.default.copyItem(atPath: cli, toPath: alone.path("sendlint"))
     let (missingStatus, _, missingErr) = try Self.run(alone.path("sendlint"), ["serve", "--port", "0"])
     #expect(missingStatus == 2)
-    #expect(missingErr.contains("swift build --product sendlint-server") && missingErr.contains(alone.path("sendlint-server")), "\(missingErr)")
+    #expect(
+      missingErr.contains("swift build --product sendlint-server")
+        && missingErr.contains(alone.path("sendlint-server")), "\(missingErr)")
   }
 
   @Test("a policy that does not load: the binary exits 2 naming the file and the diagnostic")
@@ -470,16 +562,20 @@ struct ServerProcessTests {
 struct MultipartParserTests {
   @Test("quoted parameters with escapes and semicolons, a preamble and transport padding")
   func parameters() throws {
-    let boundary = try MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=\"a:b\"; charset=utf-8")
+    let boundary = try MultipartParser.boundary(
+      fromContentType: "multipart/form-data; boundary=\"a:b\"; charset=utf-8")
     #expect(boundary == "a:b")
-    let body = "pre\r\n--a:b  \r\nContent-Disposition: form-data; name=\"x\\\"y;z\"; filename=\"f.html\"\r\n\r\nhello\r\n--a:b--"
+    let body =
+      "pre\r\n--a:b  \r\nContent-Disposition: form-data; name=\"x\\\"y;z\"; filename=\"f.html\"\r\n\r\nhello\r\n--a:b--"
     let parts = try MultipartParser(boundary: boundary, maxParts: 5).parse(Array(body.utf8))
-    #expect(parts == [FormPart(name: "x\"y;z", filename: "f.html", contentType: nil, body: Array("hello".utf8))])
+    #expect(
+      parts == [FormPart(name: "x\"y;z", filename: "f.html", contentType: nil, body: Array("hello".utf8))])
   }
 
   @Test("an empty part body, and a body that holds the boundary text mid-line, are kept intact")
   func bodies() throws {
-    let body = "--q\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n--q\r\nContent-Disposition: form-data; name=b\r\n\r\nx --q y\r\n--q--\r\n"
+    let body =
+      "--q\r\nContent-Disposition: form-data; name=a\r\n\r\n\r\n--q\r\nContent-Disposition: form-data; name=b\r\n\r\nx --q y\r\n--q--\r\n"
     let parts = try MultipartParser(boundary: "q", maxParts: 5).parse(Array(body.utf8))
     #expect(parts.map(\.name) == ["a", "b"])
     #expect(parts.map { String(decoding: $0.body, as: UTF8.self) } == ["", "x --q y"])
@@ -487,17 +583,26 @@ struct MultipartParserTests {
 
   @Test("a boundary outside RFC 2046's alphabet or over 70 characters is refused, quoted escaped")
   func badBoundary() {
-    #expect(throws: MultipartError.badBoundary("a\u{1B}b")) { try MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=a\u{1B}b") }
+    #expect(throws: MultipartError.badBoundary("a\u{1B}b")) {
+      try MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=a\u{1B}b")
+    }
     #expect(MultipartError.badBoundary("a\u{1B}b").message.contains("\u{1B}") == false)
     #expect(throws: MultipartError.self) {
-      try MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=\(String(repeating: "b", count: 71))")
+      try MultipartParser.boundary(
+        fromContentType: "multipart/form-data; boundary=\(String(repeating: "b", count: 71))")
     }
-    #expect(throws: MultipartError.missingBoundary) { try MultipartParser.boundary(fromContentType: "multipart/form-data") }
+    #expect(throws: MultipartError.missingBoundary) {
+      try MultipartParser.boundary(fromContentType: "multipart/form-data")
+    }
   }
 
   @Test("a header block past the cap is refused without scanning the whole body")
   func headerCap() {
-    let body = "--q\r\nContent-Disposition: form-data; name=a\r\nX: " + String(repeating: "y", count: 40_000) + "\r\n\r\nz\r\n--q--"
-    #expect(throws: MultipartError.headerTooLarge(limit: 16 * 1024)) { try MultipartParser(boundary: "q", maxParts: 5).parse(Array(body.utf8)) }
+    let body =
+      "--q\r\nContent-Disposition: form-data; name=a\r\nX: " + String(repeating: "y", count: 40_000)
+      + "\r\n\r\nz\r\n--q--"
+    #expect(throws: MultipartError.headerTooLarge(limit: 16 * 1024)) {
+      try MultipartParser(boundary: "q", maxParts: 5).parse(Array(body.utf8))
+    }
   }
 }

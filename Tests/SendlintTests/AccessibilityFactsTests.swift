@@ -10,7 +10,8 @@ import Testing
   func facts(_ html: String) -> HTMLAccessibilityFacts { HTMLInventory.read(Array(html.utf8)).accessibility }
 
   @Test func fontSizeAndWeightFollowTheCascade() throws {
-    let found = facts(#"""
+    let found = facts(
+      #"""
       <style>.big { font-size: 150%; }</style>
       <div style="font-size:16px;color:#777777"><p class="big">Large</p><b>Bold</b><h2>Heading</h2><font size="6">Font</font></div>
       """#)
@@ -25,7 +26,9 @@ import Testing
   }
 
   @Test func linksWithoutColourAreDrawnInLinkBlue() throws {
-    let found = facts(#"<div style="background:#222222"><a href="https://www.contoso.com/">Shop</a> <span>plain</span></div>"#)
+    let found = facts(
+      #"<div style="background:#222222"><a href="https://www.contoso.com/">Shop</a> <span>plain</span></div>"#
+    )
     let shop = try #require(found.styledRuns.first { $0.text == "Shop" })
     #expect(shop.color == "#0000ee")
     #expect(shop.background == "#222222")
@@ -34,7 +37,9 @@ import Testing
   }
 
   @Test func languageTablesAndAnchorsAreRecorded() throws {
-    let found = facts(#"<html><body><table lang="fr" role="presentation"><tr><th>x</th></tr></table><table><caption>c</caption></table><a>no href</a><a name="top"></a></body></html>"#)
+    let found = facts(
+      #"<html><body><table lang="fr" role="presentation"><tr><th>x</th></tr></table><table><caption>c</caption></table><a>no href</a><a name="top"></a></body></html>"#
+    )
     let language = try #require(found.language)
     #expect(language.value == "fr" && language.element == "table")
     #expect(found.tables.map(\.role) == ["presentation", nil])
@@ -51,13 +56,17 @@ import Testing
   /// 30,000 href-less anchors and 30,000 coloured spans: the facts stop at their caps.
   @Test func hostileBodiesAreCapped() {
     let anchors = String(repeating: "<a>x</a>", count: 30_000)
-    let spans = (0..<30_000).map { "<span style=\"color:#\($0 % 2 == 0 ? "999999" : "888888")\">t\($0)</span>" }.joined()
+    let spans = (0..<30_000).map {
+      "<span style=\"color:#\($0 % 2 == 0 ? "999999" : "888888")\">t\($0)</span>"
+    }.joined()
     let found = facts("<html><body>" + anchors + spans + "</body></html>")
     #expect(found.anchorsWithoutHref.count == 10_000)
     #expect(found.styledRuns.count == 20_000)
     // One finding per colour pair, not per run.
-    let inventory = InventoryReader.template(SourceFile(path: "t.html", text: "<html lang=\"en\"><body>" + spans + "</body></html>"), isHTML: true)
-    let hits = LowContrast(options: RuleOptions()).check(inventory, RuleContext(brand: BrandFacts(), category: nil))
+    let inventory = InventoryReader.template(
+      SourceFile(path: "t.html", text: "<html lang=\"en\"><body>" + spans + "</body></html>"), isHTML: true)
+    let hits = LowContrast(options: RuleOptions()).check(
+      inventory, RuleContext(brand: BrandFacts(), category: nil))
     #expect(hits.count == 2)
     #expect(hits.allSatisfy { $0.message.contains("more runs in these colours") })
   }

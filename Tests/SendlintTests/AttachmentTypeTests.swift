@@ -37,13 +37,16 @@ import Testing
 
   static let zipWithScript: [UInt8] = {
     // One local file header (APPNOTE §4.3.7) named setup.js, stored, empty.
-    var bytes: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    var bytes: [UInt8] = [
+      0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]
     bytes += [8, 0, 0, 0] + Array("setup.js".utf8)
     return bytes
   }()
 
   @Test func anExecutableNamedAsAPDFNamesBothTypes() throws {
-    let found = try Self.findings(name: "invoice.pdf", type: "application/pdf", bytes: [0x4D, 0x5A, 0x90, 0x00, 0x03])
+    let found = try Self.findings(
+      name: "invoice.pdf", type: "application/pdf", bytes: [0x4D, 0x5A, 0x90, 0x00, 0x03])
     #expect(found.count == 1)
     let message = found.first?.message ?? ""
     #expect(message.contains("declared as .pdf, application/pdf"))
@@ -57,25 +60,47 @@ import Testing
   }
 
   @Test func htmlNamedAsAPDFIsFlagged() throws {
-    let found = try Self.findings(name: "invoice.pdf", type: "application/octet-stream", bytes: Array("\u{FEFF}\n  <HTML><script>location='x'</script>".utf8))
+    let found = try Self.findings(
+      name: "invoice.pdf", type: "application/octet-stream",
+      bytes: Array("\u{FEFF}\n  <HTML><script>location='x'</script>".utf8))
     #expect(found.first?.message.contains("declared as .pdf but its bytes are an HTML page") == true)
   }
 
   @Test func filesThatAreWhatTheySayAreClean() throws {
-    #expect(try Self.findings(name: "invoice.pdf", type: "application/pdf", bytes: Array("%PDF-1.7\n%%EOF\n".utf8)).isEmpty)
-    #expect(try Self.findings(name: "report.docx", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", bytes: Array(Self.zipWithScript.prefix(30)) + Array("word/doc.xml".utf8)).isEmpty)
-    #expect(try Self.findings(name: "old.doc", type: "application/msword", bytes: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).isEmpty)
-    #expect(try Self.findings(name: "page.html", type: "text/html", bytes: Array("<!DOCTYPE html><p>x".utf8)).isEmpty)
+    #expect(
+      try Self.findings(name: "invoice.pdf", type: "application/pdf", bytes: Array("%PDF-1.7\n%%EOF\n".utf8))
+        .isEmpty)
+    #expect(
+      try Self.findings(
+        name: "report.docx", type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        bytes: Array(Self.zipWithScript.prefix(30)) + Array("word/doc.xml".utf8)
+      ).isEmpty)
+    #expect(
+      try Self.findings(
+        name: "old.doc", type: "application/msword",
+        bytes: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]
+      ).isEmpty)
+    #expect(
+      try Self.findings(name: "page.html", type: "text/html", bytes: Array("<!DOCTYPE html><p>x".utf8))
+        .isEmpty)
     // A PNG sent as .jpg is a mislabel, not a disguise: images are not dangerous content.
-    #expect(try Self.findings(name: "photo.jpg", type: "image/jpeg", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]).isEmpty)
+    #expect(
+      try Self.findings(
+        name: "photo.jpg", type: "image/jpeg", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]
+      ).isEmpty)
     // Unknown bytes under a known name: nothing is claimed.
-    #expect(try Self.findings(name: "invoice.pdf", type: "application/pdf", bytes: Array("garbage".utf8)).isEmpty)
+    #expect(
+      try Self.findings(name: "invoice.pdf", type: "application/pdf", bytes: Array("garbage".utf8)).isEmpty)
   }
 
   @Test func anUndeclaredExecutableIsFlaggedAndOtherUndeclaredBytesAreNot() throws {
-    let found = try Self.findings(name: "update", type: "application/octet-stream", bytes: [0x7F, 0x45, 0x4C, 0x46, 2, 1])
+    let found = try Self.findings(
+      name: "update", type: "application/octet-stream", bytes: [0x7F, 0x45, 0x4C, 0x46, 2, 1])
     #expect(found.first?.message.contains("its bytes are an executable (ELF executable)") == true)
-    #expect(try Self.findings(name: "data", type: "application/octet-stream", bytes: Self.zipWithScript.prefix(4) + [0, 0]).isEmpty)
+    #expect(
+      try Self.findings(
+        name: "data", type: "application/octet-stream", bytes: Self.zipWithScript.prefix(4) + [0, 0]
+      ).isEmpty)
   }
 
   @Test func theSignatureTableMatchesWithWildcards() {

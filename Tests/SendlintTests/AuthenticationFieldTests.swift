@@ -8,7 +8,8 @@ import Testing
 @Suite struct AuthenticationFieldTests {
   @Test func dkimSignatureTags() {
     // RFC 6376 §3.5's example, folded as it would be in a message.
-    let signature = DKIMSignature.parse("""
+    let signature = DKIMSignature.parse(
+      """
       v=1; a=rsa-sha256; d=example.net; s=brisbane;\r\n c=simple; q=dns/txt; i=@eng.example.net;\r\n\
        t=1117574938; x=1118006938; l=200;\r\n h=from:to:subject:date;\r\n z=From:foo@eng.example.net|To:joe@example.com;\r\n\
        bh=MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=;\r\n b=dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSbav+yuU4zGeeruD00lszZ\r\n VoG4ZHRNiYzR
@@ -33,11 +34,13 @@ import Testing
 
   @Test func authenticationResults() throws {
     // RFC 8601 Appendix B.4, with comments, a version and properties.
-    let results = try #require(AuthenticationResults.parse("""
-      example.com 1;\r\n spf=pass smtp.mailfrom=example.net (sender verified);\r\n \
-      dkim = pass (good signature) header.d=example.net header.s = "sel 1";\r\n \
-      dmarc=fail reason="policy \\"reject\\"" header.from=contoso.com
-      """))
+    let results = try #require(
+      AuthenticationResults.parse(
+        """
+        example.com 1;\r\n spf=pass smtp.mailfrom=example.net (sender verified);\r\n \
+        dkim = pass (good signature) header.d=example.net header.s = "sel 1";\r\n \
+        dmarc=fail reason="policy \\"reject\\"" header.from=contoso.com
+        """))
     #expect(results.authservID == "example.com")
     #expect(results.results.map(\.method) == ["spf", "dkim", "dmarc"])
     #expect(results.result(for: "spf")?.properties["smtp.mailfrom"] == "example.net")
@@ -52,10 +55,12 @@ import Testing
   @Test func authenticationResultsWithoutAuthservID() throws {
     // Exchange Online's form: no authserv-id, the first statement is already a result (RFC 8601
     // parsing leniency, docs/decisions.md "Identity and signing").
-    let results = try #require(AuthenticationResults.parse("""
-      spf=pass (sender IP is 192.0.2.10)\r\n smtp.mailfrom=news.contoso.com; dkim=pass (signature was verified)\r\n \
-      header.d=contoso.com;dmarc=pass action=none header.from=contoso.com;compauth=pass reason=100
-      """))
+    let results = try #require(
+      AuthenticationResults.parse(
+        """
+        spf=pass (sender IP is 192.0.2.10)\r\n smtp.mailfrom=news.contoso.com; dkim=pass (signature was verified)\r\n \
+        header.d=contoso.com;dmarc=pass action=none header.from=contoso.com;compauth=pass reason=100
+        """))
     #expect(results.authservID == "")
     #expect(results.results.map(\.method) == ["spf", "dkim", "dmarc", "compauth"])
     #expect(results.result(for: "spf")?.result == "pass")
@@ -63,29 +68,49 @@ import Testing
     #expect(results.result(for: "dkim")?.properties["header.d"] == "contoso.com")
     #expect(results.result(for: "compauth")?.reason == "100")
     // An authserv-id followed by results is still read as one.
-    let named = try #require(AuthenticationResults.parse("mx.example.org; spf=fail smtp.mailfrom=evil.example"))
+    let named = try #require(
+      AuthenticationResults.parse("mx.example.org; spf=fail smtp.mailfrom=evil.example"))
     #expect(named.authservID == "mx.example.org")
     #expect(named.results.map(\.result) == ["fail"])
   }
 
   @Test func receivedReverseDNSForms() {
-    func missing(_ value: String) -> ReceivedHop.MissingReverseDNS? { ReceivedHop.parse(value).missingReverseDNS }
+    func missing(_ value: String) -> ReceivedHop.MissingReverseDNS? {
+      ReceivedHop.parse(value).missingReverseDNS
+    }
     #expect(missing("from [192.0.2.7] by mx.example.org") == .addressLiteral)
-    #expect(missing("from [192.0.2.7] (port=4711 helo=pc.example) by mx.example.org with esmtp (Exim 4.96)") == .addressLiteral)
-    #expect(missing("from pc.example (unknown [192.0.2.7]) by mx.example.org (Postfix) with ESMTP id 9A") == .postfixUnknown)
+    #expect(
+      missing("from [192.0.2.7] (port=4711 helo=pc.example) by mx.example.org with esmtp (Exim 4.96)")
+        == .addressLiteral)
+    #expect(
+      missing("from pc.example (unknown [192.0.2.7]) by mx.example.org (Postfix) with ESMTP id 9A")
+        == .postfixUnknown)
     // qmail's "unknown" and InterMail's `([ip])` are written without a lookup: no evidence.
     #expect(missing("from unknown (HELO pc.example) (192.0.2.7) by mx.example.org with SMTP") == nil)
-    #expect(missing("from pc.example ([192.0.2.7]) by mx.example.org (InterMail vM.5.01.05.12 201-253-122-126-112-20020820) with ESMTP") == nil)
-    #expect(missing("from pc.example ([192.0.2.7]) by mx.example.org (8.12.8/8.12.8) with ESMTP id h1") == .sendmailLiteral)
-    #expect(missing("from pc.example (ptr.example [192.0.2.7] (may be forged)) by mx.example.org (8.12.8/8.12.8)") == .notConfirmed)
+    #expect(
+      missing(
+        "from pc.example ([192.0.2.7]) by mx.example.org (InterMail vM.5.01.05.12 201-253-122-126-112-20020820) with ESMTP"
+      ) == nil)
+    #expect(
+      missing("from pc.example ([192.0.2.7]) by mx.example.org (8.12.8/8.12.8) with ESMTP id h1")
+        == .sendmailLiteral)
+    #expect(
+      missing("from pc.example (ptr.example [192.0.2.7] (may be forged)) by mx.example.org (8.12.8/8.12.8)")
+        == .notConfirmed)
     // A name is recorded: Postfix/Sendmail `(rdns [ip])`, Exim `rdns ([ip] helo=x)` and `rdns ([ip])`.
     #expect(missing("from pc.example (ptr.example [192.0.2.7]) by mx.example.org (Postfix)") == nil)
-    #expect(missing("from ptr.example ([192.0.2.7] helo=pc.example) by mx.example.org with esmtp (Exim 4.96)") == nil)
+    #expect(
+      missing("from ptr.example ([192.0.2.7] helo=pc.example) by mx.example.org with esmtp (Exim 4.96)")
+        == nil)
     #expect(missing("from ptr.example ([192.0.2.7]) by mx.example.org with esmtps (Exim 4.96)") == nil)
     #expect(missing("from ptr.example ([192.0.2.7]:4711) by mx.example.org with esmtps") == nil)
     // Microsoft records the HELO and a bare address: it says nothing about reverse DNS.
-    #expect(missing("from NAM1.outbound.protection.outlook.com (192.0.2.7) by BN1.mail.protection.outlook.com (10.0.0.2) with Microsoft SMTP Server") == nil)
-    #expect(ReceivedHop.parse("from NAM1.outbound.protection.outlook.com (192.0.2.7) by x").fromIP == "192.0.2.7")
+    #expect(
+      missing(
+        "from NAM1.outbound.protection.outlook.com (192.0.2.7) by BN1.mail.protection.outlook.com (10.0.0.2) with Microsoft SMTP Server"
+      ) == nil)
+    #expect(
+      ReceivedHop.parse("from NAM1.outbound.protection.outlook.com (192.0.2.7) by x").fromIP == "192.0.2.7")
     #expect(missing("by mx.example.org with local") == nil)
   }
 
@@ -113,7 +138,9 @@ import Testing
       if path.hasSuffix(".eml") { paths.append(path) }
     }
     for path in paths.sorted() {
-      guard let data = FileManager.default.contents(atPath: shared + "/corpora/" + path), data.count < 4_000_000 else { continue }
+      guard let data = FileManager.default.contents(atPath: shared + "/corpora/" + path),
+        data.count < 4_000_000
+      else { continue }
       let message = MIMEMessage.parse(SourceFile(path: path, bytes: Array(data)))
       var index = 0
       for field in message.root.headers {
@@ -133,6 +160,7 @@ import Testing
     }
     print("corpus: \(results) Authentication-Results fields read")
     #expect(signatures > 0)
-    try KnownFailures("dkim-required-tags").check(suite: "corpus DKIM-Signature fields with every required tag", passed: complete, failures: incomplete)
+    try KnownFailures("dkim-required-tags").check(
+      suite: "corpus DKIM-Signature fields with every required tag", passed: complete, failures: incomplete)
   }
 }

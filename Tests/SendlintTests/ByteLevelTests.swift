@@ -16,7 +16,8 @@ import Testing
   }
 
   @Test func latin1LabelMeansWindows1252() {
-    #expect(Charset.toUTF8([0x93, 0x68, 0x69, 0x94], charset: "ISO-8859-1").text.string == "\u{201C}hi\u{201D}")
+    #expect(
+      Charset.toUTF8([0x93, 0x68, 0x69, 0x94], charset: "ISO-8859-1").text.string == "\u{201C}hi\u{201D}")
   }
 }
 

@@ -12,7 +12,8 @@ import Testing
 @Suite struct CLIGateTests {
   /// A fresh repository (a folder with `.git`) holding `files`.
   static func repository(_ files: [String: String]) throws -> String {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cligate-\(UUID().uuidString)").path
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cligate-\(UUID().uuidString)")
+      .path
     try FileManager.default.createDirectory(atPath: root + "/.git", withIntermediateDirectories: true)
     for (path, text) in files {
       let full = root + "/" + path
@@ -64,7 +65,9 @@ import Testing
       stderr: String(decoding: errorData.value, as: UTF8.self))
   }
 
-  static var binaryExists: Bool { FileManager.default.fileExists(atPath: TestPaths.packageRoot + "/.build/debug/sendlint") }
+  static var binaryExists: Bool {
+    FileManager.default.fileExists(atPath: TestPaths.packageRoot + "/.build/debug/sendlint")
+  }
 
   // MARK: 3. empty policy
 
@@ -89,7 +92,8 @@ import Testing
   // MARK: 1. --category must be declared
 
   @Test func misspeltCategoryIsAUsageErrorNotFewerFindings() throws {
-    var request = LintRequest(paths: ["Examples/ms03-026/ms03-026.eml"], workingDirectory: TestPaths.packageRoot)
+    var request = LintRequest(
+      paths: ["Examples/ms03-026/ms03-026.eml"], workingDirectory: TestPaths.packageRoot)
     let honest = Engine().lint(request)
     #expect(honest.count(.error) > 0)
     request.category = "secuirty-notice"
@@ -207,7 +211,8 @@ import Testing
       "news/.sendlint.yaml": "version: 1\nextends: [sendlint:recommended]\nrules:\n  link/insecure: error\n"
     ])
     let input = Array("Visit http://example.com/offer now\n".utf8)
-    let named = try Self.sendlint(["lint", "-", "--stdin-filename", "news/offer.txt"], in: root, input: input)
+    let named = try Self.sendlint(
+      ["lint", "-", "--stdin-filename", "news/offer.txt"], in: root, input: input)
     #expect(named.status == 1, "\(named.all)")
     #expect(named.stdout.contains("news/offer.txt:1:7: error:"), "\(named.all)")
     // Without a name: a message called <stdin>, policy from the working directory (none: the
@@ -220,10 +225,12 @@ import Testing
   @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
   func standardInputRefusesManifestsUnknownKindsAndOversizedInput() throws {
     let root = try Self.repository([:])
-    let manifest = try Self.sendlint(["lint", "-", "--stdin-filename", "c/campaign.yaml"], in: root, input: Array("campaign: x\n".utf8))
+    let manifest = try Self.sendlint(
+      ["lint", "-", "--stdin-filename", "c/campaign.yaml"], in: root, input: Array("campaign: x\n".utf8))
     #expect(manifest.status == 2)
     #expect(manifest.all.contains("usage/stdin-manifest"))
-    let unknown = try Self.sendlint(["lint", "-", "--stdin-filename", "notes.md"], in: root, input: Array("x".utf8))
+    let unknown = try Self.sendlint(
+      ["lint", "-", "--stdin-filename", "notes.md"], in: root, input: Array("x".utf8))
     #expect(unknown.status == 2)
     #expect(unknown.all.contains("usage/stdin-kind"))
     let orphan = try Self.sendlint(["lint", "--stdin-filename", "a.txt", "."], in: root)

@@ -10,17 +10,31 @@ import Testing
 /// sender (written by reading the messages), must not trip the link-deception rules without a
 /// documented reason; detection corpora are counted per rule.
 @Suite struct CorpusRuleTests {
-  static let deceptionRules: Set<String> = ["link/text-host-mismatch", "link/obfuscated", "link/lookalike-domain", "link/same-target"]
+  static let deceptionRules: Set<String> = [
+    "link/text-host-mismatch", "link/obfuscated", "link/lookalike-domain", "link/same-target",
+  ]
 
   /// Sender policies by path fragment: the brand's domains, the click-tracking hosts it has
   /// delegated to its ESP, and third-party hosts it links to on purpose.
   static let senders: [(match: String, brand: String)] = [
-    ("norma", "domains: [norma-online.de, norma-online.info, norma24.de, norma-connect.de, norma-reisen.de, normafoto.de]"),
-    ("zeitzuleben", "domains: [zeitzuleben.de], tracking_domains: [click.convertkit-mail4.com, unsubscribe.convertkit-mail4.com]"),
+    (
+      "norma",
+      "domains: [norma-online.de, norma-online.info, norma24.de, norma-connect.de, norma-reisen.de, normafoto.de]"
+    ),
+    (
+      "zeitzuleben",
+      "domains: [zeitzuleben.de], tracking_domains: [click.convertkit-mail4.com, unsubscribe.convertkit-mail4.com]"
+    ),
     ("rewe", "domains: [rewe.de]"),
-    ("oekoligenta", "domains: [oekoligenta.de, xn--koligenta-z7a.de], tracking_domains: [oekoligenta.fairmailing.net]"),
+    (
+      "oekoligenta",
+      "domains: [oekoligenta.de, xn--koligenta-z7a.de], tracking_domains: [oekoligenta.fairmailing.net]"
+    ),
     ("vfl-bochum", "domains: [vfl-bochum.de], allowed_hosts: [getresponse360.pl]"),
-    ("katjes", "domains: [katjes.de], tracking_domains: [trk.klclick.com], allowed_hosts: [katjes-shop.myshopify.com, kmail-lists.com]"),
+    (
+      "katjes",
+      "domains: [katjes.de], tracking_domains: [trk.klclick.com], allowed_hosts: [katjes-shop.myshopify.com, kmail-lists.com]"
+    ),
     ("schoepflin", "domains: [schoepflin-stiftung.de], tracking_domains: [amxe.net]"),
     ("wwf", "domains: [wwf.de]"),
     ("asylforum", "domains: [diakonie-freiburg.de], tracking_domains: [121070.seu2.cleverreach.com]"),
@@ -34,7 +48,9 @@ import Testing
 
   static func messages(under folder: String) -> [String] {
     guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
-    return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".eml") }.sorted().map { folder + "/" + $0 }
+    return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".eml") }.sorted().map {
+      folder + "/" + $0
+    }
   }
 
   @Test(.enabled(if: TestPaths.sharedHas("corpora/legit"), "../shared/corpora/legit is absent"))
@@ -48,7 +64,8 @@ import Testing
         undocumented.append("\(path): no sender policy written for it")
         continue
       }
-      let policy = try SendlintTests.policy("version: 1\nbrand: { \(sender.brand) }\ncategories: [marketing]\n")
+      let policy = try SendlintTests.policy(
+        "version: 1\nbrand: { \(sender.brand) }\ncategories: [marketing]\n")
       let file = SourceFile(path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
       let findings = Engine.check(InventoryReader.eml(file), policy: policy, category: "marketing")
       checked += 1
@@ -56,7 +73,10 @@ import Testing
         counts[finding.rule, default: 0] += 1
         guard Self.deceptionRules.contains(finding.rule) else { continue }
         let key = "\(URL(fileURLWithPath: path).lastPathComponent) \(finding.rule)"
-        if Self.documented[key] == nil { undocumented.append("\(path):\(finding.range?.startPosition.line ?? 0): \(finding.rule): \(finding.message)") }
+        if Self.documented[key] == nil {
+          undocumented.append(
+            "\(path):\(finding.range?.startPosition.line ?? 0): \(finding.rule): \(finding.message)")
+        }
       }
     }
     print("legit corpus: \(checked) newsletters; findings per rule:")
@@ -79,14 +99,19 @@ import Testing
         let path = folder + "/" + relative
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-          !relative.hasSuffix(".txt"), !relative.hasSuffix(".md"), let data = FileManager.default.contents(atPath: path)
+          !relative.hasSuffix(".txt"), !relative.hasSuffix(".md"),
+          let data = FileManager.default.contents(atPath: path)
         else { continue }
         messages += 1
-        for finding in Engine.check(InventoryReader.eml(SourceFile(path: relative, bytes: Array(data))), policy: policy, category: nil) {
+        for finding in Engine.check(
+          InventoryReader.eml(SourceFile(path: relative, bytes: Array(data))), policy: policy, category: nil)
+        {
           counts[finding.rule, default: 0] += 1
         }
       }
-      print("detection/\(corpus): \(messages) messages; findings per rule (no brand policy: brand rules stay silent):")
+      print(
+        "detection/\(corpus): \(messages) messages; findings per rule (no brand policy: brand rules stay silent):"
+      )
       for (rule, count) in counts.sorted(by: { $0.key < $1.key }) { print("  \(rule): \(count)") }
       #expect(messages > 0)
     }

@@ -20,7 +20,10 @@ import Testing
     let brand: String?
     var testDescription: String { path }
 
-    init(_ path: String, expect: [String: Int] = [:], exactly: [String: Int] = [:], not expectNot: [String] = [], brand: String? = nil) {
+    init(
+      _ path: String, expect: [String: Int] = [:], exactly: [String: Int] = [:], not expectNot: [String] = [],
+      brand: String? = nil
+    ) {
       self.path = path
       self.expect = expect
       self.exactly = exactly
@@ -31,14 +34,18 @@ import Testing
 
   static let rspamd = "detection/rspamd/test/functional/messages/"
   static let spamassassin = "detection/spamassassin-tdata/t/data/"
-  static let deception = ["link/text-host-mismatch", "link/same-target", "link/obfuscated", "link/lookalike-domain"]
+  static let deception = [
+    "link/text-host-mismatch", "link/same-target", "link/obfuscated", "link/lookalike-domain",
+  ]
 
   static let cases: [Case] = [
     Case(rspamd + "phishing1.eml", expect: ["link/text-host-mismatch": 1]),
     Case(rspamd + "phishing2.eml", expect: ["link/text-host-mismatch": 1]),
     Case(rspamd + "phishing3.eml", expect: ["link/text-host-mismatch": 1]),
-    Case(rspamd + "phishing_query_safe.eml", expect: ["link/redirector": 1], not: ["link/text-host-mismatch"]),
-    Case(rspamd + "phishing_query_nested.eml", expect: ["link/redirector": 1], not: ["link/text-host-mismatch"]),
+    Case(
+      rspamd + "phishing_query_safe.eml", expect: ["link/redirector": 1], not: ["link/text-host-mismatch"]),
+    Case(
+      rspamd + "phishing_query_nested.eml", expect: ["link/redirector": 1], not: ["link/text-host-mismatch"]),
     Case(rspamd + "phishing_query_multi.eml", expect: ["link/text-host-mismatch": 1, "link/redirector": 1]),
     Case(rspamd + "phishing_query_nested_fire.eml", expect: ["link/text-host-mismatch": 1]),
     Case(rspamd + "phishing_query_overcap.eml", expect: ["link/text-host-mismatch": 1]),
@@ -57,7 +64,9 @@ import Testing
     Case(rspamd + "zip-doublebad.eml", expect: ["attachment/dangerous-type": 1]),
     Case(rspamd + "url_suspect_normal.eml", not: deception),
     Case(rspamd + "url_suspect_schemeless_email_href.eml", not: deception),
-    Case(rspamd + "html_phishing.eml", expect: ["link/off-brand-host": 1], not: ["link/same-target"], brand: "example.com"),
+    Case(
+      rspamd + "html_phishing.eml", expect: ["link/off-brand-host": 1], not: ["link/same-target"],
+      brand: "example.com"),
     Case(spamassassin + "spam/009", expect: ["link/obfuscated": 4]),
     Case(spamassassin + "spam/006", expect: ["link/obfuscated": 1]),
     Case(spamassassin + "spam/005", not: ["link/text-host-mismatch", "link/same-target"]),
@@ -67,7 +76,9 @@ import Testing
     Case(spamassassin + "spam/decodeshorturl/anchor.eml", expect: ["link/redirector": 1]),
   ]
 
-  @Test(.enabled(if: TestPaths.sharedHas("corpora/detection"), "../shared/corpora/detection is absent"), arguments: cases)
+  @Test(
+    .enabled(if: TestPaths.sharedHas("corpora/detection"), "../shared/corpora/detection is absent"),
+    arguments: cases)
   func labelledCase(_ testCase: Case) throws {
     let shared = try #require(TestPaths.shared)
     let path = shared + "/corpora/" + testCase.path
@@ -77,13 +88,18 @@ import Testing
     }
     let brand = testCase.brand.map { "brand: { domains: [\($0)] }\n" } ?? ""
     let policy = try SendlintTests.policy("version: 1\n\(brand)categories: [marketing, security-notice]\n")
-    let findings = Engine.check(InventoryReader.eml(SourceFile(path: testCase.path, bytes: Array(data))), policy: policy, category: nil)
+    let findings = Engine.check(
+      InventoryReader.eml(SourceFile(path: testCase.path, bytes: Array(data))), policy: policy, category: nil)
     let byRule = Dictionary(grouping: findings, by: \.rule)
     for (rule, minimum) in testCase.expect {
-      #expect((byRule[rule]?.count ?? 0) >= minimum, "\(rule): want at least \(minimum), got \(byRule[rule]?.map(\.message) ?? [])")
+      #expect(
+        (byRule[rule]?.count ?? 0) >= minimum,
+        "\(rule): want at least \(minimum), got \(byRule[rule]?.map(\.message) ?? [])")
     }
     for (rule, count) in testCase.exactly {
-      #expect((byRule[rule]?.count ?? 0) == count, "\(rule): want exactly \(count), got \(byRule[rule]?.map(\.message) ?? [])")
+      #expect(
+        (byRule[rule]?.count ?? 0) == count,
+        "\(rule): want exactly \(count), got \(byRule[rule]?.map(\.message) ?? [])")
     }
     for rule in testCase.expectNot {
       #expect(byRule[rule] == nil, "\(rule) must stay silent: \(byRule[rule]?.map(\.message) ?? [])")
@@ -100,7 +116,9 @@ import Testing
     var reported: [String] = []
     for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() {
       guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
-      for finding in Engine.check(InventoryReader.eml(SourceFile(path: name, bytes: Array(data))), policy: policy, category: "marketing")
+      for finding in Engine.check(
+        InventoryReader.eml(SourceFile(path: name, bytes: Array(data))), policy: policy, category: "marketing"
+      )
       where Self.deception.contains(finding.rule) && Self.documentedWelcomelist[name] != finding.rule {
         reported.append("\(name): \(finding.rule): \(finding.message)")
       }

@@ -13,7 +13,8 @@ import Testing
   }
 
   @Test func aDirectiveCommentInABase64HTMLPartIsSeen() throws {
-    let html = "<p>Hi</p>\n<!-- sendlint-disable-next-line link/insecure -->\n<a href=\"http://www.contoso.com/a\">A</a>\n"
+    let html =
+      "<p>Hi</p>\n<!-- sendlint-disable-next-line link/insecure -->\n<a href=\"http://www.contoso.com/a\">A</a>\n"
     let message = """
       From: News <news@contoso.com>\r
       To: a@example.com\r
@@ -52,7 +53,8 @@ import Testing
     // Inside an attribute value and inside <textarea> (RCDATA), `<!--` opens no comment.
     let project = try Project([
       ".sendlint.yaml": PolicyAuthoringTests.brand,
-      "a.html": "<p title=\"<!-- sendlint-disable -->\">x</p><textarea><!-- sendlint-disable --></textarea>\n<!-- sendlint-disable -->\n",
+      "a.html":
+        "<p title=\"<!-- sendlint-disable -->\">x</p><textarea><!-- sendlint-disable --></textarea>\n<!-- sendlint-disable -->\n",
     ])
     let found = Self.commentFindings(project.lint())
     #expect(found.map { $0.range?.startPosition.line } == [2])

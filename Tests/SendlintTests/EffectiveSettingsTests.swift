@@ -24,7 +24,8 @@ import Testing
     let lint = try CLIGateTests.sendlint(["lint", "mail/spring.campaign.yaml"], in: root)
     let show = try CLIGateTests.sendlint(["policy", "show", "mail/spring.campaign.yaml"], in: root)
     let inspect = try CLIGateTests.sendlint(["inspect", "mail/spring.campaign.yaml"], in: root)
-    let expected = "mail/spring.campaign.yaml:2:11: error: category \"marketting\" is not declared in the policy sendlint:recommended [manifest/unknown-category]"
+    let expected =
+      "mail/spring.campaign.yaml:2:11: error: category \"marketting\" is not declared in the policy sendlint:recommended [manifest/unknown-category]"
     #expect(lint.status == 2, "\(lint.all)")
     #expect(lint.all.contains(expected), "\(lint.all)")
     #expect(lint.all.contains("did you mean \"marketing\"?"), "\(lint.all)")
@@ -35,7 +36,10 @@ import Testing
     // inspect still shows the draft, with no category, and lint's diagnostic on standard error.
     #expect(inspect.status == 0, "\(inspect.all)")
     #expect(inspect.stderr.contains(expected), "\(inspect.all)")
-    #expect(inspect.stdout.hasPrefix("draft: mail/spring.campaign.yaml (campaign) — the manifest states \"marketting\", which the policy does not declare\n"), "\(inspect.stdout)")
+    #expect(
+      inspect.stdout.hasPrefix(
+        "draft: mail/spring.campaign.yaml (campaign) — the manifest states \"marketting\", which the policy does not declare\n"
+      ), "\(inspect.stdout)")
   }
 
   @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
@@ -44,37 +48,55 @@ import Testing
       "mail/spring.campaign.yaml": Self.manifest(category: "security-notice"), "mail/spring.html": Self.html,
     ])
     let show = try CLIGateTests.sendlint(["policy", "show", "mail/spring.campaign.yaml"], in: root)
-    let inspect = try CLIGateTests.sendlint(["inspect", "mail/spring.campaign.yaml", "--format", "json"], in: root)
+    let inspect = try CLIGateTests.sendlint(
+      ["inspect", "mail/spring.campaign.yaml", "--format", "json"], in: root)
     #expect(show.status == 0, "\(show.all)")
-    #expect(show.stdout.contains("category: security-notice (stated by the manifest (mail/spring.campaign.yaml:2))\n"), "\(show.stdout)")
+    #expect(
+      show.stdout.contains(
+        "category: security-notice (stated by the manifest (mail/spring.campaign.yaml:2))\n"),
+      "\(show.stdout)")
     // tracking/pixel's default depends on the category: an error in security notices.
     let pixel = try #require(show.stdout.split(separator: "\n").first { $0.contains("tracking/pixel ") })
     #expect(pixel.contains(" error ") && pixel.hasSuffix("rule default for security-notice"), "\(pixel)")
     #expect(inspect.stdout.contains("\"category\" : \"security-notice\""), "\(inspect.stdout)")
-    #expect(inspect.stdout.contains("\"category_origin\" : \"stated by the manifest (mail/spring.campaign.yaml:2)\""), "\(inspect.stdout)")
+    #expect(
+      inspect.stdout.contains(
+        "\"category_origin\" : \"stated by the manifest (mail/spring.campaign.yaml:2)\""), "\(inspect.stdout)"
+    )
   }
 
   /// The library: the same decision without the CLI, including origins of rule severities.
   @Test func originsNameThePolicyLineOrTheRuleDefault() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("effective-\(UUID().uuidString)").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "effective-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let policyPath = directory + "/.sendlint.yaml"
-    try Data("version: 1\ncategories: [news]\nclassify:\n  - { files: [\"news/**\"], category: news }\nrules:\n  link/insecure: info\n".utf8)
-      .write(to: URL(fileURLWithPath: policyPath))
+    try Data(
+      "version: 1\ncategories: [news]\nclassify:\n  - { files: [\"news/**\"], category: news }\nrules:\n  link/insecure: info\n"
+        .utf8
+    )
+    .write(to: URL(fileURLWithPath: policyPath))
     let policy = try PolicyLoader.load(path: policyPath).get()
-    let settings = EffectiveSettings.resolve(policy: policy, path: directory + "/news/a.eml", statedCategory: nil, subject: nil)
+    let settings = EffectiveSettings.resolve(
+      policy: policy, path: directory + "/news/a.eml", statedCategory: nil, subject: nil)
     #expect(settings.category == "news")
     #expect(settings.categoryOrigin == .classify(files: ["news/**"], subject: nil))
     #expect(settings.diagnostics.isEmpty)
     let insecure = try #require(settings.rules.first { $0.metadata.id == "link/insecure" })
     #expect(insecure.severity == .info)
     #expect(insecure.origin == .policy("\(policyPath):6"))
-    let unclassified = EffectiveSettings.resolve(policy: policy, path: directory + "/other/a.eml", statedCategory: nil, requestedCategory: nil, subject: nil)
+    let unclassified = EffectiveSettings.resolve(
+      policy: policy, path: directory + "/other/a.eml", statedCategory: nil, requestedCategory: nil,
+      subject: nil)
     #expect(unclassified.category == nil)
     #expect(unclassified.categoryOrigin == .unclassified)
-    let requested = EffectiveSettings.resolve(policy: policy, path: directory + "/news/a.eml", statedCategory: nil, requestedCategory: "news")
+    let requested = EffectiveSettings.resolve(
+      policy: policy, path: directory + "/news/a.eml", statedCategory: nil, requestedCategory: "news")
     #expect(requested.categoryOrigin == .request)
     // Engine.enabledRules is the same list without the rules that are off.
-    #expect(Engine.enabledRules(policy: policy, category: "news", path: directory + "/news/a.eml").map(\.metadata.id) == settings.enabledRules.map(\.metadata.id))
+    #expect(
+      Engine.enabledRules(policy: policy, category: "news", path: directory + "/news/a.eml").map(
+        \.metadata.id) == settings.enabledRules.map(\.metadata.id))
   }
 }

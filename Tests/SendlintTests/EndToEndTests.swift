@@ -13,10 +13,13 @@ import Testing
 
   /// Every location reported, an aggregated finding's further locations included.
   func located(_ report: LintReport) -> Set<String> {
-    Set(report.findings.flatMap { finding -> [String] in
-      guard !finding.locations.isEmpty else { return ["\(finding.path):0:0 \(finding.rule)"] }
-      return finding.locations.map { "\($0.file.path):\($0.startPosition.line):\($0.startPosition.column) \(finding.rule)" }
-    })
+    Set(
+      report.findings.flatMap { finding -> [String] in
+        guard !finding.locations.isEmpty else { return ["\(finding.path):0:0 \(finding.rule)"] }
+        return finding.locations.map {
+          "\($0.file.path):\($0.startPosition.line):\($0.startPosition.column) \(finding.rule)"
+        }
+      })
   }
 
   @Test func ms03026CampaignReportsTheFourCoreDefects() {
@@ -62,7 +65,10 @@ import Testing
       #expect(found.contains(expected), "missing \(expected) in \(found.sorted())")
     }
     // In a security notice the link and tracking rules are errors (link/same-target stays a warning).
-    #expect(report.findings.filter { ($0.rule.hasPrefix("link/") && $0.rule != "link/same-target") || $0.rule.hasPrefix("tracking/") }.allSatisfy { $0.severity == .error })
+    #expect(
+      report.findings.filter {
+        ($0.rule.hasPrefix("link/") && $0.rule != "link/same-target") || $0.rule.hasPrefix("tracking/")
+      }.allSatisfy { $0.severity == .error })
     #expect(report.findings.first { $0.rule == "link/same-target" }?.severity == .warning)
     #expect(report.exitCode(failOn: .error) == 1)
   }
@@ -84,7 +90,10 @@ import Testing
 
   @Test func jsonOutputHasTheContractFields() throws {
     let report = lint(["Examples/ms03-026"])
-    let json = JSONReport(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount, toolVersion: "0.1.0").encoded()
+    let json = JSONReport(
+      findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount,
+      toolVersion: "0.1.0"
+    ).encoded()
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     #expect(object["version"] as? Int == 1)
     #expect((object["tool"] as? [String: Any])?["name"] as? String == "sendlint")
@@ -102,11 +111,14 @@ import Testing
   }
 
   @Test func aBrokenPolicyStopsWithExitCode2() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-e2e-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    try "rules: { link/nope: error }\n".write(to: directory.appendingPathComponent(".sendlint.yaml"), atomically: true, encoding: .utf8)
-    try "<a href=\"https://x.example\">x</a>".write(to: directory.appendingPathComponent("t.html"), atomically: true, encoding: .utf8)
+    try "rules: { link/nope: error }\n".write(
+      to: directory.appendingPathComponent(".sendlint.yaml"), atomically: true, encoding: .utf8)
+    try "<a href=\"https://x.example\">x</a>".write(
+      to: directory.appendingPathComponent("t.html"), atomically: true, encoding: .utf8)
     let report = Engine().lint(LintRequest(paths: [directory.path], workingDirectory: directory.path))
     #expect(report.diagnostics.map(\.code) == ["policy/unknown-rule"])
     #expect(report.exitCode(failOn: .error) == 2)
@@ -117,10 +129,12 @@ import Testing
     var fingerprints: [[String]] = []
     var lines: [Int] = []
     for prefix in ["", "\n\nA new first paragraph.\n"] {
-      let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-fp-\(UUID().uuidString)")
+      let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "sendlint-fp-\(UUID().uuidString)")
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       defer { try? FileManager.default.removeItem(at: directory) }
-      try (prefix + text).write(to: directory.appendingPathComponent("body.txt"), atomically: true, encoding: .utf8)
+      try (prefix + text).write(
+        to: directory.appendingPathComponent("body.txt"), atomically: true, encoding: .utf8)
       let report = Engine().lint(LintRequest(paths: ["body.txt"], workingDirectory: directory.path))
       let splits = report.findings.filter { $0.rule == "link/split-url" }
       fingerprints.append(splits.map(\.fingerprint))
@@ -133,9 +147,16 @@ import Testing
 
   @Test func textFormatShowsTheLineCaretAndHelp() {
     let report = lint(["Examples/ms03-026/body.txt"])
-    let text = TextFormatter(color: false).format(findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
-    #expect(text.contains("Examples/ms03-026/body.txt:7:58: error: URL \"http://www.microsoft.com/security/\" is broken by a space; the rest of its path \"security_bulletins/ms03-026.asp\" follows it [link/split-url]"))
-    #expect(text.contains(" 7 | 2. Read the article at http://www.microsoft.com/security/ security_bulletins/ms03-026.asp\n   |                                                          ^~~~"))
+    let text = TextFormatter(color: false).format(
+      findings: report.findings, diagnostics: report.diagnostics, draftCount: report.draftCount)
+    #expect(
+      text.contains(
+        "Examples/ms03-026/body.txt:7:58: error: URL \"http://www.microsoft.com/security/\" is broken by a space; the rest of its path \"security_bulletins/ms03-026.asp\" follows it [link/split-url]"
+      ))
+    #expect(
+      text.contains(
+        " 7 | 2. Read the article at http://www.microsoft.com/security/ security_bulletins/ms03-026.asp\n   |                                                          ^~~~"
+      ))
     #expect(text.contains("  help: remove the break"))
   }
 }

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
 import SendlintCore
 import SendlintEngine
 import SendlintReport
 import Testing
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 /// Issue 13, the GitLab and JUnit part: `--format gitlab` (GitLab Code Quality), JUnit that a
 /// passing job does not show as failed, and JSON summaries that count what was left out. Drafts are
@@ -31,18 +32,26 @@ import Testing
     _ = isString("description", in: issue)
     _ = isString("check_name", in: issue)
     _ = isString("fingerprint", in: issue)
-    if let severity = isString("severity", in: issue), !["info", "minor", "major", "critical", "blocker"].contains(severity) {
+    if let severity = isString("severity", in: issue),
+      !["info", "minor", "major", "critical", "blocker"].contains(severity)
+    {
       problems.append("severity \(severity) is not info, minor, major, critical or blocker")
     }
-    guard let location = issue["location"] as? [String: Any] else { return problems + ["location is missing or not an object"] }
+    guard let location = issue["location"] as? [String: Any] else {
+      return problems + ["location is missing or not an object"]
+    }
     if let path = isString("path", in: location), path.hasPrefix("./") || path.hasPrefix("/") {
       problems.append("location.path \(path) is not relative to the repository")
     }
-    guard let lines = location["lines"] as? [String: Any] else { return problems + ["location.lines is missing or not an object"] }
+    guard let lines = location["lines"] as? [String: Any] else {
+      return problems + ["location.lines is missing or not an object"]
+    }
     // JSONSerialization gives NSNumber for integers, reals and booleans alike: its type code tells
     // them apart (`c` for a boolean, `d`/`f` for a real).
     let integerCodes: Set<String> = ["q", "l", "i", "s", "Q", "L", "I", "S"]
-    if let begin = lines["begin"] as? NSNumber, integerCodes.contains(String(cString: begin.objCType)), begin.intValue >= 1 {
+    if let begin = lines["begin"] as? NSNumber, integerCodes.contains(String(cString: begin.objCType)),
+      begin.intValue >= 1
+    {
       // valid
     } else {
       problems.append("location.lines.begin is missing or not a positive integer")
@@ -51,19 +60,25 @@ import Testing
   }
 
   /// Parses a Code Quality report and checks every issue; returns the issues.
-  static func validatedIssues(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
+  static func validatedIssues(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> [[String: Any]]
+  {
     let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
-    let array = try #require(parsed as? [Any], "a Code Quality report is a JSON array", sourceLocation: sourceLocation)
+    let array = try #require(
+      parsed as? [Any], "a Code Quality report is a JSON array", sourceLocation: sourceLocation)
     for (index, issue) in array.enumerated() {
       let problems = gitLabProblems(issue)
-      #expect(problems.isEmpty, "issue \(index): \(problems.joined(separator: "; "))", sourceLocation: sourceLocation)
+      #expect(
+        problems.isEmpty, "issue \(index): \(problems.joined(separator: "; "))",
+        sourceLocation: sourceLocation)
     }
     return array.compactMap { $0 as? [String: Any] }
   }
 
   @Test func theFieldCheckRejectsWhatGitLabRejects() {
     let valid: [String: Any] = [
-      "description": "d", "check_name": "c", "fingerprint": "f", "severity": "minor", "location": ["path": "a/b.html", "lines": ["begin": 3]],
+      "description": "d", "check_name": "c", "fingerprint": "f", "severity": "minor",
+      "location": ["path": "a/b.html", "lines": ["begin": 3]],
     ]
     #expect(Self.gitLabProblems(valid).isEmpty)
     var missing = valid
@@ -87,13 +102,13 @@ import Testing
   /// URL, and a text template: what made SARIF and Code Quality merge distinct findings.
   static let repeatedLinks: [String: String] = [
     "mail/news.html": """
-      <p><a href="http://contoso.com/a">one</a></p>
-      <p><a href="http://contoso.com/a">two</a></p>
-      <p><a href="http://contoso.com/a">three</a></p>
-      <p><a href="http://contoso.com/a">four</a></p>
-      <p><a href="http://contoso.com/b">five</a></p>
+    <p><a href="http://contoso.com/a">one</a></p>
+    <p><a href="http://contoso.com/a">two</a></p>
+    <p><a href="http://contoso.com/a">three</a></p>
+    <p><a href="http://contoso.com/a">four</a></p>
+    <p><a href="http://contoso.com/b">five</a></p>
 
-      """,
+    """,
     "mail/offer.txt": "Visit http://contoso.com/offer now\n",
   ]
 
@@ -109,10 +124,12 @@ import Testing
     let repeated = try #require(insecure.first { $0.count == 4 })
     let twin = Finding(
       rule: repeated.rule, severity: repeated.severity, message: repeated.message + " (worded another way)",
-      help: repeated.help, range: repeated.range, draftPath: repeated.draftPath, evidence: "http://contoso.com/a")
+      help: repeated.help, range: repeated.range, draftPath: repeated.draftPath,
+      evidence: "http://contoso.com/a")
     #expect(twin.fingerprint == repeated.fingerprint, "the twin must share the finding fingerprint")
     let findings = report.findings + [twin]
-    let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: findings, diagnostics: []).encoded())
+    let issues = try Self.validatedIssues(
+      GitLabCodeQualityReport(findings: findings, diagnostics: []).encoded())
     #expect(issues.count == findings.count)
     let fingerprints = issues.compactMap { $0["fingerprint"] as? String }
     #expect(Set(fingerprints).count == fingerprints.count, "fingerprints must be unique: \(fingerprints)")
@@ -127,8 +144,11 @@ import Testing
     let root = try CLIGateTests.repository(Self.repeatedLinks)
     let report = Engine().lint(LintRequest(paths: ["mail"], workingDirectory: root))
     let repeated = try #require(report.findings.first { $0.count == 4 })
-    let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: [repeated], diagnostics: []).encoded())
-    #expect((issues.first?["description"] as? String)?.hasSuffix("(4 occurrences in this draft)") == true, "\(issues)")
+    let issues = try Self.validatedIssues(
+      GitLabCodeQualityReport(findings: [repeated], diagnostics: []).encoded())
+    #expect(
+      (issues.first?["description"] as? String)?.hasSuffix("(4 occurrences in this draft)") == true,
+      "\(issues)")
     let annotations = GitHubFormatter.format(findings: [repeated], diagnostics: [])
     #expect(annotations.contains("(4 occurrences in this draft)"), "\(annotations)")
     let single = try #require(report.findings.first { $0.count == 1 })
@@ -139,31 +159,53 @@ import Testing
     let root = try CLIGateTests.repository(Self.repeatedLinks)
     func prints() throws -> [String: Int] {
       let report = Engine().lint(LintRequest(paths: ["mail"], workingDirectory: root))
-      let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: report.findings, diagnostics: []).encoded())
-      return Dictionary(issues.map { (($0["fingerprint"] as? String) ?? "", (($0["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int ?? 0) }) { first, _ in first }
+      let issues = try Self.validatedIssues(
+        GitLabCodeQualityReport(findings: report.findings, diagnostics: []).encoded())
+      return Dictionary(
+        issues.map {
+          (
+            ($0["fingerprint"] as? String) ?? "",
+            (($0["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int ?? 0
+          )
+        }
+      ) { first, _ in first }
     }
     let before = try prints()
     let html = root + "/mail/news.html"
     let original = try String(contentsOfFile: html, encoding: .utf8)
-    try ("<p>a new first paragraph</p>\n\n\n" + original).write(toFile: html, atomically: true, encoding: .utf8)
+    try ("<p>a new first paragraph</p>\n\n\n" + original).write(
+      toFile: html, atomically: true, encoding: .utf8)
     let after = try prints()
     #expect(Set(before.keys) == Set(after.keys), "the same findings keep their fingerprints when lines move")
     let moved = before.keys.filter { before[$0] != after[$0] }
-    #expect(moved.count == 2, "the two news.html findings (one aggregated) moved down three lines: \(before) → \(after)")
+    #expect(
+      moved.count == 2,
+      "the two news.html findings (one aggregated) moved down three lines: \(before) → \(after)")
     for key in moved { #expect(after[key] == (before[key] ?? 0) + 3) }
   }
 
   @Test func diagnosticsAreBlockersAtTheirLine() throws {
     let diagnostics = [
-      Diagnostic(code: "policy/unknown-rule", message: "unknown rule \"link/nope\"", help: "did you mean \"link/obfuscated\"?", path: ".sendlint.yaml", position: SourcePosition(line: 3, column: 3)),
-      Diagnostic(code: "policy/unknown-rule", message: "unknown rule \"link/nope\"", help: nil, path: ".sendlint.yaml", position: SourcePosition(line: 9, column: 3)),
+      Diagnostic(
+        code: "policy/unknown-rule", message: "unknown rule \"link/nope\"",
+        help: "did you mean \"link/obfuscated\"?", path: ".sendlint.yaml",
+        position: SourcePosition(line: 3, column: 3)),
+      Diagnostic(
+        code: "policy/unknown-rule", message: "unknown rule \"link/nope\"", help: nil, path: ".sendlint.yaml",
+        position: SourcePosition(line: 9, column: 3)),
       Diagnostic(code: "usage/no-drafts", message: "no drafts", path: "mail"),
     ]
-    let issues = try Self.validatedIssues(GitLabCodeQualityReport(findings: [], diagnostics: diagnostics).encoded())
+    let issues = try Self.validatedIssues(
+      GitLabCodeQualityReport(findings: [], diagnostics: diagnostics).encoded())
     #expect(issues.map { $0["severity"] as? String } == ["blocker", "blocker", "blocker"])
-    #expect(issues.map { (($0["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int } == [3, 9, 1])
+    #expect(
+      issues.map { (($0["location"] as? [String: Any])?["lines"] as? [String: Any])?["begin"] as? Int } == [
+        3, 9, 1,
+      ])
     #expect(Set(issues.compactMap { $0["fingerprint"] as? String }).count == 3)
-    #expect((issues[0]["description"] as? String)?.contains("did you mean") == true, "the fix travels with the message")
+    #expect(
+      (issues[0]["description"] as? String)?.contains("did you mean") == true,
+      "the fix travels with the message")
   }
 
   @Test func gitLabReportOfNothingIsAnEmptyArray() {
@@ -171,13 +213,19 @@ import Testing
   }
 
   @Test func hostileValuesStayValidEscapedJSON() throws {
-    let hostile = "quote \" back\\slash \u{1B}[2J\u{07} bell\u{0} nul \u{202E}gnp.exe\u{2028}line \u{85}nel \u{9B}csi \u{FFFE}"
+    let hostile =
+      "quote \" back\\slash \u{1B}[2J\u{07} bell\u{0} nul \u{202E}gnp.exe\u{2028}line \u{85}nel \u{9B}csi \u{FFFE}"
     let file = SourceFile(path: "mail/\u{202E}lmth.eml\"\n", text: "Subject: x\n\nbody\n")
     let findings = [
-      Finding(rule: "link/insecure", severity: .error, message: hostile, help: hostile, range: SourceRange(file: file, start: 0, end: 1), draftPath: file.path, evidence: hostile),
-      Finding(rule: "custom/\u{202E}x", severity: .info, message: hostile, help: nil, range: nil, draftPath: file.path, evidence: "2"),
+      Finding(
+        rule: "link/insecure", severity: .error, message: hostile, help: hostile,
+        range: SourceRange(file: file, start: 0, end: 1), draftPath: file.path, evidence: hostile),
+      Finding(
+        rule: "custom/\u{202E}x", severity: .info, message: hostile, help: nil, range: nil,
+        draftPath: file.path, evidence: "2"),
     ]
-    let diagnostic = Diagnostic(code: "policy/x\u{1B}", message: hostile, help: hostile, path: ".sendlint.yaml\u{202E}", position: nil)
+    let diagnostic = Diagnostic(
+      code: "policy/x\u{1B}", message: hostile, help: hostile, path: ".sendlint.yaml\u{202E}", position: nil)
     let text = GitLabCodeQualityReport(findings: findings, diagnostics: [diagnostic]).encoded()
     let issues = try Self.validatedIssues(text)
     #expect(issues.count == 3)
@@ -191,24 +239,33 @@ import Testing
   }
 
   @Test func gitLabGolden() throws {
-    let actual = GitLabCodeQualityReport(findings: FormatterTests.findings, diagnostics: FormatterTests.diagnostics).encoded()
+    let actual = GitLabCodeQualityReport(
+      findings: FormatterTests.findings, diagnostics: FormatterTests.diagnostics
+    ).encoded()
     let path = TestPaths.fixtures + "/golden/report.gitlab.json"
     if ProcessInfo.processInfo.environment["SENDLINT_UPDATE_GOLDEN"] == "1" {
       try actual.write(toFile: path, atomically: true, encoding: .utf8)
       return
     }
     let expected = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(actual == expected, "report.gitlab.json differs; run SENDLINT_UPDATE_GOLDEN=1 swift test --filter GitLabJUnitTests and review the diff")
+    #expect(
+      actual == expected,
+      "report.gitlab.json differs; run SENDLINT_UPDATE_GOLDEN=1 swift test --filter GitLabJUnitTests and review the diff"
+    )
   }
 
   @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
   func cliWritesGitLabReportWithRepositoryPathsFromASubfolder() throws {
     let root = try CLIGateTests.repository(Self.repeatedLinks)
-    let run = try CLIGateTests.sendlint(["lint", ".", "--format", "gitlab", "--gitlab-output", "extra.json"], in: root + "/mail")
+    let run = try CLIGateTests.sendlint(
+      ["lint", ".", "--format", "gitlab", "--gitlab-output", "extra.json"], in: root + "/mail")
     #expect(run.status == 0, "warnings only: \(run.all)")
     let issues = try Self.validatedIssues(run.stdout)
     #expect(issues.count == 3, "one issue per finding; the four identical hits are one aggregated finding")
-    #expect(Set(issues.compactMap { ($0["location"] as? [String: Any])?["path"] as? String }) == ["mail/news.html", "mail/offer.txt"])
+    #expect(
+      Set(issues.compactMap { ($0["location"] as? [String: Any])?["path"] as? String }) == [
+        "mail/news.html", "mail/offer.txt",
+      ])
     let extra = try String(contentsOfFile: root + "/mail/extra.json", encoding: .utf8)
     #expect(extra == run.stdout, "--gitlab-output writes the same report")
   }
@@ -226,7 +283,10 @@ import Testing
     var suites: [[String: String]] = []
     var cases: [Case] = []
     var element: String?
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String] = [:]
+    ) {
       switch name {
       case "testsuites": root = attributes
       case "testsuite": suites.append(attributes)
@@ -240,32 +300,50 @@ import Testing
       guard let element, !cases.isEmpty else { return }
       cases[cases.count - 1].children[element, default: ""] += string
     }
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { element = nil }
+    func parser(
+      _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
+    ) { element = nil }
 
     static func read(_ xml: String, sourceLocation: SourceLocation = #_sourceLocation) -> JUnitReader {
       let reader = JUnitReader()
       let parser = XMLParser(data: Data(xml.utf8))
       parser.delegate = reader
-      #expect(parser.parse(), "well-formed JUnit XML: \(String(describing: parser.parserError))", sourceLocation: sourceLocation)
+      #expect(
+        parser.parse(), "well-formed JUnit XML: \(String(describing: parser.parserError))",
+        sourceLocation: sourceLocation)
       return reader
     }
 
-    func testcase(_ rule: String, in suite: String) -> Case? { cases.first { $0.attributes["name"] == rule && $0.suite == suite } }
+    func testcase(_ rule: String, in suite: String) -> Case? {
+      cases.first { $0.attributes["name"] == rule && $0.suite == suite }
+    }
   }
 
-  static func junit(_ findings: [Finding], failOn: Severity? = .error, maxWarnings: Int? = nil) -> JUnitReader {
+  static func junit(_ findings: [Finding], failOn: Severity? = .error, maxWarnings: Int? = nil) -> JUnitReader
+  {
     let drafts = Set(findings.map(\.draftPath)).sorted().map { path in
       JUnitFormatter.Draft(path: path, rules: ["link/insecure", "link/split-url"])
     }
-    return JUnitReader.read(JUnitFormatter.format(findings: findings, diagnostics: [], drafts: drafts, failOn: failOn, maxWarnings: maxWarnings))
+    return JUnitReader.read(
+      JUnitFormatter.format(
+        findings: findings, diagnostics: [], drafts: drafts, failOn: failOn, maxWarnings: maxWarnings))
   }
 
   static var mixedFindings: [Finding] {
-    let file = SourceFile(path: "mail/v1.2/news.html", text: "<a href=\"http://x.example/\">x</a>\n<a href=\"http://y.example/\">y</a>\n")
+    let file = SourceFile(
+      path: "mail/v1.2/news.html",
+      text: "<a href=\"http://x.example/\">x</a>\n<a href=\"http://y.example/\">y</a>\n")
     return [
-      Finding(rule: "link/insecure", severity: .warning, message: "link \"http://x.example/\" uses plain http", help: "use https", range: SourceRange(file: file, start: 9, end: 26), draftPath: file.path, evidence: "x"),
-      Finding(rule: "link/split-url", severity: .error, message: "a URL is split", help: nil, range: SourceRange(file: file, start: 44, end: 60), draftPath: file.path, evidence: "y"),
-      Finding(rule: "link/split-url", severity: .info, message: "an info of the same rule", help: nil, range: nil, draftPath: file.path, evidence: "z"),
+      Finding(
+        rule: "link/insecure", severity: .warning, message: "link \"http://x.example/\" uses plain http",
+        help: "use https", range: SourceRange(file: file, start: 9, end: 26), draftPath: file.path,
+        evidence: "x"),
+      Finding(
+        rule: "link/split-url", severity: .error, message: "a URL is split", help: nil,
+        range: SourceRange(file: file, start: 44, end: 60), draftPath: file.path, evidence: "y"),
+      Finding(
+        rule: "link/split-url", severity: .info, message: "an info of the same rule", help: nil, range: nil,
+        draftPath: file.path, evidence: "z"),
     ]
   }
 
@@ -273,7 +351,9 @@ import Testing
     let reader = Self.junit(Self.mixedFindings)
     let insecure = try #require(reader.testcase("link/insecure", in: "mail/v1.2/news.html"))
     #expect(insecure.children["failure"] == nil, "a warning must not fail the testcase")
-    #expect(insecure.children["system-out"]?.contains("mail/v1.2/news.html:1:10: warning: link \"http://x.example/\" uses plain http") == true)
+    #expect(
+      insecure.children["system-out"]?.contains(
+        "mail/v1.2/news.html:1:10: warning: link \"http://x.example/\" uses plain http") == true)
     #expect(insecure.children["system-out"]?.contains("help: use https") == true)
     let split = try #require(reader.testcase("link/split-url", in: "mail/v1.2/news.html"))
     #expect(split.children["failure"]?.contains("error: a URL is split") == true)
@@ -285,7 +365,9 @@ import Testing
 
   @Test func junitFailuresFollowFailOn() throws {
     let strict = Self.junit(Self.mixedFindings, failOn: .warning)
-    #expect(strict.testcase("link/insecure", in: "mail/v1.2/news.html")?.children["failure"] != nil, "--fail-on warning: warnings fail the run, so the testcase fails")
+    #expect(
+      strict.testcase("link/insecure", in: "mail/v1.2/news.html")?.children["failure"] != nil,
+      "--fail-on warning: warnings fail the run, so the testcase fails")
     #expect(strict.root["failures"] == "2")
     let never = Self.junit(Self.mixedFindings, failOn: nil)
     #expect(never.root["failures"] == "0", "--fail-on never: nothing fails")
@@ -308,7 +390,8 @@ import Testing
     #expect(reader.root["time"].flatMap(Double.init) != nil)
     #expect(!reader.suites.isEmpty && reader.suites.allSatisfy { $0["time"].flatMap(Double.init) != nil })
     #expect(reader.cases.allSatisfy { $0.attributes["time"].flatMap(Double.init) != nil })
-    let measured = JUnitReader.read(JUnitFormatter.format(findings: [], diagnostics: [], drafts: [], seconds: 1.25))
+    let measured = JUnitReader.read(
+      JUnitFormatter.format(findings: [], diagnostics: [], drafts: [], seconds: 1.25))
     #expect(measured.root["time"] == "1.250")
   }
 
@@ -318,11 +401,14 @@ import Testing
     #expect(gate.children["failure"]?.contains("1 warning, more than --max-warnings 0") == true)
     let within = Self.junit(Self.mixedFindings, maxWarnings: 1)
     #expect(within.testcase("max-warnings", in: "sendlint gate")?.children["failure"] == nil)
-    #expect(Self.junit(Self.mixedFindings).testcase("max-warnings", in: "sendlint gate") == nil, "no limit, no testcase")
+    #expect(
+      Self.junit(Self.mixedFindings).testcase("max-warnings", in: "sendlint gate") == nil,
+      "no limit, no testcase")
   }
 
   @Test func junitConfigurationProblemsAreErrors() throws {
-    let reader = JUnitReader.read(JUnitFormatter.format(findings: [], diagnostics: FormatterTests.diagnostics, drafts: []))
+    let reader = JUnitReader.read(
+      JUnitFormatter.format(findings: [], diagnostics: FormatterTests.diagnostics, drafts: []))
     let inputs = try #require(reader.testcase("inputs", in: "sendlint configuration"))
     #expect(inputs.children["error"]?.contains("unknown rule") == true)
     #expect(reader.root["errors"] == "1" && reader.root["failures"] == "0")
@@ -335,12 +421,16 @@ import Testing
     #expect(passing.status == 0, "\(passing.all)")
     let passed = JUnitReader.read(passing.stdout)
     #expect(passed.root["failures"] == "0", "a passing job shows no failed test")
-    #expect(passed.testcase("link/insecure", in: "mail/offer.txt")?.children["system-out"]?.contains("warning:") == true)
+    #expect(
+      passed.testcase("link/insecure", in: "mail/offer.txt")?.children["system-out"]?.contains("warning:")
+        == true)
     #expect(passed.root["time"].flatMap(Double.init).map { $0 >= 0 } == true)
-    let failing = try CLIGateTests.sendlint(["lint", "mail", "--format", "junit", "--fail-on", "warning"], in: root)
+    let failing = try CLIGateTests.sendlint(
+      ["lint", "mail", "--format", "junit", "--fail-on", "warning"], in: root)
     #expect(failing.status == 1)
     #expect(JUnitReader.read(failing.stdout).root["failures"] == "1")
-    let limited = try CLIGateTests.sendlint(["lint", "mail", "--format", "junit", "--max-warnings", "0", "--quiet"], in: root)
+    let limited = try CLIGateTests.sendlint(
+      ["lint", "mail", "--format", "junit", "--max-warnings", "0", "--quiet"], in: root)
     #expect(limited.status == 1)
     let gate = JUnitReader.read(limited.stdout).testcase("max-warnings", in: "sendlint gate")
     #expect(gate?.children["failure"] != nil, "--quiet hides the warning, not the verdict: \(limited.stdout)")
@@ -352,11 +442,13 @@ import Testing
   func jsonSummaryCountsSkippedSuppressedAndBaselined() throws {
     let root = try CLIGateTests.repository([
       "mail/offer.txt": "Visit http://contoso.com/offer now\n",
-      "mail/news.html": "{{!-- sendlint-disable-next-line link/insecure -- archived page, SEC-9 --}}\n<a href=\"http://contoso.com/old\">old</a>\n",
+      "mail/news.html":
+        "{{!-- sendlint-disable-next-line link/insecure -- archived page, SEC-9 --}}\n<a href=\"http://contoso.com/old\">old</a>\n",
       "mail/notes.md": "just some notes, not a message\n",
     ])
     let before = try CLIGateTests.sendlint(["lint", "mail", "--format", "json"], in: root)
-    let fresh = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+    let fresh = try #require(
+      try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
     let freshSummary = try #require(fresh["summary"] as? [String: Any], "\(before.all)")
     #expect(freshSummary["skipped_files"] as? Int == 1, "\(freshSummary)")
     #expect(freshSummary["suppressed"] as? Int == 1, "\(freshSummary)")
@@ -366,7 +458,8 @@ import Testing
     let update = try CLIGateTests.sendlint(["baseline", "update", "mail"], in: root)
     #expect(update.status == 0, "\(update.all)")
     let after = try CLIGateTests.sendlint(["lint", "mail", "--format", "json"], in: root)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
     let summary = try #require(object["summary"] as? [String: Any])
     #expect(summary["baselined"] as? Int == 1, "\(summary)")
     #expect(summary["baseline"] as? String == ".sendlint-baseline.json")

@@ -15,11 +15,13 @@ import Testing
 
     var description: String {
       switch self {
-      case .start(let name, let attributes, let selfClosing): "StartTag(\(name), \(attributes.sorted { $0.key < $1.key }), \(selfClosing))"
+      case .start(let name, let attributes, let selfClosing):
+        "StartTag(\(name), \(attributes.sorted { $0.key < $1.key }), \(selfClosing))"
       case .end(let name): "EndTag(\(name))"
       case .comment(let data): "Comment(\(data.debugDescription))"
       case .characters(let data): "Character(\(data.debugDescription))"
-      case .doctype(let name, let publicId, let systemId, let correct): "DOCTYPE(\(name ?? "nil"), \(publicId ?? "nil"), \(systemId ?? "nil"), \(correct))"
+      case .doctype(let name, let publicId, let systemId, let correct):
+        "DOCTYPE(\(name ?? "nil"), \(publicId ?? "nil"), \(systemId ?? "nil"), \(correct))"
       }
     }
   }
@@ -54,8 +56,11 @@ import Testing
       switch kind {
       case "StartTag":
         var attributes: [String: String] = [:]
-        for (key, value) in (item[2] as? [String: String]) ?? [:] { attributes[text(key) ?? key] = text(value) ?? value }
-        tokens.append(.start(text(item[1]) ?? "", attributes, item.count > 3 ? (item[3] as? Bool ?? false) : false))
+        for (key, value) in (item[2] as? [String: String]) ?? [:] {
+          attributes[text(key) ?? key] = text(value) ?? value
+        }
+        tokens.append(
+          .start(text(item[1]) ?? "", attributes, item.count > 3 ? (item[3] as? Bool ?? false) : false))
       case "EndTag": tokens.append(.end(text(item[1]) ?? ""))
       case "Comment": tokens.append(.comment(text(item[1]) ?? ""))
       case "Character":
@@ -65,7 +70,8 @@ import Testing
         } else {
           tokens.append(.characters(data))
         }
-      case "DOCTYPE": tokens.append(.doctype(text(item[1]), text(item[2]), text(item[3]), item[4] as? Bool ?? false))
+      case "DOCTYPE":
+        tokens.append(.doctype(text(item[1]), text(item[2]), text(item[3]), item[4] as? Bool ?? false))
       default: break
       }
     }
@@ -105,13 +111,17 @@ import Testing
     "Script data state": .scriptData, "CDATA section state": .cdataSection,
   ]
 
-  @Test(.enabled(if: TestPaths.sharedHas("conformance/html5lib-tokenizer"), "../shared/conformance/html5lib-tokenizer is absent"))
+  @Test(
+    .enabled(
+      if: TestPaths.sharedHas("conformance/html5lib-tokenizer"),
+      "../shared/conformance/html5lib-tokenizer is absent"))
   func conformance() throws {
     let shared = try #require(TestPaths.shared)
     let directory = shared + "/conformance/html5lib-tokenizer"
     var passed = 0
     var failures: [(key: String, detail: String)] = []
-    for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".test") {
+    for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    where file.hasSuffix(".test") {
       let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
       let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
       for case let test as [String: Any] in (object?["tests"] as? [Any]) ?? [] {
@@ -121,18 +131,27 @@ import Testing
         let want = Self.expected(test["output"] as? [Any] ?? [], doubleEscaped: doubleEscaped)
         for stateName in (test["initialStates"] as? [String]) ?? ["Data state"] {
           guard let state = Self.states[stateName] else {
-            failures.append(("\(file): \(test["description"] ?? "") [\(stateName)]", "\(file): \(test["description"] ?? "") [\(stateName)]: unknown state"))
+            failures.append(
+              (
+                "\(file): \(test["description"] ?? "") [\(stateName)]",
+                "\(file): \(test["description"] ?? "") [\(stateName)]: unknown state"
+              ))
             continue
           }
           let got = Self.tokenize(input, state: state, lastStartTag: test["lastStartTag"] as? String)
           if got == want {
             passed += 1
           } else {
-            failures.append(("\(file): \(test["description"] ?? "") [\(stateName)]", "\(file): \(test["description"] ?? "") [\(stateName)]\n    input: \(input.debugDescription)\n    want:  \(want)\n    got:   \(got)"))
+            failures.append(
+              (
+                "\(file): \(test["description"] ?? "") [\(stateName)]",
+                "\(file): \(test["description"] ?? "") [\(stateName)]\n    input: \(input.debugDescription)\n    want:  \(want)\n    got:   \(got)"
+              ))
           }
         }
       }
     }
-    try KnownFailures("html5lib-tokenizer").check(suite: "html5lib tokenizer", passed: passed, failures: failures)
+    try KnownFailures("html5lib-tokenizer").check(
+      suite: "html5lib tokenizer", passed: passed, failures: failures)
   }
 }

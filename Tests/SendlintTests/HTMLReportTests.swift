@@ -2,8 +2,9 @@ import Foundation
 import SendlintCore
 import SendlintEngine
 import SendlintHTML
-@testable import SendlintReport
 import Testing
+
+@testable import SendlintReport
 
 /// The HTML report, checked as a browser would read it: the page and each frame's document are
 /// tokenized with sendlint's own WHATWG tokenizer, never by string search alone.
@@ -31,7 +32,13 @@ import Testing
           if tag.name == "script" { scripts.append("") }
         case .characters(let bytes, _, _):
           let piece = String(decoding: bytes, as: UTF8.self)
-          if open == "style" { styles[styles.count - 1] += piece } else if open == "script" { scripts[scripts.count - 1] += piece } else { text += piece }
+          if open == "style" {
+            styles[styles.count - 1] += piece
+          } else if open == "script" {
+            scripts[scripts.count - 1] += piece
+          } else {
+            text += piece
+          }
         case .endTag: open = nil
         default: continue
         }
@@ -44,13 +51,16 @@ import Testing
 
     /// Every URL the document could load or navigate to: src/href/background/… and CSS url().
     var urls: [String] {
-      var found = attributeValues(["src", "href", "background", "poster", "action", "formaction", "srcset", "data", "xlink:href"])
+      var found = attributeValues([
+        "src", "href", "background", "poster", "action", "formaction", "srcset", "data", "xlink:href",
+      ])
       let css = styles + attributeValues(["style"])
       for sheet in css {
         var rest = Substring(sheet)
         while let range = rest.range(of: "url(", options: .caseInsensitive) {
           let after = rest[range.upperBound...]
-          found.append(String(after.prefix { $0 != ")" }).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
+          found.append(
+            String(after.prefix { $0 != ")" }).trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")))
           rest = after
         }
       }
@@ -58,13 +68,16 @@ import Testing
     }
 
     var contentSecurityPolicy: String? {
-      tags.first { $0.name == "meta" && $0.attribute("http-equiv")?.value.lowercased() == "content-security-policy" }?.attribute("content")?.value
+      tags.first {
+        $0.name == "meta" && $0.attribute("http-equiv")?.value.lowercased() == "content-security-policy"
+      }?.attribute("content")?.value
     }
   }
 
   static func isRemote(_ url: String) -> Bool {
     let lowered = url.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    return lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("//") || lowered.hasPrefix("javascript:")
+    return lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("//")
+      || lowered.hasPrefix("javascript:")
   }
 
   /// Lints `paths` with previews and renders the report.
@@ -73,7 +86,8 @@ import Testing
     request.buildsPreviews = true
     let report = Engine().lint(request)
     let html = HTMLReportFormatter.format(
-      findings: report.findings, diagnostics: report.diagnostics, previews: report.previews, draftCount: report.draftCount, toolVersion: "test")
+      findings: report.findings, diagnostics: report.diagnostics, previews: report.previews,
+      draftCount: report.draftCount, toolVersion: "test")
     return (html, report)
   }
 
@@ -81,15 +95,21 @@ import Testing
   static func folder(_ files: [String: String]) throws -> String {
     let directory = NSTemporaryDirectory() + "sendlint-html-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    for (name, content) in files { try content.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8) }
+    for (name, content) in files {
+      try content.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+    }
     return directory
   }
 
   /// What every report must satisfy: one finding button per finding, CSP on the page (with the
   /// script's real hash) and in every frame, no remote URL outside or inside the frames, only our
   /// own script and stylesheet on the page.
-  static func checkInvariants(_ page: Page, report: LintReport, sourceLocation: SourceLocation = #_sourceLocation) {
-    let buttons = page.tags.filter { $0.name == "button" && ($0.attribute("class")?.value.contains("finding") ?? false) }
+  static func checkInvariants(
+    _ page: Page, report: LintReport, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let buttons = page.tags.filter {
+      $0.name == "button" && ($0.attribute("class")?.value.contains("finding") ?? false)
+    }
     #expect(buttons.count == report.findings.count, sourceLocation: sourceLocation)
     let policy = page.contentSecurityPolicy ?? ""
     #expect(policy.hasPrefix("default-src 'none'"), sourceLocation: sourceLocation)
@@ -97,25 +117,41 @@ import Testing
     let hash = SHA256.base64(Array((page.scripts.first ?? "").utf8))
     #expect(policy.contains("script-src 'sha256-\(hash)'"), sourceLocation: sourceLocation)
     #expect(page.styles == [HTMLReportAssets.style], sourceLocation: sourceLocation)
-    #expect(page.urls.filter(isRemote).isEmpty, "remote URLs on the page: \(page.urls.filter(isRemote))", sourceLocation: sourceLocation)
-    #expect(page.tags.filter { $0.name == "iframe" }.count == page.frames.count, sourceLocation: sourceLocation)
+    #expect(
+      page.urls.filter(isRemote).isEmpty, "remote URLs on the page: \(page.urls.filter(isRemote))",
+      sourceLocation: sourceLocation)
+    #expect(
+      page.tags.filter { $0.name == "iframe" }.count == page.frames.count, sourceLocation: sourceLocation)
     for tag in page.tags where tag.name == "iframe" {
       #expect(tag.attribute("sandbox")?.value == "allow-same-origin", sourceLocation: sourceLocation)
     }
     for frame in page.frames {
-      #expect(frame.tags.first?.name == "meta" && frame.contentSecurityPolicy == DraftPreview.documentPolicy, sourceLocation: sourceLocation)
-      #expect(frame.urls.filter(isRemote).isEmpty, "remote URLs in a frame: \(frame.urls.filter(isRemote))", sourceLocation: sourceLocation)
+      #expect(
+        frame.tags.first?.name == "meta" && frame.contentSecurityPolicy == DraftPreview.documentPolicy,
+        sourceLocation: sourceLocation)
+      #expect(
+        frame.urls.filter(isRemote).isEmpty, "remote URLs in a frame: \(frame.urls.filter(isRemote))",
+        sourceLocation: sourceLocation)
       for source in frame.attributeValues(["src", "background"]) {
-        #expect(source.hasPrefix("data:image/"), "frame loads \(source.prefix(60))", sourceLocation: sourceLocation)
+        #expect(
+          source.hasPrefix("data:image/"), "frame loads \(source.prefix(60))", sourceLocation: sourceLocation)
       }
-      #expect(!frame.tags.contains { ["script", "iframe", "object", "embed", "base", "link"].contains($0.name) }, sourceLocation: sourceLocation)
-      #expect(!frame.tags.contains { $0.attributes.contains { $0.name.hasPrefix("on") } }, sourceLocation: sourceLocation)
+      #expect(
+        !frame.tags.contains { ["script", "iframe", "object", "embed", "base", "link"].contains($0.name) },
+        sourceLocation: sourceLocation)
+      #expect(
+        !frame.tags.contains { $0.attributes.contains { $0.name.hasPrefix("on") } },
+        sourceLocation: sourceLocation)
     }
     let lists: [String] = page.frames.flatMap { $0.attributeValues(["data-sendlint-finding"]) }
     var pinned: [String] = []
     for list in lists { for number in list.split(separator: " ") { pinned.append(String(number)) } }
     #expect(lists.allSatisfy { !$0.isEmpty }, "empty pin lists", sourceLocation: sourceLocation)
-    for number in pinned { #expect(Int(number).map { $0 >= 1 && $0 <= report.findings.count } ?? false, "pin \(number)", sourceLocation: sourceLocation) }
+    for number in pinned {
+      #expect(
+        Int(number).map { $0 >= 1 && $0 <= report.findings.count } ?? false, "pin \(number)",
+        sourceLocation: sourceLocation)
+    }
   }
 
   @Test(arguments: ["ms03-026", "ms03-026-fixed", "newsletter"])
@@ -131,7 +167,11 @@ import Testing
       // Received path names the vendor that owns the sending IP.
       let pinned = page.frames.flatMap { $0.tags.filter { $0.attribute("data-sendlint-finding") != nil } }
       #expect(pinned.contains { $0.name == "a" })
-      #expect(page.frames.flatMap { $0.tags }.contains { $0.name == "a" && $0.attribute("href")?.value == "#" && ($0.attribute("title")?.value.contains("email.microsoft.com") ?? false) })
+      #expect(
+        page.frames.flatMap { $0.tags }.contains {
+          $0.name == "a" && $0.attribute("href")?.value == "#"
+            && ($0.attribute("title")?.value.contains("email.microsoft.com") ?? false)
+        })
       #expect(page.text.contains("sending IP 209.11.138.97"))
       #expect(page.text.contains("Digital Impact"))
       let bodyPinned = report.previews.flatMap(\.findings).filter { $0.pinnedIn == "body" }
@@ -170,19 +210,37 @@ import Testing
     #expect(page.tags.filter { $0.name == "iframe" }.count == 1)
     let frame = try #require(page.frames.first)
     #expect(frame.text.contains("text with </iframe>") || frame.text.contains("text with "))
-    #expect(!frame.tags.contains { $0.name == "script" || $0.name == "base" || $0.name == "link" || $0.name == "iframe" || $0.name == "object" })
-    #expect(!frame.tags.contains { $0.name == "meta" && $0.attribute("http-equiv")?.value.lowercased() == "refresh" })
+    #expect(
+      !frame.tags.contains {
+        $0.name == "script" || $0.name == "base" || $0.name == "link" || $0.name == "iframe"
+          || $0.name == "object"
+      })
+    #expect(
+      !frame.tags.contains {
+        $0.name == "meta" && $0.attribute("http-equiv")?.value.lowercased() == "refresh"
+      })
     // Every link is inert; the javascript: href is shown in the findings panel only as text.
     #expect(frame.tags.filter { $0.name == "a" }.allSatisfy { $0.attribute("href")?.value == "#" })
     #expect(!frame.styles.joined().lowercased().contains("@import"))
     // Remote images are placeholders labelled with their host, of their size.
     let placeholders = frame.tags.filter { $0.name == "img" }.compactMap { $0.attribute("src")?.value }
       .filter { $0.hasPrefix("data:image/svg+xml;base64,") }
-      .compactMap { Data(base64Encoded: String($0.dropFirst("data:image/svg+xml;base64,".count))).map { String(decoding: $0, as: UTF8.self) } }
+      .compactMap {
+        Data(base64Encoded: String($0.dropFirst("data:image/svg+xml;base64,".count))).map {
+          String(decoding: $0, as: UTF8.self)
+        }
+      }
     #expect(placeholders.contains { $0.contains("tracker.example") && $0.contains("width=\"1\"") })
-    #expect(placeholders.contains { $0.contains("cdn.example") && $0.contains("width=\"200\"") && $0.contains("height=\"50\"") })
+    #expect(
+      placeholders.contains {
+        $0.contains("cdn.example") && $0.contains("width=\"200\"") && $0.contains("height=\"50\"")
+      })
     // The message's own data-sendlint-finding cannot pin a finding.
-    #expect(!frame.tags.contains { $0.name == "a" && $0.attribute("data-sendlint-finding")?.value == "1" && frame.text.contains("spoof") && report.findings.isEmpty })
+    #expect(
+      !frame.tags.contains {
+        $0.name == "a" && $0.attribute("data-sendlint-finding")?.value == "1" && frame.text.contains("spoof")
+          && report.findings.isEmpty
+      })
     let spoof = frame.tags.filter { $0.name == "a" }.last
     #expect(spoof?.attribute("data-sendlint-finding") == nil)
   }
@@ -217,7 +275,8 @@ import Testing
   }
 
   @Test func linkFindingsShowShownTextAndRealDestination() throws {
-    let html = "<p><a href=\"https://evil.example/login?next=https%3A%2F%2Fwww.contoso.com%2F\">www.contoso.com</a></p>\n"
+    let html =
+      "<p><a href=\"https://evil.example/login?next=https%3A%2F%2Fwww.contoso.com%2F\">www.contoso.com</a></p>\n"
     let directory = try Self.folder(["mail.html": html])
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let (rendered, report) = Self.render(["mail.html"], in: directory)
@@ -233,11 +292,14 @@ import Testing
     #expect(page.text.contains("mail.html:1:"))
     // Pinned on the link element in the frame, with the finding's 1-based number.
     let anchor = page.frames.first?.tags.first { $0.name == "a" }
-    #expect(anchor?.attribute("data-sendlint-finding")?.value.split(separator: " ").contains(Substring(String(mismatch + 1))) ?? false)
+    #expect(
+      anchor?.attribute("data-sendlint-finding")?.value.split(separator: " ").contains(
+        Substring(String(mismatch + 1))) ?? false)
   }
 
   @Test func quietRenumbersPins() throws {
-    let html = "<p><a href=\"http://www.contoso.com/\">www.contoso.com</a> <img src=\"https://t.example/p.gif\" width=\"1\" height=\"1\"></p>\n"
+    let html =
+      "<p><a href=\"http://www.contoso.com/\">www.contoso.com</a> <img src=\"https://t.example/p.gif\" width=\"1\" height=\"1\"></p>\n"
     let directory = try Self.folder(["mail.html": html])
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var request = LintRequest(paths: ["mail.html"], workingDirectory: directory)
@@ -245,17 +307,27 @@ import Testing
     let full = Engine().lint(request)
     let quiet = full.filteringFindings { $0.severity >= .error }
     #expect(quiet.findings.count < full.findings.count)
-    let rendered = HTMLReportFormatter.format(findings: quiet.findings, diagnostics: [], previews: quiet.previews, draftCount: 1, toolVersion: "t")
+    let rendered = HTMLReportFormatter.format(
+      findings: quiet.findings, diagnostics: [], previews: quiet.previews, draftCount: 1, toolVersion: "t")
     Self.checkInvariants(Page(rendered), report: quiet)
   }
 
   @Test func sha256AndBase64MatchTheStandardVectors() {
     #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-    #expect(SHA256.hex([UInt8](repeating: 0x61, count: 55)) != SHA256.hex([UInt8](repeating: 0x61, count: 56)))
-    #expect(["", "f", "fo", "foo", "foob", "fooba", "foobar"].map { Base64.encode(Array($0.utf8)) } == ["", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"])
+    #expect(
+      SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(
+      SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+        == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    #expect(
+      SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
+        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    #expect(
+      SHA256.hex([UInt8](repeating: 0x61, count: 55)) != SHA256.hex([UInt8](repeating: 0x61, count: 56)))
+    #expect(
+      ["", "f", "fo", "foo", "foob", "fooba", "foobar"].map { Base64.encode(Array($0.utf8)) } == [
+        "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy",
+      ])
   }
 }
 
@@ -274,7 +346,8 @@ extension HTMLReportTests {
 
 extension HTMLReportTests {
   @Test func wholeMessageFindingsAreNotPinnedToTheFirstHeader() throws {
-    let eml = "From: a@contoso.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n"
+    let eml =
+      "From: a@contoso.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n"
     let directory = try Self.folder(["m.eml": eml])
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let (_, report) = Self.render(["m.eml"], in: directory)

@@ -1,7 +1,7 @@
 import SendlintCore
+import SendlintHTML
 import SendlintInventory
 import SendlintRules
-import SendlintHTML
 import SendlintURL
 import Testing
 
@@ -70,7 +70,9 @@ import Testing
   /// repeatedly (5.1 GB); now the output is cut at the named cap.
   @Test func renderedLengthIsCapped() {
     let template = MessageTemplate(String(repeating: "{{message}}{{rule}}", count: 11_000))
-    let rendered = template.render(["message": "{{rule}}" + String(repeating: "é", count: 100), "rule": "{{message}}"])
+    let rendered = template.render([
+      "message": "{{rule}}" + String(repeating: "é", count: 100), "rule": "{{message}}",
+    ])
     #expect(rendered.utf8.count <= MessageTemplate.maximumRenderedBytes)
     #expect(rendered.utf8.count > MessageTemplate.maximumRenderedBytes - 8)
     #expect(rendered.hasSuffix("…"))
@@ -84,7 +86,8 @@ import Testing
   func campaign(_ manifest: String, html: String) throws -> Inventory {
     let (parsed, diagnostics) = CampaignManifest.read(SourceFile(path: "campaign.yaml", text: manifest))
     #expect(diagnostics.isEmpty, "\(diagnostics)")
-    return InventoryReader.campaign(try #require(parsed), html: SourceFile(path: "body.html", text: html), text: nil)
+    return InventoryReader.campaign(
+      try #require(parsed), html: SourceFile(path: "body.html", text: html), text: nil)
   }
 
   func limitProblems(_ inventory: Inventory) -> [InputProblem] {
@@ -109,7 +112,8 @@ import Testing
   @Test func expansionIsCappedPerDraft() throws {
     let value = String(repeating: "a", count: 1_000_000)
     let html = String(repeating: #"<a href="https://example.com/{{big}}">x</a>"#, count: 2_000)
-    let inventory = try campaign("campaign: c\nhtml: body.html\nvariables: { big: \"\(value)\" }\n", html: html)
+    let inventory = try campaign(
+      "campaign: c\nhtml: body.html\nvariables: { big: \"\(value)\" }\n", html: html)
     #expect(inventory.links.count == 2_000)
     let expanded = inventory.links.filter { ($0.url?.href.utf8.count ?? 0) > value.utf8.count }
     #expect(expanded.count == ExpansionBudget.maximumBytesPerDraft / value.utf8.count)
@@ -123,11 +127,13 @@ import Testing
   @Test func expansionIsCappedPerURL() throws {
     let value = String(repeating: "b", count: 100_000)
     let html = #"<a href="https://example.com/\#(String(repeating: "{{big}}", count: 20))">x</a>"#
-    let inventory = try campaign("campaign: c\nhtml: body.html\nvariables: { big: \"\(value)\" }\n", html: html)
+    let inventory = try campaign(
+      "campaign: c\nhtml: body.html\nvariables: { big: \"\(value)\" }\n", html: html)
     let href = try #require(inventory.links.first?.url?.href)
     #expect(href.utf8.count <= ExpansionBudget.maximumBytesPerExpansion)
     #expect(href.utf8.count > ExpansionBudget.maximumBytesPerExpansion - value.utf8.count)
-    #expect(limitProblems(inventory).first?.message.contains("ExpansionBudget.maximumBytesPerExpansion") == true)
+    #expect(
+      limitProblems(inventory).first?.message.contains("ExpansionBudget.maximumBytesPerExpansion") == true)
   }
 
   /// A click `url` template of 50,000 `{{url}}` (old code re-expanded it in link/same-target for each
@@ -145,10 +151,13 @@ import Testing
     let delivered = inventory.links.compactMap(\.deliveredURL)
     #expect(delivered.count == 200)
     #expect(delivered.allSatisfy { $0.utf8.count <= ExpansionBudget.maximumBytesPerExpansion })
-    #expect(delivered.first?.hasPrefix("https://t.example.net/c?https://example.com/0https://example.com/0") == true)
+    #expect(
+      delivered.first?.hasPrefix("https://t.example.net/c?https://example.com/0https://example.com/0") == true
+    )
     #expect(limitProblems(inventory).count == 1)
     // Links cut to the same prefix share a target: the rule still runs, on the stored URLs.
-    let hits = SameTarget(options: RuleOptions()).check(inventory, RuleContext(brand: BrandFacts(), category: nil))
+    let hits = SameTarget(options: RuleOptions()).check(
+      inventory, RuleContext(brand: BrandFacts(), category: nil))
     #expect(!hits.isEmpty)
   }
 
@@ -158,8 +167,9 @@ import Testing
       domain: "t.example.net", range: SourceRange(file: SourceFile(path: "m", text: ""), start: 0, end: 0),
       urlTemplate: "https://t.example.net/?u={{url}}&l={{link}}")
     var budget = ExpansionBudget()
-    #expect(rewrite.rewritten("https://a.example/{{link}}", budget: &budget)
-      == "https://t.example.net/?u=https://a.example/{{link}}&l=https://a.example/{{link}}")
+    #expect(
+      rewrite.rewritten("https://a.example/{{link}}", budget: &budget)
+        == "https://t.example.net/?u=https://a.example/{{link}}&l=https://a.example/{{link}}")
   }
 }
 
@@ -168,10 +178,12 @@ import Testing
 @Suite struct HostileCustomRuleMessageTests {
   func hits(message: String?, body: String) throws -> [Hit] {
     let metadata = RuleMetadata(
-      id: "custom/long-x", summary: "x", defaultSeverity: .warning, whatItDoes: "", whyIsThisBad: "", example: "",
+      id: "custom/long-x", summary: "x", defaultSeverity: .warning, whatItDoes: "", whyIsThisBad: "",
+      example: "",
       useInstead: "", references: [])
     let rule = CustomRule(
-      metadata: metadata, kind: .pattern(fields: [.htmlVisible], regex: try LinearRegex(#"\{\{field\}\}x+"#), source: ""),
+      metadata: metadata,
+      kind: .pattern(fields: [.htmlVisible], regex: try LinearRegex(#"\{\{field\}\}x+"#), source: ""),
       message: message)
     let inventory = InventoryReader.template(SourceFile(path: "t.html", text: "<p>\(body)</p>"), isHTML: true)
     return rule.check(inventory, RuleContext(brand: BrandFacts(), category: nil))
@@ -233,7 +245,9 @@ import Testing
     let compound = "." + classes.joined(separator: ".")
     let element = #"<p class="\#(classes.joined(separator: " "))">hidden</p>"#
     let elements = 10
-    let html = "<style>\(compound) { display: none }</style>" + String(repeating: element, count: elements) + "<p>shown</p>"
+    let html =
+      "<style>\(compound) { display: none }</style>" + String(repeating: element, count: elements)
+      + "<p>shown</p>"
     let inventory = HTMLInventory.read(Array(html.utf8))
     #expect(!cascadeLimitHit(inventory))
     #expect(inventory.hiddenText.count == elements)
@@ -245,7 +259,8 @@ import Testing
   /// ancestor walked is charged and the budget stops it.
   @Test func descendantChainsAreCharged() {
     let chain = Array(repeating: "div", count: 3_000).joined(separator: " ") + " p"
-    let html = "<style>\(chain) { color: red }</style>" + String(repeating: "<div>", count: 500)
+    let html =
+      "<style>\(chain) { color: red }</style>" + String(repeating: "<div>", count: 500)
       + String(repeating: "<p>x</p>", count: 40_000)
     let inventory = HTMLInventory.read(Array(html.utf8))
     #expect(cascadeLimitHit(inventory))
@@ -256,7 +271,8 @@ import Testing
   @Test func styleTextIsCapped() {
     let rule = ".a{color:red}\n"
     let style = String(repeating: rule, count: 2_000_000 / rule.utf8.count)
-    let inventory = HTMLInventory.read(Array("<style>\(style)</style><style>.b{display:none}</style><p class=b>x</p>".utf8))
+    let inventory = HTMLInventory.read(
+      Array("<style>\(style)</style><style>.b{display:none}</style><p class=b>x</p>".utf8))
     #expect(inventory.styleBytes <= HTMLInventory.maximumStyleBytes)
     #expect(inventory.problems.contains { $0.message.contains("HTMLInventory.maximumStyleBytes") })
     // The later block is past the cap too: its rule is not applied.
@@ -268,8 +284,11 @@ import Testing
     let selectors = (0..<4_000).map { ".c\($0)" }.joined(separator: ",")
     let body = String(repeating: #"<p class="c3999">x</p>"#, count: 4_000)
     let style = String(repeating: " ", count: HTMLInventory.maximumStyleBytes)
-    let file = SourceFile(path: "t.html", text: "<style>\(selectors) { display: none }</style>\(body)<style>\(style)</style>")
-    let problems = InventoryReader.template(file, isHTML: true).problems.filter { $0.code == "input/limit-exceeded" }
+    let file = SourceFile(
+      path: "t.html", text: "<style>\(selectors) { display: none }</style>\(body)<style>\(style)</style>")
+    let problems = InventoryReader.template(file, isHTML: true).problems.filter {
+      $0.code == "input/limit-exceeded"
+    }
     #expect(problems.contains { $0.message.contains("maximumCascadeWork") })
     #expect(problems.contains { $0.message.contains("maximumStyleBytes") })
   }

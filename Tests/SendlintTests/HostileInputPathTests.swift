@@ -14,17 +14,22 @@ import Testing
 
   /// `root/repo/.git`, `root/secret.txt` and `root/secret.yaml` (both holding the secret).
   static func makeRepository() throws -> (repo: URL, outside: URL) {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-hostile-\(UUID().uuidString)")
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-hostile-\(UUID().uuidString)")
     let repo = root.appendingPathComponent("repo")
-    try FileManager.default.createDirectory(at: repo.appendingPathComponent(".git"), withIntermediateDirectories: true)
-    try "token: \(secret)\n".write(to: root.appendingPathComponent("secret.txt"), atomically: true, encoding: .utf8)
-    try "\(secret): [\n".write(to: root.appendingPathComponent("secret.yaml"), atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(
+      at: repo.appendingPathComponent(".git"), withIntermediateDirectories: true)
+    try "token: \(secret)\n".write(
+      to: root.appendingPathComponent("secret.txt"), atomically: true, encoding: .utf8)
+    try "\(secret): [\n".write(
+      to: root.appendingPathComponent("secret.yaml"), atomically: true, encoding: .utf8)
     return (repo, root)
   }
 
   static func write(_ text: String, _ path: String, in repo: URL) throws {
     let url = repo.appendingPathComponent(path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try text.write(to: url, atomically: true, encoding: .utf8)
   }
 
@@ -33,16 +38,23 @@ import Testing
     let request = LintRequest(paths: paths, workingDirectory: repo.path)
     let report = try await finishing { Engine().lint(request) }
     let finished = try #require(report, "the lint did not finish: it blocked")
-    let text = TextFormatter(color: false).format(findings: finished.findings, diagnostics: finished.diagnostics, draftCount: finished.draftCount)
-    let json = JSONReport(findings: finished.findings, diagnostics: finished.diagnostics, draftCount: finished.draftCount, toolVersion: "0").encoded()
+    let text = TextFormatter(color: false).format(
+      findings: finished.findings, diagnostics: finished.diagnostics, draftCount: finished.draftCount)
+    let json = JSONReport(
+      findings: finished.findings, diagnostics: finished.diagnostics, draftCount: finished.draftCount,
+      toolVersion: "0"
+    ).encoded()
     return (finished, text + json)
   }
 
-  static let message = "From: a@example.com\nTo: b@example.com\nSubject: hi\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <a@example.com>\n\nhello\n"
+  static let message =
+    "From: a@example.com\nTo: b@example.com\nSubject: hi\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <a@example.com>\n\nhello\n"
 
   @Test func extendsOutsideTheRootAndSystemFilesAreRefusedWithoutContent() async throws {
     let (repo, _) = try Self.makeRepository()
-    try Self.write("version: 1\nextends: [/proc/self/environ, /etc/passwd, ../../secret.yaml, ../../secret.txt]\n", "drafts/.sendlint.yaml", in: repo)
+    try Self.write(
+      "version: 1\nextends: [/proc/self/environ, /etc/passwd, ../../secret.yaml, ../../secret.txt]\n",
+      "drafts/.sendlint.yaml", in: repo)
     try Self.write(Self.message, "drafts/a.eml", in: repo)
     let (report, output) = try await Self.lint(["drafts"], in: repo)
     #expect(!output.contains(Self.secret))
@@ -56,7 +68,9 @@ import Testing
 
   @Test func manifestTemplatesMayNotEscapeTheRoot() async throws {
     let (repo, _) = try Self.makeRepository()
-    try Self.write("campaign: c\nfrom: a@example.com\nsubject: s\ntext: ../../secret.txt\nhtml: /etc/passwd\n", "c/campaign.yaml", in: repo)
+    try Self.write(
+      "campaign: c\nfrom: a@example.com\nsubject: s\ntext: ../../secret.txt\nhtml: /etc/passwd\n",
+      "c/campaign.yaml", in: repo)
     let (report, output) = try await Self.lint(["c"], in: repo)
     #expect(!output.contains(Self.secret))
     #expect(!output.contains("root:x:0"))
@@ -69,7 +83,9 @@ import Testing
     try Self.write(Self.message, "drafts/ok.eml", in: repo)
     let fm = FileManager.default
     let drafts = repo.appendingPathComponent("drafts")
-    try fm.createSymbolicLink(atPath: drafts.appendingPathComponent("passwd.eml").path, withDestinationPath: outside.appendingPathComponent("secret.txt").path)
+    try fm.createSymbolicLink(
+      atPath: drafts.appendingPathComponent("passwd.eml").path,
+      withDestinationPath: outside.appendingPathComponent("secret.txt").path)
     try fm.createSymbolicLink(atPath: drafts.appendingPathComponent("etc").path, withDestinationPath: "/etc")
     // Two links to the folder itself: 2^depth paths if folders are not visited once.
     try fm.createSymbolicLink(atPath: drafts.appendingPathComponent("a").path, withDestinationPath: ".")
@@ -77,10 +93,14 @@ import Testing
     let (report, output) = try await Self.lint(["drafts"], in: repo)
     #expect(!output.contains(Self.secret))
     #expect(report.draftCount == 3, "\(report.drafts.map(\.path))")  // ok.eml and the two refused links
-    let refused = report.findings.filter { $0.rule == "input/unparseable" && $0.message.contains("outside the repository root") }
+    let refused = report.findings.filter {
+      $0.rule == "input/unparseable" && $0.message.contains("outside the repository root")
+    }
     #expect(Set(refused.map(\.path)) == ["drafts/passwd.eml", "drafts/etc"])
     // The fix for a refusal, not input/unparseable's general help about what sendlint reads.
-    #expect(refused.allSatisfy { $0.help == PathConfinement.Refusal.outside(realPath: "").help }, "\(refused.map(\.help))")
+    #expect(
+      refused.allSatisfy { $0.help == PathConfinement.Refusal.outside(realPath: "").help },
+      "\(refused.map(\.help))")
     #expect(report.skipped.contains { $0.reason.hasPrefix("already searched") })
   }
 
@@ -88,12 +108,15 @@ import Testing
     let (repo, _) = try Self.makeRepository()
     try Self.write("", "drafts/.keep.txt", in: repo)
     for name in ["drafts/pipe.eml", "drafts/x/campaign.yaml", "drafts/.sendlint.yaml"] {
-      try FileManager.default.createDirectory(at: repo.appendingPathComponent(name).deletingLastPathComponent(), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: repo.appendingPathComponent(name).deletingLastPathComponent(), withIntermediateDirectories: true)
       #expect(mkfifo(repo.appendingPathComponent(name).path, 0o600) == 0)
     }
     let (report, output) = try await Self.lint(["drafts"], in: repo)
     #expect(output.contains("named pipe (FIFO)"))
-    #expect(report.diagnostics.contains { $0.code == "policy/refused-path" && $0.message.contains("FIFO") }, "\(report.diagnostics)")
+    #expect(
+      report.diagnostics.contains { $0.code == "policy/refused-path" && $0.message.contains("FIFO") },
+      "\(report.diagnostics)")
   }
 
   @Test func extendsDiamondLoadsEachFileOnce() throws {
@@ -105,7 +128,10 @@ import Testing
       try Self.write("version: 1\n\(next)", "p/l\(level)a.yaml", in: repo)
       try Self.write("version: 1\n\(next)", "p/l\(level)b.yaml", in: repo)
     }
-    let policy = try PolicyLoader.load(path: repo.appendingPathComponent("p/l0a.yaml").path, confinement: PathConfinement(workingDirectory: repo.path)).get()
+    let policy = try PolicyLoader.load(
+      path: repo.appendingPathComponent("p/l0a.yaml").path,
+      confinement: PathConfinement(workingDirectory: repo.path)
+    ).get()
     #expect(policy.layers.count == 2 * levels - 1)
   }
 
@@ -113,19 +139,31 @@ import Testing
     let (repo, _) = try Self.makeRepository()
     let body = (0..<500).map { "  - { rule: nope/x\($0), reason: r }" }.joined(separator: "\n")
     try Self.write("version: 1\nsuppress:\n\(body)\n", "p.yaml", in: repo)
-    guard case .failure(let list) = PolicyLoader.load(path: repo.appendingPathComponent("p.yaml").path, confinement: PathConfinement(workingDirectory: repo.path)) else {
+    guard
+      case .failure(let list) = PolicyLoader.load(
+        path: repo.appendingPathComponent("p.yaml").path,
+        confinement: PathConfinement(workingDirectory: repo.path))
+    else {
       Issue.record("the policy loaded")
       return
     }
     #expect(list.diagnostics.count == PolicyLoader.maximumDiagnosticsPerFile + 1)
     // Each entry is two errors (unknown rule, then no rule): 1,000 in all.
-    #expect(list.diagnostics.last?.message.contains("and \(1000 - PolicyLoader.maximumDiagnosticsPerFile) more errors") == true, "\(list.diagnostics.last!)")  // count checked above
+    #expect(
+      list.diagnostics.last?.message.contains(
+        "and \(1000 - PolicyLoader.maximumDiagnosticsPerFile) more errors") == true,
+      "\(list.diagnostics.last!)")  // count checked above
   }
 
   @Test func oversizedPoliciesAreRefused() throws {
     let (repo, _) = try Self.makeRepository()
-    try Self.write("# " + String(repeating: "x", count: PolicyLoader.maximumPolicyBytes) + "\n", "big.yaml", in: repo)
-    guard case .failure(let list) = PolicyLoader.load(path: repo.appendingPathComponent("big.yaml").path, confinement: PathConfinement(workingDirectory: repo.path)) else {
+    try Self.write(
+      "# " + String(repeating: "x", count: PolicyLoader.maximumPolicyBytes) + "\n", "big.yaml", in: repo)
+    guard
+      case .failure(let list) = PolicyLoader.load(
+        path: repo.appendingPathComponent("big.yaml").path,
+        confinement: PathConfinement(workingDirectory: repo.path))
+    else {
       Issue.record("the policy loaded")
       return
     }
@@ -140,12 +178,14 @@ import Testing
     try Self.write("body { }", "mail/style.css", in: repo)
     let (report, _) = try await Self.lint(["mail"], in: repo)
     #expect(Set(report.drafts.map(\.path)) == ["mail/cur/1700000000.M1P1.host:2,S", "mail/seed.raw"])
-    #expect(Set(report.skipped.filter { !$0.isFolder }.map(\.path)) == ["mail/outlook.msg", "mail/style.css"])
+    #expect(
+      Set(report.skipped.filter { !$0.isFolder }.map(\.path)) == ["mail/outlook.msg", "mail/style.css"])
   }
 
   @Test func policyDiscoveryStopsAtTheRoot() throws {
     let (repo, outside) = try Self.makeRepository()
-    try "version: 1\n".write(to: outside.appendingPathComponent(".sendlint.yaml"), atomically: true, encoding: .utf8)
+    try "version: 1\n".write(
+      to: outside.appendingPathComponent(".sendlint.yaml"), atomically: true, encoding: .utf8)
     try Self.write(Self.message, "a/b/x.eml", in: repo)
     let confinement = PathConfinement(workingDirectory: repo.appendingPathComponent("a").path)
     #expect(confinement.root == PathConfinement.realPath(repo.path))

@@ -5,8 +5,9 @@ import SendlintInventory
 import SendlintMIME
 import SendlintPolicy
 import SendlintRules
-@testable import SendlintURL
 import Testing
+
+@testable import SendlintURL
 
 /// Hostile mail (issue 11), each message built here in code: limits that must be findings, archives
 /// that must be read, line endings that must not hide links, input that must not crash, and inputs
@@ -18,9 +19,11 @@ import Testing
     return Engine.check(InventoryReader.eml(file), policy: resolved, category: nil)
   }
 
-  static let headers = "From: a@example.com\nTo: b@example.com\nSubject: s\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <x@example.com>\nMIME-Version: 1.0\n"
+  static let headers =
+    "From: a@example.com\nTo: b@example.com\nSubject: s\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <x@example.com>\nMIME-Version: 1.0\n"
   /// An HTML body whose link text shows one host and goes to another.
-  static let mismatchHTML = "<p><a href=\"https://evil.example/login\">https://www.example.com/account</a></p>\n"
+  static let mismatchHTML =
+    "<p><a href=\"https://evil.example/login\">https://www.example.com/account</a></p>\n"
 
   // MARK: Nesting limits are findings, never a clean pass
 
@@ -38,7 +41,8 @@ import Testing
     var message = Self.headers + "Content-Type: text/html\n\n" + Self.mismatchHTML
     for _ in 0..<6 {
       let encoded = Data(message.utf8).base64EncodedString(options: .lineLength76Characters)
-      message = Self.headers + "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n" + encoded + "\n"
+      message =
+        Self.headers + "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n" + encoded + "\n"
     }
     let findings = try Self.lint(Array(message.utf8))
     #expect(findings.contains { $0.rule == "input/limit-exceeded" && $0.severity == .error })
@@ -49,7 +53,8 @@ import Testing
     var inner = "Content-Type: text/plain\n\nhello\n"
     for _ in 0..<40 { inner = "Content-Type: message/rfc822\n\n" + inner }
     let encoded = Data((Self.headers + inner).utf8).base64EncodedString(options: .lineLength76Characters)
-    let message = Self.headers + "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n" + encoded + "\n"
+    let message =
+      Self.headers + "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n" + encoded + "\n"
     let findings = try Self.lint(Array(message.utf8))
     #expect(findings.contains { $0.rule == "input/limit-exceeded" })
   }
@@ -58,9 +63,12 @@ import Testing
     var message = "Content-Type: text/plain\n\nhi\n"
     for _ in 0..<40 { message = "Content-Type: message/rfc822\n\n" + message }
     let bytes = Array((Self.headers + message).utf8)
-    let lowered = try Self.lint(bytes, policyText: "version: 1\nextends: [sendlint:recommended]\nrules:\n  input/limit-exceeded: warning\n")
+    let lowered = try Self.lint(
+      bytes,
+      policyText: "version: 1\nextends: [sendlint:recommended]\nrules:\n  input/limit-exceeded: warning\n")
     #expect(lowered.contains { $0.rule == "input/limit-exceeded" && $0.severity == .warning })
-    let off = try Self.lint(bytes, policyText: "version: 1\nextends: [sendlint:recommended]\nrules:\n  input/limit-exceeded: off\n")
+    let off = try Self.lint(
+      bytes, policyText: "version: 1\nextends: [sendlint:recommended]\nrules:\n  input/limit-exceeded: off\n")
     #expect(off.contains { $0.rule == "input/limit-exceeded" && $0.severity == .info })
   }
 
@@ -75,7 +83,9 @@ import Testing
     // Fullwidth digits are hex digits to Character but not to an address.
     #expect(ReceivedHop.parse("from x ([IPv6:２００１:db8::1]) by y").fromIP == nil)
     // Through the whole pipeline too.
-    let message = "Received: from x (1\u{301}.2.3.4) by mx.example.com; Mon, 1 Jan 2024 00:00:00 +0000\n" + Self.headers + "\nhi\n"
+    let message =
+      "Received: from x (1\u{301}.2.3.4) by mx.example.com; Mon, 1 Jan 2024 00:00:00 +0000\n" + Self.headers
+      + "\nhi\n"
     _ = InventoryReader.eml(SourceFile(path: "r.eml", bytes: Array(message.utf8)))
   }
 
@@ -108,9 +118,11 @@ import Testing
   }
 
   @Test func quotedPrintableWithCRCRLFLineEndingsKeepsItsLinks() {
-    let html = (0..<70).map { "<a href=\"https://www.example.com/page/\($0)\">page \($0)</a>" }.joined(separator: "<br>")
+    let html = (0..<70).map { "<a href=\"https://www.example.com/page/\($0)\">page \($0)</a>" }.joined(
+      separator: "<br>")
     let body = Self.quotedPrintable(html, lineEnd: "\r\r\n")
-    let message = Self.headers.replacingOccurrences(of: "\n", with: "\r\n")
+    let message =
+      Self.headers.replacingOccurrences(of: "\n", with: "\r\n")
       + "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + body
     let inventory = InventoryReader.eml(SourceFile(path: "qp.eml", bytes: Array(message.utf8)))
     let hrefs = inventory.links.filter { $0.kind == .a }.map(\.href)
@@ -127,7 +139,8 @@ import Testing
 
   /// Stored entries: local headers with their data, then the central directory entries. Returns
   /// the bytes before the end records and where the directory starts.
-  static func zipBody(_ names: [String], data: [UInt8] = Array("MZ".utf8)) -> (bytes: [UInt8], directory: Int) {
+  static func zipBody(_ names: [String], data: [UInt8] = Array("MZ".utf8)) -> (bytes: [UInt8], directory: Int)
+  {
     var bytes: [UInt8] = []
     var offsets: [Int] = []
     for name in names {
@@ -145,7 +158,8 @@ import Testing
   }
 
   static func endRecord(entries: Int, size: Int, offset: Int) -> [UInt8] {
-    le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries) + le16(entries) + le32(size) + le32(offset) + le16(0)
+    le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries) + le16(entries) + le32(size) + le32(offset)
+      + le16(0)
   }
 
   /// A valid ZIP64 archive: the classic end record saturated, the real figures in the ZIP64 one.
@@ -161,10 +175,15 @@ import Testing
   }
 
   static func message(attaching archives: [[UInt8]]) -> [UInt8] {
-    var text = Self.headers + "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
+    var text =
+      Self.headers
+      + "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee attached\n"
     for (index, archive) in archives.enumerated() {
-      text += "--b\nContent-Type: application/zip; name=\"files\(index).zip\"\nContent-Disposition: attachment; filename=\"files\(index).zip\"\n"
-      text += "Content-Transfer-Encoding: base64\n\n" + Data(archive).base64EncodedString(options: .lineLength76Characters) + "\n"
+      text +=
+        "--b\nContent-Type: application/zip; name=\"files\(index).zip\"\nContent-Disposition: attachment; filename=\"files\(index).zip\"\n"
+      text +=
+        "Content-Transfer-Encoding: base64\n\n"
+        + Data(archive).base64EncodedString(options: .lineLength76Characters) + "\n"
     }
     return Array((text + "--b--\n").utf8)
   }
@@ -193,7 +212,9 @@ import Testing
     // The directory lists only readme.txt; the local headers also carry evil.exe.
     let (body, _) = Self.zipBody(["readme.txt", "evil.exe"])
     let (listed, directory) = Self.zipBody(["readme.txt"])
-    let archive = body + listed[directory...] + Self.endRecord(entries: 1, size: listed.count - directory, offset: body.count)
+    let archive =
+      body + listed[directory...]
+      + Self.endRecord(entries: 1, size: listed.count - directory, offset: body.count)
     #expect(ZipDirectory.read(Array(archive)).names == ["readme.txt", "evil.exe"])
   }
 
@@ -214,12 +235,16 @@ import Testing
     #expect(listing.truncated)
     // Many archives of many executables: bounded findings, and the caps say so.
     let archive = Self.zipBody((0..<500).map { "f\($0).exe" })
-    let complete = archive.bytes + Self.endRecord(entries: 500, size: archive.bytes.count - archive.directory, offset: archive.directory)
-    let findings = try Self.lint(Self.message(attaching: Array(repeating: complete, count: InventoryLimits.maximumAttachments + 10)))
+    let complete =
+      archive.bytes
+      + Self.endRecord(entries: 500, size: archive.bytes.count - archive.directory, offset: archive.directory)
+    let findings = try Self.lint(
+      Self.message(attaching: Array(repeating: complete, count: InventoryLimits.maximumAttachments + 10)))
     let dangerous = findings.filter { $0.rule == "attachment/dangerous-type" }.count
     #expect(dangerous == InventoryLimits.maximumArchiveEntries)
     let limits = findings.filter { $0.rule == "input/limit-exceeded" }
     #expect(limits.contains { $0.message.contains("\(InventoryLimits.maximumAttachments) attachments") })
-    #expect(limits.contains { $0.message.contains("\(InventoryLimits.maximumArchiveEntries) archive entries") })
+    #expect(
+      limits.contains { $0.message.contains("\(InventoryLimits.maximumArchiveEntries) archive entries") })
   }
 }

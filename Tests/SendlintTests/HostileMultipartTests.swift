@@ -9,7 +9,8 @@ import Testing
   static func message(parts: Int) -> SourceFile {
     var text = "From: a@example.com\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n"
     for index in 0..<parts {
-      text += "--o\r\nContent-Type: multipart/mixed; boundary=\"never\(index)\"\r\n\r\n--x\(index)\r\nbody\r\n"
+      text +=
+        "--o\r\nContent-Type: multipart/mixed; boundary=\"never\(index)\"\r\n\r\n--x\(index)\r\nbody\r\n"
     }
     text += "--o--\r\n"
     return SourceFile(path: "parts.eml", text: text)
@@ -30,7 +31,8 @@ import Testing
   @Test func indexAgreesWithTheLineScan() {
     let long = String(repeating: "b", count: 90)
     let near = "--" + String(repeating: "b", count: 70) + "c"
-    let text = "Content-Type: multipart/mixed; boundary=\"\(long)\"\r\n\r\n\(near)\r\nfake\r\n--\(long)\r\n\r\none\r\n"
+    let text =
+      "Content-Type: multipart/mixed; boundary=\"\(long)\"\r\n\r\n\(near)\r\nfake\r\n--\(long)\r\n\r\none\r\n"
       + "\(near)\r\n\r\nstill one\r\n--\(long)\r\n\r\ntwo\r\n--\(long)--"
     let message = MIMEMessage.parse(SourceFile(path: "long.eml", text: text))
     #expect(message.root.children.count == 2)

@@ -11,7 +11,8 @@ import Testing
     let count = InventoryLimits.maximumTextURLs + 2_000
     var text = ""
     for index in 0..<count { text += "https://h\(index).example/p\n" }
-    let inventory = InventoryReader.template(SourceFile(path: "urls.txt", text: text), isHTML: false, finder: TextURLFinder())
+    let inventory = InventoryReader.template(
+      SourceFile(path: "urls.txt", text: text), isHTML: false, finder: TextURLFinder())
     #expect(inventory.textURLs.count == InventoryLimits.maximumTextURLs)
     let limits = inventory.problems.filter { $0.code == "input/limit-exceeded" }
     #expect(limits.count == 1)
@@ -21,7 +22,8 @@ import Testing
   @Test func exactlyTheBudgetIsNotALimit() {
     var text = ""
     for index in 0..<InventoryLimits.maximumTextURLs { text += "https://h\(index).example/p\n" }
-    let inventory = InventoryReader.template(SourceFile(path: "urls.txt", text: text), isHTML: false, finder: TextURLFinder())
+    let inventory = InventoryReader.template(
+      SourceFile(path: "urls.txt", text: text), isHTML: false, finder: TextURLFinder())
     #expect(inventory.textURLs.count == InventoryLimits.maximumTextURLs)
     #expect(!inventory.problems.contains { $0.code == "input/limit-exceeded" })
   }

@@ -15,7 +15,9 @@ import Testing
   static func aliasBomb(levels: Int = 10, width: Int = 10, under key: String) -> String {
     var text = "\(key):\n  l0: &l0 lol\n"
     for level in 1..<levels {
-      text += "  l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: width).joined(separator: ", ") + "]\n"
+      text +=
+        "  l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: width).joined(separator: ", ")
+        + "]\n"
     }
     return text
   }
@@ -46,13 +48,17 @@ import Testing
 
   @Test func nestingDeeperThanTheLimitIsALocatedLimitDiagnostic() {
     let depth = YAMLReader.maximumDepth + 1
-    let text = "version: 1\nbrand: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"
+    let text =
+      "version: 1\nbrand: " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+      + "\n"
     let diagnostics = Self.policyDiagnostics(text)
     #expect(diagnostics.map(\.code) == ["policy/limit-exceeded"])
     // The root mapping is level 1, so the (limit)th bracket opens level limit + 1.
     #expect(diagnostics.first?.position == SourcePosition(line: 2, column: 8 + YAMLReader.maximumDepth - 1))
     // At the limit itself the file is read (and only the schema complains).
-    let within = "version: 1\nbrand: " + String(repeating: "[", count: depth - 2) + String(repeating: "]", count: depth - 2) + "\n"
+    let within =
+      "version: 1\nbrand: " + String(repeating: "[", count: depth - 2)
+      + String(repeating: "]", count: depth - 2) + "\n"
     #expect(!Self.policyDiagnostics(within).contains { $0.code == "policy/limit-exceeded" })
   }
 
@@ -63,9 +69,13 @@ import Testing
     func manifest(_ text: String) -> [Diagnostic] {
       CampaignManifest.read(SourceFile(path: "c.campaign.yaml", bytes: Array(text.utf8))).1
     }
-    let list = "campaign: c\nhtml: b.html\nattachments: [" + (0...limit).map { "a\($0).pdf" }.joined(separator: ", ") + "]\n"
+    let list =
+      "campaign: c\nhtml: b.html\nattachments: [" + (0...limit).map { "a\($0).pdf" }.joined(separator: ", ")
+      + "]\n"
     #expect(manifest(list).map(\.code) == ["manifest/limit-exceeded"])
-    let atLimit = "campaign: c\nhtml: b.html\nattachments: [" + (1...limit).map { "a\($0).pdf" }.joined(separator: ", ") + "]\n"
+    let atLimit =
+      "campaign: c\nhtml: b.html\nattachments: [" + (1...limit).map { "a\($0).pdf" }.joined(separator: ", ")
+      + "]\n"
     #expect(manifest(atLimit).isEmpty)
     let mapping = "campaign: c\nhtml: b.html\nvariables:\n" + (0...limit).map { "  v\($0): x\n" }.joined()
     let diagnostics = manifest(mapping)
@@ -95,10 +105,11 @@ import Testing
     #expect(report.exitCode(failOn: .error) == 2)
     #expect(report.findings.isEmpty)
     let found = report.diagnostics.map { "\($0.code)@\($0.position?.line ?? 0)" }
-    #expect(found.sorted() == [
-      "manifest/bad-value@6", "manifest/bad-value@6", "manifest/bad-value@7", "manifest/bad-value@9",
-      "manifest/missing-template@4", "manifest/unknown-key@2", "manifest/wrong-type@3",
-    ])
+    #expect(
+      found.sorted() == [
+        "manifest/bad-value@6", "manifest/bad-value@6", "manifest/bad-value@7", "manifest/bad-value@9",
+        "manifest/missing-template@4", "manifest/unknown-key@2", "manifest/wrong-type@3",
+      ])
     let messages = report.diagnostics.map(\.message).joined(separator: "\n")
     #expect(messages.contains("\"999.1.1.1\" is not an IP address"))
     #expect(messages.contains("\"198.51.100.0/24\" is an address range"))
@@ -107,7 +118,8 @@ import Testing
   }
 
   @Test func aValidSendingSectionRaisesNothing() {
-    let text = "campaign: c\nhtml: b.html\nsending:\n  ips: [203.0.113.7, \"2001:db8::7\"]\n  helo: mh.example.net.\n  dkim_domain: xn--bcher-kva.example\n"
+    let text =
+      "campaign: c\nhtml: b.html\nsending:\n  ips: [203.0.113.7, \"2001:db8::7\"]\n  helo: mh.example.net.\n  dkim_domain: xn--bcher-kva.example\n"
     let (_, diagnostics) = CampaignManifest.read(SourceFile(path: "c.campaign.yaml", bytes: Array(text.utf8)))
     #expect(diagnostics.isEmpty)
   }
@@ -123,21 +135,28 @@ private typealias PolicyTestRunner = SendlintEngine.PolicyTests
     let (repo, outside) = try HostileInputPathTests.makeRepository()
     let secret = HostileInputPathTests.secret
     // Outside the root: a tests file whose content would show up in a diagnostic if read.
-    try "\(secret): [\n".write(to: outside.appendingPathComponent(PolicyTestRunner.fileName), atomically: true, encoding: .utf8)
+    try "\(secret): [\n".write(
+      to: outside.appendingPathComponent(PolicyTestRunner.fileName), atomically: true, encoding: .utf8)
     try HostileInputPathTests.write("cases: []\n", "tests/ok/\(PolicyTestRunner.fileName)", in: repo)
-    let big = "cases: []\n" + String(repeating: "# padding\n", count: PolicyTestRunner.maximumFileBytes / 10 + 1)
+    let big =
+      "cases: []\n" + String(repeating: "# padding\n", count: PolicyTestRunner.maximumFileBytes / 10 + 1)
     try HostileInputPathTests.write(big, "tests/big/\(PolicyTestRunner.fileName)", in: repo)
     let tests = repo.appendingPathComponent("tests")
-    try FileManager.default.createSymbolicLink(atPath: tests.appendingPathComponent("loop").path, withDestinationPath: ".")
-    try FileManager.default.createSymbolicLink(atPath: tests.appendingPathComponent("out").path, withDestinationPath: outside.path)
-    try FileManager.default.createDirectory(at: tests.appendingPathComponent("fifo"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: tests.appendingPathComponent("loop").path, withDestinationPath: ".")
+    try FileManager.default.createSymbolicLink(
+      atPath: tests.appendingPathComponent("out").path, withDestinationPath: outside.path)
+    try FileManager.default.createDirectory(
+      at: tests.appendingPathComponent("fifo"), withIntermediateDirectories: true)
     #expect(mkfifo(tests.appendingPathComponent("fifo/\(PolicyTestRunner.fileName)").path, 0o600) == 0)
     let loader = DraftLoader(workingDirectory: repo.path)
     let result = try await finishing { PolicyTestRunner.run(in: tests.path, loader: loader) }
     let finished = try #require(result, "policy test discovery did not finish: it blocked or looped")
-    let text = finished.diagnostics.map { "\($0.code) \($0.path) \($0.message) \($0.sourceLine ?? "")" }.joined(separator: "\n")
+    let text = finished.diagnostics.map { "\($0.code) \($0.path) \($0.message) \($0.sourceLine ?? "")" }
+      .joined(separator: "\n")
     #expect(!text.contains(secret))
     #expect(finished.diagnostics.map(\.code).sorted() == ["tests/limit-exceeded", "tests/refused-path"])
-    #expect(finished.diagnostics.first { $0.code == "tests/refused-path" }?.message.contains("named pipe") == true)
+    #expect(
+      finished.diagnostics.first { $0.code == "tests/refused-path" }?.message.contains("named pipe") == true)
   }
 }

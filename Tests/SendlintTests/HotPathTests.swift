@@ -23,7 +23,9 @@ import Testing
   }
 
   @Test func hrefSpacesAreFoundOnBytes() throws {
-    func split(_ href: String) throws -> Int { try RealMail.html("<a href=\"\(href)\">Read</a>", "link/split-url").count }
+    func split(_ href: String) throws -> Int {
+      try RealMail.html("<a href=\"\(href)\">Read</a>", "link/split-url").count
+    }
     #expect(try split("  https://www.contoso.com/a  ") == 0)
     #expect(try split(" https://www.contoso.com/a b ") == 1)
     #expect(try split("www.contoso.com/a b") == 1)
@@ -38,7 +40,11 @@ import Testing
     let cache = HostFactsCache<Int, Int>(limit: 3)
     var computed = 0
     for key in [1, 2, 1, 3, 4, 5, 1] {
-      #expect(cache.value(for: key) { computed += 1; return key * 10 } == key * 10)
+      #expect(
+        cache.value(for: key) {
+          computed += 1
+          return key * 10
+        } == key * 10)
       #expect(cache.count <= 3)
     }
     #expect(computed == 6)  // the second 1 was remembered; the cache started over at 4
@@ -67,7 +73,8 @@ import Testing
     let opaque = try #require(URLRecord.parse("mailto:" + long + "?subject=Hi there"))
     #expect(opaque.opaquePath == String(repeating: "a b%C3%A9", count: 20_000))
     #expect(opaque.query == "subject=Hi%20there")
-    let user = try #require(URLRecord.parse("https://j\u{f6}e:p\u{e4}ss@www.contoso.com:0443/a/../b/%2E/c?q=\u{fc}#f"))
+    let user = try #require(
+      URLRecord.parse("https://j\u{f6}e:p\u{e4}ss@www.contoso.com:0443/a/../b/%2E/c?q=\u{fc}#f"))
     #expect(user.href == "https://j%C3%B6e:p%C3%A4ss@www.contoso.com/b/c?q=%C3%BC#f")
     #expect(try #require(URLRecord.parse("mailto:a ?b")).href == "mailto:a%20?b")
   }

@@ -9,7 +9,8 @@ import Testing
 @Suite struct InputFindingHelpTests {
   static func findings(_ text: [UInt8], rule: String) throws -> [Finding] {
     let inventory = InventoryReader.eml(SourceFile(path: "draft.eml", bytes: text))
-    return Engine.check(inventory, policy: try PolicyLoader.builtinDefault(directory: "/"), category: nil).filter { $0.rule == rule }
+    return Engine.check(inventory, policy: try PolicyLoader.builtinDefault(directory: "/"), category: nil)
+      .filter { $0.rule == rule }
   }
 
   @Test func everyInputIdHasHelp() {
@@ -18,9 +19,22 @@ import Testing
   }
 
   @Test(arguments: [
-    ("input/malformed-header", Array("From: news@contoso.com\nthis line is not a field\nSubject: Hi\n\nHello\n".utf8)),
-    ("input/malformed-mime", Array("From: news@contoso.com\nSubject: Hi\nMIME-Version: 1.0\nContent-Type: multipart/mixed\n\nHello\n".utf8)),
-    ("input/charset", Array("From: news@contoso.com\nSubject: Hi\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<p>Caf".utf8) + [0xE9, 0x0A]),
+    (
+      "input/malformed-header",
+      Array("From: news@contoso.com\nthis line is not a field\nSubject: Hi\n\nHello\n".utf8)
+    ),
+    (
+      "input/malformed-mime",
+      Array(
+        "From: news@contoso.com\nSubject: Hi\nMIME-Version: 1.0\nContent-Type: multipart/mixed\n\nHello\n"
+          .utf8)
+    ),
+    (
+      "input/charset",
+      Array(
+        "From: news@contoso.com\nSubject: Hi\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<p>Caf"
+          .utf8) + [0xE9, 0x0A]
+    ),
     ("input/unparseable", []),
   ])
   func findingCarriesItsIdsHelp(rule: String, draft: [UInt8]) throws {

@@ -1,11 +1,12 @@
 import Foundation
+import SendlintCore
+import Testing
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import SendlintCore
-import Testing
 
 /// Issue 13: `sendlint inspect`, `policy show` and `policy validate` find, confine and read the
 /// paths they are given exactly as `lint` does — a file outside the repository that the user named
@@ -14,18 +15,23 @@ import Testing
 /// Each case runs the built binary in a throwaway repository (`CLIGateTests.repository`).
 @Suite(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
 struct InspectConfinementTests {
-  static let message = "From: News <news@example.com>\nSubject: hello\nDate: Mon, 1 Dec 2025 10:00:00 +0000\nMessage-ID: <1@example.com>\n\nVisit http://example.com/offer now\n"
+  static let message =
+    "From: News <news@example.com>\nSubject: hello\nDate: Mon, 1 Dec 2025 10:00:00 +0000\nMessage-ID: <1@example.com>\n\nVisit http://example.com/offer now\n"
 
   /// A folder outside any repository, holding `files`.
   static func outsideFolder(_ files: [String: String]) throws -> String {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inspect-outside-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "inspect-outside-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name)) }
     return PathConfinement.realPath(folder) ?? folder
   }
 
   /// The line of `lint`'s text report that states the refusal of `path`.
-  static func lintRefusal(_ path: String, in directory: String, code: String = "input/unparseable") throws -> String {
+  static func lintRefusal(_ path: String, in directory: String, code: String = "input/unparseable") throws
+    -> String
+  {
     let run = try CLIGateTests.sendlint(["lint", path], in: directory)
     let line = run.all.split(separator: "\n").first { $0.hasSuffix("[\(code)]") }
     return try #require(line.map(String.init), "lint \(path) must refuse it: \(run.all)")
@@ -33,7 +39,9 @@ struct InspectConfinementTests {
 
   @Test func aNamedFileOutsideTheRepositoryIsReadAsLintReadsIt() throws {
     let root = try CLIGateTests.repository(["mail/offer.eml": Self.message])
-    let outside = try Self.outsideFolder(["offer.eml": Self.message, "policy.yaml": "version: 1\nextends: [sendlint:recommended]\n"])
+    let outside = try Self.outsideFolder([
+      "offer.eml": Self.message, "policy.yaml": "version: 1\nextends: [sendlint:recommended]\n",
+    ])
     let relative = "../" + (outside as NSString).lastPathComponent + "/offer.eml"
     // From `mail/`, so the path climbs two levels: the repository's parent holds the outside folder.
     let fromMail = "../" + relative
@@ -47,11 +55,18 @@ struct InspectConfinementTests {
     #expect(inspect.stdout.contains("Subject: hello"))
     #expect(!inspect.all.contains("it was not read"))
 
-    let show = try CLIGateTests.sendlint(["policy", "show", fromMail, "--policy", "../" + "../" + (outside as NSString).lastPathComponent + "/policy.yaml"], in: root + "/mail")
+    let show = try CLIGateTests.sendlint(
+      [
+        "policy", "show", fromMail, "--policy",
+        "../" + "../" + (outside as NSString).lastPathComponent + "/policy.yaml",
+      ], in: root + "/mail")
     #expect(show.status == 0, "\(show.all)")
-    #expect(show.stdout.hasPrefix("draft: \(outside)/offer.eml\npolicy: \(outside)/policy.yaml"), "\(show.stdout)")
+    #expect(
+      show.stdout.hasPrefix("draft: \(outside)/offer.eml\npolicy: \(outside)/policy.yaml"), "\(show.stdout)")
 
-    let validate = try CLIGateTests.sendlint(["policy", "validate", "../../" + (outside as NSString).lastPathComponent + "/policy.yaml"], in: root + "/mail")
+    let validate = try CLIGateTests.sendlint(
+      ["policy", "validate", "../../" + (outside as NSString).lastPathComponent + "/policy.yaml"],
+      in: root + "/mail")
     #expect(validate.status == 0, "\(validate.all)")
     #expect(validate.stdout.hasPrefix("\(outside)/policy.yaml: valid"))
   }
@@ -69,16 +84,20 @@ struct InspectConfinementTests {
   @Test func whatLintRefusesIsRefusedWithLintsMessage() throws {
     let outside = try Self.outsideFolder(["secret.eml": Self.message])
     let root = try CLIGateTests.repository(["mail/ok.eml": Self.message, ".git/config": "[core]\n"])
-    try FileManager.default.createSymbolicLink(atPath: root + "/mail/link.eml", withDestinationPath: outside + "/secret.eml")
+    try FileManager.default.createSymbolicLink(
+      atPath: root + "/mail/link.eml", withDestinationPath: outside + "/secret.eml")
     #expect(mkfifo(root + "/mail/pipe.eml", 0o600) == 0)
     for path in ["link.eml", "pipe.eml", "../.git/config", "/proc/self/environ"] {
       let expected = try Self.lintRefusal(path, in: root + "/mail")
       for command in [["inspect"], ["policy", "show"]] {
         let run = try CLIGateTests.sendlint(command + [path], in: root + "/mail")
         #expect(run.status == 2, "\(command) \(path): \(run.all)")
-        #expect(run.stderr.contains(expected + "\n"), "\(command) \(path) must say what lint says (\(expected)): \(run.all)")
+        #expect(
+          run.stderr.contains(expected + "\n"),
+          "\(command) \(path) must say what lint says (\(expected)): \(run.all)")
         #expect(run.stderr.contains("  help: "), "and how to fix it: \(run.all)")
-        #expect(!run.stdout.contains("draft:"), "nothing is shown for a draft that was not read: \(run.stdout)")
+        #expect(
+          !run.stdout.contains("draft:"), "nothing is shown for a draft that was not read: \(run.stdout)")
       }
     }
   }
@@ -98,22 +117,27 @@ struct InspectConfinementTests {
     let root = try CLIGateTests.repository(["mail/ok.eml": Self.message])
     let run = try CLIGateTests.sendlint(["inspect", "mail"], in: root)
     #expect(run.status == 2)
-    #expect(run.stderr.contains("mail: error: mail is a folder; this command shows one draft [usage/not-a-draft]"), "\(run.all)")
+    #expect(
+      run.stderr.contains("mail: error: mail is a folder; this command shows one draft [usage/not-a-draft]"),
+      "\(run.all)")
     #expect(run.stderr.contains("such as mail/ok.eml"))
   }
 
   @Test func policyValidateRefusesWhatLintPolicyRefuses() throws {
     let outside = try Self.outsideFolder(["policy.yaml": "version: 1\n"])
     let root = try CLIGateTests.repository(["mail/ok.eml": Self.message])
-    try FileManager.default.createSymbolicLink(atPath: root + "/linked.yaml", withDestinationPath: outside + "/policy.yaml")
+    try FileManager.default.createSymbolicLink(
+      atPath: root + "/linked.yaml", withDestinationPath: outside + "/policy.yaml")
     let lint = try CLIGateTests.sendlint(["lint", "mail", "--policy", "linked.yaml"], in: root)
-    let expected = try #require(lint.all.split(separator: "\n").first { $0.hasSuffix("[policy/refused-path]") }, "\(lint.all)")
+    let expected = try #require(
+      lint.all.split(separator: "\n").first { $0.hasSuffix("[policy/refused-path]") }, "\(lint.all)")
     let validate = try CLIGateTests.sendlint(["policy", "validate", "linked.yaml"], in: root)
     #expect(validate.status == 2)
     // Diagnostics go to standard error in every command (issue 19).
     #expect(validate.stderr.contains(String(expected)), "\(validate.all)")
     #expect(validate.stdout.isEmpty, "\(validate.all)")
-    let show = try CLIGateTests.sendlint(["policy", "show", "mail/ok.eml", "--policy", "linked.yaml"], in: root)
+    let show = try CLIGateTests.sendlint(
+      ["policy", "show", "mail/ok.eml", "--policy", "linked.yaml"], in: root)
     #expect(show.status == 2)
     #expect(show.stderr.contains(String(expected)), "\(show.all)")
     #expect(show.stdout.isEmpty, "\(show.all)")
@@ -125,7 +149,8 @@ struct InspectConfinementTests {
     let subject = "pay\u{202E}gpj.exe\u{9B}31m"
     let encoded = Data(subject.utf8).base64EncodedString()
     let root = try CLIGateTests.repository([
-      "mail/trick.eml": "From: a@example.com\nSubject: =?UTF-8?B?\(encoded)?=\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<a href=\"https://example.com/\">in\u{2028}voice\u{202E}fdp</a>\n"
+      "mail/trick.eml":
+        "From: a@example.com\nSubject: =?UTF-8?B?\(encoded)?=\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<a href=\"https://example.com/\">in\u{2028}voice\u{202E}fdp</a>\n"
     ])
     let run = try CLIGateTests.sendlint(["inspect", "mail/trick.eml", "--format", "json"], in: root)
     #expect(run.status == 0, "\(run.all)")
@@ -136,7 +161,9 @@ struct InspectConfinementTests {
     // Still JSON, and the values decode to what the draft holds.
     let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     let headers = try #require(object["headers"] as? [[String: Any]])
-    #expect(headers.contains { $0["name"] as? String == "Subject" && $0["value"] as? String == subject }, "\(headers)")
+    #expect(
+      headers.contains { $0["name"] as? String == "Subject" && $0["value"] as? String == subject },
+      "\(headers)")
     let links = try #require(object["links"] as? [[String: Any]])
     #expect(links.contains { ($0["text"] as? String)?.contains("\u{202E}fdp") == true }, "\(links)")
   }

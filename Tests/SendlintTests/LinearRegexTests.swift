@@ -10,7 +10,9 @@ import Testing
 /// rejected where it is written.
 @Suite struct LinearRegexTests {
   /// Exponential on a backtracking engine (`a*b` is quadratic: 16k characters took 16.6 s).
-  static let hostilePatterns = [#"(a|a)+$"#, #"(a|aa)+$"#, #"(?x)(a+) +$"#, #"([a-z]|a)+!x"#, #"(a+)+$"#, #"a*b"#]
+  static let hostilePatterns = [
+    #"(a|a)+$"#, #"(a|aa)+$"#, #"(?x)(a+) +$"#, #"([a-z]|a)+!x"#, #"(a+)+$"#, #"a*b"#,
+  ]
   /// Defeats every pattern above after a long run of candidate matches: no `b`, no `x`, no end
   /// after the `a`s.
   static let hostileText = String(repeating: "a", count: 100_000) + "!"
@@ -31,7 +33,9 @@ import Testing
   }
 
   @Test(arguments: hostilePatterns) func classifySubjectIsLinear(pattern: String) throws {
-    let policy = try load(Self.brand + "classify:\n  - { subject: \(Self.yamlQuoted(pattern)), category: security-notice }\n").get()
+    let policy = try load(
+      Self.brand + "classify:\n  - { subject: \(Self.yamlQuoted(pattern)), category: security-notice }\n"
+    ).get()
     #expect(policy.classify(path: "/a.eml", subject: Self.hostileText) == nil)
     // Still a real matcher: the same pattern matches where it should.
     let matching = pattern == "a*b" ? "aaab" : pattern == "([a-z]|a)+!x" ? "aa!x" : "aaaa"
@@ -41,13 +45,16 @@ import Testing
   @Test func customPatternRulesAreLinearOnHostileDrafts() throws {
     var rules = "custom_rules:\n"
     for (index, pattern) in Self.hostilePatterns.enumerated() {
-      rules += "  contoso/hostile-\(index): { kind: pattern, in: [text], pattern: \(Self.yamlQuoted(pattern)) }\n"
+      rules +=
+        "  contoso/hostile-\(index): { kind: pattern, in: [text], pattern: \(Self.yamlQuoted(pattern)) }\n"
     }
     rules += "  contoso/run: { kind: pattern, in: [text], pattern: 'a{3}!', message: 'found {{match}}' }\n"
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-regex-\(UUID().uuidString)")
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-regex-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    try (Self.brand + rules).write(to: root.appendingPathComponent(".sendlint.yaml"), atomically: true, encoding: .utf8)
+    try (Self.brand + rules).write(
+      to: root.appendingPathComponent(".sendlint.yaml"), atomically: true, encoding: .utf8)
     try Self.hostileText.write(to: root.appendingPathComponent("t.txt"), atomically: true, encoding: .utf8)
     let report = Engine().lint(LintRequest(paths: ["."], workingDirectory: root.path))
     #expect(report.diagnostics.isEmpty)
@@ -60,12 +67,13 @@ import Testing
   }
 
   @Test func backreferenceAndLookaroundAreRejectedWhereWritten() {
-    let text = Self.brand + """
-      classify:
-        - { subject: "(?=x)", category: marketing }
-      custom_rules:
-        contoso/back: { kind: pattern, in: [subject], pattern: "(a)\\\\1" }
-      """
+    let text =
+      Self.brand + """
+        classify:
+          - { subject: "(?=x)", category: marketing }
+        custom_rules:
+          contoso/back: { kind: pattern, in: [subject], pattern: "(a)\\\\1" }
+        """
     guard case .failure(let list) = load(text) else {
       Issue.record("a policy with a backreference and a lookahead loaded")
       return
@@ -74,11 +82,17 @@ import Testing
     #expect(found.count == 2)
     let lookahead = found.first { $0.message.contains("(?=x)") }
     #expect(lookahead?.position == SourcePosition(line: 5, column: 16))
-    #expect(lookahead?.message == #"classify subject "(?=x)" is not a valid regular expression: invalid perl operator: (?="#)
+    #expect(
+      lookahead?.message
+        == #"classify subject "(?=x)" is not a valid regular expression: invalid perl operator: (?="#)
     let backreference = found.first { $0.message.contains(#"(a)\1"#) }
     #expect(backreference?.position == SourcePosition(line: 7, column: 58))
-    #expect(backreference?.message == #"pattern of contoso/back "(a)\1" is not a valid regular expression: invalid escape sequence: \1"#)
-    #expect(found.allSatisfy { $0.help?.contains("backreferences (\\1), lookahead ((?=, (?!), lookbehind") == true })
+    #expect(
+      backreference?.message
+        == #"pattern of contoso/back "(a)\1" is not a valid regular expression: invalid escape sequence: \1"#)
+    #expect(
+      found.allSatisfy { $0.help?.contains("backreferences (\\1), lookahead ((?=, (?!), lookbehind") == true }
+    )
   }
 
   @Test func oversizedProgramIsRejectedNotCompiled() {

@@ -26,7 +26,8 @@ import Testing
       case .entity(let fields, let content):
         switch content {
         case .body: "part(\(fields))"
-        case .multipart(let children): "multipart(\(fields))[\(children.map(\.description).joined(separator: ","))]"
+        case .multipart(let children):
+          "multipart(\(fields))[\(children.map(\.description).joined(separator: ","))]"
         case .message(let inner): "message(\(fields)){\(inner)}"
         }
       }
@@ -46,7 +47,10 @@ import Testing
     var stack: [Frame] = []
     var root: Node?
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String] = [:]
+    ) {
       switch name {
       case "message", "body-part": stack.append(Frame(name: name))
       case "multipart": if !stack.isEmpty { stack[stack.count - 1].isMultipart = true }
@@ -55,10 +59,14 @@ import Testing
       }
     }
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func parser(
+      _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
+    ) {
       guard name == "message" || name == "body-part", let frame = stack.popLast() else { return }
       // A multipart in which no part was found is compared as a body: sendlint reads it as text.
-      let content: Node.Content = frame.isMultipart && !frame.parts.isEmpty ? .multipart(frame.parts) : frame.message.map { .message($0) } ?? .body
+      let content: Node.Content =
+        frame.isMultipart && !frame.parts.isEmpty
+        ? .multipart(frame.parts) : frame.message.map { .message($0) } ?? .body
       let node = Node.entity(fields: frame.fields, content: content)
       if stack.isEmpty {
         root = node
@@ -72,7 +80,9 @@ import Testing
 
   static func actual(_ entity: MIMEEntity) -> Node {
     // Symmetric with the expected side: a multipart without parts is compared as a body.
-    if entity.isMultipart, !entity.children.isEmpty { return .entity(fields: entity.headers.count, content: .multipart(entity.children.map(actual))) }
+    if entity.isMultipart, !entity.children.isEmpty {
+      return .entity(fields: entity.headers.count, content: .multipart(entity.children.map(actual)))
+    }
     if entity.isEncapsulatedMessage, let inner = entity.children.first {
       return .entity(fields: entity.headers.count, content: .message(actual(inner)))
     }
@@ -90,7 +100,8 @@ import Testing
     var configVariants: [String] = []
     for folder in ["testmsgs", "mimetools-testmsgs"] {
       let directory = shared + "/corpora/mime/mime4j/core/src/test/resources/" + folder
-      for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".msg") {
+      for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+      where file.hasSuffix(".msg") {
         let base = directory + "/" + file.dropLast(4)
         guard let stored = FileManager.default.contents(atPath: base + ".xml"),
           let raw = FileManager.default.contents(atPath: directory + "/" + file)
@@ -103,7 +114,8 @@ import Testing
         }
         // mime4j's test reads the expected XML as ISO-8859-1; the files declare no encoding, and
         // some hold Latin-1 bytes that are not UTF-8.
-        let xml = String(data: stored, encoding: .utf8) == nil
+        let xml =
+          String(data: stored, encoding: .utf8) == nil
           ? Data(#"<?xml version="1.0" encoding="ISO-8859-1"?>"#.utf8) + stored : stored
         let tree = XMLTree()
         let parser = XMLParser(data: xml)
@@ -113,12 +125,19 @@ import Testing
           continue
         }
         let got = Self.actual(MIMEMessage.parse(SourceFile(path: file, bytes: Array(raw))).root)
-        if got == expected { passed += 1 } else { failures.append(("\(folder)/\(file)", "\(folder)/\(file):\n    want \(expected)\n    got  \(got)")) }
+        if got == expected {
+          passed += 1
+        } else {
+          failures.append(("\(folder)/\(file)", "\(folder)/\(file):\n    want \(expected)\n    got  \(got)"))
+        }
       }
     }
-    print("mime4j: not compared (expected under a non-default mime4j option): \(configVariants.joined(separator: ", "))")
+    print(
+      "mime4j: not compared (expected under a non-default mime4j option): \(configVariants.joined(separator: ", "))"
+    )
     // The known disagreements are where mime4j and stalwart conflict and sendlint follows
     // stalwart (docs/decisions.md); the file gives each one's reason.
-    try KnownFailures("mime4j-structures").check(suite: "mime4j expected structures", passed: passed, failures: failures)
+    try KnownFailures("mime4j-structures").check(
+      suite: "mime4j expected structures", passed: passed, failures: failures)
   }
 }

@@ -24,7 +24,8 @@ import Testing
 
   @Test func headerBlockCutByTheNextDelimiterEndsThere() {
     let root = Self.parse(
-      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\nSubject: no blank line\n--b \nContent-Type: text/plain\n\nthree\n--b--\n")
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\nSubject: no blank line\n--b \nContent-Type: text/plain\n\nthree\n--b--\n"
+    )
     #expect(Self.shape(root) == "1[2,1]")
     #expect(root.children.last?.contentType.value == "text/plain")
   }
@@ -34,7 +35,8 @@ import Testing
     // block it is skipped (the block goes on to the later Content-Type, which wins); after the
     // blank line "--ab--" is a delimiter of "a" (prefix reading) and opens a second, empty part.
     let root = Self.parse(
-      "Content-Type: multipart/mixed; boundary=\"a\"\n\n--a\nContent-Type: multipart/mixed; boundary=\"ab\"\nMIME-Version: 1.0\n--ab\nContent-Type: text/plain\n\n--ab--\n--a--\n")
+      "Content-Type: multipart/mixed; boundary=\"a\"\n\n--a\nContent-Type: multipart/mixed; boundary=\"ab\"\nMIME-Version: 1.0\n--ab\nContent-Type: text/plain\n\n--ab--\n--a--\n"
+    )
     #expect(Self.shape(root) == "1[3,0]")
     #expect(root.children.first?.contentType.value == "text/plain")
   }

@@ -13,10 +13,20 @@ import Testing
   /// Messages where sendlint follows the RFCs and stalwart does not, by the class of difference
   /// each must show (if the difference changes, the test fails).
   static let documentedDifferences: [String: (kind: String, reason: String)] = [
-    "rfc/000.eml": ("text", "RFC 2045 §6.8: characters outside the base64 alphabet are ignored; stalwart returns the undecoded text"),
-    "thirdparty/002.eml": ("text", "RFC 2045 §6.8: padding ends the data; stalwart decodes the junk after \"==\""),
-    "thirdparty/005.eml": ("text", "RFC 2046 §5.1.1: a delimiter starts a line; stalwart closes the multipart at \"--1--\" in mid-line"),
-    "malformed/000.eml": ("tree", "a part whose header block never ends is kept (its headers are real); stalwart drops it"),
+    "rfc/000.eml": (
+      "text",
+      "RFC 2045 §6.8: characters outside the base64 alphabet are ignored; stalwart returns the undecoded text"
+    ),
+    "thirdparty/002.eml": (
+      "text", "RFC 2045 §6.8: padding ends the data; stalwart decodes the junk after \"==\""
+    ),
+    "thirdparty/005.eml": (
+      "text",
+      "RFC 2046 §5.1.1: a delimiter starts a line; stalwart closes the multipart at \"--1--\" in mid-line"
+    ),
+    "malformed/000.eml": (
+      "tree", "a part whose header block never ends is kept (its headers are real); stalwart drops it"
+    ),
   ]
 
   /// A part reduced to what both parsers should agree on.
@@ -29,7 +39,8 @@ import Testing
       switch self {
       case .leaf(let type, let text, let filename):
         "\(type)\(filename.map { " name=\($0)" } ?? "")\(text.map { " text=\(String($0.prefix(60)).debugDescription)" } ?? "")"
-      case .multipart(let type, let children): "\(type)[\(children.map(\.description).joined(separator: ", "))]"
+      case .multipart(let type, let children):
+        "\(type)[\(children.map(\.description).joined(separator: ", "))]"
       case .message(let message): "message{\(message)}"
       }
     }
@@ -54,16 +65,22 @@ import Testing
       let part = parts[index]
       var type = "text/plain"
       var filename: String?
-      if let value = header(part, "content_type") as? [String: Any], let contentType = value["ContentType"] as? [String: Any] {
+      if let value = header(part, "content_type") as? [String: Any],
+        let contentType = value["ContentType"] as? [String: Any]
+      {
         let main = (contentType["c_type"] as? String ?? "text").lowercased()
         let sub = (contentType["c_subtype"] as? String)?.lowercased()
         type = sub.map { "\(main)/\($0)" } ?? main
-        for attribute in (contentType["attributes"] as? [[String: Any]]) ?? [] where (attribute["name"] as? String) == "name" {
+        for attribute in (contentType["attributes"] as? [[String: Any]]) ?? []
+        where (attribute["name"] as? String) == "name" {
           filename = attribute["value"] as? String
         }
       }
-      if let value = header(part, "content_disposition") as? [String: Any], let disposition = value["ContentType"] as? [String: Any] {
-        for attribute in (disposition["attributes"] as? [[String: Any]]) ?? [] where (attribute["name"] as? String) == "filename" {
+      if let value = header(part, "content_disposition") as? [String: Any],
+        let disposition = value["ContentType"] as? [String: Any]
+      {
+        for attribute in (disposition["attributes"] as? [[String: Any]]) ?? []
+        where (attribute["name"] as? String) == "filename" {
           filename = attribute["value"] as? String
         }
       }
@@ -73,7 +90,8 @@ import Testing
       }
       if let nested = body["Message"] as? [String: Any], let message = expectedMessage(nested) {
         // Without a Content-Type (a multipart/digest child) the type is message/rfc822.
-        return .multipart(type: header(part, "content_type") == nil ? "message/rfc822" : type, children: [.message(message)])
+        return .multipart(
+          type: header(part, "content_type") == nil ? "message/rfc822" : type, children: [.message(message)])
       }
       let text = (body["Text"] as? String) ?? (body["Html"] as? String)
       return .leaf(type: type, text: text, filename: filename)
@@ -81,7 +99,8 @@ import Testing
     var subject: String?
     if let value = header(parts[0], "subject") as? [String: Any] { subject = value["Text"] as? String }
     var from: [String] = []
-    if let value = header(parts[0], "from") as? [String: Any], let address = value["Address"] as? [String: Any],
+    if let value = header(parts[0], "from") as? [String: Any],
+      let address = value["Address"] as? [String: Any],
       let list = address["List"] as? [[String: Any]]
     {
       from = list.compactMap { $0["address"] as? String }
@@ -105,7 +124,8 @@ import Testing
       }
       // Text parts in their charset; other leaves as their transfer-decoded bytes (compared only
       // where stalwart, too, presents the body as text).
-      let text = entity.contentType.type == "text" || entity.contentType.type == "multipart"
+      let text =
+        entity.contentType.type == "text" || entity.contentType.type == "multipart"
         ? String(decoding: entity.decodedText(in: file).text.bytes, as: UTF8.self)
         : String(decoding: entity.decodedBody(in: file).bytes, as: UTF8.self)
       return .leaf(type: type, text: text, filename: entity.filename)
@@ -132,8 +152,12 @@ import Testing
   static func difference(_ expected: Message, _ actual: Message) -> String? {
     if let want = expected.subject, let got = actual.subject, differsOnlyByDecodedReplacements(want, got) {
       deviations.append("subject \(want.debugDescription) read as \(got.debugDescription)")
-    } else if expected.subject?.trimmingCharacters(in: .whitespaces) != actual.subject?.trimmingCharacters(in: .whitespaces) && !(expected.subject == nil && actual.subject?.isEmpty == true) {
-      return "subject: want \(expected.subject?.debugDescription ?? "nil"), got \(actual.subject?.debugDescription ?? "nil")"
+    } else if expected.subject?.trimmingCharacters(in: .whitespaces)
+      != actual.subject?.trimmingCharacters(in: .whitespaces)
+      && !(expected.subject == nil && actual.subject?.isEmpty == true)
+    {
+      return
+        "subject: want \(expected.subject?.debugDescription ?? "nil"), got \(actual.subject?.debugDescription ?? "nil")"
     }
     if expected.from != actual.from { return "from: want \(expected.from), got \(actual.from)" }
     return difference(expected.root, actual.root)
@@ -143,8 +167,12 @@ import Testing
     switch (expected, actual) {
     case (.multipart(let wantType, let wantChildren), .multipart(let gotType, let gotChildren)):
       if wantType != gotType { return "content-type: want \(wantType), got \(gotType)" }
-      if wantChildren.count != gotChildren.count { return "tree: \(wantType) want \(wantChildren.count) parts, got \(gotChildren.count)" }
-      for (want, got) in zip(wantChildren, gotChildren) { if let difference = difference(want, got) { return difference } }
+      if wantChildren.count != gotChildren.count {
+        return "tree: \(wantType) want \(wantChildren.count) parts, got \(gotChildren.count)"
+      }
+      for (want, got) in zip(wantChildren, gotChildren) {
+        if let difference = difference(want, got) { return difference }
+      }
       return nil
     case (.message(let want), .message(let got)):
       return difference(want, got)
@@ -152,14 +180,17 @@ import Testing
       if wantType != gotType { return "content-type: want \(wantType), got \(gotType)" }
       if wantName != gotName { return "attachment-name: want \(wantName ?? "nil"), got \(gotName ?? "nil")" }
       if let wantText, let gotText, wantText != gotText, differsOnlyByDecodedReplacements(wantText, gotText) {
-        deviations.append("text \(String(wantText.prefix(40)).debugDescription) read as \(String(gotText.prefix(40)).debugDescription)")
+        deviations.append(
+          "text \(String(wantText.prefix(40)).debugDescription) read as \(String(gotText.prefix(40)).debugDescription)"
+        )
         return nil
       }
       if let wantText, wantText != gotText {
         let got = gotText ?? "nil"
         let common = zip(wantText.unicodeScalars, got.unicodeScalars).prefix { $0 == $1 }.count
         let from = max(0, common - 20)
-        return "text: \(wantType) differs at scalar \(common): want …\(String(String.UnicodeScalarView(Array(wantText.unicodeScalars).dropFirst(from).prefix(60))).debugDescription), got …\(String(String.UnicodeScalarView(Array(got.unicodeScalars).dropFirst(from).prefix(60))).debugDescription)"
+        return
+          "text: \(wantType) differs at scalar \(common): want …\(String(String.UnicodeScalarView(Array(wantText.unicodeScalars).dropFirst(from).prefix(60))).debugDescription), got …\(String(String.UnicodeScalarView(Array(got.unicodeScalars).dropFirst(from).prefix(60))).debugDescription)"
       }
       return nil
     default:
@@ -167,7 +198,10 @@ import Testing
     }
   }
 
-  @Test(.enabled(if: TestPaths.sharedHas("corpora/mime/stalwart-mail-parser"), "../shared/corpora/mime/stalwart-mail-parser is absent"))
+  @Test(
+    .enabled(
+      if: TestPaths.sharedHas("corpora/mime/stalwart-mail-parser"),
+      "../shared/corpora/mime/stalwart-mail-parser is absent"))
   func stalwartExpectedParses() throws {
     let shared = try #require(TestPaths.shared)
     let root = shared + "/corpora/mime/stalwart-mail-parser/resources/eml"
@@ -176,11 +210,14 @@ import Testing
     var documentedSeen: Set<String> = []
     var failures: [(key: String, detail: String)] = []
     for folder in try FileManager.default.contentsOfDirectory(atPath: root).sorted() {
-      for file in try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder).sorted() where file.hasSuffix(".eml") {
+      for file in try FileManager.default.contentsOfDirectory(atPath: root + "/" + folder).sorted()
+      where file.hasSuffix(".eml") {
         let base = root + "/" + folder + "/" + file.dropLast(4)
         let raw = try Data(contentsOf: URL(fileURLWithPath: root + "/" + folder + "/" + file))
         // stalwart's own tests read the message with LF line ends for .json and CRLF for .crlf.json.
-        for (suffix, bytes) in [(".json", Self.lf(Array(raw))), (".crlf.json", Self.crlf(Self.lf(Array(raw))))] {
+        for (suffix, bytes) in [
+          (".json", Self.lf(Array(raw))), (".crlf.json", Self.crlf(Self.lf(Array(raw)))),
+        ] {
           guard let data = FileManager.default.contents(atPath: base + suffix),
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let expected = Self.expectedMessage(object)
@@ -188,7 +225,9 @@ import Testing
           let message = MIMEMessage.parse(SourceFile(path: file, bytes: bytes))
           let actual = Self.actualMessage(message.root, file: message.file)
           if let difference = Self.difference(expected, actual) {
-            if let documented = Self.documentedDifferences["\(folder)/\(file)"], difference.hasPrefix(documented.kind + ":") {
+            if let documented = Self.documentedDifferences["\(folder)/\(file)"],
+              difference.hasPrefix(documented.kind + ":")
+            {
               documentedCount += 1
               documentedSeen.insert("\(folder)/\(file)")
             } else {
@@ -203,17 +242,23 @@ import Testing
     }
     // A documented difference that no longer shows is as stale as a known failure that passes.
     for key in Self.documentedDifferences.keys.sorted() where !documentedSeen.contains(key) {
-      Issue.record("\(key) is listed in documentedDifferences but no longer differs from stalwart in that way; remove it")
+      Issue.record(
+        "\(key) is listed in documentedDifferences but no longer differs from stalwart in that way; remove it"
+      )
     }
-    print("stalwart mail-parser: \(documentedCount) cases differ where sendlint follows the RFC (documentedDifferences, each checked for its kind of difference); \(Self.deviations.count) documented deviations (8-bit text decoded where stalwart shows U+FFFD)")
-    try KnownFailures("stalwart-expected-parses").check(suite: "stalwart mail-parser expected parses", passed: passed, failures: failures)
+    print(
+      "stalwart mail-parser: \(documentedCount) cases differ where sendlint follows the RFC (documentedDifferences, each checked for its kind of difference); \(Self.deviations.count) documented deviations (8-bit text decoded where stalwart shows U+FFFD)"
+    )
+    try KnownFailures("stalwart-expected-parses").check(
+      suite: "stalwart mail-parser expected parses", passed: passed, failures: failures)
   }
 
   /// CRLF to LF.
   static func lf(_ bytes: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count)
-    for (index, byte) in bytes.enumerated() where !(byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
+    for (index, byte) in bytes.enumerated()
+    where !(byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) {
       out.append(byte)
     }
     return out

@@ -1,15 +1,21 @@
 import Foundation
 import SendlintCore
-@testable import SendlintInventory
 import Testing
+
+@testable import SendlintInventory
 
 /// Discovery of saved messages that do not look like `.eml` files (issue 12): mbox envelope lines
 /// and messages named `.txt`. Every file is written here.
 @Suite struct MessageDiscoveryTests {
   static func folder(_ files: [String: String]) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-discovery-\(UUID().uuidString)").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-discovery-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    for (name, text) in files { try text.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8) }
+    for (name, text) in files {
+      try text.write(
+        toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
     return directory
   }
 
@@ -23,7 +29,9 @@ import Testing
     """
 
   @Test func anExtensionlessFileWithAnEnvelopeLineIsAMessageWithItsOwnLineNumbers() throws {
-    let directory = try Self.folder(["002": Self.envelopeMessage, "notes": "From here on, we talk.\nNothing else.\n"])
+    let directory = try Self.folder([
+      "002": Self.envelopeMessage, "notes": "From here on, we talk.\nNothing else.\n",
+    ])
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let loader = DraftLoader(workingDirectory: directory)
     let found = loader.discoverAll([directory])
@@ -41,7 +49,8 @@ import Testing
 
   @Test func aTextFileThatIsAMessageIsReadAsOne() throws {
     let directory = try Self.folder([
-      "spam.txt": "Received: from a by b; Mon, 1 Jan 2024 00:00:00 +0000\nReturn-Path: <x@example.com>\nFrom: x@example.com\nSubject: s\n\nBody\n",
+      "spam.txt":
+        "Received: from a by b; Mon, 1 Jan 2024 00:00:00 +0000\nReturn-Path: <x@example.com>\nFrom: x@example.com\nSubject: s\n\nBody\n",
       "mbox.txt": Self.envelopeMessage,
       "body.txt": "Subject: Our spring sale\nTo: customers\nDate: spring\n\nHello {{first_name}}\n",
       "plain.txt": "Hello,\nour sale starts Monday: https://www.contoso.com/sale\n",

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import Foundation
 import SendlintDNS
 import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A real authoritative server (Knot DNS) on loopback, with zones written here, and sendlint run
 /// against it with `--online --resolver 127.0.0.1:PORT`. Skipped where `knotd` is not installed
@@ -29,11 +30,16 @@ struct OnlineLiveTests {
     """ + (1...11).map { "\ni\($0) TXT \"v=spf1 ip4:10.0.0.\($0) -all\"" }.joined() + "\n"
 
   static let reverseZones = [
-    "113.0.203.in-addr.arpa": "$ORIGIN 113.0.203.in-addr.arpa.\n$TTL 60\n@ SOA ns.contoso.test. hostmaster.contoso.test. 1 3600 600 86400 60\n@ NS ns.contoso.test.\n5 PTR out.contoso.test.\n",
-    "100.51.198.in-addr.arpa": "$ORIGIN 100.51.198.in-addr.arpa.\n$TTL 60\n@ SOA ns.contoso.test. hostmaster.contoso.test. 1 3600 600 86400 60\n@ NS ns.contoso.test.\n",
+    "113.0.203.in-addr.arpa":
+      "$ORIGIN 113.0.203.in-addr.arpa.\n$TTL 60\n@ SOA ns.contoso.test. hostmaster.contoso.test. 1 3600 600 86400 60\n@ NS ns.contoso.test.\n5 PTR out.contoso.test.\n",
+    "100.51.198.in-addr.arpa":
+      "$ORIGIN 100.51.198.in-addr.arpa.\n$TTL 60\n@ SOA ns.contoso.test. hostmaster.contoso.test. 1 3600 600 86400 60\n@ NS ns.contoso.test.\n",
   ]
 
-  static func message(ip: String, returnPath: String = "bounce@contoso.test", selector: String = "s1", link: String = "https://www.contoso.test/") -> String {
+  static func message(
+    ip: String, returnPath: String = "bounce@contoso.test", selector: String = "s1",
+    link: String = "https://www.contoso.test/"
+  ) -> String {
     """
     Received: from out.contoso.test (out.contoso.test [\(ip)]) by mx.recipient.example; Mon, 4 Aug 2025 10:00:00 +0000
     Return-Path: <\(returnPath)>
@@ -66,21 +72,27 @@ struct OnlineLiveTests {
     var findings: [String] = []
     for line in result.stdout.split(separator: "\n") where line.hasSuffix("]") {
       guard let open = line.lastIndex(of: "["), let colon = line.firstIndex(of: ":") else { continue }
-      findings.append("\(line[..<colon]) \(line[line.index(after: open)..<line.index(before: line.endIndex)])")
+      findings.append(
+        "\(line[..<colon]) \(line[line.index(after: open)..<line.index(before: line.endIndex)])")
     }
     return (findings, result.all)
   }
 
   @Test func findingsFromPublishedDNS() throws {
-    let keys = try #require(TestKeys.rsa1024.flatMap { weak in TestKeys.rsa2048.map { (weak, $0) } }, "openssl could not generate keys")
+    let keys = try #require(
+      TestKeys.rsa1024.flatMap { weak in TestKeys.rsa2048.map { (weak, $0) } },
+      "openssl could not generate keys")
     // TXT strings are at most 255 bytes: a 2048-bit key is split, as zone files do.
     func quoted(_ text: String) -> String {
       stride(from: 0, to: text.count, by: 200).map { offset in
         let start = text.index(text.startIndex, offsetBy: offset)
-        return "\"" + text[start..<(text.index(start, offsetBy: 200, limitedBy: text.endIndex) ?? text.endIndex)] + "\""
+        return "\""
+          + text[start..<(text.index(start, offsetBy: 200, limitedBy: text.endIndex) ?? text.endIndex)] + "\""
       }.joined(separator: " ")
     }
-    let zone = Self.zone + "s1._domainkey TXT \(quoted("v=DKIM1; k=rsa; p=" + keys.1))\nweak._domainkey TXT \(quoted("v=DKIM1; k=rsa; p=" + keys.0))\n"
+    let zone =
+      Self.zone
+      + "s1._domainkey TXT \(quoted("v=DKIM1; k=rsa; p=" + keys.1))\nweak._domainkey TXT \(quoted("v=DKIM1; k=rsa; p=" + keys.0))\n"
       // Over 1232 bytes: knotd answers UDP with TC=1 and an empty answer, so only TCP reads the key.
       + "big._domainkey TXT \(quoted("v=DKIM1; k=rsa; n=" + String(repeating: "x", count: 1400) + "; p=" + keys.1))\n"
     let server = try KnotServer.start(zones: ["contoso.test": zone].merging(Self.reverseZones) { $1 })
@@ -94,21 +106,26 @@ struct OnlineLiveTests {
       "dead-link.eml": Self.message(ip: "203.0.113.5", link: "https://gone.contoso.test/"),
       "tcp-key.eml": Self.message(ip: "203.0.113.5", selector: "big"),
     ]
-    let (findings, output) = try run(["--online", "--resolver", "127.0.0.1:\(server.port)", "--dns-timeout", "2"], drafts: drafts)
+    let (findings, output) = try run(
+      ["--online", "--resolver", "127.0.0.1:\(server.port)", "--dns-timeout", "2"], drafts: drafts)
     let online: Set<String> = [
-      "identity/spf-fail", "identity/dkim-key-missing", "identity/dkim-key-weak", "identity/dmarc-missing", "identity/dmarc-policy-none",
+      "identity/spf-fail", "identity/dkim-key-missing", "identity/dkim-key-weak", "identity/dmarc-missing",
+      "identity/dmarc-policy-none",
       "identity/missing-rdns", "link/unresolvable-host", "input/dns-unavailable",
     ]
     let got = Set(findings.filter { online.contains(String($0.split(separator: " ")[1])) })
     var want: Set<String> = Set(drafts.keys.map { "\($0) identity/dmarc-policy-none" })
     want.formUnion([
       "spf-fail.eml identity/spf-fail", "spf-fail.eml identity/missing-rdns", "lookups.eml identity/spf-fail",
-      "dkim-missing.eml identity/dkim-key-missing", "dkim-weak.eml identity/dkim-key-weak", "dead-link.eml link/unresolvable-host",
+      "dkim-missing.eml identity/dkim-key-missing", "dkim-weak.eml identity/dkim-key-weak",
+      "dead-link.eml link/unresolvable-host",
     ])
     #expect(got == want, "\(output)")
     // The include gives softfail, which is "no match" for include (RFC 7208 §5.2): -all decides.
     #expect(output.contains("gives fail for 198.51.100.9: \"-all\" matched"), "\(output)")
-    #expect(output.contains("_spf.contoso.test: \"v=spf1 ip4:203.0.113.0/24 ~all\""), "the chain is in the message: \(output)")
+    #expect(
+      output.contains("_spf.contoso.test: \"v=spf1 ip4:203.0.113.0/24 ~all\""),
+      "the chain is in the message: \(output)")
     #expect(output.contains("more than 10 DNS-querying terms"), "\(output)")
     #expect(output.contains("1024-bit RSA key"), "\(output)")
   }
@@ -123,17 +140,22 @@ struct OnlineLiveTests {
     #expect(ContinuousClock.now - started < .seconds(30))
     #expect(findings.contains("good.eml input/dns-unavailable"), "\(output)")
     #expect(output.contains("within the timeout"), "\(output)")
-    #expect(!findings.contains { $0.hasSuffix("identity/spf-fail") || $0.hasSuffix("identity/dmarc-missing") }, "\(output)")
+    #expect(
+      !findings.contains { $0.hasSuffix("identity/spf-fail") || $0.hasSuffix("identity/dmarc-missing") },
+      "\(output)")
   }
 
   @Test func withoutOnlineNothingIsSent() throws {
     let silent = try SilentUDPPort()
     defer { silent.close() }
-    let (findings, output) = try run(["--resolver", "127.0.0.1:\(silent.port)"], drafts: ["good.eml": Self.message(ip: "203.0.113.5")])
+    let (findings, output) = try run(
+      ["--resolver", "127.0.0.1:\(silent.port)"], drafts: ["good.eml": Self.message(ip: "203.0.113.5")])
     #expect(silent.pendingBytes() == 0, "a packet reached the resolver without --online")
     #expect(!findings.contains { $0.hasSuffix("input/dns-unavailable") }, "\(output)")
     // The port records what arrives: the same run with --online does send.
-    _ = try run(["--online", "--resolver", "127.0.0.1:\(silent.port)", "--dns-timeout", "0.1", "--dns-budget", "1"], drafts: ["good.eml": Self.message(ip: "203.0.113.5")])
+    _ = try run(
+      ["--online", "--resolver", "127.0.0.1:\(silent.port)", "--dns-timeout", "0.1", "--dns-budget", "1"],
+      drafts: ["good.eml": Self.message(ip: "203.0.113.5")])
     #expect(silent.pendingBytes() > 0)
   }
 }
@@ -154,10 +176,16 @@ final class SilentUDPPort: @unchecked Sendable {
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
     guard bound == 0 else { throw PolicyTestError("bind() failed") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
     return UInt16(bigEndian: address.sin_port)
   }
 
@@ -166,7 +194,9 @@ final class SilentUDPPort: @unchecked Sendable {
     var buffer = [UInt8](repeating: 0, count: 65_535)
     var total = 0
     while true {
-      let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+      let count = buffer.withUnsafeMutableBytes {
+        recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+      }
       if count <= 0 { return total }
       total += count
     }
@@ -177,7 +207,9 @@ final class SilentUDPPort: @unchecked Sendable {
 
 /// knotd serving zone files from a temporary folder on 127.0.0.1 at a port chosen at start.
 final class KnotServer: @unchecked Sendable {
-  static let knotd: String? = ["/usr/sbin/knotd", "/usr/bin/knotd", "/usr/local/sbin/knotd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+  static let knotd: String? = ["/usr/sbin/knotd", "/usr/bin/knotd", "/usr/local/sbin/knotd"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
 
   let process: Process
   let port: UInt16
@@ -199,7 +231,9 @@ final class KnotServer: @unchecked Sendable {
   static func start(zones: [String: String]) throws -> KnotServer {
     let knotd = try #require(knotd)
     for _ in 0..<5 {
-      let directory = FileManager.default.temporaryDirectory.appendingPathComponent("knot-\(UUID().uuidString)").path
+      let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "knot-\(UUID().uuidString)"
+      ).path
       try FileManager.default.createDirectory(atPath: directory + "/run", withIntermediateDirectories: true)
       try FileManager.default.createDirectory(atPath: directory + "/db", withIntermediateDirectories: true)
       let port = try freePort()
@@ -217,7 +251,8 @@ final class KnotServer: @unchecked Sendable {
         """
       for (name, text) in zones.sorted(by: { $0.key < $1.key }) {
         try Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/\(name).zone"))
-        config += "  - domain: \(name)\n    file: \"\(directory)/\(name).zone\"\n    storage: \"\(directory)/db\"\n"
+        config +=
+          "  - domain: \(name)\n    file: \"\(directory)/\(name).zone\"\n    storage: \"\(directory)/db\"\n"
       }
       try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/knot.conf"))
       let process = Process()
@@ -229,10 +264,13 @@ final class KnotServer: @unchecked Sendable {
       try process.run()
       let server = KnotServer(process: process, port: port, directory: directory)
       // Ready when it answers the SOA of the first zone.
-      let probe = SocketResolver(servers: [ResolverAddress(bytes: [127, 0, 0, 1], port: port)], timeout: .milliseconds(200))
+      let probe = SocketResolver(
+        servers: [ResolverAddress(bytes: [127, 0, 0, 1], port: port)], timeout: .milliseconds(200))
       let deadline = ContinuousClock.now + .seconds(15)
       while ContinuousClock.now < deadline, process.isRunning {
-        if case .records(let records) = probe.lookup(zones.keys.sorted()[0], .soa), !records.isEmpty { return server }
+        if case .records(let records) = probe.lookup(zones.keys.sorted()[0], .soa), !records.isEmpty {
+          return server
+        }
         usleep(100_000)
       }
       server.stop()

@@ -23,11 +23,18 @@ final class ZoneResolver: DNSResolver, @unchecked Sendable {
     return asked
   }
 
-  func add(_ name: String, _ type: DNSRecordType, _ data: DNSRecordData) { zone[name, default: [:]][type, default: []].append(data) }
+  func add(_ name: String, _ type: DNSRecordType, _ data: DNSRecordData) {
+    zone[name, default: [:]][type, default: []].append(data)
+  }
   func txt(_ name: String, _ text: String) {
     // Split into 255-byte character-strings as a zone file would.
     let bytes = Array(text.utf8)
-    add(name, .txt, .txt(stride(from: 0, to: max(bytes.count, 1), by: 255).map { Array(bytes[$0..<min(bytes.count, $0 + 255)]) }))
+    add(
+      name, .txt,
+      .txt(
+        stride(from: 0, to: max(bytes.count, 1), by: 255).map {
+          Array(bytes[$0..<min(bytes.count, $0 + 255)])
+        }))
   }
   func a(_ name: String, _ address: [UInt8]) { add(name, .a, .a(address)) }
 
@@ -54,7 +61,10 @@ enum TestKeys {
   static func rsa(bits: Int) -> String? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:\(bits) 2>/dev/null | openssl pkey -pubout -outform DER 2>/dev/null | base64 -w0"]
+    process.arguments = [
+      "-c",
+      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:\(bits) 2>/dev/null | openssl pkey -pubout -outform DER 2>/dev/null | base64 -w0",
+    ]
     let output = Pipe()
     process.standardOutput = output
     guard (try? process.run()) != nil else { return nil }
@@ -73,7 +83,10 @@ enum TestKeys {
 @Suite struct DNSMessageTests {
   /// A response header: id 0x1234, QR, RD, RA, the given RCODE and counts.
   func header(rcode: UInt8 = 0, qd: UInt16 = 1, an: UInt16, ns: UInt16 = 0, tc: Bool = false) -> [UInt8] {
-    [0x12, 0x34, 0x81 | (tc ? 0x02 : 0), 0x80 | rcode, UInt8(qd >> 8), UInt8(qd & 0xFF), UInt8(an >> 8), UInt8(an & 0xFF), UInt8(ns >> 8), UInt8(ns & 0xFF), 0, 0]
+    [
+      0x12, 0x34, 0x81 | (tc ? 0x02 : 0), 0x80 | rcode, UInt8(qd >> 8), UInt8(qd & 0xFF), UInt8(an >> 8),
+      UInt8(an & 0xFF), UInt8(ns >> 8), UInt8(ns & 0xFF), 0, 0,
+    ]
   }
   /// The question `a.example TXT IN` at offset 12.
   let question: [UInt8] = [1, 0x61, 7] + Array("example".utf8) + [0, 0, 16, 0, 1]
@@ -81,7 +94,8 @@ enum TestKeys {
   @Test func readsACompressedTXTAnswer() throws {
     // Answer owner: a pointer to the question name at offset 12.
     let rdata: [UInt8] = [5] + Array("v=spf".utf8) + [3] + Array("1 a".utf8)
-    let packet = header(an: 1) + question + [0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, UInt8(rdata.count)] + rdata
+    let packet =
+      header(an: 1) + question + [0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, UInt8(rdata.count)] + rdata
     let message = try DNSMessage.parse(packet)
     #expect(message.id == 0x1234 && message.isResponse && message.rcode == 0)
     #expect(message.questionName == "a.example")
@@ -118,7 +132,9 @@ enum TestKeys {
     }
     var packet = header(qd: 0, an: 2)
     packet += [0, 0, 99, 0, 1, 0, 0, 0, 60, UInt8(chain.count >> 8), UInt8(chain.count & 0xFF)] + chain
-    packet += [0xC0 | UInt8(previous >> 8), UInt8(previous & 0xFF), 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4]
+    packet += [
+      0xC0 | UInt8(previous >> 8), UInt8(previous & 0xFF), 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 1, 2, 3, 4,
+    ]
     #expect(throws: DNSParseError.self) { try DNSMessage.parse(packet) }
     // The same chain, only 20 long, is a valid name.
     let short = Array(chain.prefix(3 + 4 * 20))
@@ -132,10 +148,13 @@ enum TestKeys {
 
   @Test func truncatedPacketsAreMalformed() throws {
     let rdata: [UInt8] = [4] + Array("text".utf8)
-    let packet = header(an: 1) + question + [0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, UInt8(rdata.count)] + rdata
+    let packet =
+      header(an: 1) + question + [0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, UInt8(rdata.count)] + rdata
     _ = try DNSMessage.parse(packet)
     for length in 0..<packet.count {
-      #expect(throws: DNSParseError.self, "cut at \(length)") { try DNSMessage.parse(Array(packet.prefix(length))) }
+      #expect(throws: DNSParseError.self, "cut at \(length)") {
+        try DNSMessage.parse(Array(packet.prefix(length)))
+      }
     }
   }
 
@@ -146,7 +165,9 @@ enum TestKeys {
 
   @Test func aTXTStringPastItsRecordIsMalformed() {
     // rdlength 3 but the string claims 10 bytes (which the packet has after the record).
-    let packet = header(an: 1) + question + [0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, 3, 10, 0x61, 0x62] + Array(repeating: 0x63, count: 20)
+    let packet =
+      header(an: 1) + question + [0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, 3, 10, 0x61, 0x62]
+      + Array(repeating: 0x63, count: 20)
     #expect(throws: DNSParseError.self) { try DNSMessage.parse(packet) }
   }
 
@@ -156,17 +177,36 @@ enum TestKeys {
   }
 
   @Test func rcodesBecomeTypedOutcomes() {
-    #expect(SocketResolver.outcome(header(rcode: 3, an: 0) + question, name: "a.example", type: .txt, server: "s") == .nonexistent)
-    #expect(SocketResolver.outcome(header(rcode: 2, an: 0) + question, name: "a.example", type: .txt, server: "s") == .failure(.serverFailure(server: "s")))
-    #expect(SocketResolver.outcome(header(rcode: 5, an: 0) + question, name: "a.example", type: .txt, server: "s") == .failure(.refused(server: "s")))
-    #expect(SocketResolver.outcome(header(an: 0) + question, name: "a.example", type: .txt, server: "s") == .records([]))
-    if case .failure(.malformed) = SocketResolver.outcome([1, 2, 3], name: "a.example", type: .txt, server: "s") {} else { Issue.record("3 bytes is not malformed") }
+    #expect(
+      SocketResolver.outcome(header(rcode: 3, an: 0) + question, name: "a.example", type: .txt, server: "s")
+        == .nonexistent)
+    #expect(
+      SocketResolver.outcome(header(rcode: 2, an: 0) + question, name: "a.example", type: .txt, server: "s")
+        == .failure(.serverFailure(server: "s")))
+    #expect(
+      SocketResolver.outcome(header(rcode: 5, an: 0) + question, name: "a.example", type: .txt, server: "s")
+        == .failure(.refused(server: "s")))
+    #expect(
+      SocketResolver.outcome(header(an: 0) + question, name: "a.example", type: .txt, server: "s")
+        == .records([]))
+    if case .failure(.malformed) = SocketResolver.outcome(
+      [1, 2, 3], name: "a.example", type: .txt, server: "s")
+    {
+    } else {
+      Issue.record("3 bytes is not malformed")
+    }
   }
 
   @Test func queriesRejectNamesDNSCannotCarry() throws {
     #expect(throws: DNSParseError.self) { try DNSMessage.query(id: 1, name: "a..example", type: .a) }
-    #expect(throws: DNSParseError.self) { try DNSMessage.query(id: 1, name: String(repeating: "a", count: 64) + ".example", type: .a) }
-    #expect(throws: DNSParseError.self) { try DNSMessage.query(id: 1, name: Array(repeating: String(repeating: "a", count: 60), count: 5).joined(separator: "."), type: .a) }
+    #expect(throws: DNSParseError.self) {
+      try DNSMessage.query(id: 1, name: String(repeating: "a", count: 64) + ".example", type: .a)
+    }
+    #expect(throws: DNSParseError.self) {
+      try DNSMessage.query(
+        id: 1, name: Array(repeating: String(repeating: "a", count: 60), count: 5).joined(separator: "."),
+        type: .a)
+    }
     let query = try DNSMessage.query(id: 0xBEEF, name: "a.example.", type: .txt)
     #expect(Array(query[12..<(12 + question.count)]) == question)
   }
@@ -179,7 +219,9 @@ enum TestKeys {
     #expect(ResolverAddress(parsing: "dns.example") == nil)
     #expect(ResolverAddress(parsing: "1.2.3.4:0") == nil)
     #expect(ResolverAddress(parsing: "1.2.3.4:99999") == nil)
-    let servers = ResolvConf.nameservers("# comment\nsearch example\nnameserver 192.0.2.53 ; trailing\nnameserver 2001:db8::53\noptions ndots:2\n")
+    let servers = ResolvConf.nameservers(
+      "# comment\nsearch example\nnameserver 192.0.2.53 ; trailing\nnameserver 2001:db8::53\noptions ndots:2\n"
+    )
     #expect(servers.map(\.description) == ["192.0.2.53:53", "[2001:db8:0:0:0:0:0:53]:53"])
     #expect(ResolvConf.nameservers("").map(\.description) == ["127.0.0.1:53"])
   }
@@ -199,7 +241,10 @@ enum TestKeys {
 }
 
 @Suite struct SPFEvaluationTests {
-  func evaluate(_ zone: ZoneResolver, _ ip: String, domain: String = "contoso.example", sender: String = "bounce@contoso.example") -> (SPFResult, String, [String]) {
+  func evaluate(
+    _ zone: ZoneResolver, _ ip: String, domain: String = "contoso.example",
+    sender: String = "bounce@contoso.example"
+  ) -> (SPFResult, String, [String]) {
     var evaluator = SPFEvaluator(resolver: zone, ip: IPAddress(ip)!, sender: sender)
     let (result, reason) = evaluator.evaluate(domain)
     return (result, reason, evaluator.chain)
@@ -207,7 +252,8 @@ enum TestKeys {
 
   @Test func includesAndMechanisms() {
     let zone = ZoneResolver()
-    zone.txt("contoso.example", "v=spf1 ip4:203.0.113.0/24 include:_spf.esp.example a:relay.contoso.example mx -all")
+    zone.txt(
+      "contoso.example", "v=spf1 ip4:203.0.113.0/24 include:_spf.esp.example a:relay.contoso.example mx -all")
     zone.txt("_spf.esp.example", "v=spf1 ip4:198.51.100.0/25 ip6:2001:db8::/32 ~all")
     zone.a("relay.contoso.example", [192, 0, 2, 10])
     zone.add("contoso.example", .mx, .mx(preference: 10, exchange: "mx.contoso.example"))
@@ -225,14 +271,18 @@ enum TestKeys {
 
   @Test func elevenLookupsArePermerror() {
     let zone = ZoneResolver()
-    zone.txt("contoso.example", "v=spf1 " + (1...11).map { "include:i\($0).example" }.joined(separator: " ") + " -all")
+    zone.txt(
+      "contoso.example",
+      "v=spf1 " + (1...11).map { "include:i\($0).example" }.joined(separator: " ") + " -all")
     for index in 1...11 { zone.txt("i\(index).example", "v=spf1 ip4:10.0.0.\(index) -all") }
     let (result, reason, _) = evaluate(zone, "203.0.113.9")
     #expect(result == .permerror)
     #expect(reason.contains("more than 10"))
     // Ten are allowed.
     zone.zone["contoso.example"] = nil
-    zone.txt("contoso.example", "v=spf1 " + (1...10).map { "include:i\($0).example" }.joined(separator: " ") + " -all")
+    zone.txt(
+      "contoso.example",
+      "v=spf1 " + (1...10).map { "include:i\($0).example" }.joined(separator: " ") + " -all")
     #expect(evaluate(zone, "203.0.113.9").0 == .fail)
   }
 
@@ -286,10 +336,18 @@ enum TestKeys {
   @Test func unusableRecords() {
     #expect(DKIMKeyRecord.state([]) == .missing)
     #expect(DKIMKeyRecord.state(["v=DKIM1; p="]) == .revoked)
-    if case .invalid = DKIMKeyRecord.state(["v=DKIM1; p=!!!"]) {} else { Issue.record("bad base64 is not invalid") }
-    if case .invalid = DKIMKeyRecord.state(["v=DKIM1; p=AAAA"]) {} else { Issue.record("3 zero bytes are not a key") }
+    if case .invalid = DKIMKeyRecord.state(["v=DKIM1; p=!!!"]) {
+    } else {
+      Issue.record("bad base64 is not invalid")
+    }
+    if case .invalid = DKIMKeyRecord.state(["v=DKIM1; p=AAAA"]) {
+    } else {
+      Issue.record("3 zero bytes are not a key")
+    }
     if case .invalid = DKIMKeyRecord.state(["v=DKIM2; p=AAAA"]) {} else { Issue.record("v=DKIM2 accepted") }
-    #expect(DKIMKeyRecord.state(["v=DKIM1; k=ed25519; p=" + Data(repeating: 7, count: 32).base64EncodedString()]) == .ed25519)
+    #expect(
+      DKIMKeyRecord.state(["v=DKIM1; k=ed25519; p=" + Data(repeating: 7, count: 32).base64EncodedString()])
+        == .ed25519)
     // A DER length that runs past the data.
     #expect(RSAKey.modulusBits([0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0x02]) == nil)
     #expect(RSAKey.modulusBits([0x30, 0x03, 0x02, 0x01, 0x00]) == nil)
@@ -297,7 +355,9 @@ enum TestKeys {
 
   @Test func dmarcRecords() {
     let parsed = DMARCRecord.parse("v=DMARC1; p=reject; sp=none; adkim=s; aspf=r")
-    #expect(parsed.policy == "reject" && parsed.subdomainPolicy == "none" && parsed.adkim == "s" && parsed.invalidReason == nil)
+    #expect(
+      parsed.policy == "reject" && parsed.subdomainPolicy == "none" && parsed.adkim == "s"
+        && parsed.invalidReason == nil)
     #expect(DMARCRecord.parse("v=DMARC1; p=bogus; rua=mailto:a@b.example").policy == "none")
     #expect(DMARCRecord.parse("v=DMARC1; p=bogus").invalidReason != nil)
   }
@@ -327,7 +387,9 @@ enum TestKeys {
     categories: [marketing]
     """
 
-  func lint(_ resolver: any DNSResolver, online: Bool, policyText: String = OnlineEngineTests.policyText) throws -> LintReport {
+  func lint(_ resolver: any DNSResolver, online: Bool, policyText: String = OnlineEngineTests.policyText)
+    throws -> LintReport
+  {
     var request = LintRequest(paths: [], workingDirectory: "/")
     request.standardInput = StandardInputDraft(bytes: Array(Self.message.utf8), filename: "news.eml")
     request.policy = try policy(policyText)
@@ -380,11 +442,14 @@ enum TestKeys {
     let report = try lint(zone, online: true)
     func messages(_ rule: String) -> [String] { report.findings.filter { $0.rule == rule }.map(\.message) }
     #expect(messages("identity/spf-fail").count == 1)
-    #expect(messages("identity/spf-fail").first?.contains("contoso.example: \"v=spf1 ip4:198.51.100.0/24 -all\"") == true)
+    #expect(
+      messages("identity/spf-fail").first?.contains("contoso.example: \"v=spf1 ip4:198.51.100.0/24 -all\"")
+        == true)
     #expect(messages("identity/dkim-key-weak").first?.contains("1024-bit") == true)
     #expect(messages("identity/dmarc-policy-none").count == 1)
     #expect(messages("identity/missing-rdns").first?.contains("no PTR record") == true)
-    #expect(messages("link/unresolvable-host") == ["link host gone.contoso.example does not exist (NXDOMAIN)"])
+    #expect(
+      messages("link/unresolvable-host") == ["link host gone.contoso.example does not exist (NXDOMAIN)"])
     #expect(messages("identity/dkim-key-missing").isEmpty)
     #expect(messages("input/dns-unavailable").isEmpty)
   }
@@ -399,7 +464,10 @@ enum TestKeys {
     #expect(messages("identity/dmarc-missing").count == 1)
     // SPF and the From domain's MX both ask contoso.example: each failure is reported, none passes.
     let unavailable = messages("input/dns-unavailable")
-    #expect(unavailable.contains { $0.hasPrefix("SPF of contoso.example for 203.0.113.5 was not checked") && $0.contains("SERVFAIL") })
+    #expect(
+      unavailable.contains {
+        $0.hasPrefix("SPF of contoso.example for 203.0.113.5 was not checked") && $0.contains("SERVFAIL")
+      })
     #expect(unavailable.contains { $0.contains("From domain contoso.example was not checked") })
     #expect(messages("identity/spf-fail").isEmpty)
   }
@@ -436,30 +504,43 @@ enum TestKeys {
     let zone = ZoneResolver()
     zone.txt("s1._domainkey.contoso.example", "v=DKIM1; p=\(try #require(TestKeys.rsa2048))")
     var request = LintRequest(paths: [], workingDirectory: "/")
-    request.standardInput = StandardInputDraft(bytes: Array(OnlineEngineTests.message.utf8), filename: "news.eml")
-    request.policy = try policy(OnlineEngineTests.policyText + "\nrules:\n  identity/dkim-key-weak: { options: { recommended_bits: 3072 } }\n")
+    request.standardInput = StandardInputDraft(
+      bytes: Array(OnlineEngineTests.message.utf8), filename: "news.eml")
+    request.policy = try policy(
+      OnlineEngineTests.policyText
+        + "\nrules:\n  identity/dkim-key-weak: { options: { recommended_bits: 3072 } }\n")
     request.category = "marketing"
     request.resolver = zone
     request.online = true
     let weak = Engine().lint(request).findings.filter { $0.rule == "identity/dkim-key-weak" }
-    #expect(weak.map(\.message) == ["the DKIM key for d=contoso.example s=s1 is a 2048-bit RSA key (at least 3072 recommended)"])
+    #expect(
+      weak.map(\.message) == [
+        "the DKIM key for d=contoso.example s=s1 is a 2048-bit RSA key (at least 3072 recommended)"
+      ])
   }
 
   @Test(.enabled(if: TestKeys.rsa512 != nil, "openssl is needed to generate test keys"))
   func aKeyUnder1024BitsIsUnusable() throws {
     #expect(DKIMKeyRecord.state(["p=\(try #require(TestKeys.rsa512))"]) == .rsa(bits: 512))
     var facts = OnlineFacts()
-    facts.dkimKeys = [DKIMKeyCheck(domain: "contoso.example", selector: "s1", state: .rsa(bits: 512), range: nil)]
-    let inventory = Inventory(draftPath: "a.eml", kind: .eml, draftFile: SourceFile(path: "a.eml", text: "From: a@contoso.example\n\nx\n"))
+    facts.dkimKeys = [
+      DKIMKeyCheck(domain: "contoso.example", selector: "s1", state: .rsa(bits: 512), range: nil)
+    ]
+    let inventory = Inventory(
+      draftPath: "a.eml", kind: .eml,
+      draftFile: SourceFile(path: "a.eml", text: "From: a@contoso.example\n\nx\n"))
     let context = RuleContext(brand: BrandFacts(), category: nil)
-    #expect(DKIMKeyMissing(options: RuleOptions()).check(facts, inventory, context).first?.message.contains("512-bit RSA key, which verifiers reject") == true)
+    #expect(
+      DKIMKeyMissing(options: RuleOptions()).check(facts, inventory, context).first?.message.contains(
+        "512-bit RSA key, which verifiers reject") == true)
     #expect(DKIMKeyWeak(options: RuleOptions()).check(facts, inventory, context).isEmpty)
   }
 
   @Test(.enabled(if: CLIGateTests.binaryExists, "the sendlint binary is built by swift build"))
   func badDNSOptionsAreUsageErrors() throws {
     let root = try CLIGateTests.repository(["a.eml": "From: a@contoso.example\nSubject: s\n\nx\n"])
-    let resolver = try CLIGateTests.sendlint(["lint", ".", "--online", "--resolver", "dns.example:53"], in: root)
+    let resolver = try CLIGateTests.sendlint(
+      ["lint", ".", "--online", "--resolver", "dns.example:53"], in: root)
     #expect(resolver.status == 2)
     #expect(resolver.stderr.contains("--resolver \"dns.example:53\" is not an IP address"), "\(resolver.all)")
     let timeout = try CLIGateTests.sendlint(["lint", ".", "--online", "--dns-timeout", "0"], in: root)

@@ -15,7 +15,9 @@ import Testing
     let bound = Int(sendlint_deflate_bound(Int64(bytes.count)))
     var output = [UInt8](repeating: 0, count: bound)
     let written = output.withUnsafeMutableBufferPointer { out in
-      bytes.withUnsafeBufferPointer { input in sendlint_deflate(input.baseAddress, Int64(bytes.count), out.baseAddress, Int64(bound)) }
+      bytes.withUnsafeBufferPointer { input in
+        sendlint_deflate(input.baseAddress, Int64(bytes.count), out.baseAddress, Int64(bound))
+      }
     }
     precondition(written >= 0, "zlib could not compress the test data")
     return Array(output.prefix(Int(written)))
@@ -25,7 +27,9 @@ import Testing
   /// the reader does not need (readers rebuild it too).
   static func pdf(_ objects: [(Int, [UInt8])]) -> [UInt8] {
     var bytes = Array("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
-    for (number, body) in objects { bytes += Array("\(number) 0 obj\n".utf8) + body + Array("\nendobj\n".utf8) }
+    for (number, body) in objects {
+      bytes += Array("\(number) 0 obj\n".utf8) + body + Array("\nendobj\n".utf8)
+    }
     return bytes + Array("trailer\n<< /Root 1 0 R >>\n%%EOF\n".utf8)
   }
 
@@ -35,7 +39,8 @@ import Testing
   static func stream(_ dictionary: String, _ data: [UInt8], flate: Bool = true) -> [UInt8] {
     let stored = flate ? deflate(data) : data
     let filter = flate ? " /Filter /FlateDecode" : ""
-    return Array("<< \(dictionary) /Length \(stored.count)\(filter) >>\nstream\n".utf8) + stored + Array("\nendstream".utf8)
+    return Array("<< \(dictionary) /Length \(stored.count)\(filter) >>\nstream\n".utf8) + stored
+      + Array("\nendstream".utf8)
   }
 
   static func annotation(_ uri: String) -> String {
@@ -45,11 +50,12 @@ import Testing
   // MARK: The reader
 
   @Test func plainObjectsGiveTheirURIsAndObjectNumbers() {
-    let result = PDFLinks.read(Self.pdf([
-      (1, Self.object("<< /Type /Catalog /Pages 2 0 R >>")),
-      (4, Self.object(Self.annotation("(http://evil.example/login)"))),
-      (7, Self.object(Self.annotation("(https://www.contoso.com/)"))),
-    ]))
+    let result = PDFLinks.read(
+      Self.pdf([
+        (1, Self.object("<< /Type /Catalog /Pages 2 0 R >>")),
+        (4, Self.object(Self.annotation("(http://evil.example/login)"))),
+        (7, Self.object(Self.annotation("(https://www.contoso.com/)"))),
+      ]))
     #expect(result.uris.map(\.value) == ["http://evil.example/login", "https://www.contoso.com/"])
     #expect(result.uris.map(\.objectNumber) == [4, 7])
     #expect(result.limits.isEmpty)
@@ -57,10 +63,11 @@ import Testing
 
   @Test func literalStringEscapesAreDecoded() {
     // \) \( \\ octal (one to three digits), balanced parentheses, a backslash-newline continuation.
-    let result = PDFLinks.read(Self.pdf([
-      (2, Self.object(Self.annotation(#"(https://a.example/x\)y\(z\\w\101\60/\1(p))"#))),
-      (3, Self.object(Self.annotation("(https://b.exa\\\nmple/(q))"))),
-    ]))
+    let result = PDFLinks.read(
+      Self.pdf([
+        (2, Self.object(Self.annotation(#"(https://a.example/x\)y\(z\\w\101\60/\1(p))"#))),
+        (3, Self.object(Self.annotation("(https://b.exa\\\nmple/(q))"))),
+      ]))
     #expect(result.uris.map(\.value) == [#"https://a.example/x)y(z\wA0/\#u{1}(p)"#, "https://b.example/(q)"])
   }
 
@@ -68,15 +75,17 @@ import Testing
     // "https://c.example/" in hex with white space, and an odd final digit (read as followed by 0:
     // "2" → 0x20, a space, trimmed); `/U#52I` is the name /URI written with a #xx escape.
     let hex = "<68 74747073 3A2F2F632E 6578616D706C652F2>"
-    let result = PDFLinks.read(Self.pdf([
-      (5, Self.object(Self.annotation(hex))),
-      (6, Self.object("<< /S /URI /U#52I (http://d.example/) >>")),
-    ]))
+    let result = PDFLinks.read(
+      Self.pdf([
+        (5, Self.object(Self.annotation(hex))),
+        (6, Self.object("<< /S /URI /U#52I (http://d.example/) >>")),
+      ]))
     #expect(result.uris.map(\.value) == ["https://c.example/", "http://d.example/"])
   }
 
   @Test func namesThatOnlyStartLikeURIAreNotLinks() {
-    let result = PDFLinks.read(Self.pdf([(8, Self.object("<< /URIs (http://no.example/) /Base (http://base.example/) /S /URI >>"))]))
+    let result = PDFLinks.read(
+      Self.pdf([(8, Self.object("<< /URIs (http://no.example/) /Base (http://base.example/) /S /URI >>"))]))
     #expect(result.uris.isEmpty)
   }
 
@@ -87,7 +96,8 @@ import Testing
     let second = Self.annotation("(http://obj-stream.example/pay)")
     let header = "11 0 12 \(first.utf8.count + 1) "
     let data = Array((header + first + "\n" + second).utf8)
-    let result = PDFLinks.read(Self.pdf([(20, Self.stream("/Type /ObjStm /N 2 /First \(header.utf8.count)", data))]))
+    let result = PDFLinks.read(
+      Self.pdf([(20, Self.stream("/Type /ObjStm /N 2 /First \(header.utf8.count)", data))]))
     #expect(result.uris.map(\.value) == ["https://www.contoso.com/ok", "http://obj-stream.example/pay"])
     #expect(result.uris.map(\.objectNumber) == [11, 12])
   }
@@ -101,19 +111,21 @@ import Testing
   }
 
   @Test func indirectURIStringsAreResolved() {
-    let result = PDFLinks.read(Self.pdf([
-      (4, Self.object("<< /S /URI /URI 9 0 R >>")),
-      (9, Self.object("(http://indirect.example/)")),
-    ]))
+    let result = PDFLinks.read(
+      Self.pdf([
+        (4, Self.object("<< /S /URI /URI 9 0 R >>")),
+        (9, Self.object("(http://indirect.example/)")),
+      ]))
     #expect(result.uris.map(\.value) == ["http://indirect.example/"])
     #expect(result.uris.first?.objectNumber == 4)
   }
 
   @Test func aStrayParenthesisInStreamDataCannotHideLaterObjects() {
-    let result = PDFLinks.read(Self.pdf([
-      (1, Self.stream("", Array("BT (unclosed string (( ET".utf8), flate: false)),
-      (2, Self.object(Self.annotation("(http://after.example/)"))),
-    ]))
+    let result = PDFLinks.read(
+      Self.pdf([
+        (1, Self.stream("", Array("BT (unclosed string (( ET".utf8), flate: false)),
+        (2, Self.object(Self.annotation("(http://after.example/)"))),
+      ]))
     #expect(result.uris.map(\.value) == ["http://after.example/"])
   }
 
@@ -129,17 +141,20 @@ import Testing
     // 20 MiB of zeros compress to about 20 KiB: the reader inflates 16 MiB, stops, reports it, and
     // still reads the plain objects after the bomb.
     let bomb = [UInt8](repeating: 0x20, count: 20 * 1024 * 1024)
-    let result = PDFLinks.read(Self.pdf([
-      (1, Self.stream("", bomb)),
-      (2, Self.stream("", bomb)),
-      (3, Self.object(Self.annotation("(http://after-bomb.example/)"))),
-    ]))
+    let result = PDFLinks.read(
+      Self.pdf([
+        (1, Self.stream("", bomb)),
+        (2, Self.stream("", bomb)),
+        (3, Self.object(Self.annotation("(http://after-bomb.example/)"))),
+      ]))
     #expect(result.limits.contains { $0.contains("MiB of compressed streams") })
     #expect(result.uris.map(\.value) == ["http://after-bomb.example/"])
   }
 
   @Test func objectAndLinkCountsAreCapped() {
-    let many = (0...PDFLinks.maximumLinks).map { (100 + $0, Self.object(Self.annotation("(http://l\($0).example/)"))) }
+    let many = (0...PDFLinks.maximumLinks).map {
+      (100 + $0, Self.object(Self.annotation("(http://l\($0).example/)")))
+    }
     let links = PDFLinks.read(Self.pdf(many))
     #expect(links.uris.count == PDFLinks.maximumLinks)
     #expect(links.limits.contains { $0.contains("links") })
@@ -148,12 +163,17 @@ import Testing
   }
 
   @Test func damagedAndTruncatedInputIsReadAsFarAsItGoes() {
-    let full = Self.deflate(Array((String(repeating: "x", count: 5_000) + Self.annotation("(http://partial.example/)")).utf8))
+    let full = Self.deflate(
+      Array((String(repeating: "x", count: 5_000) + Self.annotation("(http://partial.example/)")).utf8))
     // Cut inside the compressed data: nothing after the cut, but no crash and no false link.
-    let cut = Array("%PDF-1.5\n1 0 obj << /Filter /FlateDecode >>\nstream\n".utf8) + full.prefix(full.count / 2)
+    let cut =
+      Array("%PDF-1.5\n1 0 obj << /Filter /FlateDecode >>\nstream\n".utf8) + full.prefix(full.count / 2)
     #expect(PDFLinks.read(cut).uris.isEmpty)
     // Garbage after a flate filter, unterminated strings and dictionaries, a lone `stream`.
-    for junk in ["<< /Filter /FlateDecode >> stream\nnot zlib at all endstream", "(((((\\", "<<<<<</URI", "stream", "/URI <6", "%PDF-"] {
+    for junk in [
+      "<< /Filter /FlateDecode >> stream\nnot zlib at all endstream", "(((((\\", "<<<<<</URI", "stream",
+      "/URI <6", "%PDF-",
+    ] {
       _ = PDFLinks.read(Array(("%PDF-1.5\n" + junk).utf8))
     }
     var generator = SystemRandomNumberGenerator()
@@ -200,7 +220,10 @@ import Testing
 
   static func lint(_ bytes: [UInt8]) throws -> (Inventory, [Finding]) {
     let inventory = InventoryReader.eml(SourceFile(path: "invoice.eml", bytes: bytes))
-    return (inventory, Engine.check(inventory, policy: try PolicyLoader.builtinDefault(directory: "/"), category: nil))
+    return (
+      inventory,
+      Engine.check(inventory, policy: try PolicyLoader.builtinDefault(directory: "/"), category: nil)
+    )
   }
 
   @Test func linksInAPDFAttachmentAreLinksOfTheMessage() throws {
@@ -237,6 +260,9 @@ import Testing
   @Test func aBombInAnAttachmentIsAnInputFinding() throws {
     let pdf = Self.pdf([(1, Self.stream("", [UInt8](repeating: 0, count: 17 * 1024 * 1024)))])
     let (_, findings) = try Self.lint(Self.message(attaching: pdf))
-    #expect(findings.contains { $0.rule == "input/limit-exceeded" && $0.message.contains("PDF attachment \"invoice.pdf\"") })
+    #expect(
+      findings.contains {
+        $0.rule == "input/limit-exceeded" && $0.message.contains("PDF attachment \"invoice.pdf\"")
+      })
   }
 }

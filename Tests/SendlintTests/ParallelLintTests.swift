@@ -1,7 +1,8 @@
 import Foundation
 import SendlintCore
-@testable import SendlintEngine
 import Testing
+
+@testable import SendlintEngine
 
 /// Issue 15, every core: `lint --jobs N` reads and checks drafts on N threads, and the report is
 /// the one a sequential run writes, in every format, whatever N. The repository generated here has
@@ -12,12 +13,14 @@ import Testing
   /// 200 templates in 20 folders, plus campaigns and a policy in a subfolder.
   static func generatedRepository() throws -> String {
     var files: [String: String] = [
-      ".sendlint.yaml": "version: 1\nextends: [sendlint:recommended]\nbrand:\n  domains: [example.com]\ncategories: [marketing]\n",
+      ".sendlint.yaml":
+        "version: 1\nextends: [sendlint:recommended]\nbrand:\n  domains: [example.com]\ncategories: [marketing]\n",
       // A broken policy: its drafts are not linted and its diagnostic is reported once, in order.
       "broken/.sendlint.yaml": "version: 1\nrulez: {}\n",
       "broken/a.html": "<a href=\"http://example.com/\">x</a>\n",
       "broken/b.html": "<a href=\"http://example.com/\">y</a>\n",
-      "strict/.sendlint.yaml": "version: 1\nextends: [sendlint:recommended]\nrules:\n  link/insecure: error\n",
+      "strict/.sendlint.yaml":
+        "version: 1\nextends: [sendlint:recommended]\nrules:\n  link/insecure: error\n",
       "strict/offer.txt": "Visit http://example.com/strict now\n",
     ]
     for index in 0..<200 {
@@ -27,9 +30,14 @@ import Testing
       case 0: body = "<p>Hello <a href=\"http://example.com/p\(index)\">offer \(index)</a></p>\n"
       case 1: body = "<a href=\"https://evil\(index).test/\">https://example.com/account</a>\n"
       case 2:
-        body = "{{!-- sendlint-disable-next-line link/insecure -- archived page, T-\(index) --}}\n<a href=\"http://example.com/old\(index)\">old</a>\n"
-      case 3: body = "{{!-- sendlint-disable-next-line link/text-host-mismatch -- nothing to hide, T-\(index) --}}\n<p>clean \(index)</p>\n"
-      default: body = "<p>Plain newsletter \(index), nothing to report.</p><img src=\"https://example.com/i\(index).png\" alt=\"\">\n"
+        body =
+          "{{!-- sendlint-disable-next-line link/insecure -- archived page, T-\(index) --}}\n<a href=\"http://example.com/old\(index)\">old</a>\n"
+      case 3:
+        body =
+          "{{!-- sendlint-disable-next-line link/text-host-mismatch -- nothing to hide, T-\(index) --}}\n<p>clean \(index)</p>\n"
+      default:
+        body =
+          "<p>Plain newsletter \(index), nothing to report.</p><img src=\"https://example.com/i\(index).png\" alt=\"\">\n"
       }
       files["\(folder)/t\(String(format: "%03d", index)).html"] = body
     }
@@ -48,7 +56,8 @@ import Testing
   static func output(_ arguments: [String], in directory: String) throws -> String {
     let run = try CLIGateTests.sendlint(arguments, in: directory)
     let text = "exit \(run.status)\n" + run.stdout + "\n--- stderr\n" + run.stderr
-    return text.replacingOccurrences(of: #" time="[0-9.]+""#, with: " time=\"T\"", options: .regularExpression)
+    return text.replacingOccurrences(
+      of: #" time="[0-9.]+""#, with: " time=\"T\"", options: .regularExpression)
   }
 
   @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
@@ -58,9 +67,13 @@ import Testing
     for format in Self.formats {
       let sequential = try Self.output(["lint", ".", "--format", format, "--jobs", "1"], in: root)
       // The run must exercise what is order-sensitive, or equality proves nothing.
-      #expect(sequential.hasPrefix("exit 2"), "the broken policy and undeclared categories make it a usage error")
+      #expect(
+        sequential.hasPrefix("exit 2"), "the broken policy and undeclared categories make it a usage error")
       if format == "json" {
-        for expected in ["policy/unknown-key", "manifest/unknown-category", "link/insecure", "link/text-host-mismatch", "sendlint/unused-suppression"] {
+        for expected in [
+          "policy/unknown-key", "manifest/unknown-category", "link/insecure", "link/text-host-mismatch",
+          "sendlint/unused-suppression",
+        ] {
           #expect(sequential.contains(expected), "the generated repository should produce \(expected)")
         }
       }
@@ -69,23 +82,31 @@ import Testing
         #expect(parallel == sequential, "--format \(format) --jobs \(jobs) differs from --jobs 1")
       }
       // The default (one per core) too.
-      #expect(try Self.output(["lint", ".", "--format", format], in: root) == sequential, "--format \(format) with the default jobs differs")
+      #expect(
+        try Self.output(["lint", ".", "--format", format], in: root) == sequential,
+        "--format \(format) with the default jobs differs")
     }
   }
 
   @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
   func examplesReportTheSameForAnyJobs() throws {
     for format in Self.formats {
-      let sequential = try Self.output(["lint", "Examples", "--format", format, "--jobs", "1"], in: TestPaths.packageRoot)
+      let sequential = try Self.output(
+        ["lint", "Examples", "--format", format, "--jobs", "1"], in: TestPaths.packageRoot)
       #expect(sequential.hasPrefix("exit 1"), "the examples carry errors")
       for jobs in ["2", "4"] {
-        #expect(try Self.output(["lint", "Examples", "--format", format, "--jobs", jobs], in: TestPaths.packageRoot) == sequential,
-                "Examples --format \(format) --jobs \(jobs) differs from --jobs 1")
+        #expect(
+          try Self.output(
+            ["lint", "Examples", "--format", format, "--jobs", jobs], in: TestPaths.packageRoot)
+            == sequential,
+          "Examples --format \(format) --jobs \(jobs) differs from --jobs 1")
       }
     }
   }
 
-  @Test(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"), arguments: ["0", "-3"])
+  @Test(
+    .enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"),
+    arguments: ["0", "-3"])
   func jobsBelowOneIsAUsageError(_ value: String) throws {
     let run = try CLIGateTests.sendlint(["lint", "Examples", "--jobs=\(value)"], in: TestPaths.packageRoot)
     #expect(run.status == 2)
@@ -111,7 +132,8 @@ import Testing
     func shown(_ report: LintReport) -> [String] {
       report.findings.map { finding in
         let start = finding.range?.startPosition
-        return "\(finding.path):\(start?.line ?? 0):\(start?.column ?? 0) \(finding.rule) \(finding.severity) \(finding.message) "
+        return
+          "\(finding.path):\(start?.line ?? 0):\(start?.column ?? 0) \(finding.rule) \(finding.severity) \(finding.message) "
           + "\(finding.help ?? "") ×\(finding.count) \(finding.fingerprint) \(finding.locations.count)"
       }
     }
@@ -137,20 +159,26 @@ import Testing
     }
     let counter = Counter()
     var seen: [Int] = []
-    OrderedWork.run(count: 60, jobs: 3, window: 4, work: { index in
-      counter.change(1)
-      // Early pieces are the slowest, so later ones finish first.
-      usleep(UInt32((60 - index) % 7) * 300)
-      return index * 10
-    }) { index, value in
-      counter.change(-1)
-      #expect(value == index * 10)
-      seen.append(index)
-    }
+    OrderedWork.run(
+      count: 60, jobs: 3, window: 4,
+      work: { index in
+        counter.change(1)
+        // Early pieces are the slowest, so later ones finish first.
+        usleep(UInt32((60 - index) % 7) * 300)
+        return index * 10
+      },
+      consume: { index, value in
+        counter.change(-1)
+        #expect(value == index * 10)
+        seen.append(index)
+      }
+    )
     #expect(seen == Array(0..<60))
     // The window counts pieces claimed and not yet taken; the consumer also holds the one it is
     // merging (taken, so out of the window, but counted here until its callback runs): window + 1.
-    #expect(counter.peak <= 4 + 1, "at most window pieces in flight besides the one being merged, saw \(counter.peak)")
+    #expect(
+      counter.peak <= 4 + 1,
+      "at most window pieces in flight besides the one being merged, saw \(counter.peak)")
     #expect(counter.peak >= 2, "work ran on several threads at once")
   }
 }

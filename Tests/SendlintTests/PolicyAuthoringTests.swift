@@ -12,16 +12,19 @@ import Testing
   final class Project {
     let root: URL
     init(_ files: [String: String]) throws {
-      root = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-authoring-\(UUID().uuidString)")
+      root = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "sendlint-authoring-\(UUID().uuidString)")
       for (path, text) in files {
         let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
       }
     }
     deinit { try? FileManager.default.removeItem(at: root) }
 
-    func lint(_ paths: [String] = ["."], today: String = "2026-11-29", baseline: String? = nil) -> LintReport {
+    func lint(_ paths: [String] = ["."], today: String = "2026-11-29", baseline: String? = nil) -> LintReport
+    {
       var request = LintRequest(paths: paths, workingDirectory: root.path)
       request.today = today
       request.baselinePath = baseline
@@ -37,24 +40,27 @@ import Testing
     """
 
   func diagnostics(_ text: String) -> [Diagnostic] {
-    if case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") { return list.diagnostics }
+    if case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") {
+      return list.diagnostics
+    }
     return []
   }
 
   @Test func everyAuthoringMistakeHasACodePositionAndSuggestion() {
-    let found = diagnostics(Self.brand + """
-      rules:
-        link/insecure: { severity: warning, message: "insecure {{urll}}" }
-        link/split-url: [error]
-      custom_rules:
-        contoso/a: { kind: patern, in: [subject], pattern: "x" }
-        contoso/b: { kind: pattern, in: [subjct], pattern: "x" }
-        contoso/c: { kind: pattern, in: [subject], pattern: "(unclosed" }
-        contoso/d: { kind: pattern, in: [subject], pattern: "(a)\\\\1" }
-      suppress:
-        - { rule: link/insecure, value: x }
-        - { rule: link/insecure, reason: r, expires: "31/01/2027" }
-      """)
+    let found = diagnostics(
+      Self.brand + """
+        rules:
+          link/insecure: { severity: warning, message: "insecure {{urll}}" }
+          link/split-url: [error]
+        custom_rules:
+          contoso/a: { kind: patern, in: [subject], pattern: "x" }
+          contoso/b: { kind: pattern, in: [subjct], pattern: "x" }
+          contoso/c: { kind: pattern, in: [subject], pattern: "(unclosed" }
+          contoso/d: { kind: pattern, in: [subject], pattern: "(a)\\\\1" }
+        suppress:
+          - { rule: link/insecure, value: x }
+          - { rule: link/insecure, reason: r, expires: "31/01/2027" }
+        """)
     let byCode = Dictionary(grouping: found, by: \.code)
     #expect(byCode["policy/unknown-placeholder"]?.first?.help?.hasPrefix("did you mean {{url}}?") == true)
     #expect(byCode["policy/wrong-type"]?.first?.position == SourcePosition(line: 6, column: 19))
@@ -88,10 +94,13 @@ import Testing
 
   @Test func messageTemplatesUseTheRulesValues() throws {
     let project = try Project([
-      ".sendlint.yaml": Self.brand + "rules: { link/insecure: { message: \"[{{rule}}] fix {{url}} before sending\" } }\n",
+      ".sendlint.yaml": Self.brand
+        + "rules: { link/insecure: { message: \"[{{rule}}] fix {{url}} before sending\" } }\n",
       "t.html": "<a href=\"http://www.contoso.com/x\">x</a>",
     ])
-    #expect(project.lint().findings.first { $0.rule == "link/insecure" }?.message == "[link/insecure] fix http://www.contoso.com/x before sending")
+    #expect(
+      project.lint().findings.first { $0.rule == "link/insecure" }?.message
+        == "[link/insecure] fix http://www.contoso.com/x before sending")
   }
 
   @Test func customRuleKindsOnDrafts() throws {
@@ -116,34 +125,44 @@ import Testing
             list: brand.domains
         """,
       "c.campaign.yaml": """
-        campaign: c
-        category: marketing
-        from: "Contoso <news@contoso.com>"
-        subject: "Please confirm your password"
-        html: c.html
-        attachments: [files.zip]
-        """,
+      campaign: c
+      category: marketing
+      from: "Contoso <news@contoso.com>"
+      subject: "Please confirm your password"
+      html: c.html
+      attachments: [files.zip]
+      """,
       "c.html": "<p>Hi</p>\n<p><a href=\"https://helpdesk.example/\">Get help</a></p>\n",
     ])
     let findings = project.lint().findings
     let rules = Set(findings.map(\.rule))
-    #expect(rules.isSuperset(of: ["contoso/no-password", "contoso/list-id", "contoso/no-zip", "contoso/help-links"]))
+    #expect(
+      rules.isSuperset(of: ["contoso/no-password", "contoso/list-id", "contoso/no-zip", "contoso/help-links"])
+    )
     let password = findings.first { $0.rule == "contoso/no-password" }
     #expect(password?.message == "never ask: confirm your password")
     #expect(password?.severity == .error)
-    #expect(findings.first { $0.rule == "contoso/help-links" }?.range?.startPosition == SourcePosition(line: 2, column: 21))
+    #expect(
+      findings.first { $0.rule == "contoso/help-links" }?.range?.startPosition
+        == SourcePosition(line: 2, column: 21))
   }
 
   @Test func suppressionsExpireAndUnusedOnesAreReported() throws {
-    let policy = Self.brand + """
-      suppress:
-        - { rule: link/insecure, files: ["a.html"], value: "www.contoso.com/a", reason: "SEC-1", expires: 2026-12-31 }
-        - { rule: link/insecure, files: ["a.html"], value: "www.contoso.com/zzz", reason: "SEC-2" }
-      """
-    let project = try Project([".sendlint.yaml": policy, "a.html": "<a href=\"http://www.contoso.com/a\">A</a>"])
+    let policy =
+      Self.brand + """
+        suppress:
+          - { rule: link/insecure, files: ["a.html"], value: "www.contoso.com/a", reason: "SEC-1", expires: 2026-12-31 }
+          - { rule: link/insecure, files: ["a.html"], value: "www.contoso.com/zzz", reason: "SEC-2" }
+        """
+    let project = try Project([
+      ".sendlint.yaml": policy, "a.html": "<a href=\"http://www.contoso.com/a\">A</a>",
+    ])
     let before = project.lint(today: "2026-11-29")
     #expect(!before.findings.contains { $0.rule == "link/insecure" })
-    #expect(before.findings.filter { $0.rule == "sendlint/unused-suppression" }.map(\.message) == ["the suppression of link/insecure for \"www.contoso.com/zzz\" (SEC-2) matched no finding"])
+    #expect(
+      before.findings.filter { $0.rule == "sendlint/unused-suppression" }.map(\.message) == [
+        "the suppression of link/insecure for \"www.contoso.com/zzz\" (SEC-2) matched no finding"
+      ])
     let after = project.lint(today: "2027-01-01")
     let returned = after.findings.first { $0.rule == "link/insecure" }
     #expect(returned?.help?.contains("the suppression (SEC-1) expired on 2026-12-31") == true)
@@ -153,23 +172,32 @@ import Testing
     let project = try Project([
       ".sendlint.yaml": Self.brand,
       "t.html": """
-        {{!-- sendlint-disable-next-line link/insecure -- archived page, SEC-9 --}}
-        <a href="http://www.contoso.com/a">A</a>
-        {# sendlint-disable-next-line link/insecure #}
-        <a href="http://www.contoso.com/b">B</a>
-        <!-- sendlint-disable-next-line link/insecure -->
-        <a href="http://www.contoso.com/c">C</a>
-        """,
+      {{!-- sendlint-disable-next-line link/insecure -- archived page, SEC-9 --}}
+      <a href="http://www.contoso.com/a">A</a>
+      {# sendlint-disable-next-line link/insecure #}
+      <a href="http://www.contoso.com/b">B</a>
+      <!-- sendlint-disable-next-line link/insecure -->
+      <a href="http://www.contoso.com/c">C</a>
+      """,
     ])
     let findings = project.lint().findings
     let insecure = findings.filter { $0.rule == "link/insecure" }.compactMap { $0.range?.startPosition.line }
     #expect(insecure.sorted() == [4, 6])
-    #expect(findings.contains { $0.rule == "sendlint/suppression-without-reason" && $0.range?.startPosition.line == 3 })
-    #expect(findings.contains { $0.rule == "sendlint/html-comment-suppression" && $0.range?.startPosition.line == 5 })
+    #expect(
+      findings.contains {
+        $0.rule == "sendlint/suppression-without-reason" && $0.range?.startPosition.line == 3
+      })
+    #expect(
+      findings.contains {
+        $0.rule == "sendlint/html-comment-suppression" && $0.range?.startPosition.line == 5
+      })
   }
 
   @Test func baselineRoundTrip() throws {
-    let project = try Project([".sendlint.yaml": Self.brand, "a.html": "<a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/a\">A</a>"])
+    let project = try Project([
+      ".sendlint.yaml": Self.brand,
+      "a.html": "<a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/a\">A</a>",
+    ])
     let all = project.lint().findings
     // The two identical links are one finding that counts both (issue 12: aggregation), and the
     // baseline accepts both occurrences.
@@ -180,7 +208,8 @@ import Testing
     #expect(project.lint(baseline: path).findings.isEmpty)
     #expect(project.lint(baseline: path).baselinedCount == occurrences)
     // A new finding in a moved file position is still new; the accepted ones stay accepted.
-    try "\n\n<a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/b\">B</a>"
+    try
+      "\n\n<a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/a\">A</a><a href=\"http://www.contoso.com/b\">B</a>"
       .write(to: project.root.appendingPathComponent("a.html"), atomically: true, encoding: .utf8)
     let next = project.lint(baseline: path).findings
     #expect(next.count == 1)

@@ -9,20 +9,24 @@ import Testing
   /// A folder with a policy, one passing fixture, one missing fixture and one expectation that
   /// names a misspelt rule: three cases, so the closing line must add up to three.
   @Test func everyCaseCountsAndBrokenCasesAreLocated() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-policy-test-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-policy-test-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    try "version: 1\nbrand:\n  domains: [example.com]\n".write(toFile: folder + "/.sendlint.yaml", atomically: true, encoding: .utf8)
-    try "<p><a href=\"http://example.com/x\">Example</a></p>\n".write(toFile: folder + "/insecure.html", atomically: true, encoding: .utf8)
+    try "version: 1\nbrand:\n  domains: [example.com]\n".write(
+      toFile: folder + "/.sendlint.yaml", atomically: true, encoding: .utf8)
+    try "<p><a href=\"http://example.com/x\">Example</a></p>\n".write(
+      toFile: folder + "/insecure.html", atomically: true, encoding: .utf8)
     try """
-      cases:
-        - draft: insecure.html
-          expect: [link/insecure]
-        - draft: missing.html
-          expect: [link/insecure]
-        - draft: insecure.html
-          expect: [link/insecur]
-      """.write(toFile: folder + "/sendlint-tests.yaml", atomically: true, encoding: .utf8)
+    cases:
+      - draft: insecure.html
+        expect: [link/insecure]
+      - draft: missing.html
+        expect: [link/insecure]
+      - draft: insecure.html
+        expect: [link/insecur]
+    """.write(toFile: folder + "/sendlint-tests.yaml", atomically: true, encoding: .utf8)
     let result = SendlintEngine.PolicyTests.run(in: folder, loader: DraftLoader(workingDirectory: folder))
     #expect(result.passed == 1)
     #expect(result.failed == 2)

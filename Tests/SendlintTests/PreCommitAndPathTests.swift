@@ -10,15 +10,19 @@ import Testing
 @Suite struct PreCommitAndPathTests {
   /// `repo/.git` and `repo/Examples` (copied from this package's examples).
   static func makeRepository() throws -> URL {
-    let repo = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-precommit-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: repo.appendingPathComponent(".git"), withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: TestPaths.examples, toPath: repo.appendingPathComponent("Examples").path)
+    let repo = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-precommit-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(
+      at: repo.appendingPathComponent(".git"), withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      atPath: TestPaths.examples, toPath: repo.appendingPathComponent("Examples").path)
     return repo
   }
 
   static func write(_ text: String, _ path: String, in repo: URL) throws {
     let url = repo.appendingPathComponent(path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try text.write(to: url, atomically: true, encoding: .utf8)
   }
 
@@ -38,10 +42,12 @@ import Testing
   }
 
   @Test func withoutARepositoryPathsAreRelativeToTheWorkingDirectory() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-norepo-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-norepo-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: TestPaths.examples + "/ms03-026", toPath: folder.appendingPathComponent("ms03-026").path)
+    try FileManager.default.copyItem(
+      atPath: TestPaths.examples + "/ms03-026", toPath: folder.appendingPathComponent("ms03-026").path)
     let loader = DraftLoader(workingDirectory: folder.path)
     // A temporary folder is under no repository on CI machines; when it is, the root is that one.
     if PathConfinement.repositoryRoot(containing: folder.path) == nil {
@@ -50,7 +56,9 @@ import Testing
   }
 
   static func summary(_ report: LintReport) -> [String] {
-    report.findings.map { "\($0.path):\($0.range.map { "\($0.startPosition.line):\($0.startPosition.column)" } ?? "") \($0.rule)" }
+    report.findings.map {
+      "\($0.path):\($0.range.map { "\($0.startPosition.line):\($0.startPosition.column)" } ?? "") \($0.rule)"
+    }
   }
 
   @Test func aTemplateNamedAloneIsLintedWithinItsCampaign() throws {
@@ -71,7 +79,9 @@ import Testing
   @Test func aTemplateAndItsManifestBothNamedAreOneDraft() throws {
     let repo = try Self.makeRepository()
     defer { try? FileManager.default.removeItem(at: repo) }
-    let both = Self.lint(["Examples/ms03-026/body.html", "Examples/ms03-026/campaign.yaml", "Examples/ms03-026/body.txt"], in: repo)
+    let both = Self.lint(
+      ["Examples/ms03-026/body.html", "Examples/ms03-026/campaign.yaml", "Examples/ms03-026/body.txt"],
+      in: repo)
     #expect(both.draftCount == 1)
     #expect(Self.summary(both) == Self.summary(Self.lint(["Examples/ms03-026/campaign.yaml"], in: repo)))
   }
@@ -79,29 +89,47 @@ import Testing
   @Test func manifestsInAncestorFoldersAreFoundAndUnrelatedTemplatesStayAlone() throws {
     let repo = try Self.makeRepository()
     defer { try? FileManager.default.removeItem(at: repo) }
-    try Self.write("<p>Hello <a href=\"https://example.com/\">example.com</a></p>\n", "mail/parts/body.html", in: repo)
+    try Self.write(
+      "<p>Hello <a href=\"https://example.com/\">example.com</a></p>\n", "mail/parts/body.html", in: repo)
     try Self.write("<p>Nobody uses me</p>\n", "mail/parts/orphan.html", in: repo)
-    try Self.write("campaign: c\ncategory: newsletter\nfrom: \"A <a@example.com>\"\nsubject: Hi\nhtml: parts/body.html\n", "mail/a.campaign.yaml", in: repo)
-    try Self.write("campaign: other\ncategory: newsletter\nfrom: \"A <a@example.com>\"\nsubject: Hi\nhtml: mail/parts/body.html\n", "campaign.yaml", in: repo)
+    try Self.write(
+      "campaign: c\ncategory: newsletter\nfrom: \"A <a@example.com>\"\nsubject: Hi\nhtml: parts/body.html\n",
+      "mail/a.campaign.yaml", in: repo)
+    try Self.write(
+      "campaign: other\ncategory: newsletter\nfrom: \"A <a@example.com>\"\nsubject: Hi\nhtml: mail/parts/body.html\n",
+      "campaign.yaml", in: repo)
     let loader = DraftLoader(workingDirectory: repo.appendingPathComponent("mail").path)
     let drafts = loader.discover(["parts/body.html", "parts/orphan.html"]).drafts
-    #expect(drafts.map { loader.displayPath($0.path) } == ["campaign.yaml", "mail/a.campaign.yaml", "mail/parts/orphan.html"])
-    #expect(drafts.last == .template(path: repo.appendingPathComponent("mail/parts/orphan.html").standardizedFileURL.path, isHTML: true))
+    #expect(
+      drafts.map { loader.displayPath($0.path) } == [
+        "campaign.yaml", "mail/a.campaign.yaml", "mail/parts/orphan.html",
+      ])
+    #expect(
+      drafts.last
+        == .template(
+          path: repo.appendingPathComponent("mail/parts/orphan.html").standardizedFileURL.path, isHTML: true))
   }
 
   @Test func fromHookSkipsPolicyTestFixturesAndOwnFiles() throws {
     let repo = try Self.makeRepository()
     defer { try? FileManager.default.removeItem(at: repo) }
-    let paths = ["Examples/policy-tests/password.html", "Examples/policy-tests/sendlint-tests.yaml", "Examples/ms03-026/body.html"]
+    let paths = [
+      "Examples/policy-tests/password.html", "Examples/policy-tests/sendlint-tests.yaml",
+      "Examples/ms03-026/body.html",
+    ]
     var loader = DraftLoader(workingDirectory: repo.path)
     loader.fromHook = true
     let hook = loader.discoverAll(paths)
     #expect(hook.drafts.map { loader.displayPath($0.path) } == ["Examples/ms03-026/campaign.yaml"])
-    #expect(hook.skipped.map(\.path) == ["Examples/policy-tests/password.html", "Examples/policy-tests/sendlint-tests.yaml"])
+    #expect(
+      hook.skipped.map(\.path) == [
+        "Examples/policy-tests/password.html", "Examples/policy-tests/sendlint-tests.yaml",
+      ])
     #expect(hook.skipped.first?.reason.contains("policy-test fixtures") == true)
     // Named outside a hook, a fixture is still linted: the user chose it.
     let named = DraftLoader(workingDirectory: repo.path).discoverAll(["Examples/policy-tests/password.html"])
-    #expect(named.drafts.map { loader.displayPath($0.path) } == ["Examples/policy-tests/password.campaign.yaml"])
+    #expect(
+      named.drafts.map { loader.displayPath($0.path) } == ["Examples/policy-tests/password.campaign.yaml"])
     var request = LintRequest(paths: paths, workingDirectory: repo.path)
     request.fromHook = true
     #expect(Engine().lint(request).draftCount == 1)
@@ -114,18 +142,25 @@ import Testing
     let found = loader.discoverAll(["Examples/.sendlint.yaml"])
     let walked = loader.discoverAll(["Examples"])
     #expect(found.drafts == walked.drafts)
-    #expect(found.drafts.contains(.campaign(manifestPath: repo.appendingPathComponent("Examples/ms03-026/campaign.yaml").standardizedFileURL.path)))
+    #expect(
+      found.drafts.contains(
+        .campaign(
+          manifestPath: repo.appendingPathComponent("Examples/ms03-026/campaign.yaml").standardizedFileURL
+            .path)))
     #expect(!found.drafts.contains { $0.path.contains("policy-tests") })
     #expect(found.diagnostics.isEmpty)
   }
 
   @Test(arguments: [
-    ("*.html", "a/b/c.html", false, true), ("*.html", "c.html", false, true), ("*.html", "c.htmlx", false, false),
+    ("*.html", "a/b/c.html", false, true), ("*.html", "c.html", false, true),
+    ("*.html", "c.htmlx", false, false),
     ("/top.html", "top.html", false, true), ("/top.html", "a/top.html", false, false),
     ("drafts/", "x/drafts", true, true), ("drafts/", "x/drafts", false, false),
-    ("a/**/b.txt", "a/b.txt", false, true), ("a/**/b.txt", "a/x/y/b.txt", false, true), ("a/**/b.txt", "xa/b.txt", false, false),
+    ("a/**/b.txt", "a/b.txt", false, true), ("a/**/b.txt", "a/x/y/b.txt", false, true),
+    ("a/**/b.txt", "xa/b.txt", false, false),
     ("**/old", "old", true, true), ("**/old", "m/n/old", true, true), ("old/**", "old/x/y.html", false, true),
-    ("old/**", "old", true, false), ("a/*.html", "a/b/c.html", false, false), ("b?.txt", "b1.txt", false, true),
+    ("old/**", "old", true, false), ("a/*.html", "a/b/c.html", false, false),
+    ("b?.txt", "b1.txt", false, true),
     ("[abc].eml", "b.eml", false, true), ("[!abc].eml", "b.eml", false, false), ("\\#x", "#x", false, true),
   ])
   func gitignoreSyntax(pattern: String, path: String, isFolder: Bool, excluded: Bool) {
@@ -148,7 +183,9 @@ import Testing
     rules.add(String(repeating: "*a", count: 200) + "b", origin: "test")
     #expect(rules.exclusion(String(repeating: "a", count: 5000), isFolder: false) == nil)
     var many = IgnoreRules()
-    many.add(Array(repeating: "x", count: IgnoreRules.maximumPatterns + 5).joined(separator: "\n"), origin: ".sendlintignore")
+    many.add(
+      Array(repeating: "x", count: IgnoreRules.maximumPatterns + 5).joined(separator: "\n"),
+      origin: ".sendlintignore")
     #expect(many.problems.count == 1)
     var long = IgnoreRules()
     long.add(String(repeating: "y", count: IgnoreRules.maximumPatternBytes + 1), origin: ".sendlintignore")
@@ -158,17 +195,24 @@ import Testing
   @Test func sendlintignoreAndExcludeApplyDuringDiscovery() throws {
     let repo = try Self.makeRepository()
     defer { try? FileManager.default.removeItem(at: repo) }
-    try Self.write("# not ours\nExamples/newsletter/\n/Examples/ms03-026/*.eml\n", ".sendlintignore", in: repo)
+    try Self.write(
+      "# not ours\nExamples/newsletter/\n/Examples/ms03-026/*.eml\n", ".sendlintignore", in: repo)
     var loader = DraftLoader(workingDirectory: repo.appendingPathComponent("Examples").path)
     let found = loader.discoverAll(["."])
     let shown = found.drafts.map { loader.displayPath($0.path) }
     #expect(shown == ["Examples/ms03-026-fixed/campaign.yaml", "Examples/ms03-026/campaign.yaml"])
-    #expect(found.skipped.contains { $0.path == "Examples/newsletter" && $0.isFolder && $0.reason.contains(".sendlintignore:2") })
+    #expect(
+      found.skipped.contains {
+        $0.path == "Examples/newsletter" && $0.isFolder && $0.reason.contains(".sendlintignore:2")
+      })
     #expect(found.skipped.contains { $0.path == "Examples/ms03-026/ms03-026.eml" })
     // Named explicitly (pre-commit), an excluded file stays excluded.
     #expect(loader.discoverAll(["newsletter/spring.html"]).drafts.isEmpty)
     loader.excludes = ["ms03-026-fixed"]
-    #expect(loader.discoverAll(["."]).drafts.map { loader.displayPath($0.path) } == ["Examples/ms03-026/campaign.yaml"])
+    #expect(
+      loader.discoverAll(["."]).drafts.map { loader.displayPath($0.path) } == [
+        "Examples/ms03-026/campaign.yaml"
+      ])
   }
 
   @Test func quotedGlobsAreExpandedWithinTheRoot() throws {
@@ -178,7 +222,10 @@ import Testing
     let found = loader.discoverAll(["ms03-026*/**/*.html"])
     #expect(found.diagnostics.isEmpty)
     // Each matched template is named, so it is linted within its campaign.
-    #expect(found.drafts.map { loader.displayPath($0.path) } == ["Examples/ms03-026-fixed/campaign.yaml", "Examples/ms03-026/campaign.yaml"])
+    #expect(
+      found.drafts.map { loader.displayPath($0.path) } == [
+        "Examples/ms03-026-fixed/campaign.yaml", "Examples/ms03-026/campaign.yaml",
+      ])
     let none = loader.discoverAll(["nothing/**/*.eml"])
     #expect(none.drafts.isEmpty && none.diagnostics.map(\.code) == ["usage/no-such-path"])
   }

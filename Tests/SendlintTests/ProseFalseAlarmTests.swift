@@ -10,7 +10,9 @@ import Testing
 /// Issue 12, false alarms: prose that is not an address must not be judged as one. Every draft
 /// here is minimal and written for the test.
 @Suite struct ProseFalseAlarmTests {
-  static func lint(_ body: String, html: Bool = false, policyText: String = "version: 1\nextends: [sendlint:recommended]\n") throws -> [Finding] {
+  static func lint(
+    _ body: String, html: Bool = false, policyText: String = "version: 1\nextends: [sendlint:recommended]\n"
+  ) throws -> [Finding] {
     let message = """
       From: Contoso <news@contoso.com>
       To: a@example.org
@@ -20,7 +22,9 @@ import Testing
 
       \(body)
       """
-    return Engine.check(InventoryReader.eml(SourceFile(path: "m.eml", text: message)), policy: try policy(policyText), category: nil)
+    return Engine.check(
+      InventoryReader.eml(SourceFile(path: "m.eml", text: message)), policy: try policy(policyText),
+      category: nil)
   }
 
   static func rules(_ findings: [Finding]) -> [String] { findings.map(\.rule) }
@@ -30,7 +34,8 @@ import Testing
   @Test func dottedQuadsInProseAreNotLinks() {
     let finder = TextURLFinder()
     for prose in [
-      "Set the netmask to 255.255.255.224 on eth0.", "Listen on 0.0.0.0 by default.", "Firmware v 1.1.1.2 fixes it.",
+      "Set the netmask to 255.255.255.224 on eth0.", "Listen on 0.0.0.0 by default.",
+      "Firmware v 1.1.1.2 fixes it.",
       "RCS revision 15.32.2.9 of the file.", "connect from [127.0.0.1] refused", "relay 127.0.0.1:25 down",
       "Route 192.168.0.0/24 through the VPN.", "(10.0.0.1)",
     ] {
@@ -46,7 +51,8 @@ import Testing
   }
 
   @Test func obfuscatedIgnoresNetmasksAndVersionsButFlagsAnIPPath() throws {
-    let prose = try Self.lint("Netmask 255.255.255.224, gateway 0.0.0.0, firmware v 1.1.1.2, log [127.0.0.1].\n")
+    let prose = try Self.lint(
+      "Netmask 255.255.255.224, gateway 0.0.0.0, firmware v 1.1.1.2, log [127.0.0.1].\n")
     #expect(!Self.rules(prose).contains("link/obfuscated"))
     let link = try Self.lint("Verify your account at 192.0.2.1/login today.\n")
     let hit = try #require(link.first { $0.rule == "link/obfuscated" })
@@ -66,7 +72,8 @@ import Testing
 
   @Test func aHostThatIsTheWholeTextOrHasAPathOrSchemeOrIsLowerCaseIsShown() throws {
     for (text, shown) in [
-      ("Crucial.com", "crucial.com"), ("» Crucial.com «", "crucial.com"), ("Deals at Crucial.com/ddr", "crucial.com"),
+      ("Crucial.com", "crucial.com"), ("» Crucial.com «", "crucial.com"),
+      ("Deals at Crucial.com/ddr", "crucial.com"),
       ("Sign in at contoso.com today", "contoso.com"), ("Visit www.Contoso.com today", "www.contoso.com"),
       ("Go to https://Contoso.com now", "contoso.com"),
     ] {
@@ -77,9 +84,11 @@ import Testing
   }
 
   @Test func capitalisedHostInAltTextFollowsTheSameReading() throws {
-    let name = #"<a href="https://evil.example/"><img src="https://cdn.example/a.png" alt="Logo of Contoso.com"></a>"#
+    let name =
+      #"<a href="https://evil.example/"><img src="https://cdn.example/a.png" alt="Logo of Contoso.com"></a>"#
     #expect(!Self.rules(try Self.lint(name, html: true)).contains("link/text-host-mismatch"))
-    let whole = #"<a href="https://evil.example/"><img src="https://cdn.example/a.png" alt="Contoso.com"></a>"#
+    let whole =
+      #"<a href="https://evil.example/"><img src="https://cdn.example/a.png" alt="Contoso.com"></a>"#
     #expect(Self.rules(try Self.lint(whole, html: true)).contains("link/text-host-mismatch"))
   }
 
@@ -88,16 +97,22 @@ import Testing
   @Test func mungedAddressesInSignaturesAreNotDisguisedHosts() throws {
     for signature in [
       "--\nJane Doe, jane at example dot net\n", "--\njane.doe at mail dot example dot co dot uk\n",
-      "--\nJane <jane(at)example(dot)net>\n", "--\njane@example[dot]net\n", "--\nJane, jane [at] example dot org\n",
+      "--\nJane <jane(at)example(dot)net>\n", "--\njane@example[dot]net\n",
+      "--\nJane, jane [at] example dot org\n",
     ] {
       #expect(!Self.rules(try Self.lint(signature)).contains("link/obfuscated"), "\(signature)")
     }
   }
 
   @Test func aSpelledOutDotAfterProseIsStillDisguised() throws {
-    for text in ["Write to us at secure-login dot net for help.\n", "Log in at secure-login dot net now.\n", "Go to contoso-login[.]com now.\n"] {
+    for text in [
+      "Write to us at secure-login dot net for help.\n", "Log in at secure-login dot net now.\n",
+      "Go to contoso-login[.]com now.\n",
+    ] {
       let findings = try Self.lint(text)
-      #expect(findings.contains { $0.rule == "link/obfuscated" && $0.message.contains("is a disguised address") }, "\(text)")
+      #expect(
+        findings.contains { $0.rule == "link/obfuscated" && $0.message.contains("is a disguised address") },
+        "\(text)")
     }
   }
 
@@ -114,11 +129,14 @@ import Testing
   }
 
   @Test func twoUnrelatedIPsDoNotShareASiteUnderRegistrableDomainMatching() throws {
-    let policyText = "version: 1\nextends: [sendlint:recommended]\nrules:\n  link/text-host-mismatch: { severity: error, options: { match: registrable-domain } }\n"
-    let findings = try Self.lint(#"<a href="http://192.168.0.1/">http://10.0.0.1/</a>"#, html: true, policyText: policyText)
+    let policyText =
+      "version: 1\nextends: [sendlint:recommended]\nrules:\n  link/text-host-mismatch: { severity: error, options: { match: registrable-domain } }\n"
+    let findings = try Self.lint(
+      #"<a href="http://192.168.0.1/">http://10.0.0.1/</a>"#, html: true, policyText: policyText)
     let hit = try #require(findings.first { $0.rule == "link/text-host-mismatch" })
     #expect(hit.message == "link text shows 10.0.0.1 but the link goes to 192.168.0.1")
-    let same = try Self.lint(#"<a href="http://192.168.0.1/a">http://192.168.0.1/</a>"#, html: true, policyText: policyText)
+    let same = try Self.lint(
+      #"<a href="http://192.168.0.1/a">http://192.168.0.1/</a>"#, html: true, policyText: policyText)
     #expect(!Self.rules(same).contains("link/text-host-mismatch"))
   }
 }

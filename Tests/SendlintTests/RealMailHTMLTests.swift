@@ -15,7 +15,10 @@ enum RealMail {
     InventoryReader.template(SourceFile(path: "t.html", text: html), isHTML: true)
   }
 
-  static func findings(_ inventory: Inventory, _ rule: String, category: String? = nil, policyText: String = RuleExample.examplePolicy) throws -> [Finding] {
+  static func findings(
+    _ inventory: Inventory, _ rule: String, category: String? = nil,
+    policyText: String = RuleExample.examplePolicy
+  ) throws -> [Finding] {
     Engine.check(inventory, policy: try policy(policyText), category: category).filter { $0.rule == rule }
   }
 
@@ -26,42 +29,56 @@ enum RealMail {
   static func campaign(_ manifest: String, html: String) throws -> Inventory {
     let (parsed, diagnostics) = CampaignManifest.read(SourceFile(path: "campaign.yaml", text: manifest))
     #expect(diagnostics.isEmpty, "\(diagnostics)")
-    return InventoryReader.campaign(try #require(parsed), html: SourceFile(path: "body.html", text: html), text: nil)
+    return InventoryReader.campaign(
+      try #require(parsed), html: SourceFile(path: "body.html", text: html), text: nil)
   }
 }
 
 /// Item 1: `tracking/pixel` reads sizes as clients lay images out.
 @Suite struct TrackingPixelSizeTests {
   @Test func oneSidedSizeIsAPixel() throws {
-    let found = try RealMail.html(#"<p>Hi</p><img src="https://t.example/o.gif?u=1" height="1">"#, "tracking/pixel")
+    let found = try RealMail.html(
+      #"<p>Hi</p><img src="https://t.example/o.gif?u=1" height="1">"#, "tracking/pixel")
     #expect(found.count == 1)
     #expect(found.first?.message.contains("1 pixel high with no width given") == true, "\(found)")
   }
 
   @Test func misspeltHeightLeavesOneSideAndIsStillAPixel() throws {
-    let found = try RealMail.html(#"<img src="https://t.example/o.gif?u=8812" width="1" hight="1">"#, "tracking/pixel")
+    let found = try RealMail.html(
+      #"<img src="https://t.example/o.gif?u=8812" width="1" hight="1">"#, "tracking/pixel")
     #expect(found.count == 1)
     #expect(found.first?.message.contains("1 pixel wide with no height given") == true, "\(found)")
   }
 
   @Test func maximumSizesClampTheImage() throws {
-    let found = try RealMail.html(#"<img src="https://t.example/o.gif" width="600" height="300" style="max-width:1px;max-height:1px">"#, "tracking/pixel")
+    let found = try RealMail.html(
+      #"<img src="https://t.example/o.gif" width="600" height="300" style="max-width:1px;max-height:1px">"#,
+      "tracking/pixel")
     #expect(found.count == 1)
     #expect(found.first?.message.contains("is 1×1 pixels") == true, "\(found)")
   }
 
   @Test func oneSidedStaticSpacerIsNotAPixel() throws {
     // The layout spacer of old mail: a plain file every recipient loads alike.
-    #expect(try RealMail.html(#"<td><img src="https://www.contoso.com/img/1p.gif" height="1" alt=""></td>"#, "tracking/pixel").isEmpty)
-    #expect(try RealMail.html(#"<img src="https://t.example/o/88127731.gif" height="1">"#, "tracking/pixel").count == 1)
+    #expect(
+      try RealMail.html(
+        #"<td><img src="https://www.contoso.com/img/1p.gif" height="1" alt=""></td>"#, "tracking/pixel"
+      ).isEmpty)
+    #expect(
+      try RealMail.html(#"<img src="https://t.example/o/88127731.gif" height="1">"#, "tracking/pixel").count
+        == 1)
   }
 
   @Test func oneLargeSideIsNotAPixel() throws {
-    #expect(try RealMail.html(#"<img src="https://www.contoso.com/logo.png" height="40" alt="Contoso">"#, "tracking/pixel").isEmpty)
+    #expect(
+      try RealMail.html(
+        #"<img src="https://www.contoso.com/logo.png" height="40" alt="Contoso">"#, "tracking/pixel"
+      ).isEmpty)
   }
 
   @Test func perRecipientBackgroundAttributeIsAPixel() throws {
-    let html = #"<table><tr><td background="https://t.example/bg.gif?r={{recipient_id}}">Hi</td></tr></table>"#
+    let html =
+      #"<table><tr><td background="https://t.example/bg.gif?r={{recipient_id}}">Hi</td></tr></table>"#
     let found = try RealMail.html(html, "tracking/pixel")
     #expect(found.count == 1)
     #expect(found.first?.message.contains("background image") == true, "\(found)")
@@ -71,12 +88,14 @@ enum RealMail {
   @Test func perRecipientCSSBackgroundsArePixels() throws {
     let inline = #"<div style="background-image:url('https://t.example/bg.gif?r=*|UNIQID|*')">Hi</div>"#
     #expect(try RealMail.html(inline, "tracking/pixel").count == 1)
-    let sheet = "<style>.hero { background: url(https://t.example/bg.gif?r=%%subscriber_id%%) }</style><div class=\"hero\">Hi</div>"
+    let sheet =
+      "<style>.hero { background: url(https://t.example/bg.gif?r=%%subscriber_id%%) }</style><div class=\"hero\">Hi</div>"
     #expect(try RealMail.html(sheet, "tracking/pixel").count == 1)
   }
 
   @Test func sharedBackgroundImageIsNotAPixel() throws {
-    let html = #"<td background="https://www.contoso.com/bg.jpg" style="background-image:url(https://www.contoso.com/bg.jpg)">Hi</td>"#
+    let html =
+      #"<td background="https://www.contoso.com/bg.jpg" style="background-image:url(https://www.contoso.com/bg.jpg)">Hi</td>"#
     #expect(try RealMail.html(html, "tracking/pixel").isEmpty)
   }
 }
@@ -90,15 +109,23 @@ enum RealMail {
   func reasons(_ html: String) -> [String] { HTMLInventory.read(Array(html.utf8)).hiddenText.map(\.reason) }
 
   @Test func importantStyleRuleBeatsANormalInlineStyle() {
-    #expect(hidden(#"<style>.x { display: none !important }</style><p>Hi</p><p class="x" style="display:block">Secret</p>"#) == ["Secret"])
+    #expect(
+      hidden(
+        #"<style>.x { display: none !important }</style><p>Hi</p><p class="x" style="display:block">Secret</p>"#
+      ) == ["Secret"])
   }
 
   @Test func normalStyleRuleStillLosesToTheInlineStyle() {
-    #expect(hidden(#"<style>.x { display: none }</style><p>Hi</p><p class="x" style="display:block">Shown</p>"#).isEmpty)
+    #expect(
+      hidden(#"<style>.x { display: none }</style><p>Hi</p><p class="x" style="display:block">Shown</p>"#)
+        .isEmpty)
   }
 
   @Test func importantInlineStyleBeatsAnImportantRule() {
-    #expect(hidden(#"<style>.x { display: none !important }</style><p class="x" style="display:block !important">Shown</p>"#).isEmpty)
+    #expect(
+      hidden(
+        #"<style>.x { display: none !important }</style><p class="x" style="display:block !important">Shown</p>"#
+      ).isEmpty)
   }
 
   @Test func importantDeclarationWinsWithinOneBlock() {
@@ -106,11 +133,16 @@ enum RealMail {
   }
 
   @Test func clipRectOfNothingHidesAnAbsoluteElement() {
-    #expect(hidden(#"<p>Hi</p><span style="position:absolute; clip:rect(0 0 0 0)">Secret</span>"#) == ["Secret"])
-    #expect(hidden(#"<p>Hi</p><span style="position:absolute;clip:rect(1px, 1px, 1px, 1px)">Secret</span>"#) == ["Secret"])
+    #expect(
+      hidden(#"<p>Hi</p><span style="position:absolute; clip:rect(0 0 0 0)">Secret</span>"#) == ["Secret"])
+    #expect(
+      hidden(#"<p>Hi</p><span style="position:absolute;clip:rect(1px, 1px, 1px, 1px)">Secret</span>"#) == [
+        "Secret"
+      ])
     // clip applies to absolutely positioned boxes only; an auto side clips nothing there.
     #expect(hidden(#"<p>Hi</p><span style="clip:rect(0 0 0 0)">Shown</span>"#).isEmpty)
-    #expect(hidden(#"<p>Hi</p><span style="position:absolute;clip:rect(0 auto auto 0)">Shown</span>"#).isEmpty)
+    #expect(
+      hidden(#"<p>Hi</p><span style="position:absolute;clip:rect(0 auto auto 0)">Shown</span>"#).isEmpty)
   }
 
   @Test func scaleZeroHides() {
@@ -125,37 +157,48 @@ enum RealMail {
   }
 
   @Test func textNearTheBackgroundColourIsHidden() {
-    let found = reasons(##"<div style="background:#ffffff"><p>Hi</p><span style="color:#fefefe">Secret</span></div>"##)
+    let found = reasons(
+      ##"<div style="background:#ffffff"><p>Hi</p><span style="color:#fefefe">Secret</span></div>"##)
     #expect(found.count == 1)
     #expect(found.first?.contains("contrast") == true, "\(found)")
-    #expect(hidden(##"<table bgcolor="#000000"><tr><td><font color="#0a0a0a">Secret</font></td></tr></table>"##) == ["Secret"])
+    #expect(
+      hidden(##"<table bgcolor="#000000"><tr><td><font color="#0a0a0a">Secret</font></td></tr></table>"##)
+        == ["Secret"])
   }
 
   @Test func lowButReadableContrastIsNotHidden() {
     // Light grey fine print (#aaa on white is 2.3:1) is poor style, not hidden text.
-    #expect(hidden(##"<div style="background:#ffffff"><span style="color:#aaaaaa">Unsubscribe</span></div>"##).isEmpty)
+    #expect(
+      hidden(##"<div style="background:#ffffff"><span style="color:#aaaaaa">Unsubscribe</span></div>"##)
+        .isEmpty)
   }
 
   @Test func gradientTextIsVisible() {
     // Transparent glyphs over a background clipped to the text show the gradient.
-    #expect(hidden(#"<p>Hi</p><span style="background:linear-gradient(90deg,#fd6,#fa0);-webkit-background-clip:text;background-clip:text;color:transparent">Shown</span>"#).isEmpty)
+    #expect(
+      hidden(
+        #"<p>Hi</p><span style="background:linear-gradient(90deg,#fd6,#fa0);-webkit-background-clip:text;background-clip:text;color:transparent">Shown</span>"#
+      ).isEmpty)
   }
 
   @Test func gradientOrPictureBackgroundIsUnknown() {
-    let html = ##"<body style="background:linear-gradient(145deg, #0a0f1e 0%, #0c1222 100%)"><p style="color:#0a0f1a">Shown</p><td style="background-color:#ffffff;background-image:url(https://www.contoso.com/bg.jpg)"><span style="color:#fefefe">Shown</span></td></body>"##
+    let html =
+      ##"<body style="background:linear-gradient(145deg, #0a0f1e 0%, #0c1222 100%)"><p style="color:#0a0f1a">Shown</p><td style="background-color:#ffffff;background-image:url(https://www.contoso.com/bg.jpg)"><span style="color:#fefefe">Shown</span></td></body>"##
     #expect(hidden(html).isEmpty)
   }
 
   @Test func linkInsideACellOfAWrappingLinkKeepsTheCellBackground() {
     // The inner <a> does not close the table (a formatting marker sits at the cell).
-    let html = ##"<body style="background-color:#080808;color:#ffffff"><a href="https://www.contoso.com/a" style="color:#fff"><table><tr><td style="background-color:#2ecc71"><a href="https://www.contoso.com/b" style="color:#000000">Claim</a></td></tr></table></a></body>"##
+    let html =
+      ##"<body style="background-color:#080808;color:#ffffff"><a href="https://www.contoso.com/a" style="color:#fff"><table><tr><td style="background-color:#2ecc71"><a href="https://www.contoso.com/b" style="color:#000000">Claim</a></td></tr></table></a></body>"##
     let inventory = HTMLInventory.read(Array(html.utf8))
     #expect(inventory.hiddenText.isEmpty)
     #expect(inventory.links.map { $0.text.string } == ["", "Claim"])
   }
 
   @Test func childThatSetsAReadableColourIsVisible() {
-    let html = ##"<div style="background:#ffffff;color:#ffffff">Secret<span style="color:#000000">Shown</span></div>"##
+    let html =
+      ##"<div style="background:#ffffff;color:#ffffff">Secret<span style="color:#000000">Shown</span></div>"##
     #expect(hidden(html) == ["Secret"])
   }
 }
@@ -165,15 +208,20 @@ enum RealMail {
   let manifest = "campaign: c\ncategory: marketing\nhtml: body.html\n"
 
   func findings(_ html: String) throws -> [Finding] {
-    try RealMail.findings(RealMail.campaign(manifest, html: html), "bulk/missing-body-unsubscribe", category: "marketing")
+    try RealMail.findings(
+      RealMail.campaign(manifest, html: html), "bulk/missing-body-unsubscribe", category: "marketing")
   }
 
   @Test func inlineHiddenUnsubscribeLinkDoesNotCount() throws {
-    #expect(try findings(#"<p>News</p><a href="https://www.contoso.com/unsubscribe?u=1" style="display:none">Unsubscribe</a>"#).count == 1)
+    #expect(
+      try findings(
+        #"<p>News</p><a href="https://www.contoso.com/unsubscribe?u=1" style="display:none">Unsubscribe</a>"#
+      ).count == 1)
   }
 
   @Test func unsubscribeLinkHiddenByAStyleRuleDoesNotCount() throws {
-    let html = #"<style>.foot { display: none }</style><p>News</p><div class="foot"><a href="https://www.contoso.com/u?x=1">Unsubscribe</a></div>"#
+    let html =
+      #"<style>.foot { display: none }</style><p>News</p><div class="foot"><a href="https://www.contoso.com/u?x=1">Unsubscribe</a></div>"#
     #expect(try findings(html).count == 1)
   }
 
@@ -192,15 +240,20 @@ enum RealMail {
   }
 
   @Test func credentialsInParagraphTextAreObfuscated() throws {
-    #expect(try RealMail.html("<p>Go to https://www.contoso.com@evil.example/login now</p>", "link/obfuscated").count == 1)
+    #expect(
+      try RealMail.html("<p>Go to https://www.contoso.com@evil.example/login now</p>", "link/obfuscated")
+        .count == 1)
   }
 
   @Test func anchorTextIsJudgedOnceThroughItsHref() throws {
-    #expect(try RealMail.html(#"<a href="http://3221225985/login">http://3221225985/login</a>"#, "link/obfuscated").count == 1)
+    #expect(
+      try RealMail.html(#"<a href="http://3221225985/login">http://3221225985/login</a>"#, "link/obfuscated")
+        .count == 1)
   }
 
   @Test func plainURLInParagraphTextIsClean() throws {
-    #expect(try RealMail.html("<p>Visit https://www.contoso.com/account today</p>", "link/obfuscated").isEmpty)
+    #expect(
+      try RealMail.html("<p>Visit https://www.contoso.com/account today</p>", "link/obfuscated").isEmpty)
   }
 }
 
@@ -208,7 +261,8 @@ enum RealMail {
 /// values are not URLs a reader follows.
 @Suite struct SplitURLShapeTests {
   func text(_ body: String) throws -> [Finding] {
-    try RealMail.findings(InventoryReader.template(SourceFile(path: "t.txt", text: body), isHTML: false), "link/split-url")
+    try RealMail.findings(
+      InventoryReader.template(SourceFile(path: "t.txt", text: body), isHTML: false), "link/split-url")
   }
 
   @Test func spaceAfterAHostDot() throws {
@@ -218,7 +272,11 @@ enum RealMail {
   }
 
   @Test func hostCutWithoutAPathNeedsAHostTheMessageLinksTo() throws {
-    #expect(try RealMail.html(#"<p>Visit https://www.contoso. com today</p><a href="https://www.contoso.com/">Home</a>"#, "link/split-url").count == 1)
+    #expect(
+      try RealMail.html(
+        #"<p>Visit https://www.contoso. com today</p><a href="https://www.contoso.com/">Home</a>"#,
+        "link/split-url"
+      ).count == 1)
     #expect(try RealMail.html("<p>Visit https://www.contoso. com today</p>", "link/split-url").isEmpty)
   }
 
@@ -244,10 +302,14 @@ enum RealMail {
   }
 
   @Test func mailtoAndTelWithSpacesAreNotSplitURLs() throws {
-    #expect(try RealMail.html(#"<a href="mailto:help@contoso.com?subject=Order help&body=Hi there">Mail us</a>"#, "link/split-url").isEmpty)
+    #expect(
+      try RealMail.html(
+        #"<a href="mailto:help@contoso.com?subject=Order help&body=Hi there">Mail us</a>"#, "link/split-url"
+      ).isEmpty)
     #expect(try RealMail.html(#"<a href="tel:+1 800 555 0100">Call us</a>"#, "link/split-url").isEmpty)
     #expect(try text("Mail mailto:help@contoso.com?subject=Order help today.\n").isEmpty)
-    #expect(try RealMail.html(#"<a href="https://www.contoso.com/a b">Read</a>"#, "link/split-url").count == 1)
+    #expect(
+      try RealMail.html(#"<a href="https://www.contoso.com/a b">Read</a>"#, "link/split-url").count == 1)
   }
 }
 
@@ -277,7 +339,9 @@ enum RealMail {
     let body = "<p>News</p>" + String(repeating: "<p>{{{promo}}}</p>", count: 250)
     let inventory = try RealMail.campaign(manifest, html: body)
     #expect(inventory.links.filter { $0.href == "http://3221225985/deal" }.count == 200)
-    #expect(inventory.problems.contains { $0.code == "input/limit-exceeded" && $0.message.contains("triple-stash") })
+    #expect(
+      inventory.problems.contains { $0.code == "input/limit-exceeded" && $0.message.contains("triple-stash") }
+    )
   }
 
   @Test func doubleStashEscapesTheHTML() throws {
@@ -286,7 +350,10 @@ enum RealMail {
   }
 
   @Test func variableWithoutMarkupAddsNothing() throws {
-    let inventory = try RealMail.campaign(manifest.replacingOccurrences(of: "'<a href=\"http://3221225985/deal\">Our deal</a>'", with: "Spring sale"), html: "<p>{{{promo}}}</p>")
+    let inventory = try RealMail.campaign(
+      manifest.replacingOccurrences(
+        of: "'<a href=\"http://3221225985/deal\">Our deal</a>'", with: "Spring sale"),
+      html: "<p>{{{promo}}}</p>")
     #expect(inventory.links.isEmpty)
   }
 }
@@ -294,7 +361,8 @@ enum RealMail {
 /// Item 7: one defect repeated is one finding with a count and its first locations.
 @Suite struct FindingAggregationTests {
   func lintRepeated(_ count: Int) throws -> LintReport {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-aggregate-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-aggregate-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let pixel = #"<img src="https://t.example/o.gif" width="1" height="1">"#
@@ -319,8 +387,11 @@ enum RealMail {
     let report = try lintRepeated(3_000)
     let finding = try #require(report.findings.first { $0.rule == "tracking/pixel" })
     let text = TextFormatter(color: false).formatFinding(finding)
-    #expect(text.contains("also at body.html:3:11, body.html:4:11, body.html:5:11, body.html:6:11 (and 2,995 more)"), "\(text)")
-    let summary = TextFormatter(color: false).summary(findings: report.findings, diagnostics: [], draftCount: 1)
+    #expect(
+      text.contains(
+        "also at body.html:3:11, body.html:4:11, body.html:5:11, body.html:6:11 (and 2,995 more)"), "\(text)")
+    let summary = TextFormatter(color: false).summary(
+      findings: report.findings, diagnostics: [], draftCount: 1)
     let occurrences = report.findings.reduce(0) { $0 + $1.count }
     #expect(occurrences >= 3_000)
     #expect(summary.contains("✖ \(report.findings.count) problem"), "\(summary)")
@@ -338,10 +409,12 @@ enum RealMail {
   }
 
   @Test func differentMessagesStayApart() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-aggregate-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sendlint-aggregate-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let html = #"<img src="https://t.example/o.gif" width="1" height="1"><img src="https://u.example/o.gif" width="1" height="1">"#
+    let html =
+      #"<img src="https://t.example/o.gif" width="1" height="1"><img src="https://u.example/o.gif" width="1" height="1">"#
     try html.write(to: folder.appendingPathComponent("body.html"), atomically: true, encoding: .utf8)
     let report = Engine().lint(LintRequest(paths: ["body.html"], workingDirectory: folder.path))
     let pixels = report.findings.filter { $0.rule == "tracking/pixel" }

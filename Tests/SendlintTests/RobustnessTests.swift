@@ -21,9 +21,12 @@ import Testing
   }
 
   static let tokens: [[UInt8]] = [
-    "\r\n", "\n", "--", "=\r\n", "=3D", "=?utf-8?B?", "?=", "<a href=", "</a>", "<!--[if mso]>", "<![endif]-->",
-    "&amp", "&#x", ";", "\"", "'", "<", ">", "Content-Type: multipart/mixed; boundary=b\r\n", "--b\r\n", "--b--",
-    "Content-Transfer-Encoding: base64\r\n", "Content-Transfer-Encoding: quoted-printable\r\n", "http://", "www.",
+    "\r\n", "\n", "--", "=\r\n", "=3D", "=?utf-8?B?", "?=", "<a href=", "</a>", "<!--[if mso]>",
+    "<![endif]-->",
+    "&amp", "&#x", ";", "\"", "'", "<", ">", "Content-Type: multipart/mixed; boundary=b\r\n", "--b\r\n",
+    "--b--",
+    "Content-Transfer-Encoding: base64\r\n", "Content-Transfer-Encoding: quoted-printable\r\n", "http://",
+    "www.",
     "{{", "}}", "\u{0}", "\u{FF}", "é", "\t", " ", "Received: from [1.2.3.4] by x\r\n", "<img src=x width=1>",
     "<style>", "<script>", "<title>", "<plaintext>", "%%", "*|", "|*",
   ].map { Array($0.utf8) }
@@ -38,7 +41,8 @@ import Testing
       for _ in 0..<Int.random(in: 1...12, using: &random) {
         let position = Int.random(in: 0...bytes.count, using: &random)
         switch Int.random(in: 0..<4, using: &random) {
-        case 0: bytes.insert(contentsOf: Self.tokens.randomElement(using: &random)!, at: position)  // non-empty list
+        // non-empty list
+        case 0: bytes.insert(contentsOf: Self.tokens.randomElement(using: &random)!, at: position)
         case 1 where position < bytes.count: bytes.remove(at: position)
         case 2 where position < bytes.count: bytes[position] = UInt8.random(in: 0...255, using: &random)
         default: bytes = Array(bytes[..<position])  // truncation
@@ -60,7 +64,10 @@ import Testing
   }
 
   @Test func emptyAndTinyInputs() {
-    for text in ["", "\n", "\r\n\r\n", "From:", ":", "--", "<", "&", "=", "Content-Type: multipart/mixed; boundary=\"\"\n\n--\n"] {
+    for text in [
+      "", "\n", "\r\n\r\n", "From:", ":", "--", "<", "&", "=",
+      "Content-Type: multipart/mixed; boundary=\"\"\n\n--\n",
+    ] {
       let inventory = InventoryReader.eml(SourceFile(path: "t.eml", text: text))
       #expect(inventory.links.isEmpty)
     }
@@ -69,7 +76,8 @@ import Testing
   }
 
   /// Every file of the shared corpora (real, malformed and hostile mail) reads without a crash.
-  @Test(.enabled(if: TestPaths.sharedHas("corpora"), "../shared is absent, so the mail corpora cannot be read"))
+  @Test(
+    .enabled(if: TestPaths.sharedHas("corpora"), "../shared is absent, so the mail corpora cannot be read"))
   func everyCorpusFileReads() throws {
     let shared = try #require(TestPaths.shared)
     let root = shared + "/corpora"
@@ -100,11 +108,15 @@ import Testing
 
   @Test func cascadeBudget() {
     // 2,000 universal rules cost at least two units (candidate, selector test) per element.
-    let html = "<style>" + String(repeating: "*{color:red}", count: 2_000) + "</style>" + String(repeating: "<b>x</b>", count: 3_000)
+    let html =
+      "<style>" + String(repeating: "*{color:red}", count: 2_000) + "</style>"
+      + String(repeating: "<b>x</b>", count: 3_000)
     let inventory = HTMLInventory.read(Array(html.utf8))
     #expect(inventory.problems.contains { $0.message.contains("units of style-rule matching work") })
     // A newsletter-sized stylesheet stays within it.
-    let modest = "<style>" + String(repeating: "*{color:red}", count: 100) + "</style>" + String(repeating: "<b>x</b>", count: 1_100)
+    let modest =
+      "<style>" + String(repeating: "*{color:red}", count: 100) + "</style>"
+      + String(repeating: "<b>x</b>", count: 1_100)
     #expect(HTMLInventory.read(Array(modest.utf8)).problems.isEmpty)
   }
 }

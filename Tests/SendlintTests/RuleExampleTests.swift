@@ -28,7 +28,8 @@ struct ExampleCase: Sendable, CustomTestStringConvertible {
   static let all: [ExampleCase] = RuleRegistry.builtin.flatMap { type in
     type.metadata.examples.flatMap { example -> [ExampleCase] in
       switch example.draft {
-      case .html, .text: Variant.allCases.map { ExampleCase(rule: type.metadata.id, example: example, variant: $0) }
+      case .html, .text:
+        Variant.allCases.map { ExampleCase(rule: type.metadata.id, example: example, variant: $0) }
       case .eml, .campaign: [ExampleCase(rule: type.metadata.id, example: example, variant: .asWritten)]
       }
     }
@@ -45,7 +46,8 @@ struct EncodedMessage {
 
 func wrap(_ body: String, isHTML: Bool, variant: ExampleCase.Variant) -> EncodedMessage {
   // Multibyte bytes before the body; in HTML inside a comment, so the rendering does not change.
-  let prefix = variant == .multibytePrefix ? (isHTML ? "<!-- Grüße aus Köln — 東京 -->\n" : "Grüße aus Köln — 東京\n") : ""
+  let prefix =
+    variant == .multibytePrefix ? (isHTML ? "<!-- Grüße aus Köln — 東京 -->\n" : "Grüße aus Köln — 東京\n") : ""
   var headers = """
     From: Contoso <news@contoso.com>
     Subject: Example
@@ -60,7 +62,8 @@ func wrap(_ body: String, isHTML: Bool, variant: ExampleCase.Variant) -> Encoded
   case .base64: encoding = "base64"
   default: encoding = "8bit"
   }
-  headers = headers.replacingOccurrences(of: "charset=utf-8\n", with: "charset=utf-8\nContent-Transfer-Encoding: \(encoding)\n\n")
+  headers = headers.replacingOccurrences(
+    of: "charset=utf-8\n", with: "charset=utf-8\nContent-Transfer-Encoding: \(encoding)\n\n")
   let headerLines = headers.components(separatedBy: "\n").count - 1
   let (clean, bodyMarkers) = stripMarkers(full)
   switch variant {
@@ -116,11 +119,14 @@ func wrap(_ body: String, isHTML: Bool, variant: ExampleCase.Variant) -> Encoded
 /// The examples' brand, with an example's own policy layered over it through `extends`.
 func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
   guard let overlay else { return try policy() }
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sendlint-example-\(UUID().uuidString)")
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "sendlint-example-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
-  try RuleExample.examplePolicy.write(to: directory.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
-  try ("extends: [./base.yaml]\n" + overlay).write(to: directory.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+  try RuleExample.examplePolicy.write(
+    to: directory.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
+  try ("extends: [./base.yaml]\n" + overlay).write(
+    to: directory.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
   switch PolicyLoader.load(path: directory.appendingPathComponent("policy.yaml").path) {
   case .success(let policy): return policy
   case .failure(let list): throw PolicyTestError(list.diagnostics.map(\.description).joined(separator: "\n"))
@@ -133,7 +139,8 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
     let example = testCase.example
     // Failures point at the example in its rule's file (`#fileID` is MODULE/FILE.swift).
     let here = SourceLocation(
-      fileID: example.fileID, filePath: TestPaths.packageRoot + "/Sources/" + example.fileID, line: example.line, column: 7)
+      fileID: example.fileID, filePath: TestPaths.packageRoot + "/Sources/" + example.fileID,
+      line: example.line, column: 7)
     let policy = try examplePolicy(example.policy)
     var inventory: Inventory
     // Expected hit positions per file path.
@@ -143,12 +150,14 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
     case (.html(let body), .asWritten), (.text(let body), .asWritten):
       let (clean, markers) = stripMarkers(body)
       let isHTML = { if case .html = example.draft { return true } else { return false } }()
-      inventory = InventoryReader.template(SourceFile(path: isHTML ? "t.html" : "t.txt", text: clean), isHTML: isHTML)
+      inventory = InventoryReader.template(
+        SourceFile(path: isHTML ? "t.html" : "t.txt", text: clean), isHTML: isHTML)
       expected[isHTML ? "t.html" : "t.txt"] = markers
     case (.html(let body), .crlf), (.text(let body), .crlf):
       let (clean, markers) = stripMarkers(body)
       let isHTML = { if case .html = example.draft { return true } else { return false } }()
-      inventory = InventoryReader.template(SourceFile(path: "t", text: clean.replacingOccurrences(of: "\n", with: "\r\n")), isHTML: isHTML)
+      inventory = InventoryReader.template(
+        SourceFile(path: "t", text: clean.replacingOccurrences(of: "\n", with: "\r\n")), isHTML: isHTML)
       expected["t"] = markers
     case (.html(let body), _), (.text(let body), _):
       let isHTML = { if case .html = example.draft { return true } else { return false } }()
@@ -177,7 +186,8 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
     let category = example.category ?? inventory.statedCategory?.value
     let metadata = try #require(RuleRegistry.metadata(for: testCase.rule))
     let ruleType = try #require(RuleRegistry.ruleType(for: testCase.rule))
-    let hits = ruleType.init(options: policy.options(for: metadata)).check(inventory, RuleContext(brand: policy.brand, category: category))
+    let hits = ruleType.init(options: policy.options(for: metadata)).check(
+      inventory, RuleContext(brand: policy.brand, category: category))
     let expectedCount = expected.values.reduce(0) { $0 + $1.count }
     if example.flagged {
       #expect(expectedCount > 0, "a flagged example must mark where it hits with «", sourceLocation: here)
@@ -185,11 +195,16 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
       for hit in hits {
         guard let range = hit.range else { continue }
         let position = range.startPosition
-        actual[range.file.path, default: []].append(columns ? position : SourcePosition(line: position.line, column: 1))
+        actual[range.file.path, default: []].append(
+          columns ? position : SourcePosition(line: position.line, column: 1))
       }
       let want = expected.filter { !$0.value.isEmpty }.mapValues { $0.sorted() }
       #expect(actual.mapValues { $0.sorted() } == want, "hits: \(hits.map(\.message))", sourceLocation: here)
-      for hit in hits { #expect(!hit.message.isEmpty && hit.help?.isEmpty == false, "every hit has a message and help", sourceLocation: here) }
+      for hit in hits {
+        #expect(
+          !hit.message.isEmpty && hit.help?.isEmpty == false, "every hit has a message and help",
+          sourceLocation: here)
+      }
       if let message = example.message {
         #expect(hits.map(\.message) == [message], "the example states its message", sourceLocation: here)
       }
@@ -232,7 +247,8 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
   /// Its ids are exactly the generated pages under docs/rules.
   @Test func registryMatchesTheRuleFilesAndTheDocumentation() throws {
     let directory = TestPaths.packageRoot + "/Sources/SendlintRules"
-    let files = Set(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".swift") })
+    let files = Set(
+      try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".swift") })
     let ruleFiles = files.subtracting(Self.ruleSupportFiles.keys)
     // Online rules (RuleRegistry.online) are rules too, each in its own file; they are kept apart
     // only because their examples need DNS, so the draft-only example runner cannot run them.
@@ -241,10 +257,13 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
       + RuleRegistry.online.map { String(describing: $0) + ".swift" }
     #expect(Set(registeredFiles).count == registeredFiles.count, "a rule type is registered twice")
     for file in ruleFiles.subtracting(registeredFiles).sorted() {
-      Issue.record("Sources/SendlintRules/\(file) is neither a registered rule (add its type to RuleRegistry.builtin) nor listed in ruleSupportFiles")
+      Issue.record(
+        "Sources/SendlintRules/\(file) is neither a registered rule (add its type to RuleRegistry.builtin) nor listed in ruleSupportFiles"
+      )
     }
     for file in Set(registeredFiles).subtracting(ruleFiles).sorted() {
-      Issue.record("\(file.dropLast(6)) is registered but has no file of its own, Sources/SendlintRules/\(file)")
+      Issue.record(
+        "\(file.dropLast(6)) is registered but has no file of its own, Sources/SendlintRules/\(file)")
     }
     for file in Set(Self.ruleSupportFiles.keys).subtracting(files).sorted() {
       Issue.record("ruleSupportFiles lists \(file), which does not exist; remove it")
@@ -260,13 +279,17 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
     var documented: Set<String> = []
     for group in try FileManager.default.contentsOfDirectory(atPath: docs) {
       var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: docs + "/" + group, isDirectory: &isFolder), isFolder.boolValue else { continue }
-      for page in try FileManager.default.contentsOfDirectory(atPath: docs + "/" + group) where page.hasSuffix(".md") {
+      guard FileManager.default.fileExists(atPath: docs + "/" + group, isDirectory: &isFolder),
+        isFolder.boolValue
+      else { continue }
+      for page in try FileManager.default.contentsOfDirectory(atPath: docs + "/" + group)
+      where page.hasSuffix(".md") {
         documented.insert(group + "/" + page.dropLast(3))
       }
     }
     #expect(
       documented == Set(RuleRegistry.ids),
-      "docs/rules differs from the registry (regenerate with SENDLINT_UPDATE_DOCS=1 swift test --filter RuleDocs): only documented \(documented.subtracting(RuleRegistry.ids).sorted()), only registered \(Set(RuleRegistry.ids).subtracting(documented).sorted())")
+      "docs/rules differs from the registry (regenerate with SENDLINT_UPDATE_DOCS=1 swift test --filter RuleDocs): only documented \(documented.subtracting(RuleRegistry.ids).sorted()), only registered \(Set(RuleRegistry.ids).subtracting(documented).sorted())"
+    )
   }
 }

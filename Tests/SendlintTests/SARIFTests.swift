@@ -15,8 +15,10 @@ import Testing
 
   /// A message whose HTML body carries `links` (each an href) after `blankLines` empty lines.
   static func draft(_ links: [String], blankLines: Int = 0) -> String {
-    var text = "From: Contoso <news@contoso.com>\nTo: a@example.com\nSubject: Offers\nDate: Mon, 1 Dec 2026 10:00:00 +0000\n"
-    text += "Message-ID: <1@contoso.com>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>\n"
+    var text =
+      "From: Contoso <news@contoso.com>\nTo: a@example.com\nSubject: Offers\nDate: Mon, 1 Dec 2026 10:00:00 +0000\n"
+    text +=
+      "Message-ID: <1@contoso.com>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<html><body>\n"
     text += String(repeating: "\n", count: blankLines)
     for href in links { text += "<p><a href=\"\(href)\">Our offers</a></p>\n" }
     return text + "</body></html>\n"
@@ -25,27 +27,38 @@ import Testing
   /// The draft linted as `mail/offers.eml` in a fresh repository (built-in default policy).
   static func sarif(_ text: String, maxResults: Int = SARIFLog.defaultMaxResults) throws -> SARIFLog {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("sarif-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: root) }
     var request = LintRequest(paths: ["-"], workingDirectory: root.path)
     request.standardInput = StandardInputDraft(bytes: Array(text.utf8), filename: "mail/offers.eml")
     let report = Engine().lint(request)
     #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
-    return SARIFLog(findings: report.findings, diagnostics: [], rules: report.ruleMetadata, toolVersion: "0", workingDirectory: root.path, maxResults: maxResults)
+    return SARIFLog(
+      findings: report.findings, diagnostics: [], rules: report.ruleMetadata, toolVersion: "0",
+      workingDirectory: root.path, maxResults: maxResults)
   }
 
   /// The `link/insecure` results of a log: (start line, fingerprint), in order.
   static func insecure(_ log: SARIFLog) -> [(line: Int, fingerprint: String)] {
     log.runs[0].results.filter { $0.ruleId == "link/insecure" }.map {
-      ($0.locations[0].physicalLocation.region?.startLine ?? 0, $0.partialFingerprints[SARIFLog.fingerprintKey] ?? "")
+      (
+        $0.locations[0].physicalLocation.region?.startLine ?? 0,
+        $0.partialFingerprints[SARIFLog.fingerprintKey] ?? ""
+      )
     }
   }
 
-  static let file = SourceFile(path: "campaigns/body.html", text: String(repeating: "<a href=\"http://x.example/\">x</a>\n", count: 4))
+  static let file = SourceFile(
+    path: "campaigns/body.html", text: String(repeating: "<a href=\"http://x.example/\">x</a>\n", count: 4))
 
   /// A finding in `file` at byte `start`, with its evidence and draft.
-  static func finding(_ severity: Severity = .warning, at start: Int = 0, rule: String = "link/insecure", evidence: String = "http://x.example/", draft: String = "campaigns/body.html") -> Finding {
-    Finding(rule: rule, severity: severity, message: "link \"\(evidence)\" uses plain http", help: "use https",
+  static func finding(
+    _ severity: Severity = .warning, at start: Int = 0, rule: String = "link/insecure",
+    evidence: String = "http://x.example/", draft: String = "campaigns/body.html"
+  ) -> Finding {
+    Finding(
+      rule: rule, severity: severity, message: "link \"\(evidence)\" uses plain http", help: "use https",
       range: SourceRange(file: file, start: start, end: start + 5), draftPath: draft, evidence: evidence)
   }
 
@@ -79,14 +92,19 @@ import Testing
     #expect(results.count == 1)
     #expect(results.first?.occurrenceCount == 4)
     #expect(results.first?.relatedLocations?.count == 3)
-    #expect(Self.insecure(try Self.sarif(Self.draft(same, blankLines: 3))).map(\.fingerprint) == Self.insecure(log).map(\.fingerprint))
+    #expect(
+      Self.insecure(try Self.sarif(Self.draft(same, blankLines: 3))).map(\.fingerprint)
+        == Self.insecure(log).map(\.fingerprint))
 
     // Findings that share a finding fingerprint without being aggregated (a rule wording one
     // evidence twice) still get distinct, order-based result fingerprints.
     let twins = (0..<4).map { Self.finding(at: $0 * 35) }
     #expect(Set(twins.map(\.fingerprint)).count == 1)
-    let twinLog = SARIFLog(findings: twins, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil)
-    #expect(Set(twinLog.runs[0].results.compactMap { $0.partialFingerprints[SARIFLog.fingerprintKey] }).count == 4)
+    let twinLog = SARIFLog(
+      findings: twins, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0",
+      workingDirectory: nil)
+    #expect(
+      Set(twinLog.runs[0].results.compactMap { $0.partialFingerprints[SARIFLog.fingerprintKey] }).count == 4)
   }
 
   @Test func fingerprintsFollowDocumentOrderAndTellCampaignsApart() {
@@ -97,15 +115,22 @@ import Testing
     #expect(OccurrenceFingerprints.of(findings.reversed()) == forward.reversed())
     // One template linted within two campaigns: the same place, two results, two fingerprints.
     let twoCampaigns = OccurrenceFingerprints.of([
-      Self.finding(at: 0, draft: "campaigns/a/campaign.yaml"), Self.finding(at: 0, draft: "campaigns/b/campaign.yaml"),
+      Self.finding(at: 0, draft: "campaigns/a/campaign.yaml"),
+      Self.finding(at: 0, draft: "campaigns/b/campaign.yaml"),
     ])
     #expect(twoCampaigns[0] != twoCampaigns[1])
-    #expect(OccurrenceFingerprints.of([
-      Self.finding(at: 0, draft: "campaigns/b/campaign.yaml"), Self.finding(at: 0, draft: "campaigns/a/campaign.yaml"),
-    ]) == twoCampaigns.reversed(), "a campaign's result keeps its fingerprint whatever order the campaigns are linted in")
+    #expect(
+      OccurrenceFingerprints.of([
+        Self.finding(at: 0, draft: "campaigns/b/campaign.yaml"),
+        Self.finding(at: 0, draft: "campaigns/a/campaign.yaml"),
+      ]) == twoCampaigns.reversed(),
+      "a campaign's result keeps its fingerprint whatever order the campaigns are linted in")
     #expect(!twoCampaigns.contains(forward[0]))
     // Another rule or evidence at the same place is its own base, numbered from its own first.
-    let mixed = OccurrenceFingerprints.of([Self.finding(at: 0), Self.finding(at: 0, rule: "link/off-brand-host"), Self.finding(at: 35, evidence: "http://y.example/")])
+    let mixed = OccurrenceFingerprints.of([
+      Self.finding(at: 0), Self.finding(at: 0, rule: "link/off-brand-host"),
+      Self.finding(at: 35, evidence: "http://y.example/"),
+    ])
     #expect(mixed[0] == forward[0])
     #expect(Set(mixed).count == 3)
   }
@@ -120,17 +145,22 @@ import Testing
     for rule in RuleRegistry.allMetadata {
       #expect(SARIFRuleClass.of(rule) != nil, "\(rule.id): its group has no class in SARIFRuleClass.groups")
     }
-    let log = SARIFLog(findings: [], diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil)
+    let log = SARIFLog(
+      findings: [], diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil)
     for descriptor in log.runs[0].tool.driver.rules {
-      let score = try #require(Double(descriptor.properties.securitySeverity), "\(descriptor.id): security-severity is not a number")
+      let score = try #require(
+        Double(descriptor.properties.securitySeverity), "\(descriptor.id): security-severity is not a number")
       #expect((0.1...10).contains(score), "\(descriptor.id): \(score)")
-      #expect(Set(descriptor.properties.tags).count == descriptor.properties.tags.count, "\(descriptor.id): SARIF tags must be unique")
+      #expect(
+        Set(descriptor.properties.tags).count == descriptor.properties.tags.count,
+        "\(descriptor.id): SARIF tags must be unique")
       #expect(["error", "warning", "recommendation"].contains(descriptor.properties.problemSeverity))
     }
   }
 
   @Test func deceptionIdentityAndSecurityRulesAreHighSecurityAlertsAndHygieneIsLow() throws {
-    let log = SARIFLog(findings: [], diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil)
+    let log = SARIFLog(
+      findings: [], diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil)
     // (id, security-severity, whether tagged security, class tag, problem.severity)
     let expected: [(String, String, Bool, String, String)] = [
       ("link/text-host-mismatch", "8.5", true, "deception", "error"),
@@ -153,7 +183,9 @@ import Testing
       #expect(descriptor.properties.tags.contains("security") == security, "\(id)")
       #expect(descriptor.properties.tags.contains(tag), "\(id): \(descriptor.properties.tags)")
       #expect(descriptor.properties.problemSeverity == problem, "\(id)")
-      #expect(Array(descriptor.properties.tags.prefix(rule.tags.count)) == rule.tags, "\(id): the rule's own tags come first")
+      #expect(
+        Array(descriptor.properties.tags.prefix(rule.tags.count)) == rule.tags,
+        "\(id): the rule's own tags come first")
     }
     let json = log.encoded()
     #expect(json.contains("\"security-severity\" : \"8.5\""))
@@ -179,7 +211,8 @@ import Testing
 
   @Test func policyRulesTaggedSecurityAreSecurityAlertsAndOthersAreNot() throws {
     let resolved = try policy(Self.customPolicy)
-    let log = SARIFLog(findings: [], diagnostics: [], rules: resolved.allRuleMetadata, toolVersion: "0", workingDirectory: nil)
+    let log = SARIFLog(
+      findings: [], diagnostics: [], rules: resolved.allRuleMetadata, toolVersion: "0", workingDirectory: nil)
     let tagged = try Self.descriptor("contoso/no-gift-cards", in: log)
     #expect(tagged.properties.tags == ["custom", "fraud", "security"])
     #expect(tagged.properties.securitySeverity == "4.0")
@@ -195,18 +228,28 @@ import Testing
     var output = ""
     var escaping = false
     for scalar in markdown.unicodeScalars {
-      if escaping { escaping = false } else if scalar == "\\" { escaping = true } else { output.unicodeScalars.append(scalar) }
+      if escaping {
+        escaping = false
+      } else if scalar == "\\" {
+        escaping = true
+      } else {
+        output.unicodeScalars.append(scalar)
+      }
     }
     return output
   }
 
   @Test func policyRuleHelpIsEscapedMarkdownAndBuiltinHelpIsUnchanged() throws {
     let resolved = try policy(Self.customPolicy)
-    let log = SARIFLog(findings: [], diagnostics: [], rules: resolved.allRuleMetadata, toolVersion: "0", workingDirectory: nil)
+    let log = SARIFLog(
+      findings: [], diagnostics: [], rules: resolved.allRuleMetadata, toolVersion: "0", workingDirectory: nil)
     let custom = try Self.descriptor("contoso/no-gift-cards", in: log)
     let markdown = try #require(custom.help.markdown)
     // The values are shown, escaped, not dropped.
-    #expect(markdown.contains(#"Click \[here\]\(https\:\/\/evil\.example\/x\) \<img src\=x onerror\=alert\(1\)\> \*\*now\*\* \& \`code\`"#))
+    #expect(
+      markdown.contains(
+        #"Click \[here\]\(https\:\/\/evil\.example\/x\) \<img src\=x onerror\=alert\(1\)\> \*\*now\*\* \& \`code\`"#
+      ))
     #expect(markdown.contains(#"\<script\>alert\(1\)\<\/script\>"#))
     #expect(markdown.contains(#"\\u\{1B\}\[2J"#), "controls are shown as \\u{…}")
     // Nothing the policy wrote is markup: no link, image, HTML, entity or code once escapes are removed.
@@ -216,13 +259,16 @@ import Testing
     }
     // Its lines start no heading, rule, list or numbered item; only sendlint's headings do.
     let headings = markdown.split(separator: "\n").filter { $0.hasPrefix("#") }
-    #expect(headings == [#"# contoso\/no\-gift\-cards"#, "## Why is this bad?", "## Example", "## References"])
+    #expect(
+      headings == [#"# contoso\/no\-gift\-cards"#, "## Why is this bad?", "## Example", "## References"])
     #expect(markdown.contains("\n\\# Owned\n\\-\\-\\-\n\\- item\n1\\. one\n"))
     // Text fields show controls as \u{…} too.
     for text in [custom.help.text, custom.shortDescription.text, custom.fullDescription.text] {
       #expect(!text.contains("\u{1B}") && text.contains("\\u{1B}[31m"), "\(text.escapedForDisplay)")
     }
-    #expect(custom.helpUri == "https://wiki.contoso.example/mail/gift-cards", "a policy rule links its own help_uri, not a sendlint page")
+    #expect(
+      custom.helpUri == "https://wiki.contoso.example/mail/gift-cards",
+      "a policy rule links its own help_uri, not a sendlint page")
     #expect(try Self.descriptor("contoso/plain", in: log).helpUri == nil)
     // Built-in rules keep their own documentation, Markdown and all.
     let builtin = try Self.descriptor("link/insecure", in: log)
@@ -234,26 +280,37 @@ import Testing
 
   @Test func capKeepsErrorsFirstInReportOrderAndSaysWhatWasLeftOut() throws {
     let severities: [Severity] = [.warning, .error, .info, .warning, .error, .warning, .warning, .warning]
-    let findings = severities.enumerated().map { Self.finding($1, at: $0 * 35 % 140, evidence: "http://x\($0).example/") }
-    let full = SARIFLog(findings: findings, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil)
+    let findings = severities.enumerated().map {
+      Self.finding($1, at: $0 * 35 % 140, evidence: "http://x\($0).example/")
+    }
+    let full = SARIFLog(
+      findings: findings, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0",
+      workingDirectory: nil)
     #expect(full.runs[0].results.count == 8)
     #expect(full.runs[0].invocations[0].toolExecutionNotifications == nil)
     #expect(!full.encoded().contains("toolExecutionNotifications"))
 
-    let capped = SARIFLog(findings: findings, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil, maxResults: 3)
+    let capped = SARIFLog(
+      findings: findings, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0",
+      workingDirectory: nil, maxResults: 3)
     let run = capped.runs[0]
     // Both errors and the first warning, in report order.
     #expect(run.results.map(\.level) == ["warning", "error", "error"])
     #expect(run.results.map(\.message.text) == [0, 1, 4].map { full.runs[0].results[$0].message.text })
     // A result's fingerprint does not depend on the cap.
-    #expect(run.results.map { $0.partialFingerprints } == [0, 1, 4].map { full.runs[0].results[$0].partialFingerprints })
+    #expect(
+      run.results.map { $0.partialFingerprints }
+        == [0, 1, 4].map { full.runs[0].results[$0].partialFingerprints })
     let invocation = run.invocations[0]
     #expect(invocation.executionSuccessful, "leaving results out is not a failed run")
     let notification = try #require(invocation.toolExecutionNotifications?.first)
     #expect(invocation.toolExecutionNotifications?.count == 1)
     #expect(notification.descriptor.id == SARIFLog.cappedNotificationID)
     #expect(notification.level == "warning")
-    #expect(notification.message.text.hasPrefix("5 of 8 results were left out of this SARIF log (4 warnings, 1 note): it carries at most 3, errors first"))
+    #expect(
+      notification.message.text.hasPrefix(
+        "5 of 8 results were left out of this SARIF log (4 warnings, 1 note): it carries at most 3, errors first"
+      ))
     #expect(notification.message.text.contains("`sendlint lint --format json`"))
     #expect(notification.message.text.contains("`--max-results 8`"))
   }
@@ -261,26 +318,35 @@ import Testing
   @Test func defaultCapIsWhatGitHubShows() throws {
     let file = SourceFile(path: "big.html", text: String(repeating: "x", count: 6000))
     let findings = (0..<5_001).map {
-      Finding(rule: "link/insecure", severity: $0 == 5_000 ? .error : .warning, message: "m", help: nil,
+      Finding(
+        rule: "link/insecure", severity: $0 == 5_000 ? .error : .warning, message: "m", help: nil,
         range: SourceRange(file: file, start: $0, end: $0 + 1), draftPath: "big.html", evidence: "e")
     }
-    let log = SARIFLog(findings: findings, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0", workingDirectory: nil)
+    let log = SARIFLog(
+      findings: findings, diagnostics: [], rules: RuleRegistry.allMetadata, toolVersion: "0",
+      workingDirectory: nil)
     #expect(log.runs[0].results.count == 5_000)
     #expect(log.runs[0].results.last?.level == "error", "the error at the end is kept; a warning goes")
-    #expect(Set(log.runs[0].results.compactMap { $0.partialFingerprints[SARIFLog.fingerprintKey] }).count == 5_000)
+    #expect(
+      Set(log.runs[0].results.compactMap { $0.partialFingerprints[SARIFLog.fingerprintKey] }).count == 5_000)
     let text = try #require(log.runs[0].invocations[0].toolExecutionNotifications?.first?.message.text)
-    #expect(text.hasPrefix("1 of 5001 results were left out of this SARIF log (1 warning): it carries at most 5000"))
+    #expect(
+      text.hasPrefix("1 of 5001 results were left out of this SARIF log (1 warning): it carries at most 5000")
+    )
   }
 
   @Test(.enabled(if: CLIGateTests.binaryExists, ".build/debug/sendlint is not built"))
   func maxResultsCapsTheCLIsSARIFAndRejectsZero() throws {
-    let root = try CLIGateTests.repository(["mail/offers.eml": Self.draft((1...4).map { "http://www.contoso.com/offers/\($0)" })])
+    let root = try CLIGateTests.repository([
+      "mail/offers.eml": Self.draft((1...4).map { "http://www.contoso.com/offers/\($0)" })
+    ])
     defer { try? FileManager.default.removeItem(atPath: root) }
     let full = try CLIGateTests.sendlint(["lint", "mail", "--format", "sarif"], in: root)
     let all = try #require(try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [String: Any])
     let allResults = try #require(((all["runs"] as? [[String: Any]])?.first?["results"]) as? [Any])
     #expect(allResults.count >= 4)
-    let capped = try CLIGateTests.sendlint(["lint", "mail", "--format", "sarif", "--max-results", "2"], in: root)
+    let capped = try CLIGateTests.sendlint(
+      ["lint", "mail", "--format", "sarif", "--max-results", "2"], in: root)
     #expect(capped.status == full.status, "the cap changes the log, never the verdict")
     let log = try #require(try JSONSerialization.jsonObject(with: Data(capped.stdout.utf8)) as? [String: Any])
     let run = try #require((log["runs"] as? [[String: Any]])?.first)
@@ -289,7 +355,8 @@ import Testing
     let notification = try #require((invocation["toolExecutionNotifications"] as? [[String: Any]])?.first)
     let text = try #require((notification["message"] as? [String: Any])?["text"] as? String)
     #expect(text.hasPrefix("\(allResults.count - 2) of \(allResults.count) results were left out"))
-    let zero = try CLIGateTests.sendlint(["lint", "mail", "--format", "sarif", "--max-results", "0"], in: root)
+    let zero = try CLIGateTests.sendlint(
+      ["lint", "mail", "--format", "sarif", "--max-results", "0"], in: root)
     #expect(zero.status == 2)
     #expect(zero.stderr.contains("--max-results 0 must be at least 1"))
   }
@@ -309,24 +376,39 @@ import Testing
   }()
 
   @Test(
-    .enabled(if: TestPaths.sharedHas("conformance/sarif/sarif-2.1.0.json"), "../shared/conformance/sarif is absent"),
+    .enabled(
+      if: TestPaths.sharedHas("conformance/sarif/sarif-2.1.0.json"), "../shared/conformance/sarif is absent"),
     .enabled(if: pythonHasJSONSchema, "python3 with jsonschema is not installed"))
   func cappedAndPolicyRuleLogsValidateAgainstTheOASISSchema() throws {
     let resolved = try policy(Self.customPolicy)
-    let findings = (0..<6).map { Self.finding($0 == 3 ? .error : .warning, at: $0 * 35 % 140) }
-      + [Finding(rule: "contoso/no-gift-cards", severity: .warning, message: "gift card", help: nil, range: nil, draftPath: "mail/x.eml", evidence: "x")]
-    let diagnostic = Diagnostic(code: "policy/unknown-rule", message: "unknown rule", path: ".sendlint.yaml", position: SourcePosition(line: 1, column: 1))
+    let findings =
+      (0..<6).map { Self.finding($0 == 3 ? .error : .warning, at: $0 * 35 % 140) }
+      + [
+        Finding(
+          rule: "contoso/no-gift-cards", severity: .warning, message: "gift card", help: nil, range: nil,
+          draftPath: "mail/x.eml", evidence: "x")
+      ]
+    let diagnostic = Diagnostic(
+      code: "policy/unknown-rule", message: "unknown rule", path: ".sendlint.yaml",
+      position: SourcePosition(line: 1, column: 1))
     let logs = [
-      "capped": SARIFLog(findings: findings, diagnostics: [], rules: resolved.allRuleMetadata, toolVersion: "0", workingDirectory: "/w", maxResults: 2),
-      "capped-with-diagnostics": SARIFLog(findings: findings, diagnostics: [diagnostic], rules: resolved.allRuleMetadata, toolVersion: "0", workingDirectory: nil, maxResults: 1),
+      "capped": SARIFLog(
+        findings: findings, diagnostics: [], rules: resolved.allRuleMetadata, toolVersion: "0",
+        workingDirectory: "/w", maxResults: 2),
+      "capped-with-diagnostics": SARIFLog(
+        findings: findings, diagnostics: [diagnostic], rules: resolved.allRuleMetadata, toolVersion: "0",
+        workingDirectory: nil, maxResults: 1),
       "linted": try Self.sarif(Self.draft((1...4).map { "http://www.contoso.com/\($0)" }), maxResults: 2),
     ]
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sarif-schema-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "sarif-schema-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     for (name, log) in logs {
-      #expect(log.runs[0].invocations[0].toolExecutionNotifications != nil, "\(name) must exercise the capped case")
-      try log.encoded().write(to: directory.appendingPathComponent(name + ".sarif"), atomically: true, encoding: .utf8)
+      #expect(
+        log.runs[0].invocations[0].toolExecutionNotifications != nil, "\(name) must exercise the capped case")
+      try log.encoded().write(
+        to: directory.appendingPathComponent(name + ".sarif"), atomically: true, encoding: .utf8)
     }
     let script = """
       import glob, json, sys
@@ -341,7 +423,9 @@ import Testing
       """
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, TestPaths.shared! + "/conformance/sarif/sarif-2.1.0.json", directory.path]  // enabled only when shared exists
+    process.arguments = [
+      "python3", "-c", script, TestPaths.shared! + "/conformance/sarif/sarif-2.1.0.json", directory.path,
+    ]  // enabled only when shared exists
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output

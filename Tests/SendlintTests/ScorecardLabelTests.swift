@@ -36,9 +36,13 @@ import Testing
         Issue.record("\(path) is tested but not in labels/detection.tsv")
         continue
       }
-      let tested = Set(testCase.expect.keys).union(testCase.exactly.keys).union(testCase.expectNot.map { "!" + $0 })
-      #expect(label.expect == tested, "\(path): labels say \(label.expect.sorted()), the test \(tested.sorted())")
-      if let brand = testCase.brand { #expect(label.brand == [brand], "\(path): brand \(label.brand) vs \(brand)") }
+      let tested = Set(testCase.expect.keys).union(testCase.exactly.keys).union(
+        testCase.expectNot.map { "!" + $0 })
+      #expect(
+        label.expect == tested, "\(path): labels say \(label.expect.sorted()), the test \(tested.sorted())")
+      if let brand = testCase.brand {
+        #expect(label.brand == [brand], "\(path): brand \(label.brand) vs \(brand)")
+      }
     }
   }
 
@@ -48,7 +52,8 @@ import Testing
   func everyLabelledFileExists() throws {
     let shared = try #require(TestPaths.shared)
     for path in try Self.labels().keys.sorted() {
-      #expect(FileManager.default.fileExists(atPath: shared + "/corpora/detection/" + path), "missing \(path)")
+      #expect(
+        FileManager.default.fileExists(atPath: shared + "/corpora/detection/" + path), "missing \(path)")
     }
   }
 }

@@ -8,7 +8,8 @@ import Testing
 /// Paths the tests need, derived from this file's location.
 enum TestPaths {
   static let packageRoot: String = {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().path
   }()
   static let examples = packageRoot + "/Examples"
   static let fixtures = packageRoot + "/Tests/SendlintTests/Fixtures"
@@ -113,31 +114,44 @@ struct KnownFailures {
       // Written in the files' hand-edited layout (`"case": …`), which Foundation's pretty printer
       // on Linux does not produce, so a regenerated list diffs only where cases changed.
       func quoted(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data()
+        let data =
+          (try? JSONSerialization.data(
+            withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
       }
-      let entries = failures.map { "  {\n    \"case\": \(quoted($0.key)),\n    \"reason\": \(quoted(reasons[$0.key] ?? ""))\n  }" }
+      let entries = failures.map {
+        "  {\n    \"case\": \(quoted($0.key)),\n    \"reason\": \(quoted(reasons[$0.key] ?? ""))\n  }"
+      }
       if entries.isEmpty {
         try? FileManager.default.removeItem(atPath: path)
       } else {
-        try? FileManager.default.createDirectory(atPath: TestPaths.fixtures + "/known-failures", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(("[\n" + entries.joined(separator: ",\n") + "\n]\n").utf8))
+        try? FileManager.default.createDirectory(
+          atPath: TestPaths.fixtures + "/known-failures", withIntermediateDirectories: true)
+        FileManager.default.createFile(
+          atPath: path, contents: Data(("[\n" + entries.joined(separator: ",\n") + "\n]\n").utf8))
       }
     }
     for (key, reason) in cases where reason.trimmingCharacters(in: .whitespaces).isEmpty {
-      Issue.record("\(suite): known failure \(key.debugDescription) has no reason in Fixtures/known-failures/\(name).json", sourceLocation: sourceLocation)
+      Issue.record(
+        "\(suite): known failure \(key.debugDescription) has no reason in Fixtures/known-failures/\(name).json",
+        sourceLocation: sourceLocation)
     }
     let total = passed + failures.count
     print(
       "\(suite): \(passed)/\(total) pass; \(failures.count - unexpected.count) known failure\(failures.count - unexpected.count == 1 ? "" : "s")"
         + (cases.isEmpty ? "" : " (Fixtures/known-failures/\(name).json)")
-        + "; \(unexpected.count) unexpected; \(nowPassing.count) known failure\(nowPassing.count == 1 ? "" : "s") now passing")
+        + "; \(unexpected.count) unexpected; \(nowPassing.count) known failure\(nowPassing.count == 1 ? "" : "s") now passing"
+    )
     for detail in unexpected.prefix(50) {
       Issue.record("\(suite): new failure: \(detail)", sourceLocation: sourceLocation)
     }
-    if unexpected.count > 50 { Issue.record("\(suite): \(unexpected.count - 50) more new failures", sourceLocation: sourceLocation) }
+    if unexpected.count > 50 {
+      Issue.record("\(suite): \(unexpected.count - 50) more new failures", sourceLocation: sourceLocation)
+    }
     for key in nowPassing.prefix(50) {
-      Issue.record("\(suite): \(key.debugDescription) is listed as a known failure but passes; remove it from Fixtures/known-failures/\(name).json", sourceLocation: sourceLocation)
+      Issue.record(
+        "\(suite): \(key.debugDescription) is listed as a known failure but passes; remove it from Fixtures/known-failures/\(name).json",
+        sourceLocation: sourceLocation)
     }
   }
 }
@@ -145,7 +159,9 @@ struct KnownFailures {
 /// Runs `work` in a child task and returns its result, or nil when it has not finished within
 /// `seconds`: a regression that blocks (a FIFO opened for reading, a link loop) fails its test
 /// instead of hanging the whole suite.
-func finishing<Result: Sendable>(within seconds: Int = 60, _ work: @escaping @Sendable () -> Result) async throws -> Result? {
+func finishing<Result: Sendable>(within seconds: Int = 60, _ work: @escaping @Sendable () -> Result)
+  async throws -> Result?
+{
   try await withThrowingTaskGroup(of: Result?.self) { group in
     group.addTask { work() }
     group.addTask {

@@ -13,14 +13,16 @@ import Testing
     #expect(TextHostMismatch.metadata.options.first?.kind == .choice(["host", "registrable-domain"]))
     #expect(RuleOptions()[TextHostMismatch.match] == .host)
     #expect(RuleOptions()[TextHostMismatch.includeAltText] == true)
-    #expect(RuleOptions(["match": .string("registrable-domain")])[TextHostMismatch.match] == .registrableDomain)
+    #expect(
+      RuleOptions(["match": .string("registrable-domain")])[TextHostMismatch.match] == .registrableDomain)
     #expect(RuleOptions(["max_size": .int(5)])[TrackingPixel.maxSizeOption] == 5)
     #expect(DMARCMisaligned.metadata.options.map(\.defaultValue) == [.string("relaxed")])
     #expect(LookalikeDomain.metadata.options.map(\.kind) == [.int(0...3), .bool])
   }
 
   @Test func thePolicysValueReachesTheTypedOption() throws {
-    let text = "version: 1\nrules:\n  link/text-host-mismatch: { options: { match: registrable-domain, include_alt_text: false } }\n"
+    let text =
+      "version: 1\nrules:\n  link/text-host-mismatch: { options: { match: registrable-domain, include_alt_text: false } }\n"
     let policy = try PolicyLoader.load(text: text, path: "p.yaml", directory: "/").get()
     let options = policy.options(for: TextHostMismatch.metadata)
     #expect(options[TextHostMismatch.match] == .registrableDomain)
@@ -34,7 +36,8 @@ import Testing
   }
 
   @Test func anUnknownKindIsADiagnosticNeverLinkHost() throws {
-    let text = "version: 1\ncustom_rules:\n  acme/x:\n    kind: link-hots\n    text: \"(?i)acme\"\n    hosts: [acme.example]\n"
+    let text =
+      "version: 1\ncustom_rules:\n  acme/x:\n    kind: link-hots\n    text: \"(?i)acme\"\n    hosts: [acme.example]\n"
     guard case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") else {
       Issue.record("an unknown kind must not load")
       return
@@ -51,7 +54,8 @@ import Testing
 /// carries them), so they stay in the document.
 @Suite(.enabled(if: CLIGateTests.binaryExists, "needs .build/debug/sendlint (built by swift test)"))
 struct CommandStreamTests {
-  static let message = "From: News <news@example.com>\nSubject: hello\nDate: Mon, 1 Dec 2025 10:00:00 +0000\nMessage-ID: <1@example.com>\n\nHello\n"
+  static let message =
+    "From: News <news@example.com>\nSubject: hello\nDate: Mon, 1 Dec 2025 10:00:00 +0000\nMessage-ID: <1@example.com>\n\nHello\n"
   static let badPolicy = "version: 1\nbrnad: {}\n"
 
   func repository() throws -> String {
@@ -60,7 +64,10 @@ struct CommandStreamTests {
 
   @Test func policyCommandsWriteDiagnosticsToStandardError() throws {
     let root = try repository()
-    for command in [["policy", "validate", "bad.yaml"], ["policy", "show", "mail/a.eml", "--policy", "bad.yaml"], ["rules", "--policy", "bad.yaml"], ["explain", "link/insecure", "--policy", "bad.yaml"]] {
+    for command in [
+      ["policy", "validate", "bad.yaml"], ["policy", "show", "mail/a.eml", "--policy", "bad.yaml"],
+      ["rules", "--policy", "bad.yaml"], ["explain", "link/insecure", "--policy", "bad.yaml"],
+    ] {
       let run = try CLIGateTests.sendlint(command, in: root)
       #expect(run.status == 2, "\(command): \(run.all)")
       #expect(run.stderr.contains("bad.yaml:2:1: error: unknown key \"brnad\""), "\(command): \(run.all)")
@@ -97,7 +104,8 @@ struct CommandStreamTests {
 
   @Test func lintKeepsItsDiagnosticsInTheReportDocument() throws {
     let root = try repository()
-    let run = try CLIGateTests.sendlint(["lint", "mail", "--policy", "bad.yaml", "--format", "json"], in: root)
+    let run = try CLIGateTests.sendlint(
+      ["lint", "mail", "--policy", "bad.yaml", "--format", "json"], in: root)
     #expect(run.status == 2, "\(run.all)")
     let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
     let diagnostics = try #require(document?["diagnostics"] as? [[String: Any]], "\(run.stdout)")
@@ -136,7 +144,8 @@ struct CommandStreamTests {
   @Test func visibleTextAroundATemplateCommentStillMatchesAtItsPlace() throws {
     let found = try hits(["a.html": "<p>{{!-- note --}} Your password</p>\n"])
     #expect(found.count == 1)
-    #expect(found.first?.range?.startPosition.column == 25, "\(found.map { $0.range?.startPosition.column ?? -1 })")
+    #expect(
+      found.first?.range?.startPosition.column == 25, "\(found.map { $0.range?.startPosition.column ?? -1 })")
   }
 
   @Test func inAMessageTheCommentShipsAndIsMatched() throws {
@@ -154,27 +163,38 @@ struct CommandStreamTests {
   }
 
   @Test func aFileAndAResolverRefuseTheSameThingsAlike() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("extends-\(UUID().uuidString)").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "extends-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let text = "version: 1\nextends: [\"notes\\u202e.txt\"]\n"
     try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/p.yaml"))
     let fromFile = Self.messages(PolicyLoader.load(path: directory + "/p.yaml"))
-    let fromResolver = Self.messages(PolicyLoader.load(bytes: Array(text.utf8), name: "p.yaml", directory: "/") { _ in [] })
-    let expected = "policy/refused-path: extends \"notes\\u{202E}.txt\": not a policy file (.yaml or .yml); it was not read"
+    let fromResolver = Self.messages(
+      PolicyLoader.load(bytes: Array(text.utf8), name: "p.yaml", directory: "/") { _ in [] })
+    let expected =
+      "policy/refused-path: extends \"notes\\u{202E}.txt\": not a policy file (.yaml or .yml); it was not read"
     #expect(fromFile == [expected])
     #expect(fromResolver == [expected])
   }
 
   @Test func aCycleIsNamedInBothWays() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("extends-\(UUID().uuidString)").path
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "extends-\(UUID().uuidString)"
+    ).path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try Data("version: 1\nextends: [b.yaml]\n".utf8).write(to: URL(fileURLWithPath: directory + "/a.yaml"))
     try Data("version: 1\nextends: [a.yaml]\n".utf8).write(to: URL(fileURLWithPath: directory + "/b.yaml"))
     let fromFile = Self.messages(PolicyLoader.load(path: directory + "/a.yaml"))
-    #expect(fromFile == ["policy/extends-cycle: extends cycle: \(directory)/a.yaml → \(directory)/b.yaml → \(directory)/a.yaml"])
-    let fromResolver = Self.messages(PolicyLoader.load(bytes: Array("version: 1\nextends: [b.yaml]\n".utf8), name: "a.yaml", directory: "/") { name in
-      Array("version: 1\nextends: [\(name == "b.yaml" ? "b.yaml" : "a.yaml")]\n".utf8)
-    })
+    #expect(
+      fromFile == [
+        "policy/extends-cycle: extends cycle: \(directory)/a.yaml → \(directory)/b.yaml → \(directory)/a.yaml"
+      ])
+    let fromResolver = Self.messages(
+      PolicyLoader.load(bytes: Array("version: 1\nextends: [b.yaml]\n".utf8), name: "a.yaml", directory: "/")
+      { name in
+        Array("version: 1\nextends: [\(name == "b.yaml" ? "b.yaml" : "a.yaml")]\n".utf8)
+      })
     #expect(fromResolver == ["policy/extends-cycle: extends cycle: a.yaml → b.yaml → b.yaml"])
   }
 }
@@ -184,7 +204,9 @@ struct CommandStreamTests {
   @Test func casesAreTypedWithTheirPositions() {
     let file = SourceFile(
       path: "sendlint-tests.yaml",
-      text: "policy: ../p.yaml\ncases:\n  - draft: a.eml\n    expect: [link/insecure, \"x/y@a.html:3\"]\n    expect_not: [link/split-url]\n  - expect: [link/insecure]\n")
+      text:
+        "policy: ../p.yaml\ncases:\n  - draft: a.eml\n    expect: [link/insecure, \"x/y@a.html:3\"]\n    expect_not: [link/split-url]\n  - expect: [link/insecure]\n"
+    )
     let tests = PolicyTestFile(file)
     #expect(tests.policy == "../p.yaml")
     #expect(tests.cases.count == 2)
@@ -202,7 +224,8 @@ struct CommandStreamTests {
     var tests = PolicyTestFile(SourceFile(path: "t.yaml", text: "cases:\n  - draft: a.eml\n    expct: [x]\n"))
     #expect(tests.diagnostics.map(\.code) == ["tests/unknown-key"])
     #expect(tests.diagnostics.first?.sourceLine == "    expct: [x]")
-    tests.report("missing-fixture", "fixture draft \"a.eml\" not found", at: tests.cases.first?.draft?.position)
+    tests.report(
+      "missing-fixture", "fixture draft \"a.eml\" not found", at: tests.cases.first?.draft?.position)
     #expect(tests.diagnostics.last?.code == "tests/missing-fixture")
     #expect(tests.diagnostics.last?.position?.line == 2)
   }

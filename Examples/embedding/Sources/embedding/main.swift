@@ -28,10 +28,12 @@ let message = """
 
 do {
   let policy = try SendlintPolicySet.load(yaml: Data(policyYAML.utf8), name: "client-policy.yaml")
-  let report = try await Linter(policy: policy).lint(message: Data(message.utf8), name: "outbound/welcome.eml")
+  let report = try await Linter(policy: policy).lint(
+    message: Data(message.utf8), name: "outbound/welcome.eml")
   print(report.formatted(.sarif), terminator: "")
   let summary = report.summary
-  FileHandle.standardError.write(Data("\(summary.errors) errors, \(summary.warnings) warnings in \(summary.drafts) draft\n".utf8))
+  FileHandle.standardError.write(
+    Data("\(summary.errors) errors, \(summary.warnings) warnings in \(summary.drafts) draft\n".utf8))
   exit(report.exitStatus(failOn: .error))
 } catch {
   FileHandle.standardError.write(Data("error: \(error)\n".utf8))
