@@ -26,9 +26,7 @@ public struct DKIMKeyWeak: OnlineRule {
     references: ["RFC 6376 §3.3.3 (key sizes)", "RFC 8301 §3.2 (RSA keys of 2048 bits SHOULD be used)"]
       + bulkSenderRequirements,
     options: [
-      OptionSpec(
-        name: "recommended_bits", kind: .int(1024...16384), defaultValue: .int(2048),
-        help: "RSA keys shorter than this are reported.")
+      recommendedBitsOption.spec
     ],
     placeholders: ["domain", "selector", "bits"],
     tags: ["authentication", "online"],
@@ -36,7 +34,12 @@ public struct DKIMKeyWeak: OnlineRule {
 
   let recommended: Int
 
-  public init(options: RuleOptions) { recommended = options.int("recommended_bits", default: 2048) }
+  public static let recommendedBitsOption = RuleOption(
+    "recommended_bits", default: 2048, range: 1024...16384,
+    help:
+      "RSA keys shorter than this are reported.")
+
+  public init(options: RuleOptions) { recommended = options[Self.recommendedBitsOption] }
 
   public func check(_ facts: OnlineFacts, _ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     facts.dkimKeys.compactMap { key in

@@ -32,12 +32,8 @@ public struct DateSkew: Rule {
       "SpamAssassin rules DATE_IN_FUTURE_* and DATE_IN_PAST_* (72_active.cf, HeaderEval)",
     ],
     options: [
-      OptionSpec(
-        name: "future_hours", kind: .int(1...720), defaultValue: .int(3),
-        help: "Flag a Date more than this many hours after the latest Received time."),
-      OptionSpec(
-        name: "past_hours", kind: .int(1...8760), defaultValue: .int(24),
-        help: "Flag a Date more than this many hours before the earliest Received time."),
+      futureHoursOption.spec,
+      pastHoursOption.spec,
     ],
     examples: [
       RuleExample(
@@ -67,9 +63,19 @@ public struct DateSkew: Rule {
   let futureSeconds: Int
   let pastSeconds: Int
 
+  public static let futureHoursOption = RuleOption(
+    "future_hours", default: 3, range: 1...720,
+    help:
+      "Flag a Date more than this many hours after the latest Received time.")
+
+  public static let pastHoursOption = RuleOption(
+    "past_hours", default: 24, range: 1...8760,
+    help:
+      "Flag a Date more than this many hours before the earliest Received time.")
+
   public init(options: RuleOptions) {
-    futureSeconds = options.int("future_hours", default: 3) * 3_600
-    pastSeconds = options.int("past_hours", default: 24) * 3_600
+    futureSeconds = options[Self.futureHoursOption] * 3_600
+    pastSeconds = options[Self.pastHoursOption] * 3_600
   }
 
   /// A duration as hours, or days past 48 hours.

@@ -36,9 +36,7 @@ public struct GmailClipping: Rule {
       "RFC 2397 (the data: URL scheme)",
     ],
     options: [
-      OptionSpec(
-        name: "max_bytes", kind: .int(1_000...10_000_000), defaultValue: .int(gmailLimit),
-        help: "Flag HTML parts larger than this many bytes as sent; lower it to keep a safety margin.")
+      maxBytesOption.spec
     ],
     examples: [
       RuleExample(
@@ -58,7 +56,12 @@ public struct GmailClipping: Rule {
 
   let maxBytes: Int
 
-  public init(options: RuleOptions) { maxBytes = options.int("max_bytes", default: Self.gmailLimit) }
+  public static let maxBytesOption = RuleOption(
+    "max_bytes", default: gmailLimit, range: 1_000...10_000_000,
+    help:
+      "Flag HTML parts larger than this many bytes as sent; lower it to keep a safety margin.")
+
+  public init(options: RuleOptions) { maxBytes = options[Self.maxBytesOption] }
 
   /// Bytes as KB with one decimal (decimal kilobytes, as the limit is stated).
   static func kilobytes(_ bytes: Int) -> String {

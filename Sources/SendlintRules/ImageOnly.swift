@@ -30,11 +30,7 @@ public struct ImageOnly: Rule {
       "Microsoft Outlook: images in messages are not downloaded automatically",
     ],
     options: [
-      OptionSpec(
-        name: "min_characters_per_kpx", kind: .int(0...100), defaultValue: .int(1),
-        help:
-          "Flag drafts whose images of known size cover 100,000 px² or more with fewer characters of text than this per 1,000 px²; 0 turns the ratio check off."
-      )
+      minCharactersPerKpxOption.spec
     ],
     examples: [
       RuleExample(
@@ -66,8 +62,14 @@ public struct ImageOnly: Rule {
   /// Image area (px²) from which the text-to-image ratio is judged.
   static let minimumArea = 100_000.0
 
+  public static let minCharactersPerKpxOption = RuleOption(
+    "min_characters_per_kpx", default: 1, range: 0...100,
+    help:
+      "Flag drafts whose images of known size cover 100,000 px² or more with fewer characters of text than this per 1,000 px²; 0 turns the ratio check off."
+  )
+
   public init(options: RuleOptions) {
-    minimumPerKilopixel = options.int("min_characters_per_kpx", default: 1)
+    minimumPerKilopixel = options[Self.minCharactersPerKpxOption]
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {

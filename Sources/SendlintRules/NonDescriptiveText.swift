@@ -29,12 +29,7 @@ public struct NonDescriptiveText: Rule {
       "WCAG 2.2 SC 2.4.9 Link Purpose (Link Only), Level AAA",
     ],
     options: [
-      OptionSpec(
-        name: "phrases", kind: .strings,
-        defaultValue: .strings(defaultPhrases),
-        help:
-          "Link texts (compared without case, punctuation or extra spaces) that say nothing of the destination."
-      )
+      phrasesOption.spec
     ],
     examples: [
       RuleExample(
@@ -62,8 +57,13 @@ public struct NonDescriptiveText: Rule {
 
   let phrases: Set<String>
 
+  public static let phrasesOption = RuleOption(
+    "phrases", default: defaultPhrases,
+    help:
+      "Link texts (compared without case, punctuation or extra spaces) that say nothing of the destination.")
+
   public init(options: RuleOptions) {
-    phrases = Set(options.strings("phrases", default: Self.defaultPhrases).map(Self.normalised))
+    phrases = Set(options[Self.phrasesOption].map(Self.normalised))
   }
 
   /// Lowercased words, punctuation and symbols dropped, single spaces.

@@ -62,6 +62,17 @@ extension RuleOption where Value == Int {
   }
 }
 
+extension RuleOption where Value == [String] {
+  public init(_ name: String, default value: [String], help: String) {
+    self.init(
+      spec: OptionSpec(name: name, kind: .strings, defaultValue: .strings(value), help: help),
+      defaultValue: value
+    ) {
+      if case .strings(let read) = $0 { read } else { nil }
+    }
+  }
+}
+
 extension RuleOption where Value == Bool {
   public init(_ name: String, default value: Bool, help: String) {
     self.init(
@@ -97,22 +108,6 @@ public struct RuleOptions: Sendable {
     values[option.spec.name].flatMap(option.decode) ?? option.defaultValue
   }
 
-  public func string(_ name: String, default fallback: String) -> String {
-    if case .string(let value) = values[name] { return value }
-    return fallback
-  }
-  public func int(_ name: String, default fallback: Int) -> Int {
-    if case .int(let value) = values[name] { return value }
-    return fallback
-  }
-  public func bool(_ name: String, default fallback: Bool) -> Bool {
-    if case .bool(let value) = values[name] { return value }
-    return fallback
-  }
-  public func strings(_ name: String, default fallback: [String]) -> [String] {
-    if case .strings(let value) = values[name] { return value }
-    return fallback
-  }
 }
 
 /// A vendor that sends or hosts for the brand.

@@ -27,9 +27,7 @@ public struct SubjectLength: Rule {
       "SpamAssassin rule SUBJ_ALL_CAPS; rspamd rule SUBJ_ALL_CAPS",
     ],
     options: [
-      OptionSpec(
-        name: "max_characters", kind: .int(20...998), defaultValue: .int(60),
-        help: "Flag subjects longer than this many characters.")
+      maxCharactersOption.spec
     ],
     examples: [
       RuleExample(
@@ -62,7 +60,12 @@ public struct SubjectLength: Rule {
 
   let maxCharacters: Int
 
-  public init(options: RuleOptions) { maxCharacters = options.int("max_characters", default: 60) }
+  public static let maxCharactersOption = RuleOption(
+    "max_characters", default: 60, range: 20...998,
+    help:
+      "Flag subjects longer than this many characters.")
+
+  public init(options: RuleOptions) { maxCharacters = options[Self.maxCharactersOption] }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     guard let field = inventory.subject else { return [] }

@@ -62,11 +62,7 @@ public struct TextPartDiverges: Rule {
       "SpamAssassin rule MPART_ALT_DIFF (HTML and text parts are different)",
     ],
     options: [
-      OptionSpec(
-        name: "max_missing_percent", kind: .int(1...100), defaultValue: .int(50),
-        help:
-          "Flag the text part when more than this share of the HTML's distinct visible words is missing from it."
-      )
+      maxMissingPercentOption.spec
     ],
     examples: [
       RuleExample(
@@ -124,7 +120,12 @@ public struct TextPartDiverges: Rule {
   /// Fewer distinct visible words in the HTML than this, and the word comparison says nothing.
   static let minimumWords = 30
 
-  public init(options: RuleOptions) { maxMissingPercent = options.int("max_missing_percent", default: 50) }
+  public static let maxMissingPercentOption = RuleOption(
+    "max_missing_percent", default: 50, range: 1...100,
+    help:
+      "Flag the text part when more than this share of the HTML's distinct visible words is missing from it.")
+
+  public init(options: RuleOptions) { maxMissingPercent = options[Self.maxMissingPercentOption] }
 
   static func isWeb(_ link: Link) -> Bool {
     link.url.map { $0.scheme == "http" || $0.scheme == "https" } ?? false
