@@ -16,8 +16,8 @@ public struct Obfuscated: Rule {
       addresses (in any of the legacy forms browsers accept: `0xC0000201`, `3221225985`, `0300.0.0.01`), \
       hosts written with percent-escapes, and zero-width or bidirectional-control characters in the \
       href or in the link's visible text (in the href's host too, where the URL parser then refuses \
-      it). Images loaded from an IP-address host written in a disguised form (directly or as a mail \
-      provider's image proxy's origin) are flagged too. URLs written in the visible text of HTML outside \
+      it). Images loaded from an IP-address host (directly or as a mail provider's image proxy's \
+      origin) are flagged too: the recipient's client fetches them on open. URLs written in the visible text of HTML outside \
       any link (`<p>http://3221225985/login</p>`) are judged too, as in text/plain: clients link them.
       """,
     whyIsThisBad: """
@@ -65,10 +65,20 @@ public struct Obfuscated: Rule {
         "an image on a disguised IP-address host", flagged: true,
         .html(#"<img src="«http://3221225991/logo.png" width="100" height="40">"#)),
       RuleExample(
-        "images on a host name and on a plain dotted IP", flagged: false,
+        "an image on a dotted IP-address host", flagged: true,
+        .html(#"<img src="«http://192.0.2.7/logo.png" width="100" height="40">"#)),
+      RuleExample(
+        "an image proxy whose origin is an IP-address host", flagged: true,
         .html(
-          #"<img src="https://www.contoso.com/logo.png" width="100" height="40"> <img src="http://192.0.2.7/logo.png" width="100" height="40">"#
+          #"<img src="«https://ci3.googleusercontent.com/proxy/abc#http://192.0.2.7/logo.png" width="100" height="40">"#
         )),
+      RuleExample(
+        "an image on a host name", flagged: false,
+        .html(#"<img src="https://www.contoso.com/logo.png" width="100" height="40">"#)),
+      RuleExample(
+        "a dotted IP in the alt text of an image on a host name", flagged: false,
+        .html(#"<img src="https://www.contoso.com/logo.png" alt="Server 192.0.2.7" width="100" height="40">"#)
+      ),
       RuleExample(
         "an IP address with a path in the text", flagged: true,
         .text("Verify your account at «192.0.2.1/login today.\n")),
@@ -122,20 +132,22 @@ public struct Obfuscated: Rule {
             evidence: "invisible-href|\(link.href)"))
       }
     }
-    // Images whose IP-address host is written in a disguised form (`0xC0000207`, `3221225985`; an
-    // image proxy's origin counts): nothing but evasion writes an address that way. A plain dotted
-    // IP image host is not flagged (docs/decisions.md, "Link destinations": measured on the scorecard).
+    // Images loaded from an IP-address host, dotted or disguised (`0xC0000207`, `3221225985`; an
+    // image proxy's origin counts). A client fetches them on open, so the address is part of what
+    // the message does; brands serve images from host names they own (docs/decisions.md,
+    // "IP-address image hosts": measured on the scorecard).
     for image in inventory.images where !image.addedByOpenTracking {
       guard let written = image.url, written.scheme == "http" || written.scheme == "https" else { continue }
       let url = ImageProxy.origin(of: written) ?? written
-      guard case .ip(let address) = url.host, url.notes.contains(.legacyIPv4) else { continue }
+      guard case .ip(let address) = url.host else { continue }
+      let form = url.notes.contains(.legacyIPv4) ? " written in a disguised form" : ""
       hits.append(
         Hit(
           range: image.range,
           message:
-            "image loads from the IP address \(address) written in a disguised form in \"\(image.src.escapedForDisplay)\"",
+            "image loads from the IP address \(address)\(form) in \"\(image.src.escapedForDisplay)\"",
           help:
-            "serve images from a host name the brand owns; disguised IP-address hosts are a phishing signature",
+            "serve images from a host name the brand owns; IP-address image hosts are a phishing and spam signature",
           evidence: "image-ip|\(address)", placeholders: ["host": address.description]))
     }
     hits += textURLHits(inventory)
