@@ -1,4 +1,5 @@
 import Foundation
+import SendlintCore
 import SendlintInventory
 
 /// Tag-list records (RFC 6376 §3.2, shared by DKIM keys and DMARC): `name=value` separated by `;`,
@@ -28,8 +29,10 @@ public enum DKIMKeyRecord {
       return .invalid("\(texts.count) TXT records where verifiers expect one key")
     }
     let (tags, duplicate) = TagList.parse(texts[0])
-    if let duplicate { return .invalid("the tag \(duplicate)= appears twice") }
-    if let version = tags["v"], version != "DKIM1" { return .invalid("v=\(version) (must be DKIM1)") }
+    if let duplicate { return .invalid("the tag \"\(duplicate.escapedForDisplay)=\" appears twice") }
+    if let version = tags["v"], version != "DKIM1" {
+      return .invalid("v=\"\(version.escapedForDisplay)\" (must be DKIM1)")
+    }
     guard let key = tags["p"] else { return .invalid("no p= tag (the public key)") }
     let base64 = key.filter { !$0.isWhitespace }
     if base64.isEmpty { return .revoked }
@@ -47,7 +50,7 @@ public enum DKIMKeyRecord {
       }
       return .ed25519
     default:
-      return .invalid("k=\(type) is not a known key type (rsa, ed25519)")
+      return .invalid("k=\"\(type.escapedForDisplay)\" is not a known key type (rsa, ed25519)")
     }
   }
 }
@@ -121,7 +124,7 @@ public enum DMARCRecord {
     let adkim = tags["adkim"]?.lowercased() ?? "r"
     let aspf = tags["aspf"]?.lowercased() ?? "r"
     var reason: String?
-    if let duplicate { reason = "the tag \(duplicate)= appears twice" }
+    if let duplicate { reason = "the tag \"\(duplicate.escapedForDisplay)=\" appears twice" }
     let policies = ["none", "quarantine", "reject"]
     var policy = tags["p"]?.lowercased()
     if let value = policy, !policies.contains(value) {
@@ -129,14 +132,16 @@ public enum DMARCRecord {
       if tags["rua"] != nil {
         policy = "none"
       } else {
-        reason = reason ?? "p=\(value) is not none, quarantine or reject"
+        reason = reason ?? "p=\"\(value.escapedForDisplay)\" is not none, quarantine or reject"
       }
     }
     if policy == nil {
       if tags["rua"] != nil { policy = "none" } else { reason = reason ?? "no p= tag" }
     }
-    if !["r", "s"].contains(adkim) { reason = reason ?? "adkim=\(adkim) is not r or s" }
-    if !["r", "s"].contains(aspf) { reason = reason ?? "aspf=\(aspf) is not r or s" }
+    if !["r", "s"].contains(adkim) {
+      reason = reason ?? "adkim=\"\(adkim.escapedForDisplay)\" is not r or s"
+    }
+    if !["r", "s"].contains(aspf) { reason = reason ?? "aspf=\"\(aspf.escapedForDisplay)\" is not r or s" }
     let subdomain = tags["sp"]?.lowercased()
     return Parsed(
       policy: policy, subdomainPolicy: subdomain.flatMap { policies.contains($0) ? $0 : nil }, adkim: adkim,

@@ -1,3 +1,4 @@
+import SendlintCore
 import SendlintDNS
 import SendlintInventory
 import SendlintURL
@@ -77,7 +78,7 @@ public struct SPFEvaluator {
             reason: "\(domain) publishes \(spf.count) SPF records (RFC 7208 §4.5 allows one)"))
       }
       let text = spf[0].count > Self.recordByteLimit ? String(spf[0].prefix(Self.recordByteLimit)) : spf[0]
-      chain.append("\(domain): \"\(text)\"")
+      chain.append("\(domain): \"\(text.escapedForDisplay)\"")
       return .success(text)
     }
   }
@@ -87,20 +88,23 @@ public struct SPFEvaluator {
     if lookups > Self.lookupLimit {
       throw Failure(
         result: .permerror,
-        reason: "more than \(Self.lookupLimit) DNS-querying terms (at \"\(term)\"; RFC 7208 §4.6.4)")
+        reason:
+          "more than \(Self.lookupLimit) DNS-querying terms (at \"\(term.escapedForDisplay)\"; RFC 7208 §4.6.4)"
+      )
     }
   }
 
   mutating func countVoid(_ outcome: DNSOutcome, _ term: String) throws(Failure) {
     if case .failure(let failure) = outcome {
-      throw Failure(result: .temperror, reason: "\(term): \(failure)")
+      throw Failure(result: .temperror, reason: "\"\(term.escapedForDisplay)\": \(failure)")
     }
     if outcome.isVoid {
       voids += 1
       if voids > Self.voidLimit {
         throw Failure(
           result: .permerror,
-          reason: "more than \(Self.voidLimit) void lookups (at \"\(term)\"; RFC 7208 §4.6.4)")
+          reason:
+            "more than \(Self.voidLimit) void lookups (at \"\(term.escapedForDisplay)\"; RFC 7208 §4.6.4)")
       }
     }
   }
@@ -126,7 +130,8 @@ public struct SPFEvaluator {
           let name = lower[..<equals]
           if name == "redirect" {
             guard redirect == nil else {
-              throw Failure(result: .permerror, reason: "two redirect= modifiers in \(domain)")
+              throw Failure(
+                result: .permerror, reason: "two redirect= modifiers in \(domain.escapedForDisplay)")
             }
             // lower and term have the same indices for ASCII; '=' found above
             redirect = String(term[term.index(after: term.firstIndex(of: "=")!)...])
@@ -147,7 +152,7 @@ public struct SPFEvaluator {
         try countLookup("redirect=\(redirect)")
         let target = try expand(Substring(redirect), domain: domain)
         let (result, reason) = checkHost(target, depth: depth + 1)
-        if result == .none { return (.permerror, "redirect=\(target): \(reason)") }
+        if result == .none { return (.permerror, "redirect=\"\(target.escapedForDisplay)\": \(reason)") }
         return (result, reason)
       }
       return (.neutral, "no term matched \(ip) in \(domain)")
@@ -208,7 +213,9 @@ public struct SPFEvaluator {
   mutating func matches(_ body: Substring, domain: String, depth: Int) throws(Failure) -> Bool {
     let lower = body.lowercased()
     func invalid() -> Failure {
-      Failure(result: .permerror, reason: "\"\(body)\" in \(domain) is not a valid SPF term")
+      Failure(
+        result: .permerror,
+        reason: "\"\(String(body).escapedForDisplay)\" in \(domain) is not a valid SPF term")
     }
     if lower == "all" { return true }
     if lower.hasPrefix("include:") {
@@ -220,7 +227,8 @@ public struct SPFEvaluator {
       case .fail, .softfail, .neutral: return false
       case .temperror: throw Failure(result: .temperror, reason: reason)
       case .permerror: throw Failure(result: .permerror, reason: reason)
-      case .none: throw Failure(result: .permerror, reason: "include:\(target): \(reason)")
+      case .none:
+        throw Failure(result: .permerror, reason: "include:\"\(target.escapedForDisplay)\": \(reason)")
       }
     }
     if lower.hasPrefix("ip4:") || lower.hasPrefix("ip6:") {
