@@ -117,7 +117,7 @@ public enum InventoryReader {
               body.bytes, maximumEntries: min(ZipDirectory.maximumEntries, archiveEntryBudget))
             entries = listing.names
             archiveEntryBudget -= entries.count
-            let shown = "\"\(entity.filename ?? "archive")\""
+            let shown = "\"\((entity.filename ?? "archive").escapedForDisplay)\""
             if listing.truncated {
               let limit =
                 archiveEntryBudget == 0
@@ -133,7 +133,10 @@ public enum InventoryReader {
               inventory.problems.append(
                 InputProblem(
                   code: "input/unparseable", message: "archive \(shown) cannot be read fully: \(problem)",
-                  range: partRange))
+                  range: partRange,
+                  help:
+                    "attach the complete archive (its entries were not checked for dangerous types), or link to the file instead of attaching it"
+                ))
             }
           }
           var linkCount = 0
@@ -217,7 +220,7 @@ public enum InventoryReader {
   ) -> (links: [Link], problems: [InputProblem]) {
     let result = PDFLinks.read(bytes)
     let locator = Locator(file: file, maps: [map])
-    let shown = "\"\(filename ?? "attachment")\""
+    let shown = "\"\((filename ?? "attachment").escapedForDisplay)\""
     let links = result.uris.map { uri -> Link in
       let range = locator.range(uri.offset, uri.offset)
       let parsed = URLRecord.parse(uri.value)
