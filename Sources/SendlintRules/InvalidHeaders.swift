@@ -1,5 +1,6 @@
 import SendlintCore
 import SendlintInventory
+import SendlintMIME
 import SendlintURL
 
 /// `message/invalid-headers`: the header fields RFC 5322 and MIME require, once and well-formed.
@@ -10,7 +11,8 @@ public struct InvalidHeaders: Rule {
       "Date, From or Message-ID missing, repeated or malformed; a From domain that is no domain name; MIME-Version missing; a line over 998 characters.",
     defaultSeverity: .error,
     whatItDoes: """
-      In an `.eml`: `Date` and `From` must appear exactly once (RFC 5322 §3.6), `Message-ID` once and as \
+      In an `.eml`: `Date` and `From` must appear exactly once (RFC 5322 §3.6), `Date` as an RFC 5322 \
+      date-time (§3.3, obsolete forms of §4.3 accepted), `Message-ID` once and as \
       `<left@right>` (§3.6.4), `MIME-Version` when MIME fields are used (RFC 2045 §4), and no line may \
       exceed 998 characters (§2.1.1). Every From address needs a fully qualified domain name — dot-separated \
       labels of letters, digits and hyphens or valid internationalised labels (`@correios` and \
@@ -40,6 +42,19 @@ public struct InvalidHeaders: Rule {
         "a From domain with a character domains cannot hold", flagged: true,
         .eml(
           "Date: Mon, 4 Aug 2003 10:00:00 -0700\nFrom: aviso@«%comunicacoes.com\nMessage-ID: <1@contoso.com>\nSubject: s\n\nx\n"
+        )),
+      RuleExample(
+        "a Date that is no date-time", flagged: true,
+        .eml("«Date: 32 Foo 2024 10:00\nFrom: a@contoso.com\nMessage-ID: <1@contoso.com>\nSubject: s\n\nx\n")),
+      RuleExample(
+        "a Date with no time zone", flagged: true,
+        .eml(
+          "«Date: Mon, 4 Aug 2003 10:00:00\nFrom: a@contoso.com\nMessage-ID: <1@contoso.com>\nSubject: s\n\nx\n"
+        )),
+      RuleExample(
+        "an obsolete but valid Date (two-digit year, named zone, comment)", flagged: false,
+        .eml(
+          "Date: Mon, 4 Aug 03 10:00 EDT (Eastern)\nFrom: a@contoso.com\nMessage-ID: <1@contoso.com>\nSubject: s\n\nx\n"
         )),
       RuleExample(
         "an internationalised From domain", flagged: false,
@@ -88,6 +103,19 @@ public struct InvalidHeaders: Rule {
             help: "keep one \(name) field", evidence: "\(name)-repeated"))
       }
     }
+    if let date = inventory.headers(named: "Date").first, MailDate.parse(date.value) == nil {
+      let value = date.value.trimmingCharacters(in: .whitespaces)
+      // A date-time whose only fault is a missing zone (RFC 5322 §3.3 requires one): clients guess it.
+      let zoneless = MailDate.parse(value + " -0000") != nil
+      hits.append(
+        Hit(
+          range: date.range,
+          message: zoneless
+            ? "Date \"\(value.escapedForDisplay)\" has no time zone, which RFC 5322 §3.3 requires; clients guess one, so the time shown can be hours off"
+            : "Date \"\(value.escapedForDisplay)\" is not an RFC 5322 date-time; clients then sort the message by when it arrived, or show no date",
+          help: "let the sending system write Date at submission, as `Date: Mon, 4 Aug 2003 10:00:00 -0700`",
+          evidence: zoneless ? "date-zoneless" : "date-invalid"))
+    }
     hits += fromDomainProblems(inventory)
     let ids = inventory.headers(named: "Message-ID")
     if ids.isEmpty {
@@ -111,7 +139,8 @@ public struct InvalidHeaders: Rule {
       if !valid {
         hits.append(
           Hit(
-            range: id.range, message: "Message-ID \"\(value)\" is not of the form <left@right>",
+            range: id.range,
+            message: "Message-ID \"\(value.escapedForDisplay)\" is not of the form <left@right>",
             help: "use Message-ID: <unique-id@your-domain>", evidence: "message-id-invalid"))
       }
     }
