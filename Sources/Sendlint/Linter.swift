@@ -4,7 +4,8 @@ import SendlintEngine
 import SendlintInventory
 
 /// Lints drafts held in memory under one policy. A `Sendable` value with no state between calls:
-/// make one per policy and call it from as many tasks as you like.
+/// make one per policy and call it from as many tasks as you like. Cancelling a task stops its
+/// lint at the engine's next check; that report carries the `usage/cancelled` diagnostic.
 ///
 /// Every call runs the CLI's own pipeline (`Engine.lint`): classification, every enabled rule,
 /// inline suppression directives and the policy's `suppress` entries, then the baseline.
@@ -37,13 +38,14 @@ public struct Linter: Sendable {
   /// Lints a raw RFC 5322 message (`.eml` bytes). `name` labels its locations.
   public func lint(message: Data, name: String = "message.eml") async throws -> Report {
     try check(message.count, name)
-    return run(standardInput: StandardInputDraft(bytes: [UInt8](message), filename: name, kind: .message))
+    return await run(
+      standardInput: StandardInputDraft(bytes: [UInt8](message), filename: name, kind: .message))
   }
 
   /// Lints a bare template (HTML, or plain text when `isHTML` is false).
   public func lint(template: Data, name: String, isHTML: Bool = true) async throws -> Report {
     try check(template.count, name)
-    return run(
+    return await run(
       standardInput: StandardInputDraft(
         bytes: [UInt8](template), filename: name, kind: isHTML ? .htmlTemplate : .textTemplate))
   }
@@ -59,7 +61,7 @@ public struct Linter: Sendable {
     var request = request()
     request.campaign = InMemoryCampaign(
       manifest: [UInt8](manifest), templates: templates.mapValues { [UInt8]($0) }, name: name)
-    return Report(Self.run(request), workingDirectory: workingDirectory)
+    return Report(await Self.runCancellable(request), workingDirectory: workingDirectory)
   }
 
   func check(_ size: Int, _ name: String) throws {
@@ -78,10 +80,23 @@ public struct Linter: Sendable {
     return request
   }
 
-  func run(standardInput: StandardInputDraft) -> Report {
+  func run(standardInput: StandardInputDraft) async -> Report {
     var request = request()
     request.standardInput = standardInput
-    return Report(Self.run(request), workingDirectory: workingDirectory)
+    return Report(await Self.runCancellable(request), workingDirectory: workingDirectory)
+  }
+
+  /// Runs `request` so that cancelling the calling task stops the lint at the engine's next check
+  /// (before a draft, between rules); the report then carries `usage/cancelled` and exits 2.
+  static func runCancellable(_ request: LintRequest) async -> LintReport {
+    var request = request
+    let cancellation = LintCancellation()
+    request.cancellation = cancellation
+    return await withTaskCancellationHandler {
+      Self.run(request)
+    } onCancel: {
+      cancellation.cancel()
+    }
   }
 
   /// The one pipeline, for the library and the CLI alike (the CLI builds its request from flags:

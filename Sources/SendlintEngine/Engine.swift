@@ -54,6 +54,8 @@ public struct LintRequest: Sendable {
   /// Drafts read and checked at once (`--jobs`); nil: one per core. The report is the same for
   /// any value: drafts are merged in discovery order.
   public var jobs: Int?
+  /// Stops the lint early when cancelled (see `LintCancellation`); nil: runs to its end.
+  public var cancellation: LintCancellation?
 
   public init(
     paths: [String], policyPath: String? = nil, category: String? = nil,
@@ -272,6 +274,7 @@ public struct Engine: Sendable {
     }
     let work: @Sendable (Int) -> CheckedDraft = { [loader, drafts, stdinFile, runResolver] index in
       guard let policy = draftPolicies[index] else { return CheckedDraft() }
+      if request.cancellation?.isCancelled == true { return CheckedDraft() }
       return Self.read(
         drafts[index], policy: policy, request: request, loader: loader, standardInput: stdinFile,
         resolver: runResolver)
@@ -297,6 +300,19 @@ public struct Engine: Sendable {
       )
       report.findings += findings
       if request.buildsPreviews { previewInputs.append((inventory, summary, policy.brand)) }
+    }
+    if let cancellation = request.cancellation, cancellation.isCancelled {
+      // Some drafts were not read, or not checked by every rule: the report is partial, and says so
+      // (unused suppressions are not judged on a partial run).
+      report.diagnostics.append(
+        Diagnostic(
+          code: "usage/cancelled",
+          message: "the lint was cancelled before it finished; the findings are incomplete",
+          help: "run it again with a larger time budget (a server's --request-timeout), or on fewer drafts",
+          path: request.standardInput?.filename ?? request.campaign?.name ?? request.paths.first ?? "."))
+      report.diagnostics += suppressions.diagnostics
+      report.suppressedCount = suppressions.suppressed
+      return report
     }
     report.diagnostics += suppressions.diagnostics
     report.findings += suppressions.unused()
@@ -416,7 +432,7 @@ public struct Engine: Sendable {
         Self.readCampaign($0, shown: loader.displayPath(draft.path), finder: loader.finder)
       } ?? loader.load(draft)
     var checked = CheckedDraft(inventory: loaded, diagnostics: diagnostics)
-    guard var inventory = loaded else { return checked }
+    guard var inventory = loaded, request.cancellation?.isCancelled != true else { return checked }
     if let resolver, request.online || policy.online {
       inventory.online = OnlineCollector(resolver: resolver).collect(inventory)
       checked.inventory = inventory
@@ -435,7 +451,8 @@ public struct Engine: Sendable {
       path: inventory.draftPath, category: category,
       policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
       rules: settings.enabledRules.map(\.metadata.id))
-    checked.findings = Self.check(inventory, policy: policy, category: category, path: draft.path)
+    checked.findings = Self.check(
+      inventory, policy: policy, category: category, path: draft.path, cancellation: request.cancellation)
     return checked
   }
 
@@ -568,8 +585,11 @@ public struct Engine: Sendable {
   }
 
   /// Runs every enabled rule on one inventory under a policy. Pure apart from the rules it calls.
+  /// Runs `policy`'s enabled rules over `inventory`. A `cancellation` is looked at between rules;
+  /// once cancelled the remaining rules are skipped (the run reports `usage/cancelled`).
   public static func check(
-    _ inventory: Inventory, policy: ResolvedPolicy, category: String?, path: String = ""
+    _ inventory: Inventory, policy: ResolvedPolicy, category: String?, path: String = "",
+    cancellation: LintCancellation? = nil
   ) -> [Finding] {
     let context = RuleContext(brand: policy.brand, category: category)
     var findings: [Finding] = []
@@ -603,6 +623,7 @@ public struct Engine: Sendable {
       }
     }
     for ruleType in RuleRegistry.builtin where enabled[ruleType.metadata.id] != nil {
+      if cancellation?.isCancelled == true { return findings }
       let metadata = ruleType.metadata
       let rule = ruleType.init(options: policy.options(for: metadata, setting: enabled[metadata.id]?.1))
       add(rule.check(inventory, context), metadata)
@@ -627,6 +648,7 @@ public struct Engine: Sendable {
       }
     }
     for custom in policy.customRules where enabled[custom.metadata.id] != nil {
+      if cancellation?.isCancelled == true { return findings }
       add(custom.check(inventory, context), custom.metadata)
     }
     // Directives in HTML comments are findings themselves (they ship); see SuppressionTracker.

@@ -22,7 +22,8 @@ final class LintExecutor: TaskExecutor, Sendable {
 }
 
 /// Admits at most `limit` lints at once. A slot is held until the lint itself returns, even when
-/// its request already answered 504, so a client that times requests out cannot pile up CPU work.
+/// its request already answered 504 (it is cancelled then, and returns at its engine's next check),
+/// so a client that times requests out cannot pile up CPU work.
 final class ConcurrencyLimiter: Sendable {
   let limit: Int
   private let inFlight = NIOLockedValueBox(0)
@@ -71,7 +72,8 @@ private final class FirstOutcome<Value: Sendable>: Sendable {
 
 extension LintExecutor {
   /// Runs `work` here and waits at most `budget` for it. Nil when the budget ran out first: the
-  /// work goes on to its end (a lint is bounded by its own caps) and then calls `done`.
+  /// work's task is then cancelled (a lint stops at its engine's next check, between rules) and
+  /// calls `done` when it has stopped, so its slot is held only until then.
   func run<Value: Sendable>(
     budget: Duration, _ work: @escaping @Sendable () async throws -> Value,
     done: @escaping @Sendable () -> Void
@@ -79,17 +81,22 @@ extension LintExecutor {
     let outcome = FirstOutcome<Value>()
     return try await withCheckedThrowingContinuation { continuation in
       outcome.install(continuation)
-      let clock = Task {
-        try await Task.sleep(for: budget)
-        outcome.finish(.success(nil))
-      }
-      Task(executorPreference: self) {
+      // The clock, once made: the worker stops it when it ends first (if it ends before the
+      // clock exists, the clock's late expiry finds the outcome decided and changes nothing).
+      let clock = NIOLockedValueBox<Task<Void, Never>?>(nil)
+      let worker = Task(executorPreference: self) {
         let result: Result<Value?, any Error>
         do { result = .success(try await work()) } catch { result = .failure(error) }
-        clock.cancel()
+        clock.withLockedValue { $0?.cancel() }
         done()
         outcome.finish(result)
       }
+      let timer = Task {
+        guard (try? await Task.sleep(for: budget)) != nil else { return }  // cancelled: the work ended
+        outcome.finish(.success(nil))
+        worker.cancel()
+      }
+      clock.withLockedValue { $0 = timer }
     }
   }
 }
