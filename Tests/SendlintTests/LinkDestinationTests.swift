@@ -233,11 +233,16 @@ import Testing
       html:
         #"<img src="https://ci3.googleusercontent.com/proxy/AbC=s0#http://3221225991/p.gif" width="90" height="40"> <img src="http://0xC0000207/x.png"> <img src="http://192.0.2.7/y.png">"#
     )
-    #expect(ip.count == 2)
+    // Every IP-address image host is flagged since the third stop (docs/decisions.md,
+    // "IP-literal image hosts"); the disguised forms say so.
+    #expect(ip.count == 3)
     #expect(
       ip[0].message.contains("image loads from the IP address 192.0.2.7 written in a disguised form"),
       "\(ip[0].message)")
     #expect(ip[1].message.contains("disguised form"))
+    #expect(
+      ip[2].message == "image loads from the IP address 192.0.2.7 in \"http://192.0.2.7/y.png\"",
+      "\(ip[2].message)")
   }
 
   // MARK: same target
