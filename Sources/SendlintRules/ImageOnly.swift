@@ -1,4 +1,5 @@
 import SendlintCore
+import SendlintHTML
 import SendlintInventory
 
 /// `deliverability/image-only`: mail that says what it says in pictures, with little text beside them.
@@ -44,6 +45,11 @@ public struct ImageOnly: Rule {
           #"<img src="«https://www.contoso.com/a.jpg" width="600" height="400" alt=""><p>Linen shirts, new this spring, in six colours and three fits, from our own mill.</p><img src="https://www.contoso.com/b.jpg" width="600" height="400" alt=""><p>Canvas shoes for warm days, light enough to pack, sturdy enough to walk all summer.</p>"#
         )),
       RuleExample(
+        "a flyer in a font-size:0 layout cell (the image still shows)", flagged: true,
+        .html(
+          #"<div style="font-size:0"><img src="«https://www.contoso.com/flyer.jpg" width="600" height="1800" alt="Spring sale"></div><p>Unsubscribe</p>"#
+        )),
+      RuleExample(
         "a hero image over real text", flagged: false,
         .html(
           #"<img src="https://www.contoso.com/hero.jpg" width="600" height="200" alt="Spring"><p>Our spring collection is here: linen shirts, canvas shoes and straw hats for warm days. Every order this week ships free, and members get early access to the summer catalogue. Reply to this mail with any question; our team reads every message. Prices and sizes are on our site, and returns are free for thirty days.</p>"#
@@ -75,7 +81,10 @@ public struct ImageOnly: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     guard inventory.htmlBodyCount > 0 else { return [] }
     let content = inventory.images.filter { image in
-      guard !image.addedByOpenTracking, image.hiddenReason == nil, !image.src.isEmpty else { return false }
+      // font-size:0 and text colours hide glyphs, not images.
+      guard !image.addedByOpenTracking, !(image.hiddenReason.map(ImageVisibility.hides) ?? false),
+        !image.src.isEmpty
+      else { return false }
       let width = image.cssWidth ?? image.width
       let height = image.cssHeight ?? image.height
       if let width, let height, width <= 2, height <= 2 { return false }

@@ -1,4 +1,5 @@
 import SendlintCore
+import SendlintHTML
 import SendlintInventory
 import SendlintURL
 
@@ -48,6 +49,11 @@ public struct TrackingPixel: Rule {
       RuleExample(
         "a CSS-hidden remote image", flagged: true,
         .html(#"<div style="display:none"><img src="«https://t.example/o.gif"></div>"#)),
+      RuleExample(
+        "a visible image in a font-size:0 layout cell", flagged: false,
+        .html(
+          #"<div style="font-size:0"><img src="https://cdn.contoso.com/banner.png" width="600" height="200" alt="Spring sale"></div>"#
+        )),
       RuleExample(
         "a per-recipient token", flagged: true,
         .html(#"<img src="«https://www.contoso.com/logo.png?r={{recipient_id}}" width="120" height="40">"#)),
@@ -122,7 +128,8 @@ public struct TrackingPixel: Rule {
         reason = "is \(pixels(height)) high with no width given"
       } else if let width, height == nil, width <= maxSize, !Self.isStaticFile(url) {
         reason = "is \(pixels(width)) wide with no height given"
-      } else if let hidden = image.hiddenReason {
+      } else if let hidden = image.hiddenReason, ImageVisibility.hides(hidden) {
+        // font-size:0 and text colours hide glyphs, not images (the inline-block layout idiom).
         reason = "is hidden (\(hidden))"
       } else if !image.recipientTags.isEmpty {
         reason =
