@@ -15,7 +15,11 @@ import Testing
 
   @Test(arguments: ["", "# only a comment\n# and another\n", "~\n", "just a word\n", "---\n"])
   func emptyPolicyIsAnError(text: String) {
-    guard case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") else {
+    guard
+      case .failure(let list) = Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
+      })
+    else {
       Issue.record("an empty policy \(text.debugDescription) loaded as valid")
       return
     }

@@ -78,7 +78,7 @@ import Testing
         .utf8
     )
     .write(to: URL(fileURLWithPath: policyPath))
-    let policy = try PolicyLoader.load(path: policyPath).get()
+    let policy = try PolicyLoader.load(path: policyPath)
     let settings = EffectiveSettings.resolve(
       policy: policy, path: directory + "/news/a.eml", statedCategory: nil, subject: nil)
     #expect(settings.category == "news")

@@ -29,7 +29,9 @@ import Testing
     """
 
   func load(_ text: String) -> Result<ResolvedPolicy, DiagnosticList> {
-    PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
+    Result(catching: { () throws(DiagnosticList) in
+      try PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
+    })
   }
 
   @Test(arguments: hostilePatterns) func classifySubjectIsLinear(pattern: String) throws {

@@ -42,7 +42,9 @@ import Testing
     """
 
   func diagnostics(_ text: String) -> [Diagnostic] {
-    if case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") {
+    if case .failure(let list) = Result(catching: { () throws(DiagnosticList) in
+      try PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
+    }) {
       return list.diagnostics
     }
     return []
@@ -216,7 +218,7 @@ import Testing
     let next = project.lint(baseline: path).findings
     #expect(next.count == 1)
     #expect(next.first?.message.contains("www.contoso.com/b") == true)
-    let pruned = try #require(try? Baseline.read(path).get()).pruned(by: [])
+    let pruned = try #require(try? Baseline.read(path)).pruned(by: [])
     #expect(pruned.findings.isEmpty)
   }
 
@@ -233,7 +235,7 @@ import Testing
   }
 
   @Test func examplePolicyUsesOverridesAndCustomRules() throws {
-    let resolved = try PolicyLoader.load(path: TestPaths.examples + "/newsletter/.sendlint.yaml").get()
+    let resolved = try PolicyLoader.load(path: TestPaths.examples + "/newsletter/.sendlint.yaml")
     #expect(resolved.overrides.count >= 1)
     #expect(resolved.customRules.count >= 2)
     #expect(resolved.allRuleMetadata.contains { $0.id == "contoso/no-password-prompt" })

@@ -64,7 +64,9 @@ import Testing
     for pack in packs {
       let text = try String(contentsOfFile: root + "/Policies/" + pack, encoding: .utf8)
       check("Policies/\(pack)", text: text) {
-        PolicyLoader.load(text: text, path: "sendlint:\(pack)", directory: root)
+        Result(catching: { () throws(DiagnosticList) in
+          try PolicyLoader.load(text: text, path: "sendlint:\(pack)", directory: root)
+        })
       }
     }
     let found = FileManager.default.enumerator(atPath: root + "/Examples")?.compactMap { $0 as? String } ?? []
@@ -73,10 +75,14 @@ import Testing
     for relative in examples + ["../Tests/SendlintEngineTests/Fixtures/drafts/.sendlint.yaml"] {
       let path = root + "/Examples/" + relative
       let text = try String(contentsOfFile: path, encoding: .utf8)
-      check(relative, text: text) { PolicyLoader.load(path: path) }
+      check(relative, text: text) {
+        Result(catching: { () throws(DiagnosticList) in try PolicyLoader.load(path: path) })
+      }
     }
     check("sendlint init", text: StarterPolicy.text) {
-      PolicyLoader.load(text: StarterPolicy.text, path: "starter.yaml", directory: "/")
+      Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(text: StarterPolicy.text, path: "starter.yaml", directory: "/")
+      })
     }
     #expect(packs.count >= 4 && examples.count >= 2, "found \(checked)")
   }
@@ -147,7 +153,11 @@ import Testing
   }
 
   static func loads(_ text: String) -> Bool {
-    if case .success = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") { return true }
+    if case .success = Result(catching: { () throws(DiagnosticList) in
+      try PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
+    }) {
+      return true
+    }
     return false
   }
 }
@@ -155,7 +165,9 @@ import Testing
 /// Diagnostics about how a policy is written: duplicate keys, unknown keys, severities.
 @Suite struct PolicyKeyDiagnosticTests {
   func diagnostics(_ text: String) -> [Diagnostic] {
-    if case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") {
+    if case .failure(let list) = Result(catching: { () throws(DiagnosticList) in
+      try PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
+    }) {
       return list.diagnostics
     }
     return []
@@ -465,11 +477,13 @@ import Testing
     let path = project.root.appendingPathComponent("twice.json").path
     try "{\"version\": 1, \"findings\": [\(entry), \(entry)]}".write(
       toFile: path, atomically: true, encoding: .utf8)
-    let baseline = try Baseline.read(path).get()
+    let baseline = try Baseline.read(path)
     #expect(baseline.filter(findings + findings + findings).count == 1)
     try "{\"version\": 1, \"findings\": [{\"rule\": \"x\"}]}".write(
       toFile: path, atomically: true, encoding: .utf8)
-    guard case .failure(let diagnostic) = Baseline.read(path) else {
+    guard
+      case .failure(let diagnostic) = Result(catching: { () throws(Diagnostic) in try Baseline.read(path) })
+    else {
       Issue.record("a baseline entry without a fingerprint was accepted")
       return
     }

@@ -129,7 +129,9 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
     to: directory.appendingPathComponent("base.yaml"), atomically: true, encoding: .utf8)
   try ("extends: [./base.yaml]\n" + overlay).write(
     to: directory.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
-  switch PolicyLoader.load(path: directory.appendingPathComponent("policy.yaml").path) {
+  switch Result(catching: { () throws(DiagnosticList) in
+    try PolicyLoader.load(path: directory.appendingPathComponent("policy.yaml").path)
+  }) {
   case .success(let policy): return policy
   case .failure(let list): throw PolicyTestError(list.diagnostics.map(\.description).joined(separator: "\n"))
   }

@@ -24,7 +24,7 @@ import Testing
   @Test func thePolicysValueReachesTheTypedOption() throws {
     let text =
       "version: 1\nrules:\n  link/text-host-mismatch: { options: { match: registrable-domain, include_alt_text: false } }\n"
-    let policy = try PolicyLoader.load(text: text, path: "p.yaml", directory: "/").get()
+    let policy = try PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
     let options = policy.options(for: TextHostMismatch.metadata)
     #expect(options[TextHostMismatch.match] == .registrableDomain)
     #expect(options[TextHostMismatch.includeAltText] == false)
@@ -39,7 +39,11 @@ import Testing
   @Test func anUnknownKindIsADiagnosticNeverLinkHost() throws {
     let text =
       "version: 1\ncustom_rules:\n  acme/x:\n    kind: link-hots\n    text: \"(?i)acme\"\n    hosts: [acme.example]\n"
-    guard case .failure(let list) = PolicyLoader.load(text: text, path: "p.yaml", directory: "/") else {
+    guard
+      case .failure(let list) = Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(text: text, path: "p.yaml", directory: "/")
+      })
+    else {
       Issue.record("an unknown kind must not load")
       return
     }
@@ -170,9 +174,12 @@ struct CommandStreamTests {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let text = "version: 1\nextends: [\"notes\\u202e.txt\"]\n"
     try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/p.yaml"))
-    let fromFile = Self.messages(PolicyLoader.load(path: directory + "/p.yaml"))
+    let fromFile = Self.messages(
+      Result(catching: { () throws(DiagnosticList) in try PolicyLoader.load(path: directory + "/p.yaml") }))
     let fromResolver = Self.messages(
-      PolicyLoader.load(bytes: Array(text.utf8), name: "p.yaml", directory: "/") { _ in [] })
+      Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(bytes: Array(text.utf8), name: "p.yaml", directory: "/") { _ in [] }
+      }))
     let expected =
       "policy/refused-path: extends \"notes\\u{202E}.txt\": not a policy file (.yaml or .yml); it was not read"
     #expect(fromFile == [expected])
@@ -186,16 +193,20 @@ struct CommandStreamTests {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try Data("version: 1\nextends: [b.yaml]\n".utf8).write(to: URL(fileURLWithPath: directory + "/a.yaml"))
     try Data("version: 1\nextends: [a.yaml]\n".utf8).write(to: URL(fileURLWithPath: directory + "/b.yaml"))
-    let fromFile = Self.messages(PolicyLoader.load(path: directory + "/a.yaml"))
+    let fromFile = Self.messages(
+      Result(catching: { () throws(DiagnosticList) in try PolicyLoader.load(path: directory + "/a.yaml") }))
     #expect(
       fromFile == [
         "policy/extends-cycle: extends cycle: \(directory)/a.yaml → \(directory)/b.yaml → \(directory)/a.yaml"
       ])
     let fromResolver = Self.messages(
-      PolicyLoader.load(bytes: Array("version: 1\nextends: [b.yaml]\n".utf8), name: "a.yaml", directory: "/")
-      { name in
-        Array("version: 1\nextends: [\(name == "b.yaml" ? "b.yaml" : "a.yaml")]\n".utf8)
-      })
+      Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(
+          bytes: Array("version: 1\nextends: [b.yaml]\n".utf8), name: "a.yaml", directory: "/"
+        ) { name in
+          Array("version: 1\nextends: [\(name == "b.yaml" ? "b.yaml" : "a.yaml")]\n".utf8)
+        }
+      }))
     #expect(fromResolver == ["policy/extends-cycle: extends cycle: a.yaml → b.yaml → b.yaml"])
   }
 }

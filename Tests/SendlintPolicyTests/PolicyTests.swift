@@ -7,7 +7,9 @@ import Testing
 
 @Suite struct PolicyTests {
   func diagnostics(_ text: String, path: String = "p.yaml") -> [Diagnostic] {
-    switch PolicyLoader.load(text: text, path: path, directory: "/") {
+    switch Result(catching: { () throws(DiagnosticList) in
+      try PolicyLoader.load(text: text, path: path, directory: "/")
+    }) {
     case .success: return []
     case .failure(let list): return list.diagnostics
     }
@@ -91,7 +93,10 @@ import Testing
       to: directory.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
     try "extends: [./a.yaml]\n".write(
       to: directory.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
-    guard case .failure(let list) = PolicyLoader.load(path: directory.appendingPathComponent("a.yaml").path)
+    guard
+      case .failure(let list) = Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(path: directory.appendingPathComponent("a.yaml").path)
+      })
     else {
       Issue.record("a cycle must fail")
       return
@@ -103,7 +108,7 @@ import Testing
       to: directory.appendingPathComponent("c.yaml"), atomically: true, encoding: .utf8)
     try "brand: { domains: [contoso.com], sending_ips: [\"2001:db8::/32\"] }\n".write(
       to: directory.appendingPathComponent("brand.yaml"), atomically: true, encoding: .utf8)
-    let resolved = try PolicyLoader.load(path: directory.appendingPathComponent("c.yaml").path).get()
+    let resolved = try PolicyLoader.load(path: directory.appendingPathComponent("c.yaml").path)
     #expect(resolved.brand.domains == ["contoso.com"])
     #expect(resolved.brand.sendingIPs.first?.description == "2001:db8::/32")
     #expect(resolved.rules["link/split-url"]?.severity == .warning)
@@ -113,7 +118,9 @@ import Testing
     try "extends: [./missing.yaml]\n".write(
       to: directory.appendingPathComponent("d.yaml"), atomically: true, encoding: .utf8)
     guard
-      case .failure(let missing) = PolicyLoader.load(path: directory.appendingPathComponent("d.yaml").path)
+      case .failure(let missing) = Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(path: directory.appendingPathComponent("d.yaml").path)
+      })
     else {
       Issue.record("a missing extends file must fail")
       return

@@ -132,7 +132,7 @@ import Testing
     let policy = try PolicyLoader.load(
       path: repo.appendingPathComponent("p/l0a.yaml").path,
       confinement: PathConfinement(workingDirectory: repo.path)
-    ).get()
+    )
     #expect(policy.layers.count == 2 * levels - 1)
   }
 
@@ -141,9 +141,11 @@ import Testing
     let body = (0..<500).map { "  - { rule: nope/x\($0), reason: r }" }.joined(separator: "\n")
     try Self.write("version: 1\nsuppress:\n\(body)\n", "p.yaml", in: repo)
     guard
-      case .failure(let list) = PolicyLoader.load(
-        path: repo.appendingPathComponent("p.yaml").path,
-        confinement: PathConfinement(workingDirectory: repo.path))
+      case .failure(let list) = Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(
+          path: repo.appendingPathComponent("p.yaml").path,
+          confinement: PathConfinement(workingDirectory: repo.path))
+      })
     else {
       Issue.record("the policy loaded")
       return
@@ -161,9 +163,11 @@ import Testing
     try Self.write(
       "# " + String(repeating: "x", count: PolicyLoader.maximumPolicyBytes) + "\n", "big.yaml", in: repo)
     guard
-      case .failure(let list) = PolicyLoader.load(
-        path: repo.appendingPathComponent("big.yaml").path,
-        confinement: PathConfinement(workingDirectory: repo.path))
+      case .failure(let list) = Result(catching: { () throws(DiagnosticList) in
+        try PolicyLoader.load(
+          path: repo.appendingPathComponent("big.yaml").path,
+          confinement: PathConfinement(workingDirectory: repo.path))
+      })
     else {
       Issue.record("the policy loaded")
       return

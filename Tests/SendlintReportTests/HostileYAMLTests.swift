@@ -24,7 +24,9 @@ import Testing
   }
 
   static func policyDiagnostics(_ text: String) -> [Diagnostic] {
-    switch PolicyLoader.load(text: text, path: "policy.yaml", directory: "/") {
+    switch Result(catching: { () throws(DiagnosticList) in
+      try PolicyLoader.load(text: text, path: "policy.yaml", directory: "/")
+    }) {
     case .success: return []
     case .failure(let list): return list.diagnostics
     }
