@@ -34,7 +34,7 @@ CORPORA = [
     ("detection/spamassassin-tdata", "detection/spamassassin-tdata", "unlabelled"),
     ("legit", "legit", "legit"),
 ]
-LABELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "SendlintTests", "Fixtures",
+LABELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "SendlintEngineTests", "Fixtures",
                       "labels", "detection.tsv")
 # Provenance notes beside the mail: plain text that discovery would lint as a template, not mail.
 NOT_MAIL = {"SOURCE.txt"}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The real-mail scorecard (issue 12): lints ../shared/corpora/detection and ../shared/corpora/legit
-# with a brand-less policy, and each brand case of Tests/SendlintTests/Fixtures/labels/detection.tsv
+# with a brand-less policy, and each brand case of Tests/SendlintEngineTests/Fixtures/labels/detection.tsv
 # with a policy naming that brand, and prints recall on phishing, false alarms on legitimate mail,
 # and per-rule counts (docs/scorecard.md explains the columns). Judge every rule change with it.
 #

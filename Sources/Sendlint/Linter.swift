@@ -111,10 +111,7 @@ extension Baseline {
   /// `--baseline`.
   /// - Throws: `BaselineError` with the diagnostic.
   public static func decode(_ data: Data) throws -> Baseline {
-    switch decode(data, shown: "baseline") {
-    case .success(let baseline): return baseline
-    case .failure(let diagnostic): throw BaselineError(diagnostic: diagnostic)
-    }
+    do { return try decode(data, shown: "baseline") } catch { throw BaselineError(diagnostic: error) }
   }
 }
 

@@ -25,9 +25,8 @@ public struct SendlintPolicySet: Sendable {
   /// Loads a policy file and what it `extends`, confined as the CLI's `--policy FILE` is.
   /// - Throws: `SendlintError.policy` with every diagnostic.
   public static func load(path: String) throws -> SendlintPolicySet {
-    switch PolicyLoader.load(path: path) {
-    case .success(let policy): return SendlintPolicySet(policy)
-    case .failure(let list): throw SendlintError.policy(list.diagnostics)
+    do { return SendlintPolicySet(try PolicyLoader.load(path: path)) } catch {
+      throw SendlintError.policy(error.diagnostics)
     }
   }
 
@@ -40,11 +39,12 @@ public struct SendlintPolicySet: Sendable {
     yaml: Data, name: String = "policy.yaml", directory: String = "/",
     resolver: @escaping (String) throws -> Data = { throw UnresolvedExtends(reference: $0) }
   ) throws -> SendlintPolicySet {
-    switch PolicyLoader.load(
-      bytes: [UInt8](yaml), name: name, directory: directory, resolver: { [UInt8](try resolver($0)) })
-    {
-    case .success(let policy): return SendlintPolicySet(policy)
-    case .failure(let list): throw SendlintError.policy(list.diagnostics)
+    do {
+      return SendlintPolicySet(
+        try PolicyLoader.load(
+          bytes: [UInt8](yaml), name: name, directory: directory, resolver: { [UInt8](try resolver($0)) }))
+    } catch {
+      throw SendlintError.policy(error.diagnostics)
     }
   }
 

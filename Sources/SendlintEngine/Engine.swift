@@ -175,11 +175,12 @@ public struct Engine: Sendable {
     var stdinFile: SourceFile?
     var skippedCount = 0
     if let input = request.standardInput {
-      switch Self.standardInputSource(input, loader: loader) {
-      case .success(let source):
+      do {
+        let source = try Self.standardInputSource(input, loader: loader)
         drafts = [source]
         stdinFile = SourceFile(path: loader.displayPath(source.path), bytes: input.bytes)
-      case .failure(let diagnostic): report.diagnostics.append(diagnostic)
+      } catch {
+        report.diagnostics.append(error)
       }
     } else if let campaign = request.campaign {
       drafts = [.campaign(manifestPath: loader.absolutePath(campaign.name))]
@@ -200,8 +201,10 @@ public struct Engine: Sendable {
         return PolicyLoader.builtinDefault(directory: request.workingDirectory)
       }
       if policies[path] == nil {
-        policies[path] = PolicyLoader.load(
-          path: path, displayPath: loader.displayPath, confinement: loader.confinement)
+        // Stored as a `Result`: each policy is loaded once per run however many drafts share it.
+        policies[path] = Result { () throws(DiagnosticList) in
+          try PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement)
+        }
       }
       switch policies[path]! {  // set just above
       case .success(let policy): return policy
@@ -342,17 +345,16 @@ public struct Engine: Sendable {
       report.findings = kept
     }
     if let baselinePath {
-      switch Baseline.read(
-        baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath),
-        typed: request.baselinePath)
-      {
-      case .success(let baseline):
+      do {
+        let baseline = try Baseline.read(
+          baselinePath, confinement: loader.confinement, shown: loader.displayPath(baselinePath),
+          typed: request.baselinePath)
         report.baselineUsed = loader.displayPath(baselinePath)
         let kept = baseline.filter(report.findings)
         report.baselinedCount = report.findings.count - kept.count
         report.findings = kept
-      case .failure(let diagnostic):
-        report.diagnostics.append(diagnostic)
+      } catch {
+        report.diagnostics.append(error)
       }
     }
     // Sort keys are computed once per finding, not in the comparator: O(n) positions, not
@@ -458,44 +460,44 @@ public struct Engine: Sendable {
 
   /// The kind of the standard-input draft, from its name: `.eml` (or no name) a message,
   /// `.html`/`.htm`/`.txt` a template. A manifest is refused: its templates are separate files.
-  static func standardInputSource(_ input: StandardInputDraft, loader: DraftLoader) -> Result<
-    DraftSource, Diagnostic
-  > {
+  static func standardInputSource(_ input: StandardInputDraft, loader: DraftLoader) throws(Diagnostic)
+    -> DraftSource
+  {
     if let kind = input.kind {
       let absolute = loader.absolutePath(input.filename ?? StandardInputDraft.defaultName)
       switch kind {
-      case .message: return .success(.eml(path: absolute))
-      case .htmlTemplate: return .success(.template(path: absolute, isHTML: true))
-      case .textTemplate: return .success(.template(path: absolute, isHTML: false))
+      case .message: return .eml(path: absolute)
+      case .htmlTemplate: return .template(path: absolute, isHTML: true)
+      case .textTemplate: return .template(path: absolute, isHTML: false)
       }
     }
     guard let filename = input.filename else {
-      return .success(.eml(path: loader.absolutePath(StandardInputDraft.defaultName)))
+      return .eml(path: loader.absolutePath(StandardInputDraft.defaultName))
     }
     let absolute = loader.absolutePath(filename)
     let name = (absolute as NSString).lastPathComponent
     let lowered = name.lowercased()
     if lowered == "campaign.yaml" || lowered.hasSuffix(".campaign.yaml") {
-      return .failure(
+      throw
         Diagnostic(
           code: "usage/stdin-manifest",
           message:
             "--stdin-filename \"\(filename)\" names a campaign manifest, which cannot be read from standard input",
           help:
             "a manifest's templates are files beside it; lint the manifest by path: `sendlint lint \(filename)`",
-          path: filename))
+          path: filename)
     }
     switch (name as NSString).pathExtension.lowercased() {
-    case "eml": return .success(.eml(path: absolute))
-    case "html", "htm": return .success(.template(path: absolute, isHTML: true))
-    case "txt": return .success(.template(path: absolute, isHTML: false))
+    case "eml": return .eml(path: absolute)
+    case "html", "htm": return .template(path: absolute, isHTML: true)
+    case "txt": return .template(path: absolute, isHTML: false)
     default:
-      return .failure(
+      throw
         Diagnostic(
           code: "usage/stdin-kind",
           message: "--stdin-filename \"\(filename)\" does not say what kind of draft standard input holds",
           help: "name it with .eml (a message), .html or .htm (an HTML template) or .txt (a text template)",
-          path: filename))
+          path: filename)
     }
   }
 

@@ -270,7 +270,7 @@ public struct Baseline: Codable, Sendable {
   /// path the caller names).
   public static func read(
     _ path: String, confinement: PathConfinement? = nil, shown: String? = nil, typed: String? = nil
-  ) -> Result<Baseline, Diagnostic> {
+  ) throws(Diagnostic) -> Baseline {
     let workingDirectory = FileManager.default.currentDirectoryPath
     let absolute = PathConfinement.absolute(path, in: workingDirectory)
     let confinement =
@@ -281,50 +281,44 @@ public struct Baseline: Codable, Sendable {
     switch confinement.read(absolute, maximumBytes: maximumBytes) {
     case .success(let read): data = Data(read.bytes)
     case .failure(.missing):
-      return .failure(
-        Diagnostic(
-          code: "usage/no-baseline", message: "cannot read baseline \(shown.escapedForDisplay): no such file",
-          help: "create it with `\(update)`, or check the path (relative to the current folder)", path: shown)
-      )
+      throw Diagnostic(
+        code: "usage/no-baseline", message: "cannot read baseline \(shown.escapedForDisplay): no such file",
+        help: "create it with `\(update)`, or check the path (relative to the current folder)", path: shown)
     case .failure(let refusal):
       let help =
         refusal.isLimit
         ? "this is not a baseline sendlint wrote (one accepts at most some 80,000 findings); fix the findings and regenerate it with `\(update)`"
         : refusal.help
-      return .failure(
-        Diagnostic(
-          code: refusal.isLimit ? "usage/limit-exceeded" : "usage/refused-path",
-          message: "baseline: " + refusal.message(shown.escapedForDisplay, root: confinement.root),
-          help: help, path: shown))
+      throw Diagnostic(
+        code: refusal.isLimit ? "usage/limit-exceeded" : "usage/refused-path",
+        message: "baseline: " + refusal.message(shown.escapedForDisplay, root: confinement.root),
+        help: help, path: shown)
     }
-    do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
-      return .failure(
-        Diagnostic(
-          code: "usage/bad-baseline",
-          message:
-            "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
-          help: "regenerate it with `\(update)`", path: shown))
+    do { return try JSONDecoder().decode(Baseline.self, from: data) } catch {
+      throw Diagnostic(
+        code: "usage/bad-baseline",
+        message:
+          "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
+        help: "regenerate it with `\(update)`", path: shown)
     }
   }
 
   /// A baseline given as bytes (the library): the same size limit and decoding as `read`.
-  public static func decode(_ data: Data, shown: String) -> Result<Baseline, Diagnostic> {
+  public static func decode(_ data: Data, shown: String) throws(Diagnostic) -> Baseline {
     guard data.count <= maximumBytes else {
-      return .failure(
-        Diagnostic(
-          code: "usage/limit-exceeded",
-          message:
-            "baseline \(shown.escapedForDisplay) is \(data.count) bytes, over the \(maximumBytes / (1024 * 1024)) MiB limit",
-          help: "this is not a baseline sendlint wrote; regenerate it with `sendlint baseline update`",
-          path: shown))
+      throw Diagnostic(
+        code: "usage/limit-exceeded",
+        message:
+          "baseline \(shown.escapedForDisplay) is \(data.count) bytes, over the \(maximumBytes / (1024 * 1024)) MiB limit",
+        help: "this is not a baseline sendlint wrote; regenerate it with `sendlint baseline update`",
+        path: shown)
     }
-    do { return .success(try JSONDecoder().decode(Baseline.self, from: data)) } catch {
-      return .failure(
-        Diagnostic(
-          code: "usage/bad-baseline",
-          message:
-            "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
-          help: "regenerate it with `sendlint baseline update`", path: shown))
+    do { return try JSONDecoder().decode(Baseline.self, from: data) } catch {
+      throw Diagnostic(
+        code: "usage/bad-baseline",
+        message:
+          "baseline \(shown.escapedForDisplay) is not a sendlint baseline: \(Self.reason(error).escapedForDisplay)",
+        help: "regenerate it with `sendlint baseline update`", path: shown)
     }
   }
 

@@ -64,11 +64,12 @@ enum Harness: String, CaseIterable {
     case .policy:
       // `extends` of a relative path resolves inside an empty folder, so nothing outside is read
       // unless the input names an absolute path, as a hostile policy may.
-      switch PolicyLoader.load(
-        text: String(decoding: bytes, as: UTF8.self), path: "fuzz.yaml", directory: emptyDirectory)
-      {
-      case .success(let policy): observe(policy.path?.count ?? 0)
-      case .failure(let diagnostics): observe(diagnostics.diagnostics.count)
+      do {
+        let policy = try PolicyLoader.load(
+          text: String(decoding: bytes, as: UTF8.self), path: "fuzz.yaml", directory: emptyDirectory)
+        observe(policy.path?.count ?? 0)
+      } catch {
+        observe(error.diagnostics.count)
       }
     case .manifest:
       let (manifest, diagnostics) = CampaignManifest.read(SourceFile(path: "campaign.yaml", bytes: bytes))

@@ -63,9 +63,10 @@ public struct PolicyLoader {
   ///
   /// `confinement` says what the policy and its `extends` may read; by default the repository
   /// root of the working directory plus the tree of `path` (a path the caller names is allowed).
+  /// Throws every problem found, each a diagnostic with its location (the CLI exits 2).
   public static func load(
     path: String, displayPath: @escaping (String) -> String = { $0 }, confinement: PathConfinement? = nil
-  ) -> Result<ResolvedPolicy, DiagnosticList> {
+  ) throws(DiagnosticList) -> ResolvedPolicy {
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     let confinement =
       confinement
@@ -83,17 +84,16 @@ public struct PolicyLoader {
       let code =
         refusal == .missing
         ? "policy/not-found" : (refusal.isLimit ? "policy/limit-exceeded" : "policy/refused-path")
-      return .failure(
-        DiagnosticList([
-          Diagnostic(
-            code: code,
-            message: "cannot read policy file: "
-              + refusal.message(displayPath(absolute), root: confinement.root),
-            help: refusal == .missing ? "check the path given to --policy" : refusal.help,
-            path: displayPath(absolute))
-        ]))
+      throw DiagnosticList([
+        Diagnostic(
+          code: code,
+          message: "cannot read policy file: "
+            + refusal.message(displayPath(absolute), root: confinement.root),
+          help: refusal == .missing ? "check the path given to --policy" : refusal.help,
+          path: displayPath(absolute))
+      ])
     }
-    return loader.finish()
+    return try loader.finish()
   }
 
   /// The policy used when none is found: the recommended pack, no brand facts.
@@ -104,41 +104,40 @@ public struct PolicyLoader {
         SourceFile(path: "sendlint:\(defaultPack)", text: source), absolutePath: "sendlint:\(defaultPack)",
         chain: ["sendlint:\(defaultPack)"])
     }
-    return (try? loader.finish().get()) ?? ResolvedPolicy(path: nil, directory: directory)
+    return (try? loader.finish()) ?? ResolvedPolicy(path: nil, directory: directory)
   }
 
   /// Loads a policy given as bytes (a library caller, a server): `name` is the path its messages
   /// print; each `extends` that is not a built-in pack is asked of `resolver` by its reference as
   /// written (nested ones too), and nothing is read from the file system. A resolver that throws
   /// is an `policy/extends-not-found` diagnostic quoting its error; the same size, layer and
-  /// cycle limits apply as to files.
+  /// cycle limits apply as to files. Throws every problem found, as `load(path:)` does.
   public static func load(
     bytes: [UInt8], name: String, directory: String, resolver: @escaping (String) throws -> [UInt8]
-  ) -> Result<ResolvedPolicy, DiagnosticList> {
+  ) throws(DiagnosticList) -> ResolvedPolicy {
     guard bytes.count <= maximumPolicyBytes else {
-      return .failure(
-        DiagnosticList([
-          Diagnostic(
-            code: "policy/limit-exceeded",
-            message:
-              "policy \(name.escapedForDisplay) is \(bytes.count) bytes, over the \(maximumPolicyBytes / 1024) KiB limit; it was not read",
-            help: "a policy is a page of facts and rules; split it or remove what is not policy", path: name)
-        ]))
+      throw DiagnosticList([
+        Diagnostic(
+          code: "policy/limit-exceeded",
+          message:
+            "policy \(name.escapedForDisplay) is \(bytes.count) bytes, over the \(maximumPolicyBytes / 1024) KiB limit; it was not read",
+          help: "a policy is a page of facts and rules; split it or remove what is not policy", path: name)
+      ])
     }
     var loader = PolicyLoader(path: name, directory: directory, displayPath: { $0 })
     loader.resolver = resolver
     loader.loaded.insert(name)
     loader.loadLayer(SourceFile(path: name, bytes: bytes), absolutePath: name, chain: [name])
-    return loader.finish()
+    return try loader.finish()
   }
 
-  /// Loads a policy given as text (tests, rule examples).
-  public static func load(text: String, path: String, directory: String) -> Result<
-    ResolvedPolicy, DiagnosticList
-  > {
+  /// Loads a policy given as text (tests, rule examples); throws every problem found.
+  public static func load(text: String, path: String, directory: String) throws(DiagnosticList)
+    -> ResolvedPolicy
+  {
     var loader = PolicyLoader(path: path, directory: directory, displayPath: { $0 })
     loader.loadLayer(SourceFile(path: path, text: text), absolutePath: path, chain: [path])
-    return loader.finish()
+    return try loader.finish()
   }
 
   /// Finds the nearest policy file above `directory`, stopping at a repository root (a folder
@@ -173,7 +172,7 @@ public struct PolicyLoader {
     return nil
   }
 
-  private mutating func finish() -> Result<ResolvedPolicy, DiagnosticList> {
+  private mutating func finish() throws(DiagnosticList) -> ResolvedPolicy {
     let declared = Set(policy.categories)
     for reference in categoryReferences where !declared.contains(reference.name) {
       let suggestion = Suggestion.nearest(to: reference.name, in: policy.categories)
@@ -188,8 +187,8 @@ public struct PolicyLoader {
           path: reference.file.path, position: reference.position,
           sourceLine: reference.position.map { reference.file.lineText($0.line) }))
     }
-    if !diagnostics.isEmpty { return .failure(DiagnosticList(Self.capped(diagnostics))) }
-    return .success(policy)
+    if !diagnostics.isEmpty { throw DiagnosticList(Self.capped(diagnostics)) }
+    return policy
   }
 
   /// The first `maximumDiagnosticsPerFile` diagnostics of each file, then one saying how many

@@ -86,16 +86,16 @@ struct NamedDraft {
   }
 
   /// The policy `lint` would use for this draft: `--policy`, else the nearest `.sendlint.yaml`
-  /// within the confinement, else the built-in default; its diagnostics when it does not load.
-  func policy(explicit: String?) -> Result<ResolvedPolicy, DiagnosticList> {
+  /// within the confinement, else the built-in default; throws its diagnostics when it does not load.
+  func policy(explicit: String?) throws(DiagnosticList) -> ResolvedPolicy {
     let directory = (source.path as NSString).deletingLastPathComponent
     guard
       let path = explicit.map(loader.absolutePath)
         ?? PolicyLoader.discover(from: directory, within: loader.confinement)
     else {
-      return .success(PolicyLoader.builtinDefault(directory: loader.workingDirectory))
+      return PolicyLoader.builtinDefault(directory: loader.workingDirectory)
     }
-    return PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement)
+    return try PolicyLoader.load(path: path, displayPath: loader.displayPath, confinement: loader.confinement)
   }
 
   /// The draft's category and rules under `policy`, decided as `lint` decides them.
@@ -125,13 +125,12 @@ struct Inspect: ParsableCommand {
   /// diagnostics `lint` would give on standard error: inspecting a draft should still work while
   /// the policy is being fixed.
   func settings(of named: NamedDraft) -> EffectiveSettings? {
-    switch named.policy(explicit: policy) {
-    case .success(let resolved):
-      let settings = named.settings(under: resolved)
+    do {
+      let settings = named.settings(under: try named.policy(explicit: policy))
       writeDiagnostics(settings.diagnostics)
       return settings
-    case .failure(let list):
-      writeDiagnostics(list.diagnostics)
+    } catch {
+      writeDiagnostics(error.diagnostics)
       FileHandle.standardError.write(Data("note: the category is unknown until the policy loads\n".utf8))
       return nil
     }

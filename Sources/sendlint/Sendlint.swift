@@ -379,9 +379,8 @@ func catalogue(policy: String?) throws -> [RuleMetadata] {
   else {
     return RuleRegistry.allMetadata
   }
-  switch PolicyLoader.load(path: path, displayPath: loader.displayPath) {
-  case .success(let resolved): return resolved.allRuleMetadata
-  case .failure(let list): try NamedDraft.fail(list.diagnostics)
+  do { return try PolicyLoader.load(path: path, displayPath: loader.displayPath).allRuleMetadata } catch {
+    try NamedDraft.fail(error.diagnostics)
   }
 }
 
@@ -459,10 +458,7 @@ struct PolicyCommand: ParsableCommand {
       let loader = named.loader
       let absolute = named.source.path
       let resolved: ResolvedPolicy
-      switch named.policy(explicit: policy) {
-      case .success(let loaded): resolved = loaded
-      case .failure(let list): try NamedDraft.fail(list.diagnostics)
-      }
+      do { resolved = try named.policy(explicit: policy) } catch { try NamedDraft.fail(error.diagnostics) }
       // Decided as `lint` decides it: a manifest category the policy does not declare is lint's
       // diagnostic and exit 2 here too, since lint would not lint the draft.
       let settings = named.settings(under: resolved)
@@ -542,15 +538,15 @@ struct PolicyCommand: ParsableCommand {
         ])
       }
       let formatter = TextFormatter(color: useColor(disabled: noColor))
-      switch PolicyLoader.load(
-        path: loader.absolutePath(path), displayPath: loader.displayPath, confinement: loader.confinement)
-      {
-      case .success(let policy):
+      do {
+        let policy = try PolicyLoader.load(
+          path: loader.absolutePath(path), displayPath: loader.displayPath, confinement: loader.confinement)
         let rules = policy.rules.count
         print(
           "\(loader.displayPath(loader.absolutePath(path))): valid (\(policy.layers.count) layer\(policy.layers.count == 1 ? "" : "s"): \(policy.layers.joined(separator: ", ")); \(rules) rule setting\(rules == 1 ? "" : "s"))"
         )
-      case .failure(let list):
+      } catch {
+        let list = error
         writeDiagnostics(list.diagnostics, formatter: formatter)
         FileHandle.standardError.write(
           Data(
@@ -628,9 +624,8 @@ struct BaselineCommand: ParsableCommand {
 
     func run() throws {
       let existing: Baseline
-      switch Baseline.read(options.baselinePath, typed: options.baseline) {
-      case .success(let read): existing = read
-      case .failure(let diagnostic): try NamedDraft.fail([diagnostic])
+      do { existing = try Baseline.read(options.baselinePath, typed: options.baseline) } catch {
+        try NamedDraft.fail([error])
       }
       let report = Engine().lint(LintRequest(paths: options.paths, policyPath: options.policy))
       let pruned = existing.pruned(by: report.findings)

@@ -1,6 +1,7 @@
 import Foundation
 import Sendlint
 import SendlintEngine
+import SendlintTestSupport
 import Testing
 
 /// The library façade: drafts from memory through the CLI's own pipeline.
