@@ -80,7 +80,9 @@ public final class PublicSuffixList: Sendable {
     // Otherwise the longest matching rule; the default rule "*" gives one label.
     var suffixLength = 1
     for count in 1...labels.count {
-      if rules.contains(.rule, candidate(count)) || (count >= 2 && rules.contains(.wildcard, candidate(count - 1))) {
+      if rules.contains(.rule, candidate(count))
+        || (count >= 2 && rules.contains(.wildcard, candidate(count - 1)))
+      {
         suffixLength = count
       }
     }
@@ -104,7 +106,9 @@ public final class PublicSuffixList: Sendable {
     let suffix = suffix.lowercased()
     let rules = table.value
     if rules.contains(.rule, suffix) { return true }
-    if let dot = suffix.firstIndex(of: "."), rules.contains(.wildcard, String(suffix[suffix.index(after: dot)...])) {
+    if let dot = suffix.firstIndex(of: "."),
+      rules.contains(.wildcard, String(suffix[suffix.index(after: dot)...]))
+    {
       return true
     }
     return false
@@ -185,7 +189,8 @@ struct PublicSuffixRuleTable: Sendable {
         if buffer[start] == UInt8(ascii: "!") {
           kind = .exception
           start += 1
-        } else if end - start >= 2, buffer[start] == UInt8(ascii: "*"), buffer[start + 1] == UInt8(ascii: ".") {
+        } else if end - start >= 2, buffer[start] == UInt8(ascii: "*"), buffer[start + 1] == UInt8(ascii: ".")
+        {
           kind = .wildcard
           start += 2
         }
@@ -214,7 +219,10 @@ struct PublicSuffixRuleTable: Sendable {
         var slot = Self.hash(rule, kind: kind) & mask
         while slots[slot] != 0 {
           let (otherStart, otherLength, otherKind) = Self.unpack(slots[slot])
-          if otherKind == kind, Self.equalLowercased(rule, UnsafeBufferPointer(rebasing: buffer[otherStart..<otherStart + otherLength])) {
+          if otherKind == kind,
+            Self.equalLowercased(
+              rule, UnsafeBufferPointer(rebasing: buffer[otherStart..<otherStart + otherLength]))
+          {
             break
           }
           slot = (slot + 1) & mask
@@ -245,7 +253,9 @@ struct PublicSuffixRuleTable: Sendable {
     return Int(truncatingIfNeeded: value ^ (value >> 29))
   }
 
-  private static func equalLowercased(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+  private static func equalLowercased(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>)
+    -> Bool
+  {
     guard left.count == right.count else { return false }
     for index in 0..<left.count where lower(left[index]) != lower(right[index]) { return false }
     return true

@@ -40,7 +40,9 @@ import Testing
         String.init)
       guard !labels.isEmpty, !labels.contains(where: \.isEmpty) else { return nil }
       func candidate(_ count: Int) -> String { labels[(labels.count - count)...].joined(separator: ".") }
-      for count in 1...labels.count where exceptions.contains(candidate(count)) { return candidate(count - 1) }
+      for count in 1...labels.count where exceptions.contains(candidate(count)) {
+        return candidate(count - 1)
+      }
       var length = 1
       for count in 1...labels.count
       where rules.contains(candidate(count)) || (count >= 2 && wildcards.contains(candidate(count - 1))) {
@@ -91,7 +93,8 @@ import Testing
   /// Every rule of the system list, as the suffix of a host one label longer, gives the answer
   /// the Set-based implementation gave (skipped where the system has no list).
   @Test func systemListAnswersLikeASetOfRules() throws {
-    guard let data = FileManager.default.contents(atPath: "/usr/share/publicsuffix/public_suffix_list.dat") else {
+    guard let data = FileManager.default.contents(atPath: "/usr/share/publicsuffix/public_suffix_list.dat")
+    else {
       return
     }
     let text = String(decoding: data, as: UTF8.self)
@@ -145,11 +148,13 @@ import Testing
     #expect(scalarRoot == nil)
     #expect(scalar.diagnostics.map(\.code) == ["policy/duplicate-key"])
     var collection = YAMLReader(
-      file: SourceFile(path: "x.yaml", text: "? [1, on]\n: a\n? [\"1\", \"on\"]\n: b\n"), codePrefix: "policy")
+      file: SourceFile(path: "x.yaml", text: "? [1, on]\n: a\n? [\"1\", \"on\"]\n: b\n"), codePrefix: "policy"
+    )
     let collectionRoot = collection.root()
     #expect(collectionRoot == nil)
     #expect(collection.diagnostics.map(\.code) == ["policy/duplicate-key"])
-    #expect(collection.diagnostics.first?.message == "duplicate key (a list or mapping used as a key) in a mapping")
+    #expect(
+      collection.diagnostics.first?.message == "duplicate key (a list or mapping used as a key) in a mapping")
   }
 
   @Test func policyBooleansAndNumbersStillLoad() {
