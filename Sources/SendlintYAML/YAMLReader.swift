@@ -58,7 +58,11 @@ public struct YAMLReader {
       return nil
     }
     do {
-      return try Yams.compose(yaml: file.text)
+      // `.basic`: no tag-resolution rules. Every reader here takes scalars as text and interprets
+      // them itself (`bool`, `integer`), so Yams' default resolver, which matches each mapping
+      // key against NSRegularExpressions for bool/int/float/null/timestamp while checking for
+      // duplicate keys, only cost start-up time (~8 M instructions for the recommended pack).
+      return try Yams.compose(yaml: file.text, .basic)
     } catch let error as YamlError {
       switch error {
       case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -72,7 +76,7 @@ public struct YAMLReader {
         // `context.text`: it is the whole file.
         report(
           "duplicate-key",
-          "duplicate key \(duplicates.prefix(3).map { "\"\(Self.quoted($0))\"" }.joined(separator: ", ")) in a mapping",
+          "duplicate key \(duplicates.prefix(3).map(Self.describeComposedKey).joined(separator: ", ")) in a mapping",
           at: SourcePosition(line: context.mark.line, column: context.mark.column),
           help: "each key may appear once in a mapping; merge the entries into one")
       default:
@@ -199,6 +203,13 @@ public struct YAMLReader {
       }
     }
     return (problem, duplicates)
+  }
+
+  /// A key Yams names in a duplicate-key error: quoted, or, for a list or mapping used as a key
+  /// (which Yams names "<uncovertable>"; scalar keys never get here, the event scan compares them),
+  /// what it is.
+  static func describeComposedKey(_ name: String) -> String {
+    name == "<uncovertable>" ? "(a list or mapping used as a key)" : "\"\(quoted(name))\""
   }
 
   /// An anchor name for a message: at most 40 characters, escaped as every quoted value is

@@ -109,6 +109,7 @@ struct NamedDraft {
 /// `sendlint inspect`: what sendlint sees in one draft.
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "inspect",
     abstract: "Show what sendlint sees in a draft: headers, parts, links, images, text URLs, sending path.")
 
   @Argument(help: "The draft: an .eml, a campaign manifest or a template.")

@@ -102,6 +102,7 @@ func useColor(disabled: Bool) -> Bool {
 
 struct Lint: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "lint",
     abstract: "Lint drafts: .eml files, campaign manifests and templates, in files or folders.")
 
   @Argument(help: "Files and folders to lint (default: the current folder).")
@@ -394,6 +395,7 @@ func writeDiagnostics(_ diagnostics: [Diagnostic], formatter: TextFormatter = Te
 
 struct Rules: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "rules",
     abstract: "List every rule — built-in and the policy's custom rules — with its default severity.")
 
   @Option(help: "Output format.")
@@ -413,7 +415,8 @@ struct Rules: ParsableCommand {
 }
 
 struct Explain: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Show a rule's documentation.")
+  static let configuration = CommandConfiguration(
+    commandName: "explain", abstract: "Show a rule's documentation.")
 
   @Argument(help: "The rule id, e.g. link/text-host-mismatch.")
   var rule: String
@@ -443,6 +446,7 @@ struct PolicyCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract:
         "Print the effective policy for a draft: its category and each rule's severity, and what set it.")
 
@@ -485,6 +489,7 @@ struct PolicyCommand: ParsableCommand {
 
   struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "test",
       abstract:
         "Run policy tests: fixture drafts with expected findings (sendlint-tests.yaml); closes with \"N passed, N failed\"."
     )
@@ -507,12 +512,14 @@ struct PolicyCommand: ParsableCommand {
 
   struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "schema",
       abstract: "Print the JSON Schema of .sendlint.yaml, for editor completion.")
     func run() throws { print(PolicySchema.generate(), terminator: "") }
   }
 
   struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "validate",
       abstract: "Check a policy file; exit 0 when valid, 2 when not.")
 
     @Argument(help: "The policy file (default: the nearest .sendlint.yaml).")
@@ -559,6 +566,7 @@ struct PolicyCommand: ParsableCommand {
 
 struct Init: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "init",
     abstract: "Write a commented starter policy (.sendlint.yaml) in the current folder.")
 
   @Flag(help: "Overwrite an existing .sendlint.yaml.")
@@ -605,6 +613,7 @@ struct BaselineCommand: ParsableCommand {
 
   struct Update: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "update",
       abstract: "Write every current finding's fingerprint to the baseline.")
     @OptionGroup var options: Options
 
@@ -619,7 +628,8 @@ struct BaselineCommand: ParsableCommand {
   }
 
   struct Prune: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Drop baseline entries that no longer occur.")
+    static let configuration = CommandConfiguration(
+      commandName: "prune", abstract: "Drop baseline entries that no longer occur.")
     @OptionGroup var options: Options
 
     func run() throws {

@@ -6,6 +6,7 @@ import Foundation
 /// (docs/decisions.md, "sendlint serve"). This execs it, forwarding every argument.
 struct Serve: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "serve",
     abstract:
       "Serve POST /v1/lint over HTTP (runs sendlint-server, installed beside sendlint; see docs/openapi.yaml).",
     discussion: "Every argument goes to sendlint-server; `sendlint serve --help` lists its options.")
