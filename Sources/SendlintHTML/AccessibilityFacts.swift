@@ -73,12 +73,13 @@ enum FontMetrics {
   static let fontTagSizes: [Double] = [10, 13, 16, 18, 24, 32, 48]
 
   /// A `font-size` value in px against the parent's size: px, pt, em, rem, %, and the absolute keywords.
+  static let fontSizeKeywords: [String: Double] = [
+    "xx-small": 9, "x-small": 10, "small": 13, "medium": 16, "large": 18, "x-large": 24, "xx-large": 32,
+  ]
+
   static func size(_ value: String, parent: Double) -> Double? {
     let text = value.trimmingASCIIWhitespace().lowercased()
-    let keywords: [String: Double] = [
-      "xx-small": 9, "x-small": 10, "small": 13, "medium": 16, "large": 18, "x-large": 24, "xx-large": 32,
-    ]
-    if let size = keywords[text] { return size }
+    if let size = fontSizeKeywords[text] { return size }
     if text.hasSuffix("%"), let number = Double(text.dropLast()) { return parent * number / 100 }
     if text.hasSuffix("em"), !text.hasSuffix("rem"), let number = Double(text.dropLast(2)) {
       return parent * number
@@ -110,39 +111,59 @@ extension InventoryBuilder {
     _ tag: HTMLStartTag, style: InlineStyle?, ownColor: String?, color: String?, isLink: Bool
   ) -> (drawnColor: String?, fontSize: Double, bold: Bool, tableIndex: Int?) {
     let name = tag.name
-    if name == "html", accessibility.htmlTag == nil { accessibility.htmlTag = (tag.start, tag.end) }
-    if name == "body" { accessibility.hasBodyTag = true }
+    if tag.id == .html, accessibility.htmlTag == nil { accessibility.htmlTag = (tag.start, tag.end) }
+    if tag.id == .body { accessibility.hasBodyTag = true }
     if accessibility.language == nil, visible.isEmpty, !isInvisibleContainer,
-      let lang = tag.attribute("lang") ?? tag.attribute("xml:lang")
+      let lang = tag.attribute(.lang) ?? tag.attribute(.xmlLang)
     {
       accessibility.language = HTMLLanguage(
         element: name, value: lang.value, valueStart: lang.valueStart, valueEnd: lang.valueEnd)
     }
     var tableIndex: Int?
-    if name == "table", accessibility.tables.count < HTMLAccessibilityFacts.maximumTables {
-      let role = tag.attribute("role").map { $0.value.trimmingASCIIWhitespace().lowercased() }
+    if tag.id == .table, accessibility.tables.count < HTMLAccessibilityFacts.maximumTables {
+      let role = tag.attribute(.role).map { $0.value.trimmingASCIIWhitespace().lowercased() }
       accessibility.tables.append(HTMLTable(tagStart: tag.start, tagEnd: tag.end, role: role))
       tableIndex = accessibility.tables.count - 1
     }
-    if name == "th" || name == "caption" || name == "thead",
-      let table = stack.last(where: { $0.name == "table" })?.tableIndex
+    if tag.id == .th || tag.id == .caption || tag.id == .thead,
+      let table = stack.last(where: { $0.tag == .table })?.tableIndex
     {
       accessibility.tables[table].hasHeaders = true
     }
     let parentSize = stack.last?.fontSize ?? 16
-    var fontSize = FontMetrics.headingSizes[name].map { $0 / 16 * parentSize } ?? parentSize
-    if name == "font", let size = tag.attribute("size").flatMap({ FontMetrics.fontTagSize($0.value) }) {
+    let heading = tag.id.traits.contains(.heading)
+    var fontSize =
+      heading ? FontMetrics.headingSizes[name].map { $0 / 16 * parentSize } ?? parentSize : parentSize
+    if tag.id == .font, let size = tag.attribute(.size).flatMap({ FontMetrics.fontTagSize($0.value) }) {
       fontSize = size
     }
     if let size = style?["font-size"].flatMap({ FontMetrics.size($0, parent: parentSize) }) {
       fontSize = size
     }
     var bold = stack.last?.bold ?? false
-    if ["b", "strong", "th"].contains(name) || FontMetrics.headingSizes[name] != nil { bold = true }
+    if tag.id.traits.contains(.bold) || heading { bold = true }
     if let weight = style?["font-weight"].flatMap(FontMetrics.isBold) { bold = weight }
     // Browsers draw a link that sets no colour of its own in the user agent's link blue.
     let drawnColor = ownColor == nil && isLink ? "#0000ee" : (ownColor ?? stack.last?.drawnColor ?? color)
     return (drawnColor, fontSize, bold, tableIndex)
+  }
+
+  /// `piece` as a whitespace-collapsing `TextBuilder` alone would build it (its map unused): runs
+  /// of ASCII whitespace become one space, none kept at either end.
+  static func collapsingWhitespace(_ piece: [UInt8]) -> String {
+    var collapsed: [UInt8] = []
+    collapsed.reserveCapacity(piece.count)
+    var pendingSpace = false
+    for byte in piece {
+      if byte.isASCIIWhitespace {
+        pendingSpace = true
+        continue
+      }
+      if pendingSpace, !collapsed.isEmpty { collapsed.append(UInt8(ascii: " ")) }
+      pendingSpace = false
+      collapsed.append(byte)
+    }
+    return String(decoding: collapsed, as: UTF8.self)
   }
 
   /// Adds visible text to the styled runs when its author set a colour or background.
@@ -150,25 +171,22 @@ extension InventoryBuilder {
     guard let element = stack.last, element.drawnColor != nil || element.background != nil,
       piece.contains(where: { $0 > 0x20 })
     else { return }
-    var text = TextBuilder(collapseWhitespace: true)
-    if verbatim {
-      text.appendVerbatim(piece, source: source)
-    } else {
-      text.appendDecoded(piece, source: source)
-    }
-    let decoded = String(decoding: text.build().bytes, as: UTF8.self)
+    let decoded = Self.collapsingWhitespace(piece)
     if var last = accessibility.styledRuns.last, last.owner == element.serial {
       last.end = source + piece.count
       if last.text.utf8.count < StyledTextRun.maximumTextBytes { last.text += decoded }
       accessibility.styledRuns[accessibility.styledRuns.count - 1] = last
       return
     }
-    // A run of spaces, no-break spaces or zero-width characters has no glyphs to read.
+    // A run of spaces, no-break spaces or zero-width characters has no glyphs to read. A printable
+    // ASCII byte is such a glyph (it starts a character, or follows a prepended mark that is not
+    // one of these), so only text without one is read by Character.
     guard
-      decoded.contains(where: {
-        !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}"
-          && $0 != "\u{AD}"
-      }),
+      decoded.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F })
+        || decoded.contains(where: {
+          !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}"
+            && $0 != "\u{AD}"
+        }),
       accessibility.styledRuns.count < HTMLAccessibilityFacts.maximumRuns
     else { return }
     accessibility.styledRuns.append(

@@ -130,14 +130,20 @@ final class InventoryBuilder {
   /// Newsletters carry a few hundred.
   static let maximumStyleRules = 5_000
 
-  struct OpenElement {
+  /// A class, not a struct: the builder reads the top of the stack and walks ancestors for every
+  /// element, and a struct of seven strings and a set was copied (retained and released field by
+  /// field) at each read.
+  final class OpenElement {
     let name: String
+    let tag: HTMLTagID
     let hiddenReason: String?
     let linkBuilder: Int?
     let invisible: Bool
     /// Serial number of the element whose style hides this one (itself or an ancestor).
     let hidingElement: Int?
     let classes: Set<String>
+    /// `CSSClassMask` of `classes`: a selector class whose bit is missing is not among them.
+    let classMask: UInt64
     let id: String?
     /// The background colour in effect (own or inherited), normalised.
     let background: String?
@@ -150,6 +156,29 @@ final class InventoryBuilder {
     let serial: Int
     /// Index into `accessibility.tables` of the table this element is (for `<table>`).
     let tableIndex: Int?
+
+    init(
+      name: String, tag: HTMLTagID, hiddenReason: String?, linkBuilder: Int?, invisible: Bool,
+      hidingElement: Int?, classes: Set<String>, classMask: UInt64, id: String?, background: String?,
+      color: String?, drawnColor: String?, fontSize: Double, bold: Bool, serial: Int, tableIndex: Int?
+    ) {
+      self.name = name
+      self.tag = tag
+      self.hiddenReason = hiddenReason
+      self.linkBuilder = linkBuilder
+      self.invisible = invisible
+      self.hidingElement = hidingElement
+      self.classes = classes
+      self.classMask = classMask
+      self.id = id
+      self.background = background
+      self.color = color
+      self.drawnColor = drawnColor
+      self.fontSize = fontSize
+      self.bold = bold
+      self.serial = serial
+      self.tableIndex = tableIndex
+    }
   }
 
   /// Rules of the `<style>` blocks read so far.
@@ -193,13 +222,36 @@ final class InventoryBuilder {
   func admittedCandidateRules(tag: String, classes: Set<String>, id: String?, at offset: Int) -> [Int] {
     guard !styleRules.isEmpty, cascadeBudgetLeft(at: offset) else { return [] }
     // Each class is one lookup, and each candidate at least one selector test: charged up front
-    // so an exhausted budget costs nothing more.
-    var count = 1 + classes.count + universalRules.count + (rulesByTag[tag]?.count ?? 0)
-    if let id { count += rulesByID[id]?.count ?? 0 }
-    for name in classes { count += rulesByClass[name]?.count ?? 0 }
+    // so an exhausted budget costs nothing more. Each index is looked up once, for the charge and
+    // the list both.
+    let byTag = rulesByTag[tag]
+    var count = 1 + classes.count + universalRules.count + (byTag?.count ?? 0)
+    var candidates = universalRules
+    if let id, let found = rulesByID[id] {
+      count += found.count
+      candidates += found
+    }
+    for name in classes {
+      if let found = rulesByClass[name] {
+        count += found.count
+        candidates += found
+      }
+    }
+    if let byTag { candidates += byTag }
     cascadeWork += count
     guard cascadeBudgetLeft(at: offset) else { return [] }
-    return candidateRules(tag: tag, classes: classes, id: id)
+    return Self.sortedUnique(candidates)
+  }
+
+  /// Rule indices in document order, each once.
+  static func sortedUnique(_ indices: [Int]) -> [Int] {
+    var candidates = indices
+    guard candidates.count > 1 else { return candidates }
+    candidates.sort()
+    var unique: [Int] = []
+    unique.reserveCapacity(candidates.count)
+    for index in candidates where unique.last != index { unique.append(index) }
+    return unique
   }
 
   /// Whether cascade work may go on; reports the limit once, at `offset`, when it may not.
@@ -223,12 +275,7 @@ final class InventoryBuilder {
     if let id, let found = rulesByID[id] { candidates += found }
     for name in classes { if let found = rulesByClass[name] { candidates += found } }
     if let found = rulesByTag[tag] { candidates += found }
-    guard candidates.count > 1 else { return candidates }
-    candidates.sort()
-    var unique: [Int] = []
-    unique.reserveCapacity(candidates.count)
-    for index in candidates where unique.last != index { unique.append(index) }
-    return unique
+    return Self.sortedUnique(candidates)
   }
   /// The text of the `<style>` element being read, mapped to source offsets.
   var styleText: TextBuilder?
@@ -241,22 +288,37 @@ final class InventoryBuilder {
   /// element, the others match ancestors in order (descendant semantics). Every ancestor walked and
   /// compound component compared is charged to `cascadeWork`; the walk gives up (no match) once the
   /// budget is spent, so a long descendant chain over a deep stack cannot run unbounded.
-  func matches(_ selector: [CompoundSelector], tag: String, classes: Set<String>, id: String?) -> Bool {
-    guard cascadeWork <= HTMLInventory.maximumCascadeWork else { return false }
-    guard let last = selector.last, last.matches(tag: tag, classes: classes, id: id, work: &cascadeWork)
+  func matches(
+    _ selector: [CompoundSelector], tag: String, classes: Set<String>, classMask: UInt64, id: String?
+  ) -> Bool {
+    // The work is counted in a local and stored once: `&cascadeWork` on the class's property cost
+    // a dynamic exclusivity check per compound tested.
+    var work = cascadeWork
+    defer { cascadeWork = work }
+    let limit = HTMLInventory.maximumCascadeWork
+    guard work <= limit else { return false }
+    var position = selector.count - 1
+    guard position >= 0,
+      selector[position].matches(tag: tag, classes: classes, classMask: classMask, id: id, work: &work)
     else { return false }
     var ancestor = stack.count - 1
-    for compound in selector.dropLast().reversed() {
+    // The other compounds, innermost first, each against a further-out ancestor.
+    position -= 1
+    while position >= 0 {
       while ancestor >= 0 {
-        guard cascadeWork <= HTMLInventory.maximumCascadeWork else { return false }
+        guard work <= limit else { return false }
         let element = stack[ancestor]
-        if compound.matches(tag: element.name, classes: element.classes, id: element.id, work: &cascadeWork) {
+        if selector[position].matches(
+          tag: element.name, classes: element.classes, classMask: element.classMask, id: element.id,
+          work: &work)
+        {
           break
         }
         ancestor -= 1
       }
       if ancestor < 0 { return false }
       ancestor -= 1
+      position -= 1
     }
     return true
   }
@@ -330,27 +392,43 @@ final class InventoryBuilder {
     self.base = base
   }
 
-  static let voidElements: Set<String> = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-    "param", "keygen", "basefont", "bgsound", "frame",
-  ]
-  static let invisibleContainers: Set<String> = [
-    "head", "title", "script", "style", "template", "xml", "noembed", "noframes",
-  ]
-  static let blockElements: Set<String> = [
-    "p", "div", "br", "table", "tr", "td", "th", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "center", "section", "article", "header", "footer", "hr", "pre", "dl", "dt", "dd",
-    "tbody", "thead", "tfoot", "address", "form", "body", "html",
-  ]
-  /// Elements that put a marker in the list of active formatting elements.
-  static let formattingMarkers: Set<String> = [
-    "td", "th", "caption", "object", "marquee", "applet", "template",
-  ]
-  /// Start tags that close an open `<p>` (the tree builder's "close a p element").
-  static let closesParagraph: Set<String> = [
-    "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "center", "section",
-    "article", "header", "footer", "hr", "pre", "dl", "address", "form",
-  ]
+  // The groups of elements the builder treats alike (void elements, invisible containers, block
+  // elements, formatting markers, start tags that close an open `<p>`) are `HTMLTagTraits`, read
+  // from the interned tag id (HTMLNames.swift).
+
+  /// Inline styles parsed so far, by their text: newsletters repeat one `style=` on hundreds of
+  /// elements, and each is parsed once. Bounded in entries and in the length of a kept text.
+  var inlineStyles: [String: StyleFacts] = [:]
+  static let maximumRememberedStyles = 4_096
+  static let maximumRememberedStyleBytes = 4_096
+
+  func inlineStyle(_ text: String) -> StyleFacts {
+    if let known = inlineStyles[text] { return known }
+    let facts = StyleFacts(InlineStyle(text))
+    if inlineStyles.count < Self.maximumRememberedStyles, text.utf8.count <= Self.maximumRememberedStyleBytes
+    {
+      inlineStyles[text] = facts
+    }
+    return facts
+  }
+
+  /// An element's style and what the builder derives from it, each computed on first use, so
+  /// elements that share an inline style text (and no `<style>` rule) share the work.
+  final class StyleFacts {
+    let style: InlineStyle
+    init(_ style: InlineStyle) { self.style = style }
+    /// A picture or gradient in `background-image` or `background`.
+    lazy var paintsPicture: Bool = [style["background-image"], style["background"]].contains {
+      $0.map { $0.contains("url(") || $0.contains("gradient(") } ?? false
+    }
+    lazy var background: String? = CSSColor.background(of: style)
+    /// The text colour the style sets, normalised (or "transparent").
+    lazy var color: String? = style["color"].flatMap {
+      CSSColor.isTransparent($0) ? "transparent" : CSSColor.normalise($0)
+    }
+    lazy var hidingReason: String? = style.hidingReason
+    lazy var clipsBackgroundToText: Bool = style.clipsBackgroundToText
+  }
 
   /// Kept incrementally so that per-token questions are O(1), whatever the nesting depth.
   var invisibleDepth = 0
@@ -393,41 +471,51 @@ final class InventoryBuilder {
 
   private func start(_ tag: HTMLStartTag) {
     let name = tag.name
-    if name == "p" || Self.closesParagraph.contains(name), stack.last?.name == "p" { pop(to: "p") }
-    if name == "li", let index = stack.lastIndex(where: { $0.name == "li" }),
-      !stack[index...].contains(where: { $0.name == "ul" || $0.name == "ol" })
+    let tagID = tag.id
+    let traits = tagID.traits
+    if traits.contains(.closesParagraph), stack.last?.tag == .p { pop(to: .p) }
+    if tagID == .li, let index = stack.lastIndex(where: { $0.tag == .li }),
+      !stack[index...].contains(where: { $0.tag == .ul || $0.tag == .ol })
     {
-      pop(to: "li")
+      pop(to: .li)
     }
-    if name == "td" || name == "th", let last = stack.last, last.name == "td" || last.name == "th" {
-      pop(to: last.name)
+    if tagID == .td || tagID == .th, let last = stack.last, last.tag == .td || last.tag == .th {
+      pop(to: last.tag)
     }
     // A new <a> closes an open one (the adoption agency), but not across a table cell, caption or
     // the like: those insert a marker in the active formatting elements (HTML §13.2.6.4.7), so a
     // button link inside a cell of a wrapping link nests instead of closing the table.
-    if name == "a", let open = stack.lastIndex(where: { $0.name == "a" }),
-      !stack[open...].contains(where: { Self.formattingMarkers.contains($0.name) })
+    if tagID == .a, let open = stack.lastIndex(where: { $0.tag == .a }),
+      !stack[open...].contains(where: { $0.tag.traits.contains(.formattingMarker) })
     {
-      pop(to: "a")
+      pop(to: .a)
     }
-    if Self.blockElements.contains(name) { breakText(at: tag.start) }
+    if traits.contains(.block) { breakText(at: tag.start) }
 
     let classes = Set(
-      tag.attribute("class").map {
+      tag.attribute(.`class`).map {
         $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
       } ?? [])
-    let elementID = tag.attribute("id")?.value
+    var classMask: UInt64 = 0
+    for name in classes { classMask |= CSSClassMask.bit(name) }
+    let elementID = tag.attribute(.id)?.value
     // The cascade, simplified: matching <style> rules in order, then the inline style.
     var declarations: [String: String] = [:]
     // `!important` declarations beat normal ones of any origin, the inline style's included; an
     // important inline declaration beats an important rule (CSS Cascade 4 §6.1).
     var importantDeclarations: [String: String] = [:]
     var revealedByMedia = false
+    // Whether a rule outside @media matched: without one, the inline style alone is the style.
+    var ruleApplied = false
     for ruleIndex in admittedCandidateRules(tag: name, classes: classes, id: elementID, at: tag.start) {
       // Past the budget the element keeps what matched so far; later elements get no rules.
       guard cascadeBudgetLeft(at: tag.start) else { break }
       let rule = styleRules[ruleIndex]
-      guard rule.selectors.contains(where: { matches($0, tag: name, classes: classes, id: elementID) }) else {
+      guard
+        rule.selectors.contains(where: {
+          matches($0, tag: name, classes: classes, classMask: classMask, id: elementID)
+        })
+      else {
         continue
       }
       if rule.inMedia {
@@ -437,39 +525,48 @@ final class InventoryBuilder {
           revealedByMedia = true
         }
       } else {
+        ruleApplied = true
         declarations.merge(rule.declarations) { $1 }
         for property in rule.important { importantDeclarations[property] = rule.declarations[property] }
       }
     }
-    let inline = tag.attribute("style").map { InlineStyle($0.value) }
-    if let inline {
-      declarations.merge(inline.declarations) { $1 }
-      for property in inline.important { importantDeclarations[property] = inline.declarations[property] }
+    let inlineFacts = tag.attribute(.style).map { inlineStyle($0.value) }
+    let styleFacts: StyleFacts?
+    if ruleApplied {
+      if let inline = inlineFacts?.style {
+        declarations.merge(inline.declarations) { $1 }
+        for property in inline.important { importantDeclarations[property] = inline.declarations[property] }
+      }
+      declarations.merge(importantDeclarations) { $1 }
+      styleFacts = declarations.isEmpty ? nil : StyleFacts(InlineStyle(declarations: declarations))
+    } else {
+      // The merge would copy the inline declarations into an empty table (its important ones
+      // onto themselves): the inline style is taken as it is, with the facts already derived
+      // from it for other elements.
+      styleFacts = inlineFacts.flatMap { $0.style.declarations.isEmpty ? nil : $0 }
     }
-    declarations.merge(importantDeclarations) { $1 }
-    let style: InlineStyle? = declarations.isEmpty ? nil : InlineStyle(declarations: declarations)
+    let style = styleFacts?.style
     var hiddenReason = currentHiddenReason
     // The background the element's text sits on: its own colour, or unknown where a picture or a
     // VML shape (fillcolor, v:fill) paints it, or the parent's.
     let paintsUnknown =
-      name.hasPrefix("v:") || tag.attribute("background") != nil || tag.attribute("fillcolor") != nil
-      || [style?["background-image"], style?["background"]].contains {
-        $0.map { $0.contains("url(") || $0.contains("gradient(") } ?? false
-      }
+      name.hasPrefix("v:") || tag.attribute(.background) != nil || tag.attribute(.fillcolor) != nil
+      || (styleFacts?.paintsPicture ?? false)
     // A picture or gradient paints over any background colour, so it decides first.
+    let ownBackground = styleFacts?.background
     let background =
       paintsUnknown
       ? "unknown"
-      : style.flatMap(CSSColor.background) ?? tag.attribute("bgcolor").flatMap {
+      : ownBackground ?? tag.attribute(.bgcolor).flatMap {
         CSSColor.normalise($0.value)
       } ?? stack.last?.background
     // The text colour: the element's own (CSS, or the `<font color>` of old mail), else inherited.
     let ownColor =
-      style?["color"].flatMap { CSSColor.isTransparent($0) ? "transparent" : CSSColor.normalise($0) }
-      ?? (name == "font" ? tag.attribute("color").flatMap { CSSColor.normalise($0.value) } : nil)
+      styleFacts?.color
+      ?? (tagID == .font ? tag.attribute(.color).flatMap { CSSColor.normalise($0.value) } : nil)
     let color = ownColor ?? stack.last?.color
     let setsOwnBackground =
-      style.flatMap(CSSColor.background) != nil || tag.attribute("bgcolor") != nil || paintsUnknown
+      ownBackground != nil || tag.attribute(.bgcolor) != nil || paintsUnknown
     elementSerial += 1
     var hidingElement = stack.last?.hidingElement
     // Inherited hiding that a child may undo: font-size:0 (children set their own size, the
@@ -490,16 +587,16 @@ final class InventoryBuilder {
       }
     }
     if hiddenReason == nil {
-      if tag.attribute("hidden") != nil {
+      if tag.attribute(.hidden) != nil {
         hiddenReason = "the hidden attribute"
-      } else if let reason = style?.hidingReason {
+      } else if let reason = styleFacts?.hidingReason {
         hiddenReason = reason
       }
       // Responsive layouts hide one variant inline and reveal it in an @media rule: some clients
       // show it, so it is not hidden text.
-      if revealedByMedia, hiddenReason != nil, tag.attribute("hidden") == nil { hiddenReason = nil }
+      if revealedByMedia, hiddenReason != nil, tag.attribute(.hidden) == nil { hiddenReason = nil }
       // Text coloured like the background it sits on (a contrast a reader cannot see).
-      if hiddenReason == nil, !(style?.clipsBackgroundToText ?? false), let color, let background,
+      if hiddenReason == nil, !(styleFacts?.clipsBackgroundToText ?? false), let color, let background,
         let ratio = CSSColor.contrast(color, background),
         ratio < CSSColor.hiddenContrast
       {
@@ -511,7 +608,7 @@ final class InventoryBuilder {
       if hiddenReason != nil { hidingElement = elementSerial }
     }
     // CSS url() references of the inline style.
-    if let attribute = tag.attribute("style") {
+    if let attribute = tag.attribute(.style) {
       for (url, offset) in CSSURLs.find(in: Array(attribute.value.utf8), base: 0)
       where mayAddCSSLink(at: tag.start) {
         let source = attribute.valueMap.source(for: offset).offset
@@ -526,7 +623,7 @@ final class InventoryBuilder {
       }
     }
 
-    if name == "base", baseHref == nil, let href = tag.attribute("href") { baseHref = href.value }
+    if tagID == .base, baseHref == nil, let href = tag.attribute(.href) { baseHref = href.value }
 
     var linkIndex: Int?
     let conditional = conditionalDepth > 0
@@ -537,26 +634,26 @@ final class InventoryBuilder {
     }
     switch name {
     case "a", "area":
-      if let href = tag.attribute("href"), mayAddLink() {
+      if let href = tag.attribute(.href), mayAddLink() {
         links.append(
           LinkBuilder(
-            kind: name == "a" ? .a : .area, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start,
+            kind: tagID == .a ? .a : .area, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start,
             tagEnd: tag.end, conditional: conditional))
         linkIndex = links.count - 1
-        links[links.count - 1].accessibleLabel = ["aria-label", "aria-labelledby", "title"].lazy
+        links[links.count - 1].accessibleLabel = [HTMLAttributeID.ariaLabel, .ariaLabelledby, .title].lazy
           .compactMap { tag.attribute($0)?.value.trimmingASCIIWhitespace() }.first { !$0.isEmpty }
-      } else if name == "a", tag.attribute("href") == nil, tag.attribute("name") == nil,
-        tag.attribute("id") == nil,
+      } else if tagID == .a, tag.attribute(.href) == nil, tag.attribute(.name) == nil,
+        tag.attribute(.id) == nil,
         accessibility.anchorsWithoutHref.count < Self.maximumLinks
       {
         accessibility.anchorsWithoutHref.append((tag.start, tag.end))
-        if name == "area", let alt = tag.attribute("alt"), !alt.value.isEmpty {
+        if tagID == .area, let alt = tag.attribute(.alt), !alt.value.isEmpty {
           links[links.count - 1].altText.append((alt.value, alt.valueStart))
           links[links.count - 1].open = false
         }
       }
     case "form":
-      if let action = tag.attribute("action"), mayAddLink() {
+      if let action = tag.attribute(.action), mayAddLink() {
         links.append(
           LinkBuilder(
             kind: .form, attribute: action, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end,
@@ -564,7 +661,7 @@ final class InventoryBuilder {
         links[links.count - 1].open = false
       }
     case "meta":
-      if tag.attribute("http-equiv")?.value.lowercased() == "refresh", let content = tag.attribute("content"),
+      if tag.attribute(.httpEquiv)?.value.lowercased() == "refresh", let content = tag.attribute(.content),
         mayAddLink()
       {
         let lowered = Array(content.value.lowercased().utf8)
@@ -594,7 +691,7 @@ final class InventoryBuilder {
         }
       }
     default:
-      if name.hasPrefix("v:"), let href = tag.attribute("href"), mayAddLink() {
+      if name.hasPrefix("v:"), let href = tag.attribute(.href), mayAddLink() {
         links.append(
           LinkBuilder(
             kind: .vml, attribute: href, hidden: hiddenReason != nil, tagStart: tag.start, tagEnd: tag.end,
@@ -602,25 +699,25 @@ final class InventoryBuilder {
         linkIndex = links.count - 1
       }
     }
-    if let background = tag.attribute("background"), !background.value.isEmpty, mayAddLink() {
+    if let background = tag.attribute(.background), !background.value.isEmpty, mayAddLink() {
       links.append(
         LinkBuilder(
           kind: .background, attribute: background, hidden: hiddenReason != nil, tagStart: tag.start,
           tagEnd: tag.end, conditional: conditional))
       links[links.count - 1].open = false
     }
-    if name == "img" || (name == "v:image" || name == "v:fill"), let src = tag.attribute("src"),
+    if tagID == .img || (tagID == .vImage || tagID == .vFill), let src = tag.attribute(.src),
       admit(
         images.count, limit: Self.maximumImages, reported: &reportedImageLimit, what: "images", at: tag.start)
     {
-      let alt = tag.attribute("alt")
+      let alt = tag.attribute(.alt)
       let containing = openLinkIndex
       images.append(
         HTMLImage(
           src: src.value, srcStart: src.valueStart, srcEnd: src.valueEnd, srcMap: src.valueMap,
           alt: alt?.value,
-          width: tag.attribute("width").flatMap { InlineStyle.length($0.value) },
-          height: tag.attribute("height").flatMap { InlineStyle.length($0.value) },
+          width: tag.attribute(.width).flatMap { InlineStyle.length($0.value) },
+          height: tag.attribute(.height).flatMap { InlineStyle.length($0.value) },
           cssWidth: Self.clamped(style, "width"), cssHeight: Self.clamped(style, "height"),
           hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing,
           element: name))
@@ -633,9 +730,9 @@ final class InventoryBuilder {
         links[containing].shownImageAltText.append(alt.value)
       }
     }
-    if name == "br" { breakText(at: tag.start) }
+    if tagID == .br { breakText(at: tag.start) }
     // The self-closing flag is ignored on HTML elements but honoured on namespaced (VML) ones.
-    guard !Self.voidElements.contains(name), !(tag.selfClosing && name.contains(":")) else {
+    guard !traits.contains(.void), !(tag.selfClosing && name.contains(":")) else {
       if let linkIndex { links[linkIndex].open = false }
       return
     }
@@ -647,19 +744,19 @@ final class InventoryBuilder {
       }
       return
     }
-    let invisible = Self.invisibleContainers.contains(name)
+    let invisible = traits.contains(.invisibleContainer)
     if invisible { invisibleDepth += 1 }
     if let linkIndex { openLinks.append(linkIndex) }
     let facts = accessibilityFacts(
-      tag, style: style, ownColor: ownColor, color: color, isLink: linkIndex != nil && name == "a")
+      tag, style: style, ownColor: ownColor, color: color, isLink: linkIndex != nil && tagID == .a)
     stack.append(
       OpenElement(
-        name: name, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible,
-        hidingElement: hidingElement, classes: classes,
+        name: name, tag: tagID, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible,
+        hidingElement: hidingElement, classes: classes, classMask: classMask,
         id: elementID, background: background, color: color, drawnColor: facts.drawnColor,
         fontSize: facts.fontSize, bold: facts.bold,
         serial: elementSerial, tableIndex: facts.tableIndex))
-    if name == "style" { styleText = TextBuilder(collapseWhitespace: false) }
+    if tagID == .style { styleText = TextBuilder(collapseWhitespace: false) }
   }
 
   /// A CSS size in px as laid out: `width` clamped by `max-width` (either alone when only it is
@@ -671,19 +768,25 @@ final class InventoryBuilder {
   }
 
   private func end(_ name: String, at offset: Int) {
-    if name == "style" { finishStyle(at: offset) }
-    if Self.blockElements.contains(name) { breakText(at: offset) }
+    let tagID = HTMLTagID(name)
+    if tagID == .style { finishStyle(at: offset) }
+    if tagID.traits.contains(.block) { breakText(at: offset) }
     if untrackedDepth > 0 {
       untrackedDepth -= 1
       return
     }
     // Pop to the nearest open element of that name; ignore stray end tags. Search is bounded.
-    guard let index = stack[max(0, stack.count - 64)...].lastIndex(where: { $0.name == name }) else { return }
+    guard
+      let index = stack[max(0, stack.count - 64)...].lastIndex(where: {
+        $0.tag == tagID && (tagID != .unknown || $0.name == name)
+      })
+    else { return }
     while stack.count > index { closeTop() }
   }
 
-  private func pop(to name: String) {
-    guard let index = stack.lastIndex(where: { $0.name == name }) else { return }
+  /// Pops to the nearest open element of a known name.
+  private func pop(to tagID: HTMLTagID) {
+    guard let index = stack.lastIndex(where: { $0.tag == tagID }) else { return }
     while stack.count > index { closeTop() }
   }
 
@@ -705,7 +808,7 @@ final class InventoryBuilder {
   }
 
   private func characters(_ piece: [UInt8], source: Int, verbatim: Bool) {
-    if styleText != nil, stack.last?.name == "style" {
+    if styleText != nil, stack.last?.tag == .style {
       // Once the cap is hit, later style text is dropped too, not just the piece that passed it.
       guard !reportedStyleBytesLimit, styleBytes + piece.count <= HTMLInventory.maximumStyleBytes else {
         if !reportedStyleBytesLimit {

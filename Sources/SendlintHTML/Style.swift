@@ -56,15 +56,29 @@ public struct InlineStyle: Sendable {
         if let colon = declaration.firstIndex(of: UInt8(ascii: ":")) {
           let property = lowered(declaration[..<colon])
           var value = lowered(declaration[(colon + 1)...])
-          var search = value.startIndex
           var isImportant = false
-          while let bang = value[search...].firstIndex(of: "!") {
-            if value[bang...].utf8.starts(with: importantMarker) {
-              value = String(value[..<bang]).trimmingASCIIWhitespace()
-              isImportant = true
-              break
+          if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: every byte is a character, so the search runs on bytes.
+            let utf8 = value.utf8
+            var search = utf8.startIndex
+            while let bang = utf8[search...].firstIndex(of: UInt8(ascii: "!")) {
+              if utf8[bang...].starts(with: importantMarker) {
+                value = String(value[..<bang]).trimmingASCIIWhitespace()
+                isImportant = true
+                break
+              }
+              search = utf8.index(after: bang)
             }
-            search = value.index(after: bang)
+          } else {
+            var search = value.startIndex
+            while let bang = value[search...].firstIndex(of: "!") {
+              if value[bang...].utf8.starts(with: importantMarker) {
+                value = String(value[..<bang]).trimmingASCIIWhitespace()
+                isImportant = true
+                break
+              }
+              search = value.index(after: bang)
+            }
           }
           // Last declaration wins, except that a normal one never overrides an important one.
           if !property.isEmpty, isImportant || !important.contains(property) {
@@ -199,23 +213,45 @@ public struct InlineStyle: Sendable {
 /// A compound selector: `div.note#main` — tag, classes, id.
 public struct CompoundSelector: Sendable, Hashable {
   public var tag: String?
-  public var classes: [String] = []
+  public var classes: [String] = [] {
+    didSet { classBits = classes.map(CSSClassMask.bit) }
+  }
   public var id: String?
+  /// `CSSClassMask.bit` of each of `classes`, kept with them.
+  private(set) var classBits: [UInt64] = []
 
   /// Whether the element matches, charging one unit of `work` per component tested (tag, id, each
   /// class): a compound of 20,000 classes costs 20,000, not one. Classes are a set, so each test is
   /// O(1) however many classes the element carries.
+  /// `classMask` is the element's `CSSClassMask`: a class whose bit it lacks is not in the set,
+  /// so most misses cost no hashing (the work charged is the same).
   func matches(
-    tag elementTag: String, classes elementClasses: Set<String>, id elementID: String?, work: inout Int
+    tag elementTag: String, classes elementClasses: Set<String>, classMask: UInt64, id elementID: String?,
+    work: inout Int
   ) -> Bool {
     work += 1
     if let tag, tag != "*", tag != elementTag { return false }
     if let id, id != elementID { return false }
-    for name in classes {
+    for (position, name) in classes.enumerated() {
       work += 1
-      if !elementClasses.contains(name) { return false }
+      if classMask & classBits[position] == 0 || !elementClasses.contains(name) { return false }
     }
     return true
+  }
+}
+
+/// A 64-bit summary of a set of class names, one bit per ASCII name (FNV-1a of its bytes, modulo
+/// 64): a selector's class whose bits an element's mask lacks is certainly not one of its classes.
+/// A name with a non-ASCII byte sets every bit, since String equality is canonical equivalence
+/// (`"\u{212A}" == "K"`) and bytes would not decide it.
+enum CSSClassMask {
+  static func bit(_ name: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in name.utf8 {
+      if byte >= 0x80 { return .max }
+      hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+    return 1 << (hash & 63)
   }
 }
 
@@ -393,7 +429,8 @@ public enum CSSColor {
 
   public static func normalise(_ value: String) -> String? {
     var text = value.trimmingASCIIWhitespace().lowercased()
-    if let bang = text.firstRange(of: "!") {
+    // No "!" byte, no "!" character: the search is skipped for nearly every value.
+    if text.utf8.contains(UInt8(ascii: "!")), let bang = text.firstRange(of: "!") {
       text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace()
     }
     if let name = named[text] { return name }
@@ -417,7 +454,7 @@ public enum CSSColor {
   /// `transparent`, or an `rgba()`/`hsla()` colour (or 8-digit hex) whose alpha is 0.
   public static func isTransparent(_ value: String) -> Bool {
     var text = value.trimmingASCIIWhitespace().lowercased()
-    if let bang = text.firstRange(of: "!") {
+    if text.utf8.contains(UInt8(ascii: "!")), let bang = text.firstRange(of: "!") {
       text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace()
     }
     if text == "transparent" { return true }

@@ -23,9 +23,31 @@ public struct HTMLStartTag: Sendable {
   /// Offset of `<` and just past `>`.
   public let start: Int
   public let end: Int
+  /// The interned name (`unknown` for a name `HTMLTagID` does not list).
+  public let id: HTMLTagID
+  /// Index into `attributes` of each attribute with a slot (`HTMLAttributeID.slotCount`), by id;
+  /// -1 when the tag has none of that name. Filled by the tokenizer as it reads the names.
+  let slots: SIMD32<Int32>
 
   /// The value of an attribute, if present.
-  public func attribute(_ name: String) -> HTMLAttribute? { attributes.first { $0.name == name } }
+  public func attribute(_ name: String) -> HTMLAttribute? {
+    let id = HTMLAttributeID(name)
+    if id.rawValue < HTMLAttributeID.slotCount { return attribute(id) }
+    return attributes.first { $0.name == name }
+  }
+
+  /// The attribute of an interned name, if present: one slot read for the names the inventory
+  /// builder asks about.
+  @inline(__always)
+  public func attribute(_ id: HTMLAttributeID) -> HTMLAttribute? {
+    guard id.rawValue < HTMLAttributeID.slotCount else {
+      if id == .unknown { return nil }
+      let name = HTMLAttributeID.names[Int(id.rawValue)]
+      return attributes.first { $0.name == name }
+    }
+    let slot = slots[Int(id.rawValue)]
+    return slot < 0 ? nil : attributes[Int(slot)]
+  }
 }
 
 /// A token of the WHATWG HTML tokenizer (HTML Living Standard §13.2.5).
@@ -97,8 +119,12 @@ public struct HTMLTokenizer {
   private var attributeValueStart = 0
   private var attributeValueEnd = 0
   private var hasAttribute = false
-  /// Names of the current tag's attributes, so the duplicate check is O(1) per attribute.
+  /// Names of the current tag's attributes that `HTMLAttributeID` does not know, so the duplicate
+  /// check is O(1) per attribute; known names are checked in `seenAttributes`.
   private var attributeNames: Set<String> = []
+  /// One bit per `HTMLAttributeID` of the current tag's attributes.
+  private var seenAttributes: UInt64 = 0
+  private var attributeSlots = SIMD32<Int32>(repeating: -1)
   private var commentData: [UInt8] = []
   private var commentDataStart = 0
   private var tokenStart = 0
@@ -137,7 +163,8 @@ public struct HTMLTokenizer {
 
   private mutating func emitTag(_ emit: (HTMLToken) -> Void, end: Int) {
     finishAttribute()
-    let name = String(decoding: tagName, as: UTF8.self)
+    let id = tagName.withUnsafeBufferPointer { HTMLTagID($0) }
+    let name = id == .unknown ? String(decoding: tagName, as: UTF8.self) : HTMLTagID.names[Int(id.rawValue)]
     if tagIsEnd {
       emit(.endTag(name: name, start: base + tagStart, end: base + end))
       state = .data
@@ -148,14 +175,14 @@ public struct HTMLTokenizer {
       .startTag(
         HTMLStartTag(
           name: name, attributes: attributes, selfClosing: selfClosing, start: base + tagStart,
-          end: base + end)))
+          end: base + end, id: id, slots: attributeSlots)))
     state = .data
     if switchesContentModel {
-      switch name {
-      case "title", "textarea": state = .rcdata
-      case "style", "xmp", "iframe", "noembed", "noframes": state = .rawtext
-      case "script": state = .scriptData
-      case "plaintext": state = .plaintext
+      switch id {
+      case .title, .textarea: state = .rcdata
+      case .style, .xmp, .iframe, .noembed, .noframes: state = .rawtext
+      case .script: state = .scriptData
+      case .plaintext: state = .plaintext
       default: break
       }
     }
@@ -168,6 +195,8 @@ public struct HTMLTokenizer {
     selfClosing = false
     attributes.removeAll()
     attributeNames.removeAll(keepingCapacity: true)
+    seenAttributes = 0
+    attributeSlots = SIMD32<Int32>(repeating: -1)
     hasAttribute = false
   }
 
@@ -184,9 +213,21 @@ public struct HTMLTokenizer {
   private mutating func finishAttribute() {
     guard hasAttribute else { return }
     hasAttribute = false
-    let name = String(decoding: attributeName, as: UTF8.self)
+    let id = attributeName.withUnsafeBufferPointer { HTMLAttributeID($0) }
+    let name: String
     // Duplicate attributes are dropped (§13.2.5.33).
-    guard attributeNames.insert(name).inserted else { return }
+    if id == .unknown {
+      name = String(decoding: attributeName, as: UTF8.self)
+      guard attributeNames.insert(name).inserted else { return }
+    } else {
+      let bit = UInt64(1) << UInt64(id.rawValue)
+      guard seenAttributes & bit == 0 else { return }
+      seenAttributes |= bit
+      name = HTMLAttributeID.names[Int(id.rawValue)]
+      if id.rawValue < HTMLAttributeID.slotCount {
+        attributeSlots[Int(id.rawValue)] = Int32(attributes.count)
+      }
+    }
     let built = attributeValue.bytes
     attributes.append(
       HTMLAttribute(
@@ -228,6 +269,46 @@ public struct HTMLTokenizer {
     isAlpha(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
   }
   private static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+  /// The index of the first byte at or after `start` that is `<`, `&`, CR (or NUL, when asked), or
+  /// the end: the text states treat every other byte alike (§13.2.5.1–5).
+  @inline(__always)
+  private static func runEnd(_ bytes: [UInt8], from start: Int, stoppingAtNUL: Bool) -> Int {
+    bytes.withUnsafeBufferPointer { buffer in
+      var position = start
+      let count = buffer.count
+      if stoppingAtNUL {
+        while position < count {
+          let byte = buffer[position]
+          if byte == UInt8(ascii: "<") || byte == UInt8(ascii: "&") || byte == 0x0D || byte == 0 { break }
+          position += 1
+        }
+      } else {
+        while position < count {
+          let byte = buffer[position]
+          if byte == UInt8(ascii: "<") || byte == UInt8(ascii: "&") || byte == 0x0D { break }
+          position += 1
+        }
+      }
+      return position
+    }
+  }
+
+  /// The index of the first byte at or after `start` that the comment state treats specially
+  /// (`<`, `-`, NUL, CR), or the end.
+  @inline(__always)
+  private static func commentRunEnd(_ bytes: [UInt8], from start: Int) -> Int {
+    bytes.withUnsafeBufferPointer { buffer in
+      var position = start
+      let count = buffer.count
+      while position < count {
+        let byte = buffer[position]
+        if byte == UInt8(ascii: "<") || byte == UInt8(ascii: "-") || byte == 0x0D || byte == 0 { break }
+        position += 1
+      }
+      return position
+    }
+  }
 
   /// Appends one input byte to a buffer, normalising CR and CRLF to LF and NUL to U+FFFD.
   @inline(__always)
@@ -288,7 +369,10 @@ public struct HTMLTokenizer {
           emitDecoded([0x0A], at: index, emit)
           if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
         default:
+          // A text run: every byte up to the next `&`, `<` or CR is verbatim text.
           text(at: index)
+          index = Self.runEnd(bytes, from: index + 1, stoppingAtNUL: false)
+          continue
         }
       case .rcdata, .rawtext, .scriptData, .plaintext:
         if byte == UInt8(ascii: "&"), state == .rcdata {
@@ -305,7 +389,10 @@ public struct HTMLTokenizer {
           emitDecoded([0x0A], at: index, emit)
           if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
         } else {
+          // A run up to the next byte any of these states may treat specially is verbatim text.
           text(at: index)
+          index = Self.runEnd(bytes, from: index + 1, stoppingAtNUL: true)
+          continue
         }
 
       case .tagOpen:
@@ -681,8 +768,14 @@ public struct HTMLTokenizer {
           state = .commentLessThan
         } else if byte == UInt8(ascii: "-") {
           state = .commentEndDash
-        } else {
+        } else if byte == 0 || byte == 0x0D {
           Self.appendNormalised(byte, bytes: bytes, index: &index, to: &commentData)
+        } else {
+          // The run up to the next byte this state treats specially is copied at once.
+          let end = Self.commentRunEnd(bytes, from: index + 1)
+          commentData.append(contentsOf: bytes[index..<end])
+          index = end
+          continue
         }
       case .commentLessThan:
         if byte == UInt8(ascii: "!") {
