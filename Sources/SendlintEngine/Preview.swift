@@ -276,7 +276,7 @@ extension DraftPreview {
           }
         })
       else { continue }
-      let embedded = link.url.map { RedirectUnwrapping.embeddedTargets($0).map(\.href) } ?? []
+      let embedded = link.analysis.embeddedTargets.map(\.href)
       let delivered = link.deliveredURL.flatMap { $0 == link.href || $0 == link.url?.href ? nil : $0 }
       details[index] = LinkDetail(
         shownText: link.text, href: link.href, delivered: delivered, embeddedTargets: embedded)

@@ -172,6 +172,20 @@ public struct Link: Sendable {
   /// The host the recipient's click will actually go to first.
   public var deliveredHost: String? { rewrite?.domain ?? host }
 
+  /// The link's parsing (unwrap chain, ESP tracker, hosts its text shows), computed once when the
+  /// inventory is built (`analyse(finder:)`); a link built elsewhere is analysed on each read.
+  public var analysis: LinkAnalysis { analysed ?? analysis(finder: TextURLFinder()) }
+  var analysed: LinkAnalysis? = nil
+
+  /// Computes `analysis` once, with the inventory's text URL finder.
+  mutating func analyse(finder: TextURLFinder) { analysed = analysis(finder: finder) }
+
+  private func analysis(finder: TextURLFinder) -> LinkAnalysis {
+    LinkAnalysis(
+      url: url, text: fromText ? nil : text, hiddenText: hidden ? hiddenText : nil,
+      altTexts: imageAltTexts.map(\.text), finder: finder)
+  }
+
   /// Where the host is written inside the href, or the whole href when it cannot be found.
   public var hostRange: SourceRange {
     guard let hrefLocator, let span = HostSpan.find(in: href) else { return range }

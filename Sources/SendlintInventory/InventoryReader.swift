@@ -231,6 +231,7 @@ public enum InventoryReader {
         inConditionalComment: false,
         fromText: false, deliveredURL: parsed?.href)
       link.origin = "PDF attachment \(shown)" + (uri.objectNumber.map { ", object \($0)" } ?? "")
+      link.analyse(finder: TextURLFinder())  // a PDF link has no text: the finder is not used
       return link
     }
     let problems = result.limits.map {
@@ -581,6 +582,8 @@ struct BodyCollector {
       }
       if urlBudget == 0 { break }
     }
+    // Each link's parsing, once, for every rule that reads it.
+    for index in links.indices { links[index].analyse(finder: finder) }
     inventory.links = links
     inventory.images += images
     inventory.htmlBodies += htmlBodies

@@ -11,8 +11,7 @@ enum DestinationJudging {
   /// at click time, and in genuine mail it is the sender's own ESP (docs/decisions.md, "Link
   /// destinations": measured on the scorecard, this costs no phishing-pot recall).
   static func isOpaqueESPTracker(_ link: Link) -> Bool {
-    guard let url = link.url else { return false }
-    return ESPClickTracker.tracker(for: url) != nil
+    link.analysis.tracker != nil
   }
 
   /// For messages about a link hidden by CSS, or "".

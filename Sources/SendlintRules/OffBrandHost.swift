@@ -76,8 +76,8 @@ public struct OffBrandHost: Rule {
         continue
       }
       // A declared tracking domain vouches for its redirect, not for the destination it carries.
-      if brand.isTrackingDomain(host), link.rewrite == nil, let target = RedirectUnwrapping.finalTarget(url),
-        let targetHost = target.host.map({ HostName.normalise($0.description) }), offBrand(targetHost)
+      if brand.isTrackingDomain(host), link.rewrite == nil, let targetHost = link.analysis.finalTargetHost,
+        offBrand(targetHost)
       {
         hits.append(
           Hit(

@@ -145,8 +145,9 @@ public struct Redirector: Rule {
             placeholders: ["host": host]))
         continue
       }
-      let embedded = RedirectUnwrapping.embeddedTargets(url)
-      if let reason = RedirectUnwrapping.unwrapLimit(url, embedded: embedded) {
+      let analysis = link.analysis
+      let embedded = analysis.embeddedTargets
+      if let reason = analysis.unwrapLimit {
         hits.append(
           Hit(
             range: link.hostRange,
@@ -157,7 +158,7 @@ public struct Redirector: Rule {
             evidence: "unwrap-limit|\(host)", placeholders: ["host": host]))
         continue
       }
-      let tracker = ESPClickTracker.tracker(for: url)
+      let tracker = analysis.tracker
       if !embedded.isEmpty, !brand.isOwned(host) || brand.vendor(operating: host) != nil {
         let description =
           embedded.count == 1
@@ -185,9 +186,7 @@ public struct Redirector: Rule {
         }
         trackerCounts[host, default: 0] += 1
         if trackerShown[host] == nil, !link.fromText,
-          let shown = context.finder.find(in: Array(link.text.utf8)).first(where: {
-            $0.form != .email && $0.text.contains(".")
-          })
+          let shown = analysis.textURLs.first(where: { $0.form != .email && $0.text.contains(".") })
         {
           trackerShown[host] = shown.text
         }

@@ -78,7 +78,7 @@ public struct SameTarget: Rule {
       // The fragment is not sent to the server: `page#a` and `page#b` are one target.
       guard let delivered = link.deliveredURL else { continue }
       let target = delivered.firstIndex(of: "#").map { String(delivered[..<$0]) } ?? delivered
-      guard let shown = context.finder.find(in: Array(link.text.utf8)).first(where: { $0.form != .email })
+      guard let shown = link.analysis.textURLs.first(where: { $0.form != .email })
       else { continue }
       let normalised = shown.text.lowercased().replacingOccurrences(of: "https://", with: "")
         .replacingOccurrences(of: "http://", with: "")

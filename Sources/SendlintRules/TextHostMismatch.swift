@@ -142,29 +142,24 @@ public struct TextHostMismatch: Rule {
       // A URL in a text part is its own text; only the send-time rewrite can make it lie.
       if link.fromText && link.rewrite == nil { continue }
       guard let delivered = link.deliveredHost else { continue }
+      let analysis = link.analysis
       var shown: [(host: String, range: SourceRange?, written: String)] = []
       if link.fromText {
         if let host = link.host { shown.append((host, link.range, link.href)) }
       } else {
-        shown += shownHosts(in: link.text, locator: link.textLocator, context: context).map {
-          ($0.host, $0.range, $0.written)
-        }
+        shown += analysis.textHosts.map { ($0.host, link.textLocator?.range($0.start, $0.end), $0.written) }
         // A link hidden by CSS is still shown, and clickable, where the CSS is ignored.
-        if link.hidden {
-          shown += shownHosts(in: link.hiddenText, locator: nil, context: context).map {
-            ($0.host, nil, $0.written)
-          }
-        }
+        shown += analysis.hiddenTextHosts.map { ($0.host, nil, $0.written) }
         if includeAltText {
-          for alt in link.imageAltTexts {
-            for found in shownHosts(in: alt.text, locator: nil, context: context) {
+          for (alt, hosts) in zip(link.imageAltTexts, analysis.altTextHosts) {
+            for found in hosts {
               // Alt text positions are inside the attribute; point at its start plus the offset.
               shown.append(
                 (
                   found.host,
                   SourceRange(
-                    file: alt.range.file, start: alt.range.start + (found.offset ?? 0),
-                    end: alt.range.start + (found.offset ?? 0) + found.written.utf8.count), found.written
+                    file: alt.range.file, start: alt.range.start + found.start,
+                    end: alt.range.start + found.start + found.written.utf8.count), found.written
                 ))
             }
           }
@@ -172,10 +167,7 @@ public struct TextHostMismatch: Rule {
       }
       // A redirect that carries a single destination (unwrapped through nested redirects) is judged
       // by that destination; link/redirector reports the redirect itself.
-      let unwrappedHost =
-        link.rewrite == nil
-        ? link.url.flatMap(RedirectUnwrapping.finalTarget)?.host.map { HostName.normalise($0.description) }
-        : nil
+      let unwrappedHost = link.rewrite == nil ? analysis.finalTargetHost : nil
       // A declared tracking domain vouches for its own redirect, not for a destination it carries.
       let trackingCarriesDestination = unwrappedHost != nil && context.brand.isTrackingDomain(delivered)
       guard
@@ -235,75 +227,5 @@ public struct TextHostMismatch: Rule {
       return left == right
     }
     return false
-  }
-
-  /// The text without surrounding whitespace, punctuation and symbols ("» Crucial.com «" →
-  /// "Crucial.com"): what is left when the whole text is one address.
-  static func core(of text: String) -> Substring {
-    func isEdge(_ character: Character) -> Bool {
-      character.isWhitespace
-        || character.unicodeScalars.allSatisfy { scalar in
-          switch scalar.properties.generalCategory {
-          case .spaceSeparator, .lineSeparator, .paragraphSeparator, .control, .format, .openPunctuation,
-            .closePunctuation,
-            .initialPunctuation, .finalPunctuation, .otherPunctuation, .dashPunctuation, .mathSymbol,
-            .otherSymbol, .modifierSymbol:
-            return true
-          default: return false
-          }
-        }
-    }
-    var core = Substring(text)
-    while let first = core.first, isEdge(first) { core = core.dropFirst() }
-    while let last = core.last, isEdge(last) { core = core.dropLast() }
-    return core
-  }
-
-  /// Whether a reader takes a found URL as the address the link shows: it has a scheme, starts
-  /// with `www.`, has a path, is the whole text, or is a host written in lower case inside longer
-  /// text ("sign in at contoso.com"). A capitalised host name inside longer text is a name, not an
-  /// address ("News.com: Top CIOs", "DDR Memory at Crucial.com", "Z.ai GLM-4.5").
-  static func isShownAddress(_ url: TextURL, in text: String) -> Bool {
-    guard url.form == .bare else { return true }
-    if url.text.contains("/") || core(of: text) == Substring(url.text) { return true }
-    return !url.text.unicodeScalars.contains { $0.properties.isUppercase }
-  }
-
-  /// Hosts shown in a text: URLs with a scheme, `www.` hosts, and bare host names whose suffix is
-  /// public, when a reader takes them as an address (`isShownAddress`). Returns each with its
-  /// source range when a locator is given, else its byte offset.
-  private func shownHosts(in text: String, locator: Locator?, context: RuleContext) -> [(
-    host: String, range: SourceRange?, written: String, offset: Int?
-  )] {
-    let bytes = Array(text.utf8)
-    var result: [(String, SourceRange?, String, Int?)] = []
-    for url in context.finder.find(in: bytes) {
-      guard url.form != .delimited || url.text.contains("://") else { continue }
-      // "ODP.NET", "ASP.NET": product names written in capitals, not host names.
-      if url.form == .bare, !url.text.contains("/"),
-        url.text.unicodeScalars.allSatisfy({ !("a"..."z").contains($0) })
-      {
-        continue
-      }
-      guard Self.isShownAddress(url, in: text) else { continue }
-      if url.text.lowercased().hasPrefix("mailto:") { continue }
-      guard let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .domain(let name) = host
-      else {
-        if let parsed = URLRecord.parse(url.openable), let host = parsed.host, case .ip = host {
-          result.append((host.description, locator?.range(url.start, url.end), url.text, url.start))
-        }
-        continue
-      }
-      // Point at the host inside the written URL.
-      var hostStart = url.start
-      if let separator = url.text.firstRange(of: "://") {
-        hostStart += url.text.utf8.distance(from: url.text.startIndex, to: separator.upperBound)
-      }
-      let hostLength = url.text.utf8.dropFirst(hostStart - url.start).prefix {
-        $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
-      }.count
-      result.append((name, locator?.range(hostStart, hostStart + hostLength), url.text, hostStart))
-    }
-    return result.map { (host: $0.0, range: $0.1, written: $0.2, offset: $0.3) }
   }
 }

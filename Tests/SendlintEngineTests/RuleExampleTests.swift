@@ -231,15 +231,12 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
   static let ruleSupportFiles: [String: String] = [
     "CustomRule.swift": "policy-defined rules (custom_rules), configured per policy, not registered",
     "DestinationJudging.swift": "judgements about where a link goes, shared by the link rules",
-    "ESPClickTrackers.swift": "the known ESP click-tracker hosts",
     "FreemailProviders.swift": "the freemail domains",
     "IdentityCheck.swift": "the unowned-address judgement both identity/unowned-* rules share",
-    "ImageProxies.swift": "mail clients' image proxies and how to read their origin",
     "InputProblems.swift": "metadata of the input/* ids, reported from the inventory's problems",
     "LinearRegex.swift": "RE2 behind a Sendable wrapper, for policy patterns",
     "MetaRules.swift": "metadata of the sendlint/* suppression ids",
     "OnlineRule.swift": "the protocol of rules on --online DNS facts (registered in RuleRegistry.online)",
-    "RedirectUnwrapping.swift": "destinations carried by redirects, shared by the link rules",
     "Registry.swift": "the list of built-in rule types",
     "Rule.swift": "the Rule protocol, metadata, options and examples",
   ]

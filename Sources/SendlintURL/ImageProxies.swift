@@ -1,5 +1,4 @@
 import SendlintCore
-import SendlintURL
 
 /// A mail provider's image proxy: forwarded or re-sent mail carries image URLs rewritten through
 /// it, with the origin URL inside. Data, not code: rules judge the origin (`origin(of:)`).

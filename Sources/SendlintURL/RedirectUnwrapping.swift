@@ -1,12 +1,12 @@
 import SendlintCore
-import SendlintURL
 
 /// Where a redirect says it goes: destinations carried in a redirect's query, in its path, as a
 /// scheme-relative value or as base64, unwrapped through nested redirects. Bounded: only the first
 /// `maximumUnwrapInput` bytes of a URL's path or query are read, each value is percent-decoded at
 /// most twice and base64-decoded at most once, and nesting stops at `maximumUnwrapDepth`.
-/// Shared by the link rules (`link/redirector`, `link/text-host-mismatch`, `link/off-brand-host`),
-/// image proxies and the inspect view, so no rule reaches into another's internals.
+/// Parsing, not judgement: `LinkAnalysis` runs it once per link when the inventory is built, and
+/// the link rules (`link/redirector`, `link/text-host-mismatch`, `link/off-brand-host`), image
+/// proxies and the inspect view read that analysis (docs/decisions.md, "Link analysis in one place").
 public enum RedirectUnwrapping {
   /// Nested redirects followed before giving up (the destination is then unknown).
   public static let maximumUnwrapDepth = 4
@@ -38,14 +38,31 @@ public enum RedirectUnwrapping {
   /// The single embedded target, unwrapped through nested redirects up to `maximumUnwrapDepth` levels;
   /// nil when there is none, when a level carries several (ambiguous), or when nesting goes deeper.
   public static func finalTarget(_ url: URLRecord) -> URLRecord? {
+    finalTarget(chain: chain(url))
+  }
+
+  /// The embedded targets level by level, computed once: `[embeddedTargets(url)]`, then the
+  /// targets of its single target, and so on while each level carries exactly one, at most
+  /// `maximumUnwrapDepth + 1` levels (what `finalTarget` and `unwrapLimit` read).
+  public static func chain(_ url: URLRecord) -> [[URLRecord]] {
+    var levels: [[URLRecord]] = []
     var current = url
-    var unwrapped: URLRecord?
     for _ in 0...maximumUnwrapDepth {
       let targets = embeddedTargets(current)
+      levels.append(targets)
+      guard targets.count == 1 else { break }
+      current = targets[0]
+    }
+    return levels
+  }
+
+  /// `finalTarget` read from a chain computed by `chain(_:)`.
+  public static func finalTarget(chain levels: [[URLRecord]]) -> URLRecord? {
+    var unwrapped: URLRecord?
+    for targets in levels {
       if targets.isEmpty { return unwrapped }
       guard targets.count == 1 else { return nil }
       unwrapped = targets[0]
-      current = targets[0]
     }
     return nil  // nested beyond any sane limit
   }
@@ -55,6 +72,11 @@ public enum RedirectUnwrapping {
   /// `maximumUnwrapDepth`. `embedded` is `embeddedTargets(url)`, already computed by the caller.
   /// A limit is reported, never a silent pass: the rules then judged the wrapper alone.
   public static func unwrapLimit(_ url: URLRecord, embedded: [URLRecord]) -> String? {
+    unwrapLimit(url, chain: embedded.count == 1 ? [embedded] + chain(embedded[0]) : [embedded])
+  }
+
+  /// `unwrapLimit` read from a chain computed by `chain(_:)` (levels past the limit are not read).
+  public static func unwrapLimit(_ url: URLRecord, chain levels: [[URLRecord]]) -> String? {
     guard url.scheme == "http" || url.scheme == "https" else { return nil }
     let pathBytes = url.path.utf8.count
     if pathBytes > maximumUnwrapInput {
@@ -65,13 +87,10 @@ public enum RedirectUnwrapping {
       return
         "its query is \(query.utf8.count) bytes, over the \(maximumUnwrapInput) sendlint searches for an embedded destination"
     }
-    guard embedded.count == 1 else { return nil }
-    var current = embedded[0]
-    for _ in 0..<maximumUnwrapDepth {
-      let targets = embeddedTargets(current)
-      guard targets.count == 1 else { return nil }
-      current = targets[0]
-    }
+    // `maximumUnwrapDepth + 1` levels, each carrying exactly one target.
+    guard levels.count > maximumUnwrapDepth,
+      levels.prefix(maximumUnwrapDepth + 1).allSatisfy({ $0.count == 1 })
+    else { return nil }
     return "it nests redirects more than \(maximumUnwrapDepth) deep"
   }
 
@@ -164,7 +183,7 @@ public enum RedirectUnwrapping {
       guard bytes.count > 2 + marker.count, bytes[2...].starts(with: marker) else { return nil }
       bytes.removeFirst(2)
     }
-    guard let decoded = Base64.decode(bytes) else { return nil }
+    guard let decoded = RedirectBase64.decode(bytes) else { return nil }
     guard let text = String(validating: decoded, as: UTF8.self) else { return nil }
     let lowered = text.prefix(8).lowercased()
     return lowered.hasPrefix("http://") || lowered.hasPrefix("https://") ? text : nil
@@ -172,7 +191,7 @@ public enum RedirectUnwrapping {
 }
 
 /// RFC 4648 base64 decoding, standard and URL-safe alphabets, padding optional; nil on any other byte.
-enum Base64 {
+enum RedirectBase64 {
   static func decode(_ input: [UInt8]) -> [UInt8]? {
     var output: [UInt8] = []
     output.reserveCapacity(input.count * 3 / 4)

@@ -1,8 +1,7 @@
-import SendlintURL
-
 /// An email service provider's click-tracking redirect: a host (or every subdomain of a domain) and
-/// the paths on it that are the redirect. Data, not code: `link/redirector` and
-/// `link/text-host-mismatch` read the table; adding an ESP is adding an entry with its source.
+/// the paths on it that are the redirect. Data, not code: `LinkAnalysis` classifies each link once
+/// and `link/redirector` and `link/text-host-mismatch` read the result; adding an ESP is adding an
+/// entry with its source.
 public struct ESPClickTracker: Sendable {
   /// The provider's name, as messages show it.
   public let esp: String
