@@ -141,7 +141,8 @@ let package = Package(
     .testTarget(
       name: "SendlintMIMETests", dependencies: ["SendlintCore", "SendlintMIME", "SendlintTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "SendlintHTMLTests", dependencies: ["SendlintHTML", "SendlintTestSupport"]),
+    .testTarget(
+      name: "SendlintHTMLTests", dependencies: ["SendlintCore", "SendlintHTML", "SendlintTestSupport"]),
     .testTarget(
       name: "SendlintURLTests", dependencies: ["SendlintURL", "SendlintTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
@@ -158,7 +159,7 @@ let package = Package(
     .testTarget(
       name: "SendlintPolicyTests",
       dependencies: [
-        "SendlintCore", "SendlintURL", "SendlintInventory", "SendlintRules", "SendlintPolicy",
+        "SendlintCore", "SendlintURL", "SendlintYAML", "SendlintInventory", "SendlintRules", "SendlintPolicy",
         "SendlintPolicyTestSupport",
       ]),
     // Also the corpus and detection suites and the policy-authoring cases run through the engine.

@@ -159,9 +159,11 @@ import Testing
 
   @Test func policyBooleansAndNumbersStillLoad() {
     let text = "version: 1\nonline: yes\n"
-    switch PolicyLoader.load(text: text, path: "policy.yaml", directory: "/") {
-    case .success(let policy): #expect(policy.online == true)
-    case .failure(let list): Issue.record("unexpected diagnostics: \(list.diagnostics.map(\.message))")
+    do {
+      let policy = try PolicyLoader.load(text: text, path: "policy.yaml", directory: "/")
+      #expect(policy.online == true)
+    } catch {
+      Issue.record("unexpected diagnostics: \(error.diagnostics.map(\.message))")
     }
   }
 }
