@@ -232,9 +232,15 @@ public enum PDFLinks {
     }
 
     /// What the tokens of one object say about its stream.
+    /// Stream subtypes that are pictures or font programs (ISO 32000-1 §8.9.5, §9.9).
+    static let subtypesWithoutLinks: Set<String> = ["Image", "Type1C", "CIDFontType0C", "OpenType"]
+
     struct ObjectState {
       var filters: [String] = []
       var objectStream = false
+      /// An image or a font program (`/Subtype /Image`, `/Length1` …): data a viewer never reads
+      /// actions from, so it is not inflated (it is most of a PDF's inflated size).
+      var holdsNoLinks = false
       var length: Int?
       var count: Int?
       var first: Int?
@@ -346,6 +352,10 @@ public enum PDFLinks {
             continue
           }
           if lastKey == "Type", decoded == "ObjStm" { state.objectStream = true }
+          if lastKey == "Subtype", Self.subtypesWithoutLinks.contains(decoded) { state.holdsNoLinks = true }
+          if decoded == "Length1" || decoded == "Length2" || decoded == "Length3" {
+            state.holdsNoLinks = true
+          }
           lastKey = lastKey == "Type" ? "" : decoded
           continue
         default:
@@ -430,6 +440,7 @@ public enum PDFLinks {
         return resume
       }
       let flate = state.filters.count == 1 && (state.filters[0] == "FlateDecode" || state.filters[0] == "Fl")
+      if state.holdsNoLinks { return resume }
       if state.filters.isEmpty {
         // Uncompressed data is read as its own text, so a stray `(` in it cannot swallow the file.
         scan(

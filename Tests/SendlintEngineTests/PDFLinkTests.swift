@@ -110,6 +110,24 @@ import Testing
     #expect(result.uris.first?.objectNumber == 3)
   }
 
+  @Test func imagesAndFontProgramsAreNotInflated() {
+    // A 20 MiB image and a font program, each compressed: neither can hold an action a viewer
+    // follows, so neither is inflated (no cap is reached) and bytes that look like one are not
+    // links; the annotation after them is read.
+    let picture =
+      [UInt8](repeating: 0x20, count: 20 * 1024 * 1024) + Array("/URI (http://pixels.example/)".utf8)
+    let font = Array("/URI (http://glyphs.example/)".utf8)
+    let result = PDFLinks.read(
+      Self.pdf([
+        (1, Self.stream("/Type /XObject /Subtype /Image /Width 4000 /Height 5000", picture)),
+        (2, Self.stream("/Length1 \(font.count)", font)),
+        (3, Self.stream("/Subtype /Type1C", font)),
+        (4, Self.object(Self.annotation("(http://after-image.example/)"))),
+      ]))
+    #expect(result.limits.isEmpty, "\(result.limits)")
+    #expect(result.uris.map(\.value) == ["http://after-image.example/"])
+  }
+
   @Test func indirectURIStringsAreResolved() {
     let result = PDFLinks.read(
       Self.pdf([
