@@ -12,7 +12,14 @@ public enum EncodedWords {
   /// is dropped (§6.2); malformed words are left as written. Raw 8-bit bytes — outside words, or
   /// inside them where senders put them unencoded — are read as UTF-8 when valid, else as the
   /// word's charset (or Windows-1252 outside words), as mail clients do. O(n).
+  /// `=?`, which starts every encoded word.
+  static let wordStart: [UInt8] = [UInt8(ascii: "="), UInt8(ascii: "?")]
+
   public static func decode(bytes: [UInt8]) -> String {
+    // Most fields hold no encoded word: the bytes are the text, as the loop below would build it.
+    guard bytes.firstByteRange(of: wordStart) != nil else {
+      return bytes.isEmpty ? "" : Charset.string(bytes, charset: nil)
+    }
     var result = ""
     var pending: [UInt8] = []  // undecoded bytes since the last word
     var lastWasEncoded = false
