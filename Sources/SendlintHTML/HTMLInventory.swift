@@ -419,7 +419,7 @@ final class InventoryBuilder {
     init(_ style: InlineStyle) { self.style = style }
     /// A picture or gradient in `background-image` or `background`.
     lazy var paintsPicture: Bool = [style["background-image"], style["background"]].contains {
-      $0.map { $0.contains("url(") || $0.contains("gradient(") } ?? false
+      $0.map { $0.containsBytes("url(") || $0.containsBytes("gradient(") } ?? false
     }
     lazy var background: String? = CSSColor.background(of: style)
     /// The text colour the style sets, normalised (or "transparent").

@@ -89,9 +89,11 @@ public struct MissingPreheader: Rule {
           evidence: "no-text")
       ]
     }
-    guard
-      let phrase = Self.boilerplate.first(where: { lowered.hasPrefix($0) || lowered.prefix(60).contains($0) })
-    else { return [] }
+    let head = lowered.prefix(60)
+    guard let phrase = Self.boilerplate.first(where: { lowered.hasPrefix($0) || head.containsBytes($0) })
+    else {
+      return []
+    }
     let shown = String(opening.split(whereSeparator: \.isWhitespace).joined(separator: " ").prefix(60))
     return [
       Hit(

@@ -22,6 +22,21 @@ import Testing
     #expect(PublicSuffixList(text: text, source: "test").registrableDomain(of: "x.y.co.uk") == "y.co.uk")
   }
 
+  @Test func containsBytesAgreesWithContainsOnASCIIMarkers() {
+    let texts = [
+      "", "url(", "background: url(x.png)", "linear-gradient(red, blue)", "URL(x)", "urx(url", "ur", "é url(",
+      String(repeating: "u", count: 300) + "url(", "unsubscribe from this list",
+    ]
+    for text in texts {
+      for pattern in ["url(", "gradient(", "unsubscribe", "u", ""] {
+        #expect(
+          text.containsBytes(pattern) == (pattern.isEmpty || text.contains(pattern)), "\(text) / \(pattern)")
+        #expect(
+          text.dropFirst().containsBytes(pattern) == (pattern.isEmpty || text.dropFirst().contains(pattern)))
+      }
+    }
+  }
+
   @Test func hrefSpacesAreFoundOnBytes() throws {
     func split(_ href: String) throws -> Int {
       try RealMail.html("<a href=\"\(href)\">Read</a>", "link/split-url").count
