@@ -4,30 +4,30 @@
   import Darwin
 #endif
 
+/// The one byte-string search behind `firstByteRange(of:)` and `containsBytes(_:)`: memchr for the
+/// first byte, memcmp for the rest (Glibc does not export memmem to Swift). Linear in practice.
+func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Int? {
+  guard let needleBase = needle.baseAddress, !needle.isEmpty else { return 0 }
+  guard let hayBase = hay.baseAddress, hay.count >= needle.count else { return nil }
+  let last = hay.count - needle.count
+  var offset = 0
+  while offset <= last {
+    guard let hit = memchr(hayBase + offset, Int32(needleBase[0]), last - offset + 1) else { return nil }
+    let position = hayBase.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    if memcmp(hayBase + position, needleBase, needle.count) == 0 { return position }
+    offset = position + 1
+  }
+  return nil
+}
+
 extension ArraySlice where Element == UInt8 {
-  /// The first occurrence of `pattern`, in the slice's indices. memchr for the first byte, then a
-  /// comparison: linear in practice, without the generic-collection overhead of `firstRange(of:)`.
+  /// The first occurrence of `pattern`, in the slice's indices, without the generic-collection
+  /// overhead of `firstRange(of:)`.
   public func firstByteRange(of pattern: [UInt8]) -> Range<Int>? {
-    guard let first = pattern.first, pattern.count <= count else {
-      return pattern.isEmpty ? startIndex..<startIndex : nil
+    let position = withUnsafeBufferPointer { hay in
+      pattern.withUnsafeBufferPointer { needle in firstOffset(of: needle, in: hay) }
     }
-    return withUnsafeBufferPointer { buffer -> Range<Int>? in
-      guard let base = buffer.baseAddress else { return nil }
-      var offset = 0
-      let last = buffer.count - pattern.count
-      while offset <= last {
-        guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
-        let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        var matched = true
-        for (index, byte) in pattern.enumerated().dropFirst() where buffer[position + index] != byte {
-          matched = false
-          break
-        }
-        if matched { return (startIndex + position)..<(startIndex + position + pattern.count) }
-        offset = position + 1
-      }
-      return nil
-    }
+    return position.map { (startIndex + $0)..<(startIndex + $0 + pattern.count) }
   }
 }
 
@@ -43,24 +43,10 @@ extension StringProtocol {
   public func containsBytes(_ pattern: String) -> Bool {
     var pattern = pattern
     return pattern.withUTF8 { needle -> Bool in
-      guard let needleBase = needle.baseAddress, !needle.isEmpty else { return true }
-      let found = self.utf8.withContiguousStorageIfAvailable { hay -> Bool in
-        guard let hayBase = hay.baseAddress, hay.count >= needle.count else { return false }
-        // memchr for the first byte, memcmp for the rest (Glibc does not export memmem to Swift).
-        let last = hay.count - needle.count
-        var offset = 0
-        while offset <= last {
-          guard let hit = memchr(hayBase + offset, Int32(needleBase[0]), last - offset + 1) else {
-            return false
-          }
-          let position = hayBase.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-          if memcmp(hayBase + position, needleBase, needle.count) == 0 { return true }
-          offset = position + 1
-        }
-        return false
+      if let found = utf8.withContiguousStorageIfAvailable({ firstOffset(of: needle, in: $0) != nil }) {
+        return found
       }
-      if let found { return found }
-      return Array(self.utf8).firstByteRange(of: Array(needle)) != nil
+      return Array(utf8).withUnsafeBufferPointer { firstOffset(of: needle, in: $0) != nil }
     }
   }
 }
