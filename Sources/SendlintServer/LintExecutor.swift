@@ -59,14 +59,20 @@ private final class FirstOutcome<Value: Sendable>: Sendable {
     if resumeNow { continuation.resume(returning: nil) }
   }
 
-  func finish(_ result: Result<Value?, any Error>) {
-    let continuation = state.withLockedValue { state -> CheckedContinuation<Value?, any Error>? in
+  /// Decides the outcome without answering yet: the continuation to resume when this caller came
+  /// first, nil when the other outcome already decided. Lets the clock cancel the work between
+  /// deciding and answering, so whoever sees the time-out also sees the work cancelled.
+  func claim() -> CheckedContinuation<Value?, any Error>? {
+    state.withLockedValue { state -> CheckedContinuation<Value?, any Error>? in
       if state.1 { return nil }
       state.1 = true
       defer { state.0 = nil }
       return state.0
     }
-    continuation?.resume(with: result)
+  }
+
+  func finish(_ result: Result<Value?, any Error>) {
+    claim()?.resume(with: result)
   }
 }
 
@@ -93,8 +99,10 @@ extension LintExecutor {
       }
       let timer = Task {
         guard (try? await Task.sleep(for: budget)) != nil else { return }  // cancelled: the work ended
-        outcome.finish(.success(nil))
+        // Decide, cancel, then answer: the 504 is never sent while its lint still runs uncancelled.
+        guard let answer = outcome.claim() else { return }
         worker.cancel()
+        answer.resume(returning: nil)
       }
       clock.withLockedValue { $0 = timer }
     }
