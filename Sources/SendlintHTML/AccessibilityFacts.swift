@@ -150,7 +150,7 @@ extension InventoryBuilder {
 
   /// `piece` as a whitespace-collapsing `TextBuilder` alone would build it (its map unused): runs
   /// of ASCII whitespace become one space, none kept at either end.
-  static func collapsingWhitespace(_ piece: [UInt8]) -> String {
+  static func collapsingWhitespace(_ piece: ArraySlice<UInt8>) -> String {
     var collapsed: [UInt8] = []
     collapsed.reserveCapacity(piece.count)
     var pendingSpace = false
@@ -167,7 +167,7 @@ extension InventoryBuilder {
   }
 
   /// Adds visible text to the styled runs when its author set a colour or background.
-  func recordStyledRun(_ piece: [UInt8], source: Int, verbatim: Bool) {
+  func recordStyledRun(_ piece: ArraySlice<UInt8>, source: Int, verbatim: Bool) {
     guard let element = stack.last, element.drawnColor != nil || element.background != nil,
       piece.contains(where: { $0 > 0x20 })
     else { return }

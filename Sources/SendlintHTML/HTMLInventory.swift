@@ -492,10 +492,7 @@ final class InventoryBuilder {
     }
     if traits.contains(.block) { breakText(at: tag.start) }
 
-    let classes = Set(
-      tag.attribute(.`class`).map {
-        $0.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-      } ?? [])
+    let classes = Set(tag.attribute(.`class`).map { Self.classNames($0.valueBytes) } ?? [])
     var classMask: UInt64 = 0
     for name in classes { classMask |= CSSClassMask.bit(name) }
     let elementID = tag.attribute(.id)?.value
@@ -609,7 +606,7 @@ final class InventoryBuilder {
     }
     // CSS url() references of the inline style.
     if let attribute = tag.attribute(.style) {
-      for (url, offset) in CSSURLs.find(in: Array(attribute.value.utf8), base: 0)
+      for (url, offset) in CSSURLs.find(in: Array(attribute.valueBytes), base: 0)
       where mayAddCSSLink(at: tag.start) {
         let source = attribute.valueMap.source(for: offset).offset
         let reference = HTMLAttribute(
@@ -759,6 +756,21 @@ final class InventoryBuilder {
     if tagID == .style { styleText = TextBuilder(collapseWhitespace: false) }
   }
 
+  /// The names of a `class` attribute, split at spaces, tabs and newlines. ASCII values (nearly
+  /// all) are split on bytes; others by Character, since a space followed by a combining mark is
+  /// one Character and no separator.
+  static func classNames(_ value: ArraySlice<UInt8>) -> [String] {
+    if value.allSatisfy({ $0 < 0x80 }) {
+      return value.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }).map {
+        String(decoding: $0, as: UTF8.self)
+      }
+    }
+    return String(decoding: value, as: UTF8.self).split(whereSeparator: {
+      $0 == " " || $0 == "\t" || $0 == "\n"
+    })
+    .map(String.init)
+  }
+
   /// A CSS size in px as laid out: `width` clamped by `max-width` (either alone when only it is
   /// given), nil when neither is a length.
   static func clamped(_ style: InlineStyle?, _ property: String) -> Double? {
@@ -807,7 +819,7 @@ final class InventoryBuilder {
     }
   }
 
-  private func characters(_ piece: [UInt8], source: Int, verbatim: Bool) {
+  private func characters(_ piece: ArraySlice<UInt8>, source: Int, verbatim: Bool) {
     if styleText != nil, stack.last?.tag == .style {
       // Once the cap is hit, later style text is dropped too, not just the piece that passed it.
       guard !reportedStyleBytesLimit, styleBytes + piece.count <= HTMLInventory.maximumStyleBytes else {

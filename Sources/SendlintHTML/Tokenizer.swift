@@ -4,15 +4,61 @@ import SendlintCore
 public struct HTMLAttribute: Sendable {
   /// Lowercased name.
   public let name: String
+  /// The value's UTF-8 bytes, character references decoded and CR/CRLF normalised to LF: a slice
+  /// of the tokenizer's input when the value was written without either (most are), so reading a
+  /// tag costs no copy of the values nobody asks for.
+  public let valueBytes: ArraySlice<UInt8>
   /// Value with character references decoded and CR/CRLF normalised to LF.
-  public let value: String
+  public var value: String { String(decoding: valueBytes, as: UTF8.self) }
   public let nameStart: Int
   /// Offset of the first byte of the value (after the opening quote), or the name's end when the
   /// attribute has no value.
   public let valueStart: Int
   public let valueEnd: Int
+  /// The map of a decoded value; nil for a verbatim one, which maps exactly from `verbatimSource`.
+  private let decodedMap: OffsetMap?
+  private let verbatimSource: Int
+
   /// Maps offsets in `value`'s UTF-8 bytes to source offsets.
-  public let valueMap: OffsetMap
+  public var valueMap: OffsetMap {
+    if let decodedMap { return decodedMap }
+    return valueBytes.isEmpty ? OffsetMap() : .identity(base: verbatimSource)
+  }
+
+  public init(
+    name: String, value: String, nameStart: Int, valueStart: Int, valueEnd: Int, valueMap: OffsetMap
+  ) {
+    self.init(
+      name: name, valueBytes: Array(value.utf8)[...], nameStart: nameStart, valueStart: valueStart,
+      valueEnd: valueEnd, valueMap: valueMap)
+  }
+
+  init(
+    name: String, valueBytes: ArraySlice<UInt8>, nameStart: Int, valueStart: Int, valueEnd: Int,
+    valueMap: OffsetMap
+  ) {
+    self.name = name
+    self.valueBytes = valueBytes
+    self.nameStart = nameStart
+    self.valueStart = valueStart
+    self.valueEnd = valueEnd
+    self.decodedMap = valueMap
+    self.verbatimSource = 0
+  }
+
+  /// A value that is the source bytes `valueBytes` at `source` as written.
+  init(
+    name: String, verbatim valueBytes: ArraySlice<UInt8>, source: Int, nameStart: Int, valueStart: Int,
+    valueEnd: Int
+  ) {
+    self.name = name
+    self.valueBytes = valueBytes
+    self.nameStart = nameStart
+    self.valueStart = valueStart
+    self.valueEnd = valueEnd
+    self.decodedMap = nil
+    self.verbatimSource = source
+  }
 }
 
 /// A start tag token.
@@ -57,7 +103,7 @@ public enum HTMLToken: Sendable {
   /// Character data. `verbatim` bytes are exactly the source bytes at `source`; otherwise the
   /// bytes are decoded (a character reference, a replacement character, a normalised newline) and
   /// all stand for the source at `source`.
-  case characters(bytes: [UInt8], source: Int, verbatim: Bool)
+  case characters(bytes: ArraySlice<UInt8>, source: Int, verbatim: Bool)
   /// A comment; `data` decoded, `dataStart` the offset of the data's first byte.
   case comment(data: String, dataStart: Int, start: Int, end: Int)
   case doctype(name: String?, publicId: String?, systemId: String?, forceQuirks: Bool, start: Int)
@@ -115,7 +161,13 @@ public struct HTMLTokenizer {
   private var attributes: [HTMLAttribute] = []
   private var attributeName: [UInt8] = []
   private var attributeNameStart = 0
+  /// The current attribute's value once a piece of it was decoded (a character reference, CR or
+  /// NUL); until then the value is the input bytes `verbatimValueStart..<verbatimValueEnd`, and
+  /// nothing is copied.
   private var attributeValue = TextBuilder(collapseWhitespace: false)
+  private var attributeValueDecoded = false
+  private var verbatimValueStart = 0
+  private var verbatimValueEnd = -1
   private var attributeValueStart = 0
   private var attributeValueEnd = 0
   private var hasAttribute = false
@@ -145,15 +197,30 @@ public struct HTMLTokenizer {
 
   private mutating func flushText(_ emit: (HTMLToken) -> Void, upTo end: Int) {
     if let start = pendingTextStart, end > start {
-      emit(.characters(bytes: Array(bytes[start..<end]), source: base + start, verbatim: true))
+      // A slice of the input: the run is not copied (the consumer copies what it keeps).
+      emit(.characters(bytes: bytes[start..<end], source: base + start, verbatim: true))
     }
     pendingTextStart = nil
   }
 
-  private mutating func emitDecoded(_ piece: [UInt8], at offset: Int, _ emit: (HTMLToken) -> Void) {
+  private mutating func emitDecoded(_ piece: ArraySlice<UInt8>, at offset: Int, _ emit: (HTMLToken) -> Void) {
     flushText(emit, upTo: offset)
     emit(.characters(bytes: piece, source: base + offset, verbatim: false))
   }
+
+  private mutating func emitDecoded(_ piece: [UInt8], at offset: Int, _ emit: (HTMLToken) -> Void) {
+    emitDecoded(piece[...], at: offset, emit)
+  }
+
+  /// One decoded byte (a normalised newline, a `<` that opened no tag, a byte of script data), as
+  /// a slice of a constant table: no array is allocated for it.
+  @inline(__always)
+  private mutating func emitDecoded(byte: UInt8, at offset: Int, _ emit: (HTMLToken) -> Void) {
+    emitDecoded(Self.everyByte[Int(byte)..<Int(byte) + 1], at: offset, emit)
+  }
+
+  /// Every byte value once, in order: `everyByte[b]` is `b`.
+  private static let everyByte: [UInt8] = (0...255).map { UInt8($0) }
 
   /// Marks the byte at `index` as verbatim text.
   @inline(__always)
@@ -205,7 +272,8 @@ public struct HTMLTokenizer {
     hasAttribute = true
     attributeName.removeAll(keepingCapacity: true)
     attributeNameStart = position
-    attributeValue = TextBuilder(collapseWhitespace: false)
+    attributeValueDecoded = false
+    verbatimValueEnd = -1
     attributeValueStart = position
     attributeValueEnd = position
   }
@@ -228,12 +296,56 @@ public struct HTMLTokenizer {
         attributeSlots[Int(id.rawValue)] = Int32(attributes.count)
       }
     }
-    let built = attributeValue.bytes
-    attributes.append(
-      HTMLAttribute(
-        name: name, value: String(decoding: built, as: UTF8.self), nameStart: base + attributeNameStart,
-        valueStart: base + attributeValueStart, valueEnd: base + attributeValueEnd,
-        valueMap: attributeValue.map))
+    if attributeValueDecoded {
+      attributes.append(
+        HTMLAttribute(
+          name: name, valueBytes: attributeValue.bytes[...], nameStart: base + attributeNameStart,
+          valueStart: base + attributeValueStart, valueEnd: base + attributeValueEnd,
+          valueMap: attributeValue.map))
+    } else {
+      let verbatim = verbatimValueEnd < 0 ? bytes[0..<0] : bytes[verbatimValueStart..<verbatimValueEnd]
+      attributes.append(
+        HTMLAttribute(
+          name: name, verbatim: verbatim, source: base + verbatimValueStart,
+          nameStart: base + attributeNameStart,
+          valueStart: base + attributeValueStart, valueEnd: base + attributeValueEnd))
+    }
+  }
+
+  /// Appends the input bytes `start..<end` to the attribute value: while the value is verbatim,
+  /// by extending its range.
+  @inline(__always)
+  private mutating func appendVerbatimToValue(from start: Int, to end: Int) {
+    if !attributeValueDecoded {
+      if verbatimValueEnd < 0 {
+        verbatimValueStart = start
+        verbatimValueEnd = end
+        return
+      }
+      if start == verbatimValueEnd {
+        verbatimValueEnd = end
+        return
+      }
+    }
+    materialiseAttributeValue()
+    attributeValue.appendVerbatim(bytes[start..<end], source: base + start)
+  }
+
+  /// Appends decoded bytes that stand for the source at `position` to the attribute value.
+  private mutating func appendDecodedToValue(_ piece: ArraySlice<UInt8>, at position: Int) {
+    materialiseAttributeValue()
+    attributeValue.appendDecoded(piece, source: base + position)
+  }
+
+  /// Moves the value's verbatim bytes so far into `attributeValue`, which holds it from now on.
+  private mutating func materialiseAttributeValue() {
+    guard !attributeValueDecoded else { return }
+    attributeValueDecoded = true
+    attributeValue = TextBuilder(collapseWhitespace: false)
+    if verbatimValueEnd >= 0 {
+      attributeValue.appendVerbatim(
+        bytes[verbatimValueStart..<verbatimValueEnd], source: base + verbatimValueStart)
+    }
   }
 
   private mutating func emitComment(_ emit: (HTMLToken) -> Void, end: Int) {
@@ -333,12 +445,12 @@ public struct HTMLTokenizer {
   private mutating func appendToAttributeValue(_ byte: UInt8) {
     let position = index
     if byte == 0 {
-      attributeValue.appendDecoded(Self.replacement, source: base + position)
+      appendDecodedToValue(Self.replacement[...], at: position)
     } else if byte == 0x0D {
-      attributeValue.appendDecoded([0x0A], source: base + position)
+      appendDecodedToValue(Self.everyByte[0x0A..<0x0B], at: position)
       if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
     } else {
-      attributeValue.appendVerbatim(CollectionOfOne(byte), source: base + position)
+      appendVerbatimToValue(from: position, to: position + 1)
     }
     attributeValueEnd = index + 1
   }
@@ -366,7 +478,7 @@ public struct HTMLTokenizer {
           tokenStart = index
           state = .tagOpen
         case 0x0D:
-          emitDecoded([0x0A], at: index, emit)
+          emitDecoded(byte: 0x0A, at: index, emit)
           if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
         default:
           // A text run: every byte up to the next `&`, `<` or CR is verbatim text.
@@ -384,9 +496,9 @@ public struct HTMLTokenizer {
           tokenStart = index
           state = state == .rcdata ? .rcdataLessThan : state == .rawtext ? .rawtextLessThan : .scriptLessThan
         } else if byte == 0 {
-          emitDecoded(Self.replacement, at: index, emit)
+          emitDecoded(Self.replacement[...], at: index, emit)
         } else if byte == 0x0D {
-          emitDecoded([0x0A], at: index, emit)
+          emitDecoded(byte: 0x0A, at: index, emit)
           if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
         } else {
           // A run up to the next byte any of these states may treat specially is verbatim text.
@@ -410,7 +522,7 @@ public struct HTMLTokenizer {
           state = .bogusComment
           continue
         } else {
-          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          emitDecoded(byte: UInt8(ascii: "<"), at: tokenStart, emit)
           state = .data
           continue
         }
@@ -454,7 +566,7 @@ public struct HTMLTokenizer {
           emitDecoded(Array("<!".utf8), at: tokenStart, emit)
           state = .scriptEscapeStart
         } else {
-          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          emitDecoded(byte: UInt8(ascii: "<"), at: tokenStart, emit)
           state = textState
           continue
         }
@@ -499,7 +611,7 @@ public struct HTMLTokenizer {
 
       case .scriptEscapeStart, .scriptEscapeStartDash:
         if byte == UInt8(ascii: "-") {
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
           state = state == .scriptEscapeStart ? .scriptEscapeStartDash : .scriptEscapedDashDash
         } else {
           state = .scriptData
@@ -507,22 +619,22 @@ public struct HTMLTokenizer {
         }
       case .scriptEscaped, .scriptEscapedDash, .scriptEscapedDashDash:
         if byte == UInt8(ascii: "-") {
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
           state = state == .scriptEscaped ? .scriptEscapedDash : .scriptEscapedDashDash
         } else if byte == UInt8(ascii: "<") {
           flushText(emit, upTo: index)
           tokenStart = index
           state = .scriptEscapedLessThan
         } else if byte == UInt8(ascii: ">"), state == .scriptEscapedDashDash {
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
           state = .scriptData
         } else if byte == 0 {
-          emitDecoded(Self.replacement, at: index, emit)
+          emitDecoded(Self.replacement[...], at: index, emit)
           state = .scriptEscaped
         } else {
           state = .scriptEscaped
           if byte == 0x0D {
-            emitDecoded([0x0A], at: index, emit)
+            emitDecoded(byte: 0x0A, at: index, emit)
             if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
           } else {
             text(at: index)
@@ -534,11 +646,11 @@ public struct HTMLTokenizer {
           state = .scriptEscapedEndTagOpen
         } else if Self.isAlpha(byte) {
           temporaryBuffer.removeAll()
-          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          emitDecoded(byte: UInt8(ascii: "<"), at: tokenStart, emit)
           state = .scriptDoubleEscapeStart
           continue
         } else {
-          emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+          emitDecoded(byte: UInt8(ascii: "<"), at: tokenStart, emit)
           state = .scriptEscaped
           continue
         }
@@ -550,32 +662,32 @@ public struct HTMLTokenizer {
           } else {
             state = isScript ? .scriptEscaped : .scriptDoubleEscaped
           }
-          emitDecoded(byte == 0x0D ? [0x0A] : [byte], at: index, emit)
+          emitDecoded(byte: byte == 0x0D ? 0x0A : byte, at: index, emit)
           if byte == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
         } else if Self.isAlpha(byte) {
           temporaryBuffer.append(byte | 0x20)
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
         } else {
           state = state == .scriptDoubleEscapeStart ? .scriptEscaped : .scriptDoubleEscaped
           continue
         }
       case .scriptDoubleEscaped, .scriptDoubleEscapedDash, .scriptDoubleEscapedDashDash:
         if byte == UInt8(ascii: "-") {
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
           state = state == .scriptDoubleEscaped ? .scriptDoubleEscapedDash : .scriptDoubleEscapedDashDash
         } else if byte == UInt8(ascii: "<") {
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
           state = .scriptDoubleEscapedLessThan
         } else if byte == UInt8(ascii: ">"), state == .scriptDoubleEscapedDashDash {
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
           state = .scriptData
         } else if byte == 0 {
-          emitDecoded(Self.replacement, at: index, emit)
+          emitDecoded(Self.replacement[...], at: index, emit)
           state = .scriptDoubleEscaped
         } else {
           state = .scriptDoubleEscaped
           if byte == 0x0D {
-            emitDecoded([0x0A], at: index, emit)
+            emitDecoded(byte: 0x0A, at: index, emit)
             if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
           } else {
             text(at: index)
@@ -584,7 +696,7 @@ public struct HTMLTokenizer {
       case .scriptDoubleEscapedLessThan:
         if byte == UInt8(ascii: "/") {
           temporaryBuffer.removeAll()
-          emitDecoded([byte], at: index, emit)
+          emitDecoded(byte: byte, at: index, emit)
           state = .scriptDoubleEscapeEnd
         } else {
           state = .scriptDoubleEscaped
@@ -675,7 +787,7 @@ public struct HTMLTokenizer {
             if next == quote || next == UInt8(ascii: "&") || next == 0 || next == 0x0D { break }
             runEnd += 1
           }
-          attributeValue.appendVerbatim(bytes[index..<runEnd], source: base + index)
+          appendVerbatimToValue(from: index, to: runEnd)
           attributeValueEnd = runEnd
           index = runEnd
           continue
@@ -688,8 +800,22 @@ public struct HTMLTokenizer {
           continue
         } else if byte == UInt8(ascii: ">") {
           emitTag(emit, end: index + 1)
-        } else {
+        } else if byte == 0 || byte == 0x0D {
           appendToAttributeValue(byte)
+        } else {
+          // As in the quoted states, the run up to the next byte this state treats specially.
+          var runEnd = index + 1
+          while runEnd < count {
+            let next = bytes[runEnd]
+            if next.isASCIIWhitespace || next == UInt8(ascii: "&") || next == UInt8(ascii: ">") || next == 0 {
+              break
+            }
+            runEnd += 1
+          }
+          appendVerbatimToValue(from: index, to: runEnd)
+          attributeValueEnd = runEnd
+          index = runEnd
+          continue
         }
       case .afterAttributeValueQuoted:
         if byte.isASCIIWhitespace {
@@ -996,13 +1122,13 @@ public struct HTMLTokenizer {
         if byte == UInt8(ascii: "]") {
           state = .cdataSectionEnd
         } else {
-          emitDecoded([UInt8(ascii: "]")], at: tokenStart, emit)
+          emitDecoded(byte: UInt8(ascii: "]"), at: tokenStart, emit)
           state = .cdataSection
           continue
         }
       case .cdataSectionEnd:
         if byte == UInt8(ascii: "]") {
-          emitDecoded([UInt8(ascii: "]")], at: tokenStart, emit)
+          emitDecoded(byte: UInt8(ascii: "]"), at: tokenStart, emit)
           tokenStart += 1
         } else if byte == UInt8(ascii: ">") {
           state = .data
@@ -1036,7 +1162,7 @@ public struct HTMLTokenizer {
       flushText(emit, upTo: bytes.count)
     case .tagOpen, .rcdataLessThan, .rawtextLessThan, .scriptLessThan, .scriptEscapedLessThan:
       flushText(emit, upTo: tokenStart)
-      emitDecoded([UInt8(ascii: "<")], at: tokenStart, emit)
+      emitDecoded(byte: UInt8(ascii: "<"), at: tokenStart, emit)
     case .endTagOpen, .rcdataEndTagOpen, .rawtextEndTagOpen, .scriptEndTagOpen, .scriptEscapedEndTagOpen:
       emitDecoded(Array("</".utf8), at: tokenStart, emit)
     case .rcdataEndTagName, .rawtextEndTagName, .scriptEndTagName, .scriptEscapedEndTagName:
@@ -1068,7 +1194,7 @@ public struct HTMLTokenizer {
     case .cdataSection:
       flushText(emit, upTo: bytes.count)
     case .cdataSectionBracket:
-      emitDecoded([UInt8(ascii: "]")], at: tokenStart, emit)
+      emitDecoded(byte: UInt8(ascii: "]"), at: tokenStart, emit)
     case .cdataSectionEnd:
       emitDecoded(Array("]]".utf8), at: tokenStart, emit)
     }
@@ -1081,12 +1207,12 @@ public struct HTMLTokenizer {
   private mutating func consumeCharacterReference(inAttribute: Bool, _ emit: (HTMLToken) -> Void) {
     let ampersand = index
     index += 1
-    func output(_ piece: [UInt8], verbatimFrom start: Int? = nil) {
+    func output(_ piece: ArraySlice<UInt8>, verbatimFrom start: Int? = nil) {
       if inAttribute {
         if let start {
-          attributeValue.appendVerbatim(piece, source: base + start)
+          appendVerbatimToValue(from: start, to: start + piece.count)
         } else {
-          attributeValue.appendDecoded(piece, source: base + ampersand)
+          appendDecodedToValue(piece, at: ampersand)
         }
         attributeValueEnd = index
       } else if let start {
@@ -1097,7 +1223,7 @@ public struct HTMLTokenizer {
       }
     }
     guard index < bytes.count else {
-      output([UInt8(ascii: "&")], verbatimFrom: ampersand)
+      output(Self.everyByte[0x26..<0x27], verbatimFrom: ampersand)
       return
     }
     let next = bytes[index]
@@ -1126,15 +1252,15 @@ public struct HTMLTokenizer {
       }
       guard digits > 0 else {
         // "&#" or "&#x" with no digits: not a reference, the bytes are text.
-        output(Array(bytes[ampersand..<index]), verbatimFrom: ampersand)
+        output(bytes[ampersand..<index], verbatimFrom: ampersand)
         return
       }
       if index < bytes.count, bytes[index] == UInt8(ascii: ";") { index += 1 }
-      output(Self.utf8(Self.numericReplacement(value)))
+      output(Self.utf8(Self.numericReplacement(value))[...])
       return
     }
     guard Self.isAlphanumeric(next) else {
-      output([UInt8(ascii: "&")], verbatimFrom: ampersand)
+      output(Self.everyByte[0x26..<0x27], verbatimFrom: ampersand)
       return
     }
     // Longest name in the table that prefixes the input (names are at most 32 bytes with ";").
@@ -1156,16 +1282,16 @@ public struct HTMLTokenizer {
       if inAttribute, !lastIsSemicolon, following == UInt8(ascii: "=") || Self.isAlphanumeric(following) {
         // Historical reasons (§13.2.5.73): "&amp=" in attributes stays as written.
         index += length
-        output(Array(bytes[ampersand..<index]), verbatimFrom: ampersand)
+        output(bytes[ampersand..<index], verbatimFrom: ampersand)
         return
       }
       index += length
-      output(match)
+      output(match[...])
       return
     }
     // No match: the ampersand and the alphanumerics stay text.
     while index < bytes.count, Self.isAlphanumeric(bytes[index]) { index += 1 }
-    output(Array(bytes[ampersand..<index]), verbatimFrom: ampersand)
+    output(bytes[ampersand..<index], verbatimFrom: ampersand)
   }
 
   private static func hexDigit(_ byte: UInt8) -> UInt8? {
