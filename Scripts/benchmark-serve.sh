@@ -14,8 +14,8 @@ fi
 if [ -n "${SENDLINT_SERVER:-}" ]; then
   server="$SENDLINT_SERVER"
 else
-  swift build -c release --product sendlint-server >/dev/null
-  server="$(swift build -c release --show-bin-path)/sendlint-server"
+  swift build -c release --static-swift-stdlib --product sendlint-server >/dev/null
+  server="$(swift build -c release --static-swift-stdlib --show-bin-path)/sendlint-server"
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

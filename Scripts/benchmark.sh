@@ -4,7 +4,8 @@
 # on hostile inputs. Numbers are ratios and MB/s for this machine, never assertions.
 #   Scripts/benchmark.sh [CORPORA]          throughput
 #   Scripts/benchmark.sh adversarial [S]    hostile inputs at two sizes (Scripts/adversarial.py)
-# Whole-lint modes (issue 15; Scripts/benchmark-lint.py; the release CLI, or SENDLINT=path):
+# Whole-lint modes (issue 15; Scripts/benchmark-lint.py; the release CLI as installed, with the
+# Swift runtime linked in statically, or SENDLINT=path):
 #   Scripts/benchmark.sh lint-vs-rspamd [RUNS]  `sendlint lint` (--jobs 1 and default) against
 #       `rspamadm mime urls` over detection/phishing-pot, alternating, median of RUNS (>= 5);
 #       installs Debian's rspamd when missing
@@ -22,8 +23,8 @@ case "${1:-}" in
     mode="$1"
     shift
     if [ -z "${SENDLINT:-}" ]; then
-      swift build -c release --product sendlint >/dev/null
-      SENDLINT="$(swift build -c release --show-bin-path)/sendlint"
+      swift build -c release --static-swift-stdlib --product sendlint >/dev/null
+      SENDLINT="$(swift build -c release --static-swift-stdlib --show-bin-path)/sendlint"
     fi
     shared="${CORPORA:-../shared/corpora}"
     case "$mode" in
@@ -42,14 +43,14 @@ esac
 if [ "${1:-}" = adversarial ]; then
   # `benchmark.sh adversarial [SECONDS]`: every unbounded input of issue 11 at N and 2N (time, peak
   # RSS, ratio), through the release CLI, SECONDS (default 20) per run; informational, never fails.
-  swift build -c release --product sendlint >/dev/null
-  python3 Scripts/adversarial.py "$(swift build -c release --show-bin-path)/sendlint" "${2:-20}" || true
+  swift build -c release --static-swift-stdlib --product sendlint >/dev/null
+  python3 Scripts/adversarial.py "$(swift build -c release --static-swift-stdlib --show-bin-path)/sendlint" "${2:-20}" || true
   exit 0
 fi
 corpora="${1:-../shared/corpora}"
 [ -d "$corpora" ] || { echo "no corpora at $corpora; pass a folder of messages"; exit 0; }
-swift build -c release --product SendlintBenchmarks >/dev/null
-bench="$(swift build -c release --show-bin-path)/SendlintBenchmarks"
+swift build -c release --static-swift-stdlib --product SendlintBenchmarks >/dev/null
+bench="$(swift build -c release --static-swift-stdlib --show-bin-path)/SendlintBenchmarks"
 list="$(mktemp)"
 find "$corpora" -type f \( -name '*.eml' -o -name '*.msg' -o -path '*/mails/*' \) -size -20M | sort > "$list"
 echo "== MIME: $(wc -l < "$list") messages"

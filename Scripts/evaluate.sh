@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 corpora="${CORPORA:-../shared/corpora}"
 [ -d "$corpora" ] || { echo "no corpora at $corpora; set CORPORA"; exit 0; }
 if [ -z "${SENDLINT:-}" ]; then
-  swift build -c release --product sendlint >/dev/null
-  SENDLINT="$(swift build -c release --show-bin-path)/sendlint"
+  swift build -c release --static-swift-stdlib --product sendlint >/dev/null
+  SENDLINT="$(swift build -c release --static-swift-stdlib --show-bin-path)/sendlint"
 fi
 exec python3 Scripts/evaluate.py "$SENDLINT" "$corpora" --timeout "${EVALUATE_TIMEOUT:-300}" "$@"

@@ -12,5 +12,9 @@ if [ -n "${SENDLINT:-}" ]; then
 elif command -v sendlint >/dev/null 2>&1; then
   exec sendlint "$@"
 fi
-swift build -c release --package-path "$package" --product sendlint >&2
-exec "$(swift build -c release --package-path "$package" --show-bin-path)/sendlint" "$@"
+# Static Swift runtime on Linux: every commit starts sendlint afresh, and start-up is mostly the
+# dynamic linker and runtime metadata (docs/decisions.md, "Start-up: a statically linked runtime").
+static=""
+[ "$(uname -s)" = Linux ] && static=--static-swift-stdlib
+swift build -c release $static --package-path "$package" --product sendlint >&2
+exec "$(swift build -c release $static --package-path "$package" --show-bin-path)/sendlint" "$@"
