@@ -25,3 +25,67 @@ extension StringProtocol {
     return String(decoding: bytes[first..<end], as: UTF8.self)
   }
 }
+
+extension StringProtocol {
+  /// `split(maxSplits:omittingEmptySubsequences:whereSeparator:)` for separators that are ASCII
+  /// characters, on UTF-8 bytes when the text is ASCII (nearly every header value and URL): the
+  /// Character split costs a grapheme-breaking step per character. The result is the Character
+  /// split's, exactly: in ASCII text every Character is one byte except CR LF, which is kept
+  /// whole (a CR LF Character equals neither "\r" nor "\n"); text with any other byte is split by
+  /// Character, a Character being a separator when it is one ASCII scalar the predicate accepts.
+  @inlinable public func splitASCII(
+    maxSplits: Int = Int.max, omittingEmptySubsequences: Bool = true,
+    whereSeparator isSeparator: (UInt8) -> Bool
+  ) -> [SubSequence] {
+    let bytes = utf8
+    guard bytes.allSatisfy({ $0 < 0x80 }) else {
+      return split(maxSplits: maxSplits, omittingEmptySubsequences: omittingEmptySubsequences) { character in
+        let scalars = character.unicodeScalars
+        guard let scalar = scalars.first, scalar.isASCII,
+          scalars.index(after: scalars.startIndex) == scalars.endIndex
+        else { return false }
+        return isSeparator(UInt8(scalar.value))
+      }
+    }
+    // The standard library's algorithm, over bytes.
+    var result: [SubSequence] = []
+    var start = bytes.startIndex
+    let end = bytes.endIndex
+    func append(upTo index: String.Index) -> Bool {
+      if start == index && omittingEmptySubsequences { return false }
+      result.append(self[start..<index])
+      return true
+    }
+    if maxSplits == 0 || start == end {
+      _ = append(upTo: end)
+      return result
+    }
+    var index = start
+    while index != end {
+      let byte = bytes[index]
+      let next = bytes.index(after: index)
+      if byte == 0x0D, next != end, bytes[next] == 0x0A {
+        index = bytes.index(after: next)
+        continue
+      }
+      if isSeparator(byte) {
+        let appended = append(upTo: index)
+        start = next
+        index = next
+        if appended && result.count == maxSplits { break }
+        continue
+      }
+      index = next
+    }
+    if start != end || !omittingEmptySubsequences { result.append(self[start..<end]) }
+    return result
+  }
+
+  /// `split(separator:maxSplits:omittingEmptySubsequences:)` for one ASCII separator, as
+  /// `splitASCII(whereSeparator:)` computes it.
+  @inlinable public func splitASCII(
+    separator: UInt8, maxSplits: Int = Int.max, omittingEmptySubsequences: Bool = true
+  ) -> [SubSequence] {
+    splitASCII(maxSplits: maxSplits, omittingEmptySubsequences: omittingEmptySubsequences) { $0 == separator }
+  }
+}

@@ -1,3 +1,5 @@
+import SendlintCore
+
 /// A `DKIM-Signature` field read as its tag list (RFC 6376 §3.2, §3.5).
 ///
 ///     tag-list = tag-spec *( ";" tag-spec ) [ ";" ]
@@ -25,7 +27,7 @@ public struct DKIMSignature: Sendable, Hashable {
   public var algorithm: String? { self["a"].map { $0.lowercased() } }
   /// `h=`, the signed header fields, lowercased.
   public var signedHeaders: [String] {
-    (self["h"] ?? "").split(separator: ":").map { $0.lowercased() }.filter { !$0.isEmpty }
+    (self["h"] ?? "").splitASCII(separator: UInt8(ascii: ":")).map { $0.lowercased() }.filter { !$0.isEmpty }
   }
   /// `l=`, the number of body octets the signature covers, when limited.
   public var bodyLength: Int? { self["l"].flatMap { Int($0) } }
@@ -38,7 +40,7 @@ public struct DKIMSignature: Sendable, Hashable {
   public static func parse(_ value: String) -> DKIMSignature {
     var tags: [Tag] = []
     var repeated: [String] = []
-    for spec in value.split(separator: ";", omittingEmptySubsequences: true) {
+    for spec in value.splitASCII(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
       guard let equals = spec.firstIndex(of: "=") else { continue }
       let name = spec[..<equals].filter { !$0.isWhitespace }
       guard !name.isEmpty else { continue }

@@ -62,8 +62,17 @@ public enum EncodedWords {
       index += 1
     }
     guard index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "?") else { return nil }
-    var charset = String(decoding: bytes[charsetStart..<index], as: UTF8.self)
-    if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }
+    // RFC 2231 §5: `charset*language`. An ASCII name (every real one) is cut at its "*" byte,
+    // which is then also its "*" Character; any other keeps the Character search.
+    let name = bytes[charsetStart..<index]
+    var charset: String
+    if name.allSatisfy({ $0 < 0x80 }) {
+      let star = name.firstIndex(of: UInt8(ascii: "*")) ?? index
+      charset = String(decoding: bytes[charsetStart..<star], as: UTF8.self)
+    } else {
+      charset = String(decoding: name, as: UTF8.self)
+      if let star = charset.firstIndex(of: "*") { charset = String(charset[..<star]) }
+    }
     let encoding = bytes[index + 1] | 0x20
     let payloadStart = index + 3
     var end = payloadStart

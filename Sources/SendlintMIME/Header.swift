@@ -179,16 +179,9 @@ enum HeaderParser {
 
   /// End of the line starting at `start` (before CRLF/LF/CR) and the start of the next line.
   static func lineEnd(_ bytes: [UInt8], from start: Int, limit: Int) -> (end: Int, next: Int) {
-    var index = start
-    while index < limit {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\n") { return (index, index + 1) }
-      if byte == UInt8(ascii: "\r") {
-        if index + 1 < limit, bytes[index + 1] == UInt8(ascii: "\n") { return (index, index + 2) }
-        return (index, index + 1)
-      }
-      index += 1
-    }
-    return (limit, limit)
+    guard let index = bytes.firstLineBreak(from: start, limit: limit) else { return (limit, limit) }
+    if bytes[index] == UInt8(ascii: "\n") { return (index, index + 1) }
+    if index + 1 < limit, bytes[index + 1] == UInt8(ascii: "\n") { return (index, index + 2) }
+    return (index, index + 1)
   }
 }

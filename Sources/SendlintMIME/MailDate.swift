@@ -1,3 +1,5 @@
+import SendlintCore
+
 /// An RFC 5322 §3.3 date-time, read as seconds since 1970-01-01T00:00:00Z.
 ///
 /// Grammar: `[day-of-week ","] day month year hour ":" minute [":" second] zone`, with the obsolete
@@ -29,9 +31,10 @@ public enum MailDate {
       if depth > 0 { continue }
       cleaned.append(character == "," ? " " : character)
     }
-    var tokens = cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).map {
-      $0.lowercased()
-    }
+    var tokens = cleaned.splitASCII(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A })
+      .map {
+        $0.lowercased()
+      }
     // The day of the week is optional and not checked against the date.
     if let first = tokens.first, Int(first) == nil { tokens.removeFirst() }
     guard tokens.count >= 4 else { return nil }

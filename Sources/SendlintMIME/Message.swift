@@ -71,22 +71,18 @@ public struct MIMEEntity: Sendable {
   public static func looksQuotedPrintable(_ body: ArraySlice<UInt8>) -> Bool {
     var encodedEquals = 0
     var softBreaks = 0
+    // Only an "=" followed by two more bytes counts; memchr finds each one.
+    let searchEnd = body.endIndex - 2
     var index = body.startIndex
-    while index + 2 < body.endIndex {
-      if body[index] == UInt8(ascii: "=") {
-        if body[index + 1] == UInt8(ascii: "3"),
-          body[index + 2] == UInt8(ascii: "D") || body[index + 2] == UInt8(ascii: "d")
-        {
-          encodedEquals += 1
-        }
-        if body[index + 1] == 0x0A
-          || (body[index + 1] == 0x0D && (body[index + 2] == 0x0A || body[index + 2] == 0x0D))
-        {
-          softBreaks += 1
-        }
+    while index < searchEnd, let at = body.firstIndex(ofByte: UInt8(ascii: "="), from: index, to: searchEnd) {
+      let next = body[at + 1]
+      let after = body[at + 2]
+      if next == UInt8(ascii: "3"), after == UInt8(ascii: "D") || after == UInt8(ascii: "d") {
+        encodedEquals += 1
       }
+      if next == 0x0A || (next == 0x0D && (after == 0x0A || after == 0x0D)) { softBreaks += 1 }
       if encodedEquals >= 3 && softBreaks >= 1 { return true }
-      index += 1
+      index = at + 1
     }
     return false
   }

@@ -300,7 +300,7 @@ public struct ReceivedHop: Sendable, Hashable {
   /// Parses a Received value; clauses it does not recognise are ignored.
   public static func parse(_ value: String) -> ReceivedHop {
     // Drop the date after the last ";".
-    let clauses = value.split(separator: ";").first.map(String.init) ?? value
+    let clauses = value.splitASCII(separator: UInt8(ascii: ";")).first.map(String.init) ?? value
     let words = tokenize(clauses)
     var fromName: String?
     var fromIP: String?
@@ -337,7 +337,7 @@ public struct ReceivedHop: Sendable, Hashable {
         if word.isComment { fromComments.append(word.text) }
         // A comment such as "(mail.example.com [192.0.2.1])", "([192.0.2.1])",
         // "(HELO x) (192.0.2.1)" or "(helo=x)".
-        for piece in word.text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+        for piece in word.text.splitASCII(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {
           let text = String(piece)
           if let literal = addressLiteral(text) {
             if fromIP == nil { fromIP = literal }
@@ -383,8 +383,8 @@ public struct ReceivedHop: Sendable, Hashable {
     // qmail's `from unknown (HELO x) (ip)` is not read as missing: qmail records what tcpserver
     // looked up, and tcpserver is commonly run with -H (no lookups), so "unknown" is no evidence.
     for comment in comments {
-      let pieces = comment.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).map(
-        String.init)
+      let pieces = comment.splitASCII { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        .map(String.init)
       if comment.lowercased().contains("may be forged") { return .notConfirmed }
       if let literal = pieces.firstIndex(where: { addressLiteral($0) != nil && $0.hasPrefix("[") }) {
         if literal > 0, pieces[literal - 1].lowercased() == "unknown" { return .postfixUnknown }
@@ -409,35 +409,49 @@ public struct ReceivedHop: Sendable, Hashable {
     let isComment: Bool
   }
 
+  /// Words and parenthesised comments (nested parentheses kept in the comment; an unclosed one
+  /// runs to the end), on UTF-8 bytes: every delimiter is ASCII and no multi-byte sequence holds
+  /// an ASCII byte, so the words are those of a scalar-by-scalar scan.
   private static func tokenize(_ text: String) -> [Word] {
     var words: [Word] = []
-    var current = ""
-    var scalars = Array(text.unicodeScalars)[...]
-    func flush() {
-      if !current.isEmpty { words.append(Word(text: current, isComment: false)) }
-      current = ""
-    }
-    while let scalar = scalars.popFirst() {
-      if scalar == "(" {
-        flush()
-        var depth = 1
-        var comment = ""
-        while depth > 0, let inner = scalars.popFirst() {
-          if inner == "(" { depth += 1 }
-          if inner == ")" {
-            depth -= 1
-            if depth == 0 { break }
-          }
-          comment.unicodeScalars.append(inner)
+    var text = text
+    text.withUTF8 { bytes in
+      var wordStart: Int?
+      func flush(_ end: Int) {
+        if let start = wordStart, start < end {
+          words.append(Word(text: String(decoding: bytes[start..<end], as: UTF8.self), isComment: false))
         }
-        words.append(Word(text: comment, isComment: true))
-      } else if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" {
-        flush()
-      } else {
-        current.unicodeScalars.append(scalar)
+        wordStart = nil
       }
+      var index = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        if byte == UInt8(ascii: "(") {
+          flush(index)
+          var depth = 1
+          var close = index + 1
+          while close < bytes.count {
+            if bytes[close] == UInt8(ascii: "(") { depth += 1 }
+            if bytes[close] == UInt8(ascii: ")") {
+              depth -= 1
+              if depth == 0 { break }
+            }
+            close += 1
+          }
+          let comment = String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
+          words.append(Word(text: comment, isComment: true))
+          index = close + 1
+          continue
+        }
+        if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+          flush(index)
+        } else if wordStart == nil {
+          wordStart = index
+        }
+        index += 1
+      }
+      flush(bytes.count)
     }
-    flush()
     return words
   }
 

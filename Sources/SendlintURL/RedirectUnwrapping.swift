@@ -25,8 +25,8 @@ public enum RedirectUnwrapping {
     guard let query = url.query, query.utf8.count <= maximumUnwrapInput else { return [] }
     var candidates: [URLRecord] = []
     var seen: Set<String> = []
-    for pair in query.split(separator: "&") {
-      let parts = pair.split(separator: "=", maxSplits: 1)
+    for pair in query.splitASCII(separator: UInt8(ascii: "&")) {
+      let parts = pair.splitASCII(separator: UInt8(ascii: "="), maxSplits: 1)
       guard parts.count == 2, let target = destination(inValue: parts[1], scheme: url.scheme) else {
         continue
       }

@@ -637,7 +637,7 @@ struct URLParser {
 
   /// The "ends in a number" checker (§3.5).
   static func endsInNumber(_ host: String) -> Bool {
-    var parts = host.split(separator: ".", omittingEmptySubsequences: false)
+    var parts = host.splitASCII(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
     if parts.last == "" {
       if parts.count == 1 { return false }
       parts.removeLast()
@@ -649,7 +649,7 @@ struct URLParser {
 
   /// The IPv4 parser (§3.5): one to four parts, each decimal, octal (leading 0) or hex (0x).
   static func parseIPv4(_ host: String) -> UInt32? {
-    var parts = host.split(separator: ".", omittingEmptySubsequences: false)
+    var parts = host.splitASCII(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
     if parts.last == "", parts.count > 1 { parts.removeLast() }
     guard parts.count <= 4 else { return nil }
     var numbers: [UInt64] = []

@@ -1,0 +1,51 @@
+import SendlintCore
+import SendlintMIME
+import Testing
+
+/// `splitASCII` must return exactly what the Character split returns, for every count limit and
+/// both empty-subsequence settings, on ASCII and non-ASCII text (CR LF, combining marks after a
+/// separator, a prepended mark before one).
+@Suite struct ASCIISplitTests {
+  static let texts = [
+    "", ";", ";;", "a", "a;b", ";a;;b;", "a;b;", "from x (y [1.2.3.4]) by z; Mon, 4 Aug 2003",
+    "a\r\nb;c\r\n", "\r\n;\r;\n", "a\r;\nb", "x;\u{301}y;z", "caf\u{E9};b", "\u{600};a", "a;\u{600}b;c",
+    "a b\tc  d\r\ne", " \u{301}a b", "h=from:to:subject:date", "a=1&b=2&&c",
+  ]
+  static let separators: [Character] = [";", " ", ":", "&", "\r", "\n", "="]
+
+  @Test func agreesWithTheCharacterSplit() {
+    for text in Self.texts {
+      for separator in Self.separators {
+        let byte = separator.asciiValue!
+        for maxSplits in [0, 1, 2, Int.max] {
+          for omitting in [true, false] {
+            let expected = text.split(
+              separator: separator, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
+            let got = text.splitASCII(
+              separator: byte, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
+            #expect(
+              got == expected,
+              "\(text.debugDescription) \(separator.debugDescription) \(maxSplits) \(omitting)")
+            let sub = text[...]
+            #expect(
+              sub.splitASCII(separator: byte, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
+                == sub.split(separator: separator, maxSplits: maxSplits, omittingEmptySubsequences: omitting))
+          }
+        }
+      }
+      let whitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+      #expect(
+        text.splitASCII(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A })
+          == text.split(whereSeparator: whitespace), "\(text.debugDescription)")
+    }
+  }
+}
+
+/// RFC 2231 §5 language suffixes in encoded words: the charset ends at "*", found on bytes.
+@Suite struct EncodedWordLanguageTests {
+  @Test func charsetIsCutAtTheLanguageStar() {
+    #expect(EncodedWords.decode("=?UTF-8*en?Q?caf=C3=A9?=") == "café")
+    #expect(EncodedWords.decode("=?ISO-8859-1*fr-CA?B?Y2Fm6Q==?=") == "café")
+    #expect(EncodedWords.decode("=?UTF-8?Q?plain?=") == "plain")
+  }
+}
