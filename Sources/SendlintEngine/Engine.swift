@@ -454,7 +454,8 @@ public struct Engine: Sendable {
       policy: policy.path.map(loader.displayPath) ?? "sendlint:\(PolicyLoader.defaultPack)",
       rules: settings.enabledRules.map(\.metadata.id))
     checked.findings = Self.check(
-      inventory, policy: policy, category: category, path: draft.path, cancellation: request.cancellation)
+      inventory, policy: policy, category: category, path: draft.path, cancellation: request.cancellation,
+      rules: settings.rules)
     return checked
   }
 
@@ -594,16 +595,18 @@ public struct Engine: Sendable {
   /// Runs every enabled rule on one inventory under a policy. Pure apart from the rules it calls.
   /// Runs `policy`'s enabled rules over `inventory`. A `cancellation` is looked at between rules;
   /// once cancelled the remaining rules are skipped (the run reports `usage/cancelled`).
+  /// `rules`: the draft's `EffectiveSettings.rules` when the caller has resolved them (the same
+  /// policy, category and path), so they are not decided twice.
   public static func check(
     _ inventory: Inventory, policy: ResolvedPolicy, category: String?, path: String = "",
-    cancellation: LintCancellation? = nil
+    cancellation: LintCancellation? = nil, rules: [EffectiveSettings.Rule]? = nil
   ) -> [Finding] {
     let context = RuleContext(brand: policy.brand, category: category)
     var findings: [Finding] = []
-    let enabled = Dictionary(
-      uniqueKeysWithValues: enabledRules(policy: policy, category: category, path: path).map {
-        ($0.metadata.id, ($0.severity, $0.setting))
-      })
+    let resolved = rules ?? EffectiveSettings.rules(policy: policy, category: category, path: path)
+    var enabled: [String: (Severity, RuleSetting?)] = [:]
+    enabled.reserveCapacity(resolved.count)
+    for rule in resolved where rule.isEnabled { enabled[rule.metadata.id] = (rule.severity, rule.setting) }
     let attachmentLinks = AttachmentLinkNotes(inventory)
     func add(_ hits: [Hit], _ metadata: RuleMetadata) {
       guard let (severity, setting) = enabled[metadata.id] else { return }

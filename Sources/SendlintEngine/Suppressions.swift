@@ -164,7 +164,8 @@ struct SuppressionTracker {
       kept.append(finding)
     }
     let enabled = Set(
-      Engine.enabledRules(policy: policy, category: nil, path: absolutePath).map(\.metadata.id))
+      EffectiveSettings.rules(policy: policy, category: nil, path: absolutePath).lazy.filter(\.isEnabled).map(
+        \.metadata.id))
     let known = RuleRegistry.ids + policy.customRules.map(\.metadata.id)
     let knownSet = Set(known)
     for directive in directives {

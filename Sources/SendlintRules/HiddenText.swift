@@ -74,9 +74,26 @@ public struct HiddenText: Rule {
   public init(options: RuleOptions) {}
 
   /// Spacer characters preheaders pad with (&zwnj;, &shy;, &nbsp;, CGJ…): no text to hide.
+  /// ASCII answers without the Unicode property tables: its White_Space scalars are TAB…CR and SPACE.
   static func isSpacer(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.properties.isWhitespace
-      || [0x00A0, 0x00AD, 0x034F, 0x200B, 0x200C, 0x200D, 0x2007, 0xFEFF].contains(scalar.value)
+    let value = scalar.value
+    if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+    switch value {
+    case 0x00A0, 0x00AD, 0x034F, 0x200B, 0x200C, 0x200D, 0x2007, 0xFEFF: return true
+    default: return scalar.properties.isWhitespace
+    }
+  }
+
+  /// The words of `text` joined by single spaces: `split(whereSeparator: \.isWhitespace)`. ASCII
+  /// text is split on its bytes: its whitespace Characters are TAB…CR, SPACE and CR LF, and every
+  /// other Character is one byte, so the words are the same.
+  static func snippet(_ text: String) -> String {
+    let utf8 = text.utf8
+    guard utf8.allSatisfy({ $0 < 0x80 }) else {
+      return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+    return utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) })
+      .map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
@@ -85,7 +102,7 @@ public struct HiddenText: Rule {
       !run.preheader && !run.reason.hasPrefix("mso-hide")
         && !run.text.unicodeScalars.allSatisfy(Self.isSpacer)
     }.map { run in
-      let snippet = run.text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+      let snippet = Self.snippet(run.text)
       let shown = snippet.count > 60 ? String(snippet.prefix(60)) + "…" : snippet
       // Point at the first non-blank character of the run.
       let leading = run.text.utf8.prefix { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }.count

@@ -100,10 +100,10 @@ public struct ImageOnly: Rule {
     }
     var characters = 0
     for text in VisibleWords.texts(inventory, html: true) {
-      characters +=
-        VisibleWords.shown(text).unicodeScalars.filter {
-          !$0.properties.isWhitespace && !HiddenText.isSpacer($0)
-        }.count
+      // Counted in place (a filter built a String of them); isSpacer includes White_Space.
+      for scalar in VisibleWords.shown(text).unicodeScalars where !HiddenText.isSpacer(scalar) {
+        characters += 1
+      }
     }
     let large = content.filter { area($0).map { $0 >= 10_000 } ?? true }
     let knownArea = content.compactMap(area).reduce(0, +)

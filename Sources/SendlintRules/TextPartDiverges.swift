@@ -14,7 +14,19 @@ enum VisibleWords {
       letters = 0
     }
     for scalar in text.unicodeScalars {
-      if scalar.properties.isAlphabetic {
+      // ASCII without the property tables: its Alphabetic scalars are A–Z and a–z, and its only
+      // scalars with a numeric type the digits.
+      if scalar.value < 0x80 {
+        let byte = UInt8(scalar.value)
+        if (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") {
+          current.append(scalar)
+          letters += 1
+        } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+          current.append(scalar)
+        } else {
+          flush()
+        }
+      } else if scalar.properties.isAlphabetic {
         current.append(scalar)
         letters += 1
       } else if scalar.properties.numericType != nil {

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import SendlintRules
+
+/// The rules' ASCII fast paths answer what the Unicode property tables answer: for every ASCII
+/// scalar, and for the text they are used on.
+@Suite struct ScalarFastPathTests {
+  @Test func spacersAreWhiteSpaceOrTheListedPadding() {
+    let padding: Set<UInt32> = [0x00A0, 0x00AD, 0x034F, 0x200B, 0x200C, 0x200D, 0x2007, 0xFEFF]
+    for value in UInt32(0)...0x3000 {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      #expect(
+        HiddenText.isSpacer(scalar) == (scalar.properties.isWhitespace || padding.contains(value)),
+        "U+\(String(value, radix: 16))")
+    }
+  }
+
+  /// The loop `words(_:)` had, on the property tables alone.
+  static func referenceWords(_ text: String) -> [String] {
+    var result: [String] = []
+    var current = String.UnicodeScalarView()
+    var letters = 0
+    for scalar in text.unicodeScalars {
+      if scalar.properties.isAlphabetic {
+        current.append(scalar)
+        letters += 1
+      } else if scalar.properties.numericType != nil {
+        current.append(scalar)
+      } else {
+        if letters >= 2 { result.append(String(current).lowercased()) }
+        current = String.UnicodeScalarView()
+        letters = 0
+      }
+    }
+    if letters >= 2 { result.append(String(current).lowercased()) }
+    return result
+  }
+
+  @Test func wordsAgreeWithThePropertyTables() {
+    var everyASCII = ""
+    for value in UInt32(0)..<0x80 {
+      everyASCII.unicodeScalars.append(Unicode.Scalar(value)!)
+      everyASCII += "ab"
+    }
+    let texts = [
+      everyASCII, "Hello, World 2024! x1 ab3cd", "Straße café ２０２４ Ⅻ naïve", "@[`{ AZ az 09 _ab_",
+      "a\u{301}b c\u{0663}\u{0664}d", "",
+    ]
+    for text in texts {
+      #expect(VisibleWords.words(text) == Self.referenceWords(text), "\(text.debugDescription)")
+    }
+  }
+
+  @Test func hiddenTextSnippetsAgreeWithTheCharacterSplit() {
+    var everyASCII = ""
+    for value in UInt32(0)..<0x80 { everyASCII.unicodeScalars.append(Unicode.Scalar(value)!) }
+    let texts = [
+      everyASCII, "  a\r\n b\t\tc\u{0B}d\u{0C}e  ", "\r\n\r\n", "", "one", "x\u{1C}y\u{1F}z",
+      "caf\u{E9}  au\u{A0}lait\u{2003}x", " \u{301}a b",
+    ]
+    for text in texts {
+      #expect(
+        HiddenText.snippet(text) == text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "),
+        "\(text.debugDescription)")
+    }
+  }
+}
