@@ -17,24 +17,10 @@ public enum MailDate {
   public static func parse(_ value: String) -> Int? {
     guard value.utf8.count <= 998 else { return nil }
     // Comments out, commas as blanks.
-    var cleaned = ""
-    var depth = 0
-    for character in value {
-      if character == "(" {
-        depth += 1
-        continue
-      }
-      if character == ")" {
-        depth = max(0, depth - 1)
-        continue
-      }
-      if depth > 0 { continue }
-      cleaned.append(character == "," ? " " : character)
-    }
-    var tokens = cleaned.splitASCII(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A })
-      .map {
-        $0.lowercased()
-      }
+    var tokens = cleaned(value).splitASCII(whereSeparator: {
+      $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A
+    })
+    .map { $0.lowercased() }
     // The day of the week is optional and not checked against the date.
     if let first = tokens.first, Int(first) == nil { tokens.removeFirst() }
     guard tokens.count >= 4 else { return nil }
@@ -70,6 +56,42 @@ public enum MailDate {
     return days * 86_400 + hour * 3_600 + minute * 60 + second - offsetMinutes * 60
   }
 
+  /// `value` without its comments (nested; an unmatched ")" is dropped) and with commas as blanks.
+  /// ASCII text is cleaned on its bytes, where each Character is one byte or CR LF (never a
+  /// parenthesis or comma); other text Character by Character, where "(" with a combining mark
+  /// is not "(".
+  static func cleaned(_ value: String) -> String {
+    var depth = 0
+    if value.utf8.allSatisfy({ $0 < 0x80 }) {
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(value.utf8.count)
+      for byte in value.utf8 {
+        if byte == UInt8(ascii: "(") {
+          depth += 1
+        } else if byte == UInt8(ascii: ")") {
+          depth = max(0, depth - 1)
+        } else if depth == 0 {
+          bytes.append(byte == UInt8(ascii: ",") ? UInt8(ascii: " ") : byte)
+        }
+      }
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    var cleaned = ""
+    for character in value {
+      if character == "(" {
+        depth += 1
+        continue
+      }
+      if character == ")" {
+        depth = max(0, depth - 1)
+        continue
+      }
+      if depth > 0 { continue }
+      cleaned.append(character == "," ? " " : character)
+    }
+    return cleaned
+  }
+
   /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
   static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
     let y = month <= 2 ? year - 1 : year
@@ -82,6 +104,11 @@ public enum MailDate {
 
   /// The date-time of a `Received` field: what follows its last `;`.
   public static func parseReceived(_ value: String) -> Int? {
+    // An ASCII field's last ";" byte is its last ";" Character.
+    if value.utf8.allSatisfy({ $0 < 0x80 }) {
+      guard let semicolon = value.utf8.lastIndex(of: UInt8(ascii: ";")) else { return nil }
+      return parse(String(value[value.utf8.index(after: semicolon)...]))
+    }
     guard let semicolon = value.lastIndex(of: ";") else { return nil }
     return parse(String(value[value.index(after: semicolon)...]))
   }

@@ -1,6 +1,7 @@
 import SendlintCore
-import SendlintMIME
 import Testing
+
+@testable import SendlintMIME
 
 /// `splitASCII` must return exactly what the Character split returns, for every count limit and
 /// both empty-subsequence settings, on ASCII and non-ASCII text (CR LF, combining marks after a
@@ -47,5 +48,40 @@ import Testing
     #expect(EncodedWords.decode("=?UTF-8*en?Q?caf=C3=A9?=") == "café")
     #expect(EncodedWords.decode("=?ISO-8859-1*fr-CA?B?Y2Fm6Q==?=") == "café")
     #expect(EncodedWords.decode("=?UTF-8?Q?plain?=") == "plain")
+  }
+}
+
+/// Date cleaning (comments out, commas as blanks) on bytes agrees with the Character loop, and
+/// Received dates are read after the last ";".
+@Suite struct MailDateCleaningTests {
+  static func reference(_ value: String) -> String {
+    var cleaned = ""
+    var depth = 0
+    for character in value {
+      if character == "(" {
+        depth += 1
+        continue
+      }
+      if character == ")" {
+        depth = max(0, depth - 1)
+        continue
+      }
+      if depth > 0 { continue }
+      cleaned.append(character == "," ? " " : character)
+    }
+    return cleaned
+  }
+
+  @Test func cleaningAgreesWithTheCharacterLoop() {
+    let values = [
+      "Mon, 4 Aug 2003 10:00:00 -0700 (PDT)", "4 Aug (a (nested) comment) 2003, 10:00", ")) stray ( open",
+      "a,\r\nb", "caf\u{E9}, (x) y", "(\u{301}x) 1,2", "", ",,,",
+    ]
+    for value in values {
+      #expect(MailDate.cleaned(value) == Self.reference(value), "\(value.debugDescription)")
+    }
+    #expect(MailDate.parseReceived("from a by b; x; Mon, 4 Aug 2003 10:00:00 -0700") == 1_060_016_400)
+    #expect(MailDate.parseReceived("from a by b; Mon, 4 Aug 2003 10:00:00 -0700 (\u{E9})") == 1_060_016_400)
+    #expect(MailDate.parseReceived("no date here") == nil)
   }
 }
