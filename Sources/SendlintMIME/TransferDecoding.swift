@@ -56,40 +56,70 @@ public enum TransferDecoding {
   /// Base64 (RFC 2045 §6.8), skipping characters outside the alphabet; padding ends the line's data.
   /// Offsets map to the start of the encoded line. O(n).
   public static func base64(_ input: ArraySlice<UInt8>, base: Int) -> (bytes: [UInt8], map: OffsetMap) {
-    var out = [UInt8]()
-    out.reserveCapacity(input.count * 3 / 4)
     var map = OffsetMap()
-    var accumulator: UInt32 = 0
-    var bits = 0
-    var atLineStart = true
-    var index = input.startIndex
-    while index < input.endIndex {
-      let byte = input[index]
-      if atLineStart {
-        map.add(decoded: out.count, source: base + (index - input.startIndex), exact: false)
-        atLineStart = false
-      }
-      if byte == UInt8(ascii: "\n") {
-        atLineStart = true
-      } else if let value = base64Value(byte) {
-        accumulator = accumulator << 6 | UInt32(value)
-        bits += 6
-        if bits >= 8 {
-          bits -= 8
-          out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+    let capacity = input.count / 4 * 3 + 3
+    let out = input.withUnsafeBufferPointer { source in
+      base64Table.withUnsafeBufferPointer { table in
+        [UInt8](unsafeUninitializedCapacity: capacity) { output, written in
+          var count = 0
+          var accumulator: UInt32 = 0
+          var bits = 0
+          var atLineStart = true
+          var index = 0
+          let end = source.count
+          while index < end {
+            if atLineStart {
+              map.add(decoded: count, source: base + index, exact: false)
+              atLineStart = false
+            }
+            // Four letters of the alphabet on a byte boundary: three bytes at once (the loop
+            // below would emit the same three; a group holds no newline, so no line starts in it).
+            if bits == 0, end - index >= 4 {
+              let a = table[Int(source[index])]
+              let b = table[Int(source[index + 1])]
+              let c = table[Int(source[index + 2])]
+              let d = table[Int(source[index + 3])]
+              if (a | b | c | d) < 64 {
+                output[count] = a << 2 | b >> 4
+                output[count + 1] = b << 4 | c >> 2
+                output[count + 2] = c << 6 | d
+                count += 3
+                index += 4
+                continue
+              }
+            }
+            let byte = source[index]
+            let value = table[Int(byte)]
+            if byte == UInt8(ascii: "\n") {
+              atLineStart = true
+            } else if value < 64 {
+              accumulator = accumulator << 6 | UInt32(value)
+              bits += 6
+              if bits >= 8 {
+                bits -= 8
+                output[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                count += 1
+              }
+            } else if byte == UInt8(ascii: "=") {
+              // Padding ends the data (RFC 2045 §6.8). Senders that concatenate encoded blocks
+              // start each on a new line, so decoding resumes at the next line; the rest of this
+              // one is junk.
+              accumulator = 0
+              bits = 0
+              while index + 1 < end, source[index + 1] != UInt8(ascii: "\n") { index += 1 }
+            }
+            index += 1
+          }
+          written = count
         }
-      } else if byte == UInt8(ascii: "=") {
-        // Padding ends the data (RFC 2045 §6.8). Senders that concatenate encoded blocks start
-        // each on a new line, so decoding resumes at the next line; the rest of this one is junk.
-        accumulator = 0
-        bits = 0
-        while index + 1 < input.endIndex, input[index + 1] != UInt8(ascii: "\n") { index += 1 }
       }
-      index += 1
     }
     if map.segments.isEmpty { map.add(decoded: 0, source: base, exact: false) }
     return (out, map)
   }
+
+  /// `base64Value` for every byte, 0xFF outside the alphabet.
+  static let base64Table: [UInt8] = (0...255).map { base64Value(UInt8($0)) ?? 0xFF }
 
   /// Decodes a whole base64 string without position tracking (RFC 2047 "B" words).
   public static func base64(_ text: some Sequence<UInt8>) -> [UInt8] {

@@ -1,6 +1,7 @@
 import SendlintCore
-import SendlintMIME
 import Testing
+
+@testable import SendlintMIME
 
 /// `SourceFile`'s line index reads eight bytes at a time; these compare it, at every offset, with
 /// the plain byte loop it replaced (line starts after LF, after a lone CR, never between CR and LF;
@@ -137,6 +138,71 @@ import Testing
             MIMEEntity.looksQuotedPrintable(slice) == Self.referenceLooksQuotedPrintable(slice),
             "\(text) \(start)..<\(end)")
         }
+      }
+    }
+  }
+}
+
+/// Base64 decodes four letters at a time; bytes and line map must be the byte loop's.
+@Suite struct Base64FastPathTests {
+  static func reference(_ input: ArraySlice<UInt8>, base: Int) -> (bytes: [UInt8], map: [[Int]]) {
+    var out: [UInt8] = []
+    var map = OffsetMap()
+    var accumulator: UInt32 = 0
+    var bits = 0
+    var atLineStart = true
+    var index = input.startIndex
+    while index < input.endIndex {
+      let byte = input[index]
+      if atLineStart {
+        map.add(decoded: out.count, source: base + (index - input.startIndex), exact: false)
+        atLineStart = false
+      }
+      if byte == UInt8(ascii: "\n") {
+        atLineStart = true
+      } else if let value = TransferDecoding.base64Value(byte) {
+        accumulator = accumulator << 6 | UInt32(value)
+        bits += 6
+        if bits >= 8 {
+          bits -= 8
+          out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        }
+      } else if byte == UInt8(ascii: "=") {
+        accumulator = 0
+        bits = 0
+        while index + 1 < input.endIndex, input[index + 1] != UInt8(ascii: "\n") { index += 1 }
+      }
+      index += 1
+    }
+    if map.segments.isEmpty { map.add(decoded: 0, source: base, exact: false) }
+    return (out, map.segments.map { [$0.decoded, $0.source, $0.exact ? 1 : 0] })
+  }
+
+  @Test func agreesWithTheByteLoop() {
+    let alphabet = Array("ABCXYZabcxyz0189+/-_=\n\r .*\u{7F}".utf8) + [0xC3, 0xFF]
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var inputs: [[UInt8]] = [
+      [], Array("TWFu".utf8), Array("TWFuIGlz\nIGRpc3Rp\r\nbmd1aXNo==\nZWQ=".utf8), Array("T W F u".utf8),
+      Array("TWE=junk\nTWFu".utf8), Array("-_-_".utf8),
+    ]
+    for length in [1, 3, 4, 5, 7, 8, 63, 64, 65, 300] {
+      var bytes: [UInt8] = []
+      for _ in 0..<length {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        // Mostly letters, so four-letter groups occur at every alignment.
+        let pick = Int(state >> 33) % 40
+        bytes.append(pick < 26 ? alphabet[pick % 12] : alphabet[pick % alphabet.count])
+      }
+      inputs.append(bytes)
+    }
+    for input in inputs {
+      for start in [0, 1] where start <= input.count {
+        let slice = input[start...]
+        let got = TransferDecoding.base64(slice, base: 7)
+        let expected = Self.reference(slice, base: 7)
+        #expect(got.bytes == expected.bytes, "\(input)")
+        #expect(
+          got.map.segments.map { [$0.decoded, $0.source, $0.exact ? 1 : 0] } == expected.map, "\(input)")
       }
     }
   }
