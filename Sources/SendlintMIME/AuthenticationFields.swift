@@ -40,11 +40,25 @@ public struct DKIMSignature: Sendable, Hashable {
   public static func parse(_ value: String) -> DKIMSignature {
     var tags: [Tag] = []
     var repeated: [String] = []
+    // An ASCII field (every real one; `b=` runs to hundreds of bytes) is read on bytes: its "="
+    // Characters are its "=" bytes, and its whitespace Characters (TAB…CR, SPACE, CR LF) are
+    // made of exactly the bytes removed here. Other text is read by Character.
+    let ascii = value.utf8.allSatisfy { $0 < 0x80 }
+    func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
     for spec in value.splitASCII(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
-      guard let equals = spec.firstIndex(of: "=") else { continue }
-      let name = spec[..<equals].filter { !$0.isWhitespace }
+      let name: String
+      let tagValue: String
+      if ascii {
+        let utf8 = spec.utf8
+        guard let equals = utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
+        name = String(decoding: utf8[..<equals].filter { !isBlank($0) }, as: UTF8.self)
+        tagValue = String(decoding: utf8[utf8.index(after: equals)...].filter { !isBlank($0) }, as: UTF8.self)
+      } else {
+        guard let equals = spec.firstIndex(of: "=") else { continue }
+        name = spec[..<equals].filter { !$0.isWhitespace }
+        tagValue = spec[spec.index(after: equals)...].filter { !$0.isWhitespace }
+      }
       guard !name.isEmpty else { continue }
-      let tagValue = spec[spec.index(after: equals)...].filter { !$0.isWhitespace }
       if tags.contains(where: { $0.name == name }) {
         if !repeated.contains(name) { repeated.append(name) }
         continue

@@ -85,3 +85,37 @@ import Testing
     #expect(MailDate.parseReceived("no date here") == nil)
   }
 }
+
+/// DKIM tag lists are read on bytes when ASCII; the tags must be those the Character reading gives.
+@Suite struct DKIMByteReadingTests {
+  static func reference(_ value: String) -> (tags: [DKIMSignature.Tag], repeated: [String]) {
+    var tags: [DKIMSignature.Tag] = []
+    var repeated: [String] = []
+    for spec in value.split(separator: ";", omittingEmptySubsequences: true) {
+      guard let equals = spec.firstIndex(of: "=") else { continue }
+      let name = spec[..<equals].filter { !$0.isWhitespace }
+      guard !name.isEmpty else { continue }
+      let tagValue = spec[spec.index(after: equals)...].filter { !$0.isWhitespace }
+      if tags.contains(where: { $0.name == name }) {
+        if !repeated.contains(name) { repeated.append(name) }
+        continue
+      }
+      tags.append(DKIMSignature.Tag(name: name, value: tagValue))
+    }
+    return (tags, repeated)
+  }
+
+  @Test func agreesWithTheCharacterReading() {
+    let values = [
+      "v=1; a=rsa-sha256; d=contoso.com;\r\n\ts=s1; h=from : to;\r\n bh=ab cd\u{0B}ef=; b=AB\r\nCD\tEF==",
+      "v=1; d=a; d=b; d=c; =x; novalue; e==; f= ;", "", ";;;", "v\r\n=1", "d=caf\u{E9}.example; s=x\u{301}",
+      "h=\u{1C}a\u{1F}", "x= a\r\n\r\n b ",
+    ]
+    for value in values {
+      let signature = DKIMSignature.parse(value)
+      let expected = Self.reference(value)
+      #expect(signature.tags == expected.tags, "\(value.debugDescription)")
+      #expect(signature.repeatedTags == expected.repeated, "\(value.debugDescription)")
+    }
+  }
+}
