@@ -22,8 +22,10 @@ func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPoin
 
 extension ArraySlice where Element == UInt8 {
   /// The first occurrence of `pattern`, in the slice's indices, without the generic-collection
-  /// overhead of `firstRange(of:)`.
+  /// overhead of `firstRange(of:)`; nil for an empty pattern, as Foundation's `firstRange(of:)`
+  /// answers (the byte-slice searches it replaced).
   public func firstByteRange(of pattern: [UInt8]) -> Range<Int>? {
+    guard !pattern.isEmpty else { return nil }
     let position = withUnsafeBufferPointer { hay in
       pattern.withUnsafeBufferPointer { needle in firstOffset(of: needle, in: hay) }
     }

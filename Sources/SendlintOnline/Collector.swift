@@ -37,7 +37,7 @@ public struct OnlineCollector: Sendable {
           continue
         }
         let file = entry.range.file
-        let found = file.bytes[entry.range.start..<entry.range.end].firstRange(of: Array(text.utf8))
+        let found = file.bytes[entry.range.start..<entry.range.end].firstByteRange(of: Array(text.utf8))
         result.append(
           (
             address,

@@ -21,7 +21,7 @@ enum IdentityCheck {
       let file = identity.range.file
       let slice = file.bytes[identity.range.start..<identity.range.end]
       var range = identity.range
-      if let found = slice.firstRange(of: Array(identity.mailbox.address.utf8)) {
+      if let found = slice.firstByteRange(of: Array(identity.mailbox.address.utf8)) {
         range = SourceRange(file: file, start: found.lowerBound, end: found.upperBound)
       }
       return Hit(

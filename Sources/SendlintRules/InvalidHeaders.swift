@@ -178,7 +178,8 @@ public struct InvalidHeaders: Rule {
       let file = identity.range.file
       func located(_ text: String) -> SourceRange {
         if !text.isEmpty,
-          let found = file.bytes[identity.range.start..<identity.range.end].firstRange(of: Array(text.utf8))
+          let found = file.bytes[identity.range.start..<identity.range.end].firstByteRange(
+            of: Array(text.utf8))
         {
           return SourceRange(file: file, start: found.lowerBound, end: found.upperBound)
         }

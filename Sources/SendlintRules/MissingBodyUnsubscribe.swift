@@ -106,8 +106,8 @@ public struct MissingBodyUnsubscribe: Rule {
         while lineStart < entry.bytes.endIndex {
           let lineEnd = entry.bytes[lineStart...].firstIndex(of: 0x0A) ?? entry.bytes.endIndex
           let line = entry.bytes[lineStart..<lineEnd].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-          if line.firstRange(of: Array("http".utf8)) != nil,
-            patterns.contains(where: { line.firstRange(of: $0) != nil })
+          if line.firstByteRange(of: Array("http".utf8)) != nil,
+            patterns.contains(where: { line.firstByteRange(of: $0) != nil })
           {
             return true
           }

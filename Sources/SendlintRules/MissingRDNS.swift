@@ -92,7 +92,7 @@ public struct MissingRDNS: Rule {
       guard let text = entry.hop.fromIP, let address = IPAddress(text), !address.isInternal else { continue }
       let file = entry.range.file
       let slice = file.bytes[entry.range.start..<entry.range.end]
-      let found = slice.firstRange(of: Array(text.utf8))
+      let found = slice.firstByteRange(of: Array(text.utf8))
       let range =
         found.map { SourceRange(file: file, start: $0.lowerBound, end: $0.upperBound) } ?? entry.range
       if let missing = entry.hop.missingReverseDNS {

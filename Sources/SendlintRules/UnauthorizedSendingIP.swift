@@ -157,7 +157,7 @@ public struct UnauthorizedSendingIP: Rule {
   private func ipRange(_ text: String, in entry: ReceivedEntry) -> SourceRange {
     let file = entry.range.file
     let bytes = file.bytes[entry.range.start..<entry.range.end]
-    if let found = bytes.firstRange(of: Array(text.utf8)) {
+    if let found = bytes.firstByteRange(of: Array(text.utf8)) {
       return SourceRange(file: file, start: found.lowerBound, end: found.upperBound)
     }
     return entry.range

@@ -32,6 +32,9 @@ import Testing
     #expect(Array("ab".utf8).firstByteRange(of: Array("abc".utf8)) == nil)
     #expect(Array("abc".utf8).firstByteRange(of: Array("abc".utf8)) == 0..<3)
     #expect([UInt8]().firstByteRange(of: Array("a".utf8)) == nil)
+    // As Foundation's `firstRange(of:)`, which the rules' byte-slice searches used: no empty match.
+    #expect(bytes.firstByteRange(of: []) == nil)
+    #expect(bytes[3...].firstByteRange(of: []) == bytes[3...].firstRange(of: [UInt8]()))
   }
 
   @Test func trimmingASCIIWhitespace() {
