@@ -8,18 +8,15 @@ public struct InlineStyle: Sendable {
   /// declarations of any origin, the inline style's included (CSS Cascade 4 §6.1).
   public let important: Set<String>
 
-  /// Parses `prop: value; prop: value`. Comments are removed; malformed declarations skipped.
-  /// One pass over the UTF-8 bytes: every element's style attribute goes through here.
-  public init(_ text: String) {
-    var declarations: [String: String] = [:]
-    var important: Set<String> = []
+  /// The bytes of `text` with its comments taken out (an unclosed one runs to the end). Text
+  /// without a "/" has none, and is copied whole.
+  static func withoutComments(_ text: String) -> [UInt8] {
+    guard text.utf8.contains(UInt8(ascii: "/")) else { return Array(text.utf8) }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
-    // Comments out first (an unclosed one runs to the end).
-    var iterator = text.utf8.makeIterator()
     var previous: UInt8?
     var inComment = false
-    while let byte = iterator.next() {
+    for byte in text.utf8 {
       if inComment {
         if previous == UInt8(ascii: "*"), byte == UInt8(ascii: "/") {
           inComment = false
@@ -36,6 +33,15 @@ public struct InlineStyle: Sendable {
       }
       previous = byte
     }
+    return bytes
+  }
+
+  /// Parses `prop: value; prop: value`. Comments are removed; malformed declarations skipped.
+  /// One pass over the UTF-8 bytes: every element's style attribute goes through here.
+  public init(_ text: String) {
+    var declarations: [String: String] = [:]
+    var important: Set<String> = []
+    let bytes = Self.withoutComments(text)
     func lowered(_ slice: ArraySlice<UInt8>) -> String {
       var start = slice.startIndex
       var end = slice.endIndex

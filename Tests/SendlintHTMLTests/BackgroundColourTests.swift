@@ -28,3 +28,17 @@ import Testing
     #expect(CSSColor.background(of: InlineStyle(declarations: ["background": "red \u{301}x"])) == nil)
   }
 }
+
+/// Inline styles copy a text without "/" whole; with one, comments are taken out as before.
+@Suite struct InlineStyleCommentTests {
+  @Test func commentsAreRemovedAndPlainTextIsKept() {
+    #expect(InlineStyle("color: red; display: none").declarations == ["color": "red", "display": "none"])
+    #expect(
+      InlineStyle("color: red /* x; y */; display:/**/none").declarations == [
+        "color": "red", "display": "none",
+      ])
+    #expect(InlineStyle("color: red; /* unclosed; display: none").declarations == ["color": "red"])
+    #expect(InlineStyle("background: url(a/b.png) red").declarations == ["background": "url(a/b.png) red"])
+    #expect(InlineStyle("width: 1px/2px").declarations == ["width": "1px/2px"])
+  }
+}
