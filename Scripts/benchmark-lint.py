@@ -116,7 +116,7 @@ STAGES = [
     ("  MIME parse", r"static MIMEMessage\.parse\(_:\)"),
     ("  HTML tokenize + inventory", r"static HTMLInventory\.read\(_:base:\)"),
     ("URL parse (every caller)", r"static URLRecord\.parse\(_:base:\)"),
-    ("rules", r"static Engine\.check\(_:policy:category:path:cancellation:\)"),
+    ("rules", r"static Engine\.checkedByRule\(_:policy:category:path:cancellation:\)"),
     ("suppressions", r"SuppressionTracker\.apply\("),
     ("sort + aggregate", r"static Engine\.aggregate\(_:\)"),
     ("output (JSON report)", r"^JSONReport\.encoded\(\)"),
