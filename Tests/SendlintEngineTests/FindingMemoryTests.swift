@@ -2,6 +2,7 @@ import SendlintCore
 import SendlintEngine
 import SendlintInventory
 import SendlintPolicy
+import SendlintPolicyTestSupport
 import Testing
 
 /// What a draft's findings hold until the report aggregates them (issue 15, memory): a defect
@@ -31,6 +32,24 @@ import Testing
     if repeated[0].help.map({ $0.utf8.count > 15 }) == true {
       #expect(Set(repeated.map { $0.help.flatMap(Self.storage) }).count == 1)
     }
+  }
+
+  /// A policy's message override is rendered per hit: equal renderings still share one copy.
+  @Test func renderedMessagesShareOneCopy() throws {
+    let file = SourceFile(path: "m.eml", bytes: Self.message)
+    let resolved = try policy(
+      """
+      version: 1
+      extends: [sendlint:recommended]
+      rules:
+        link/insecure: { severity: warning, message: "this link uses plain http: {{url}}" }
+      """)
+    let findings = Engine.check(InventoryReader.eml(file), policy: resolved, category: nil).filter {
+      $0.rule == "link/insecure"
+    }
+    #expect(findings.count == 50)
+    #expect(findings.allSatisfy { $0.message == "this link uses plain http: http://shop.example/account" })
+    #expect(Set(findings.map { Self.storage($0.message) }).count == 1)
   }
 
   /// A finding's locations and fingerprint read the same whether or not they were ever set.
