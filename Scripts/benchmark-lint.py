@@ -116,7 +116,9 @@ STAGES = [
     ("  MIME parse", r"static MIMEMessage\.parse\(_:\)"),
     ("  HTML tokenize + inventory", r"static HTMLInventory\.read\(_:base:\)"),
     ("URL parse (every caller)", r"static URLRecord\.parse\(_:base:\)"),
-    ("rules", r"static Engine\.check\(_:policy:category:path:cancellation:(rules:)?\)"),
+    # checkedByRule may be inlined into Engine.read; then the public check() wrapper is absent too
+    # and the stage reads 0 (the total is unaffected).
+    ("rules", r"static Engine\.(checkedByRule|check)\(_:policy:category:path:cancellation:(rules:)?\)"),
     ("suppressions", r"SuppressionTracker\.apply\("),
     ("sort + aggregate", r"static Engine\.aggregate\(_:\)"),
     ("output (JSON report)", r"^JSONReport\.encoded\(\)"),

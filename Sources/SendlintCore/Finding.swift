@@ -8,13 +8,23 @@ public struct Finding: Sendable, Hashable {
   public let range: SourceRange?
   /// The draft the finding belongs to (a manifest or an `.eml`); may differ from `range.file`.
   public let draftPath: String
-  /// Stable identity across edits that move lines: rule, path and normalised evidence.
-  public let fingerprint: String
+  /// Stable identity across edits that move lines: rule, path and normalised evidence (32 hex
+  /// digits, written out when read: a draft can hold thousands of findings, and the hash is 16
+  /// bytes where its text was a heap string of 64).
+  public var fingerprint: String { Fingerprint.hex(fingerprintValue) }
+  /// The hashes `fingerprint` is written from, for comparing findings without writing it out.
+  public let fingerprintValue: Fingerprint.Value
   /// How many identical findings (same draft, rule, severity, message, help and fingerprint) this one stands
   /// for: the engine reports a defect repeated 3,000 times as one finding with a count.
   public var count = 1
   /// Where the first of them are, in report order, `range` first; at most `maximumLocations`.
-  public var locations: [SourceRange]
+  public var locations: [SourceRange] {
+    get { storedLocations ?? range.map { [$0] } ?? [] }
+    set { storedLocations = newValue }
+  }
+  /// Nil until `locations` is set (an aggregated finding): most findings stand for one occurrence,
+  /// and an array of their one range each was a heap allocation per finding.
+  private var storedLocations: [SourceRange]? = nil
   /// Locations kept for an aggregated finding.
   public static let maximumLocations = 5
 
@@ -29,8 +39,27 @@ public struct Finding: Sendable, Hashable {
     self.range = range
     self.draftPath = draftPath
     let path = range?.file.path ?? draftPath
-    self.fingerprint = Fingerprint.hex(of: "\(rule)\u{1F}\(path)\u{1F}\(evidence)")
-    self.locations = range.map { [$0] } ?? []
+    self.fingerprintValue = Fingerprint.value(of: "\(rule)\u{1F}\(path)\u{1F}\(evidence)")
+  }
+
+  // Equal and hashed by what they report, whichever way `locations` is stored.
+  public static func == (lhs: Finding, rhs: Finding) -> Bool {
+    lhs.rule == rhs.rule && lhs.severity == rhs.severity && lhs.message == rhs.message && lhs.help == rhs.help
+      && lhs.range == rhs.range && lhs.draftPath == rhs.draftPath
+      && lhs.fingerprintValue == rhs.fingerprintValue
+      && lhs.count == rhs.count && lhs.locations == rhs.locations
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(rule)
+    hasher.combine(severity)
+    hasher.combine(message)
+    hasher.combine(help)
+    hasher.combine(range)
+    hasher.combine(draftPath)
+    hasher.combine(fingerprintValue)
+    hasher.combine(count)
+    hasher.combine(locations)
   }
 
   /// The path findings are reported against.
@@ -44,7 +73,15 @@ public struct Finding: Sendable, Hashable {
 /// FNV-1a, 64 bits twice with different offsets: stable across runs and platforms, which Swift's
 /// `Hasher` is not. Fingerprints identify findings, they do not protect anything.
 public enum Fingerprint {
-  public static func hex(of text: String) -> String {
+  /// The two 64-bit hashes a fingerprint's text is written from.
+  public struct Value: Sendable, Hashable {
+    public let first: UInt64
+    public let second: UInt64
+  }
+
+  public static func hex(of text: String) -> String { hex(value(of: text)) }
+
+  public static func value(of text: String) -> Value {
     var first: UInt64 = 0xcbf2_9ce4_8422_2325
     var second: UInt64 = 0x6c62_272e_07bb_0142
     for byte in text.utf8 {
@@ -52,8 +89,11 @@ public enum Fingerprint {
       second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
       second = second &+ first >> 29
     }
-    return hex64(first) + hex64(second)
+    return Value(first: first, second: second)
   }
+
+  /// The 32 hex digits of `value`.
+  public static func hex(_ value: Value) -> String { hex64(value.first) + hex64(value.second) }
 
   private static func hex64(_ value: UInt64) -> String {
     let digits = String(value, radix: 16)

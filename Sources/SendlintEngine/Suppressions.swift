@@ -121,13 +121,15 @@ struct SuppressionTracker {
     return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
   }
 
+  /// `findings` one array per rule, in order, as `Engine.checkedByRule` gives them.
   mutating func apply(
-    _ findings: [Finding], inventory: Inventory, policy: ResolvedPolicy, absolutePath: String, today: String
+    _ findings: [[Finding]], inventory: Inventory, policy: ResolvedPolicy, absolutePath: String, today: String
   ) -> [Finding] {
     let directives = InlineDirectives.directives(in: inventory)
     var usedDirectives = Set<Int>()
     var kept: [Finding] = []
-    for finding in findings {
+    kept.reserveCapacity(findings.reduce(0) { $0 + $1.count })
+    for finding in findings.joined() {
       // What sendlint did not read it cannot vouch for: no suppression hides a limit it hit.
       if finding.rule == InputProblems.limitExceeded {
         kept.append(finding)

@@ -37,16 +37,21 @@ public struct Insecure: Rule {
   public init(options: RuleOptions) {}
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
-    inventory.links.compactMap { link in
+    // A draft repeats a URL (the same link in every part): its texts are made once.
+    var texts = SharedHitTexts()
+    return inventory.links.compactMap { link in
       guard link.kind != .background, link.kind != .css, let url = link.url, url.scheme == "http" else {
         return nil
       }
       // A bare www.host in text is linked as http by clients; only a written http: counts.
       if link.fromText, !link.href.lowercased().hasPrefix("http:") { return nil }
-      return Hit(
-        range: link.range, message: "link \"\(link.href)\" uses plain http",
-        help: "use https://\(url.href.dropFirst("http://".count))", evidence: url.href,
-        placeholders: ["url": url.href])
+      let href = url.href
+      return texts.hit(at: link.range, key: "\(link.href)\u{1F}\(href)") {
+        Hit(
+          range: nil, message: "link \"\(link.href)\" uses plain http",
+          help: "use https://\(href.dropFirst("http://".count))", evidence: href,
+          placeholders: ["url": href])
+      }
     }
   }
 }

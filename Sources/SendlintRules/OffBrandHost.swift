@@ -71,6 +71,9 @@ public struct OffBrandHost: Rule {
       !brand.isOwned(host) && !brand.isTrackingDomain(host) && !brand.isAllowed(host)
     }
     var hits: [Hit] = []
+    // Links and images repeat a host (a newsletter's thousands of links to one shop): each kind of
+    // hit's texts are made once per host.
+    var texts = SharedHitTexts()
     for link in inventory.links {
       guard let url = link.url, ["http", "https"].contains(url.scheme), let host = link.deliveredHost else {
         continue
@@ -80,26 +83,33 @@ public struct OffBrandHost: Rule {
         offBrand(targetHost)
       {
         hits.append(
-          Hit(
-            range: link.hostRange,
-            message:
-              "link goes through the brand's tracking domain \(host) to \(Host.domain(targetHost).displayName), which is not a brand domain, tracking domain or allowed host",
-            help:
-              "link to the brand's own domain, or add \(targetHost) to brand.allowed_hosts if the brand trusts it",
-            evidence: "link|\(targetHost)", placeholders: ["host": targetHost]))
+          texts.hit(at: link.hostRange, key: "tracked\u{1F}\(host)\u{1F}\(targetHost)") {
+            Hit(
+              range: nil,
+              message:
+                "link goes through the brand's tracking domain \(host) to \(Host.domain(targetHost).displayName), which is not a brand domain, tracking domain or allowed host",
+              help:
+                "link to the brand's own domain, or add \(targetHost) to brand.allowed_hosts if the brand trusts it",
+              evidence: "link|\(targetHost)", placeholders: ["host": targetHost])
+          })
         continue
       }
       guard offBrand(host) else { continue }
       let viaRewrite = link.rewrite != nil
       hits.append(
-        Hit(
-          range: viaRewrite ? link.range : link.hostRange,
-          message: viaRewrite
-            ? "click tracking will send this link through \(host), which is not a brand domain, tracking domain or allowed host"
-            : "link goes to \(Host.domain(host).displayName), which is not a brand domain, tracking domain or allowed host",
-          help:
-            "link to the brand's own domain, or add \(host) to brand.allowed_hosts if the brand trusts it",
-          evidence: "link|\(host)", placeholders: ["host": host]))
+        texts.hit(
+          at: viaRewrite ? link.range : link.hostRange,
+          key: "\(viaRewrite ? "rewritten" : "link")\u{1F}\(host)"
+        ) {
+          Hit(
+            range: nil,
+            message: viaRewrite
+              ? "click tracking will send this link through \(host), which is not a brand domain, tracking domain or allowed host"
+              : "link goes to \(Host.domain(host).displayName), which is not a brand domain, tracking domain or allowed host",
+            help:
+              "link to the brand's own domain, or add \(host) to brand.allowed_hosts if the brand trusts it",
+            evidence: "link|\(host)", placeholders: ["host": host])
+        })
     }
     for image in inventory.images {
       guard let written = image.url, ["http", "https"].contains(written.scheme) else { continue }
@@ -109,14 +119,20 @@ public struct OffBrandHost: Rule {
         offBrand(host)
       else { continue }
       let via = proxied == nil ? "" : " (through the image proxy \(image.host ?? ""))"
+      let kind = image.addedByOpenTracking ? "pixel" : "image"
       hits.append(
-        Hit(
-          range: image.addedByOpenTracking ? image.range : image.hostRange,
-          message: image.addedByOpenTracking
-            ? "open tracking will load an image from \(host), which is not a brand domain or allowed host"
-            : "image loads from \(Host.domain(host).displayName)\(via), which is not a brand domain, tracking domain or allowed host",
-          help: "serve images from the brand's own domain, or add \(host) to brand.allowed_hosts",
-          evidence: "image|\(host)", placeholders: ["host": host]))
+        texts.hit(
+          at: image.addedByOpenTracking ? image.range : image.hostRange,
+          key: "\(kind)\u{1F}\(host)\u{1F}\(via)"
+        ) {
+          Hit(
+            range: nil,
+            message: image.addedByOpenTracking
+              ? "open tracking will load an image from \(host), which is not a brand domain or allowed host"
+              : "image loads from \(Host.domain(host).displayName)\(via), which is not a brand domain, tracking domain or allowed host",
+            help: "serve images from the brand's own domain, or add \(host) to brand.allowed_hosts",
+            evidence: "image|\(host)", placeholders: ["host": host])
+        })
     }
     return hits
   }

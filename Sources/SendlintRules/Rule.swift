@@ -217,6 +217,31 @@ public struct Hit: Sendable {
   }
 }
 
+/// The texts of a rule's hits made once per key and shared by every hit with that key: a draft
+/// repeats a defect (one off-brand host or one `http:` URL behind thousands of links), and each
+/// hit rendering its message, help, evidence and placeholders anew held a copy of each per
+/// occurrence until the report aggregated them. The key must determine every text.
+public struct SharedHitTexts {
+  private var made: [String: Hit] = [:]
+
+  public init() {}
+
+  /// A hit at `range` with the texts made for `key`, making them with `make` (whose range is
+  /// ignored) the first time.
+  public mutating func hit(at range: SourceRange?, key: String, _ make: () -> Hit) -> Hit {
+    let texts: Hit
+    if let existing = made[key] {
+      texts = existing
+    } else {
+      texts = make()
+      made[key] = texts
+    }
+    return Hit(
+      range: range, message: texts.message, help: texts.help, evidence: texts.evidence,
+      placeholders: texts.placeholders)
+  }
+}
+
 /// A draft used as a documentation example and as a test. Text marked `«` is where the rule must
 /// hit (the marker is removed before linting); a clean example must produce no hit.
 public struct RuleExample: Sendable {

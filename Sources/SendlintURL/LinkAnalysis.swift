@@ -9,13 +9,26 @@ public struct LinkAnalysis: Sendable {
   public let unwrapChain: [[URLRecord]]
   /// The single destination the URL carries, unwrapped through nested redirects, or nil
   /// (`RedirectUnwrapping.finalTarget`).
-  public let finalTarget: URLRecord?
+  public var finalTarget: URLRecord? { rare?.finalTarget }
   /// `finalTarget`'s host, normalised (`HostName.normalise`).
   public let finalTargetHost: String?
   /// Why a limit stopped unwrapping, or nil (`RedirectUnwrapping.unwrapLimit`).
   public let unwrapLimit: String?
   /// The known ESP click tracker the URL is, if any.
-  public let tracker: ESPClickTracker?
+  public var tracker: ESPClickTracker? { rare?.tracker }
+  /// `finalTarget` and `tracker`, out of line: most links have neither, and every link of a draft
+  /// is kept while its rules run (inline, the two took about 200 bytes of each link).
+  private let rare: Rare?
+
+  private final class Rare: Sendable {
+    let finalTarget: URLRecord?
+    let tracker: ESPClickTracker?
+
+    init(finalTarget: URLRecord?, tracker: ESPClickTracker?) {
+      self.finalTarget = finalTarget
+      self.tracker = tracker
+    }
+  }
   /// URLs the finder recognises in the link's visible text, in order (empty for a link found in a
   /// text part, whose text is its own URL).
   public let textURLs: [TextURL]
@@ -35,6 +48,8 @@ public struct LinkAnalysis: Sendable {
   /// the alt texts of images inside it. `finder` is the inventory's text URL finder.
   public init(url: URLRecord?, text: String?, hiddenText: String?, altTexts: [String], finder: TextURLFinder)
   {
+    var finalTarget: URLRecord? = nil
+    var tracker: ESPClickTracker? = nil
     if let url {
       let chain = RedirectUnwrapping.chain(url)
       unwrapChain = chain
@@ -43,10 +58,9 @@ public struct LinkAnalysis: Sendable {
       tracker = ESPClickTracker.tracker(for: url)
     } else {
       unwrapChain = []
-      finalTarget = nil
       unwrapLimit = nil
-      tracker = nil
     }
+    rare = finalTarget == nil && tracker == nil ? nil : Rare(finalTarget: finalTarget, tracker: tracker)
     finalTargetHost = finalTarget?.host.map { HostName.normalise($0.description) }
     func hosts(_ text: String) -> (urls: [TextURL], hosts: [ShownHost]) {
       guard !text.isEmpty else { return ([], []) }
