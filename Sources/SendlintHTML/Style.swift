@@ -1,4 +1,5 @@
 import Foundation
+import SendlintCore
 
 /// Inline CSS declarations (`style="…"`), read as mail clients apply them: last declaration wins.
 public struct InlineStyle: Sendable {
@@ -519,32 +520,14 @@ public enum CSSColor {
   public static func background(of style: InlineStyle) -> String? {
     if let value = style["background-color"], let colour = normalise(value) { return colour }
     if let value = style["background"] {
-      for part in spaceSeparatedParts(value) { if let colour = normalise(part) { return colour } }
+      // On bytes when ASCII (a 100 KB `url(data:…)` image was split Character by Character).
+      for part in value.splitASCII(separator: UInt8(ascii: " ")) {
+        if let colour = normalise(String(part)) { return colour }
+      }
     }
     return nil
   }
 
-  /// `value.split(separator: " ")` as Strings. An ASCII value (nearly all, `url(data:…)` images
-  /// of 100 KB included) is split on its bytes; any other keeps the split by Character, whose
-  /// grapheme clusters can join a space to its neighbours (a combining mark after it, a prepended
-  /// mark before it) where a byte split would not.
-  static func spaceSeparatedParts(_ value: String) -> [String] {
-    var text = value
-    let parts: [String]? = text.withUTF8 { bytes in
-      var parts: [String] = []
-      var start = 0
-      for (index, byte) in bytes.enumerated() {
-        if byte >= 0x80 { return nil }
-        if byte == UInt8(ascii: " ") {
-          if index > start { parts.append(String(decoding: bytes[start..<index], as: UTF8.self)) }
-          start = index + 1
-        }
-      }
-      if bytes.count > start { parts.append(String(decoding: bytes[start..<bytes.count], as: UTF8.self)) }
-      return parts
-    }
-    return parts ?? value.split(separator: " ").map(String.init)
-  }
 }
 
 extension InlineStyle {

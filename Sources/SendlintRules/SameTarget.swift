@@ -69,20 +69,6 @@ public struct SameTarget: Rule {
 
   public init(options: RuleOptions) {}
 
-  /// `url` before its first "#" Character. The "#" byte is found by memchr-speed byte search; when
-  /// it and everything before it are ASCII (every serialised URL), that byte is the first "#"
-  /// Character too (ASCII scalars are graphemes of their own). Otherwise the Character search
-  /// decides, as before: a "#" joined to a combining mark is not a "#".
-  static func withoutFragment(_ url: String) -> String {
-    let utf8 = url.utf8
-    guard let hash = utf8.firstIndex(of: UInt8(ascii: "#")) else { return url }
-    let after = utf8.index(after: hash)
-    if utf8[..<hash].allSatisfy({ $0 < 0x80 }), after == utf8.endIndex || utf8[after] < 0x80 {
-      return String(url[..<hash])
-    }
-    return url.firstIndex(of: "#").map { String(url[..<$0]) } ?? url
-  }
-
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     // Members are kept as indices into the inventory's links: a message can hold thousands.
     var groups: [String: [(index: Int, shown: String)]] = [:]
@@ -91,7 +77,8 @@ public struct SameTarget: Rule {
     for (index, link) in links.enumerated() where link.kind == .a || link.kind == .area || link.kind == .vml {
       // The fragment is not sent to the server: `page#a` and `page#b` are one target.
       guard let delivered = link.deliveredURL else { continue }
-      let target = Self.withoutFragment(delivered)
+      let target = String(
+        delivered.splitASCII(separator: UInt8(ascii: "#"), maxSplits: 1, omittingEmptySubsequences: false)[0])
       guard let shown = link.analysis.textURLs.first(where: { $0.form != .email })
       else { continue }
       let normalised = shown.text.lowercased().replacingOccurrences(of: "https://", with: "")

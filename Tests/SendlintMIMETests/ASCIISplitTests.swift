@@ -10,9 +10,10 @@ import Testing
   static let texts = [
     "", ";", ";;", "a", "a;b", ";a;;b;", "a;b;", "from x (y [1.2.3.4]) by z; Mon, 4 Aug 2003",
     "a\r\nb;c\r\n", "\r\n;\r;\n", "a\r;\nb", "x;\u{301}y;z", "caf\u{E9};b", "\u{600};a", "a;\u{600}b;c",
-    "a b\tc  d\r\ne", " \u{301}a b", "h=from:to:subject:date", "a=1&b=2&&c",
+    "a b\tc  d\r\ne", " \u{301}a b", "h=from:to:subject:date", "a=1&b=2&&c", "https://x/p#a#b",
+    "x#\u{301}y#z",
   ]
-  static let separators: [Character] = [";", " ", ":", "&", "\r", "\n", "="]
+  static let separators: [Character] = [";", " ", ":", "&", "\r", "\n", "=", "#"]
 
   @Test func agreesWithTheCharacterSplit() {
     for text in Self.texts {
