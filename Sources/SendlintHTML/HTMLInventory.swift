@@ -287,7 +287,8 @@ final class InventoryBuilder {
   /// Whether a selector chain matches the element being opened: its last compound matches the
   /// element, the others match ancestors in order (descendant semantics). Every ancestor walked and
   /// compound component compared is charged to `cascadeWork`; the walk gives up (no match) once the
-  /// budget is spent, so a long descendant chain over a deep stack cannot run unbounded.
+  /// budget is spent, so a long descendant chain over a deep stack cannot run unbounded. A walk the
+  /// `keys` masks rule out is not made, and costs nothing beyond the last compound's test.
   func matches(
     _ selector: [CompoundSelector], tag: String, classes: Set<String>, classMask: UInt64, id: String?
   ) -> Bool {
@@ -305,8 +306,18 @@ final class InventoryBuilder {
     // The other compounds, innermost first, each against a further-out ancestor.
     position -= 1
     while position >= 0 {
+      let required = selector[position].requiredMask
       while ancestor >= 0 {
         guard work <= limit else { return false }
+        let key = keys[ancestor]
+        // No ancestor from here out carries what the compound requires.
+        if required & ~key.lineage != 0 { return false }
+        // This one does not; the ones further out may.
+        if required & ~key.own != 0 {
+          work += 1
+          ancestor -= 1
+          continue
+        }
         let element = stack[ancestor]
         if selector[position].matches(
           tag: element.name, classes: element.classes, classMask: element.classMask, id: element.id,
@@ -376,6 +387,10 @@ final class InventoryBuilder {
   let bytes: [UInt8]
   let base: Int
   var stack: [OpenElement] = []
+  /// For each open element, its `CSSClassMask.key` (`own`) and the OR of its own and its
+  /// ancestors' keys (`lineage`): a compound whose `requiredMask` an element's key lacks does not
+  /// match it, and one its lineage lacks matches none of its ancestors, so the walk stops there.
+  var keys: [(own: UInt64, lineage: UInt64)] = []
   var untrackedDepth = 0
   var links: [LinkBuilder] = []
   var images: [HTMLImage] = []
@@ -411,6 +426,45 @@ final class InventoryBuilder {
     }
     return facts
   }
+
+  /// Cascaded styles computed so far, by the rules that matched and the inline style text:
+  /// newsletters give hundreds of elements one class list and one `style=`, and each combination
+  /// is merged (and its facts derived) once. Bounded like `inlineStyles`.
+  var cascadedStyles: [CascadeKey: StyleFacts?] = [:]
+  struct CascadeKey: Hashable {
+    let rules: [Int]
+    let inline: String?
+  }
+
+  /// The style of an element matched by `rules` (in document order, outside @media) with inline
+  /// style `inline`: the rules' declarations in order, then the inline ones, then every
+  /// `!important` one (an important inline declaration beats an important rule, CSS Cascade 4
+  /// §6.1); nil when that leaves none.
+  func cascadedStyle(_ rules: [Int], inline: String?, inlineFacts: StyleFacts?) -> StyleFacts? {
+    let key = CascadeKey(rules: rules, inline: inline)
+    if let known = cascadedStyles[key] { return known }
+    var declarations: [String: String] = [:]
+    var importantDeclarations: [String: String] = [:]
+    for ruleIndex in rules {
+      let rule = styleRules[ruleIndex]
+      declarations.merge(rule.declarations) { $1 }
+      for property in rule.important { importantDeclarations[property] = rule.declarations[property] }
+    }
+    if let inline = inlineFacts?.style {
+      declarations.merge(inline.declarations) { $1 }
+      for property in inline.important { importantDeclarations[property] = inline.declarations[property] }
+    }
+    declarations.merge(importantDeclarations) { $1 }
+    let facts = declarations.isEmpty ? nil : StyleFacts(InlineStyle(declarations: declarations))
+    if cascadedStyles.count < Self.maximumRememberedStyles,
+      (inline?.utf8.count ?? 0) <= Self.maximumRememberedStyleBytes,
+      rules.count <= Self.maximumRememberedRules
+    {
+      cascadedStyles[key] = facts
+    }
+    return facts
+  }
+  static let maximumRememberedRules = 256
 
   /// An element's style and what the builder derives from it, each computed on first use, so
   /// elements that share an inline style text (and no `<style>` rule) share the work.
@@ -497,13 +551,10 @@ final class InventoryBuilder {
     for name in classes { classMask |= CSSClassMask.bit(name) }
     let elementID = tag.attribute(.id)?.value
     // The cascade, simplified: matching <style> rules in order, then the inline style.
-    var declarations: [String: String] = [:]
-    // `!important` declarations beat normal ones of any origin, the inline style's included; an
-    // important inline declaration beats an important rule (CSS Cascade 4 §6.1).
-    var importantDeclarations: [String: String] = [:]
+    // The rules outside @media that matched, in order: without one, the inline style alone is
+    // the style.
+    var appliedRules: [Int] = []
     var revealedByMedia = false
-    // Whether a rule outside @media matched: without one, the inline style alone is the style.
-    var ruleApplied = false
     for ruleIndex in admittedCandidateRules(tag: name, classes: classes, id: elementID, at: tag.start) {
       // Past the budget the element keeps what matched so far; later elements get no rules.
       guard cascadeBudgetLeft(at: tag.start) else { break }
@@ -522,20 +573,14 @@ final class InventoryBuilder {
           revealedByMedia = true
         }
       } else {
-        ruleApplied = true
-        declarations.merge(rule.declarations) { $1 }
-        for property in rule.important { importantDeclarations[property] = rule.declarations[property] }
+        appliedRules.append(ruleIndex)
       }
     }
-    let inlineFacts = tag.attribute(.style).map { inlineStyle($0.value) }
+    let inlineText = tag.attribute(.style)?.value
+    let inlineFacts = inlineText.map { inlineStyle($0) }
     let styleFacts: StyleFacts?
-    if ruleApplied {
-      if let inline = inlineFacts?.style {
-        declarations.merge(inline.declarations) { $1 }
-        for property in inline.important { importantDeclarations[property] = inline.declarations[property] }
-      }
-      declarations.merge(importantDeclarations) { $1 }
-      styleFacts = declarations.isEmpty ? nil : StyleFacts(InlineStyle(declarations: declarations))
+    if !appliedRules.isEmpty {
+      styleFacts = cascadedStyle(appliedRules, inline: inlineText, inlineFacts: inlineFacts)
     } else {
       // The merge would copy the inline declarations into an empty table (its important ones
       // onto themselves): the inline style is taken as it is, with the facts already derived
@@ -746,6 +791,8 @@ final class InventoryBuilder {
     if let linkIndex { openLinks.append(linkIndex) }
     let facts = accessibilityFacts(
       tag, style: style, ownColor: ownColor, color: color, isLink: linkIndex != nil && tagID == .a)
+    let key = CSSClassMask.key(tag: name, id: elementID, classMask: classMask)
+    keys.append((key, key | (keys.last?.lineage ?? 0)))
     stack.append(
       OpenElement(
         name: name, tag: tagID, hiddenReason: hiddenReason, linkBuilder: linkIndex, invisible: invisible,
@@ -805,6 +852,7 @@ final class InventoryBuilder {
   private func closeTop() {
     // `closeTop` runs only while the stack is non-empty.
     let element = stack.removeLast()
+    keys.removeLast()
     if element.invisible { invisibleDepth -= 1 }
     if let link = element.linkBuilder {
       links[link].open = false

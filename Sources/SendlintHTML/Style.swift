@@ -219,13 +219,34 @@ public struct InlineStyle: Sendable {
 
 /// A compound selector: `div.note#main` — tag, classes, id.
 public struct CompoundSelector: Sendable, Hashable {
-  public var tag: String?
-  public var classes: [String] = [] {
-    didSet { classBits = classes.map(CSSClassMask.bit) }
+  public var tag: String? {
+    didSet { updateRequiredMask() }
   }
-  public var id: String?
+  public var classes: [String] = [] {
+    didSet {
+      classBits = classes.map { CSSClassMask.bit($0) }
+      updateRequiredMask()
+    }
+  }
+  public var id: String? {
+    didSet { updateRequiredMask() }
+  }
   /// `CSSClassMask.bit` of each of `classes`, kept with them.
   private(set) var classBits: [UInt64] = []
+  /// The bits the `CSSClassMask.key` of every element this compound matches carries: one for its
+  /// tag, its id and each class (a non-ASCII name, whose bits cannot decide, adds none). An
+  /// element, or a run of ancestors, whose mask lacks one of them cannot match.
+  private(set) var requiredMask: UInt64 = 0
+
+  private mutating func updateRequiredMask() {
+    var mask: UInt64 = 0
+    if let tag, tag != "*" {
+      mask |= CSSClassMask.decisive(CSSClassMask.bit(tag, seed: CSSClassMask.tagSeed))
+    }
+    if let id { mask |= CSSClassMask.decisive(CSSClassMask.bit(id, seed: CSSClassMask.idSeed)) }
+    for bit in classBits { mask |= CSSClassMask.decisive(bit) }
+    requiredMask = mask
+  }
 
   /// Whether the element matches, charging one unit of `work` per component tested (tag, id, each
   /// class): a compound of 20,000 classes costs 20,000, not one. Classes are a set, so each test is
@@ -251,14 +272,28 @@ public struct CompoundSelector: Sendable, Hashable {
 /// 64): a selector's class whose bits an element's mask lacks is certainly not one of its classes.
 /// A name with a non-ASCII byte sets every bit, since String equality is canonical equivalence
 /// (`"\u{212A}" == "K"`) and bytes would not decide it.
+/// Tags and ids get bits of their own (another FNV seed), so one mask can summarise an element's
+/// tag, id and classes (`key`) and a run of ancestors (the OR of their keys).
 enum CSSClassMask {
-  static func bit(_ name: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let classSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let tagSeed: UInt64 = 0x8422_2325_cbf2_9ce4
+  static let idSeed: UInt64 = 0x9ce4_8422_cbf2_2325
+
+  static func bit(_ name: String, seed: UInt64 = classSeed) -> UInt64 {
+    var hash = seed
     for byte in name.utf8 {
       if byte >= 0x80 { return .max }
       hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
     }
     return 1 << (hash & 63)
+  }
+
+  /// A bit as a requirement: a non-ASCII name's all-ones mask requires nothing.
+  static func decisive(_ bit: UInt64) -> UInt64 { bit == .max ? 0 : bit }
+
+  /// An element's key: its tag's, id's and classes' bits.
+  static func key(tag: String, id: String?, classMask: UInt64) -> UInt64 {
+    bit(tag, seed: tagSeed) | (id.map { bit($0, seed: idSeed) } ?? 0) | classMask
   }
 }
 
@@ -490,18 +525,48 @@ public enum CSSColor {
 
   /// WCAG 2.1 contrast ratio (1…21) of two normalised `#rrggbb` colours.
   public static func contrast(_ first: String, _ second: String) -> Double? {
-    func luminance(_ colour: String) -> Double? {
-      guard colour.hasPrefix("#"), colour.count == 7, let value = Int(colour.dropFirst(), radix: 16) else {
-        return nil
-      }
-      func channel(_ shift: Int) -> Double {
-        let c = Double((value >> shift) & 0xFF) / 255
-        return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
-      }
-      return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
-    }
     guard let a = luminance(first), let b = luminance(second) else { return nil }
     return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+  }
+
+  /// The relative luminance of a `#rrggbb` colour (WCAG 2.1); nil for any other text.
+  static func luminance(_ colour: String) -> Double? {
+    var text = colour
+    return text.withUTF8(luminance)
+  }
+
+  private static func luminance(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    guard bytes.count == 7, bytes[0] == UInt8(ascii: "#") else { return nil }
+    var channels = (0, 0, 0)
+    for index in 0..<3 {
+      guard let high = hexValue(bytes[1 + 2 * index]), let low = hexValue(bytes[2 + 2 * index]) else {
+        return nil
+      }
+      let value = high << 4 | low
+      switch index {
+      case 0: channels.0 = value
+      case 1: channels.1 = value
+      default: channels.2 = value
+      }
+    }
+    let linear = linearChannel
+    return 0.2126 * linear[channels.0] + 0.7152 * linear[channels.1] + 0.0722 * linear[channels.2]
+  }
+
+  private static func hexValue(_ byte: UInt8) -> Int? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
+    default: nil
+    }
+  }
+
+  /// The sRGB channel values 0…255 linearised (WCAG 2.1's formula), computed once: `pow` for
+  /// each channel of each element was most of a contrast test.
+  static let linearChannel: [Double] = (0..<256).map { value in
+    let c = Double(value) / 255
+    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
   }
 
   /// A ratio with two decimals (`1.04`), without Foundation's formatter.

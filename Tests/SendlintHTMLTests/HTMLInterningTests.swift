@@ -125,4 +125,90 @@ import Testing
     #expect(
       hidden("<style>.a.b { display:none }</style><p class='b'>one</p><p class='b a'>both</p>") == ["both"])
   }
+
+  /// The ancestor masks that let the cascade skip walks (an element's own key, and the OR over its
+  /// ancestors) never change a match: random trees of tags, classes and ids (KELVIN SIGN among
+  /// them) under random descendant selectors hide exactly the elements a plain walk over the tree
+  /// matches, and their descendants.
+  @Test func ancestorMasksKeepDescendantMatching() {
+    struct Node {
+      var tag: String
+      var classes: [String]
+      var id: String?
+      var parent: Int?
+    }
+    var state: UInt64 = 0x5eed
+    func next(_ bound: Int) -> Int {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+    let tags = ["div", "span", "b", "em"]
+    let classNames = ["a", "b", "c", "K", "\u{212A}"]
+    let ids = ["x", "y"]
+    func compound(tag: String?, classes: [String], id: String?) -> (text: String, test: (Node) -> Bool) {
+      let text = (tag ?? "") + (id.map { "#" + $0 } ?? "") + classes.map { "." + $0 }.joined()
+      return (
+        text.isEmpty ? "*" : text,
+        { node in
+          (tag == nil || tag == node.tag) && (id == nil || id == node.id)
+            && classes.allSatisfy { node.classes.contains($0) }
+        }
+      )
+    }
+    for _ in 0..<300 {
+      // A random tree in document order: each node's parent is an earlier node (or none).
+      var nodes: [Node] = []
+      var open: [Int] = []
+      var html = ""
+      for index in 0..<40 {
+        let closing = open.isEmpty ? 0 : next(open.count + 1)
+        for _ in 0..<closing {
+          html += "</\(nodes[open.removeLast()].tag)>"
+        }
+        let node = Node(
+          tag: tags[next(tags.count)],
+          classes: (0..<next(3)).map { _ in classNames[next(classNames.count)] },
+          id: next(3) == 0 ? ids[next(ids.count)] : nil, parent: open.last)
+        nodes.append(node)
+        open.append(index)
+        let idText = node.id.map { " id='\($0)'" } ?? ""
+        html += "<\(node.tag) class='\(node.classes.joined(separator: " "))'\(idText)> t\(index) "
+      }
+      // A selector of one to three compounds, outermost first.
+      let compounds = (0..<(1 + next(3))).map { _ in
+        compound(
+          tag: next(2) == 0 ? tags[next(tags.count)] : nil,
+          classes: (0..<next(3)).map { _ in classNames[next(classNames.count)] },
+          id: next(4) == 0 ? ids[next(ids.count)] : nil)
+      }
+      let selector = compounds.map(\.text).joined(separator: " ")
+      func matches(_ index: Int) -> Bool {
+        guard compounds.last!.test(nodes[index]) else { return false }
+        var ancestor = nodes[index].parent
+        for position in compounds.indices.dropLast().reversed() {
+          while let current = ancestor, !compounds[position].test(nodes[current]) {
+            ancestor = nodes[current].parent
+          }
+          guard let found = ancestor else { return false }
+          ancestor = nodes[found].parent
+        }
+        return true
+      }
+      func hiddenByWalk(_ index: Int) -> Bool {
+        var current: Int? = index
+        while let node = current {
+          if matches(node) { return true }
+          current = nodes[node].parent
+        }
+        return false
+      }
+      let expected = Set(nodes.indices.filter(hiddenByWalk).map { "t\($0)" })
+      let inventory = HTMLInventory.read(Array("<style>\(selector) { display:none }</style>\(html)".utf8))
+      let hidden = Set(inventory.hiddenText.flatMap { $0.text.split(separator: " ").map(String.init) })
+      #expect(hidden == expected, "\(selector) over \(html)")
+    }
+  }
 }
