@@ -396,17 +396,22 @@ public enum StyleSheetParser {
 
   /// `div.a .b > #c` → compounds; nil for selector forms not supported.
   static func parseSelector(_ text: String) -> [CompoundSelector]? {
+    // ASCII without CR (nearly every selector; the HTML tokenizer turns CR into LF) is read on
+    // bytes: each byte is a Character, so the splits below are the same.
+    if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return parseASCIISelector(Array(text.utf8)) }
     var compounds: [CompoundSelector] = []
     for part in text.split(whereSeparator: {
       $0 == " " || $0 == ">" || $0 == "\n" || $0 == "\t" || $0 == "+" || $0 == "~"
     }) {
       var compound = CompoundSelector()
+      // Classes are collected and set once: each change of `classes` recomputes their bits.
+      var classes: [String] = []
       var current = ""
       var kind: Character = "t"
       func flush() {
         guard !current.isEmpty else { return }
         switch kind {
-        case ".": compound.classes.append(current)
+        case ".": classes.append(current)
         case "#": compound.id = current
         default: compound.tag = current.lowercased()
         }
@@ -423,6 +428,46 @@ public enum StyleSheetParser {
         }
       }
       flush()
+      if !classes.isEmpty { compound.classes = classes }
+      compounds.append(compound)
+    }
+    return compounds.isEmpty ? nil : compounds
+  }
+
+  /// `parseSelector` for an ASCII selector without CR.
+  static func parseASCIISelector(_ bytes: [UInt8]) -> [CompoundSelector]? {
+    var compounds: [CompoundSelector] = []
+    for part in bytes.split(whereSeparator: {
+      $0 == 0x20 || $0 == UInt8(ascii: ">") || $0 == 0x0A || $0 == 0x09 || $0 == UInt8(ascii: "+")
+        || $0 == UInt8(ascii: "~")
+    }) {
+      var compound = CompoundSelector()
+      var classes: [String] = []
+      var kind = UInt8(ascii: "t")
+      var start = part.startIndex
+      func flush(_ end: Int) {
+        guard end > start else { return }
+        let name = part[start..<end]
+        switch kind {
+        case UInt8(ascii: "."): classes.append(String(decoding: name, as: UTF8.self))
+        case UInt8(ascii: "#"): compound.id = String(decoding: name, as: UTF8.self)
+        default:
+          compound.tag = String(
+            decoding: name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+      }
+      for index in part.indices {
+        let byte = part[index]
+        if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "#") {
+          flush(index)
+          kind = byte
+          start = index + 1
+        } else if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "(") {
+          return nil
+        }
+      }
+      flush(part.endIndex)
+      if !classes.isEmpty { compound.classes = classes }
       compounds.append(compound)
     }
     return compounds.isEmpty ? nil : compounds
