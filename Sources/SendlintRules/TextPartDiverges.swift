@@ -5,37 +5,64 @@ import SendlintInventory
 /// letters, lowercased; merge tags filled in where the manifest gives values. O(n).
 enum VisibleWords {
   static func words(_ text: String) -> [String] {
+    var text = text
+    return text.withUTF8(words)
+  }
+
+  /// `words` on the UTF-8 of a String (valid, so each lead byte gives its scalar's length). Words
+  /// are cut and ASCII ones lowercased on bytes; a word with another scalar is lowercased as a
+  /// String, as before.
+  static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
     var result: [String] = []
-    var current = String.UnicodeScalarView()
+    var start = 0
     var letters = 0
-    func flush() {
-      if letters >= 2 { result.append(String(current).lowercased()) }
-      current = String.UnicodeScalarView()
+    var ascii = true
+    func flush(_ end: Int) {
+      if letters >= 2 {
+        let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        result.append(
+          ascii
+            ? String(unsafeUninitializedCapacity: word.count) { buffer in
+              for (index, byte) in word.enumerated() {
+                buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+              }
+              return word.count
+            } : String(decoding: word, as: UTF8.self).lowercased())
+      }
       letters = 0
+      ascii = true
     }
-    for scalar in text.unicodeScalars {
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
       // ASCII without the property tables: its Alphabetic scalars are A–Z and a–z, and its only
       // scalars with a numeric type the digits.
-      if scalar.value < 0x80 {
-        let byte = UInt8(scalar.value)
+      if byte < 0x80 {
         if (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") {
-          current.append(scalar)
           letters += 1
-        } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-          current.append(scalar)
-        } else {
-          flush()
+        } else if !(byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) {
+          flush(index)
+          start = index + 1
         }
-      } else if scalar.properties.isAlphabetic {
-        current.append(scalar)
-        letters += 1
-      } else if scalar.properties.numericType != nil {
-        current.append(scalar)
-      } else {
-        flush()
+        index += 1
+        continue
       }
+      let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+      var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+      for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+      let scalar = Unicode.Scalar(value)!
+      if scalar.properties.isAlphabetic {
+        letters += 1
+        ascii = false
+      } else if scalar.properties.numericType != nil {
+        ascii = false
+      } else {
+        flush(index)
+        start = index + length
+      }
+      index += length
     }
-    flush()
+    flush(bytes.count)
     return result
   }
 

@@ -45,8 +45,20 @@ import Testing
     let texts = [
       everyASCII, "Hello, World 2024! x1 ab3cd", "Straße café ２０２４ Ⅻ naïve", "@[`{ AZ az 09 _ab_",
       "a\u{301}b c\u{0663}\u{0664}d", "",
+      // Words that mix ASCII with other scalars (lowercased as Strings), 4-byte scalars.
+      "ABC\u{130}DEF X\u{1D400}\u{1D401}Y \u{1F600}ab\u{1F600} \u{10400}\u{10401} Ab\u{E9}CD",
     ]
-    for text in texts {
+    // Every scalar up to U+3000 between ASCII letters, and alone between two words.
+    var everyScalar = ""
+    for value in UInt32(0x80)...0x3000 {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      everyScalar += "Ab"
+      everyScalar.unicodeScalars.append(scalar)
+      everyScalar += "Cd "
+      everyScalar.unicodeScalars.append(scalar)
+      everyScalar += " "
+    }
+    for text in texts + [everyScalar] {
       #expect(VisibleWords.words(text) == Self.referenceWords(text), "\(text.debugDescription)")
     }
   }
