@@ -13,16 +13,29 @@ public struct ESPClickTracker: Sendable {
   /// Where the form is documented or observed.
   public let source: String
 
+  /// `domain` normalised, bare and with a leading dot, computed once: `tracker(for:)` tests every
+  /// known tracker against every link.
+  let normalisedDomain: String
+  let dottedDomain: String
+
   public init(esp: String, domain: String, paths: [String], source: String) {
     self.esp = esp
     self.domain = domain
     self.paths = paths
     self.source = source
+    normalisedDomain = HostName.normalise(domain)
+    dottedDomain = "." + normalisedDomain
   }
 
   /// Whether `url` on `host` is this tracker's click redirect.
   public func matches(host: String, url: URLRecord) -> Bool {
-    guard HostName.host(host, isWithin: domain) else { return false }
+    matches(normalisedHost: HostName.normalise(host), url: url)
+  }
+
+  /// `matches(host:url:)` for a host already through `HostName.normalise` (what
+  /// `HostName.host(_:isWithin:)` compares).
+  func matches(normalisedHost host: String, url: URLRecord) -> Bool {
+    guard host == normalisedDomain || host.hasSuffix(dottedDomain) else { return false }
     if paths.isEmpty { return true }
     let path = url.path.lowercased()
     return paths.contains { path == $0 || path.hasPrefix($0 + "/") }
@@ -105,7 +118,10 @@ extension ESPClickTracker {
 
   /// The known tracker whose click redirect `url` is, if any.
   public static func tracker(for url: URLRecord) -> ESPClickTracker? {
-    guard let host = url.host.map({ HostName.normalise($0.description) }) else { return nil }
-    return known.first { $0.matches(host: host, url: url) }
+    // Normalised twice, as `matches(host:url:)` did to the normalised host for each tracker.
+    guard let host = url.host.map({ HostName.normalise(HostName.normalise($0.description)) }) else {
+      return nil
+    }
+    return known.first { $0.matches(normalisedHost: host, url: url) }
   }
 }

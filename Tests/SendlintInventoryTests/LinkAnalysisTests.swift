@@ -109,6 +109,37 @@ import Testing
     #expect(ESPClickTracker.tracker(for: try url("https://www.contoso.com/ls/click")) == nil)
   }
 
+  /// `tracker(for:)` compares against each tracker's domain normalised once; the answer is the
+  /// one `HostName.host(_:isWithin:)` on every tracker gave, for each tracker's own forms, near
+  /// misses and hosts with upper case, trailing dots and IDNA.
+  @Test func espTrackerLookupAgreesWithHostComparison() throws {
+    func reference(_ url: URLRecord) -> ESPClickTracker? {
+      guard let host = url.host.map({ HostName.normalise($0.description) }) else { return nil }
+      return ESPClickTracker.known.first { tracker in
+        guard HostName.host(host, isWithin: tracker.domain) else { return false }
+        if tracker.paths.isEmpty { return true }
+        let path = url.path.lowercased()
+        return tracker.paths.contains { path == $0 || path.hasPrefix($0 + "/") }
+      }
+    }
+    var texts = ["https://www.contoso.com/", "mailto:a@b.example", "https://xsendgrid.net/ls/click"]
+    for tracker in ESPClickTracker.known {
+      for host in [
+        tracker.domain, "a.\(tracker.domain)", "A.\(tracker.domain.uppercased()).", "x\(tracker.domain)",
+      ] {
+        for path in tracker.paths + ["/", "/other", (tracker.paths.first ?? "/p").uppercased() + "/more"] {
+          texts.append("https://\(host)\(path)?u=1")
+        }
+      }
+    }
+    texts += ["https://b\u{FC}cher.sendgrid.net/ls/click", "https://sendgrid.net./wf/click/x"]
+    for text in texts {
+      let parsed = try url(text)
+      #expect(ESPClickTracker.tracker(for: parsed)?.esp == reference(parsed)?.esp, "\(text)")
+      #expect(ESPClickTracker.tracker(for: parsed)?.domain == reference(parsed)?.domain, "\(text)")
+    }
+  }
+
   @Test func imageProxiesGiveTheirOrigin() throws {
     let gmail = try url(
       "https://ci3.googleusercontent.com/proxy/abc=s0-d-e1-ft#https://img.contoso.com/logo.png")
