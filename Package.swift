@@ -144,7 +144,8 @@ let package = Package(
     .testTarget(
       name: "SendlintHTMLTests", dependencies: ["SendlintCore", "SendlintHTML", "SendlintTestSupport"]),
     .testTarget(
-      name: "SendlintURLTests", dependencies: ["SendlintURL", "SendlintTestSupport"], exclude: ["Fixtures"]),
+      name: "SendlintURLTests", dependencies: ["SendlintCore", "SendlintURL", "SendlintTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "SendlintInventoryTests",
       dependencies: [

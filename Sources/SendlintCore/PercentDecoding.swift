@@ -21,6 +21,27 @@ public enum PercentDecoding {
     return output
   }
 
+  /// The first `count` bytes (or fewer, when the input decodes to fewer) that `decode(bytes)`
+  /// gives, reading only as far as they need.
+  public static func decodedPrefix(_ bytes: some Collection<UInt8>, count: Int) -> [UInt8] {
+    var output: [UInt8] = []
+    var index = bytes.startIndex
+    while index != bytes.endIndex, output.count < count {
+      let byte = bytes[index]
+      let second = bytes.index(after: index)
+      if byte == UInt8(ascii: "%"), second != bytes.endIndex, bytes.index(after: second) != bytes.endIndex,
+        let high = hexValue(bytes[second]), let low = hexValue(bytes[bytes.index(after: second)])
+      {
+        output.append(high << 4 | low)
+        index = bytes.index(second, offsetBy: 2)
+      } else {
+        output.append(byte)
+        index = second
+      }
+    }
+    return output
+  }
+
   @inline(__always) public static func hexValue(_ byte: UInt8) -> UInt8? {
     switch byte {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

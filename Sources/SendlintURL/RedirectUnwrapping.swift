@@ -96,6 +96,17 @@ public enum RedirectUnwrapping {
 
   /// A query value read as a destination URL, or nil.
   static func destination(inValue raw: Substring, scheme: String) -> URLRecord? {
+    // Most query values are ids and flags: what the readings below look for starts with "h", "H",
+    // "/" or "%" once decoded (no other character lowercases to those; a repaired invalid byte is
+    // U+FFFD), or carries base64's "aHR0c" at its first or third byte. A value decoding to
+    // neither is no destination, and is not decoded whole.
+    let head = PercentDecoding.decodedPrefix(raw.utf8, count: 3)
+    guard let first = head.first else { return nil }
+    let mayBeURL =
+      first == UInt8(ascii: "h") || first == UInt8(ascii: "H") || first == UInt8(ascii: "/")
+      || first == UInt8(ascii: "%")
+    let mayBeBase64 = first == UInt8(ascii: "a") || (head.count > 2 && head[2] == UInt8(ascii: "a"))
+    guard mayBeURL || mayBeBase64 else { return nil }
     // Form encoding first (`+` is a space there); base64 keeps its `+`, so it reads the value
     // percent-decoded without that.
     var value = String(decoding: PercentDecoding.decode(raw.utf8, plusAsSpace: true), as: UTF8.self)
