@@ -139,9 +139,7 @@ struct URLParser {
 
   init(input: String, base: URLRecord?) {
     // ASCII input (nearly every href) becomes scalars byte by byte, without UTF-8 decoding.
-    let all =
-      input.utf8.allSatisfy { $0 < 0x80 }
-      ? input.utf8.map { Unicode.Scalar($0) } : Array(input.unicodeScalars)
+    let all = Self.asciiScalars(input) ?? Array(input.unicodeScalars)
     // Strip leading and trailing C0 controls and spaces; remove ASCII tab and newline anywhere.
     // One slice, not `removeFirst` per scalar: that shifted the whole array each time, quadratic
     // in a hostile prefix of controls.
@@ -153,6 +151,22 @@ struct URLParser {
     if scalars.count != before { notes.insert(.whitespaceRemoved) }
     self.input = scalars
     self.base = base
+  }
+
+  /// The scalars of an ASCII string, one per byte, in one pass; nil when a byte is not ASCII.
+  static func asciiScalars(_ input: String) -> [Unicode.Scalar]? {
+    var isASCII = true
+    let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: input.utf8.count) { buffer, count in
+      for byte in input.utf8 {
+        if byte >= 0x80 {
+          isASCII = false
+          break
+        }
+        buffer[count] = Unicode.Scalar(byte)
+        count += 1
+      }
+    }
+    return isASCII ? scalars : nil
   }
 
   static func isAlpha(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
@@ -213,6 +227,18 @@ struct URLParser {
       return
     }
     if !url.pathSegments.isEmpty { url.pathSegments.removeLast() }
+  }
+
+  /// Appends the ASCII scalars from `start` (which `keep` accepts) while `keep` accepts them, as
+  /// bytes, and returns the index of the last one appended: the state machine's loop then steps
+  /// past it, as if it had appended each in its own turn.
+  @inline(__always)
+  func copyRun(from start: Int, to output: inout [UInt8], while keep: (UInt32) -> Bool) -> Int {
+    var end = start + 1
+    while end < input.count, keep(input[end].value) { end += 1 }
+    output.reserveCapacity(output.count + end - start)
+    for index in start..<end { output.append(UInt8(truncatingIfNeeded: input[index].value)) }
+    return end - 1
   }
 
   mutating func run() -> URLRecord? {
@@ -539,7 +565,14 @@ struct URLParser {
             state = .fragment
           }
         } else if let ch = current {
-          PercentEncodeSet.path.append(ch, to: &buffer)
+          if PercentEncodeSet.path.contains(ch.value) {
+            PercentEncodeSet.path.append(ch, to: &buffer)
+          } else {
+            // A run of what the path keeps as it is, up to the segment's end, copied at once.
+            pointer = copyRun(from: pointer, to: &buffer) {
+              !PercentEncodeSet.path.contains($0) && $0 != 0x2F && !(special && $0 == 0x5C)
+            }
+          }
         }
       case .opaquePath:
         // Built in `tail`; entered only with an empty opaque path, stored when it ends.
@@ -557,7 +590,13 @@ struct URLParser {
           let next = c(pointer + 1)
           if next == "?" || next == "#" { tail.append(contentsOf: "%20".utf8) } else { tail.append(0x20) }
         } else if let ch = current {
-          PercentEncodeSet.c0Control.append(ch, to: &tail)
+          if PercentEncodeSet.c0Control.contains(ch.value) {
+            PercentEncodeSet.c0Control.append(ch, to: &tail)
+          } else {
+            // Printable ASCII other than space, "?" and "#" is kept as it is: a `data:` URL's
+            // payload is copied in runs, not state by state.
+            pointer = copyRun(from: pointer, to: &tail) { $0 > 0x20 && $0 < 0x7F && $0 != 0x3F && $0 != 0x23 }
+          }
         }
       case .query:
         if current == "#" || current == nil {
@@ -571,12 +610,20 @@ struct URLParser {
             state = .fragment
           }
         } else if let ch = current {
-          Self.append(ch, to: &buffer)
+          if ch.value < 0x80 {
+            pointer = copyRun(from: pointer, to: &buffer) { $0 < 0x80 && $0 != 0x23 }
+          } else {
+            Self.append(ch, to: &buffer)
+          }
         }
       case .fragment:
         // Built in `tail`; this state is never left, so the fragment is stored after the loop.
         if let ch = current {
-          PercentEncodeSet.fragment.append(ch, to: &tail)
+          if PercentEncodeSet.fragment.contains(ch.value) {
+            PercentEncodeSet.fragment.append(ch, to: &tail)
+          } else {
+            pointer = copyRun(from: pointer, to: &tail) { !PercentEncodeSet.fragment.contains($0) }
+          }
         }
       }
       if current == nil && pointer >= input.count { break }
