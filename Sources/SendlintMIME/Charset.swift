@@ -16,15 +16,8 @@ public enum Charset {
   /// to the slice's start, and the slice is copied at most once.
   public static func toUTF8(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: DecodedText, lossy: Bool)
   {
-    let label = (charset ?? "").lowercased().trimmingASCIIWhitespace()
-    // Charsets that encode text in ASCII bytes (UTF-7, ISO-2022-*, HZ) or are not ASCII-based
-    // at all (UTF-16/32) must be converted even when every byte is below 0x80.
-    let asciiCompatible = ![
-      "utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz",
-      "csiso2022",
-    ]
-    .contains { label.hasPrefix($0) }
-    if asciiCompatible, bytes.allSatisfy({ $0 < 0x80 }) {
+    let label = Self.label(charset)
+    if bytes.allSatisfy({ $0 < 0x80 }), !encodesTextInASCIIBytes(label) {
       return (DecodedText(bytes: Array(bytes), maps: [.identity(base: 0)]), false)
     }
     switch label {
@@ -45,9 +38,31 @@ public enum Charset {
     }
   }
 
-  /// Convenience for header words: bytes in a charset to a Swift string.
+  /// A charset parameter as the conversions read it: lowercased, without surrounding whitespace.
+  static func label(_ charset: String?) -> String { (charset ?? "").lowercased().trimmingASCIIWhitespace() }
+
+  /// Charsets that encode text in ASCII bytes (UTF-7, ISO-2022-*, HZ) or are not ASCII-based at
+  /// all (UTF-16/32): converted even when every byte is below 0x80. Each name starts with one of
+  /// c, h, i or u, so any other first byte answers at once.
+  static func encodesTextInASCIIBytes(_ label: String) -> Bool {
+    guard let first = label.utf8.first,
+      first == UInt8(ascii: "u") || first == UInt8(ascii: "i") || first == UInt8(ascii: "h")
+        || first == UInt8(ascii: "c")
+    else { return false }
+    return [
+      "utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz",
+      "csiso2022",
+    ]
+    .contains { label.hasPrefix($0) }
+  }
+
+  /// Convenience for header words: bytes in a charset to a Swift string. ASCII bytes in an
+  /// ASCII-based charset are the text as they are, without building a map.
   public static func string(_ bytes: [UInt8], charset: String?) -> String {
-    String(decoding: toUTF8(bytes, charset: charset).text.bytes, as: UTF8.self)
+    if bytes.allSatisfy({ $0 < 0x80 }), !encodesTextInASCIIBytes(label(charset)) {
+      return String(decoding: bytes, as: UTF8.self)
+    }
+    return String(decoding: toUTF8(bytes, charset: charset).text.bytes, as: UTF8.self)
   }
 
   static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
