@@ -155,18 +155,14 @@ struct URLParser {
 
   /// The scalars of an ASCII string, one per byte, in one pass; nil when a byte is not ASCII.
   static func asciiScalars(_ input: String) -> [Unicode.Scalar]? {
-    var isASCII = true
-    let scalars = [Unicode.Scalar](unsafeUninitializedCapacity: input.utf8.count) { buffer, count in
-      for byte in input.utf8 {
-        if byte >= 0x80 {
-          isASCII = false
-          break
-        }
-        buffer[count] = Unicode.Scalar(byte)
-        count += 1
+    var text = input
+    return text.withUTF8 { utf8 in
+      guard !utf8.contains(where: { $0 >= 0x80 }) else { return nil }
+      return [Unicode.Scalar](unsafeUninitializedCapacity: utf8.count) { buffer, count in
+        for index in utf8.indices { buffer[index] = Unicode.Scalar(utf8[index]) }
+        count = utf8.count
       }
     }
-    return isASCII ? scalars : nil
   }
 
   static func isAlpha(_ c: Unicode.Scalar) -> Bool { (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
