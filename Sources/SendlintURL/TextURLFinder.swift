@@ -226,6 +226,9 @@ public struct TextURLFinder: Sendable {
     var end = scanEnd(bytes, from: start)
     end = trimTrailing(bytes, start: start, end: end)
     guard end > start else { return nil }
+    // Most bare candidates are words without a dot: `isBareHost`'s first test, on the bytes,
+    // before a String is made of them.
+    if form == .bare, !Self.hostPartMayBeHost(bytes[start..<end]) { return nil }
     let text = String(decoding: bytes[start..<end], as: UTF8.self)
     switch form {
     case .schemed:
@@ -287,7 +290,22 @@ public struct TextURLFinder: Sendable {
   }
 
   /// A bare `host.tld[/…]` whose last label is a public suffix, or a dotted IPv4 address.
-  private func isBareHost(_ text: String) -> Bool {
+  /// What `isBareHost` asks first of the text before its first "/", "?", "#" or ":": at most 253
+  /// bytes, no "@", a ".".
+  static func hostPartMayBeHost(_ bytes: ArraySlice<UInt8>) -> Bool {
+    var dot = false
+    var count = 0
+    for byte in bytes {
+      if byte == 0x2F || byte == 0x3F || byte == 0x23 || byte == 0x3A { break }
+      if byte == 0x40 { return false }
+      if byte == 0x2E { dot = true }
+      count += 1
+      if count > 253 { return false }
+    }
+    return dot
+  }
+
+  func isBareHost(_ text: String) -> Bool {
     // On UTF-8 bytes: the delimiters are ASCII, and Substring.contains went through Foundation.
     let utf8 = text.utf8
     let hostEnd = utf8.firstIndex { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 || $0 == 0x3A } ?? utf8.endIndex

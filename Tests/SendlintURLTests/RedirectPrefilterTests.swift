@@ -69,3 +69,31 @@ import Testing
     }
   }
 }
+
+/// `TextURLFinder.url` rejects a bare candidate on its bytes (`hostPartMayBeHost`) before making
+/// a String of it: every candidate it rejects must be one `isBareHost` rejects, invalid UTF-8
+/// (repaired to U+FFFD, longer) and hosts around the 253-byte limit included.
+@Suite struct BareHostPrefilterTests {
+  @Test func rejectedCandidatesAreNoBareHosts() {
+    let finder = TextURLFinder()
+    var candidates: [[UInt8]] = [
+      Array("example.com".utf8), Array("example".utf8), Array("a@b.com".utf8), Array("b.com/a@x".utf8),
+      Array("x/y.com".utf8), Array("x?y.com".utf8), Array("x#y.com".utf8), Array("x:80.com".utf8),
+      Array("192.168.0.1".utf8), Array("caf\u{E9}.fr".utf8), [0x61, 0xFF, 0x2E, 0x63, 0x6F, 0x6D],
+      [0xC3, 0x2E, 0x64, 0x65],
+    ]
+    for length in [250, 251, 252, 253, 254, 255] {
+      let label = Array(repeating: UInt8(ascii: "a"), count: length - 4)
+      candidates.append(label + Array(".com".utf8))
+      candidates.append(Array(label.dropLast(2)) + [0xFF, 0xFE] + Array(".com".utf8))
+    }
+    for bytes in candidates {
+      let text = String(decoding: bytes, as: UTF8.self)
+      if !TextURLFinder.hostPartMayBeHost(bytes[...]) {
+        #expect(!finder.isBareHost(text), "\(text.debugDescription)")
+      }
+    }
+    #expect(TextURLFinder.hostPartMayBeHost(Array("example.com".utf8)[...]))
+    #expect(!TextURLFinder.hostPartMayBeHost(Array("example".utf8)[...]))
+  }
+}
