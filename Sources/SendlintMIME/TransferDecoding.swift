@@ -16,36 +16,41 @@ public enum TransferDecoding {
     let end = input.endIndex
     while index < end {
       let byte = input[index]
-      if byte == UInt8(ascii: "=") {
-        // Soft line break: "=" then optional trailing whitespace then CRLF or LF.
-        var probe = index + 1
-        while probe < end, input[probe] == UInt8(ascii: " ") || input[probe] == UInt8(ascii: "\t") {
+      if byte != UInt8(ascii: "=") {
+        // Everything up to the next "=" is itself: copied in one run (memchr finds its end).
+        let stop = input.firstIndex(ofByte: UInt8(ascii: "="), from: index + 1, to: end) ?? end
+        out.append(contentsOf: input[index..<stop])
+        index = stop
+        continue
+      }
+      // Soft line break: "=" then optional trailing whitespace then CRLF or LF.
+      var probe = index + 1
+      while probe < end, input[probe] == UInt8(ascii: " ") || input[probe] == UInt8(ascii: "\t") {
+        probe += 1
+      }
+      if probe < end, input[probe] == UInt8(ascii: "\r") || input[probe] == UInt8(ascii: "\n") {
+        // CR CR LF (a CRLF file converted once more) is one line break, as Python's binascii
+        // reads it: every CR of the run, then the LF.
+        while input[probe] == UInt8(ascii: "\r"), probe + 1 < end,
+          input[probe + 1] == UInt8(ascii: "\r") || input[probe + 1] == UInt8(ascii: "\n")
+        {
           probe += 1
         }
-        if probe < end, input[probe] == UInt8(ascii: "\r") || input[probe] == UInt8(ascii: "\n") {
-          // CR CR LF (a CRLF file converted once more) is one line break, as Python's binascii
-          // reads it: every CR of the run, then the LF.
-          while input[probe] == UInt8(ascii: "\r"), probe + 1 < end,
-            input[probe + 1] == UInt8(ascii: "\r") || input[probe + 1] == UInt8(ascii: "\n")
-          {
-            probe += 1
-          }
-          index = probe + 1
-          map.add(decoded: out.count, source: base + (index - input.startIndex), exact: true)
-          continue
-        }
-        if probe == end {
-          // "=" (and blanks) at the very end of the body: a soft break with nothing after it.
-          index = end
-          continue
-        }
-        if index + 2 < end, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
-          map.add(decoded: out.count, source: base + (index - input.startIndex), exact: true)
-          out.append(high << 4 | low)
-          index += 3
-          map.add(decoded: out.count, source: base + (index - input.startIndex), exact: true)
-          continue
-        }
+        index = probe + 1
+        map.add(decoded: out.count, source: base + (index - input.startIndex), exact: true)
+        continue
+      }
+      if probe == end {
+        // "=" (and blanks) at the very end of the body: a soft break with nothing after it.
+        index = end
+        continue
+      }
+      if index + 2 < end, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
+        map.add(decoded: out.count, source: base + (index - input.startIndex), exact: true)
+        out.append(high << 4 | low)
+        index += 3
+        map.add(decoded: out.count, source: base + (index - input.startIndex), exact: true)
+        continue
       }
       out.append(byte)
       index += 1
