@@ -116,6 +116,12 @@ public struct HTMLInventory: Sendable {
 }
 
 /// Element stack and text accumulation for `HTMLInventory.read`.
+///
+/// Its stored properties are `@exclusivity(unchecked)`: one builder belongs to one `read`, on
+/// one thread, and only its own methods touch its state, none of them while holding another
+/// access to the same property (no closure captures a property's storage across a call). The
+/// runtime's dynamic exclusivity checks on every append and update were 3–4% of a newsletter
+/// lint (docs/decisions.md, "Exclusivity checks in the HTML builder").
 final class InventoryBuilder {
   /// Open elements beyond this depth are not tracked (their visibility is their parent's).
   static let maximumDepth = 512
@@ -182,14 +188,14 @@ final class InventoryBuilder {
   }
 
   /// Rules of the `<style>` blocks read so far.
-  private(set) var styleRules: [StyleRule] = []
+  @exclusivity(unchecked) private(set) var styleRules: [StyleRule] = []
   /// Rule indices by the id, first class or tag their selectors' last compound requires, so an
   /// element is matched only against rules that could apply to it (newsletters carry hundreds of
   /// rules and thousands of elements). A prefilter: `matches` still decides.
-  var rulesByID: [String: [Int]] = [:]
-  var rulesByClass: [String: [Int]] = [:]
-  var rulesByTag: [String: [Int]] = [:]
-  var universalRules: [Int] = []
+  @exclusivity(unchecked) var rulesByID: [String: [Int]] = [:]
+  @exclusivity(unchecked) var rulesByClass: [String: [Int]] = [:]
+  @exclusivity(unchecked) var rulesByTag: [String: [Int]] = [:]
+  @exclusivity(unchecked) var universalRules: [Int] = []
 
   /// Appends rules and indexes only those: each `<style>` block costs its own size, however
   /// many blocks came before it.
@@ -278,7 +284,7 @@ final class InventoryBuilder {
     return Self.sortedUnique(candidates)
   }
   /// The text of the `<style>` element being read, mapped to source offsets.
-  var styleText: TextBuilder?
+  @exclusivity(unchecked) var styleText: TextBuilder?
 
   func mayAddCSSLink(at offset: Int) -> Bool {
     admit(links.count, limit: Self.maximumLinks, reported: &reportedLinkLimit, what: "links", at: offset)
@@ -364,10 +370,10 @@ final class InventoryBuilder {
     }
   }
 
-  var elementSerial = 0
+  @exclusivity(unchecked) var elementSerial = 0
   /// The hiding element of the last hidden run, so that text of one hidden element (split by
   /// character references or inline tags) forms one run.
-  var lastHiddenOwner: Int?
+  @exclusivity(unchecked) var lastHiddenOwner: Int?
 
   struct LinkBuilder {
     let kind: LinkKind
@@ -386,21 +392,21 @@ final class InventoryBuilder {
 
   let bytes: [UInt8]
   let base: Int
-  var stack: [OpenElement] = []
+  @exclusivity(unchecked) var stack: [OpenElement] = []
   /// For each open element, its `CSSClassMask.key` (`own`) and the OR of its own and its
   /// ancestors' keys (`lineage`): a compound whose `requiredMask` an element's key lacks does not
   /// match it, and one its lineage lacks matches none of its ancestors, so the walk stops there.
-  var keys: [(own: UInt64, lineage: UInt64)] = []
-  var untrackedDepth = 0
-  var links: [LinkBuilder] = []
-  var images: [HTMLImage] = []
-  var visible = TextBuilder(collapseWhitespace: true)
-  var hiddenRuns: [HiddenRun] = []
-  var baseHref: String?
-  var problems: [(message: String, offset: Int)] = []
-  var directiveComments: [(start: Int, end: Int)] = []
-  var conditionalDepth = 0
-  var accessibility = HTMLAccessibilityFacts()
+  @exclusivity(unchecked) var keys: [(own: UInt64, lineage: UInt64)] = []
+  @exclusivity(unchecked) var untrackedDepth = 0
+  @exclusivity(unchecked) var links: [LinkBuilder] = []
+  @exclusivity(unchecked) var images: [HTMLImage] = []
+  @exclusivity(unchecked) var visible = TextBuilder(collapseWhitespace: true)
+  @exclusivity(unchecked) var hiddenRuns: [HiddenRun] = []
+  @exclusivity(unchecked) var baseHref: String?
+  @exclusivity(unchecked) var problems: [(message: String, offset: Int)] = []
+  @exclusivity(unchecked) var directiveComments: [(start: Int, end: Int)] = []
+  @exclusivity(unchecked) var conditionalDepth = 0
+  @exclusivity(unchecked) var accessibility = HTMLAccessibilityFacts()
 
   init(bytes: [UInt8], base: Int) {
     self.bytes = bytes
@@ -413,7 +419,7 @@ final class InventoryBuilder {
 
   /// Inline styles parsed so far, by their text: newsletters repeat one `style=` on hundreds of
   /// elements, and each is parsed once. Bounded in entries and in the length of a kept text.
-  var inlineStyles: [String: StyleFacts] = [:]
+  @exclusivity(unchecked) var inlineStyles: [String: StyleFacts] = [:]
   static let maximumRememberedStyles = 4_096
   static let maximumRememberedStyleBytes = 4_096
 
@@ -430,7 +436,7 @@ final class InventoryBuilder {
   /// Cascaded styles computed so far, by the rules that matched and the inline style text:
   /// newsletters give hundreds of elements one class list and one `style=`, and each combination
   /// is merged (and its facts derived) once. Bounded like `inlineStyles`.
-  var cascadedStyles: [CascadeKey: StyleFacts?] = [:]
+  @exclusivity(unchecked) var cascadedStyles: [CascadeKey: StyleFacts?] = [:]
   struct CascadeKey: Hashable {
     let rules: [Int]
     let inline: String?
@@ -485,16 +491,16 @@ final class InventoryBuilder {
   }
 
   /// Kept incrementally so that per-token questions are O(1), whatever the nesting depth.
-  var invisibleDepth = 0
-  var openLinks: [Int] = []
-  var reportedLinkLimit = false
-  var reportedStyleRuleLimit = false
-  var reportedCascadeLimit = false
-  var cascadeWork = 0
+  @exclusivity(unchecked) var invisibleDepth = 0
+  @exclusivity(unchecked) var openLinks: [Int] = []
+  @exclusivity(unchecked) var reportedLinkLimit = false
+  @exclusivity(unchecked) var reportedStyleRuleLimit = false
+  @exclusivity(unchecked) var reportedCascadeLimit = false
+  @exclusivity(unchecked) var cascadeWork = 0
   /// `<style>` text bytes kept so far in this body.
-  var styleBytes = 0
-  var reportedStyleBytesLimit = false
-  var reportedImageLimit = false
+  @exclusivity(unchecked) var styleBytes = 0
+  @exclusivity(unchecked) var reportedStyleBytesLimit = false
+  @exclusivity(unchecked) var reportedImageLimit = false
 
   var currentHiddenReason: String? { stack.last?.hiddenReason }
   var isInvisibleContainer: Bool { invisibleDepth > 0 }
