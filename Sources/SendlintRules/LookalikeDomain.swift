@@ -175,10 +175,24 @@ public struct LookalikeDomain: Rule {
     let ownMail =
       inventory.from.isEmpty
       || inventory.from.contains { $0.mailbox.domain.map(context.brand.isOwned) ?? false }
+    // A newsletter's links share a few hosts: each host's display form and first mixed-script
+    // label are worked out once per draft.
+    var scriptFacts: [String: (display: String, mixedLabel: String?)] = [:]
     for (host, range) in targets {
       // Mixed scripts in any label, brand or not.
-      let display = Host.domain(host).displayName
-      if let label = display.split(separator: ".").first(where: { Scripts.isMixed(String($0)) }) {
+      let facts: (display: String, mixedLabel: String?)
+      if let known = scriptFacts[host] {
+        facts = known
+      } else {
+        let display = Host.domain(host).displayName
+        facts = (
+          display,
+          display.split(separator: ".").first(where: { Scripts.isMixed(String($0)) }).map(String.init)
+        )
+        scriptFacts[host] = facts
+      }
+      let display = facts.display
+      if let label = facts.mixedLabel {
         hits.append(
           Hit(
             range: range,

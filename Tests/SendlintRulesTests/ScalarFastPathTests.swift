@@ -1,3 +1,4 @@
+import SendlintURL
 import Testing
 
 @testable import SendlintRules
@@ -5,6 +6,14 @@ import Testing
 /// The rules' ASCII fast paths answer what the Unicode property tables answer: for every ASCII
 /// scalar, and for the text they are used on.
 @Suite struct ScalarFastPathTests {
+  /// `Obfuscated.invisibleInHost` skips ASCII hrefs: no ASCII scalar may be invisible.
+  @Test func noASCIIScalarIsInvisible() {
+    for value in UInt32(0)..<0x80 {
+      #expect(!InvisibleCharacters.isInvisible(Unicode.Scalar(value)!), "U+\(String(value, radix: 16))")
+    }
+    #expect(InvisibleCharacters.isInvisible("\u{200B}"))
+  }
+
   @Test func spacersAreWhiteSpaceOrTheListedPadding() {
     let padding: Set<UInt32> = [0x00A0, 0x00AD, 0x034F, 0x200B, 0x200C, 0x200D, 0x2007, 0xFEFF]
     for value in UInt32(0)...0x3000 {
