@@ -2,40 +2,33 @@
 public enum PercentDecoding {
   /// Decodes `bytes`; with `plusAsSpace`, `+` is a space (HTML form and query encoding).
   public static func decode(_ bytes: some Collection<UInt8>, plusAsSpace: Bool = false) -> [UInt8] {
-    let input = Array(bytes)
-    var output: [UInt8] = []
-    output.reserveCapacity(input.count)
-    var index = 0
-    while index < input.count {
-      let byte = input[index]
-      if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hexValue(input[index + 1]),
-        let low = hexValue(input[index + 2])
-      {
-        output.append(high << 4 | low)
-        index += 3
-      } else {
-        output.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-        index += 1
-      }
-    }
-    return output
+    // Whole inputs are copied to an array first: its integer indices are cheaper to step than a
+    // string view's.
+    decode(Array(bytes), plusAsSpace: plusAsSpace, limit: .max)
   }
 
   /// The first `count` bytes (or fewer, when the input decodes to fewer) that `decode(bytes)`
   /// gives, reading only as far as they need.
   public static func decodedPrefix(_ bytes: some Collection<UInt8>, count: Int) -> [UInt8] {
+    decode(bytes, plusAsSpace: false, limit: count)
+  }
+
+  /// Both of the above: decoding stops once `limit` bytes are out.
+  private static func decode(_ bytes: some Collection<UInt8>, plusAsSpace: Bool, limit: Int) -> [UInt8] {
     var output: [UInt8] = []
+    output.reserveCapacity(Swift.min(limit, bytes.count))
     var index = bytes.startIndex
-    while index != bytes.endIndex, output.count < count {
+    while index != bytes.endIndex, output.count < limit {
       let byte = bytes[index]
       let second = bytes.index(after: index)
-      if byte == UInt8(ascii: "%"), second != bytes.endIndex, bytes.index(after: second) != bytes.endIndex,
-        let high = hexValue(bytes[second]), let low = hexValue(bytes[bytes.index(after: second)])
+      // "%" and two more bytes, both hex digits.
+      if byte == UInt8(ascii: "%"), second != bytes.endIndex, case let third = bytes.index(after: second),
+        third != bytes.endIndex, let high = hexValue(bytes[second]), let low = hexValue(bytes[third])
       {
         output.append(high << 4 | low)
-        index = bytes.index(second, offsetBy: 2)
+        index = bytes.index(after: third)
       } else {
-        output.append(byte)
+        output.append(plusAsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
         index = second
       }
     }

@@ -584,10 +584,10 @@ public enum CSSColor {
     guard bytes.count == 7, bytes[0] == UInt8(ascii: "#") else { return nil }
     var channels = (0, 0, 0)
     for index in 0..<3 {
-      guard let high = hexValue(bytes[1 + 2 * index]), let low = hexValue(bytes[2 + 2 * index]) else {
-        return nil
-      }
-      let value = high << 4 | low
+      guard let high = PercentDecoding.hexValue(bytes[1 + 2 * index]),
+        let low = PercentDecoding.hexValue(bytes[2 + 2 * index])
+      else { return nil }
+      let value = Int(high << 4 | low)
       switch index {
       case 0: channels.0 = value
       case 1: channels.1 = value
@@ -596,15 +596,6 @@ public enum CSSColor {
     }
     let linear = linearChannel
     return 0.2126 * linear[channels.0] + 0.7152 * linear[channels.1] + 0.0722 * linear[channels.2]
-  }
-
-  private static func hexValue(_ byte: UInt8) -> Int? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
-    default: nil
-    }
   }
 
   /// The sRGB channel values 0…255 linearised (WCAG 2.1's formula), computed once: `pow` for

@@ -118,10 +118,9 @@ extension ESPClickTracker {
 
   /// The known tracker whose click redirect `url` is, if any.
   public static func tracker(for url: URLRecord) -> ESPClickTracker? {
-    // Normalised twice, as `matches(host:url:)` did to the normalised host for each tracker.
-    guard let host = url.host.map({ HostName.normalise(HostName.normalise($0.description)) }) else {
-      return nil
-    }
+    // Once: `HostName.normalise` is idempotent (lowercasing a lowercased text changes nothing,
+    // for every scalar), so the second pass `matches(host:url:)` made per tracker was a no-op.
+    guard let host = url.host.map({ HostName.normalise($0.description) }) else { return nil }
     return known.first { $0.matches(normalisedHost: host, url: url) }
   }
 }

@@ -290,9 +290,10 @@ public struct TextURLFinder: Sendable {
   }
 
   /// A bare `host.tld[/…]` whose last label is a public suffix, or a dotted IPv4 address.
-  /// What `isBareHost` asks first of the text before its first "/", "?", "#" or ":": at most 253
-  /// bytes, no "@", a ".".
-  static func hostPartMayBeHost(_ bytes: ArraySlice<UInt8>) -> Bool {
+  /// A bare host's first test, on the text before its first "/", "?", "#" or ":": at most 253
+  /// bytes, no "@", a ".". `url` asks it of a candidate's bytes before making a String of them,
+  /// `isBareHost` of the String's.
+  static func hostPartMayBeHost(_ bytes: some Collection<UInt8>) -> Bool {
     var dot = false
     var count = 0
     for byte in bytes {
@@ -311,7 +312,7 @@ public struct TextURLFinder: Sendable {
     let hostEnd = utf8.firstIndex { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 || $0 == 0x3A } ?? utf8.endIndex
     let hostPart = utf8[..<hostEnd]
     // A domain name has at most 253 characters (RFC 1035 §2.3.4); longer runs are not hosts.
-    guard hostPart.count <= 253, !hostPart.contains(0x40), hostPart.contains(0x2E) else { return false }
+    guard Self.hostPartMayBeHost(hostPart) else { return false }
     if IPAddress(String(decoding: hostPart, as: UTF8.self)) != nil { return true }
     guard let suffixes else { return false }
     let labels = hostPart.split(separator: 0x2E, omittingEmptySubsequences: false)
