@@ -1,4 +1,5 @@
 import Foundation
+import SendlintCore
 
 /// The Public Suffix List (https://publicsuffix.org/list/): which part of a host is a public
 /// suffix and so which part is the registrable domain.
@@ -35,7 +36,7 @@ public final class PublicSuffixList: Sendable {
   /// system locations.
   public static let shared: PublicSuffixList? = {
     var candidates: [String] = []
-    if let path = ProcessInfo.processInfo.environment["SENDLINT_PSL"] { candidates.append(path) }
+    if let path = ProcessEnvironment.value("SENDLINT_PSL") { candidates.append(path) }
     candidates += [
       "/usr/share/publicsuffix/public_suffix_list.dat", "/usr/share/publicsuffix/effective_tld_names.dat",
       "/usr/local/share/publicsuffix/public_suffix_list.dat",

@@ -29,6 +29,10 @@ public struct YAMLReader {
     self.codePrefix = codePrefix
   }
 
+  /// Yams' default constructor, made once: its maps are immutable (`let`), and no reader here
+  /// asks a node for its `any` value, the only thing that consults them.
+  nonisolated(unsafe) private static let constructor = Constructor()
+
   /// Deepest nesting of mappings and lists: sendlint's own files need fewer than ten levels.
   public static let maximumDepth = 64
   /// Most entries in one mapping or items in one list.
@@ -62,7 +66,11 @@ public struct YAMLReader {
       // them itself (`bool`, `integer`), so Yams' default resolver, which matches each mapping
       // key against NSRegularExpressions for bool/int/float/null/timestamp while checking for
       // duplicate keys, only cost start-up time (~8 M instructions for the recommended pack).
-      return try Yams.compose(yaml: file.text, .basic)
+      // The constructor and encoding are given too: Yams' defaults build a new constructor's
+      // maps and copy the whole environment (to read `YAMS_DEFAULT_ENCODING`) for every file
+      // (0.5 M instructions each), and that variable would make Yams print a line on standard
+      // output, inside a JSON or SARIF report.
+      return try Yams.compose(yaml: file.text, .basic, Self.constructor, .utf8)
     } catch let error as YamlError {
       switch error {
       case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),

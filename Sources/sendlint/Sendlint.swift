@@ -112,7 +112,7 @@ func emit(_ text: String, to path: String?) throws {
 }
 
 func useColor(disabled: Bool) -> Bool {
-  if disabled || ProcessInfo.processInfo.environment["NO_COLOR"] != nil { return false }
+  if disabled || ProcessEnvironment.value("NO_COLOR") != nil { return false }
   return isatty(STDOUT_FILENO) == 1
 }
 
@@ -232,7 +232,6 @@ struct Lint: ParsableCommand {
       throw ValidationError(
         "--max-results \(maxResults) must be at least 1; to see every finding use --format json")
     }
-    let environment = ProcessInfo.processInfo.environment
     var request = LintRequest(paths: paths, policyPath: policy, category: category)
     request.baselinePath = baseline
     request.findsBaseline = true
@@ -279,7 +278,7 @@ struct Lint: ParsableCommand {
     // every finding, so `--quiet --fail-on warning` still fails on a warning it does not print.
     var report = fullReport
     if quiet { report = fullReport.filteringFindings { $0.severity >= .error } }
-    let chosen = format ?? (environment["GITHUB_ACTIONS"] == "true" ? .github : .text)
+    let chosen = format ?? (ProcessEnvironment.value("GITHUB_ACTIONS") == "true" ? .github : .text)
     var rendered = render(
       report, as: chosen, color: output == nil && useColor(disabled: noColor), facts: facts)
     // Skipped paths and hidden findings: in the text report itself; beside a machine format, on
@@ -293,7 +292,8 @@ struct Lint: ParsableCommand {
     ] {
       if let path { try emit(render(report, as: extra, color: false, facts: facts), to: path) }
     }
-    if chosen == .github, let summaryPath = environment["GITHUB_STEP_SUMMARY"], !summaryPath.isEmpty,
+    if chosen == .github, let summaryPath = ProcessEnvironment.value("GITHUB_STEP_SUMMARY"),
+      !summaryPath.isEmpty,
       let handle = FileHandle(forWritingAtPath: summaryPath)
     {
       // The step summary is appended to, as GitHub documents.

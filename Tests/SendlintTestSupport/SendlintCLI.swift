@@ -31,9 +31,12 @@ public enum SendlintCLI {
     public var all: String { stdout + stderr }
   }
 
-  /// Runs the built binary in `directory` with `arguments`, feeding `input` on standard input.
-  public static func sendlint(_ arguments: [String], in directory: String, input: [UInt8] = []) throws -> Run
-  {
+  /// Runs the built binary in `directory` with `arguments`, feeding `input` on standard input;
+  /// `environment` adds variables to (or, with nil, removes them from) the test's own.
+  public static func sendlint(
+    _ arguments: [String], in directory: String, input: [UInt8] = [],
+    environment extra: [String: String?] = [:]
+  ) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
@@ -41,6 +44,7 @@ public enum SendlintCLI {
     var environment = ProcessInfo.processInfo.environment
     environment["GITHUB_ACTIONS"] = nil
     environment["NO_COLOR"] = "1"
+    for (name, value) in extra { environment[name] = value }
     process.environment = environment
     let output = Pipe()
     let errors = Pipe()
