@@ -40,6 +40,15 @@ public struct StyledTextRun: Sendable {
   let owner: Int
 
   static let maximumTextBytes = 200
+
+  /// Whether text in these colours may be below WCAG's 4.5:1, the most any text is asked:
+  /// runs that certainly reach it are not recorded (each of a newsletter's many well-contrasted
+  /// runs held about 90 bytes and its text until the lint ended). Colours the ratio cannot be
+  /// computed for (`transparent`, a picture behind the text) are kept for the rule to judge.
+  static func mayLackContrast(color: String?, background: String?) -> Bool {
+    guard let ratio = CSSColor.contrast(color ?? "#000000", background ?? "#ffffff") else { return true }
+    return ratio < CSSColor.textContrast
+  }
 }
 
 /// Accessibility facts of one HTML body.
@@ -51,8 +60,9 @@ public struct HTMLAccessibilityFacts: Sendable {
   /// The language the body states, from the first `lang` before any visible text.
   public var language: HTMLLanguage?
   public var tables: [HTMLTable] = []
-  /// Visible text runs whose colour or background the author set (the client default of black on
-  /// white is not recorded), at most `HTMLAccessibilityFacts.maximumRuns`.
+  /// Visible text runs whose colour or background the author set and whose contrast may be below
+  /// 4.5:1 (`StyledTextRun.mayLackContrast`; the client default of black on white is not
+  /// recorded), from the first `HTMLAccessibilityFacts.maximumRuns` styled runs of the body.
   public var styledRuns: [StyledTextRun] = []
   /// `<a>` start tags with no `href` and no `name`/`id` (not a link, not an anchor target).
   public var anchorsWithoutHref: [(start: Int, end: Int)] = []
@@ -171,13 +181,14 @@ extension InventoryBuilder {
     guard let element = stack.last, element.drawnColor != nil || element.background != nil,
       piece.contains(where: { $0 > 0x20 })
     else { return }
-    let decoded = Self.collapsingWhitespace(piece)
-    if var last = accessibility.styledRuns.last, last.owner == element.serial {
-      last.end = source + piece.count
-      if last.text.utf8.count < StyledTextRun.maximumTextBytes { last.text += decoded }
-      accessibility.styledRuns[accessibility.styledRuns.count - 1] = last
+    if let last = lastStyledRun, last.owner == element.serial {
+      guard last.kept, var run = accessibility.styledRuns.last else { return }
+      run.end = source + piece.count
+      if run.text.utf8.count < StyledTextRun.maximumTextBytes { run.text += Self.collapsingWhitespace(piece) }
+      accessibility.styledRuns[accessibility.styledRuns.count - 1] = run
       return
     }
+    let decoded = Self.collapsingWhitespace(piece)
     // A run of spaces, no-break spaces or zero-width characters has no glyphs to read. A printable
     // ASCII byte is such a glyph (it starts a character, or follows a prepended mark that is not
     // one of these), so only text without one is read by Character.
@@ -187,8 +198,12 @@ extension InventoryBuilder {
           !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}"
             && $0 != "\u{AD}"
         }),
-      accessibility.styledRuns.count < HTMLAccessibilityFacts.maximumRuns
+      styledRunsSeen < HTMLAccessibilityFacts.maximumRuns
     else { return }
+    styledRunsSeen += 1
+    let kept = StyledTextRun.mayLackContrast(color: element.drawnColor, background: element.background)
+    lastStyledRun = (element.serial, kept)
+    guard kept else { return }
     accessibility.styledRuns.append(
       StyledTextRun(
         start: source, end: source + piece.count, text: decoded, color: element.drawnColor,

@@ -407,6 +407,10 @@ final class InventoryBuilder {
   @exclusivity(unchecked) var directiveComments: [(start: Int, end: Int)] = []
   @exclusivity(unchecked) var conditionalDepth = 0
   @exclusivity(unchecked) var accessibility = HTMLAccessibilityFacts()
+  /// Styled runs met so far, kept or not (the cap counts them all), and the last one's owner and
+  /// whether it was kept, so a later piece of the same element joins it or is dropped with it.
+  @exclusivity(unchecked) var styledRunsSeen = 0
+  @exclusivity(unchecked) var lastStyledRun: (owner: Int, kept: Bool)?
 
   init(bytes: [UInt8], base: Int) {
     self.bytes = bytes

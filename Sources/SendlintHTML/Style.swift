@@ -616,6 +616,9 @@ public enum CSSColor {
   /// of body text; 1.25:1 is colour a reader cannot tell from the background (`#eeeeee` on white
   /// is 1.16:1) while pale fine print (`#cccccc` on white, 1.6:1) stays visible. docs/decisions.md.
   public static let hiddenContrast = 1.25
+  /// WCAG 2.2 SC 1.4.3's minimum contrast for text, and for large-scale text.
+  public static let textContrast = 4.5
+  public static let largeTextContrast = 3.0
 
   /// The background colour a style sets (`background-color`, or a colour in `background`).
   public static func background(of style: InlineStyle) -> String? {

@@ -74,7 +74,7 @@ public struct LowContrast: Rule {
           continue
         }
         let large = run.fontSize >= 24 || (run.bold && run.fontSize >= 18.66)
-        let required = large ? 3.0 : 4.5
+        let required = large ? CSSColor.largeTextContrast : CSSColor.textContrast
         guard ratio < required else { continue }
         let key = "\(color)|\(background)|\(required)"
         if let group = groups[key] {
@@ -92,7 +92,7 @@ public struct LowContrast: Rule {
         let background = run.background ?? "#ffffff"
         let excerpt = String(run.text.trimmingASCIIWhitespace().prefix(60)).escapedForDisplay
         let more = group.count > 1 ? " (and \(group.count - 1) more runs in these colours)" : ""
-        let size = group.required == 3 ? "large text" : "text"
+        let size = group.required == CSSColor.largeTextContrast ? "large text" : "text"
         var help =
           "make the text or its background darker or lighter until the ratio reaches \(CSSColor.ratioText(group.required)):1"
         if let fixed = Self.nearestPassing(color, on: background, required: group.required) {

@@ -71,3 +71,35 @@ import Testing
     #expect(hits.allSatisfy { $0.message.contains("more runs in these colours") })
   }
 }
+
+/// Styled runs that certainly reach 4.5:1 are not recorded (issue 15, memory), and dropping them
+/// changes nothing the contrast rule says: a grey element's pieces around well-contrasted children
+/// are still separate runs, counted as before.
+@Suite struct StyledRunRecordingTests {
+  func runs(_ html: String) -> [StyledTextRun] {
+    HTMLInventory.read(Array(html.utf8)).accessibility.styledRuns
+  }
+
+  @Test func runsThatReachTheRatioAreNotRecorded() {
+    let found = runs(
+      #"""
+      <p style="color:#333333">dark</p><p style="color:#777777">grey</p><p style="color:#767676">passes</p>
+      <div style="background:#0067b8"><span style="color:#ffffff">white on blue</span></div>
+      <td style="background-image:url(x.png)"><span style="color:#ffffff">on a picture</span></td>
+      """#)
+    #expect(found.map(\.text) == ["grey", "on a picture"])
+  }
+
+  @Test func droppedChildrenStillSeparateTheirParentsRuns() {
+    let html =
+      #"<html lang="en"><body><p style="color:#999999">grey one <b style="color:#000000">x</b> grey two <b style="color:#000000">y</b> grey three</p></body></html>"#
+    #expect(runs(html).map(\.text) == ["grey one", "grey two", "grey three"])
+    let inventory = InventoryReader.template(SourceFile(path: "t.html", text: html), isHTML: true)
+    let hits = LowContrast(options: RuleOptions()).check(
+      inventory, RuleContext(brand: BrandFacts(), category: nil))
+    #expect(
+      hits.map(\.message) == [
+        #"text "grey one" is #999999 on #ffffff, contrast 2.85:1, below WCAG 1.4.3's 4.50:1 (and 2 more runs in these colours)"#
+      ])
+  }
+}
