@@ -14,9 +14,10 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
   /// it a column costs at most `checkpointStride` byte reads however long the line is: single-line
   /// HTML with thousands of findings on one line would otherwise make every position O(column).
   let scalarCheckpoints: [Int]
-  /// Bytes between two scalar checkpoints: the most `position(of:)` reads. The table costs
-  /// `count / checkpointStride` integers, an eighth of the file's size at 64 bytes per Int.
-  static let checkpointStride = 64
+  /// Bytes between two scalar checkpoints: the most `position(of:)` reads (eight at a time). The
+  /// table costs `count / checkpointStride` integers, a 32nd of the file's size at 256 bytes per
+  /// Int (an eighth at 64: 0.37 MB of a 3 MB message, held for the whole lint).
+  static let checkpointStride = 256
 
   /// Creates a source file and indexes its lines. A line ends at LF; a CR before it belongs to the
   /// line terminator. A lone CR also ends a line, as in mail clients. O(n).
@@ -82,6 +83,11 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
       }
     }
     checkpoints.append(scalars)
+    // The array grew by doubling: up to half its capacity is unused, and it lives as long as the
+    // file (a 3 MB message of 76-byte lines left 0.2 MB unused). A copy holds what is used.
+    if starts.capacity > starts.count + starts.count / 8 {
+      starts = starts.withUnsafeBufferPointer { Array($0) }
+    }
     return (starts, checkpoints)
   }
 
@@ -116,9 +122,18 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
     // (which is a block start only when `count` is a multiple of the stride, and then holds the
     // same value), so `scalarCheckpoints[block]` exists for every offset ≤ count.
     var scalars = scalarCheckpoints[block]
-    while index < offset {
-      if bytes[index] & 0xC0 != 0x80 { scalars += 1 }
-      index += 1
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      // Eight bytes at a time, as `index` counts them: continuation bytes are `10xxxxxx`.
+      while offset - index >= 8 {
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+        scalars += 8 - (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+        index += 8
+      }
+      while index < offset {
+        if base[index] & 0xC0 != 0x80 { scalars += 1 }
+        index += 1
+      }
     }
     return scalars
   }

@@ -59,7 +59,7 @@ import Testing
       [0xFF],
     ]
     var state: UInt64 = 0x2545_F491_4F6C_DD1D
-    for length in [0, 1, 7, 8, 9, 63, 64, 65, 200, 1_000] {
+    for length in [0, 1, 7, 8, 9, 63, 64, 65, 200, 255, 256, 257, 511, 512, 513, 1_000, 3_000] {
       var bytes: [UInt8] = []
       while bytes.count < length {
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
