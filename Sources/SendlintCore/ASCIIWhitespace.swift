@@ -27,6 +27,29 @@ extension StringProtocol {
 }
 
 extension StringProtocol {
+  /// Whether any byte is not ASCII whitespace: `!trimmingASCIIWhitespace().isEmpty`, without
+  /// walking to the end or building the trimmed string (a visible-text test made per text run).
+  @inlinable public var containsNonASCIIWhitespace: Bool { utf8.contains { !$0.isASCIIWhitespace } }
+}
+
+extension String {
+  /// The same trim for a String, on its contiguous UTF-8: the end is found from the back, and a
+  /// String with nothing to trim is returned as it is (the generic one walks every byte forward,
+  /// as a StringProtocol's UTF-8 view is only a Collection). `ASCIITrimTests` compares the two.
+  @inlinable public func trimmingASCIIWhitespace() -> String {
+    var text = self
+    return text.withUTF8 { bytes in
+      var start = 0
+      var end = bytes.count
+      while start < end, bytes[start].isASCIIWhitespace { start += 1 }
+      while end > start, bytes[end - 1].isASCIIWhitespace { end -= 1 }
+      if start == 0, end == bytes.count { return self }
+      return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+  }
+}
+
+extension StringProtocol {
   /// `split(maxSplits:omittingEmptySubsequences:whereSeparator:)` for separators that are ASCII
   /// characters, on UTF-8 bytes when the text is ASCII (nearly every header value and URL): the
   /// Character split costs a grapheme-breaking step per character. The result is the Character

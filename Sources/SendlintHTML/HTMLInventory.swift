@@ -773,9 +773,9 @@ final class InventoryBuilder {
           cssWidth: Self.clamped(style, "width"), cssHeight: Self.clamped(style, "height"),
           hiddenReason: hiddenReason, tagStart: tag.start, tagEnd: tag.end, linkIndex: containing,
           element: name))
-      if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, hiddenReason == nil {
+      if let containing, let alt, alt.value.containsNonASCIIWhitespace, hiddenReason == nil {
         links[containing].altText.append((alt.value, alt.valueStart))
-      } else if let containing, let alt, !alt.value.trimmingASCIIWhitespace().isEmpty, let hiddenReason,
+      } else if let containing, let alt, alt.value.containsNonASCIIWhitespace, let hiddenReason,
         !ImageVisibility.hides(hiddenReason)
       {
         // Shown, though its box hides text: it names the link for the accessibility rules.
@@ -906,7 +906,7 @@ final class InventoryBuilder {
       let owner = stack.last?.hidingElement
       if !hiddenRuns.isEmpty, owner != nil, owner == lastHiddenOwner {
         hiddenRuns[hiddenRuns.count - 1].text += text
-      } else if !text.trimmingASCIIWhitespace().isEmpty {
+      } else if text.containsNonASCIIWhitespace {
         hiddenRuns.append(
           HiddenRun(text: text, reason: reason, start: source, beforeVisibleText: visible.isEmpty))
         lastHiddenOwner = owner
@@ -981,7 +981,7 @@ final class InventoryBuilder {
     }
     inventory.images = images
     inventory.visibleText = visible.build()
-    inventory.hiddenText = hiddenRuns.filter { !$0.text.trimmingASCIIWhitespace().isEmpty }
+    inventory.hiddenText = hiddenRuns.filter { $0.text.containsNonASCIIWhitespace }
     inventory.baseHref = baseHref
     inventory.accessibility = accessibility
     inventory.problems = problems

@@ -60,11 +60,11 @@ public struct BlankText: Rule {
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     inventory.links.compactMap { link in
       guard link.kind == .a || link.kind == .area, !link.fromText, !link.hidden,
-        link.text.trimmingASCIIWhitespace().isEmpty, link.accessibleLabel == nil,
-        !link.imageAltTexts.contains(where: { !$0.text.trimmingASCIIWhitespace().isEmpty }),
+        !link.text.containsNonASCIIWhitespace, link.accessibleLabel == nil,
+        !link.imageAltTexts.contains(where: { $0.text.containsNonASCIIWhitespace }),
         link.shownImageAltTexts.isEmpty
       else { return nil }
-      let what = link.hiddenText.trimmingASCIIWhitespace().isEmpty ? "no visible text" : "only hidden text"
+      let what = !link.hiddenText.containsNonASCIIWhitespace ? "no visible text" : "only hidden text"
       return Hit(
         range: link.range,
         message:

@@ -44,3 +44,33 @@ import Testing
     #expect(Array(" x".utf8).map(\.isASCIIWhitespace) == [true, false])
   }
 }
+
+/// The String trim and `containsNonASCIIWhitespace` against the generic StringProtocol trim:
+/// every string of up to three pieces from whitespace, CR LF, other Unicode spaces, ASCII and
+/// multi-byte letters, as Strings and as Substrings of a longer text.
+@Suite struct ASCIITrimTests {
+  static func generic<S: StringProtocol>(_ text: S) -> String { text.trimmingASCIIWhitespace() }
+
+  @Test func stringTrimAgreesWithTheGenericOne() {
+    let pieces = [
+      "", " ", "\t", "\r\n", "\u{0C}", "\u{0B}", "\u{00A0}", "\u{2003}", "a", "é", "😀", "a b", "\r",
+    ]
+    var wrong: [String] = []
+    for a in pieces {
+      for b in pieces {
+        for c in pieces {
+          let text = a + b + c
+          let trimmed = text.trimmingASCIIWhitespace()
+          if trimmed != Self.generic(text) { wrong.append(text) }
+          if text.containsNonASCIIWhitespace == Self.generic(text).isEmpty { wrong.append(text) }
+          let inner = ("x" + text + "y").dropFirst().dropLast()
+          if inner.trimmingASCIIWhitespace() != trimmed || inner.containsNonASCIIWhitespace == trimmed.isEmpty
+          {
+            wrong.append(text)
+          }
+        }
+      }
+    }
+    #expect(wrong.isEmpty, "\(wrong.prefix(5).map(\.debugDescription))")
+  }
+}
