@@ -29,14 +29,14 @@ extension StringProtocol {
 extension StringProtocol {
   /// Whether any byte is not ASCII whitespace: `!trimmingASCIIWhitespace().isEmpty`, without
   /// walking to the end or building the trimmed string (a visible-text test made per text run).
-  @inlinable public var containsNonASCIIWhitespace: Bool { utf8.contains { !$0.isASCIIWhitespace } }
+  @inlinable package var containsNonASCIIWhitespace: Bool { utf8.contains { !$0.isASCIIWhitespace } }
 }
 
 extension String {
   /// The same trim for a String, on its contiguous UTF-8: the end is found from the back, and a
   /// String with nothing to trim is returned as it is (the generic one walks every byte forward,
   /// as a StringProtocol's UTF-8 view is only a Collection). `ASCIITrimTests` compares the two.
-  @inlinable public func trimmingASCIIWhitespace() -> String {
+  @inlinable package func trimmingASCIIWhitespace() -> String {
     var text = self
     return text.withUTF8 { bytes in
       var start = 0

@@ -39,7 +39,6 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
     var checkpoints: [Int] = []
     checkpoints.reserveCapacity(bytes.count / stride + 1)
     var scalars = 0
-    let high: UInt64 = 0x8080_8080_8080_8080
     let ones: UInt64 = 0x0101_0101_0101_0101
     bytes.withUnsafeBufferPointer { buffer in
       let count = buffer.count
@@ -53,11 +52,9 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
         while index < blockEnd {
           if blockEnd - index >= 8 {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            scalars += Self.scalarStarts(word)
             // A byte is zero in `word ^ (byte * ones)` exactly where it equals that byte; the
             // classic "has a zero byte" test is exact on whether any such byte exists.
-            // Continuation bytes: bit 7 set and bit 6 clear.
-            let continuation = word & ~(word << 1) & high
-            scalars += 8 - continuation.nonzeroBitCount
             let lf = Self.zeroBytes(word ^ (ones &* 0x0A))
             var cr = Self.zeroBytes(word ^ (ones &* 0x0D))
             if lf | cr != 0 {
@@ -89,6 +86,13 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
       starts = starts.withUnsafeBufferPointer { Array($0) }
     }
     return (starts, checkpoints)
+  }
+
+  /// How many of `word`'s eight bytes start a scalar: those that are not continuation bytes
+  /// (`10xxxxxx`: bit 7 set and bit 6 clear).
+  @inline(__always)
+  private static func scalarStarts(_ word: UInt64) -> Int {
+    8 - (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
   }
 
   /// Bit 7 of each byte of the result is set exactly where `word`'s byte is zero (no borrow from
@@ -127,7 +131,7 @@ public final class SourceFile: Sendable, Hashable, CustomStringConvertible {
       // Eight bytes at a time, as `index` counts them: continuation bytes are `10xxxxxx`.
       while offset - index >= 8 {
         let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-        scalars += 8 - (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+        scalars += Self.scalarStarts(word)
         index += 8
       }
       while index < offset {

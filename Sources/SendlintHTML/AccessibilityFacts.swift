@@ -36,19 +36,20 @@ public struct StyledTextRun: Sendable {
   /// The computed font size in px (16 unless the cascade says otherwise).
   public let fontSize: Double
   public let bold: Bool
+  /// The WCAG contrast ratio of the text as drawn (client defaults for unset colours), computed
+  /// once when the run is recorded; nil when either colour is not `#rrggbb`.
+  public let contrast: Double?
   /// Serial of the element whose text it is, so one element's pieces form one run.
   let owner: Int
 
   static let maximumTextBytes = 200
+  /// The client defaults an unset colour and background are drawn in.
+  public static let defaultColor = "#000000"
+  public static let defaultBackground = "#ffffff"
 
-  /// Whether text in these colours may be below WCAG's 4.5:1, the most any text is asked:
-  /// runs that certainly reach it are not recorded (each of a newsletter's many well-contrasted
-  /// runs held about 90 bytes and its text until the lint ended). Colours the ratio cannot be
-  /// computed for (`transparent`, a picture behind the text) are kept for the rule to judge.
-  static func mayLackContrast(color: String?, background: String?) -> Bool {
-    guard let ratio = CSSColor.contrast(color ?? "#000000", background ?? "#ffffff") else { return true }
-    return ratio < CSSColor.textContrast
-  }
+  /// The colour and background as drawn: the run's, or the client defaults.
+  public var shownColor: String { color ?? Self.defaultColor }
+  public var shownBackground: String { background ?? Self.defaultBackground }
 }
 
 /// Accessibility facts of one HTML body.
@@ -61,8 +62,8 @@ public struct HTMLAccessibilityFacts: Sendable {
   public var language: HTMLLanguage?
   public var tables: [HTMLTable] = []
   /// Visible text runs whose colour or background the author set and whose contrast may be below
-  /// 4.5:1 (`StyledTextRun.mayLackContrast`; the client default of black on white is not
-  /// recorded), from the first `HTMLAccessibilityFacts.maximumRuns` styled runs of the body.
+  /// 4.5:1 (runs that certainly reach it are not recorded, nor is the client default of black
+  /// on white), from the first `HTMLAccessibilityFacts.maximumRuns` styled runs of the body.
   public var styledRuns: [StyledTextRun] = []
   /// `<a>` start tags with no `href` and no `name`/`id` (not a link, not an anchor target).
   public var anchorsWithoutHref: [(start: Int, end: Int)] = []
@@ -130,7 +131,12 @@ extension InventoryBuilder {
         element: name, value: lang.value, valueStart: lang.valueStart, valueEnd: lang.valueEnd)
     }
     var tableIndex: Int?
-    if tag.id == .table, accessibility.tables.count < HTMLAccessibilityFacts.maximumTables {
+    if tag.id == .table,
+      admit(
+        accessibility.tables.count, limit: HTMLAccessibilityFacts.maximumTables,
+        reported: &reportedTableLimit,
+        what: "tables", at: tag.start)
+    {
       let role = tag.attribute(.role).map { $0.value.trimmingASCIIWhitespace().lowercased() }
       accessibility.tables.append(HTMLTable(tagStart: tag.start, tagEnd: tag.end, role: role))
       tableIndex = accessibility.tables.count - 1
@@ -198,17 +204,25 @@ extension InventoryBuilder {
           !$0.isWhitespace && $0 != "\u{200B}" && $0 != "\u{200C}" && $0 != "\u{FEFF}" && $0 != "\u{34F}"
             && $0 != "\u{AD}"
         }),
-      styledRunsSeen < HTMLAccessibilityFacts.maximumRuns
+      admit(
+        styledRunsSeen, limit: HTMLAccessibilityFacts.maximumRuns, reported: &reportedStyledRunLimit,
+        what: "styled text runs", at: source)
     else { return }
     styledRunsSeen += 1
-    let kept = StyledTextRun.mayLackContrast(color: element.drawnColor, background: element.background)
+    let contrast = CSSColor.contrast(
+      element.drawnColor ?? StyledTextRun.defaultColor, element.background ?? StyledTextRun.defaultBackground)
+    // Runs that certainly reach 4.5:1, the most any text is asked, are not recorded: each of a
+    // newsletter's many well-contrasted runs held about 90 bytes and its text until the lint
+    // ended. Colours the ratio cannot be computed for (`transparent`, a picture behind the text)
+    // are kept for the rule to judge.
+    let kept = contrast.map { $0 < CSSColor.textContrast } ?? true
     lastStyledRun = (element.serial, kept)
     guard kept else { return }
     accessibility.styledRuns.append(
       StyledTextRun(
         start: source, end: source + piece.count, text: decoded, color: element.drawnColor,
         background: element.background,
-        fontSize: element.fontSize, bold: element.bold, owner: element.serial))
+        fontSize: element.fontSize, bold: element.bold, contrast: contrast, owner: element.serial))
   }
 }
 

@@ -505,13 +505,16 @@ final class InventoryBuilder {
   @exclusivity(unchecked) var styleBytes = 0
   @exclusivity(unchecked) var reportedStyleBytesLimit = false
   @exclusivity(unchecked) var reportedImageLimit = false
+  @exclusivity(unchecked) var reportedTableLimit = false
+  @exclusivity(unchecked) var reportedAnchorLimit = false
+  @exclusivity(unchecked) var reportedStyledRunLimit = false
 
   var currentHiddenReason: String? { stack.last?.hiddenReason }
   var isInvisibleContainer: Bool { invisibleDepth > 0 }
   var openLinkIndex: Int? { openLinks.last }
 
-  /// Whether another link or image may be added; reports the limit once.
-  private func admit(_ count: Int, limit: Int, reported: inout Bool, what: String, at offset: Int) -> Bool {
+  /// Whether another link, image, table or styled run may be added; reports the limit once.
+  func admit(_ count: Int, limit: Int, reported: inout Bool, what: String, at offset: Int) -> Bool {
     if count < limit { return true }
     if !reported {
       reported = true
@@ -696,7 +699,9 @@ final class InventoryBuilder {
           .compactMap { tag.attribute($0)?.value.trimmingASCIIWhitespace() }.first { !$0.isEmpty }
       } else if tagID == .a, tag.attribute(.href) == nil, tag.attribute(.name) == nil,
         tag.attribute(.id) == nil,
-        accessibility.anchorsWithoutHref.count < Self.maximumLinks
+        admit(
+          accessibility.anchorsWithoutHref.count, limit: Self.maximumLinks, reported: &reportedAnchorLimit,
+          what: "href-less anchors", at: tag.start)
       {
         accessibility.anchorsWithoutHref.append((tag.start, tag.end))
         if tagID == .area, let alt = tag.attribute(.alt), !alt.value.isEmpty {

@@ -68,11 +68,9 @@ public struct LowContrast: Rule {
       var order: [String] = []
       for run in body.facts.styledRuns {
         guard run.background != "unknown", run.color != "transparent" else { continue }
-        let color = run.color ?? "#000000"
-        let background = run.background ?? "#ffffff"
-        guard let ratio = CSSColor.contrast(color, background), ratio >= CSSColor.hiddenContrast else {
-          continue
-        }
+        let color = run.shownColor
+        let background = run.shownBackground
+        guard let ratio = run.contrast, ratio >= CSSColor.hiddenContrast else { continue }
         let large = run.fontSize >= 24 || (run.bold && run.fontSize >= 18.66)
         let required = large ? CSSColor.largeTextContrast : CSSColor.textContrast
         guard ratio < required else { continue }
@@ -88,8 +86,8 @@ public struct LowContrast: Rule {
         // Every key in `order` was added to `groups` with it.
         let group = groups[key]!
         let run = group.run
-        let color = run.color ?? "#000000"
-        let background = run.background ?? "#ffffff"
+        let color = run.shownColor
+        let background = run.shownBackground
         let excerpt = String(run.text.trimmingASCIIWhitespace().prefix(60)).escapedForDisplay
         let more = group.count > 1 ? " (and \(group.count - 1) more runs in these colours)" : ""
         let size = group.required == CSSColor.largeTextContrast ? "large text" : "text"

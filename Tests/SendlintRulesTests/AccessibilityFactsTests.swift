@@ -59,9 +59,21 @@ import Testing
     let spans = (0..<30_000).map {
       "<span style=\"color:#\($0 % 2 == 0 ? "999999" : "888888")\">t\($0)</span>"
     }.joined()
-    let found = facts("<html><body>" + anchors + spans + "</body></html>")
+    let read = HTMLInventory.read(Array(("<html><body>" + anchors + spans + "</body></html>").utf8))
+    let found = read.accessibility
     #expect(found.anchorsWithoutHref.count == 10_000)
     #expect(found.styledRuns.count == 20_000)
+    // Each cap is reported (input/limit-exceeded), never a silent stop.
+    #expect(
+      read.problems.map(\.message) == [
+        "more than 10000 href-less anchors in one HTML body; the rest were not checked",
+        "more than 20000 styled text runs in one HTML body; the rest were not checked",
+      ])
+    let tables = HTMLInventory.read(Array(String(repeating: "<table></table>", count: 10_001).utf8))
+    #expect(tables.accessibility.tables.count == 10_000)
+    #expect(
+      tables.problems.map(\.message) == ["more than 10000 tables in one HTML body; the rest were not checked"]
+    )
     // One finding per colour pair, not per run.
     let inventory = InventoryReader.template(
       SourceFile(path: "t.html", text: "<html lang=\"en\"><body>" + spans + "</body></html>"), isHTML: true)
