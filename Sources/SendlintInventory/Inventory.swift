@@ -73,7 +73,11 @@ public struct StatedSendingIP: Sendable {
 }
 
 /// The send-time click rewrite that applies to a link.
-public struct ClickRewrite: Sendable {
+///
+/// A class: one campaign has one rewrite, and every link of the draft refers to it. As a struct,
+/// each of a draft's links held its own 64-byte copy (docs/decisions.md, "Lint memory"). It is
+/// immutable, so sharing it changes nothing a reader can see.
+public final class ClickRewrite: Sendable {
   /// The tracking host links will be rewritten through.
   public let domain: String
   /// Where the manifest turns click tracking on.
@@ -174,11 +178,18 @@ public struct Link: Sendable {
 
   /// The link's parsing (unwrap chain, ESP tracker, hosts its text shows), computed once when the
   /// inventory is built (`analyse(finder:)`); a link built elsewhere is analysed on each read.
-  public var analysis: LinkAnalysis { analysed ?? analysis(finder: TextURLFinder()) }
-  var analysed: LinkAnalysis? = nil
+  public var analysis: LinkAnalysis { analysed?.value ?? analysis(finder: TextURLFinder()) }
+  /// Boxed: a link is copied into the inventory's array and read by every rule, and the analysis
+  /// inline was 80 of the link's bytes.
+  var analysed: AnalysisBox? = nil
+
+  final class AnalysisBox: Sendable {
+    let value: LinkAnalysis
+    init(_ value: LinkAnalysis) { self.value = value }
+  }
 
   /// Computes `analysis` once, with the inventory's text URL finder.
-  mutating func analyse(finder: TextURLFinder) { analysed = analysis(finder: finder) }
+  mutating func analyse(finder: TextURLFinder) { analysed = AnalysisBox(analysis(finder: finder)) }
 
   private func analysis(finder: TextURLFinder) -> LinkAnalysis {
     LinkAnalysis(

@@ -156,6 +156,9 @@ import Testing
       delivered.first?.hasPrefix("https://t.example.net/c?https://example.com/0https://example.com/0") == true
     )
     #expect(limitProblems(inventory).count == 1)
+    // One rewrite for the campaign, referred to by every link, not a copy per link.
+    let rewrite = try #require(inventory.clickRewrite)
+    #expect(inventory.links.allSatisfy { $0.rewrite === rewrite })
     // Links cut to the same prefix share a target: the rule still runs, on the stored URLs.
     let hits = SameTarget(options: RuleOptions()).check(
       inventory, RuleContext(brand: BrandFacts(), category: nil))
