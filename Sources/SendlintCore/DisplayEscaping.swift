@@ -61,6 +61,11 @@ public enum DisplayEscaping {
   /// tab there only moves the cursor right, and keeping it lets the caret line reproduce it so the
   /// caret stays under the right character however wide the terminal draws tabs.
   public static func escaped(_ text: String, keepingTabs: Bool = false) -> String {
+    // Printable ASCII (U+0020–U+007E) never needs escaping: most texts are only that, and are
+    // answered from their bytes, not scalar by scalar.
+    if text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) == true {
+      return text
+    }
     guard text.unicodeScalars.contains(where: { needsEscaping($0, keepingTabs: keepingTabs) }) else {
       return text
     }

@@ -822,7 +822,7 @@ final class InventoryBuilder {
   /// all) are split on bytes; others by Character, since a space followed by a combining mark is
   /// one Character and no separator.
   static func classNames(_ value: ArraySlice<UInt8>) -> [String] {
-    if value.allSatisfy({ $0 < 0x80 }) {
+    if value.isAllASCII {
       return value.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }).map {
         String(decoding: $0, as: UTF8.self)
       }

@@ -43,7 +43,7 @@ public struct DKIMSignature: Sendable, Hashable {
     // An ASCII field (every real one; `b=` runs to hundreds of bytes) is read on bytes: its "="
     // Characters are its "=" bytes, and its whitespace Characters (TAB…CR, SPACE, CR LF) are
     // made of exactly the bytes removed here. Other text is read by Character.
-    let ascii = value.utf8.allSatisfy { $0 < 0x80 }
+    let ascii = value.utf8.isAllASCII
     func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
     for spec in value.splitASCII(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
       let name: String

@@ -17,7 +17,7 @@ public enum Charset {
   public static func toUTF8(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: DecodedText, lossy: Bool)
   {
     let label = Self.label(charset)
-    if bytes.allSatisfy({ $0 < 0x80 }), !encodesTextInASCIIBytes(label) {
+    if bytes.isAllASCII, !encodesTextInASCIIBytes(label) {
       return (DecodedText(bytes: Array(bytes), maps: [.identity(base: 0)]), false)
     }
     switch label {
@@ -59,7 +59,7 @@ public enum Charset {
   /// Convenience for header words: bytes in a charset to a Swift string. ASCII bytes in an
   /// ASCII-based charset are the text as they are, without building a map.
   public static func string(_ bytes: [UInt8], charset: String?) -> String {
-    if bytes.allSatisfy({ $0 < 0x80 }), !encodesTextInASCIIBytes(label(charset)) {
+    if bytes.isAllASCII, !encodesTextInASCIIBytes(label(charset)) {
       return String(decoding: bytes, as: UTF8.self)
     }
     return String(decoding: toUTF8(bytes, charset: charset).text.bytes, as: UTF8.self)

@@ -66,7 +66,7 @@ public enum EncodedWords {
     // which is then also its "*" Character; any other keeps the Character search.
     let name = bytes[charsetStart..<index]
     var charset: String
-    if name.allSatisfy({ $0 < 0x80 }) {
+    if name.isAllASCII {
       let star = name.firstIndex(of: UInt8(ascii: "*")) ?? index
       charset = String(decoding: bytes[charsetStart..<star], as: UTF8.self)
     } else {

@@ -62,7 +62,7 @@ public enum MailDate {
   /// is not "(".
   static func cleaned(_ value: String) -> String {
     var depth = 0
-    if value.utf8.allSatisfy({ $0 < 0x80 }) {
+    if value.utf8.isAllASCII {
       var bytes: [UInt8] = []
       bytes.reserveCapacity(value.utf8.count)
       for byte in value.utf8 {
@@ -105,7 +105,7 @@ public enum MailDate {
   /// The date-time of a `Received` field: what follows its last `;`.
   public static func parseReceived(_ value: String) -> Int? {
     // An ASCII field's last ";" byte is its last ";" Character.
-    if value.utf8.allSatisfy({ $0 < 0x80 }) {
+    if value.utf8.isAllASCII {
       guard let semicolon = value.utf8.lastIndex(of: UInt8(ascii: ";")) else { return nil }
       return parse(String(value[value.utf8.index(after: semicolon)...]))
     }

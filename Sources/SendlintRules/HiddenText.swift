@@ -89,7 +89,7 @@ public struct HiddenText: Rule {
   /// other Character is one byte, so the words are the same.
   static func snippet(_ text: String) -> String {
     let utf8 = text.utf8
-    guard utf8.allSatisfy({ $0 < 0x80 }) else {
+    guard utf8.isAllASCII else {
       return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
     return utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) })

@@ -292,7 +292,7 @@ public struct Obfuscated: Rule {
   static func invisibleInHost(_ link: Link) -> Hit? {
     // Every invisible character is outside ASCII: an ASCII href (nearly all) has none, and is not
     // trimmed, copied and split to find that out.
-    guard !link.href.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+    guard !link.href.utf8.isAllASCII else { return nil }
     let lowered = link.href.trimming(" \t\r\n").prefix(8).lowercased()
     guard lowered.hasPrefix("http:") || lowered.hasPrefix("https:") || lowered.hasPrefix("//"),
       let span = HostSpan.find(in: link.href)

@@ -39,7 +39,7 @@ public enum IDNA {
   /// every ASCII label (including `xn--` labels ICU 72's Unicode 15.0 revision rejects), as the
   /// WPT expectations show; the forbidden-code-point check that follows still applies.
   public static func toASCII(_ domain: String) -> String? {
-    if !domain.isEmpty, domain.utf8.allSatisfy({ $0 < 0x80 }) {
+    if !domain.isEmpty, domain.utf8.isAllASCII {
       return String(decoding: domain.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
     return call(domain, sendlint_idna_to_ascii)

@@ -32,6 +32,12 @@ import Testing
             #expect(
               sub.splitASCII(separator: byte, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
                 == sub.split(separator: separator, maxSplits: maxSplits, omittingEmptySubsequences: omitting))
+            // A substring that starts past its base's start: offsets are the substring's own.
+            let tail = text.dropFirst()
+            #expect(
+              tail.splitASCII(separator: byte, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
+                == tail.split(separator: separator, maxSplits: maxSplits, omittingEmptySubsequences: omitting)
+            )
           }
         }
       }

@@ -74,3 +74,73 @@ import Testing
     #expect(wrong.isEmpty, "\(wrong.prefix(5).map(\.debugDescription))")
   }
 }
+
+/// `isAllASCII` reads eight bytes at a time; it must answer what `allSatisfy { $0 < 0x80 }` does
+/// for every length, every position of a non-ASCII byte and every alignment, on each storage it
+/// is used on (an array, a slice, a String's and a Substring's UTF-8).
+@Suite struct AllASCIITests {
+  @Test func agreesWithTheByteLoop() {
+    let backing = [UInt8](repeating: UInt8(ascii: "a"), count: 48)
+    for start in 0..<8 {
+      for length in 0...32 {
+        for high in [nil, 0x80, 0xFF, 0xC3] as [UInt8?] {
+          for position in high == nil ? [0] : Array(0..<max(length, 1)) where position < max(length, 1) {
+            var bytes = backing
+            if let high, length > 0 { bytes[start + position] = high }
+            let slice = bytes[start..<(start + length)]
+            let expected = slice.allSatisfy { $0 < 0x80 }
+            #expect(slice.isAllASCII == expected, "start \(start) length \(length) at \(position)")
+            #expect(Array(slice).isAllASCII == expected)
+            let text = String(decoding: slice, as: UTF8.self)
+            #expect(text.utf8.isAllASCII == text.utf8.allSatisfy { $0 < 0x80 })
+            #expect(text.dropFirst().utf8.isAllASCII == text.dropFirst().utf8.allSatisfy { $0 < 0x80 })
+          }
+        }
+      }
+    }
+    #expect(AnySequence([UInt8(0x41), 0x90]).isAllASCII == false)
+    #expect(AnySequence([UInt8(0x41), 0x7F]).isAllASCII)
+  }
+}
+
+/// `DisplayEscaping.escaped` answers printable ASCII from its bytes, and `containsByte` searches
+/// with memchr: each must give what the scalar loop and `contains(_:)` give (kept here).
+@Suite struct EscapingFastPathTests {
+  static func reference(_ text: String, keepingTabs: Bool) -> String {
+    var output = ""
+    for scalar in text.unicodeScalars {
+      if DisplayEscaping.needsEscaping(scalar, keepingTabs: keepingTabs) {
+        output += DisplayEscaping.escape(scalar)
+      } else {
+        output.unicodeScalars.append(scalar)
+      }
+    }
+    return output
+  }
+
+  @Test func escapedAgreesWithTheScalarLoop() {
+    var texts = ["", "plain text", "tab\there", "caf\u{E9}", "a\u{202E}b", "x\u{FEFF}", "\u{1F600} ok"]
+    for value in UInt32(0)...0xFF {
+      let scalar = Unicode.Scalar(value)!
+      texts.append("ab" + String(scalar) + "cd")
+      texts.append(String(scalar))
+    }
+    for text in texts {
+      for keepingTabs in [false, true] {
+        #expect(
+          DisplayEscaping.escaped(text, keepingTabs: keepingTabs)
+            == Self.reference(text, keepingTabs: keepingTabs),
+          "\(text.debugDescription) \(keepingTabs)")
+      }
+    }
+  }
+
+  @Test func containsByteAgreesWithContains() {
+    let texts = ["", "a", "a/b", "caf\u{E9}/", String(repeating: "x", count: 100) + "!", "\u{1F600}"]
+    for text in texts {
+      for byte in [UInt8(ascii: "/"), UInt8(ascii: "!"), 0x20, 0xA9, 0xC3, 0x00] {
+        #expect(text.utf8.containsByte(byte) == text.utf8.contains(byte), "\(text.debugDescription) \(byte)")
+      }
+    }
+  }
+}
