@@ -56,6 +56,9 @@ public struct NonDescriptiveText: Rule {
   ]
 
   let phrases: Set<String>
+  /// The most letters and digits any phrase has: a link text with more ASCII ones than this is
+  /// none of them, whatever its case or punctuation, and is not normalised at all.
+  let maximumPhraseAlphanumerics: Int
 
   public static let phrasesOption = RuleOption(
     "phrases", default: defaultPhrases,
@@ -64,6 +67,20 @@ public struct NonDescriptiveText: Rule {
 
   public init(options: RuleOptions) {
     phrases = Set(options[Self.phrasesOption].map(Self.normalised))
+    maximumPhraseAlphanumerics = phrases.map { $0.unicodeScalars.count { $0 != " " } }.max() ?? 0
+  }
+
+  /// Whether `text` has more ASCII letters and digits than `limit`. Each stays one letter or digit
+  /// when `normalised` lowercases the text (other scalars may add some, never remove one), so a
+  /// text past the limit normalises to something longer than every phrase.
+  static func hasMoreASCIIAlphanumerics(_ text: String, than limit: Int) -> Bool {
+    var count = 0
+    for byte in text.utf8 where (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x30 && byte <= 0x39
+    {
+      count += 1
+      if count > limit { return true }
+    }
+    return false
   }
 
   /// Lowercased words, punctuation and symbols dropped, single spaces.
@@ -76,9 +93,12 @@ public struct NonDescriptiveText: Rule {
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     inventory.links.compactMap { link in
-      guard link.kind == .a, !link.fromText, !link.hidden, link.accessibleLabel == nil else { return nil }
+      guard link.kind == .a, !link.fromText, !link.hidden, link.accessibleLabel == nil,
+        !Self.hasMoreASCIIAlphanumerics(link.text, than: maximumPhraseAlphanumerics)
+      else { return nil }
       let name = ([link.text] + link.imageAltTexts.map(\.text) + link.shownImageAltTexts).joined(
         separator: " ")
+      if Self.hasMoreASCIIAlphanumerics(name, than: maximumPhraseAlphanumerics) { return nil }
       let key = Self.normalised(name)
       guard !key.isEmpty, phrases.contains(key) else { return nil }
       let shown = name.trimmingASCIIWhitespace().escapedForDisplay

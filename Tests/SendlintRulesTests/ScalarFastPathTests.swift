@@ -1,3 +1,5 @@
+import SendlintCore
+import SendlintInventory
 import SendlintURL
 import Testing
 
@@ -84,5 +86,39 @@ import Testing
         HiddenText.snippet(text) == text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "),
         "\(text.debugDescription)")
     }
+  }
+
+  /// `NonDescriptiveText` skips a link text with more ASCII letters and digits than any phrase
+  /// has: `normalised` never has fewer letters and digits than the text's ASCII ones, for any
+  /// scalar next to them (case mappings that grow, like U+0130, or reach ASCII, like the Kelvin sign).
+  @Test func linkTextsPastThePhraseLengthNormaliseLonger() {
+    var texts = [
+      "Click HERE", "click-here!", "\u{130}STANBUL", "\u{212A}elvin", "ﬁle ﬂow", "Straße ２０２４ x9",
+      "é É \u{1F600} 12", "", "   ", "a.b,c;d", "\u{0130}\u{0130}i",
+    ]
+    for value in UInt32(0x80)...0x3000 {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      var text = "Ab"
+      text.unicodeScalars.append(scalar)
+      text += "9z"
+      texts.append(text)
+    }
+    for text in texts {
+      let ascii = text.utf8.count { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 >= 0x30 && $0 <= 0x39 }
+      let normalised = NonDescriptiveText.normalised(text).unicodeScalars.count { $0 != " " }
+      #expect(normalised >= ascii, "\(text.debugDescription)")
+      #expect(NonDescriptiveText.hasMoreASCIIAlphanumerics(text, than: ascii - 1) == (ascii > 0))
+      #expect(!NonDescriptiveText.hasMoreASCIIAlphanumerics(text, than: ascii))
+    }
+  }
+
+  /// The skip's bound comes from the policy's phrases, not the defaults: a long phrase still flags.
+  @Test func longPolicyPhrasesStillMatch() {
+    let html = #"<p><a href="https://www.contoso.com/a">Read the full story here &raquo;</a></p>"#
+    let inventory = InventoryReader.template(SourceFile(path: "t.html", text: html), isHTML: true)
+    let context = RuleContext(brand: BrandFacts(), category: nil)
+    let options = RuleOptions(["phrases": .strings(["Read the full story here"])])
+    #expect(NonDescriptiveText(options: options).check(inventory, context).count == 1)
+    #expect(NonDescriptiveText(options: RuleOptions()).check(inventory, context).isEmpty)
   }
 }
