@@ -149,7 +149,9 @@ public enum Scripts {
 public enum InvisibleCharacters {
   /// Zero-width characters and bidirectional controls.
   public static func find(in text: String) -> [Unicode.Scalar] {
-    text.unicodeScalars.filter { isInvisible($0) }
+    // Every invisible character is outside ASCII (`ScalarFastPathTests`): ASCII text has none.
+    if text.utf8.isAllASCII { return [] }
+    return text.unicodeScalars.filter { isInvisible($0) }
   }
 
   public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
