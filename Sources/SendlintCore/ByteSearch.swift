@@ -6,7 +6,9 @@
 
 /// The one byte-string search behind `firstByteRange(of:)` and `containsBytes(_:)`: memchr for the
 /// first byte, memcmp for the rest (Glibc does not export memmem to Swift). Linear in practice.
-func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>) -> Int? {
+@usableFromInline func firstOffset(of needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>)
+  -> Int?
+{
   guard let needleBase = needle.baseAddress, !needle.isEmpty else { return 0 }
   guard let hayBase = hay.baseAddress, hay.count >= needle.count else { return nil }
   let last = hay.count - needle.count
@@ -58,7 +60,9 @@ extension StringProtocol {
   /// Whether `pattern` occurs in this text, compared as UTF-8 bytes: for ASCII markers and phrases
   /// (`url(`, a boilerplate phrase) in hot paths, where `contains` would go through Foundation's
   /// locale-aware search. No Unicode equivalence: `é` precomposed and decomposed differ.
-  public func containsBytes(_ pattern: String) -> Bool {
+  /// Inlinable, so a String or Substring receiver gets a specialised copy: the generic one went
+  /// through the protocol's witnesses for every call, a one-byte test included.
+  @inlinable public func containsBytes(_ pattern: String) -> Bool {
     var pattern = pattern
     return pattern.withUTF8 { needle -> Bool in
       if let found = utf8.withContiguousStorageIfAvailable({ firstOffset(of: needle, in: $0) != nil }) {
@@ -103,13 +107,13 @@ extension Sequence where Element == UInt8 {
   /// Whether every byte is ASCII: eight at a time over contiguous storage (a String's UTF-8, an
   /// array or a slice), byte by byte otherwise. `allSatisfy { $0 < 0x80 }` stepped through a
   /// String's UTF-8 view one byte per iteration, and hrefs and style texts run to hundreds of bytes.
-  @inlinable @usableFromInline package var isAllASCII: Bool {
+  @inlinable package var isAllASCII: Bool {
     withContiguousStorageIfAvailable { allASCII($0) } ?? allSatisfy { $0 < 0x80 }
   }
 }
 
 /// Whether every byte of `buffer` is below 0x80, a word at a time.
-@inlinable @usableFromInline package func allASCII(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+@inlinable package func allASCII(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
   guard let base = buffer.baseAddress else { return true }
   let count = buffer.count
   var index = 0
@@ -124,15 +128,4 @@ extension Sequence where Element == UInt8 {
     index += 1
   }
   return high & 0x8080_8080_8080_8080 == 0 && tail < 0x80
-}
-
-extension String.UTF8View {
-  /// Whether the text holds `byte`: memchr over the contiguous UTF-8 (`contains(_:)` steps a
-  /// `String.Index` per byte, about seven instructions each on long hrefs and style texts).
-  package func containsByte(_ byte: UInt8) -> Bool {
-    withContiguousStorageIfAvailable { buffer in
-      guard let base = buffer.baseAddress else { return false }
-      return memchr(base, Int32(byte), buffer.count) != nil
-    } ?? contains(byte)
-  }
 }

@@ -12,7 +12,7 @@ public struct InlineStyle: Sendable {
   /// The bytes of `text` with its comments taken out (an unclosed one runs to the end). Text
   /// without a "/" has none, and is copied whole.
   static func withoutComments(_ text: String) -> [UInt8] {
-    guard text.utf8.containsByte(UInt8(ascii: "/")) else { return Array(text.utf8) }
+    guard text.containsBytes("/") else { return Array(text.utf8) }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
     var previous: UInt8?
@@ -517,7 +517,7 @@ public enum CSSColor {
   public static func normalise(_ value: String) -> String? {
     var text = value.trimmingASCIIWhitespace().lowercased()
     // No "!" byte, no "!" character: the search is skipped for nearly every value.
-    if text.utf8.containsByte(UInt8(ascii: "!")), let bang = text.firstRange(of: "!") {
+    if text.containsBytes("!"), let bang = text.firstRange(of: "!") {
       text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace()
     }
     if let name = named[text] { return name }
@@ -541,7 +541,7 @@ public enum CSSColor {
   /// `transparent`, or an `rgba()`/`hsla()` colour (or 8-digit hex) whose alpha is 0.
   public static func isTransparent(_ value: String) -> Bool {
     var text = value.trimmingASCIIWhitespace().lowercased()
-    if text.utf8.containsByte(UInt8(ascii: "!")), let bang = text.firstRange(of: "!") {
+    if text.containsBytes("!"), let bang = text.firstRange(of: "!") {
       text = String(text[..<bang.lowerBound]).trimmingASCIIWhitespace()
     }
     if text == "transparent" { return true }

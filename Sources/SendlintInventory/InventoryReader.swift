@@ -426,7 +426,7 @@ struct BodyCollector {
     let open = Array("{{{".utf8)
     for tag in MergeTags.find(in: bytes)
     where MergeTags.matches(bytes, at: tag.range.lowerBound, open) && !tag.isComment {
-      guard let value = variables.value(for: tag.name), value.utf8.containsByte(UInt8(ascii: "<")),
+      guard let value = variables.value(for: tag.name), value.containsBytes("<"),
         let valueLocator = variableLocator(tag.name, value: Array(value.utf8))
       else { continue }
       guard htmlVariableExpansions < Self.maximumHTMLVariableExpansions else {

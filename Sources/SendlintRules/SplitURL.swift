@@ -197,7 +197,7 @@ extension SplitURL {
   /// between other characters. On UTF-8 bytes, so a space before a combining mark counts too.
   static func beforeInnerSpace(_ href: String) -> Substring.UTF8View? {
     let bytes = href.utf8
-    guard bytes.containsByte(0x20) else { return nil }
+    guard href.containsBytes(" ") else { return nil }
     var start = bytes.startIndex
     while start < bytes.endIndex, bytes[start] == 0x20 { start = bytes.index(after: start) }
     var end = bytes.endIndex
