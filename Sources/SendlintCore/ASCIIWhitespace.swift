@@ -116,3 +116,19 @@ extension StringProtocol {
     splitASCII(maxSplits: maxSplits, omittingEmptySubsequences: omittingEmptySubsequences) { $0 == separator }
   }
 }
+
+extension String {
+  /// `bytes` as UTF-8 text with A–Z lowercased, written straight into the string's storage: one
+  /// allocation at most (none up to 15 bytes), where `String(decoding: bytes.map { … })` made an
+  /// array and then a string. Invalid UTF-8 is repaired as `String(decoding:as:)` repairs it.
+  @inlinable package init(asciiLowercasing bytes: some Collection<UInt8>) {
+    self.init(unsafeUninitializedCapacity: bytes.count) { buffer in
+      var count = 0
+      for byte in bytes {
+        buffer[count] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+        count += 1
+      }
+      return count
+    }
+  }
+}

@@ -40,9 +40,12 @@ public struct InlineStyle: Sendable {
   /// Parses `prop: value; prop: value`. Comments are removed; malformed declarations skipped.
   /// One pass over the UTF-8 bytes: every element's style attribute goes through here.
   public init(_ text: String) {
-    var declarations: [String: String] = [:]
-    var important: Set<String> = []
     let bytes = Self.withoutComments(text)
+    // One declaration per ";" at most, plus the last: the table is sized once instead of
+    // rehashed as it grows.
+    var declarations = [String: String](
+      minimumCapacity: bytes.reduce(1) { $0 + ($1 == UInt8(ascii: ";") ? 1 : 0) })
+    var important: Set<String> = []
     func lowered(_ slice: ArraySlice<UInt8>) -> String {
       var start = slice.startIndex
       var end = slice.endIndex
@@ -50,7 +53,7 @@ public struct InlineStyle: Sendable {
       while end > start, slice[end - 1].isASCIIWhitespace { end -= 1 }
       let trimmed = slice[start..<end]
       if trimmed.isAllASCII {
-        return String(decoding: trimmed.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return String(asciiLowercasing: trimmed)
       }
       return String(decoding: trimmed, as: UTF8.self).lowercased()
     }
@@ -452,8 +455,7 @@ public enum StyleSheetParser {
         case UInt8(ascii: "."): classes.append(String(decoding: name, as: UTF8.self))
         case UInt8(ascii: "#"): compound.id = String(decoding: name, as: UTF8.self)
         default:
-          compound.tag = String(
-            decoding: name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+          compound.tag = String(asciiLowercasing: name)
         }
       }
       for index in part.indices {

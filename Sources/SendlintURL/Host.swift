@@ -40,7 +40,7 @@ public enum IDNA {
   /// WPT expectations show; the forbidden-code-point check that follows still applies.
   public static func toASCII(_ domain: String) -> String? {
     if !domain.isEmpty, domain.utf8.isAllASCII {
-      return String(decoding: domain.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+      return String(asciiLowercasing: domain.utf8)
     }
     return call(domain, sendlint_idna_to_ascii)
   }

@@ -145,3 +145,22 @@ import Testing
     }
   }
 }
+
+/// `String(asciiLowercasing:)` writes the string in place; it must give what lowercasing a copy
+/// of the bytes and decoding it gave, invalid UTF-8 repaired alike, at the 15/16-byte boundary
+/// where a string stops fitting inline.
+@Suite struct ASCIILowercasingTests {
+  @Test func agreesWithMappingThenDecoding() {
+    let inputs: [[UInt8]] = [
+      [], Array("A".utf8), Array("Content-Type".utf8), Array("ABCDEFGHIJKLMNO".utf8),
+      Array("ABCDEFGHIJKLMNOP".utf8),
+      Array("@[`{ AZaz09".utf8), Array("\u{C4}B\u{212A}".utf8), [0xFF], [0x41, 0xC3], [0xE2, 0x82, 0x41],
+      (0...255).map { UInt8($0) },
+    ]
+    for bytes in inputs {
+      let expected = String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+      #expect(String(asciiLowercasing: bytes) == expected, "\(bytes)")
+      #expect(Array(String(asciiLowercasing: bytes[...]).utf8) == Array(expected.utf8), "\(bytes)")
+    }
+  }
+}
