@@ -93,7 +93,162 @@ public struct AuthenticationResults: Sendable, Hashable {
   /// The first result of a method.
   public func result(for method: String) -> Result? { results.first { $0.method == method } }
 
+  /// Parses a field value. An ASCII value (nearly every real one) is read on its bytes, by the
+  /// same steps as `parseByCharacter`, which reads any other: in ASCII text each Character is one
+  /// byte except CR LF, and no step tells CR LF from CR then LF (both are whitespace, neither is a
+  /// delimiter, and an escape before CR LF keeps both bytes either way). `AuthenticationBytesTests`
+  /// compares the two. Microsoft's fields run to kilobytes of comments, and the Character steps
+  /// cost about 250 instructions a byte.
   public static func parse(_ value: String) -> AuthenticationResults? {
+    value.utf8.isAllASCII ? parseASCII(Array(value.utf8)) : parseByCharacter(value)
+  }
+
+  static func parseASCII(_ value: [UInt8]) -> AuthenticationResults? {
+    let statements = ASCIISteps.split(ASCIISteps.removingComments(value))
+    guard let head = statements.first else { return nil }
+    let authserv = head.split(whereSeparator: ASCIISteps.isWhitespace).first.map(ASCIISteps.string) ?? ""
+    guard !authserv.isEmpty else { return nil }
+    let headIsResult = authserv.utf8.contains(UInt8(ascii: "="))
+    var results: [Result] = []
+    for statement in headIsResult ? statements[...] : statements.dropFirst() {
+      let words = ASCIISteps.tokens(statement)
+      guard let first = words.first, let equals = first.firstIndex(of: UInt8(ascii: "=")) else { continue }
+      var methodBytes = first[..<equals]
+      if let slash = methodBytes.firstIndex(of: UInt8(ascii: "/")) { methodBytes = methodBytes[..<slash] }
+      let method = ASCIISteps.lowercased(methodBytes)
+      let result = ASCIISteps.lowercased(first[(equals + 1)...])
+      var reason: String?
+      var properties: [String: String] = [:]
+      for word in words.dropFirst() {
+        guard let equals = word.firstIndex(of: UInt8(ascii: "=")) else { continue }
+        let name = ASCIISteps.lowercased(word[..<equals])
+        let value = ASCIISteps.unquote(word[(equals + 1)...])
+        if name == "reason" {
+          reason = value
+        } else if name.utf8.contains(UInt8(ascii: ".")) {
+          properties[name] = value
+        }
+      }
+      results.append(Result(method: method, result: result, reason: reason, properties: properties))
+    }
+    return AuthenticationResults(authservID: headIsResult ? "" : authserv.lowercased(), results: results)
+  }
+
+  /// `parseByCharacter`'s steps on ASCII bytes.
+  enum ASCIISteps {
+    static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+
+    static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
+      String(asciiLowercasing: bytes)
+    }
+
+    static func removingComments(_ value: [UInt8]) -> [UInt8] {
+      var out: [UInt8] = []
+      out.reserveCapacity(value.count)
+      var depth = 0
+      var quoted = false
+      var escaped = false
+      for byte in value {
+        if escaped {
+          if depth == 0 { out.append(byte) }
+          escaped = false
+          continue
+        }
+        if byte == UInt8(ascii: "\\") {
+          escaped = true
+          if depth == 0 { out.append(byte) }
+          continue
+        }
+        if quoted {
+          out.append(byte)
+          if byte == UInt8(ascii: "\"") { quoted = false }
+          continue
+        }
+        switch byte {
+        case UInt8(ascii: "("): depth += 1
+        case UInt8(ascii: ")"): depth = max(0, depth - 1)
+        case UInt8(ascii: "\"") where depth == 0:
+          quoted = true
+          out.append(byte)
+        default:
+          if depth == 0 { out.append(byte) }
+        }
+      }
+      return out
+    }
+
+    static func split(_ value: [UInt8]) -> [ArraySlice<UInt8>] {
+      var parts: [ArraySlice<UInt8>] = []
+      var start = 0
+      var quoted = false
+      for (index, byte) in value.enumerated() {
+        if byte == UInt8(ascii: "\"") { quoted.toggle() }
+        if byte == UInt8(ascii: ";"), !quoted {
+          parts.append(value[start..<index])
+          start = index + 1
+        }
+      }
+      parts.append(value[start...])
+      return parts
+    }
+
+    static func isJoiner(_ byte: UInt8) -> Bool {
+      byte == UInt8(ascii: "=") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+    }
+
+    static func tokens(_ statement: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+      var compact: [UInt8] = []
+      compact.reserveCapacity(statement.count)
+      var pendingSpace = false
+      var quoted = false
+      for byte in statement {
+        if byte == UInt8(ascii: "\"") { quoted.toggle() }
+        if !quoted, isWhitespace(byte) {
+          pendingSpace = true
+          continue
+        }
+        if pendingSpace {
+          let joins = isJoiner(byte) || compact.last.map(isJoiner) == true
+          if !joins, !compact.isEmpty { compact.append(0x20) }
+          pendingSpace = false
+        }
+        compact.append(byte)
+      }
+      var words: [ArraySlice<UInt8>] = []
+      var start = 0
+      quoted = false
+      for (index, byte) in compact.enumerated() {
+        if byte == UInt8(ascii: "\"") { quoted.toggle() }
+        if byte == 0x20, !quoted {
+          if start < index { words.append(compact[start..<index]) }
+          start = index + 1
+        }
+      }
+      if start < compact.count { words.append(compact[start...]) }
+      return words
+    }
+
+    static func unquote(_ value: ArraySlice<UInt8>) -> String {
+      guard value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") else {
+        return string(value)
+      }
+      var out: [UInt8] = []
+      var escaped = false
+      for byte in value.dropFirst().dropLast() {
+        if escaped || byte != UInt8(ascii: "\\") {
+          out.append(byte)
+          escaped = false
+        } else {
+          escaped = true
+        }
+      }
+      return String(decoding: out, as: UTF8.self)
+    }
+  }
+
+  static func parseByCharacter(_ value: String) -> AuthenticationResults? {
     let statements = split(removingComments(value))
     guard let head = statements.first else { return nil }
     let authserv = head.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""

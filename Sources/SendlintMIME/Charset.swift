@@ -43,18 +43,29 @@ public enum Charset {
 
   /// Charsets that encode text in ASCII bytes (UTF-7, ISO-2022-*, HZ) or are not ASCII-based at
   /// all (UTF-16/32): converted even when every byte is below 0x80. Each name starts with one of
-  /// c, h, i or u, so any other first byte answers at once.
+  /// c, h, i or u, so any other first byte answers at once. An ASCII label (every real one) is
+  /// compared on bytes: its Characters are its bytes but CR LF, which ends no name.
   static func encodesTextInASCIIBytes(_ label: String) -> Bool {
-    guard let first = label.utf8.first,
+    let utf8 = label.utf8
+    guard let first = utf8.first,
       first == UInt8(ascii: "u") || first == UInt8(ascii: "i") || first == UInt8(ascii: "h")
         || first == UInt8(ascii: "c")
     else { return false }
-    return [
-      "utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz",
-      "csiso2022",
-    ]
-    .contains { label.hasPrefix($0) }
+    if utf8.isAllASCII {
+      var label = label
+      return label.withUTF8 { bytes in
+        asciiEncodingLabelBytes.contains { prefix in
+          prefix.count <= bytes.count && prefix.indices.allSatisfy { bytes[$0] == prefix[$0] }
+        }
+      }
+    }
+    return asciiEncodingLabels.contains { label.hasPrefix($0) }
   }
+
+  static let asciiEncodingLabels = [
+    "utf-7", "utf7", "unicode-1-1-utf-7", "utf-16", "utf-32", "ucs-2", "ucs-4", "iso-2022", "hz", "csiso2022",
+  ]
+  static let asciiEncodingLabelBytes = asciiEncodingLabels.map { Array($0.utf8) }
 
   /// Convenience for header words: bytes in a charset to a Swift string. ASCII bytes in an
   /// ASCII-based charset are the text as they are, without building a map.

@@ -366,7 +366,7 @@ public struct ReceivedHop: Sendable, Hashable {
 
   /// Sendmail names itself by its version pair in the `by` comment (`8.12.8/8.12.8`, `8.14.4/8.14.4/Submit`).
   private static func isSendmail(byComments: [String], field: String) -> Bool {
-    if field.lowercased().contains("sendmail") { return true }
+    if containsLowercased(field, "sendmail") { return true }
     return byComments.contains { comment in
       let version = comment.split(separator: "/").first.map(String.init) ?? ""
       let numbers = version.split(separator: ".", omittingEmptySubsequences: false)
@@ -385,7 +385,7 @@ public struct ReceivedHop: Sendable, Hashable {
     for comment in comments {
       let pieces = comment.splitASCII { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
         .map(String.init)
-      if comment.lowercased().contains("may be forged") { return .notConfirmed }
+      if containsLowercased(comment, "may be forged") { return .notConfirmed }
       if let literal = pieces.firstIndex(where: { addressLiteral($0) != nil && $0.hasPrefix("[") }) {
         if literal > 0, pieces[literal - 1].lowercased() == "unknown" { return .postfixUnknown }
         // Sendmail writes `(rdns [ip])`, or `([ip])` when there is no name. Exim writes
@@ -402,6 +402,13 @@ public struct ReceivedHop: Sendable, Hashable {
       }
     }
     return nil
+  }
+
+  /// Whether `text`, lowercased, contains `phrase` (lowercase ASCII). An ASCII text is searched on
+  /// bytes (its Characters are its bytes but CR LF, and the phrases hold neither CR nor LF);
+  /// another by Character, where a combining mark after the phrase's last letter is no match.
+  static func containsLowercased(_ text: String, _ phrase: String) -> Bool {
+    text.utf8.isAllASCII ? text.lowercased().containsBytes(phrase) : text.lowercased().contains(phrase)
   }
 
   private struct Word {
@@ -457,7 +464,12 @@ public struct ReceivedHop: Sendable, Hashable {
 
   /// `[192.0.2.1]` or `[IPv6:2001:db8::1]` → the address text.
   static func addressLiteral(_ text: String) -> String? {
-    guard let open = text.firstIndex(of: "["), let close = text.lastIndex(of: "]"), open < close else {
+    // An ASCII text's "[" and "]" Characters are its "[" and "]" bytes: found without stepping
+    // Characters. In another, "[" with a combining mark after it is no bracket.
+    let ascii = text.utf8.isAllASCII
+    guard let open = ascii ? text.utf8.firstIndex(of: UInt8(ascii: "[")) : text.firstIndex(of: "["),
+      let close = ascii ? text.utf8.lastIndex(of: UInt8(ascii: "]")) : text.lastIndex(of: "]"), open < close
+    else {
       return nil
     }
     var inner = String(text[text.index(after: open)..<close])
