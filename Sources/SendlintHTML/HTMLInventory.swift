@@ -200,6 +200,8 @@ final class InventoryBuilder {
   /// Appends rules and indexes only those: each `<style>` block costs its own size, however
   /// many blocks came before it.
   func addStyleRules(_ rules: [StyleRule], at offset: Int) {
+    // Candidates were computed from the rules before these.
+    if !rules.isEmpty { elementSelections.removeAll() }
     for rule in rules {
       guard
         admit(
@@ -223,13 +225,80 @@ final class InventoryBuilder {
     }
   }
 
+  /// What the cascade needs of an element's tag, `class` and `id`: its class names and their mask,
+  /// and (built on first use, for the rules read so far) its candidate rules with the work they
+  /// are charged. Newsletters open thousands of elements with a few hundred distinct signatures,
+  /// so each is split, hashed and looked up in the rule index once.
+  final class ElementSelection {
+    let classes: Set<String>
+    let classMask: UInt64
+    /// Sorted, each once; nil until the cascade first asks.
+    var candidates: [Int]?
+    /// The cascade work `candidates` is charged each time it is used.
+    var work = 0
+
+    init(classes: Set<String>, classMask: UInt64) {
+      self.classes = classes
+      self.classMask = classMask
+    }
+  }
+
+  /// A tag name, `class` value (as written, bytes) and `id`: equal keys give equal selections.
+  struct ElementSelectionKey: Hashable {
+    let tag: String
+    let classes: ArraySlice<UInt8>?
+    let id: String?
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(tag)
+      hasher.combine(id)
+      if let classes { classes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
+  }
+
+  /// Selections by key, bounded like `inlineStyles`; emptied when `<style>` rules are added, since
+  /// the candidates depend on them.
+  @exclusivity(unchecked) var elementSelections: [ElementSelectionKey: ElementSelection] = [:]
+
+  func elementSelection(tag: String, classes classBytes: ArraySlice<UInt8>?, id: String?) -> ElementSelection
+  {
+    let key = ElementSelectionKey(tag: tag, classes: classBytes, id: id)
+    if let known = elementSelections[key] { return known }
+    let classes = Set(classBytes.map { Self.classNames($0) } ?? [])
+    var classMask: UInt64 = 0
+    for name in classes { classMask |= CSSClassMask.bit(name) }
+    let selection = ElementSelection(classes: classes, classMask: classMask)
+    if elementSelections.count < Self.maximumRememberedStyles,
+      (classBytes?.count ?? 0) + (id?.utf8.count ?? 0) <= Self.maximumRememberedStyleBytes
+    {
+      elementSelections[key] = selection
+    }
+    return selection
+  }
+
   /// The candidate rules of an element while the cascade budget lasts; none after it (counted
   /// before the list is built, so an exhausted budget costs nothing more).
-  func admittedCandidateRules(tag: String, classes: Set<String>, id: String?, at offset: Int) -> [Int] {
+  func admittedCandidateRules(_ selection: ElementSelection, tag: String, id: String?, at offset: Int)
+    -> [Int]
+  {
     guard !styleRules.isEmpty, cascadeBudgetLeft(at: offset) else { return [] }
-    // Each class is one lookup, and each candidate at least one selector test: charged up front
-    // so an exhausted budget costs nothing more. Each index is looked up once, for the charge and
-    // the list both.
+    let candidates: [Int]
+    if let known = selection.candidates {
+      candidates = known
+    } else {
+      (candidates, selection.work) = candidateRulesAndWork(tag: tag, classes: selection.classes, id: id)
+      selection.candidates = candidates
+    }
+    cascadeWork += selection.work
+    guard cascadeBudgetLeft(at: offset) else { return [] }
+    return candidates
+  }
+
+  /// The rules that may match an element, in document order, each once, and the work they are
+  /// charged: each class is one lookup, and each candidate at least one selector test, charged up
+  /// front so an exhausted budget costs nothing more. Each index is looked up once, for the charge
+  /// and the list both.
+  func candidateRulesAndWork(tag: String, classes: Set<String>, id: String?) -> (rules: [Int], work: Int) {
     let byTag = rulesByTag[tag]
     var count = 1 + classes.count + universalRules.count + (byTag?.count ?? 0)
     var candidates = universalRules
@@ -244,9 +313,7 @@ final class InventoryBuilder {
       }
     }
     if let byTag { candidates += byTag }
-    cascadeWork += count
-    guard cascadeBudgetLeft(at: offset) else { return [] }
-    return Self.sortedUnique(candidates)
+    return (Self.sortedUnique(candidates), count)
   }
 
   /// Rule indices in document order, each once.
@@ -275,14 +342,6 @@ final class InventoryBuilder {
     return false
   }
 
-  /// Indices of the rules that may match an element, in document order, each once.
-  func candidateRules(tag: String, classes: Set<String>, id: String?) -> [Int] {
-    var candidates = universalRules
-    if let id, let found = rulesByID[id] { candidates += found }
-    for name in classes { if let found = rulesByClass[name] { candidates += found } }
-    if let found = rulesByTag[tag] { candidates += found }
-    return Self.sortedUnique(candidates)
-  }
   /// The text of the `<style>` element being read, mapped to source offsets.
   @exclusivity(unchecked) var styleText: TextBuilder?
 
@@ -559,16 +618,16 @@ final class InventoryBuilder {
     }
     if traits.contains(.block) { breakText(at: tag.start) }
 
-    let classes = Set(tag.attribute(.`class`).map { Self.classNames($0.valueBytes) } ?? [])
-    var classMask: UInt64 = 0
-    for name in classes { classMask |= CSSClassMask.bit(name) }
     let elementID = tag.attribute(.id)?.value
+    let selection = elementSelection(tag: name, classes: tag.attribute(.`class`)?.valueBytes, id: elementID)
+    let classes = selection.classes
+    let classMask = selection.classMask
     // The cascade, simplified: matching <style> rules in order, then the inline style.
     // The rules outside @media that matched, in order: without one, the inline style alone is
     // the style.
     var appliedRules: [Int] = []
     var revealedByMedia = false
-    for ruleIndex in admittedCandidateRules(tag: name, classes: classes, id: elementID, at: tag.start) {
+    for ruleIndex in admittedCandidateRules(selection, tag: name, id: elementID, at: tag.start) {
       // Past the budget the element keeps what matched so far; later elements get no rules.
       guard cascadeBudgetLeft(at: tag.start) else { break }
       let rule = styleRules[ruleIndex]

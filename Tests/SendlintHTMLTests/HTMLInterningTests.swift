@@ -127,6 +127,32 @@ import Testing
       hidden("<style>.a.b { display:none }</style><p class='b'>one</p><p class='b a'>both</p>") == ["both"])
   }
 
+  /// Elements of one tag, `class` and `id` share one selection (class names, mask, candidate
+  /// rules): a later `<style>` block still applies to the next such element, and each element is
+  /// charged the cascade work it was charged when computed, shared or not.
+  @Test func sharedElementSelectionsKeepTheCascade() {
+    func hidden(_ html: String) -> [String] {
+      HTMLInventory.read(Array(html.utf8)).hiddenText.map(\.text)
+    }
+    #expect(
+      hidden(
+        "<style>.x { color:red }</style><p class='x'>a</p><style>.x { display:none }</style><p class='x'>b</p>"
+      )
+        == ["b"])
+    #expect(
+      hidden("<style>p.x#i { display:none }</style><p class='x'>a</p><p class='x' id='i'>b</p>") == ["b"])
+    func work(_ elements: Int) -> Int {
+      let html =
+        "<style>.a { color:red } p { color:blue } .b span { display:none }</style>"
+        + String(repeating: "<p class='a b'>x</p>", count: elements)
+      return HTMLInventory.read(Array(html.utf8)).cascadeWork
+    }
+    let first = work(1) - work(0)
+    #expect(first > 0)
+    #expect(work(2) - work(1) == first)
+    #expect(work(5) - work(1) == 4 * first)
+  }
+
   /// The ancestor masks that let the cascade skip walks (an element's own key, and the OR over its
   /// ancestors) never change a match: random trees of tags, classes and ids (KELVIN SIGN among
   /// them) under random descendant selectors hide exactly the elements a plain walk over the tree
