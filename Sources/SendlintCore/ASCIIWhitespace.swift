@@ -132,3 +132,37 @@ extension String {
     }
   }
 }
+
+extension UInt8 {
+  /// The bytes of the whitespace Characters of ASCII text (Unicode White_Space below 0x80): TAB,
+  /// LF, VT, FF, CR and SPACE. In ASCII text `Character.isWhitespace` holds exactly for these
+  /// bytes and for CR LF, so a split on them gives the words a Character split gives.
+  @inlinable package var isASCIIWhiteSpaceCharacter: Bool { self == 0x20 || (0x09...0x0D).contains(self) }
+}
+
+extension String {
+  /// The words of `bytes` (split where `isSeparator` holds, empty ones dropped) joined by single
+  /// spaces: `split(whereSeparator:)` then `joined(separator: " ")` in one pass, written straight
+  /// into the string (the split built an array of slices, the join a string per word). Meant for
+  /// ASCII separators over ASCII text, where it gives that pair's result byte for byte.
+  @inlinable package init(wordsOf bytes: some Collection<UInt8>, separatedBy isSeparator: (UInt8) -> Bool) {
+    self.init(unsafeUninitializedCapacity: bytes.count) { buffer in
+      var count = 0
+      var pendingSpace = false
+      for byte in bytes {
+        if isSeparator(byte) {
+          pendingSpace = count > 0
+          continue
+        }
+        if pendingSpace {
+          buffer[count] = 0x20
+          count += 1
+          pendingSpace = false
+        }
+        buffer[count] = byte
+        count += 1
+      }
+      return count
+    }
+  }
+}

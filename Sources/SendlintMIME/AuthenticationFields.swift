@@ -44,7 +44,7 @@ public struct DKIMSignature: Sendable, Hashable {
     // Characters are its "=" bytes, and its whitespace Characters (TAB…CR, SPACE, CR LF) are
     // made of exactly the bytes removed here. Other text is read by Character.
     let ascii = value.utf8.isAllASCII
-    func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+    func isBlank(_ byte: UInt8) -> Bool { byte.isASCIIWhiteSpaceCharacter }
     for spec in value.splitASCII(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
       let name: String
       let tagValue: String
@@ -136,7 +136,7 @@ public struct AuthenticationResults: Sendable, Hashable {
 
   /// `parseByCharacter`'s steps on ASCII bytes.
   enum ASCIISteps {
-    static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+    static func isWhitespace(_ byte: UInt8) -> Bool { byte.isASCIIWhiteSpaceCharacter }
 
     static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 

@@ -92,7 +92,7 @@ public struct DateSkew: Rule {
     guard dates.count == 1, let field = dates.first, let date = MailDate.parse(field.value) else { return [] }
     let received = inventory.headers(named: "Received").compactMap { MailDate.parseReceived($0.value) }
     guard let latest = received.max(), let earliest = received.min() else { return [] }
-    let written = field.value.trimmingCharacters(in: .whitespaces)
+    let written = field.value.trimmingWhitespaces
     if date - latest > futureSeconds {
       return [
         Hit(

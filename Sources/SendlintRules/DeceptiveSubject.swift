@@ -38,7 +38,7 @@ public struct DeceptiveSubject: Rule {
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {
     guard let subject = inventory.subject else { return [] }
-    let lowered = subject.value.trimmingCharacters(in: .whitespaces).lowercased()
+    let lowered = subject.value.trimmingWhitespaces.lowercased()
     guard let prefix = Self.prefixes.first(where: { lowered.hasPrefix($0) }) else { return [] }
     if inventory.kind == .eml,
       !inventory.headers(named: "In-Reply-To").isEmpty || !inventory.headers(named: "References").isEmpty

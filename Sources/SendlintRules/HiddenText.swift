@@ -77,7 +77,7 @@ public struct HiddenText: Rule {
   /// ASCII answers without the Unicode property tables: its White_Space scalars are TAB…CR and SPACE.
   static func isSpacer(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
-    if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+    if value < 0x80 { return UInt8(value).isASCIIWhiteSpaceCharacter }
     switch value {
     case 0x00A0, 0x00AD, 0x034F, 0x200B, 0x200C, 0x200D, 0x2007, 0xFEFF: return true
     default: return scalar.properties.isWhitespace
@@ -92,8 +92,7 @@ public struct HiddenText: Rule {
     guard utf8.isAllASCII else {
       return text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
-    return utf8.split(whereSeparator: { $0 == 0x20 || (0x09...0x0D).contains($0) })
-      .map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+    return String(wordsOf: utf8, separatedBy: \.isASCIIWhiteSpaceCharacter)
   }
 
   public func check(_ inventory: Inventory, _ context: RuleContext) -> [Hit] {

@@ -104,7 +104,7 @@ public struct InvalidHeaders: Rule {
       }
     }
     if let date = inventory.headers(named: "Date").first, MailDate.parse(date.value) == nil {
-      let value = date.value.trimmingCharacters(in: .whitespaces)
+      let value = date.value.trimmingWhitespaces
       // A date-time whose only fault is a missing zone (RFC 5322 §3.3 requires one): clients guess it.
       let zoneless = MailDate.parse(value + " -0000") != nil
       hits.append(
@@ -131,7 +131,7 @@ public struct InvalidHeaders: Rule {
           help: "keep one Message-ID", evidence: "message-id-repeated"))
     }
     if let id = ids.first {
-      let value = id.value.trimmingCharacters(in: .whitespaces)
+      let value = id.value.trimmingWhitespaces
       let valid =
         value.hasPrefix("<") && value.hasSuffix(">")
         && value.dropFirst().dropLast().split(separator: "@").count == 2

@@ -80,7 +80,7 @@ enum BulkURIs {
       if character == "<" {
         current = ""
       } else if character == ">" {
-        if let uri = current { result.append(uri.trimmingCharacters(in: .whitespaces)) }
+        if let uri = current { result.append(uri.trimmingWhitespaces) }
         current = nil
       } else if current != nil {
         current!.append(character)  // non-nil in this branch

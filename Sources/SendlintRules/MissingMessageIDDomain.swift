@@ -85,7 +85,7 @@ public struct MissingMessageIDDomain: Rule {
     guard inventory.kind != .template else { return [] }
     let ids = inventory.headers(named: "Message-ID")
     guard ids.count == 1, let field = ids.first else { return [] }
-    let value = field.value.trimmingCharacters(in: .whitespaces)
+    let value = field.value.trimmingWhitespaces
     guard value.hasPrefix("<"), value.hasSuffix(">"), !value.contains(" ") else { return [] }
     let halves = value.dropFirst().dropLast().split(separator: "@", omittingEmptySubsequences: false)
     guard halves.count == 2, !halves[0].isEmpty, !halves[1].isEmpty else { return [] }

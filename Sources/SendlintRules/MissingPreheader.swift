@@ -75,7 +75,13 @@ public struct MissingPreheader: Rule {
       start = scalarEnd
     }
     let opening = String(decoding: bytes[start..<min(bytes.count, start + 200)], as: UTF8.self)
-    let lowered = opening.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    // ASCII text is lowercased and split on its bytes (its whitespace Characters are those bytes
+    // and CR LF); other text by Character.
+    let lowered =
+      opening.utf8.isAllASCII
+      ? String(
+        wordsOf: String(asciiLowercasing: opening.utf8).utf8, separatedBy: \.isASCIIWhiteSpaceCharacter)
+      : opening.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     if start >= bytes.count {
       let range =
         inventory.images.first(where: { !$0.addedByOpenTracking })?.range ?? body.locator.range(0, 0)

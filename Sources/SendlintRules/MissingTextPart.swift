@@ -104,7 +104,7 @@ public struct MissingTextPart: Rule {
         Hit(
           range: contentType?.range ?? SourceRange(file: inventory.draftFile, start: 0, end: 0),
           message:
-            "the message has an HTML body but no text/plain alternative (Content-Type \"\((contentType?.value ?? "text/html").trimmingCharacters(in: .whitespaces).escapedForDisplay)\")",
+            "the message has an HTML body but no text/plain alternative (Content-Type \"\((contentType?.value ?? "text/html").trimmingWhitespaces.escapedForDisplay)\")",
           help: "send multipart/alternative with a text/plain part before the text/html part",
           evidence: "missing-text-part")
       ]

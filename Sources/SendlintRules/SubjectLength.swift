@@ -73,7 +73,12 @@ public struct SubjectLength: Rule {
     if !inventory.variables.isEmpty {
       subject = MergeTags.substitute(subject, variables: inventory.variables).text
     }
-    subject = subject.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    // An ASCII subject is split on its bytes: its whitespace Characters are those bytes and CR LF.
+    let ascii = subject.utf8.isAllASCII
+    subject =
+      ascii
+      ? String(wordsOf: subject.utf8, separatedBy: \.isASCIIWhiteSpaceCharacter)
+      : subject.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     let shown = subject.count > 80 ? String(subject.prefix(80)) + "…" : subject
     var problems: [(String, String)] = []
     if subject.count > maxCharacters {
@@ -87,7 +92,7 @@ public struct SubjectLength: Rule {
     if letters.count >= 8, words.count >= 2, letters.allSatisfy({ !$0.properties.changesWhenUppercased }) {
       problems.append(("it is all capitals", "all-caps"))
     }
-    if subject.contains("!!") || subject.contains("！！") {
+    if ascii ? subject.containsBytes("!!") : subject.contains("!!") || subject.contains("！！") {
       problems.append(("it has repeated exclamation marks", "exclamations"))
     }
     guard !problems.isEmpty else { return [] }

@@ -164,3 +164,34 @@ import Testing
     }
   }
 }
+
+/// `String(wordsOf:separatedBy:)` over ASCII text split at `isASCIIWhiteSpaceCharacter` must give
+/// what splitting its Characters at `isWhitespace` and joining with spaces gives: CR LF, VT, FF
+/// and the information separators (0x1C–0x1F, no White_Space) included.
+@Suite struct ASCIIWordsTests {
+  @Test func agreesWithTheCharacterSplit() {
+    let pieces = [
+      "a", "Bc", " ", "  ", "\t", "\r", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "!", "-",
+    ]
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(truncatingIfNeeded: state >> 33)
+    }
+    var texts = ["", " ", "a", " a ", "a  b", "\r\na\r\n\r\nb\r\n", "\u{1C}a\u{1F}"]
+    for _ in 0..<2_000 {
+      texts.append((0..<(next() % 24)).map { _ in pieces[next() % pieces.count] }.joined())
+    }
+    var differing: [String] = []
+    for text in texts
+    where String(wordsOf: text.utf8, separatedBy: \.isASCIIWhiteSpaceCharacter)
+      != text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    {
+      differing.append(text)
+    }
+    let count = differing.count
+    #expect(count == 0, "the first that differ: \(differing.prefix(5))")
+    #expect(
+      String(wordsOf: Array(" one\t two \r\n".utf8), separatedBy: \.isASCIIWhiteSpaceCharacter) == "one two")
+  }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import SendlintCore
 import SendlintInventory
 import SendlintURL
@@ -120,5 +121,22 @@ import Testing
     let options = RuleOptions(["phrases": .strings(["Read the full story here"])])
     #expect(NonDescriptiveText(options: options).check(inventory, context).count == 1)
     #expect(NonDescriptiveText(options: RuleOptions()).check(inventory, context).isEmpty)
+  }
+}
+
+/// `trimmingWhitespaces` trims ASCII text on bytes; it must give what Foundation's
+/// `trimmingCharacters(in: .whitespaces)` gives, on ASCII and other text.
+@Suite struct WhitespaceTrimTests {
+  @Test func agreesWithFoundation() {
+    let texts = [
+      "", " ", "\t", " \t ", "a", " a ", "\ta b\t", "  <id@example.com>  ", "\r\n", " \r\n ", "\u{0B}a\u{0C}",
+      "\na\n", "\u{A0}a\u{A0}", "\u{2003}Mon, 1 Jan 2024\u{3000}", " caf\u{E9} ", "\u{301} x", "x \u{301}",
+      " Tue, 2 Jan 2024 10:00:00 +0000 ",
+    ]
+    for text in texts {
+      #expect(
+        text.trimmingWhitespaces == text.trimmingCharacters(in: .whitespaces), "\(Array(text.unicodeScalars))"
+      )
+    }
   }
 }
