@@ -52,6 +52,18 @@ import Testing
     }
   }
 
+  /// Blocks of nothing but continuation bytes (a checkpoint block of them counts 256), and of
+  /// nothing but lead bytes, around line breaks.
+  @Test func blocksOfContinuationBytes() {
+    for byte: UInt8 in [0x80, 0xBF, 0xC3, 0xFF] {
+      for lead in [0, 1, 7, 255] {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: lead)
+        bytes += [UInt8](repeating: byte, count: 600) + [0x0A] + [UInt8](repeating: byte, count: 300)
+        Self.check(bytes)
+      }
+    }
+  }
+
   @Test func pseudoRandomMail() {
     // A fixed linear congruential sequence over a mail-like alphabet: reproducible, no seeds.
     let alphabet: [[UInt8]] = [
