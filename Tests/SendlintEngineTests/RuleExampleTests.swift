@@ -239,6 +239,7 @@ func examplePolicy(_ overlay: String?) throws -> ResolvedPolicy {
     "OnlineRule.swift": "the protocol of rules on --online DNS facts (registered in RuleRegistry.online)",
     "Registry.swift": "the list of built-in rule types",
     "Rule.swift": "the Rule protocol, metadata, options and examples",
+    "Whitespaces.swift": "the ASCII-fast whitespace trim the header rules share",
   ]
 
   /// The registry is written by hand (Swift cannot enumerate a protocol's conformances at run
