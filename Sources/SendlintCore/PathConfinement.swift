@@ -161,7 +161,7 @@ public struct PathConfinement: Sendable, Hashable {
 
   static func normalise(_ path: String) -> String {
     var parts: [Substring] = []
-    for part in path.split(separator: "/") {
+    for part in path.splitASCII(separator: UInt8(ascii: "/")) {
       if part == "." { continue }
       if part == ".." {
         _ = parts.popLast()

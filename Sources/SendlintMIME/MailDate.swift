@@ -28,7 +28,7 @@ public enum MailDate {
     guard let month = months.firstIndex(of: String(tokens[1].prefix(3))) else { return nil }
     guard var year = Int(tokens[2]), tokens[2].count >= 2, tokens[2].count <= 4 else { return nil }
     if tokens[2].count == 2 { year += year < 50 ? 2000 : 1900 } else if tokens[2].count == 3 { year += 1900 }
-    let clock = tokens[3].split(separator: ":").map { Int($0) }
+    let clock = tokens[3].splitASCII(separator: UInt8(ascii: ":")).map { Int($0) }
     guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
     let hour = clock[0]!
     let minute = clock[1]!

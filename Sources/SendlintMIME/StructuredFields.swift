@@ -13,9 +13,9 @@ public struct ContentType: Sendable, Hashable {
     self.parameters = parameters
   }
 
-  public var type: String { String(value.split(separator: "/", maxSplits: 1).first ?? "") }
+  public var type: String { String(value.splitASCII(separator: UInt8(ascii: "/"), maxSplits: 1).first ?? "") }
   public var subtype: String {
-    let parts = value.split(separator: "/", maxSplits: 1)
+    let parts = value.splitASCII(separator: UInt8(ascii: "/"), maxSplits: 1)
     return parts.count > 1 ? String(parts[1]) : ""
   }
 

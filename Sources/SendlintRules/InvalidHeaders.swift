@@ -134,7 +134,7 @@ public struct InvalidHeaders: Rule {
       let value = id.value.trimmingWhitespaces
       let valid =
         value.hasPrefix("<") && value.hasSuffix(">")
-        && value.dropFirst().dropLast().split(separator: "@").count == 2
+        && value.dropFirst().dropLast().splitASCII(separator: UInt8(ascii: "@")).count == 2
         && !value.contains(" ")
       if !valid {
         hits.append(
@@ -211,7 +211,8 @@ public struct InvalidHeaders: Rule {
     if IPAddress(domain) != nil { return nil }
     var name = domain
     if name.hasSuffix(".") { name.removeLast() }
-    let labels = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    let labels = name.splitASCII(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map(
+      String.init)
     if name.isEmpty || labels.contains(where: \.isEmpty) {
       return "it has an empty label (two dots, or a leading dot)"
     }
@@ -251,7 +252,7 @@ public struct InvalidHeaders: Rule {
         domain.unicodeScalars.filter {
           !$0.isASCII || $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "."
         }))
-    let trimmed = kept.split(separator: ".").joined(separator: ".")
+    let trimmed = kept.splitASCII(separator: UInt8(ascii: ".")).joined(separator: ".")
     return (trimmed.contains(".") ? trimmed : trimmed + ".example").escapedForDisplay
   }
 }

@@ -69,7 +69,9 @@ public final class PublicSuffixList: Sendable {
 
   private func computePublicSuffix(of host: String) -> String? {
     guard !Self.isIPAddress(host) else { return nil }
-    let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(
+    let labels = HostName.normalise(host).splitASCII(
+      separator: UInt8(ascii: "."), omittingEmptySubsequences: false
+    ).map(
       String.init)
     guard !labels.isEmpty, !labels.contains(where: \.isEmpty) else { return nil }
     let rules = table.value
@@ -93,10 +95,12 @@ public final class PublicSuffixList: Sendable {
   /// The registrable domain (public suffix plus one label), or nil when the host is itself a
   /// public suffix or is an IP address.
   public func registrableDomain(of host: String) -> String? {
-    let labels = HostName.normalise(host).split(separator: ".", omittingEmptySubsequences: false).map(
+    let labels = HostName.normalise(host).splitASCII(
+      separator: UInt8(ascii: "."), omittingEmptySubsequences: false
+    ).map(
       String.init)
     guard let suffix = publicSuffix(of: host) else { return nil }
-    let suffixCount = suffix.split(separator: ".").count
+    let suffixCount = suffix.splitASCII(separator: UInt8(ascii: ".")).count
     guard labels.count > suffixCount else { return nil }
     return labels[(labels.count - suffixCount - 1)...].joined(separator: ".")
   }
