@@ -44,15 +44,16 @@ public struct DKIMSignature: Sendable, Hashable {
     // Characters are its "=" bytes, and its whitespace Characters (TAB…CR, SPACE, CR LF) are
     // made of exactly the bytes removed here. Other text is read by Character.
     let ascii = value.utf8.isAllASCII
-    func isBlank(_ byte: UInt8) -> Bool { byte.isASCIIWhiteSpaceCharacter }
     for spec in value.splitASCII(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
       let name: String
       let tagValue: String
       if ascii {
         let utf8 = spec.utf8
         guard let equals = utf8.firstIndex(of: UInt8(ascii: "=")) else { continue }
-        name = String(decoding: utf8[..<equals].filter { !isBlank($0) }, as: UTF8.self)
-        tagValue = String(decoding: utf8[utf8.index(after: equals)...].filter { !isBlank($0) }, as: UTF8.self)
+        name = String(decoding: utf8[..<equals].filter { !$0.isASCIIWhiteSpaceCharacter }, as: UTF8.self)
+        tagValue = String(
+          decoding: utf8[utf8.index(after: equals)...].filter { !$0.isASCIIWhiteSpaceCharacter },
+          as: UTF8.self)
       } else {
         guard let equals = spec.firstIndex(of: "=") else { continue }
         name = spec[..<equals].filter { !$0.isWhitespace }
@@ -106,7 +107,10 @@ public struct AuthenticationResults: Sendable, Hashable {
   static func parseASCII(_ value: [UInt8]) -> AuthenticationResults? {
     let statements = ASCIISteps.split(ASCIISteps.removingComments(value))
     guard let head = statements.first else { return nil }
-    let authserv = head.split(whereSeparator: ASCIISteps.isWhitespace).first.map(ASCIISteps.string) ?? ""
+    let authserv =
+      head.split(whereSeparator: \.isASCIIWhiteSpaceCharacter).first.map {
+        String(decoding: $0, as: UTF8.self)
+      } ?? ""
     guard !authserv.isEmpty else { return nil }
     let headIsResult = authserv.utf8.contains(UInt8(ascii: "="))
     var results: [Result] = []
@@ -115,13 +119,13 @@ public struct AuthenticationResults: Sendable, Hashable {
       guard let first = words.first, let equals = first.firstIndex(of: UInt8(ascii: "=")) else { continue }
       var methodBytes = first[..<equals]
       if let slash = methodBytes.firstIndex(of: UInt8(ascii: "/")) { methodBytes = methodBytes[..<slash] }
-      let method = ASCIISteps.lowercased(methodBytes)
-      let result = ASCIISteps.lowercased(first[(equals + 1)...])
+      let method = String(asciiLowercasing: methodBytes)
+      let result = String(asciiLowercasing: first[(equals + 1)...])
       var reason: String?
       var properties: [String: String] = [:]
       for word in words.dropFirst() {
         guard let equals = word.firstIndex(of: UInt8(ascii: "=")) else { continue }
-        let name = ASCIISteps.lowercased(word[..<equals])
+        let name = String(asciiLowercasing: word[..<equals])
         let value = ASCIISteps.unquote(word[(equals + 1)...])
         if name == "reason" {
           reason = value
@@ -136,14 +140,6 @@ public struct AuthenticationResults: Sendable, Hashable {
 
   /// `parseByCharacter`'s steps on ASCII bytes.
   enum ASCIISteps {
-    static func isWhitespace(_ byte: UInt8) -> Bool { byte.isASCIIWhiteSpaceCharacter }
-
-    static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
-
-    static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
-      String(asciiLowercasing: bytes)
-    }
-
     static func removingComments(_ value: [UInt8]) -> [UInt8] {
       var out: [UInt8] = []
       out.reserveCapacity(value.count)
@@ -205,7 +201,7 @@ public struct AuthenticationResults: Sendable, Hashable {
       var quoted = false
       for byte in statement {
         if byte == UInt8(ascii: "\"") { quoted.toggle() }
-        if !quoted, isWhitespace(byte) {
+        if !quoted, byte.isASCIIWhiteSpaceCharacter {
           pendingSpace = true
           continue
         }
@@ -232,7 +228,7 @@ public struct AuthenticationResults: Sendable, Hashable {
 
     static func unquote(_ value: ArraySlice<UInt8>) -> String {
       guard value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") else {
-        return string(value)
+        return String(decoding: value, as: UTF8.self)
       }
       var out: [UInt8] = []
       var escaped = false

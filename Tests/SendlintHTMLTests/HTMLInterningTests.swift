@@ -105,42 +105,44 @@ import Testing
     #expect(runs.map(\.text) == ["Sale now\u{00A0}on", "\u{2003}\u{00E9}\u{00E9}"])
   }
 
+  /// The texts an HTML body hides.
+  static func hidden(_ html: String) -> [String] {
+    HTMLInventory.read(Array(html.utf8)).hiddenText.map(\.text)
+  }
+
   /// The class masks that spare the cascade its hashing only ever say "certainly absent": a
   /// descendant rule still matches through ancestors, a class differing in one byte does not, and
   /// a class canonically equivalent to an ASCII one (KELVIN SIGN, "K") matches as String equality
   /// says it does.
   @Test func classMasksKeepSelectorMatching() {
-    func hidden(_ html: String) -> [String] {
-      HTMLInventory.read(Array(html.utf8)).hiddenText.map(\.text)
-    }
     #expect(
-      hidden(
+      Self.hidden(
         "<style>.outer .inner b { display:none }</style><div class='x outer'><p class='inner'><b>gone</b></p></div>"
       ) == ["gone"])
     #expect(
-      hidden(
+      Self.hidden(
         "<style>.outer .inner { display:none }</style><div class='outer'><p class='innor'>kept</p></div>")
         == [])
-    #expect(hidden("<style>.\u{212A} { display:none }</style><p class='K'>kelvin</p>") == ["kelvin"])
-    #expect(hidden("<style>.K { display:none }</style><p class='\u{212A}'>kelvin</p>") == ["kelvin"])
+    #expect(Self.hidden("<style>.\u{212A} { display:none }</style><p class='K'>kelvin</p>") == ["kelvin"])
+    #expect(Self.hidden("<style>.K { display:none }</style><p class='\u{212A}'>kelvin</p>") == ["kelvin"])
     #expect(
-      hidden("<style>.a.b { display:none }</style><p class='b'>one</p><p class='b a'>both</p>") == ["both"])
+      Self.hidden("<style>.a.b { display:none }</style><p class='b'>one</p><p class='b a'>both</p>") == [
+        "both"
+      ])
   }
 
   /// Elements of one tag, `class` and `id` share one selection (class names, mask, candidate
   /// rules): a later `<style>` block still applies to the next such element, and each element is
   /// charged the cascade work it was charged when computed, shared or not.
   @Test func sharedElementSelectionsKeepTheCascade() {
-    func hidden(_ html: String) -> [String] {
-      HTMLInventory.read(Array(html.utf8)).hiddenText.map(\.text)
-    }
     #expect(
-      hidden(
+      Self.hidden(
         "<style>.x { color:red }</style><p class='x'>a</p><style>.x { display:none }</style><p class='x'>b</p>"
       )
         == ["b"])
     #expect(
-      hidden("<style>p.x#i { display:none }</style><p class='x'>a</p><p class='x' id='i'>b</p>") == ["b"])
+      Self.hidden("<style>p.x#i { display:none }</style><p class='x'>a</p><p class='x' id='i'>b</p>") == ["b"]
+    )
     func work(_ elements: Int) -> Int {
       let html =
         "<style>.a { color:red } p { color:blue } .b span { display:none }</style>"
